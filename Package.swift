@@ -1,0 +1,83 @@
+// swift-tools-version: 6.2
+//
+// Letterbox: a multi-channel intake gateway for social-housing feedback.
+// Layout and rules: README.md and docs/architecture.md.
+
+import PackageDescription
+
+let package = Package(
+    name: "letterbox",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "letterbox", targets: ["letterbox"]),
+        .library(name: "LetterboxCore", targets: ["LetterboxCore"]),
+        .library(name: "LetterboxStore", targets: ["LetterboxStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // The model, the decoder protocol, text and identifier normalisation. Foundation only.
+        .target(name: "LetterboxCore"),
+
+        // The SQLite case store and the intake pipeline that writes to it.
+        .target(
+            name: "LetterboxStore",
+            dependencies: [
+                "LetterboxCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Channel adapters: each depends on the core only.
+        .target(
+            name: "LetterboxPhoneNotes",
+            dependencies: ["LetterboxCore"],
+            path: "Adapters/PhoneNotes"
+        ),
+
+        // The command-line tool: the only place that knows every adapter.
+        .executableTarget(
+            name: "letterbox",
+            dependencies: [
+                "LetterboxCore",
+                "LetterboxStore",
+                "LetterboxPhoneNotes",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        // Shared helpers for every test target: sample paths, temporary folders, the built binary.
+        .target(
+            name: "LetterboxTesting",
+            dependencies: ["LetterboxCore", "LetterboxStore"],
+            path: "Tests/LetterboxTesting"
+        ),
+
+        .testTarget(name: "LetterboxCoreTests", dependencies: ["LetterboxCore", "LetterboxTesting"]),
+        .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting"]),
+        .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxPhoneNotes", "LetterboxTesting"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["LetterboxStore", "LetterboxTesting", "letterbox"]
+        ),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,125 @@
+/// How to reach the person the feedback is from, as the submission gives it.
+///
+/// Identifiers are normalised (email lower-cased, phone in E.164 with the raw form kept,
+/// postcode upper-cased with one space); anything that could not be normalised is kept as
+/// typed and flagged on the record.
+public struct ContactDetails: Hashable, Codable, Sendable {
+    public var name: String?
+    public var email: String?
+    public var phone: PhoneNumber?
+    public var address: String?
+    public var postcode: String?
+    public var tenancyRef: String?
+
+    public init(
+        name: String? = nil,
+        email: String? = nil,
+        phone: PhoneNumber? = nil,
+        address: String? = nil,
+        postcode: String? = nil,
+        tenancyRef: String? = nil
+    ) {
+        self.name = name
+        self.email = email
+        self.phone = phone
+        self.address = address
+        self.postcode = postcode
+        self.tenancyRef = tenancyRef
+    }
+
+    /// True when there is nothing at all to identify or reach the person.
+    public var isEmpty: Bool {
+        name == nil && email == nil && phone == nil && address == nil && postcode == nil && tenancyRef == nil
+    }
+}
+
+/// Someone acting for the customer: a councillor, an MP, a relative, an advocate.
+public struct Representative: Hashable, Codable, Sendable {
+    /// The kind of representative. An open set like ``Channel``.
+    public struct Role: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let councillor = Role(rawValue: "councillor")
+        public static let mp = Role(rawValue: "mp")
+        public static let relative = Role(rawValue: "relative")
+        public static let advocate = Role(rawValue: "advocate")
+        public static let solicitor = Role(rawValue: "solicitor")
+        public static let citizensAdvice = Role(rawValue: "citizens_advice")
+        public static let friend = Role(rawValue: "friend")
+        public static let other = Role(rawValue: "other")
+
+        public init(from decoder: any Decoder) throws {
+            rawValue = try decoder.singleValueContainer().decode(String.self)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+
+        /// Reads a free-text relationship ("his daughter", "Cllr", "support worker") as a role.
+        public static func reading(_ relationship: String) -> Role {
+            let words = Set(
+                relationship.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
+            )
+            func any(_ candidates: [String]) -> Bool { candidates.contains { words.contains($0) } }
+            if any(["councillor", "cllr", "councilor", "alderman"]) { return .councillor }
+            if words.contains("mp") || (words.contains("member") && words.contains("parliament")) { return .mp }
+            if any(["solicitor", "lawyer", "barrister", "legal"]) { return .solicitor }
+            if words.contains("citizens") || words.contains("cab") || words.contains("citizen") { return .citizensAdvice }
+            if any(["advocate", "advocacy", "worker", "carer", "caseworker", "social", "keyworker", "support"]) {
+                return .advocate
+            }
+            if any([
+                "daughter", "son", "mother", "father", "mum", "mom", "dad", "wife", "husband", "partner",
+                "sister", "brother", "aunt", "uncle", "niece", "nephew", "grandson", "granddaughter",
+                "grandmother", "grandfather", "gran", "grandma", "grandad", "cousin", "relative", "family",
+                "stepson", "stepdaughter", "parent", "child", "spouse", "sibling", "inlaw", "law",
+            ]) {
+                return .relative
+            }
+            if any(["friend", "neighbour", "neighbor"]) { return .friend }
+            return .other
+        }
+    }
+
+    public var name: String?
+    public var role: Role
+    /// The relationship as the submission words it ("daughter", "ward councillor").
+    public var relationship: String?
+    /// Whether the submission states that the customer agreed to being represented.
+    public var consentStated: Bool
+    public var email: String?
+    public var phone: PhoneNumber?
+
+    public init(
+        name: String?,
+        role: Role,
+        relationship: String? = nil,
+        consentStated: Bool,
+        email: String? = nil,
+        phone: PhoneNumber? = nil
+    ) {
+        self.name = name
+        self.role = role
+        self.relationship = relationship
+        self.consentStated = consentStated
+        self.email = email
+        self.phone = phone
+    }
+}
+
+/// A phone number as typed, and in E.164 form where it could be read.
+public struct PhoneNumber: Hashable, Codable, Sendable {
+    /// `+447700900123`, or nil when the raw text is not a number Letterbox can read.
+    public var e164: String?
+    /// Exactly as the submission gave it.
+    public var raw: String
+
+    public init(e164: String?, raw: String) {
+        self.e164 = e164
+        self.raw = raw
+    }
+}

@@ -1,0 +1,97 @@
+public import Foundation
+
+/// One normalised piece of feedback, committed to the case store with a human reference.
+///
+/// The JSON form of this type (property names as below, dates in ISO 8601 UTC) is the
+/// export contract documented in the README: add fields, never rename or remove them.
+public struct FeedbackRecord: Hashable, Codable, Sendable {
+    /// The kind of feedback. An open set; triage fills it in.
+    public struct Kind: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let complaint = Kind(rawValue: "complaint")
+        public static let compliment = Kind(rawValue: "compliment")
+        public static let suggestion = Kind(rawValue: "suggestion")
+        public static let comment = Kind(rawValue: "comment")
+        public static let serviceRequest = Kind(rawValue: "service_request")
+        public static let informationRequest = Kind(rawValue: "information_request")
+        public static let asbReport = Kind(rawValue: "asb_report")
+
+        public init(from decoder: any Decoder) throws {
+            rawValue = try decoder.singleValueContainer().decode(String.self)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+    }
+
+    /// Store row id.
+    public var id: Int64
+    /// `LB-2026-000123`: sequential within a year, never reused.
+    public var reference: String
+    public var channel: Channel
+    /// Where it came from: a file path, a mailbox, a gateway.
+    public var source: String
+    public var receivedAt: Date
+    public var contactedAt: Date?
+    public var contactedAtText: String?
+    /// The store's contact this record is linked to.
+    public var contactId: Int64?
+    public var contact: ContactDetails
+    public var representative: Representative?
+    public var subject: String?
+    public var body: String
+    public var attachments: [Attachment]
+    public var flags: [FlagEntry]
+    public var kind: Kind?
+    public var statedKind: String?
+    public var category: String?
+    public var acknowledgeBy: Date?
+    public var respondBy: Date?
+    public var recordedBy: String?
+    public var extraFields: [ExtraField]
+    public var idempotencyKey: String
+    /// The raw submission this record was read from; `letterbox show REF --raw` prints it.
+    public var rawSubmissionId: Int64
+
+    /// Builds the record for a draft the store has accepted.
+    public init(
+        id: Int64,
+        reference: String,
+        draft: FeedbackDraft,
+        source: String,
+        receivedAt: Date,
+        contactId: Int64?,
+        attachments: [Attachment],
+        idempotencyKey: String,
+        rawSubmissionId: Int64
+    ) {
+        self.id = id
+        self.reference = reference
+        self.channel = draft.channel
+        self.source = source
+        self.receivedAt = receivedAt
+        self.contactedAt = draft.contactedAt
+        self.contactedAtText = draft.contactedAtText
+        self.contactId = contactId
+        self.contact = draft.contact
+        self.representative = draft.representative
+        self.subject = draft.subject
+        self.body = draft.body
+        self.attachments = attachments
+        self.flags = draft.flags
+        self.kind = nil
+        self.statedKind = draft.statedKind
+        self.category = nil
+        self.acknowledgeBy = nil
+        self.respondBy = nil
+        self.recordedBy = draft.recordedBy
+        self.extraFields = draft.extraFields
+        self.idempotencyKey = idempotencyKey
+        self.rawSubmissionId = rawSubmissionId
+    }
+}

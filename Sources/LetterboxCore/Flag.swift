@@ -1,0 +1,47 @@
+/// A marker on a feedback record that a person should notice, always stored with its reason.
+///
+/// An open set, like ``Channel``. Flags never hold anything back: they are information for
+/// the complaints officer, written in words that can go into a letter.
+public struct Flag: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+    public var rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// A date was given but could not be read; the text is kept in `contactedAtText`.
+    public static let unreadableDate = Flag(rawValue: "unreadable_date")
+    /// The text was not in the encoding it claimed (or claimed none) and was read by a best guess.
+    public static let encodingGuessed = Flag(rawValue: "encoding_guessed")
+    /// The submission carries no name, email, phone, address or tenancy reference.
+    public static let noContactDetails = Flag(rawValue: "no_contact_details")
+    /// A phone number was given but is not a number Letterbox can put in E.164 form.
+    public static let invalidPhone = Flag(rawValue: "invalid_phone")
+    /// An email address was given but does not look like one.
+    public static let invalidEmail = Flag(rawValue: "invalid_email")
+    /// A postcode was given but is not in a UK postcode format.
+    public static let invalidPostcode = Flag(rawValue: "invalid_postcode")
+    /// Someone is acting for the customer and the submission does not say the customer agreed.
+    public static let consentRequired = Flag(rawValue: "consent_required")
+
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// A flag together with the evidence that raised it.
+public struct FlagEntry: Hashable, Codable, Sendable {
+    public var flag: Flag
+    /// Plain-English reason, suitable for an officer to quote.
+    public var reason: String
+
+    public init(_ flag: Flag, reason: String) {
+        self.flag = flag
+        self.reason = reason
+    }
+}

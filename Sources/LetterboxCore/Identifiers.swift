@@ -1,0 +1,110 @@
+/// Normalisation of the identifiers that link a person across channels.
+///
+/// Pure functions: no locale, no clock. UK conventions, since Letterbox serves UK landlords.
+public enum Identifiers {
+    /// Reads a phone number as typed and gives it in E.164 form where it can.
+    ///
+    /// `07700 900123`, `447700900123`, `+44 (0)7700 900123` and `0044 7700 900123` all become
+    /// `+447700900123`. Numbers with another country code are kept in E.164 when they have a
+    /// plausible length (8 to 15 digits). Anything after "ext" or "x" is an extension and ignored.
+    public static func phone(_ raw: String) -> PhoneNumber {
+        let trimmed = raw.trimmingWhitespace()
+        return PhoneNumber(e164: e164(trimmed), raw: trimmed)
+    }
+
+    static func e164(_ text: String) -> String? {
+        var chars = Array(text.lowercased().unicodeScalars)
+        // Drop an extension.
+        if let extIndex = findExtension(chars) { chars = Array(chars[..<extIndex]) }
+        let joined = String(String.UnicodeScalarView(chars))
+        // "+44 (0)7700..." : the (0) is a common but incorrect trunk prefix.
+        let withoutTrunk = joined.replacingOccurrences(of: "(0)", with: "")
+        var plus = false
+        var digits: [UInt8] = []
+        for (index, scalar) in withoutTrunk.unicodeScalars.enumerated() {
+            switch scalar {
+            case "0"..."9": digits.append(UInt8(scalar.value - 48))
+            case "+" where digits.isEmpty && !plus && index < 3: plus = true
+            case " ", "-", "(", ")", ".", "/", "\u{A0}", "\t": continue
+            default: return nil
+            }
+        }
+        if !plus, digits.starts(with: [0, 0]) {
+            plus = true
+            digits.removeFirst(2)
+        }
+        if !plus, digits.count == 12, digits.starts(with: [4, 4]) { plus = true }
+        if plus {
+            if digits.starts(with: [4, 4]) {
+                var national = Array(digits.dropFirst(2))
+                if national.first == 0 { national.removeFirst() }
+                guard (9...10).contains(national.count), national.first != 0 else { return nil }
+                return "+44" + national.map(String.init).joined()
+            }
+            guard (8...15).contains(digits.count), digits.first != 0 else { return nil }
+            return "+" + digits.map(String.init).joined()
+        }
+        guard digits.first == 0, (10...11).contains(digits.count), digits.dropFirst().first != 0 else { return nil }
+        return "+44" + digits.dropFirst().map(String.init).joined()
+    }
+
+    private static func findExtension(_ chars: [Unicode.Scalar]) -> Int? {
+        let text = String(String.UnicodeScalarView(chars))
+        for marker in ["ext.", "ext", "extension", " x", "#"] {
+            if let range = text.range(of: marker) {
+                return text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: range.lowerBound)
+            }
+        }
+        return nil
+    }
+
+    /// Lower-cases an email address and strips `mailto:` and angle brackets; nil if it is not one.
+    public static func email(_ raw: String) -> String? {
+        var text = raw.trimmingWhitespace()
+        if text.lowercased().hasPrefix("mailto:") { text.removeFirst(7) }
+        if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }
+        text = text.lowercased()
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+        else { return nil }
+        return text
+    }
+
+    /// Upper-cases a UK postcode and puts one space before the inward code; nil if it is not one.
+    ///
+    /// Accepts the six Royal Mail formats (`A9 9AA` to `AA9A 9AA`), `GIR 0AA` and `BFPO 1234`.
+    /// Whether the postcode exists only the Postcode Address File can say.
+    public static func postcode(_ raw: String) -> String? {
+        let compact = String(raw.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace })
+        if compact.hasPrefix("BFPO") {
+            let number = compact.dropFirst(4)
+            guard (1...4).contains(number.count), number.allSatisfy(\.isASCIIDigit) else { return nil }
+            return "BFPO " + String(number)
+        }
+        guard (5...7).contains(compact.count) else { return nil }
+        let outward = Array(compact.dropLast(3))
+        let inward = Array(compact.suffix(3))
+        if compact == "GIR0AA" { return "GIR 0AA" }
+        guard inward[0].isASCIIDigit, inward[1].isASCIILetter, inward[2].isASCIILetter else { return nil }
+        let shape = String(outward.map { $0.isASCIIDigit ? "9" : ($0.isASCIILetter ? "A" : "?") })
+        guard ["A9", "A99", "A9A", "AA9", "AA99", "AA9A"].contains(shape) else { return nil }
+        return String(outward) + " " + String(inward)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+    var isASCIILetter: Bool { isASCII && isLetter }
+}
+
+extension StringProtocol {
+    /// The string without leading and trailing white space (including no-break spaces).
+    public func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+public import LetterboxCore
+import Crypto
+
+/// What became of one submission.
+public enum Disposition: String, Sendable, Codable, CaseIterable {
+    /// Stored, not yet decoded (only seen after a crash; the next delivery resumes it).
+    case pending
+    /// Became a feedback record.
+    case accepted
+    /// Arrived before (same idempotency key): nothing new was created.
+    case redelivery
+    /// Could not be read; the bytes are kept with the reason until someone retries them.
+    case quarantined
+    /// Read, and not feedback (an auto-reply, a delivery report): kept with the reason.
+    case ignored
+}
+
+/// The answer for one submission: what happened, the record's reference if there is one, and why.
+public struct IntakeOutcome: Sendable, Hashable {
+    public var rawSubmissionId: Int64
+    public var disposition: Disposition
+    /// The record's reference: the new one, or for a redelivery the original's.
+    public var reference: String?
+    /// Why, in words for staff: the quarantine error, the ignore verdict, the original of a redelivery.
+    public var reason: String?
+    /// The machine-readable error code for a quarantined submission.
+    public var errorCode: String?
+    /// For a redelivery: the submission it repeats.
+    public var originalSubmissionId: Int64?
+
+    public init(
+        rawSubmissionId: Int64,
+        disposition: Disposition,
+        reference: String? = nil,
+        reason: String? = nil,
+        errorCode: String? = nil,
+        originalSubmissionId: Int64? = nil
+    ) {
+        self.rawSubmissionId = rawSubmissionId
+        self.disposition = disposition
+        self.reference = reference
+        self.reason = reason
+        self.errorCode = errorCode
+        self.originalSubmissionId = originalSubmissionId
+    }
+}
+
+/// The pipeline: raw bytes first, then decode, then the record, committed in one transaction.
+///
+/// ```swift
+/// let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+/// let outcomes = try intake.ingest(submissions)
+/// ```
+/// Each call stores all the raw submissions in one transaction (so they are safe before any
+/// decoder runs), decodes them, and commits every record, quarantine and ignore verdict in a
+/// second transaction: two durable commits per batch, however large.
+public struct Intake: Sendable {
+    public let store: SQLiteCaseStore
+    private let decoders: [Channel: any SubmissionDecoder]
+    /// Called after the raw submissions are committed and before decoding: a fault-injection
+    /// point for crash tests.
+    public var afterReceive: (@Sendable () -> Void)?
+
+    public init(store: SQLiteCaseStore, decoders: [any SubmissionDecoder]) {
+        self.store = store
+        var map: [Channel: any SubmissionDecoder] = [:]
+        for decoder in decoders { map[decoder.channel] = decoder }
+        self.decoders = map
+    }
+
+    /// Ingests submissions, returning one outcome per submission in the same order.
+    ///
+    /// Throws only when the store cannot be written (``StoreError``); bad input is never an
+    /// error here, it is an outcome (``Disposition/quarantined``).
+    public func ingest(_ submissions: [RawSubmission]) throws(StoreError) -> [IntakeOutcome] {
+        try ingest(submissions.map { Prepared($0, refusal: nil) })
+    }
+
+    /// Stores a submission that the transport itself refused to read (a symbolic link out of a
+    /// watched folder, say), straight into quarantine with the reason.
+    public func refuse(_ submission: RawSubmission, because error: IntakeError) throws(StoreError) -> IntakeOutcome {
+        try ingest([Prepared(submission, refusal: error)])[0]
+    }
+
+    /// Decodes a quarantined (or interrupted) submission again with today's decoders.
+    public func retry(rawSubmissionId: Int64) throws(StoreError) -> IntakeOutcome {
+        guard let stored = try store.rawSubmission(id: rawSubmissionId) else {
+            throw StoreError(.notFound, "There is no submission #\(rawSubmissionId).")
+        }
+        guard stored.disposition == .quarantined || stored.disposition == .pending else {
+            throw StoreError(
+                .invalid,
+                "Submission #\(rawSubmissionId) is \(stored.disposition.rawValue), not quarantined: there is nothing to retry."
+            )
+        }
+        let bytes = try store.blob(sha256: stored.sha256) ?? Data()
+        let submission = RawSubmission(
+            channel: stored.channel,
+            source: stored.source,
+            receivedAt: stored.receivedAt,
+            bytes: bytes,
+            metadata: stored.metadata
+        )
+        return try store.settle([(rawSubmissionId, decode(submission))], actor: "letterbox quarantine retry")[0]
+    }
+
+    struct Prepared {
+        var submission: RawSubmission
+        var sha256: String
+        var key: String
+        var refusal: IntakeError?
+
+        init(_ submission: RawSubmission, refusal: IntakeError?) {
+            self.submission = submission
+            self.sha256 = SHA256.hash(data: submission.bytes).hexString
+            self.key = submission.transportKey.map { "\(submission.channel.rawValue):\($0)" }
+                ?? "\(submission.channel.rawValue):sha256:\(sha256)"
+            self.refusal = refusal
+        }
+    }
+
+    private func ingest(_ batch: [Prepared]) throws(StoreError) -> [IntakeOutcome] {
+        guard !batch.isEmpty else { return [] }
+        // A key twice in one batch: the later ones wait for a second pass, so they are seen
+        // as redeliveries of the first instead of racing it.
+        var seen = Set<String>()
+        var first: [Int] = []
+        var later: [Int] = []
+        for (index, item) in batch.enumerated() {
+            if seen.insert(item.key).inserted { first.append(index) } else { later.append(index) }
+        }
+        var outcomes = [IntakeOutcome?](repeating: nil, count: batch.count)
+        let firstItems = first.map { batch[$0] }
+        let receipts = try store.receive(firstItems)
+        afterReceive?()
+        var toSettle: [(Int64, Result<Decoded, any Error>)] = []
+        var settleIndexes: [Int] = []
+        for (offset, receipt) in receipts.enumerated() {
+            switch receipt {
+            case .settled(let outcome):
+                outcomes[first[offset]] = outcome
+            case .fresh(let rawId):
+                let item = firstItems[offset]
+                toSettle.append((rawId, item.refusal.map { .failure($0) } ?? decode(item.submission)))
+                settleIndexes.append(first[offset])
+            }
+        }
+        let settled = try store.settle(toSettle, actor: "letterbox")
+        for (index, outcome) in zip(settleIndexes, settled) { outcomes[index] = outcome }
+        if !later.isEmpty {
+            let again = try ingest(later.map { batch[$0] })
+            for (index, outcome) in zip(later, again) { outcomes[index] = outcome }
+        }
+        return outcomes.map { $0! }
+    }
+
+    private func decode(_ submission: RawSubmission) -> Result<Decoded, any Error> {
+        guard let decoder = decoders[submission.channel] else {
+            return .failure(IntakeError(.malformed, "No decoder is installed for the \(submission.channel) channel."))
+        }
+        return Result { try decoder.decode(submission) }
+    }
+}
+
+extension Sequence where Element == UInt8 {
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Digest {
+    var hexString: String { self.withUnsafeBytes { Array($0).hexString } }
+}

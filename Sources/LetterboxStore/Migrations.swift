@@ -1,0 +1,121 @@
+import GRDB
+
+/// The store's schema, as append-only migrations in SQL.
+///
+/// A migration that has shipped is never edited: change the schema by appending a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-foundation") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    static let v1 = """
+        -- Exact bytes, stored once per content (raw submissions and attachments share them).
+        CREATE TABLE blobs (
+            sha256      TEXT PRIMARY KEY NOT NULL,
+            size        INTEGER NOT NULL,
+            data        BLOB NOT NULL,
+            created_at  TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Every arrival on every channel, whatever became of it.
+        CREATE TABLE raw_submissions (
+            id               INTEGER PRIMARY KEY,
+            channel          TEXT NOT NULL,
+            source           TEXT NOT NULL,
+            received_at      TEXT NOT NULL,
+            idempotency_key  TEXT NOT NULL,
+            sha256           TEXT NOT NULL REFERENCES blobs(sha256),
+            size             INTEGER NOT NULL,
+            metadata         TEXT NOT NULL DEFAULT '{}',
+            disposition      TEXT NOT NULL
+                             CHECK (disposition IN ('pending', 'accepted', 'redelivery', 'quarantined', 'ignored')),
+            error_code       TEXT,
+            reason           TEXT,
+            record_id        INTEGER REFERENCES records(id),
+            original_id      INTEGER REFERENCES raw_submissions(id),
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            updated_at       TEXT NOT NULL
+        );
+        CREATE INDEX raw_submissions_by_key ON raw_submissions(idempotency_key);
+        CREATE INDEX raw_submissions_by_disposition ON raw_submissions(disposition, id);
+        CREATE INDEX raw_submissions_by_received ON raw_submissions(received_at);
+
+        -- People, resolved across channels by their strong identifiers.
+        CREATE TABLE contacts (
+            id          INTEGER PRIMARY KEY,
+            name        TEXT,
+            created_at  TEXT NOT NULL
+        );
+        CREATE TABLE contact_identifiers (
+            kind        TEXT NOT NULL CHECK (kind IN ('email', 'phone', 'tenancy')),
+            value       TEXT NOT NULL,
+            contact_id  INTEGER NOT NULL REFERENCES contacts(id),
+            PRIMARY KEY (kind, value)
+        ) WITHOUT ROWID;
+        CREATE INDEX contact_identifiers_by_contact ON contact_identifiers(contact_id);
+
+        -- Feedback records. `document` is the record's JSON (the export contract); the other
+        -- columns are copies of its fields for indexes and queries.
+        CREATE TABLE records (
+            id                 INTEGER PRIMARY KEY,
+            reference          TEXT NOT NULL UNIQUE,
+            channel            TEXT NOT NULL,
+            received_at        TEXT NOT NULL,
+            contacted_at       TEXT,
+            contact_id         INTEGER REFERENCES contacts(id),
+            kind               TEXT,
+            category           TEXT,
+            acknowledge_by     TEXT,
+            respond_by         TEXT,
+            idempotency_key    TEXT NOT NULL UNIQUE,
+            raw_submission_id  INTEGER NOT NULL REFERENCES raw_submissions(id),
+            document           TEXT NOT NULL
+        );
+        CREATE INDEX records_by_received ON records(received_at);
+        CREATE INDEX records_by_channel ON records(channel, received_at);
+        CREATE INDEX records_by_contact ON records(contact_id);
+
+        CREATE TABLE record_flags (
+            record_id  INTEGER NOT NULL REFERENCES records(id),
+            flag       TEXT NOT NULL,
+            reason     TEXT NOT NULL
+        );
+        CREATE INDEX record_flags_by_record ON record_flags(record_id);
+        CREATE INDEX record_flags_by_flag ON record_flags(flag);
+
+        CREATE TABLE attachments (
+            id          INTEGER PRIMARY KEY,
+            record_id   INTEGER NOT NULL REFERENCES records(id),
+            name        TEXT NOT NULL,
+            media_type  TEXT NOT NULL,
+            size        INTEGER NOT NULL,
+            sha256      TEXT NOT NULL REFERENCES blobs(sha256)
+        );
+        CREATE INDEX attachments_by_record ON attachments(record_id);
+
+        -- The last number given out per prefix and year: references are never reused.
+        CREATE TABLE reference_counters (
+            prefix  TEXT NOT NULL,
+            year    INTEGER NOT NULL,
+            last    INTEGER NOT NULL,
+            PRIMARY KEY (prefix, year)
+        ) WITHOUT ROWID;
+
+        -- Every disposition and every change, with its reason.
+        CREATE TABLE audit_log (
+            id                 INTEGER PRIMARY KEY,
+            at                 TEXT NOT NULL,
+            actor              TEXT NOT NULL,
+            action             TEXT NOT NULL,
+            raw_submission_id  INTEGER REFERENCES raw_submissions(id),
+            record_id          INTEGER REFERENCES records(id),
+            reason             TEXT
+        );
+        CREATE INDEX audit_log_by_raw ON audit_log(raw_submission_id);
+        CREATE INDEX audit_log_by_record ON audit_log(record_id);
+        """
+}

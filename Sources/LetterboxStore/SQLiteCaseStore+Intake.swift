@@ -1,0 +1,304 @@
+import Foundation
+import GRDB
+import LetterboxCore
+import Crypto
+
+enum Receipt {
+    /// Stored (or found pending after a crash): decode it and settle it.
+    case fresh(rawId: Int64)
+    /// Already known: nothing more to do.
+    case settled(IntakeOutcome)
+}
+
+extension SQLiteCaseStore {
+    /// Stores the raw bytes of each submission, or recognises a redelivery. One transaction.
+    func receive(_ batch: [Intake.Prepared]) throws(StoreError) -> [Receipt] {
+        let now = Timestamp.string(Date())
+        return try write { db in
+            try batch.map { item -> Receipt in
+                if let existing = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT r.id, r.disposition, r.reason, r.error_code, rec.reference
+                        FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
+                        WHERE r.idempotency_key = ? AND r.disposition != 'redelivery'
+                        ORDER BY r.id LIMIT 1
+                        """,
+                    arguments: [item.key]
+                ) {
+                    let originalId: Int64 = existing["id"]
+                    let disposition = Disposition(rawValue: existing["disposition"]) ?? .pending
+                    if disposition == .pending {
+                        // Stored before a crash and never settled: carry on with the same row.
+                        try db.execute(
+                            sql: "UPDATE raw_submissions SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
+                            arguments: [now, originalId]
+                        )
+                        return .fresh(rawId: originalId)
+                    }
+                    let reference: String? = existing["reference"]
+                    let reason: String
+                    switch disposition {
+                    case .accepted: reason = "Already received as submission #\(originalId), record \(reference ?? "?")."
+                    case .quarantined:
+                        reason = "Already received as submission #\(originalId), which is in quarantine: "
+                            + ((existing["reason"] as String?) ?? "")
+                    default:
+                        reason = "Already received as submission #\(originalId) (\(disposition.rawValue)): "
+                            + ((existing["reason"] as String?) ?? "")
+                    }
+                    let rawId = try insertRaw(db, item, disposition: .redelivery, reason: reason, originalId: originalId, now: now)
+                    try audit(db, action: "redelivery", rawId: rawId, recordId: nil, reason: reason, at: now)
+                    return .settled(
+                        IntakeOutcome(
+                            rawSubmissionId: rawId,
+                            disposition: .redelivery,
+                            reference: reference,
+                            reason: reason,
+                            errorCode: existing["error_code"],
+                            originalSubmissionId: originalId
+                        )
+                    )
+                }
+                let rawId = try insertRaw(db, item, disposition: .pending, reason: nil, originalId: nil, now: now)
+                return .fresh(rawId: rawId)
+            }
+        }
+    }
+
+    private func insertRaw(
+        _ db: Database,
+        _ item: Intake.Prepared,
+        disposition: Disposition,
+        reason: String?,
+        originalId: Int64?,
+        now: String
+    ) throws -> Int64 {
+        try storeBlob(db, sha256: item.sha256, data: item.submission.bytes, now: now)
+        let metadata = String(
+            decoding: try JSONSerialization.data(withJSONObject: item.submission.metadata, options: [.sortedKeys]),
+            as: UTF8.self
+        )
+        try db.execute(
+            sql: """
+                INSERT INTO raw_submissions
+                    (channel, source, received_at, idempotency_key, sha256, size, metadata, disposition, reason,
+                     original_id, attempts, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                """,
+            arguments: [
+                item.submission.channel.rawValue, item.submission.source, Timestamp.string(item.submission.receivedAt),
+                item.key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
+                originalId, now,
+            ]
+        )
+        return db.lastInsertedRowID
+    }
+
+    func storeBlob(_ db: Database, sha256: String, data: Data, now: String) throws {
+        try db.execute(
+            sql: "INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            arguments: [sha256, data.count, data, now]
+        )
+    }
+
+    func audit(_ db: Database, action: String, rawId: Int64?, recordId: Int64?, reason: String?, at: String, actor: String = "letterbox")
+        throws
+    {
+        try db.execute(
+            sql: "INSERT INTO audit_log (at, actor, action, raw_submission_id, record_id, reason) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [at, actor, action, rawId, recordId, reason]
+        )
+    }
+
+    /// Commits what the decoders made of each stored submission. One transaction; each
+    /// submission in its own savepoint, so one that the store rejects is quarantined alone.
+    func settle(_ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws(StoreError) -> [IntakeOutcome] {
+        guard !results.isEmpty else { return [] }
+        let now = Timestamp.string(Date())
+        let encoder = Timestamp.jsonEncoder()
+        return try write { db in
+            try results.map { rawId, result -> IntakeOutcome in
+                guard let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT r.*, rec.reference FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
+                        WHERE r.id = ?
+                        """,
+                    arguments: [rawId]
+                ) else {
+                    throw StoreError(.notFound, "Submission #\(rawId) vanished from the store.")
+                }
+                let disposition = Disposition(rawValue: row["disposition"]) ?? .pending
+                guard disposition == .pending || disposition == .quarantined else {
+                    return IntakeOutcome(rawSubmissionId: rawId, disposition: disposition, reference: row["reference"], reason: row["reason"])
+                }
+                switch result {
+                case .failure(let error):
+                    return try quarantine(db, rawId: rawId, error: error, now: now, actor: actor)
+                case .success(.ignored(let reason)):
+                    try db.execute(
+                        sql: "UPDATE raw_submissions SET disposition = 'ignored', reason = ?, updated_at = ? WHERE id = ?",
+                        arguments: [reason, now, rawId]
+                    )
+                    try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: reason, at: now, actor: actor)
+                    return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: reason)
+                case .success(.feedback(let draft)):
+                    do {
+                        var outcome: IntakeOutcome?
+                        try db.inSavepoint {
+                            outcome = try commitRecord(db, draft: draft, raw: row, now: now, encoder: encoder, actor: actor)
+                            return .commit
+                        }
+                        return outcome!
+                    } catch let error as DatabaseError
+                        where error.resultCode == .SQLITE_CONSTRAINT || error.resultCode == .SQLITE_TOOBIG
+                    {
+                        let reason = IntakeError(.malformed, "The store could not hold the record read from it: \(error.message ?? "\(error)").")
+                        return try quarantine(db, rawId: rawId, error: reason, now: now, actor: actor)
+                    }
+                }
+            }
+        }
+    }
+
+    private func quarantine(_ db: Database, rawId: Int64, error: any Error, now: String, actor: String) throws -> IntakeOutcome {
+        let code: String
+        let reason: String
+        if let error = error as? IntakeError {
+            code = error.code.rawValue
+            reason = error.message
+        } else {
+            code = "decoder_failure"
+            reason = "The decoder failed unexpectedly (\(error)). The submission is kept; retry it after an update."
+        }
+        try db.execute(
+            sql: """
+                UPDATE raw_submissions SET disposition = 'quarantined', error_code = ?, reason = ?, updated_at = ?,
+                    attempts = attempts + (CASE WHEN disposition = 'quarantined' THEN 1 ELSE 0 END)
+                WHERE id = ?
+                """,
+            arguments: [code, reason, now, rawId]
+        )
+        try audit(db, action: "quarantined", rawId: rawId, recordId: nil, reason: reason, at: now, actor: actor)
+        return IntakeOutcome(rawSubmissionId: rawId, disposition: .quarantined, reason: reason, errorCode: code)
+    }
+
+    private func commitRecord(
+        _ db: Database,
+        draft: FeedbackDraft,
+        raw: Row,
+        now: String,
+        encoder: JSONEncoder,
+        actor: String
+    ) throws -> IntakeOutcome {
+        let rawId: Int64 = raw["id"]
+        let receivedText: String = raw["received_at"]
+        let receivedAt = Timestamp.date(receivedText) ?? Date()
+        let reference = try nextReference(db, for: receivedAt)
+        let contactId = try resolveContact(db, draft.contact, now: now)
+        var attachments: [Attachment] = []
+        for payload in draft.attachments {
+            let sha = SHA256.hash(data: payload.data).hexString
+            try storeBlob(db, sha256: sha, data: payload.data, now: now)
+            attachments.append(Attachment(name: payload.name, mediaType: payload.mediaType, size: payload.data.count, sha256: sha))
+        }
+        let key: String = raw["idempotency_key"]
+        // Insert with a placeholder document to learn the row id, then write the real one.
+        try db.execute(
+            sql: """
+                INSERT INTO records (reference, channel, received_at, contacted_at, contact_id, idempotency_key,
+                                     raw_submission_id, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, '{}')
+                """,
+            arguments: [
+                reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.string), contactId, key, rawId,
+            ]
+        )
+        let recordId = db.lastInsertedRowID
+        let record = FeedbackRecord(
+            id: recordId,
+            reference: reference,
+            draft: draft,
+            source: raw["source"],
+            receivedAt: receivedAt,
+            contactId: contactId,
+            attachments: attachments,
+            idempotencyKey: key,
+            rawSubmissionId: rawId
+        )
+        let document = String(decoding: try encoder.encode(record), as: UTF8.self)
+        try db.execute(sql: "UPDATE records SET document = ? WHERE id = ?", arguments: [document, recordId])
+        for entry in draft.flags {
+            try db.execute(
+                sql: "INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)",
+                arguments: [recordId, entry.flag.rawValue, entry.reason]
+            )
+        }
+        for attachment in attachments {
+            try db.execute(
+                sql: "INSERT INTO attachments (record_id, name, media_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
+                arguments: [recordId, attachment.name, attachment.mediaType, attachment.size, attachment.sha256]
+            )
+        }
+        try db.execute(
+            sql: "UPDATE raw_submissions SET disposition = 'accepted', record_id = ?, error_code = NULL, reason = NULL, updated_at = ? WHERE id = ?",
+            arguments: [recordId, now, rawId]
+        )
+        try audit(db, action: "accepted", rawId: rawId, recordId: recordId, reason: "Recorded as \(reference).", at: now, actor: actor)
+        return IntakeOutcome(rawSubmissionId: rawId, disposition: .accepted, reference: reference)
+    }
+
+    /// The next reference for the year (London time) the submission was received in.
+    private func nextReference(_ db: Database, for receivedAt: Date) throws -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = UKDateReader.london
+        let year = calendar.component(.year, from: receivedAt)
+        let prefix = options.referencePrefix
+        let number = try Int64.fetchOne(
+            db,
+            sql: """
+                INSERT INTO reference_counters (prefix, year, last) VALUES (?, ?, 1)
+                ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1
+                RETURNING last
+                """,
+            arguments: [prefix, year]
+        )!
+        let digits = String(number)
+        return "\(prefix)-\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    /// Links the submission to the contact holding any of its strong identifiers (email,
+    /// phone, tenancy reference), or creates one. Weak matches (a name) never link.
+    private func resolveContact(_ db: Database, _ details: ContactDetails, now: String) throws -> Int64? {
+        var identifiers: [(String, String)] = []
+        if let email = details.email, Identifiers.email(email) != nil { identifiers.append(("email", email)) }
+        if let phone = details.phone?.e164 { identifiers.append(("phone", phone)) }
+        if let tenancy = details.tenancyRef?.trimmingWhitespace().uppercased(), !tenancy.isEmpty {
+            identifiers.append(("tenancy", tenancy))
+        }
+        guard !identifiers.isEmpty || details.name != nil || details.address != nil else { return nil }
+        var contactId: Int64?
+        for (kind, value) in identifiers {
+            if let found = try Int64.fetchOne(
+                db,
+                sql: "SELECT contact_id FROM contact_identifiers WHERE kind = ? AND value = ?",
+                arguments: [kind, value]
+            ) {
+                contactId = found
+                break
+            }
+        }
+        if contactId == nil {
+            try db.execute(sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)", arguments: [details.name, now])
+            contactId = db.lastInsertedRowID
+        }
+        for (kind, value) in identifiers {
+            try db.execute(
+                sql: "INSERT INTO contact_identifiers (kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [kind, value, contactId]
+            )
+        }
+        return contactId
+    }
+}

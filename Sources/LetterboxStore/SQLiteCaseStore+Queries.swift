@@ -1,0 +1,192 @@
+public import Foundation
+public import LetterboxCore
+import GRDB
+
+/// A raw submission as the store holds it, without its bytes.
+public struct StoredSubmission: Sendable, Hashable {
+    public var id: Int64
+    public var channel: Channel
+    public var source: String
+    public var receivedAt: Date
+    public var idempotencyKey: String
+    public var sha256: String
+    public var size: Int
+    public var metadata: [String: String]
+    public var disposition: Disposition
+    public var errorCode: String?
+    public var reason: String?
+    public var recordId: Int64?
+    /// The reference of the record it became (or, for a redelivery, of the original's record).
+    public var reference: String?
+    public var originalId: Int64?
+    public var attempts: Int
+    public var updatedAt: Date
+}
+
+/// One line of the audit log.
+public struct AuditEntry: Sendable, Hashable {
+    public var id: Int64
+    public var at: Date
+    public var actor: String
+    public var action: String
+    public var rawSubmissionId: Int64?
+    public var recordId: Int64?
+    public var reason: String?
+}
+
+extension SQLiteCaseStore {
+    static let submissionColumns = """
+        r.*, COALESCE(rec.reference, orig_rec.reference) AS reference
+        FROM raw_submissions r
+        LEFT JOIN records rec ON rec.id = r.record_id
+        LEFT JOIN raw_submissions orig ON orig.id = r.original_id
+        LEFT JOIN records orig_rec ON orig_rec.id = orig.record_id
+        """
+
+    public func rawSubmission(id: Int64) throws(StoreError) -> StoredSubmission? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.submissionColumns) WHERE r.id = ?", arguments: [id]).map(Self.submission)
+        }
+    }
+
+    /// Submissions with the given disposition, oldest first.
+    public func submissions(_ disposition: Disposition, limit: Int = 1000) throws(StoreError) -> [StoredSubmission] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(Self.submissionColumns) WHERE r.disposition = ? ORDER BY r.id LIMIT ?",
+                arguments: [disposition.rawValue, limit]
+            ).map(Self.submission)
+        }
+    }
+
+    /// The exact bytes stored under a SHA-256.
+    public func blob(sha256: String) throws(StoreError) -> Data? {
+        try read { db in try Data.fetchOne(db, sql: "SELECT data FROM blobs WHERE sha256 = ?", arguments: [sha256]) }
+    }
+
+    public func record(reference: String) throws(StoreError) -> FeedbackRecord? {
+        let decoder = Timestamp.jsonDecoder()
+        return try read { db in
+            guard let document = try String.fetchOne(
+                db,
+                sql: "SELECT document FROM records WHERE reference = ?",
+                arguments: [reference.uppercased()]
+            ) else { return nil }
+            return try decoder.decode(FeedbackRecord.self, from: Data(document.utf8))
+        }
+    }
+
+    /// Records in the order received, optionally from one channel and received at or after `since`.
+    public func records(channel: Channel? = nil, since: Date? = nil, limit: Int? = nil) throws(StoreError) -> [FeedbackRecord] {
+        var result: [FeedbackRecord] = []
+        try forEachRecord(channel: channel, since: since, limit: limit) { result.append($0) }
+        return result
+    }
+
+    /// Streams records without holding them all in memory (for export).
+    public func forEachRecord(
+        channel: Channel? = nil,
+        since: Date? = nil,
+        limit: Int? = nil,
+        _ body: (FeedbackRecord) throws -> Void
+    ) throws(StoreError) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let channel {
+            conditions.append("channel = ?")
+            _ = arguments.append(contentsOf: [channel.rawValue])
+        }
+        if let since {
+            conditions.append("received_at >= ?")
+            _ = arguments.append(contentsOf: [Timestamp.string(since)])
+        }
+        var sql = "SELECT document FROM records"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY received_at, id"
+        if let limit { sql += " LIMIT \(limit)" }
+        let decoder = Timestamp.jsonDecoder()
+        let finalSQL = sql
+        let finalArguments = arguments
+        try read { db in
+            let cursor = try String.fetchCursor(db, sql: finalSQL, arguments: finalArguments)
+            while let document = try cursor.next() {
+                try body(try decoder.decode(FeedbackRecord.self, from: Data(document.utf8)))
+            }
+        }
+    }
+
+    /// The audit trail of a record and of every submission linked to it, oldest first.
+    public func auditTrail(recordId: Int64? = nil, rawSubmissionId: Int64? = nil) throws(StoreError) -> [AuditEntry] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM audit_log
+                    WHERE record_id = ? OR raw_submission_id = ?
+                       OR raw_submission_id IN (SELECT id FROM raw_submissions WHERE record_id = ?)
+                    ORDER BY id
+                    """,
+                arguments: [recordId, rawSubmissionId, recordId]
+            ).map { row in
+                AuditEntry(
+                    id: row["id"],
+                    at: Timestamp.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
+                    actor: row["actor"],
+                    action: row["action"],
+                    rawSubmissionId: row["raw_submission_id"],
+                    recordId: row["record_id"],
+                    reason: row["reason"]
+                )
+            }
+        }
+    }
+
+    /// How many submissions each channel has had, by disposition.
+    public func dispositionCounts() throws(StoreError) -> [Channel: [Disposition: Int]] {
+        try read { db in
+            var counts: [Channel: [Disposition: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT channel, disposition, COUNT(*) AS n FROM raw_submissions GROUP BY 1, 2") {
+                let channel = Channel(rawValue: row["channel"])
+                guard let disposition = Disposition(rawValue: row["disposition"]) else { continue }
+                counts[channel, default: [:]][disposition] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    /// Whether submissions with these SHA-256s are already stored with a final disposition
+    /// (used by folder readers to skip files quickly after an interruption).
+    public func hasSettledSubmission(idempotencyKey: String) throws(StoreError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM raw_submissions WHERE idempotency_key = ? AND disposition != 'pending')",
+                arguments: [idempotencyKey]
+            ) ?? false
+        }
+    }
+
+    static func submission(_ row: Row) -> StoredSubmission {
+        let metadataText: String = row["metadata"]
+        let metadata = (try? JSONSerialization.jsonObject(with: Data(metadataText.utf8))) as? [String: String] ?? [:]
+        return StoredSubmission(
+            id: row["id"],
+            channel: Channel(rawValue: row["channel"]),
+            source: row["source"],
+            receivedAt: Timestamp.date(row["received_at"]) ?? Date(timeIntervalSince1970: 0),
+            idempotencyKey: row["idempotency_key"],
+            sha256: row["sha256"],
+            size: row["size"],
+            metadata: metadata,
+            disposition: Disposition(rawValue: row["disposition"]) ?? .pending,
+            errorCode: row["error_code"],
+            reason: row["reason"],
+            recordId: row["record_id"],
+            reference: row["reference"],
+            originalId: row["original_id"],
+            attempts: row["attempts"],
+            updatedAt: Timestamp.date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0)
+        )
+    }
+}

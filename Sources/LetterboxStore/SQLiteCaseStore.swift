@@ -1,0 +1,95 @@
+public import Foundation
+import GRDB
+import LetterboxCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The case store: one SQLite file in WAL mode, created owner-only, holding raw submissions,
+/// records, contacts, blobs and the audit log.
+///
+/// One writer at a time (SQLite's own lock, waited on up to ``Options/busyTimeout``), many
+/// readers; the command-line tool can read while a watcher or the server writes.
+public final class SQLiteCaseStore: Sendable {
+    public struct Options: Sendable {
+        /// How long to wait for another process's write lock before giving up with ``StoreError/Code/busy``.
+        public var busyTimeout: TimeInterval
+        /// The letters before the year in a reference: `LB` gives `LB-2026-000123`.
+        public var referencePrefix: String
+
+        public init(busyTimeout: TimeInterval = 5, referencePrefix: String = "LB") {
+            self.busyTimeout = busyTimeout
+            self.referencePrefix = referencePrefix
+        }
+    }
+
+    public let path: String
+    public let options: Options
+    let pool: DatabasePool
+
+    /// Opens the store at `path`, creating it (mode 0600) and bringing its schema up to date.
+    public init(path: String, options: Options = Options()) throws(StoreError) {
+        self.path = path
+        self.options = options
+        try Self.createOwnerOnly(path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(options.busyTimeout)
+        configuration.prepareDatabase { db in
+            // Durable commits: an acknowledgement (exit 0, HTTP 2xx, a file moved) is only given after
+            // the commit has reached the disk.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = Migrations.migrator
+            let upToDate = try pool.read { db in try migrator.hasCompletedMigrations(db) }
+            if !upToDate {
+                try migrator.migrate(pool)
+            }
+        } catch {
+            throw StoreError.wrapping(error, path: path)
+        }
+    }
+
+    /// Creates the file with mode 0600 if it does not exist, so that no other user can read it.
+    /// SQLite gives the -wal and -shm files the same mode.
+    private static func createOwnerOnly(_ path: String) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) || !isFolder.boolValue {
+            throw StoreError(.io, "The folder for the store, \(folder), does not exist.")
+        }
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if fd >= 0 {
+            close(fd)
+            return
+        }
+        let code = errno
+        if code == EEXIST { return }
+        throw StoreError(.io, "Cannot create the store \(path): \(String(cString: strerror(code))).")
+    }
+
+    /// Runs a write transaction, translating SQLite errors.
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StoreError.wrapping(error, path: path)
+        }
+    }
+
+    /// Runs a read, translating SQLite errors.
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError.wrapping(error, path: path)
+        }
+    }
+
+    /// Checks that the store can be written now (for health checks and start-up).
+    public func checkWritable() throws(StoreError) {
+        try write { db in try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS _probe(x); DROP TABLE _probe") }
+    }
+}
