@@ -1,5 +1,43 @@
 import ArgumentParser
-import Configuration
-import ServiceLifecycle
-import Logging
-@main struct M { static func main() {} }
+import Foundation
+
+@main
+struct Letterbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "letterbox",
+        abstract: "Takes customer feedback from every channel and commits it to a case store.",
+        discussion: """
+            Every contact becomes one feedback record with a reference such as LB-2026-000123.
+            Nothing is lost: what cannot be read is kept in quarantine with the reason.
+
+            Examples:
+              letterbox ingest notes Samples/phone-notes
+              letterbox watch /srv/letterbox/phone-notes
+              letterbox list --since 2026-04-01
+              letterbox show LB-2026-000001
+              letterbox quarantine list
+
+            Exit status (sysexits.h): 0 done; 64 usage error; 65 some input was quarantined;
+            66 a named file does not exist; 74 I/O error; 75 temporary failure (store busy or
+            disk full: try again); 78 bad configuration.
+            """,
+        subcommands: [
+            Ingest.self, Watch.self, List.self, Show.self, Export.self, Quarantine.self, Stats.self,
+        ]
+    )
+
+    static func main() async {
+        umask(0o077)  // store files, error notes and moved files: owner-only
+        LogSetup.bootstrap()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

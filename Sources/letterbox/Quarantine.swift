@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import LetterboxCore
+import LetterboxStore
+
+struct Quarantine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "See and re-run submissions that could not be read.",
+        discussion: """
+            Nothing that arrives is lost: a submission that cannot be read is kept, bytes and all,
+            with the reason. After the cause is fixed (a new Letterbox, a corrected config), retry it.
+
+            Examples:
+              letterbox quarantine list
+              letterbox quarantine show 42
+              letterbox quarantine retry 42
+              letterbox quarantine retry --all
+            """,
+        subcommands: [QuarantineList.self, QuarantineShow.self, QuarantineRetry.self],
+        defaultSubcommand: QuarantineList.self
+    )
+}
+
+struct QuarantineList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List quarantined submissions, oldest first.")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await Settings.load(storeOptions).openStore()
+            let items = try store.submissions(.quarantined)
+            for item in items {
+                let id = "#\(item.id)".padding(toLength: 8, withPad: " ", startingAt: 0)
+                let code = (item.errorCode ?? "").padding(toLength: 12, withPad: " ", startingAt: 0)
+                print("\(id)\(londonTime(item.receivedAt))  \(item.channel.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))\(code)\(item.source)")
+                print("        \(item.reason ?? "")")
+            }
+            FileHandle.standardError.write(Data("\(items.count) quarantined submission(s)\n".utf8))
+        }
+    }
+}
+
+struct QuarantineShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one quarantined submission: why, where from, and its bytes (--raw)."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The submission number from `quarantine list`.")
+    var id: Int64
+
+    @ArgumentParser.Flag(help: "Print the exact bytes, unchanged, instead of a description.")
+    var raw = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await Settings.load(storeOptions).openStore()
+            guard let item = try store.rawSubmission(id: id) else {
+                throw CLIError(.noInput, "There is no submission #\(id).")
+            }
+            let bytes = try store.blob(sha256: item.sha256) ?? Data()
+            if raw {
+                FileHandle.standardOutput.write(bytes)
+                return
+            }
+            print("Submission   #\(item.id) (\(item.disposition.rawValue))")
+            print("Channel      \(item.channel.rawValue)")
+            print("Source       \(item.source)")
+            print("Received     \(londonTime(item.receivedAt)) (London)")
+            print("Size         \(item.size) bytes, sha256 \(item.sha256)")
+            print("Attempts     \(item.attempts)")
+            if let code = item.errorCode { print("Error        \(code)") }
+            if let reason = item.reason { print("Reason       \(reason)") }
+            for (key, value) in item.metadata.sorted(by: { $0.key < $1.key }) { print("\(key.padding(toLength: 13, withPad: " ", startingAt: 0))\(value)") }
+            print("")
+            print("History:")
+            for entry in try store.auditTrail(rawSubmissionId: item.id) {
+                print("  \(londonTime(entry.at))  \(entry.actor): \(entry.action)  \(entry.reason ?? "")")
+            }
+            print("")
+            print("Use --raw to print the \(bytes.count) stored bytes.")
+        }
+    }
+}
+
+struct QuarantineRetry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Decode quarantined submissions again with this version of Letterbox."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The submission number to retry.")
+    var id: Int64?
+
+    @ArgumentParser.Flag(help: "Retry every quarantined submission.")
+    var all = false
+
+    func validate() throws {
+        if (id == nil) == !all {
+            throw ValidationError("Give either a submission number or --all.")
+        }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let settings = try await Settings.load(storeOptions)
+            let store = try settings.openStore()
+            let intake = settings.intake(store: store)
+            let ids = all ? try store.submissions(.quarantined, limit: Int.max).map(\.id) : [id!]
+            var stillQuarantined = 0
+            for id in ids {
+                let outcome = try intake.retry(rawSubmissionId: id)
+                if outcome.disposition == .quarantined { stillQuarantined += 1 }
+                print(OutcomeLine.format(outcome, path: "submission #\(id)"))
+            }
+            FileHandle.standardError.write(
+                Data("\(ids.count) retried: \(ids.count - stillQuarantined) settled, \(stillQuarantined) still quarantined\n".utf8)
+            )
+            if stillQuarantined > 0 { throw ExitCode(CLIError.Status.dataError.code) }
+        }
+    }
+}
+
+struct Stats: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Count submissions by channel and disposition.",
+        discussion: "Example:\n  letterbox stats"
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let store = try await Settings.load(storeOptions).openStore()
+            let counts = try store.dispositionCounts()
+            let dispositions = Disposition.allCases
+            print("CHANNEL".padding(toLength: 10, withPad: " ", startingAt: 0) + dispositions.map { $0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
+            for channel in counts.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+                let cells = dispositions.map { String(counts[channel]?[$0] ?? 0).padding(toLength: 13, withPad: " ", startingAt: 0) }
+                print(channel.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + cells.joined())
+            }
+        }
+    }
+}

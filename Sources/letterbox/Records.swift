@@ -1,0 +1,185 @@
+import ArgumentParser
+import Foundation
+import LetterboxCore
+import LetterboxStore
+
+/// Reads a date given on the command line (`2026-04-01`, `01/04/2026`, `1 April 2026 9am`).
+func parseDate(_ text: String, option: String) throws -> Date {
+    guard let date = UKDateReader().date(from: text, relativeTo: Date()) else {
+        throw CLIError(.usage, "\(option) \(text): not a date. Use 2026-04-01 or 01/04/2026 (day first).")
+    }
+    return date
+}
+
+/// A date and time as staff read them: London time, day first.
+func londonTime(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_GB")
+    formatter.timeZone = UKDateReader.london
+    formatter.dateFormat = "dd/MM/yyyy HH:mm"
+    return formatter.string(from: date)
+}
+
+struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List feedback records, oldest first.",
+        discussion: """
+            Examples:
+              letterbox list
+              letterbox list --channel phone --since 2026-04-01
+              letterbox list --json | jq .reference
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Only this channel: email, web_form, sms or phone.")
+    var channel: String?
+
+    @Option(help: "Only records received on or after this date (London time).")
+    var since: String?
+
+    @Option(help: "At most this many records.")
+    var limit: Int?
+
+    @ArgumentParser.Flag(help: "One JSON record per line instead of a table.")
+    var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let settings = try await Settings.load(storeOptions)
+            let sinceDate = try since.map { try parseDate($0, option: "--since") }
+            let store = try settings.openStore()
+            let encoder = Timestamp.jsonEncoder()
+            if !json {
+                print(row(["REFERENCE", "RECEIVED", "CHANNEL", "FROM", "SUBJECT", "FLAGS"]))
+            }
+            var count = 0
+            try store.forEachRecord(channel: channel.map(Channel.init(rawValue:)), since: sinceDate, limit: limit) { record in
+                count += 1
+                if json {
+                    print(String(decoding: try encoder.encode(record), as: UTF8.self))
+                } else {
+                    let from = record.representative.map { "\($0.name ?? "?") for \(record.contact.name ?? "?")" }
+                        ?? record.contact.name ?? record.contact.email ?? record.contact.phone?.raw ?? "(unknown)"
+                    print(row([
+                        record.reference, londonTime(record.receivedAt), record.channel.rawValue, from,
+                        record.subject ?? String(record.body.prefix(40)).replacingOccurrences(of: "\n", with: " "),
+                        record.flags.map(\.flag.rawValue).joined(separator: ","),
+                    ]))
+                }
+            }
+            if !json { FileHandle.standardError.write(Data("\(count) record(s)\n".utf8)) }
+        }
+    }
+
+    private func row(_ cells: [String]) -> String {
+        let widths = [16, 17, 9, 28, 40]
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            if index < widths.count {
+                let width = widths[index]
+                let text = cell.count > width - 1 ? String(cell.prefix(width - 2)) + "…" : cell
+                line += text.padding(toLength: width, withPad: " ", startingAt: 0)
+            } else {
+                line += cell
+            }
+        }
+        return line
+    }
+}
+
+struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one record in full: contact, flags with their reasons, the text, the audit trail.",
+        discussion: """
+            Examples:
+              letterbox show LB-2026-000001
+              letterbox show LB-2026-000001 --json
+              letterbox show LB-2026-000001 --raw > original.txt
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The record's reference, e.g. LB-2026-000001.")
+    var reference: String
+
+    @ArgumentParser.Flag(help: "Print the record as JSON (the export contract).")
+    var json = false
+
+    @ArgumentParser.Flag(help: "Print the exact bytes that arrived, unchanged.")
+    var raw = false
+
+    func run() async throws {
+        try await reportingErrors {
+            let settings = try await Settings.load(storeOptions)
+            let store = try settings.openStore()
+            guard let record = try store.record(reference: reference) else {
+                throw CLIError(.noInput, "There is no record \(reference) in \(settings.storePath).")
+            }
+            if raw {
+                guard let submission = try store.rawSubmission(id: record.rawSubmissionId),
+                    let bytes = try store.blob(sha256: submission.sha256)
+                else { throw CLIError(.ioError, "The raw submission of \(reference) is missing from the store.") }
+                FileHandle.standardOutput.write(bytes)
+                return
+            }
+            if json {
+                print(String(decoding: try Timestamp.jsonEncoder(pretty: true).encode(record), as: UTF8.self))
+                return
+            }
+            print(RecordText.describe(record, audit: try store.auditTrail(recordId: record.id)))
+        }
+    }
+}
+
+/// The human-readable form of a record, for `letterbox show`.
+enum RecordText {
+    static func describe(_ record: FeedbackRecord, audit: [AuditEntry]) -> String {
+        var lines: [String] = []
+        func add(_ label: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            lines.append(label.padding(toLength: max(16, label.count + 2), withPad: " ", startingAt: 0) + value)
+        }
+        add("Reference", record.reference)
+        add("Channel", record.channel.rawValue)
+        add("Source", record.source)
+        add("Received", londonTime(record.receivedAt) + " (London)")
+        add("Contacted", record.contactedAt.map { londonTime($0) + " (London)" } ?? record.contactedAtText.map { "\"\($0)\" (not read)" })
+        add("Kind", record.kind?.rawValue ?? record.statedKind.map { "\($0) (as stated)" })
+        add("Name", record.contact.name)
+        add("Email", record.contact.email)
+        add("Phone", record.contact.phone.map { $0.e164 ?? "\($0.raw) (not a readable number)" })
+        add("Address", record.contact.address)
+        add("Postcode", record.contact.postcode)
+        add("Tenancy ref", record.contact.tenancyRef)
+        if let rep = record.representative {
+            let consent = rep.consentStated ? "consent stated" : "consent NOT stated"
+            add("Representative", "\(rep.name ?? "(no name)"), \(rep.relationship ?? rep.role.rawValue) [\(rep.role.rawValue)], \(consent)")
+            add("  their phone", rep.phone.map { $0.e164 ?? $0.raw })
+            add("  their email", rep.email)
+        }
+        add("Recorded by", record.recordedBy)
+        add("Subject", record.subject)
+        for field in record.extraFields { add(field.name, field.value) }
+        if !record.flags.isEmpty {
+            lines.append("")
+            lines.append("Flags:")
+            for entry in record.flags { lines.append("  \(entry.flag.rawValue): \(entry.reason)") }
+        }
+        if !record.attachments.isEmpty {
+            lines.append("")
+            lines.append("Attachments:")
+            for a in record.attachments { lines.append("  \(a.name) (\(a.mediaType), \(a.size) bytes, sha256 \(a.sha256.prefix(12))…)") }
+        }
+        lines.append("")
+        lines.append(record.body)
+        lines.append("")
+        lines.append("History:")
+        for entry in audit {
+            lines.append("  \(londonTime(entry.at))  \(entry.action)  submission #\(entry.rawSubmissionId.map(String.init) ?? "-")  \(entry.reason ?? "")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

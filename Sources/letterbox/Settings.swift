@@ -1,0 +1,100 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import LetterboxCore
+import LetterboxPhoneNotes
+import LetterboxStore
+import Logging
+import SystemPackage
+
+/// Options every command that touches the store accepts.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The store file. Default: ./letterbox.sqlite (or LETTERBOX_STORE, or 'store' in the config).")
+    var store: String?
+
+    @Option(name: .long, help: "The config file. Default: ./letterbox.yaml when it exists (or LETTERBOX_CONFIG).")
+    var config: String?
+
+    @ArgumentParser.Flag(name: .shortAndLong, help: "Log debug detail to standard error (never message bodies).")
+    var verbose = false
+}
+
+/// Settings resolved from, in order of precedence: flags, LETTERBOX_* environment variables,
+/// the YAML config file, built-in defaults. Key names are documented in README, "Configuration".
+struct Settings {
+    var storePath: String
+    var busyTimeout: Double
+    var referencePrefix: String
+    var noteMaxBytes: Int
+    var watchSettleSeconds: Double
+    var watchRescanSeconds: Double
+    var logLevel: Logger.Level
+
+    static func load(_ options: StoreOptions, overrides: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> Settings {
+        let environment = ProcessInfo.processInfo.environment
+        var flagValues = overrides
+        if let store = options.store { flagValues[["store"]] = ConfigValue(.string(store), isSecret: false) }
+        if options.verbose { flagValues[["log", "level"]] = ConfigValue(.string("debug"), isSecret: false) }
+        // LETTERBOX_STORE -> "store", LETTERBOX_NOTES_MAX_BYTES -> "notes.maxBytes".
+        var stripped: [String: String] = [:]
+        for (name, value) in environment where name.hasPrefix("LETTERBOX_") {
+            stripped[String(name.dropFirst("LETTERBOX_".count))] = value
+        }
+        var providers: [any ConfigProvider] = [
+            InMemoryProvider(name: "flags", values: flagValues),
+            EnvironmentVariablesProvider(environmentVariables: stripped),
+        ]
+        let explicitFile = options.config ?? environment["LETTERBOX_CONFIG"]
+        let file = explicitFile ?? "letterbox.yaml"
+        if explicitFile != nil || FileManager.default.fileExists(atPath: file) {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw CLIError(.noInput, "The config file \(file) does not exist or cannot be read.")
+            }
+            do {
+                providers.append(try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)))
+            } catch {
+                throw CLIError(.config, "The config file \(file) is not valid YAML: \(error)")
+            }
+        }
+        let config = ConfigReader(providers: providers)
+        let level = config.string(forKey: "log.level", default: "info")
+        return Settings(
+            storePath: config.string(forKey: "store", default: "letterbox.sqlite"),
+            busyTimeout: config.double(forKey: "busyTimeout", default: 5),
+            referencePrefix: config.string(forKey: "reference.prefix", default: "LB"),
+            noteMaxBytes: config.int(forKey: "notes.maxBytes", default: 5_000_000),
+            watchSettleSeconds: config.double(forKey: "watch.settleSeconds", default: 2),
+            watchRescanSeconds: config.double(forKey: "watch.rescanSeconds", default: 30),
+            logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info
+        )
+    }
+
+    func openStore() throws -> SQLiteCaseStore {
+        try SQLiteCaseStore(
+            path: storePath,
+            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix)
+        )
+    }
+
+    /// The pipeline with every channel's decoder, and the crash-test hook when asked for.
+    func intake(store: SQLiteCaseStore) -> Intake {
+        var intake = Intake(store: store, decoders: [PhoneNoteDecoder(maxBytes: noteMaxBytes)])
+        if ProcessInfo.processInfo.environment["LETTERBOX_FAULT"] == "kill-after-raw" {
+            intake.afterReceive = { kill(getpid(), SIGKILL) }
+        }
+        return intake
+    }
+
+    func makeLogger(_ label: String = "letterbox") -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = logLevel
+        return logger
+    }
+}
+
+enum LogSetup {
+    /// Logs go to standard error, so standard output stays clean for data.
+    static func bootstrap() {
+        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+    }
+}

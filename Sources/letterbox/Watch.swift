@@ -1,0 +1,165 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LetterboxCore
+import LetterboxPhoneNotes
+import LetterboxStore
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch a folder for phone notes and ingest each one as it arrives.",
+        discussion: """
+            Ingests every note already in DIR, then each new one (inotify, with a rescan every
+            watch.rescanSeconds as a safety net). A file counts as arrived once it has not changed
+            for watch.settleSeconds, so notes still being saved are left alone. Hidden files,
+            Office lock files (~$*) and *.tmp files are skipped.
+
+            After a note is stored it moves to DIR/processed/YYYY-MM-DD/. A note that cannot be read
+            moves to DIR/failed/ with NAME.error.txt beside it saying why; its bytes are in quarantine
+            (`letterbox quarantine list`). A note stored before a crash is recognised and moved
+            without a second record. SIGTERM or SIGINT stops the watcher after the current batch.
+
+            Examples:
+              letterbox watch /srv/letterbox/phone-notes
+              LETTERBOX_STORE=/var/lib/letterbox/letterbox.sqlite letterbox watch /srv/phone-notes
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The folder staff drop notes into.")
+    var folder: String
+
+    @Option(help: "Seconds a file must be unchanged before it is read (overrides watch.settleSeconds).")
+    var settle: Double?
+
+    func run() async throws {
+        try await reportingErrors {
+            var settings = try await Settings.load(storeOptions)
+            if let settle { settings.watchSettleSeconds = settle }
+            let logger = settings.makeLogger()
+            let noteFolder = try NoteFolder(path: folder)
+            try noteFolder.prepareForMoving()
+            let store = try settings.openStore()
+            let service = NoteWatchService(
+                folder: noteFolder,
+                intake: settings.intake(store: store),
+                settle: settings.watchSettleSeconds,
+                rescanInterval: settings.watchRescanSeconds,
+                logger: logger
+            )
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: service)],
+                    gracefulShutdownSignals: [.sigterm, .sigint],
+                    logger: logger
+                )
+            )
+            logger.info("Watching \(noteFolder.path) (store \(settings.storePath))")
+            try await group.run()
+            logger.info("Stopped watching \(noteFolder.path)")
+        }
+    }
+}
+
+/// The watched-folder loop as a service: waits for files to settle, ingests them in batches,
+/// and moves each one once its outcome is committed.
+struct NoteWatchService: Service {
+    let folder: NoteFolder
+    let intake: Intake
+    let settle: Double
+    let rescanInterval: Double
+    let logger: Logger
+
+    static let batchSize = 64
+
+    func run() async throws {
+        let events = try DirectoryEvents(path: folder.path)
+        var tracker = ReadinessTracker(settle: settle)
+        var waiting = Set(folder.candidates())
+        var lastRescan = Date()
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let now = Date()
+            var ready = tracker.ready(waiting, now: now.timeIntervalSince1970, state: folder.fileState)
+            waiting.subtract(ready)
+            waiting.formIntersection(Set(tracker.waiting).union(waiting))
+            while !ready.isEmpty && !Task.isShuttingDownGracefully {
+                let batch = Array(ready.prefix(Self.batchSize))
+                ready.removeFirst(batch.count)
+                try handle(batch)
+                for name in batch { tracker.forget(name) }
+            }
+            if now.timeIntervalSince(lastRescan) >= rescanInterval {
+                waiting.formUnion(folder.candidates())
+                lastRescan = now
+            }
+            let timeout: Int32 = waiting.isEmpty ? 500 : 200
+            let names = await Self.wait(events, timeoutMilliseconds: timeout)
+            waiting.formUnion(names.filter { !NoteFolder.isIgnored($0) && !$0.contains("/") })
+        }
+    }
+
+    /// Blocks for inotify events on a thread outside the cooperative pool.
+    static func wait(_ events: DirectoryEvents, timeoutMilliseconds: Int32) async -> [String] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: events.wait(timeoutMilliseconds: timeoutMilliseconds))
+            }
+        }
+    }
+
+    private func handle(_ names: [String]) throws {
+        let now = Date()
+        var submissions: [(String, RawSubmission)] = []
+        for name in names {
+            switch folder.read(name, receivedAt: now) {
+            case .submission(let submission):
+                submissions.append((name, submission))
+            case .refused(let submission, let error):
+                let outcome = try intake.refuse(submission, because: error)
+                finish(name, outcome)
+            case .unreadable(let message):
+                logger.warning("\(message)")
+            }
+        }
+        guard !submissions.isEmpty else { return }
+        let outcomes = try intake.ingest(submissions.map(\.1))
+        for ((name, _), outcome) in zip(submissions, outcomes) {
+            finish(name, outcome)
+        }
+    }
+
+    /// Moves a file whose outcome is committed, and says what happened.
+    private func finish(_ name: String, _ outcome: IntakeOutcome) {
+        do {
+            let failed = outcome.disposition == .quarantined || (outcome.disposition == .redelivery && outcome.errorCode != nil)
+            if failed {
+                let explanation = """
+                    Letterbox could not read this note, so it has not become a feedback record.
+
+                    Why: \(outcome.reason ?? "unknown")
+
+                    The note is kept in quarantine as submission #\(outcome.originalSubmissionId ?? outcome.rawSubmissionId). \
+                    Fix the file and drop it in again, or ask IT to run: letterbox quarantine retry \(outcome.originalSubmissionId ?? outcome.rawSubmissionId)
+                    """
+                try folder.moveToFailed(name, explanation: explanation)
+                logger.warning(
+                    "Note quarantined",
+                    metadata: ["file": "\(name)", "submission": "\(outcome.rawSubmissionId)", "code": "\(outcome.errorCode ?? "")"]
+                )
+            } else {
+                try folder.moveToProcessed(name, day: Date())
+                logger.info(
+                    "Note \(outcome.disposition.rawValue)",
+                    metadata: ["file": "\(name)", "reference": "\(outcome.reference ?? "")", "submission": "\(outcome.rawSubmissionId)"]
+                )
+            }
+            print(OutcomeLine.format(outcome, path: name))
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+}

@@ -1,0 +1,87 @@
+public import Foundation
+
+/// Paths and helpers every test target shares: the samples, the shared corpora, temporary
+/// folders, and the built `letterbox` binary.
+public enum Fixtures {
+    /// The package's root folder.
+    public static let packageRoot: URL = {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }()
+
+    public static func samples(_ folder: String) -> URL {
+        packageRoot.appendingPathComponent("Samples").appendingPathComponent(folder)
+    }
+
+    /// The sample files directly in a Samples folder (not its subfolders), sorted by name.
+    public static func sampleFiles(_ folder: String) -> [URL] {
+        let url = samples(folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.sorted().map { url.appendingPathComponent($0) }.filter { file in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: file.path, isDirectory: &isFolder) && !isFolder.boolValue
+        }
+    }
+
+    /// A new empty folder under the system's temporary folder.
+    public static func temporaryFolder(_ label: String = "letterbox-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// The `letterbox` executable built beside the tests.
+    public static let binary: URL = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [
+            beside.appendingPathComponent("letterbox"),
+            beside.deletingLastPathComponent().appendingPathComponent("letterbox"),
+            packageRoot.appendingPathComponent(".build/debug/letterbox"),
+        ] where FileManager.default.isExecutableFile(atPath: candidate.path) {
+            return candidate
+        }
+        return packageRoot.appendingPathComponent(".build/debug/letterbox")
+    }()
+
+    /// The result of running a command to completion.
+    public struct RunResult: Sendable {
+        public var status: Int32
+        public var terminatedBySignal: Bool
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs the built `letterbox` with arguments and extra environment, waiting for it to exit.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> RunResult {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LETTERBOX_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        if let folder { process.currentDirectoryURL = folder }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return RunResult(
+            status: process.terminationStatus,
+            terminatedBySignal: process.terminationReason == .uncaughtSignal,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    /// Polls `condition` until it holds or `timeout` seconds pass.
+    public static func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(50_000)
+        }
+        return try condition()
+    }
+}
