@@ -22,6 +22,12 @@ public enum TextDecoding {
         public var encoding: Encoding
         /// True when the encoding was a guess (no mark, not UTF-8): worth a flag on the record.
         public var guessed: Bool
+
+        public init(text: String, encoding: Encoding, guessed: Bool) {
+            self.text = text
+            self.encoding = encoding
+            self.guessed = guessed
+        }
     }
 
     public static func decode(_ bytes: Data) throws(IntakeError) -> Result {
@@ -44,7 +50,7 @@ public enum TextDecoding {
                 throw IntakeError(
                     .encoding,
                     "The file starts with a UTF-8 byte-order mark but contains bytes that are not valid UTF-8 "
-                        + "(first at byte \(firstInvalidUTF8Offset(b, from: 3)))."
+                        + "(first at offset \(firstInvalidUTF8Offset(b, from: 3)))."
                 )
             }
             return Result(text: text, encoding: .utf8BOM, guessed: false)
@@ -85,7 +91,7 @@ public enum TextDecoding {
         if let text = windows1252(b) { return Result(text: text, encoding: .windows1252, guessed: true) }
         throw IntakeError(
             .encoding,
-            "The file is not valid UTF-8 (first bad byte at \(firstInvalidUTF8Offset(b, from: 0))) "
+            "The file is not valid UTF-8 (first bad byte at offset \(firstInvalidUTF8Offset(b, from: 0))) "
                 + "and not Windows-1252 text either. Save the note as UTF-8 text and drop it in again."
         )
     }

@@ -1,0 +1,55 @@
+import Foundation
+import LetterboxCore
+import Testing
+
+struct UKDateTests {
+    let reader = UKDateReader()
+
+    @Test(arguments: [
+        // Day first, always; British Summer Time from 29 March 2026 (UTC+1).
+        ("03/04/2026 14:05", "2026-04-03T13:05:00Z"),
+        ("3/4/26 2:05pm", "2026-04-03T13:05:00Z"),
+        ("03-04-2026", "2026-04-02T23:00:00Z"),
+        ("03.04.2026 14.05", "2026-04-03T13:05:00Z"),
+        ("3 April 2026 2:05pm", "2026-04-03T13:05:00Z"),
+        ("3rd Apr 2026 at 14:05", "2026-04-03T13:05:00Z"),
+        ("Friday, 3 April 2026 2.05 p.m.", "2026-04-03T13:05:00Z"),
+        ("April 3, 2026 12 noon", "2026-04-03T11:00:00Z"),
+        ("2026-04-03 14:05", "2026-04-03T13:05:00Z"),
+        ("2026-04-03T14:05:00Z", "2026-04-03T14:05:00Z"),
+        ("2026-04-03T14:05:00+01:00", "2026-04-03T13:05:00Z"),
+        ("2026-04-03T14:05:30.250Z", "2026-04-03T14:05:30.250Z"),
+        // Greenwich Mean Time in winter.
+        ("15/01/2026 09:00", "2026-01-15T09:00:00Z"),
+        ("12 December 2025 12am", "2025-12-12T00:00:00Z"),
+        ("12/12/2025 12:30am", "2025-12-12T00:30:00Z"),
+        // The hour that happens twice when the clocks go back (25 October 2026): the first.
+        ("25/10/2026 01:30", "2026-10-25T00:30:00Z"),
+    ])
+    func readsUKForms(text: String, expected: String) throws {
+        let date = try #require(reader.date(from: text))
+        #expect(Timestamp.string(date) == expected)
+    }
+
+    @Test(arguments: [
+        "last Tuesday afternoon", "31/02/2026", "13/13/2026", "03/04/2026 25:00", "14:05", "tomorrow",
+        "2026-02-30", "03/04/2026 14", "3 Smarch 2026", "", "03/04/2026 14:05 and some more words",
+    ])
+    func refusesWhatItCannotReadWithConfidence(text: String) {
+        #expect(reader.date(from: text) == nil)
+    }
+
+    @Test func todayAndYesterdayAreRelativeToTheReference() throws {
+        let reference = try #require(reader.date(from: "2026-04-20T08:00:00Z"))
+        #expect(reader.date(from: "today 2pm", relativeTo: reference).map(Timestamp.string) == "2026-04-20T13:00:00Z")
+        #expect(reader.date(from: "yesterday 09:15", relativeTo: reference).map(Timestamp.string) == "2026-04-19T08:15:00Z")
+        #expect(reader.date(from: "today 2pm") == nil)
+    }
+
+    @Test func timestampsRoundTrip() throws {
+        let date = Date(timeIntervalSince1970: 1_776_675_600.125)
+        let text = Timestamp.string(date)
+        #expect(text == "2026-04-20T09:00:00.125Z")
+        #expect(Timestamp.date(text) == date)
+    }
+}

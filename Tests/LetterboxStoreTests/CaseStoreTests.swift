@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import LetterboxCore
+import LetterboxPhoneNotes
+import LetterboxStore
+import LetterboxTesting
+import Testing
+
+/// The store on a real SQLite file in a temporary folder.
+struct CaseStoreTests {
+    let folder: URL
+    let store: SQLiteCaseStore
+
+    init() throws {
+        folder = try Fixtures.temporaryFolder("store")
+        store = try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path)
+    }
+
+    func note(_ text: String, at date: Date = Date(), source: String = "note.txt") -> RawSubmission {
+        RawSubmission(channel: .phone, source: source, receivedAt: date, bytes: Data(text.utf8))
+    }
+
+    static let good = "Caller: Jane Smith\nPhone: 07700 900123\nTenancy ref: T-1\n\nThe gutter is leaking.\n"
+
+    @Test func storeFileIsOwnerOnlyAndInWALMode() throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let queue = try DatabaseQueue(path: store.path)
+        #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+    }
+
+    @Test func acceptedThenRedeliveredKeepsOneRecord() throws {
+        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let first = try intake.ingest([note(Self.good)])[0]
+        #expect(first.disposition == .accepted)
+        let reference = try #require(first.reference)
+        #expect(reference.hasPrefix("LB-"))
+        let again = try intake.ingest([note(Self.good, source: "copy.txt")])[0]
+        #expect(again.disposition == .redelivery)
+        #expect(again.reference == reference)
+        #expect(again.originalSubmissionId == first.rawSubmissionId)
+        #expect(try store.records().count == 1)
+        let record = try #require(try store.record(reference: reference))
+        #expect(record.contact.phone?.e164 == "+447700900123")
+        #expect(record.body == "The gutter is leaking.")
+        let actions = try store.auditTrail(recordId: record.id).map(\.action)
+        #expect(actions == ["accepted"])
+        #expect(try store.auditTrail(rawSubmissionId: again.rawSubmissionId).map(\.action) == ["redelivery"])
+    }
+
+    @Test func sameKeyTwiceInOneBatchIsOneRecord() throws {
+        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let outcomes = try intake.ingest([note(Self.good), note(Self.good)])
+        #expect(outcomes.map(\.disposition) == [.accepted, .redelivery])
+        #expect(outcomes[1].reference == outcomes[0].reference)
+        #expect(try store.records().count == 1)
+    }
+
+    /// A decoder that cannot read anything: stands in for a decoder bug fixed in a later release.
+    struct BrokenDecoder: SubmissionDecoder {
+        var channel: Channel { .phone }
+        func decode(_ submission: RawSubmission) throws -> Decoded {
+            throw IntakeError(.malformed, "This build cannot read phone notes.")
+        }
+    }
+
+    @Test func quarantinedBytesAreKeptAndRetriedAfterAFix() throws {
+        let broken = Intake(store: store, decoders: [BrokenDecoder()])
+        let outcome = try broken.ingest([note(Self.good)])[0]
+        #expect(outcome.disposition == .quarantined)
+        #expect(outcome.reason == "This build cannot read phone notes.")
+        let stored = try #require(try store.rawSubmission(id: outcome.rawSubmissionId))
+        #expect(try store.blob(sha256: stored.sha256) == Data(Self.good.utf8))
+        #expect(try store.submissions(.quarantined).map(\.id) == [outcome.rawSubmissionId])
+        // The same bytes again are a redelivery of the quarantined submission, still not a record.
+        let again = try broken.ingest([note(Self.good)])[0]
+        #expect(again.disposition == .redelivery)
+        #expect(again.errorCode == "malformed")
+        // Retrying with a decoder that works turns it into a record on the same submission.
+        let fixed = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let retried = try fixed.retry(rawSubmissionId: outcome.rawSubmissionId)
+        #expect(retried.disposition == .accepted)
+        #expect(try store.submissions(.quarantined).isEmpty)
+        #expect(try store.records().count == 1)
+        let actions = try store.auditTrail(rawSubmissionId: outcome.rawSubmissionId).map(\.action)
+        #expect(actions == ["quarantined", "accepted"])
+        #expect(throws: StoreError.self) { try fixed.retry(rawSubmissionId: outcome.rawSubmissionId) }
+    }
+
+    @Test func referencesAreSequentialWithinALondonYear() throws {
+        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let reader = UKDateReader()
+        let dates = ["2026-12-31T23:30:00Z", "2026-06-30T12:00:00+01:00", "2027-01-01T00:00:01Z", "2027-01-02T09:00:00Z"]
+        let outcomes = try intake.ingest(dates.enumerated().map { index, text in
+            note(Self.good + "\(index)", at: reader.date(from: text)!)
+        })
+        #expect(outcomes.map(\.reference) == ["LB-2026-000001", "LB-2026-000002", "LB-2027-000001", "LB-2027-000002"])
+    }
+
+    @Test func referencePrefixIsConfigurable() throws {
+        let custom = try SQLiteCaseStore(path: folder.appendingPathComponent("other.sqlite").path, options: .init(referencePrefix: "HX"))
+        let outcome = try Intake(store: custom, decoders: [PhoneNoteDecoder()]).ingest([note(Self.good)])[0]
+        #expect(outcome.reference?.hasPrefix("HX-") == true)
+    }
+
+    @Test func contactsLinkOnStrongIdentifiersOnly() throws {
+        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let outcomes = try intake.ingest([
+            note("Caller: Jane Smith\nPhone: 07700 900123\n\nOne."),
+            note("Caller: J Smith\nPhone: +44 7700 900123\nEmail: jane@example.org\n\nTwo."),
+            note("Caller: Jane Smith\n\nThree: same name, no identifier."),
+        ])
+        let records = try outcomes.map { try #require(try store.record(reference: $0.reference!)) }
+        #expect(records[0].contactId == records[1].contactId)
+        #expect(records[2].contactId != records[0].contactId)
+    }
+
+    @Test func attachmentsAreStoredOnceByContent() throws {
+        struct WithAttachment: SubmissionDecoder {
+            var channel: Channel { .phone }
+            func decode(_ submission: RawSubmission) throws -> Decoded {
+                var draft = FeedbackDraft(channel: .phone, body: String(decoding: submission.bytes, as: UTF8.self))
+                draft.attachments = [AttachmentPayload(name: "photo.jpg", mediaType: "image/jpeg", data: Data(repeating: 7, count: 1000))]
+                return .feedback(draft)
+            }
+        }
+        let intake = Intake(store: store, decoders: [WithAttachment()])
+        let outcomes = try intake.ingest([note("first"), note("second")])
+        let records = try outcomes.map { try #require(try store.record(reference: $0.reference!)) }
+        #expect(records[0].attachments.first?.sha256 == records[1].attachments.first?.sha256)
+        #expect(records[0].attachments.first?.size == 1000)
+        let queue = try DatabaseQueue(path: store.path)
+        let blobs = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM blobs WHERE size = 1000") }
+        #expect(blobs == 1)
+    }
+
+    @Test func aLockedStoreWaitsThenReportsBusy() throws {
+        let path = folder.appendingPathComponent("locked.sqlite").path
+        _ = try SQLiteCaseStore(path: path)
+        let blocker = try DatabaseQueue(path: path)
+        let impatient = try SQLiteCaseStore(path: path, options: .init(busyTimeout: 0.3))
+        try blocker.inDatabase { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            let started = Date()
+            do {
+                _ = try Intake(store: impatient, decoders: [PhoneNoteDecoder()]).ingest([note(Self.good)])
+                Issue.record("a write went through an exclusive lock")
+            } catch let error as StoreError {
+                #expect(error.code == .busy)
+                #expect(error.isTemporary)
+                #expect(Date().timeIntervalSince(started) >= 0.25)
+            }
+            try db.execute(sql: "ROLLBACK")
+        }
+    }
+
+    @Test func aMissingFolderIsAnIOError() {
+        do {
+            _ = try SQLiteCaseStore(path: folder.appendingPathComponent("no/such/folder/x.sqlite").path)
+            Issue.record("opened a store in a missing folder")
+        } catch {
+            #expect(error.code == .io)
+        }
+    }
+
+    @Test func ignoredSubmissionsAreKeptWithTheirReason() throws {
+        struct AutoReply: SubmissionDecoder {
+            var channel: Channel { .phone }
+            func decode(_ submission: RawSubmission) throws -> Decoded { .ignored(reason: "auto-reply (test)") }
+        }
+        let outcome = try Intake(store: store, decoders: [AutoReply()]).ingest([note("out of office")])[0]
+        #expect(outcome.disposition == .ignored)
+        #expect(try store.dispositionCounts()[.phone]?[.ignored] == 1)
+        #expect(try store.records().isEmpty)
+    }
+}
