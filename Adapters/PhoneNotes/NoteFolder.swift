@@ -149,8 +149,11 @@ public struct NoteFolder: Sendable {
             return .unreadable("Cannot open \(filePath): \(String(cString: strerror(errno))).")
         }
         defer { try? handle.close() }
-        guard let data = try? handle.readToEnd() else {
-            return .unreadable("Cannot read \(filePath).")
+        let data: Data
+        do {
+            data = try handle.readToEnd() ?? Data()  // nil means an empty file
+        } catch {
+            return .unreadable("Cannot read \(filePath): \(error).")
         }
         return .submission(RawSubmission(channel: .phone, source: filePath, receivedAt: receivedAt, bytes: data, metadata: metadata))
     }

@@ -37,6 +37,13 @@ public struct PhoneNoteDecoder: SubmissionDecoder {
             (fields, body) = try TextNote.fields(decoded.text)
         }
         var draft = NoteFields(fields).draft(body: &body, receivedAt: submission.receivedAt)
+        guard !draft.body.isEmpty else {
+            throw IntakeError(
+                .malformed,
+                "The note has the caller's details but no notes. Type what the caller said after a blank line "
+                    + "below the details, and drop the file in again."
+            )
+        }
         if decoded.guessed {
             draft.flag(
                 .encodingGuessed,
