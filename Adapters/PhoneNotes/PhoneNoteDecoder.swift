@@ -71,8 +71,7 @@ struct NoteField: Hashable {
 /// The plain-text form: header block, blank line, notes.
 enum TextNote {
     static func fields(_ text: String) throws -> ([NoteField], String) {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         var index = 0
         while index < lines.count, lines[index].allSatisfy(\.isWhitespace) { index += 1 }
         var fields: [NoteField] = []

@@ -217,9 +217,9 @@ extension String {
     /// The text as Letterbox stores it: Unicode NFC, LF line endings, no trailing white space
     /// on any line, no blank lines at the start or end.
     public var normalisedForRecord: String {
-        var text = self.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        text = text.precomposedStringWithCanonicalMapping
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+        let text = self.precomposedStringWithCanonicalMapping
+        // Character "\r\n" is one newline grapheme, so this splits CRLF, CR and LF alike.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { line -> Substring in
             var line = line
             while let last = line.unicodeScalars.last, last.properties.isWhitespace {
                 line = Substring(line.unicodeScalars.dropLast())

@@ -15,10 +15,21 @@ public struct UKDateReader: Sendable {
 
     private let calendar: Calendar
 
-    public init() {
+    /// A Gregorian calendar in London time, made once: building calendars is not cheap.
+    public static let londonCalendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Self.london
-        self.calendar = calendar
+        calendar.timeZone = london
+        return calendar
+    }()
+
+    private static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        return calendar
+    }()
+
+    public init() {
+        self.calendar = Self.londonCalendar
     }
 
     /// The instant the text names, or nil if it cannot be read with confidence.
@@ -185,8 +196,8 @@ public struct UKDateReader: Sendable {
             components.nanosecond = Int(fraction * 1e9)
         }
         guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
+        var cal = zone == Self.london ? Self.londonCalendar : Self.utcCalendar
+        if zone.secondsFromGMT() != 0 || zone == Self.london { cal.timeZone = zone }
         guard let date = cal.date(from: components) else { return nil }
         let check = cal.dateComponents([.year, .month, .day], from: date)
         guard check.year == year, check.month == month, check.day == day else { return nil }

@@ -17,20 +17,20 @@ extension SQLiteCaseStore {
         return try write { db in
             try batch.map { item -> Receipt in
                 if let existing = try Row.fetchOne(
-                    db,
+                    db.cachedStatement(
                     sql: """
                         SELECT r.id, r.disposition, r.reason, r.error_code, rec.reference
                         FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
                         WHERE r.idempotency_key = ? AND r.disposition != 'redelivery'
                         ORDER BY r.id LIMIT 1
-                        """,
+                        """),
                     arguments: [item.key]
                 ) {
                     let originalId: Int64 = existing["id"]
                     let disposition = Disposition(rawValue: existing["disposition"]) ?? .pending
                     if disposition == .pending {
                         // Stored before a crash and never settled: carry on with the same row.
-                        try db.execute(
+                        try db.run(
                             sql: "UPDATE raw_submissions SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
                             arguments: [now, originalId]
                         )
@@ -79,7 +79,7 @@ extension SQLiteCaseStore {
             decoding: try JSONSerialization.data(withJSONObject: item.submission.metadata, options: [.sortedKeys]),
             as: UTF8.self
         )
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO raw_submissions
                     (channel, source, received_at, idempotency_key, sha256, size, metadata, disposition, reason,
@@ -96,7 +96,7 @@ extension SQLiteCaseStore {
     }
 
     func storeBlob(_ db: Database, sha256: String, data: Data, now: String) throws {
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             arguments: [sha256, data.count, data, now]
         )
@@ -105,7 +105,7 @@ extension SQLiteCaseStore {
     func audit(_ db: Database, action: String, rawId: Int64?, recordId: Int64?, reason: String?, at: String, actor: String = "letterbox")
         throws
     {
-        try db.execute(
+        try db.run(
             sql: "INSERT INTO audit_log (at, actor, action, raw_submission_id, record_id, reason) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [at, actor, action, rawId, recordId, reason]
         )
@@ -120,11 +120,11 @@ extension SQLiteCaseStore {
         return try write { db in
             try results.map { rawId, result -> IntakeOutcome in
                 guard let row = try Row.fetchOne(
-                    db,
+                    db.cachedStatement(
                     sql: """
                         SELECT r.*, rec.reference FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
                         WHERE r.id = ?
-                        """,
+                        """),
                     arguments: [rawId]
                 ) else {
                     throw StoreError(.notFound, "Submission #\(rawId) vanished from the store.")
@@ -137,7 +137,7 @@ extension SQLiteCaseStore {
                 case .failure(let error):
                     return try quarantine(db, rawId: rawId, error: error, now: now, actor: actor)
                 case .success(.ignored(let reason)):
-                    try db.execute(
+                    try db.run(
                         sql: "UPDATE raw_submissions SET disposition = 'ignored', reason = ?, updated_at = ? WHERE id = ?",
                         arguments: [reason, now, rawId]
                     )
@@ -172,7 +172,7 @@ extension SQLiteCaseStore {
             code = "decoder_failure"
             reason = "The decoder failed unexpectedly (\(error)). The submission is kept; retry it after an update."
         }
-        try db.execute(
+        try db.run(
             sql: """
                 UPDATE raw_submissions SET disposition = 'quarantined', error_code = ?, reason = ?, updated_at = ?,
                     attempts = attempts + (CASE WHEN disposition = 'quarantined' THEN 1 ELSE 0 END)
@@ -205,7 +205,7 @@ extension SQLiteCaseStore {
         }
         let key: String = raw["idempotency_key"]
         // Insert with a placeholder document to learn the row id, then write the real one.
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO records (reference, channel, received_at, contacted_at, contact_id, idempotency_key,
                                      raw_submission_id, document)
@@ -228,20 +228,20 @@ extension SQLiteCaseStore {
             rawSubmissionId: rawId
         )
         let document = String(decoding: try encoder.encode(record), as: UTF8.self)
-        try db.execute(sql: "UPDATE records SET document = ? WHERE id = ?", arguments: [document, recordId])
+        try db.run(sql: "UPDATE records SET document = ? WHERE id = ?", arguments: [document, recordId])
         for entry in draft.flags {
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)",
                 arguments: [recordId, entry.flag.rawValue, entry.reason]
             )
         }
         for attachment in attachments {
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO attachments (record_id, name, media_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
                 arguments: [recordId, attachment.name, attachment.mediaType, attachment.size, attachment.sha256]
             )
         }
-        try db.execute(
+        try db.run(
             sql: "UPDATE raw_submissions SET disposition = 'accepted', record_id = ?, error_code = NULL, reason = NULL, updated_at = ? WHERE id = ?",
             arguments: [recordId, now, rawId]
         )
@@ -251,17 +251,14 @@ extension SQLiteCaseStore {
 
     /// The next reference for the year (London time) the submission was received in.
     private func nextReference(_ db: Database, for receivedAt: Date) throws -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = UKDateReader.london
-        let year = calendar.component(.year, from: receivedAt)
+        let year = UKDateReader.londonCalendar.component(.year, from: receivedAt)
         let prefix = options.referencePrefix
         let number = try Int64.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 INSERT INTO reference_counters (prefix, year, last) VALUES (?, ?, 1)
                 ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1
                 RETURNING last
-                """,
+                """),
             arguments: [prefix, year]
         )!
         let digits = String(number)
@@ -281,8 +278,7 @@ extension SQLiteCaseStore {
         var contactId: Int64?
         for (kind, value) in identifiers {
             if let found = try Int64.fetchOne(
-                db,
-                sql: "SELECT contact_id FROM contact_identifiers WHERE kind = ? AND value = ?",
+                db.cachedStatement(sql: "SELECT contact_id FROM contact_identifiers WHERE kind = ? AND value = ?"),
                 arguments: [kind, value]
             ) {
                 contactId = found
@@ -290,15 +286,23 @@ extension SQLiteCaseStore {
             }
         }
         if contactId == nil {
-            try db.execute(sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)", arguments: [details.name, now])
+            try db.run(sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)", arguments: [details.name, now])
             contactId = db.lastInsertedRowID
         }
         for (kind, value) in identifiers {
-            try db.execute(
+            try db.run(
                 sql: "INSERT INTO contact_identifiers (kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [kind, value, contactId]
             )
         }
         return contactId
+    }
+}
+
+extension Database {
+    /// Executes one statement through the statement cache: the hot paths of intake run the
+    /// same few statements for every submission, so each is parsed once per connection.
+    func run(sql: String, arguments: StatementArguments = StatementArguments()) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
     }
 }
