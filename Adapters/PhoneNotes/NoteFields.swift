@@ -69,7 +69,7 @@ struct NoteFields {
 
     /// Builds the draft. `body` is the free text after the header block; an empty body may be
     /// given by a `Notes:` key instead.
-    func draft(body: inout String, receivedAt: Date) -> FeedbackDraft {
+    func draft(body: String, receivedAt: Date) -> FeedbackDraft {
         var text = body.normalisedForRecord
         if text.isEmpty, let notes = value(.notes) { text = notes }
         var draft = FeedbackDraft(channel: .phone, body: text)

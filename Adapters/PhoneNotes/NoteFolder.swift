@@ -250,7 +250,4 @@ public struct ReadinessTracker: Sendable {
 
     /// Forgets a file once it has been handled (moved away).
     public mutating func forget(_ name: String) { lastSeen[name] = nil }
-
-    /// Names still being watched for readiness.
-    public var waiting: [String] { Array(lastSeen.keys) }
 }

@@ -30,13 +30,13 @@ public struct PhoneNoteDecoder: SubmissionDecoder {
             throw IntakeError(.empty, "The note contains only blank lines.")
         }
         let fields: [NoteField]
-        var body: String
+        let body: String
         if Self.looksLikeJSON(decoded.text, source: submission.source) {
             (fields, body) = try JSONNote.fields(decoded.text)
         } else {
             (fields, body) = try TextNote.fields(decoded.text)
         }
-        var draft = NoteFields(fields).draft(body: &body, receivedAt: submission.receivedAt)
+        var draft = NoteFields(fields).draft(body: body, receivedAt: submission.receivedAt)
         guard !draft.body.isEmpty else {
             throw IntakeError(
                 .malformed,

@@ -50,14 +50,6 @@ public struct Representative: Hashable, Codable, Sendable {
         public static let friend = Role(rawValue: "friend")
         public static let other = Role(rawValue: "other")
 
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
 
         /// Reads a free-text relationship ("his daughter", "Cllr", "support worker") as a role.
         public static func reading(_ relationship: String) -> Role {

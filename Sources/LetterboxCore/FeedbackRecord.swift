@@ -19,14 +19,6 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
         public static let informationRequest = Kind(rawValue: "information_request")
         public static let asbReport = Kind(rawValue: "asb_report")
 
-        public init(from decoder: any Decoder) throws {
-            rawValue = try decoder.singleValueContainer().decode(String.self)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.singleValueContainer()
-            try container.encode(rawValue)
-        }
     }
 
     /// Store row id.

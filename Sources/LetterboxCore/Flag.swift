@@ -24,14 +24,6 @@ public struct Flag: RawRepresentable, Hashable, Codable, Sendable, CustomStringC
 
     public var description: String { rawValue }
 
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
 }
 
 /// A flag together with the evidence that raised it.

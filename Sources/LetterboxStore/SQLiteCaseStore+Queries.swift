@@ -155,18 +155,6 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// Whether submissions with these SHA-256s are already stored with a final disposition
-    /// (used by folder readers to skip files quickly after an interruption).
-    public func hasSettledSubmission(idempotencyKey: String) throws(StoreError) -> Bool {
-        try read { db in
-            try Bool.fetchOne(
-                db,
-                sql: "SELECT EXISTS (SELECT 1 FROM raw_submissions WHERE idempotency_key = ? AND disposition != 'pending')",
-                arguments: [idempotencyKey]
-            ) ?? false
-        }
-    }
-
     static func submission(_ row: Row) -> StoredSubmission {
         let metadataText: String = row["metadata"]
         let metadata = (try? JSONSerialization.jsonObject(with: Data(metadataText.utf8))) as? [String: String] ?? [:]

@@ -85,7 +85,6 @@ struct NoteWatchService: Service {
             let now = Date()
             var ready = tracker.ready(waiting, now: now.timeIntervalSince1970, state: folder.fileState)
             waiting.subtract(ready)
-            waiting.formIntersection(Set(tracker.waiting).union(waiting))
             while !ready.isEmpty && !Task.isShuttingDownGracefully {
                 let batch = Array(ready.prefix(Self.batchSize))
                 ready.removeFirst(batch.count)
