@@ -25,13 +25,12 @@ struct Export: AsyncParsableCommand {
     @Option(help: "jsonl or csv.")
     var format: Format
 
-    @Option(help: "Only records received on or after this date (London time).")
-    var since: String?
+    @OptionGroup var since: SinceOption
 
     func run() async throws {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
-            let sinceDate = try since.map { try parseDate($0, option: "--since") }
+            let sinceDate = try since.date()
             let store = try settings.openStore()
             let encoder = Timestamp.jsonEncoder()
             var output = BufferedOutput()

@@ -3,22 +3,31 @@ import Foundation
 import LetterboxCore
 import LetterboxStore
 
-/// Reads a date given on the command line (`2026-04-01`, `01/04/2026`, `1 April 2026 9am`).
-func parseDate(_ text: String, option: String) throws -> Date {
-    guard let date = UKDateReader().date(from: text, relativeTo: Date()) else {
-        throw CLIError(.usage, "\(option) \(text): not a date. Use 2026-04-01 or 01/04/2026 (day first).")
+/// `--since DATE`, shared by the commands that read records.
+struct SinceOption: ParsableArguments {
+    @Option(help: "Only records received on or after this date (London time, day first: 2026-04-01, 01/04/2026).")
+    var since: String?
+
+    /// The date, or nil when the option was not given.
+    func date() throws -> Date? {
+        guard let since else { return nil }
+        guard let date = UKDateReader().date(from: since, relativeTo: Date()) else {
+            throw CLIError(.usage, "--since \(since): not a date. Use 2026-04-01 or 01/04/2026 (day first).")
+        }
+        return date
     }
-    return date
 }
 
 /// A date and time as staff read them: London time, day first.
 func londonTime(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_GB")
-    formatter.timeZone = UKDateReader.london
-    formatter.dateFormat = "dd/MM/yyyy HH:mm"
-    return formatter.string(from: date)
+    londonFormat.format(date)
 }
+
+private let londonFormat = Date.VerbatimFormatStyle(
+    format: "\(day: .twoDigits)/\(month: .twoDigits)/\(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+    timeZone: UKDateReader.london,
+    calendar: UKDateReader.londonCalendar
+)
 
 struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,8 +45,7 @@ struct List: AsyncParsableCommand {
     @Option(help: "Only this channel: email, web_form, sms or phone.")
     var channel: String?
 
-    @Option(help: "Only records received on or after this date (London time).")
-    var since: String?
+    @OptionGroup var since: SinceOption
 
     @Option(help: "At most this many records.")
     var limit: Int?
@@ -48,7 +56,7 @@ struct List: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
-            let sinceDate = try since.map { try parseDate($0, option: "--since") }
+            let sinceDate = try since.date()
             let store = try settings.openStore()
             let encoder = Timestamp.jsonEncoder()
             if !json {
