@@ -36,24 +36,12 @@ struct TextDecodingTests {
     @Test func badInputGetsAClearError() {
         #expect(throws: IntakeError.self) { try TextDecoding.decode(Data()) }
         let binary = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x01])
-        do {
-            _ = try TextDecoding.decode(binary)
-            Issue.record("a PNG header was read as text")
-        } catch let error as IntakeError {
-            #expect(error.code == .binary)
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
+        let binaryError = #expect(throws: IntakeError.self) { try TextDecoding.decode(binary) }
+        #expect(binaryError?.code == .binary)
         // 0x81 is undefined in Windows-1252 and invalid in UTF-8.
-        do {
-            _ = try TextDecoding.decode(Data([0x41, 0x81, 0x42]))
-            Issue.record("undefined bytes were read as text")
-        } catch let error as IntakeError {
-            #expect(error.code == .encoding)
-            #expect(error.message.contains("offset 1"))
-        } catch {
-            Issue.record("unexpected \(error)")
-        }
+        let undefinedError = #expect(throws: IntakeError.self) { try TextDecoding.decode(Data([0x41, 0x81, 0x42])) }
+        #expect(undefinedError?.code == .encoding)
+        #expect(undefinedError?.message.contains("offset 1") == true)
         // A UTF-8 mark followed by invalid UTF-8 is not silently re-read as something else.
         #expect(throws: IntakeError.self) { try TextDecoding.decode(Data([0xEF, 0xBB, 0xBF, 0x41, 0xC3, 0x28])) }
         // UTF-16 with an odd byte count.
