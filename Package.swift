@@ -37,11 +37,23 @@ let package = Package(
             ]
         ),
 
-        // Channel adapters: each depends on the core only.
+        // System libraries, through pkg-config.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // libxml2 for Swift: HTML to readable text (and, for SMS, safe XML reading).
+        .target(name: "LetterboxXML", dependencies: ["CLibXML2"]),
+
+        // Channel adapters: each depends on the core (and the XML reader) only.
         .target(
             name: "LetterboxPhoneNotes",
             dependencies: ["LetterboxCore"],
             path: "Adapters/PhoneNotes"
+        ),
+        .target(
+            name: "LetterboxEmail",
+            dependencies: ["LetterboxCore", "LetterboxXML", "CZlib"],
+            path: "Adapters/Email"
         ),
 
         // The command-line tool: the only place that knows every adapter.
@@ -51,6 +63,7 @@ let package = Package(
                 "LetterboxCore",
                 "LetterboxStore",
                 "LetterboxPhoneNotes",
+                "LetterboxEmail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -70,6 +83,7 @@ let package = Package(
         .testTarget(name: "LetterboxCoreTests", dependencies: ["LetterboxCore", "LetterboxTesting"]),
         .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting"]),
         .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxPhoneNotes", "LetterboxTesting"]),
+        .testTarget(name: "EmailTests", dependencies: ["LetterboxEmail", "LetterboxXML", "LetterboxStore", "LetterboxTesting"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["LetterboxStore", "LetterboxTesting", "letterbox"]
@@ -77,7 +91,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))

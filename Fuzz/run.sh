@@ -2,7 +2,7 @@
 # Builds and runs a libFuzzer target against Letterbox's decoders.
 #   bash Fuzz/run.sh phone-notes 600     # fuzz for 600 seconds
 #   bash Fuzz/run.sh phone-notes 0       # replay the corpus and crashers only
-# The decoders depend on Foundation only, so the target is compiled from their sources in one
+# The decoders depend on Foundation (and libxml2, zlib) only, so the target is compiled from their sources in one
 # module with swiftc -sanitize=fuzzer,address (SwiftPM's executables cannot link libFuzzer's main).
 # New crashers land in Fuzz/crashers/TARGET/; commit them: the tests replay them.
 set -euo pipefail
@@ -15,13 +15,21 @@ case "$target" in
   phone-notes)
     sources=(Sources/LetterboxCore/*.swift Adapters/PhoneNotes/*.swift)
     harness=Fuzz/PhoneNoteFuzz.swift ;;
+  mime)
+    sources=(Sources/LetterboxCore/*.swift Sources/LetterboxXML/*.swift Adapters/Email/*.swift)
+    harness=Fuzz/MIMEFuzz.swift ;;
+  mbox)
+    sources=(Sources/LetterboxCore/*.swift Sources/LetterboxXML/*.swift Adapters/Email/*.swift)
+    harness=Fuzz/MboxFuzz.swift ;;
   *) echo "unknown target $target" >&2; exit 64 ;;
 esac
 rm -f "$build"/src/*.swift
 for f in "${sources[@]}"; do
-  sed -E '/^(public |internal )?import LetterboxCore$/d' "$f" > "$build/src/$(basename "$(dirname "$f")")-$(basename "$f")"
+  sed -E '/^(public |internal )?import Letterbox(Core|XML)$/d' "$f" > "$build/src/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
+# The C libraries (libxml2, zlib) come in through their module maps; they are not instrumented.
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name Fuzz \
+  -I Sources/CLibXML2 -I Sources/CZlib -Xcc -I/usr/include/libxml2 -lxml2 -lz \
   "$build"/src/*.swift "$harness" -o "$build/fuzz"
 work=$build/corpus
 mkdir -p "$work"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Letterbox needs to build and test, if any are missing.
 set -euo pipefail
-packages=(libsqlite3-dev libxml2-dev pkg-config tzdata e2fsprogs)
+packages=(libsqlite3-dev libxml2-dev zlib1g-dev pkg-config tzdata e2fsprogs)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

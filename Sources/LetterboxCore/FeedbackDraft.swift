@@ -22,6 +22,11 @@ public struct FeedbackDraft: Hashable, Codable, Sendable {
     public var extraFields: [ExtraField]
     public var flags: [FlagEntry]
     public var attachments: [AttachmentPayload]
+    /// Who passed the contact's message on to the landlord (a member of staff forwarding an
+    /// email), when it was not the contact.
+    public var forwardedBy: ContactDetails?
+    /// What the submission says about earlier messages, for the store to link follow-ups.
+    public var thread: ThreadHints?
 
     public init(
         channel: Channel,
@@ -35,7 +40,9 @@ public struct FeedbackDraft: Hashable, Codable, Sendable {
         recordedBy: String? = nil,
         extraFields: [ExtraField] = [],
         flags: [FlagEntry] = [],
-        attachments: [AttachmentPayload] = []
+        attachments: [AttachmentPayload] = [],
+        forwardedBy: ContactDetails? = nil,
+        thread: ThreadHints? = nil
     ) {
         self.channel = channel
         self.contactedAt = contactedAt
@@ -49,6 +56,8 @@ public struct FeedbackDraft: Hashable, Codable, Sendable {
         self.extraFields = extraFields
         self.flags = flags
         self.attachments = attachments
+        self.forwardedBy = forwardedBy
+        self.thread = thread
     }
 
     /// Adds a flag unless the same flag is already there.
@@ -67,4 +76,61 @@ public struct ExtraField: Hashable, Codable, Sendable {
         self.name = name
         self.value = value
     }
+}
+
+/// What a submission says about the conversation it belongs to. The store uses it to link a
+/// follow-up to its case, and only when the sender is that case's contact or representative.
+public struct ThreadHints: Hashable, Codable, Sendable {
+    /// The submission's own transport identifiers (an email's Message-ID, and that of a
+    /// forwarded message inside it), so later replies can find it.
+    public var messageIDs: [String]
+    /// Identifiers of earlier messages it replies to (In-Reply-To, then References, newest first).
+    public var repliesTo: [String]
+    /// Record references (`LB-2026-000123`) written in the subject or the text, quoted text included.
+    public var mentionedReferences: [String]
+
+    public init(messageIDs: [String] = [], repliesTo: [String] = [], mentionedReferences: [String] = []) {
+        self.messageIDs = messageIDs
+        self.repliesTo = repliesTo
+        self.mentionedReferences = mentionedReferences
+    }
+
+    public var isEmpty: Bool { repliesTo.isEmpty && mentionedReferences.isEmpty }
+
+    /// Every token shaped like a record reference (`ABC-2026-000123`, any prefix of letters).
+    public static func references(in text: String) -> [String] {
+        var found: [String] = []
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "-", index > 0, isLetter(scalars[index - 1]) else {
+                index += 1
+                continue
+            }
+            var start = index - 1
+            while start > 0 && isLetter(scalars[start - 1]) && index - start < 12 { start -= 1 }
+            if start > 0, isLetter(scalars[start - 1]) || isDigit(scalars[start - 1]) {
+                index += 1
+                continue
+            }
+            // -YYYY-NNNNNN (six or more digits)
+            var cursor = index + 1
+            var digits = 0
+            while cursor < scalars.count && isDigit(scalars[cursor]) && digits < 4 { cursor += 1; digits += 1 }
+            guard digits == 4, cursor < scalars.count, scalars[cursor] == "-" else { index += 1; continue }
+            cursor += 1
+            let numberStart = cursor
+            while cursor < scalars.count && isDigit(scalars[cursor]) { cursor += 1 }
+            let length = cursor - numberStart
+            if length >= 6 && length <= 9 && (cursor == scalars.count || !isLetter(scalars[cursor])) {
+                let reference = String(String.UnicodeScalarView(scalars[start..<cursor])).uppercased()
+                if !found.contains(reference) { found.append(reference) }
+            }
+            index = cursor
+        }
+        return found
+    }
+
+    private static func isLetter(_ s: Unicode.Scalar) -> Bool { (s >= "A" && s <= "Z") || (s >= "a" && s <= "z") }
+    private static func isDigit(_ s: Unicode.Scalar) -> Bool { s >= "0" && s <= "9" }
 }

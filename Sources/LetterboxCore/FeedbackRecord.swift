@@ -46,6 +46,10 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
     public var respondBy: Date?
     public var recordedBy: String?
     public var extraFields: [ExtraField]
+    /// Who passed the contact's message on (a member of staff forwarding an email), if not the contact.
+    public var forwardedBy: ContactDetails?
+    /// The reference of the case this record follows up, when the store linked it.
+    public var followUpOf: String?
     public var idempotencyKey: String
     /// The raw submission this record was read from; `letterbox show REF --raw` prints it.
     public var rawSubmissionId: Int64
@@ -83,6 +87,8 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
         self.respondBy = nil
         self.recordedBy = draft.recordedBy
         self.extraFields = draft.extraFields
+        self.forwardedBy = draft.forwardedBy
+        self.followUpOf = nil
         self.idempotencyKey = idempotencyKey
         self.rawSubmissionId = rawSubmissionId
     }

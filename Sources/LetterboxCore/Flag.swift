@@ -22,6 +22,17 @@ public struct Flag: RawRepresentable, Hashable, Codable, Sendable, CustomStringC
     /// Someone is acting for the customer and the submission does not say the customer agreed.
     public static let consentRequired = Flag(rawValue: "consent_required")
 
+    /// The email's MIME structure breaks the rules (a missing boundary, a truncated part); it
+    /// was read as well as it could be, and the raw message is kept.
+    public static let malformedMessage = Flag(rawValue: "malformed_message")
+    /// An attachment was larger than the configured maximum; it is only in the raw message.
+    public static let attachmentTooLarge = Flag(rawValue: "attachment_too_large")
+    /// Another, different submission used the same Message-ID (or gateway id): both are kept.
+    public static let messageIDReused = Flag(rawValue: "message_id_reused")
+    /// It replies to or names an existing case, but its sender is not that case's contact or
+    /// representative: a person must decide whether it belongs there.
+    public static let possibleFollowUp = Flag(rawValue: "possible_follow_up")
+
     public var description: String { rawValue }
 
 }

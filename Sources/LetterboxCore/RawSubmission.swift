@@ -14,6 +14,10 @@ public struct RawSubmission: Sendable {
     /// The transport's own identity for the submission (Message-ID, gateway message id, form
     /// token), if it has one. Without it the store keys the submission on its SHA-256.
     public var transportKey: String?
+    /// An identifier the sender chose (an email's Message-ID), which is not trusted alone:
+    /// the store keys the submission on this identifier together with the SHA-256, so the same
+    /// message twice is a redelivery and a different message reusing it is kept and flagged.
+    public var senderAssignedID: String?
     /// Anything else the transport knows: envelope addresses, the file name, a request id.
     public var metadata: [String: String]
 
@@ -23,6 +27,7 @@ public struct RawSubmission: Sendable {
         receivedAt: Date,
         bytes: Data,
         transportKey: String? = nil,
+        senderAssignedID: String? = nil,
         metadata: [String: String] = [:]
     ) {
         self.channel = channel
@@ -30,6 +35,7 @@ public struct RawSubmission: Sendable {
         self.receivedAt = receivedAt
         self.bytes = bytes
         self.transportKey = transportKey
+        self.senderAssignedID = senderAssignedID
         self.metadata = metadata
     }
 }

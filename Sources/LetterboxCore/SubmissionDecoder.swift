@@ -18,6 +18,7 @@ public protocol SubmissionDecoder: Sendable {
 public enum Decoded: Sendable, Hashable {
     /// Feedback from a person: becomes a record.
     case feedback(FeedbackDraft)
-    /// Not feedback (an auto-reply, a delivery report): stored as `ignored` with the reason.
-    case ignored(reason: String)
+    /// Not feedback (an auto-reply, a delivery report): stored as `ignored` with the verdict
+    /// (`auto_reply`, `bounce_permanent`, ...) and the reason.
+    case ignored(verdict: String, reason: String)
 }

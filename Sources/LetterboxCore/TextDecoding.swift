@@ -185,7 +185,7 @@ public enum TextDecoding {
     }
 
     /// Code points for bytes 0x80...0x9F in Windows-1252; 0 where the byte is undefined.
-    static let cp1252High: [UInt32] = [
+    public static let cp1252High: [UInt32] = [
         0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
         0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
         0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
@@ -217,17 +217,45 @@ extension String {
     /// The text as Letterbox stores it: Unicode NFC, LF line endings, no trailing white space
     /// on any line, no blank lines at the start or end.
     public var normalisedForRecord: String {
-        let text = self.precomposedStringWithCanonicalMapping
-        // Character "\r\n" is one newline grapheme, so this splits CRLF, CR and LF alike.
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { line -> Substring in
-            var line = line
-            while let last = line.unicodeScalars.last, last.properties.isWhitespace {
-                line = Substring(line.unicodeScalars.dropLast())
+        let text = utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping
+        var out = String.UnicodeScalarView()
+        var pendingSpace: [Unicode.Scalar] = []
+        var pendingNewlines = 0
+        var started = false
+        var previousCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" && previousCR {
+                previousCR = false
+                continue
             }
-            return line
+            previousCR = scalar == "\r"
+            switch scalar.value {
+            case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
+                pendingSpace.removeAll(keepingCapacity: true)
+                if started { pendingNewlines += 1 }
+                continue
+            case 0x20, 0x09:
+                pendingSpace.append(scalar)
+                continue
+            case 0x80...:
+                if scalar.properties.isWhitespace {
+                    pendingSpace.append(scalar)
+                    continue
+                }
+            default:
+                break
+            }
+            if pendingNewlines > 0 {
+                for _ in 0..<pendingNewlines { out.append("\n") }
+                pendingNewlines = 0
+            }
+            if !pendingSpace.isEmpty {
+                out.append(contentsOf: pendingSpace)
+                pendingSpace.removeAll(keepingCapacity: true)
+            }
+            started = true
+            out.append(scalar)
         }
-        while lines.first?.isEmpty == true { lines.removeFirst() }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n")
+        return String(out)
     }
 }

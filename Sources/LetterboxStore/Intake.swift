@@ -28,6 +28,10 @@ public struct IntakeOutcome: Sendable, Hashable {
     public var errorCode: String?
     /// For a redelivery: the submission it repeats.
     public var originalSubmissionId: Int64?
+    /// For an accepted follow-up: the reference of the case it was linked to.
+    public var followUpOf: String?
+    /// True when a known submission was skipped without a redelivery row (imports, `whenKnown: .skip`).
+    public var skipped: Bool
 
     public init(
         rawSubmissionId: Int64,
@@ -35,7 +39,9 @@ public struct IntakeOutcome: Sendable, Hashable {
         reference: String? = nil,
         reason: String? = nil,
         errorCode: String? = nil,
-        originalSubmissionId: Int64? = nil
+        originalSubmissionId: Int64? = nil,
+        followUpOf: String? = nil,
+        skipped: Bool = false
     ) {
         self.rawSubmissionId = rawSubmissionId
         self.disposition = disposition
@@ -43,6 +49,8 @@ public struct IntakeOutcome: Sendable, Hashable {
         self.reason = reason
         self.errorCode = errorCode
         self.originalSubmissionId = originalSubmissionId
+        self.followUpOf = followUpOf
+        self.skipped = skipped
     }
 }
 
@@ -73,8 +81,16 @@ public struct Intake: Sendable {
     ///
     /// Throws only when the store cannot be written (``StoreError``); bad input is never an
     /// error here, it is an outcome (``Disposition/quarantined``).
-    public func ingest(_ submissions: [RawSubmission]) throws(StoreError) -> [IntakeOutcome] {
-        try ingest(submissions.map { Prepared($0, refusal: nil) })
+    public func ingest(_ submissions: [RawSubmission], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
+        try ingest(submissions.map { Prepared($0, refusal: nil) }, whenKnown: whenKnown)
+    }
+
+    /// What to do with a submission whose idempotency key is already stored.
+    public enum WhenKnown: Sendable {
+        /// Store it as a `redelivery` row (a transport delivered it again: worth knowing).
+        case recordRedelivery
+        /// Skip it, writing nothing: re-running an import of an mbox or a Maildir.
+        case skip
     }
 
     /// Stores a submission that the transport itself refused to read (a symbolic link out of a
@@ -114,13 +130,18 @@ public struct Intake: Sendable {
         init(_ submission: RawSubmission, refusal: IntakeError?) {
             self.submission = submission
             self.sha256 = SHA256.hash(data: submission.bytes).hexString
-            self.key = submission.transportKey.map { "\(submission.channel.rawValue):\($0)" }
-                ?? "\(submission.channel.rawValue):sha256:\(sha256)"
+            if let transportKey = submission.transportKey {
+                self.key = "\(submission.channel.rawValue):\(transportKey)"
+            } else if let id = submission.senderAssignedID {
+                self.key = "\(submission.channel.rawValue):\(id):sha256:\(sha256)"
+            } else {
+                self.key = "\(submission.channel.rawValue):sha256:\(sha256)"
+            }
             self.refusal = refusal
         }
     }
 
-    private func ingest(_ batch: [Prepared]) throws(StoreError) -> [IntakeOutcome] {
+    private func ingest(_ batch: [Prepared], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
         guard !batch.isEmpty else { return [] }
         // A key twice in one batch: the later ones wait for a second pass, so they are seen
         // as redeliveries of the first instead of racing it.
@@ -132,7 +153,7 @@ public struct Intake: Sendable {
         }
         var outcomes = [IntakeOutcome?](repeating: nil, count: batch.count)
         let firstItems = first.map { batch[$0] }
-        let receipts = try store.receive(firstItems)
+        let receipts = try store.receive(firstItems, recordRedelivery: whenKnown == .recordRedelivery)
         afterReceive?()
         var toSettle: [(Int64, Result<Decoded, any Error>)] = []
         var settleIndexes: [Int] = []
@@ -149,7 +170,7 @@ public struct Intake: Sendable {
         let settled = try store.settle(toSettle, actor: "letterbox")
         for (index, outcome) in zip(settleIndexes, settled) { outcomes[index] = outcome }
         if !later.isEmpty {
-            let again = try ingest(later.map { batch[$0] })
+            let again = try ingest(later.map { batch[$0] }, whenKnown: whenKnown)
             for (index, outcome) in zip(later, again) { outcomes[index] = outcome }
         }
         return outcomes.map { $0! }

@@ -9,8 +9,53 @@ enum Migrations {
         migrator.registerMigration("v1-foundation") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-email") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    static let v2 = """
+        -- Blobs move to a rowid table: SQLite keeps a WITHOUT ROWID row whole in the b-tree, which
+        -- is slow for rows of megabytes (its own guidance is under a twentieth of a page).
+        CREATE TABLE blobs_v2 (
+            id          INTEGER PRIMARY KEY,
+            sha256      TEXT NOT NULL UNIQUE,
+            size        INTEGER NOT NULL,
+            data        BLOB NOT NULL,
+            created_at  TEXT NOT NULL
+        );
+        INSERT INTO blobs_v2 (sha256, size, data, created_at) SELECT sha256, size, data, created_at FROM blobs;
+        DROP TABLE blobs;
+        ALTER TABLE blobs_v2 RENAME TO blobs;
+
+        -- The identifier a sender chose (an email's Message-ID): the key pairs it with the
+        -- SHA-256, and a different message reusing it is found through this column and flagged.
+        ALTER TABLE raw_submissions ADD COLUMN sender_id TEXT;
+        CREATE INDEX raw_submissions_by_sender_id ON raw_submissions(channel, sender_id) WHERE sender_id IS NOT NULL;
+
+        -- A follow-up points at the first record of its case.
+        ALTER TABLE records ADD COLUMN follow_up_of INTEGER REFERENCES records(id);
+        CREATE INDEX records_by_follow_up ON records(follow_up_of) WHERE follow_up_of IS NOT NULL;
+
+        -- The transport identifiers of accepted submissions (Message-IDs, the forwarded
+        -- message's too), so that a reply naming one finds its case.
+        CREATE TABLE thread_ids (
+            channel     TEXT NOT NULL,
+            message_id  TEXT NOT NULL,
+            record_id   INTEGER NOT NULL REFERENCES records(id),
+            PRIMARY KEY (channel, message_id)
+        ) WITHOUT ROWID;
+
+        -- Where an import of a mailbox file got to, so a re-run after an interruption resumes.
+        CREATE TABLE import_checkpoints (
+            path        TEXT PRIMARY KEY NOT NULL,
+            inode       INTEGER NOT NULL,
+            offset      INTEGER NOT NULL,
+            messages    INTEGER NOT NULL,
+            updated_at  TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """
 
     static let v1 = """
         -- Exact bytes, stored once per content (raw submissions and attachments share them).

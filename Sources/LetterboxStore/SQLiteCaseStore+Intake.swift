@@ -12,7 +12,7 @@ enum Receipt {
 
 extension SQLiteCaseStore {
     /// Stores the raw bytes of each submission, or recognises a redelivery. One transaction.
-    func receive(_ batch: [Intake.Prepared]) throws(StoreError) -> [Receipt] {
+    func receive(_ batch: [Intake.Prepared], recordRedelivery: Bool = true) throws(StoreError) -> [Receipt] {
         let now = Timestamp.string(Date())
         return try write { db in
             try batch.map { item -> Receipt in
@@ -37,6 +37,19 @@ extension SQLiteCaseStore {
                         return .fresh(rawId: originalId)
                     }
                     let reference: String? = existing["reference"]
+                    if !recordRedelivery {
+                        return .settled(
+                            IntakeOutcome(
+                                rawSubmissionId: originalId,
+                                disposition: .redelivery,
+                                reference: reference,
+                                reason: "Already stored as submission #\(originalId); skipped.",
+                                errorCode: existing["error_code"],
+                                originalSubmissionId: originalId,
+                                skipped: true
+                            )
+                        )
+                    }
                     let reason: String
                     switch disposition {
                     case .accepted: reason = "Already received as submission #\(originalId), record \(reference ?? "?")."
@@ -83,13 +96,13 @@ extension SQLiteCaseStore {
             sql: """
                 INSERT INTO raw_submissions
                     (channel, source, received_at, idempotency_key, sha256, size, metadata, disposition, reason,
-                     original_id, attempts, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                     original_id, attempts, updated_at, sender_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """,
             arguments: [
                 item.submission.channel.rawValue, item.submission.source, Timestamp.string(item.submission.receivedAt),
                 item.key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
-                originalId, now,
+                originalId, now, item.submission.senderAssignedID,
             ]
         )
         return db.lastInsertedRowID
@@ -136,13 +149,14 @@ extension SQLiteCaseStore {
                 switch result {
                 case .failure(let error):
                     return try quarantine(db, rawId: rawId, error: error, now: now, actor: actor)
-                case .success(.ignored(let reason)):
+                case .success(.ignored(let verdict, let reason)):
+                    // The verdict (auto_reply, bounce_permanent, ...) goes where a quarantine's code goes.
                     try db.run(
-                        sql: "UPDATE raw_submissions SET disposition = 'ignored', reason = ?, updated_at = ? WHERE id = ?",
-                        arguments: [reason, now, rawId]
+                        sql: "UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?",
+                        arguments: [verdict, reason, now, rawId]
                     )
-                    try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: reason, at: now, actor: actor)
-                    return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: reason)
+                    try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: "\(verdict): \(reason)", at: now, actor: actor)
+                    return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: reason, errorCode: verdict)
                 case .success(.feedback(let draft)):
                     do {
                         var outcome: IntakeOutcome?
@@ -186,7 +200,7 @@ extension SQLiteCaseStore {
 
     private func commitRecord(
         _ db: Database,
-        draft: FeedbackDraft,
+        draft original: FeedbackDraft,
         raw: Row,
         now: String,
         encoder: JSONEncoder,
@@ -195,8 +209,13 @@ extension SQLiteCaseStore {
         let rawId: Int64 = raw["id"]
         let receivedText: String = raw["received_at"]
         let receivedAt = Timestamp.date(receivedText) ?? Date()
+        var draft = original
         let reference = try nextReference(db, for: receivedAt)
         let contactId = try resolveContact(db, draft.contact, now: now)
+        if let senderId: String = raw["sender_id"] {
+            try flagReusedSenderID(db, &draft, senderId: senderId, channel: raw["channel"], key: raw["idempotency_key"])
+        }
+        let followUp = try findCase(db, for: &draft, contactId: contactId)
         var attachments: [Attachment] = []
         for payload in draft.attachments {
             let sha = SHA256.hash(data: payload.data).hexString
@@ -208,15 +227,16 @@ extension SQLiteCaseStore {
         try db.run(
             sql: """
                 INSERT INTO records (reference, channel, received_at, contacted_at, contact_id, idempotency_key,
-                                     raw_submission_id, document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, '{}')
+                                     raw_submission_id, follow_up_of, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}')
                 """,
             arguments: [
                 reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.string), contactId, key, rawId,
+                followUp?.id,
             ]
         )
         let recordId = db.lastInsertedRowID
-        let record = FeedbackRecord(
+        var record = FeedbackRecord(
             id: recordId,
             reference: reference,
             draft: draft,
@@ -227,6 +247,7 @@ extension SQLiteCaseStore {
             idempotencyKey: key,
             rawSubmissionId: rawId
         )
+        record.followUpOf = followUp?.reference
         let document = String(decoding: try encoder.encode(record), as: UTF8.self)
         try db.run(sql: "UPDATE records SET document = ? WHERE id = ?", arguments: [document, recordId])
         for entry in draft.flags {
@@ -245,8 +266,92 @@ extension SQLiteCaseStore {
             sql: "UPDATE raw_submissions SET disposition = 'accepted', record_id = ?, error_code = NULL, reason = NULL, updated_at = ? WHERE id = ?",
             arguments: [recordId, now, rawId]
         )
-        try audit(db, action: "accepted", rawId: rawId, recordId: recordId, reason: "Recorded as \(reference).", at: now, actor: actor)
-        return IntakeOutcome(rawSubmissionId: rawId, disposition: .accepted, reference: reference)
+        for messageId in draft.thread?.messageIDs ?? [] {
+            try db.run(
+                sql: "INSERT INTO thread_ids (channel, message_id, record_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [draft.channel.rawValue, messageId, recordId]
+            )
+        }
+        let reason = followUp.map { "Recorded as \(reference), a follow-up of \($0.reference) (\($0.how))." } ?? "Recorded as \(reference)."
+        try audit(db, action: "accepted", rawId: rawId, recordId: recordId, reason: reason, at: now, actor: actor)
+        return IntakeOutcome(rawSubmissionId: rawId, disposition: .accepted, reference: reference, followUpOf: followUp?.reference)
+    }
+
+    /// Flags a record whose sender-assigned id (Message-ID) another, different submission used.
+    private func flagReusedSenderID(_ db: Database, _ draft: inout FeedbackDraft, senderId: String, channel: String, key: String) throws {
+        guard let other = try Row.fetchOne(
+            db.cachedStatement(sql: """
+                SELECT r.id, rec.reference FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
+                WHERE r.channel = ? AND r.sender_id = ? AND r.idempotency_key != ? AND r.disposition != 'redelivery'
+                ORDER BY r.id LIMIT 1
+                """),
+            arguments: [channel, senderId, key]
+        ) else { return }
+        let otherId: Int64 = other["id"]
+        let otherReference: String? = other["reference"]
+        draft.flag(
+            .messageIDReused,
+            "Submission #\(otherId)\(otherReference.map { " (\($0))" } ?? "") has the same Message-ID \(senderId) but different content; both are kept."
+        )
+    }
+
+    struct CaseLink {
+        var id: Int64
+        var reference: String
+        var how: String
+    }
+
+    /// Finds the case a submission follows up: one whose message it replies to, or whose
+    /// reference it mentions, and only when the sender is that case's contact or representative.
+    /// A match with anyone else adds `possible_follow_up` for a person to decide.
+    private func findCase(_ db: Database, for draft: inout FeedbackDraft, contactId: Int64?) throws -> CaseLink? {
+        guard let thread = draft.thread, !thread.isEmpty else { return nil }
+        var candidates: [(Int64, String)] = []
+        for id in thread.repliesTo.prefix(50) {
+            if let recordId = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT record_id FROM thread_ids WHERE channel = ? AND message_id = ? LIMIT 1"),
+                arguments: [draft.channel.rawValue, id]
+            ) {
+                candidates.append((recordId, "it replies to message \(id)"))
+            }
+        }
+        for mentioned in thread.mentionedReferences.prefix(20) {
+            if let recordId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM records WHERE reference = ?"), arguments: [mentioned]) {
+                candidates.append((recordId, "it mentions \(mentioned)"))
+            }
+        }
+        guard !candidates.isEmpty else { return nil }
+        let senderEmails = Set([draft.contact.email, draft.representative?.email].compactMap { $0?.lowercased() })
+        var refused: [String] = []
+        var checked = Set<Int64>()
+        for (recordId, how) in candidates {
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT root.id, root.reference, root.contact_id, root.document FROM records r
+                    JOIN records root ON root.id = COALESCE(r.follow_up_of, r.id) WHERE r.id = ?
+                    """),
+                arguments: [recordId]
+            ) else { continue }
+            let rootId: Int64 = row["id"]
+            let rootReference: String = row["reference"]
+            guard checked.insert(rootId).inserted else { continue }
+            let rootContact: Int64? = row["contact_id"]
+            var allowed = contactId != nil && contactId == rootContact
+            if !allowed, let document = (row["document"] as String?)?.data(using: .utf8),
+                let rootRecord = try? Timestamp.jsonDecoder().decode(FeedbackRecord.self, from: document)
+            {
+                let caseEmails = Set([rootRecord.contact.email, rootRecord.representative?.email].compactMap { $0?.lowercased() })
+                allowed = !senderEmails.isDisjoint(with: caseEmails)
+            }
+            if allowed { return CaseLink(id: rootId, reference: rootReference, how: how) }
+            refused.append("\(how), case \(rootReference)")
+        }
+        let sender = draft.contact.email ?? draft.representative?.email ?? "an unknown sender"
+        draft.flag(
+            .possibleFollowUp,
+            "This may follow up an existing case (\(refused.joined(separator: "; "))), but it is from \(sender), who is not that case's contact or representative. A person should decide; it was not linked."
+        )
+        return nil
     }
 
     /// The next reference for the year (London time) the submission was received in.

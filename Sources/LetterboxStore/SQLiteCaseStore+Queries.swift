@@ -155,6 +155,52 @@ extension SQLiteCaseStore {
         }
     }
 
+    /// Ignored submissions by channel and verdict (auto_reply, bounce_permanent, ...).
+    public func ignoredVerdictCounts() throws(StoreError) -> [(channel: Channel, verdict: String, count: Int)] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT channel, COALESCE(error_code, 'not_feedback') AS verdict, COUNT(*) AS n FROM raw_submissions
+                    WHERE disposition = 'ignored' GROUP BY 1, 2 ORDER BY 1, 3 DESC
+                    """
+            ).map { (Channel(rawValue: $0["channel"]), $0["verdict"], $0["n"]) }
+        }
+    }
+
+    /// Records linked as follow-ups, and records flagged as possible follow-ups.
+    public func followUpCounts() throws(StoreError) -> (linked: Int, possible: Int) {
+        try read { db in
+            let linked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE follow_up_of IS NOT NULL") ?? 0
+            let possible = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_flags WHERE flag = 'possible_follow_up'") ?? 0
+            return (linked, possible)
+        }
+    }
+
+    /// Where an earlier import of a mailbox file got to.
+    public func importCheckpoint(path: String) throws(StoreError) -> ImportCheckpoint? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM import_checkpoints WHERE path = ?", arguments: [path]).map {
+                ImportCheckpoint(path: $0["path"], inode: $0["inode"], offset: $0["offset"], messages: $0["messages"])
+            }
+        }
+    }
+
+    /// Records how far an import got. Written after the batch's records are committed, so a
+    /// crash between the two only means the next run re-reads (and skips) one batch.
+    public func saveImportCheckpoint(_ checkpoint: ImportCheckpoint) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO import_checkpoints (path, inode, offset, messages, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (path) DO UPDATE SET inode = excluded.inode, offset = excluded.offset,
+                        messages = excluded.messages, updated_at = excluded.updated_at
+                    """,
+                arguments: [checkpoint.path, checkpoint.inode, checkpoint.offset, checkpoint.messages, Timestamp.string(Date())]
+            )
+        }
+    }
+
     static func submission(_ row: Row) -> StoredSubmission {
         let metadataText: String = row["metadata"]
         let metadata = (try? JSONSerialization.jsonObject(with: Data(metadataText.utf8))) as? [String: String] ?? [:]
@@ -176,5 +222,20 @@ extension SQLiteCaseStore {
             attempts: row["attempts"],
             updatedAt: Timestamp.date(row["updated_at"]) ?? Date(timeIntervalSince1970: 0)
         )
+    }
+}
+
+/// How far an import of one mailbox file got: the byte offset after the last committed message.
+public struct ImportCheckpoint: Sendable, Hashable {
+    public var path: String
+    public var inode: Int64
+    public var offset: Int64
+    public var messages: Int
+
+    public init(path: String, inode: Int64, offset: Int64, messages: Int) {
+        self.path = path
+        self.inode = inode
+        self.offset = offset
+        self.messages = messages
     }
 }

@@ -7,7 +7,7 @@ import LetterboxStore
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest submissions once, from files or standard input.",
-        subcommands: [Notes.self]
+        subcommands: [Notes.self, Email.self, Mbox.self, Maildir.self]
     )
 
     struct Notes: AsyncParsableCommand {

@@ -144,6 +144,17 @@ struct Stats: AsyncParsableCommand {
                 let cells = dispositions.map { String(counts[channel]?[$0] ?? 0).padding(toLength: 13, withPad: " ", startingAt: 0) }
                 print(channel.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + cells.joined())
             }
+            let verdicts = try store.ignoredVerdictCounts()
+            if !verdicts.isEmpty {
+                print("\nIGNORED (not feedback), by verdict:")
+                for (channel, verdict, count) in verdicts {
+                    print("  " + channel.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + verdict.padding(toLength: 20, withPad: " ", startingAt: 0) + String(count))
+                }
+            }
+            let followUps = try store.followUpCounts()
+            if followUps.linked + followUps.possible > 0 {
+                print("\nFollow-ups linked to their case: \(followUps.linked); possible follow-ups for a person to decide: \(followUps.possible)")
+            }
         }
     }
 }

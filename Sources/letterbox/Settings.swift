@@ -2,6 +2,7 @@ import ArgumentParser
 import Configuration
 import Foundation
 import LetterboxCore
+import LetterboxEmail
 import LetterboxPhoneNotes
 import LetterboxStore
 import Logging
@@ -28,6 +29,8 @@ struct Settings {
     var noteMaxBytes: Int
     var watchSettleSeconds: Double
     var watchRescanSeconds: Double
+    var emailMaxAttachmentBytes: Int
+    var emailOrganisationDomains: Set<String>
     var logLevel: Logger.Level
 
     static func load(_ options: StoreOptions, overrides: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> Settings {
@@ -65,6 +68,11 @@ struct Settings {
             noteMaxBytes: config.int(forKey: "notes.maxBytes", default: 5_000_000),
             watchSettleSeconds: config.double(forKey: "watch.settleSeconds", default: 2),
             watchRescanSeconds: config.double(forKey: "watch.rescanSeconds", default: 30),
+            emailMaxAttachmentBytes: config.int(forKey: "email.maxAttachmentBytes", default: 50 * 1024 * 1024),
+            emailOrganisationDomains: Set(
+                config.string(forKey: "email.organisationDomains", default: "")
+                    .split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() }
+            ),
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info
         )
     }
@@ -78,7 +86,13 @@ struct Settings {
 
     /// The pipeline with every channel's decoder, and the crash-test hook when asked for.
     func intake(store: SQLiteCaseStore) -> Intake {
-        var intake = Intake(store: store, decoders: [PhoneNoteDecoder(maxBytes: noteMaxBytes)])
+        var intake = Intake(
+            store: store,
+            decoders: [
+                PhoneNoteDecoder(maxBytes: noteMaxBytes),
+                EmailDecoder(maxAttachmentBytes: emailMaxAttachmentBytes, organisationDomains: emailOrganisationDomains),
+            ]
+        )
         if ProcessInfo.processInfo.environment["LETTERBOX_FAULT"] == "kill-after-raw" {
             intake.afterReceive = { kill(getpid(), SIGKILL) }
         }

@@ -166,11 +166,13 @@ struct CaseStoreTests {
     @Test func ignoredSubmissionsAreKeptWithTheirReason() throws {
         struct AutoReply: SubmissionDecoder {
             var channel: Channel { .phone }
-            func decode(_ submission: RawSubmission) throws -> Decoded { .ignored(reason: "auto-reply (test)") }
+            func decode(_ submission: RawSubmission) throws -> Decoded { .ignored(verdict: "auto_reply", reason: "auto-reply (test)") }
         }
         let outcome = try Intake(store: store, decoders: [AutoReply()]).ingest([note("out of office")])[0]
         #expect(outcome.disposition == .ignored)
+        #expect(outcome.errorCode == "auto_reply")
         #expect(try store.dispositionCounts()[.phone]?[.ignored] == 1)
+        #expect(try store.ignoredVerdictCounts().map(\.verdict) == ["auto_reply"])
         #expect(try store.records().isEmpty)
     }
 }

@@ -26,7 +26,7 @@ struct GoldenTests {
         do {
             switch try PhoneNoteDecoder().decode(submission) {
             case .feedback(let draft): return Golden(draft: draft)
-            case .ignored(let reason): return Golden(ignored: reason)
+            case .ignored(_, let reason): return Golden(ignored: reason)
             }
         } catch let error as IntakeError {
             return Golden(errorCode: error.code.rawValue, errorMessage: error.message)

@@ -1,0 +1,480 @@
+public import Foundation
+public import LetterboxCore
+import LetterboxXML
+
+/// Reads one RFC 5322 message into a feedback draft, or a machine-mail verdict.
+///
+/// Pure: no I/O, no clock. The envelope addresses (from the MTA) arrive in the submission's
+/// metadata as `envelope_sender` and `envelope_recipient`.
+public struct EmailDecoder: SubmissionDecoder {
+    public var channel: Channel { .email }
+    /// Attachments larger than this are left in the raw message and the record is flagged.
+    public var maxAttachmentBytes: Int
+    /// The landlord's own mail domains: a message forwarded from one of them was forwarded by
+    /// staff, and a reply from one of them to a case is staff correspondence, not feedback.
+    public var organisationDomains: Set<String>
+    public var parser = MIMEParser()
+
+    public init(maxAttachmentBytes: Int = 50 * 1024 * 1024, organisationDomains: Set<String> = []) {
+        self.maxAttachmentBytes = maxAttachmentBytes
+        self.organisationDomains = Set(organisationDomains.map { $0.lowercased() })
+    }
+
+    public func decode(_ submission: RawSubmission) throws -> Decoded {
+        let bytes = [UInt8](submission.bytes)
+        guard bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D && $0 != 0x0A }) else {
+            throw IntakeError(.empty, "The message is empty.")
+        }
+        let root = parser.parse(bytes)
+        guard !root.headers.fields.isEmpty else {
+            throw IntakeError(.malformed, "This is not an email: it starts with no header fields (\(Self.preview(bytes))).")
+        }
+        let known = ["from", "sender", "reply-to", "to", "subject", "date", "message-id", "received", "return-path", "mime-version", "content-type"]
+        guard root.headers.fields.contains(where: { known.contains($0.name.lowercased()) }) else {
+            throw IntakeError(.malformed, "This is not an email: none of its header fields is a mail header (From, To, Subject, Date...).")
+        }
+        if let verdict = MachineMail.classify(root) {
+            return .ignored(verdict: verdict.verdict, reason: verdict.reason)
+        }
+        let outerFrom = Mailbox.list(root.headers.raw("From") ?? "").first
+        let outerSubject = root.headers.text("Subject")
+        if let domain = outerFrom?.domain, organisationDomains.contains(domain), isReply(root, subject: outerSubject),
+            forwardedMessage(in: root) == nil
+        {
+            return .ignored(
+                verdict: "staff_reply",
+                reason: "A reply from the landlord's own address (\(domain)) to an earlier message: staff correspondence, not feedback."
+            )
+        }
+
+        var draft = FeedbackDraft(channel: .email, body: "")
+        var extra: [ExtraField] = []
+        var message = root
+        var outerNote: String?
+        if let forwarded = forwardedMessage(in: root) {
+            message = forwarded
+            let forwarder = contactDetails(outerFrom)
+            let recipientDomains = Set(
+                (Mailbox.list(root.headers.raw("To") ?? "") + Mailbox.list(submission.metadata["envelope_recipient"] ?? "")).compactMap(\.domain)
+            )
+            let staff = outerFrom?.domain.map { organisationDomains.contains($0) || recipientDomains.contains($0) } ?? false
+            if staff {
+                draft.forwardedBy = forwarder
+            } else {
+                draft.representative = Representative(
+                    name: outerFrom?.name,
+                    role: .other,
+                    relationship: "forwarded the customer's email",
+                    consentStated: false,
+                    email: outerFrom?.normalisedAddress
+                )
+                draft.flag(.consentRequired, "The email was forwarded by \(outerFrom?.address ?? "someone") and does not say the customer agreed.")
+            }
+            let note = bodyText(root, skipping: forwarded)
+            if !note.text.isEmpty { outerNote = note.text }
+        }
+
+        // Who it is from.
+        let headers = message.headers
+        let from = Mailbox.list(headers.raw("From") ?? "").first
+        let replyTo = Mailbox.list(headers.raw("Reply-To") ?? "").first
+        let sender = Mailbox.list(headers.raw("Sender") ?? "").first
+        var contactBox = from
+        if let from, Self.isNoReply(from), let replyTo, replyTo.normalisedAddress != nil {
+            contactBox = replyTo
+            extra.append(ExtraField(name: "From", value: Self.describe(from)))
+        } else if from == nil || from?.normalisedAddress == nil, let replyTo {
+            contactBox = replyTo
+        } else if let replyTo, replyTo.normalisedAddress != from?.normalisedAddress {
+            extra.append(ExtraField(name: "Reply-To", value: Self.describe(replyTo)))
+        }
+        if contactBox == nil, let sender { contactBox = sender }
+        draft.contact = contactDetails(contactBox)
+        if let address = contactBox?.address, !address.isEmpty, Identifiers.email(address) == nil {
+            draft.flag(.invalidEmail, "The sender's address \"\(address.prefix(80))\" does not look like an email address.")
+        }
+        if let sender, let senderAddress = sender.normalisedAddress, senderAddress != contactBox?.normalisedAddress,
+            draft.representative == nil, draft.forwardedBy == nil
+        {
+            draft.representative = Representative(
+                name: sender.name,
+                role: Self.role(of: sender) ?? .other,
+                relationship: "sent the email for the contact (Sender header)",
+                consentStated: false,
+                email: senderAddress
+            )
+        }
+        // A councillor or MP writing from their own address is a representative; the person
+        // they write for is named in the text, so the contact stays empty for staff to fill in.
+        if draft.representative == nil, let box = contactBox, let role = Self.role(of: box) {
+            draft.representative = Representative(
+                name: box.name,
+                role: role,
+                relationship: nil,
+                consentStated: false,
+                email: box.normalisedAddress
+            )
+            draft.contact = ContactDetails()
+            draft.flag(.consentRequired, "The email is from \(role == .mp ? "an MP" : "a councillor") writing for a constituent; check the customer's consent.")
+        }
+
+        // What it says.
+        draft.subject = headers.text("Subject").flatMap { $0.isEmpty ? nil : $0.normalisedForRecord }
+        let text = bodyText(message, skipping: nil)
+        for guess in text.guesses { draft.flag(.encodingGuessed, guess) }
+        let split = QuoteSplitter.split(text.text)
+        draft.body = split.newText.normalisedForRecord
+        if draft.body.isEmpty {
+            draft.body = "(The email has no text.)"
+        }
+        if let outerNote { extra.append(ExtraField(name: "Forwarding note", value: outerNote.normalisedForRecord)) }
+        if let dateText = headers.raw("Date")?.collapsingWhitespace, !dateText.isEmpty {
+            draft.contactedAtText = dateText
+            if let date = MailDate.parse(dateText) {
+                draft.contactedAt = date
+            } else {
+                draft.flag(.unreadableDate, "The Date header \"\(dateText.prefix(80))\" could not be read.")
+            }
+        }
+        if let to = root.headers.raw("To")?.collapsingWhitespace, !to.isEmpty { extra.append(ExtraField(name: "To", value: String(to.prefix(500)))) }
+        if let recipient = submission.metadata["envelope_recipient"] { extra.append(ExtraField(name: "Envelope recipient", value: recipient)) }
+        if let envelopeSender = submission.metadata["envelope_sender"] { extra.append(ExtraField(name: "Envelope sender", value: envelopeSender)) }
+        draft.extraFields = extra
+
+        // Files.
+        var tooLarge: [String] = []
+        draft.attachments = attachments(of: root, skipping: text.usedParts, tooLarge: &tooLarge)
+        if !tooLarge.isEmpty {
+            draft.flag(
+                .attachmentTooLarge,
+                "Larger than the \(maxAttachmentBytes / (1024 * 1024)) MB limit, kept only in the raw message: \(tooLarge.joined(separator: "; "))."
+            )
+        }
+
+        // Defects anywhere in the structure.
+        var defects: [String] = []
+        collectDefects(root, into: &defects)
+        if !defects.isEmpty {
+            var unique: [String] = []
+            for d in defects where !unique.contains(d) { unique.append(d) }
+            draft.flag(.malformedMessage, unique.prefix(5).joined(separator: " "))
+        }
+
+        // The conversation.
+        var ids = MessageIDs.list(root.headers.raw("Message-ID"))
+        if message.headers.fields != root.headers.fields { ids += MessageIDs.list(message.headers.raw("Message-ID")) }
+        var replies = MessageIDs.list(root.headers.raw("In-Reply-To")) + MessageIDs.list(root.headers.raw("References")).reversed()
+        if message.headers.fields != root.headers.fields {
+            replies += MessageIDs.list(message.headers.raw("In-Reply-To")) + MessageIDs.list(message.headers.raw("References")).reversed()
+        }
+        var uniqueReplies: [String] = []
+        for id in replies where !uniqueReplies.contains(id) && !ids.contains(id) { uniqueReplies.append(id) }
+        let mentioned = ThreadHints.references(in: [outerSubject ?? "", draft.subject ?? "", text.text, outerNote ?? ""].joined(separator: "\n"))
+        draft.thread = ThreadHints(messageIDs: ids, repliesTo: Array(uniqueReplies.prefix(50)), mentionedReferences: Array(mentioned.prefix(20)))
+
+        if draft.contact.isEmpty && draft.representative == nil {
+            draft.flag(.noContactDetails, "The email has no readable sender address.")
+        }
+        return .feedback(draft)
+    }
+
+    // MARK: - Structure
+
+    /// A message forwarded as an attachment: the first message/rfc822 part at the top level
+    /// (or inside the top-level multipart/mixed), when the message is not a report.
+    func forwardedMessage(in root: MIMEPart) -> MIMEPart? {
+        if let inner = root.attachedMessage.first { return inner }
+        guard root.contentType.type == "multipart", root.contentType.subtype != "report" else { return nil }
+        for child in root.children {
+            if let inner = child.attachedMessage.first { return inner }
+        }
+        return nil
+    }
+
+    func isReply(_ root: MIMEPart, subject: String?) -> Bool {
+        if root.headers.contains("In-Reply-To") { return true }
+        let s = (subject ?? "").lowercased()
+        return s.hasPrefix("re:") || s.hasPrefix("re ") || s.hasPrefix("aw:")
+    }
+
+    struct BodyText {
+        var text: String
+        var guesses: [String]
+        /// Identities of the parts whose text was used (so they are not also attachments).
+        var usedParts: Set<Int>
+    }
+
+    /// The readable text of a message: text/plain preferred within multipart/alternative, HTML
+    /// turned into text, inline text parts of a multipart/mixed joined in order.
+    func bodyText(_ message: MIMEPart, skipping: MIMEPart?) -> BodyText {
+        var result = BodyText(text: "", guesses: [], usedParts: [])
+        var pieces: [String] = []
+        collectText(message, into: &pieces, result: &result, skipping: skipping)
+        result.text = pieces.joined(separator: "\n\n")
+        return result
+    }
+
+    private func collectText(_ part: MIMEPart, into pieces: inout [String], result: inout BodyText, skipping: MIMEPart?) {
+        let type = part.contentType
+        if type.type == "multipart" {
+            if type.subtype == "alternative" {
+                let candidates = part.children
+                if let plain = candidates.first(where: { $0.contentType.mimeType == "text/plain" && !$0.isAttachment && !textOf($0).text.isBlank }) {
+                    append(plain, into: &pieces, result: &result)
+                } else if let html = candidates.first(where: { $0.contentType.mimeType == "text/html" && !$0.isAttachment }) {
+                    append(html, into: &pieces, result: &result)
+                } else if let nested = candidates.last(where: { $0.contentType.type == "multipart" }) {
+                    collectText(nested, into: &pieces, result: &result, skipping: skipping)
+                } else if let any = candidates.first(where: { $0.contentType.type == "text" }) {
+                    append(any, into: &pieces, result: &result)
+                }
+                return
+            }
+            for child in part.children {
+                if let skipping, child.body.startIndex == skipping.body.startIndex || child.attachedMessage.first?.body.startIndex == skipping.body.startIndex {
+                    continue
+                }
+                collectText(child, into: &pieces, result: &result, skipping: skipping)
+            }
+            return
+        }
+        guard type.type == "text", type.subtype == "plain" || type.subtype == "html", !part.isAttachment,
+            part.fileName == nil || type.subtype == "plain" && part.disposition?.value == "inline"
+        else { return }
+        append(part, into: &pieces, result: &result)
+    }
+
+    private func append(_ part: MIMEPart, into pieces: inout [String], result: inout BodyText) {
+        let decoded = textOf(part)
+        if let guess = decoded.guess { result.guesses.append(guess) }
+        result.usedParts.insert(part.body.startIndex)
+        let text = decoded.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty { pieces.append(text) }
+    }
+
+    private func textOf(_ part: MIMEPart) -> Charsets.Decoded {
+        var decoded = part.text
+        if part.contentType.subtype == "html" {
+            decoded.text = HTMLText.plainText(decoded.text)
+        } else if part.contentType.parameters["format"]?.lowercased() == "flowed" {
+            decoded.text = Self.unflow(decoded.text, delsp: part.contentType.parameters["delsp"]?.lowercased() == "yes")
+        }
+        return decoded
+    }
+
+    /// RFC 3676: a line ending in a space continues on the next line.
+    static func unflow(_ text: String, delsp: Bool) -> String {
+        var out: [String] = []
+        var current = ""
+        var continuing = false
+        for rawLine in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+            var line = String(rawLine)
+            if line.hasPrefix(" ") { line.removeFirst() }  // space-stuffing
+            let isSignature = line == "-- "
+            if !isSignature && line.hasSuffix(" ") {
+                if delsp { line.removeLast() }
+                current += line
+                continuing = true
+            } else {
+                current += line
+                out.append(current)
+                current = ""
+                continuing = false
+            }
+        }
+        if continuing || !current.isEmpty { out.append(current) }
+        return out.joined(separator: "\n")
+    }
+
+    /// Every part that is a file: named parts, non-text parts, attached messages (as .eml),
+    /// inline images, but not the parts whose text became the body.
+    private func attachments(of root: MIMEPart, skipping used: Set<Int>, tooLarge: inout [String]) -> [AttachmentPayload] {
+        var files: [AttachmentPayload] = []
+        var stack: [MIMEPart] = [root]
+        var seen = Set<Int>()
+        while let part = stack.popLast() {
+            if part.contentType.type == "multipart" {
+                stack.append(contentsOf: part.children.reversed())
+                continue
+            }
+            if let inner = part.attachedMessage.first {
+                // The forwarded message's own files; the message itself is in the raw.
+                stack.append(inner)
+                continue
+            }
+            if used.contains(part.body.startIndex) { continue }
+            let type = part.contentType
+            let isText = type.type == "text" && (type.subtype == "plain" || type.subtype == "html")
+            if isText && part.fileName == nil && !part.isAttachment { continue }
+            if type.type == "message" && (type.subtype == "delivery-status" || type.subtype == "disposition-notification") { continue }
+            guard seen.insert(part.body.startIndex).inserted else { continue }
+            let data = part.decodedBody
+            let name = FileNames.sanitised(part.fileName, mediaType: type.mimeType, contentID: part.headers.raw("Content-ID"), index: files.count + 1)
+            if data.count > maxAttachmentBytes {
+                tooLarge.append("\(name) (\(data.count / (1024 * 1024)) MB)")
+                continue
+            }
+            if data.isEmpty && part.fileName == nil { continue }
+            files.append(AttachmentPayload(name: name, mediaType: type.mimeType, data: Data(data)))
+        }
+        return files
+    }
+
+    private func collectDefects(_ part: MIMEPart, into defects: inout [String]) {
+        var stack = [part]
+        while let next = stack.popLast() {
+            defects.append(contentsOf: next.defects)
+            stack.append(contentsOf: next.children)
+            stack.append(contentsOf: next.attachedMessage)
+        }
+    }
+
+    // MARK: - People
+
+    private func contactDetails(_ box: Mailbox?) -> ContactDetails {
+        guard let box else { return ContactDetails() }
+        var details = ContactDetails()
+        if let name = box.name?.normalisedForRecord, !name.isEmpty, !name.contains("@") || box.address.isEmpty {
+            details.name = Self.cleanName(name)
+        }
+        if !box.address.isEmpty { details.email = box.normalisedAddress ?? box.address }
+        return details
+    }
+
+    /// "Smith, John" stays as written; surrounding quotes and trailing "(via ...)" are removed.
+    static func cleanName(_ name: String) -> String {
+        var n = name.trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+        if let via = n.range(of: " via ", options: .caseInsensitive) { n = String(n[..<via.lowerBound]) }
+        return n
+    }
+
+    static func isNoReply(_ box: Mailbox) -> Bool {
+        let local = box.localPart.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "").replacingOccurrences(of: ".", with: "")
+        return local.contains("noreply") || local.contains("donotreply") || local == "webmaster" || local == "website"
+            || local == "forms" || local == "wordpress" || local == "notifications"
+    }
+
+    static func role(of box: Mailbox) -> Representative.Role? {
+        let name = (box.name ?? "").lowercased()
+        let domain = box.domain ?? ""
+        if domain == "parliament.uk" || domain.hasSuffix(".parliament.uk") || name.hasSuffix(" mp") || name.contains(" mp ") {
+            return .mp
+        }
+        if name.hasPrefix("cllr") || name.hasPrefix("councillor") || name.contains(" cllr ") || box.localPart.hasPrefix("cllr") {
+            return .councillor
+        }
+        return nil
+    }
+
+    static func describe(_ box: Mailbox) -> String {
+        if let name = box.name, !name.isEmpty { return "\(name) <\(box.address)>" }
+        return box.address
+    }
+
+    static func preview(_ bytes: [UInt8]) -> String {
+        let head = bytes.prefix(40).map { $0 >= 0x20 && $0 < 0x7F ? Character(Unicode.Scalar($0)) : "." }
+        return "\"" + String(head) + (bytes.count > 40 ? "…" : "") + "\""
+    }
+}
+
+extension String {
+    var isBlank: Bool { allSatisfy(\.isWhitespace) }
+}
+
+/// Safe file names for attachments.
+public enum FileNames {
+    /// No folders, no control or reserved characters, no leading dots, at most 200 bytes (the
+    /// extension kept); a name is made up from the media type when there is none.
+    public static func sanitised(_ name: String?, mediaType: String, contentID: String? = nil, index: Int) -> String {
+        var base = (name ?? "").normalisedForRecord
+        if let slash = base.lastIndex(where: { $0 == "/" || $0 == "\\" }) { base = String(base[base.index(after: slash)...]) }
+        base = String(base.unicodeScalars.filter { scalar in
+            !(scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)) && !"<>:\"|?*".unicodeScalars.contains(scalar)
+                && scalar.properties.generalCategory != .format
+        }.map(Character.init))
+        base = base.trimmingCharacters(in: .whitespaces)
+        while base.hasPrefix(".") { base.removeFirst() }
+        base = base.trimmingCharacters(in: CharacterSet(charactersIn: " ."))
+        if base.isEmpty {
+            let stem: String
+            if let id = contentID.map({ $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) }), !id.isEmpty {
+                stem = "inline-" + String(id.prefix(40).map { $0.isLetter || $0.isNumber ? $0 : "-" })
+            } else {
+                stem = "attachment-\(index)"
+            }
+            base = stem + "." + fileExtension(for: mediaType)
+        }
+        if base.utf8.count > 200 {
+            let ext = (base as NSString).pathExtension
+            var stem = (base as NSString).deletingPathExtension
+            while stem.utf8.count + ext.utf8.count > 199 && !stem.isEmpty { stem.removeLast() }
+            base = ext.isEmpty || ext.utf8.count > 20 ? String(base.prefix(100)) : stem + "." + ext
+        }
+        return base
+    }
+
+    static func fileExtension(for mediaType: String) -> String {
+        switch mediaType.lowercased() {
+        case "image/jpeg", "image/jpg", "image/pjpeg": return "jpg"
+        case "image/png": return "png"
+        case "image/gif": return "gif"
+        case "application/pdf": return "pdf"
+        case "text/plain": return "txt"
+        case "text/html": return "html"
+        case "message/rfc822": return "eml"
+        case "text/calendar": return "ics"
+        case "application/msword": return "doc"
+        case "application/vnd.openxmlformats-officedocument.wordprocessingml.document": return "docx"
+        default: return "bin"
+        }
+    }
+}
+
+/// Builds the raw submission for one message as it arrived, with its Message-ID as the
+/// sender-assigned identifier (the store keys on it together with the SHA-256).
+public enum EmailSubmission {
+    public static func make(
+        _ bytes: Data,
+        source: String,
+        receivedAt: Date,
+        envelopeSender: String? = nil,
+        envelopeRecipient: String? = nil,
+        extraMetadata: [String: String] = [:]
+    ) -> RawSubmission {
+        var metadata = extraMetadata
+        if let envelopeSender { metadata["envelope_sender"] = envelopeSender }
+        if let envelopeRecipient { metadata["envelope_recipient"] = envelopeRecipient }
+        return RawSubmission(
+            channel: .email,
+            source: source,
+            receivedAt: receivedAt,
+            bytes: bytes,
+            senderAssignedID: messageID(bytes),
+            metadata: metadata
+        )
+    }
+
+    /// The Message-ID from the header block only (cheap: the body is not read).
+    public static func messageID(_ bytes: Data) -> String? {
+        let headerEnd = Self.headerBlockEnd(bytes)
+        let header = HeaderParser.parse([UInt8](bytes.prefix(headerEnd))[...])
+        return MessageIDs.list(header.headers.raw("Message-ID")).first
+    }
+
+    private static func headerBlockEnd(_ bytes: Data) -> Int {
+        // Up to the first blank line, capped so a message with no body cannot cost much.
+        let limit = min(bytes.count, 1 << 20)
+        return bytes.withUnsafeBytes { raw -> Int in
+            let b = raw.bindMemory(to: UInt8.self)
+            var index = 0
+            while index < limit {
+                if b[index] == 0x0A {
+                    if index + 1 < limit && b[index + 1] == 0x0A { return index + 1 }
+                    if index + 2 < limit && b[index + 1] == 0x0D && b[index + 2] == 0x0A { return index + 1 }
+                }
+                index += 1
+            }
+            return limit
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Separates what the sender wrote now from the earlier messages quoted below it.
+///
+/// Recognised: "On ... wrote:" attributions (also split over two lines, and in the languages
+/// tenants' phones use), lines quoted with ">", Outlook's "-----Original Message-----" and its
+/// "From: / Sent: / To: / Subject:" block (after an optional line of underscores). Inline
+/// forwards ("---------- Forwarded message ---------", "Begin forwarded message:") are not
+/// quotes: the forwarded text is the feedback, so it is kept.
+public enum QuoteSplitter {
+    public struct Split: Sendable, Hashable {
+        /// The new text. Equal to the whole text when nothing is quoted or nothing new is left.
+        public var newText: String
+        public var hasQuote: Bool
+    }
+
+    public static func split(_ text: String) -> Split {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var kept: [Substring] = []
+        var hasQuote = false
+        var index = 0
+        outer: while index < lines.count {
+            let line = lines[index]
+            let trimmed = line.trimmedSpaces
+            if isTopPostingMarker(lines, at: index) {
+                hasQuote = true
+                break outer
+            }
+            if let span = attributionSpan(lines, at: index) {
+                // Skip the attribution and the quoted block after it; keep any text below (bottom posting).
+                hasQuote = true
+                index += span
+                continue
+            }
+            if trimmed.hasPrefix(">") {
+                hasQuote = true
+                index += 1
+                continue
+            }
+            kept.append(line)
+            index += 1
+        }
+        guard hasQuote else { return Split(newText: text, hasQuote: false) }
+        while let last = kept.last, last.trimmedSpaces.isEmpty { kept.removeLast() }
+        while let first = kept.first, first.trimmedSpaces.isEmpty { kept.removeFirst() }
+        let newText = kept.joined(separator: "\n")
+        if newText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Split(newText: text, hasQuote: true) }
+        return Split(newText: newText, hasQuote: true)
+    }
+
+    /// "On <date>, <name> wrote:" on one line or two: returns how many lines it spans.
+    static func attributionSpan(_ lines: [Substring], at index: Int) -> Int? {
+        let line = lines[index].trimmedSpaces
+        guard let first = line.split(separator: " ").first.map({ $0.lowercased() }), attributionStarts.contains(first) || line.lowercased().hasPrefix("le ") else {
+            return nil
+        }
+        if endsAttribution(line) { return 1 }
+        if index + 1 < lines.count, line.count < 200 {
+            let joined = line + " " + lines[index + 1].trimmedSpaces
+            if endsAttribution(joined) { return 2 }
+        }
+        return nil
+    }
+
+    static let attributionStarts: Set<String> = ["on", "am", "le", "el", "il", "op", "em", "den", "w", "в"]
+
+    static func endsAttribution(_ line: String) -> Bool {
+        let lower = line.lowercased()
+        return lower.hasSuffix("wrote:") || lower.hasSuffix("schrieb:") || lower.hasSuffix("a écrit :") || lower.hasSuffix("a écrit:")
+            || lower.hasSuffix("escribió:") || lower.hasSuffix("ha scritto:") || lower.hasSuffix("schreef:")
+            || lower.hasSuffix("escreveu:") || lower.hasSuffix("skrev:") || lower.hasSuffix("napisał:") || lower.hasSuffix("написал:")
+            || lower.hasSuffix("wrote :")
+    }
+
+    static func isTopPostingMarker(_ lines: [Substring], at index: Int) -> Bool {
+        let line = lines[index].trimmedSpaces
+        let lower = line.lowercased()
+        if lower.hasPrefix("-----original message-----") || lower.hasPrefix("----- original message -----")
+            || lower.hasPrefix("-------- original message --------") || lower.hasPrefix("--- original message ---")
+        {
+            return true
+        }
+        // Outlook: an optional rule of underscores, then From: with Sent:/Date: and To:/Subject: close below.
+        var start = index
+        if line.count >= 10 && line.allSatisfy({ $0 == "_" }) { start = index + 1 }
+        guard start < lines.count else { return false }
+        let fromLine = lines[start].trimmedSpaces.lowercased()
+        guard fromLine.hasPrefix("from:") || fromLine.hasPrefix("*from:*") || fromLine.hasPrefix("von:") || fromLine.hasPrefix("de :") else {
+            return false
+        }
+        var sawSent = false, sawToOrSubject = false
+        for offset in 1...5 where start + offset < lines.count {
+            let next = lines[start + offset].trimmedSpaces.lowercased()
+            if next.hasPrefix("sent:") || next.hasPrefix("date:") || next.hasPrefix("*sent:*") || next.hasPrefix("gesendet:") { sawSent = true }
+            if next.hasPrefix("to:") || next.hasPrefix("subject:") || next.hasPrefix("*to:*") || next.hasPrefix("cc:") { sawToOrSubject = true }
+        }
+        // An inline forward has the same block under its own marker; that marker is not this line.
+        if index > 0 {
+            let previous = lines[index - 1].lowercased()
+            if previous.contains("forwarded message") || previous.contains("begin forwarded message") { return false }
+        }
+        return sawSent && sawToOrSubject
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (cheaper than Foundation's trimming).
+    var trimmedSpaces: String {
+        var scalars = Substring(self).unicodeScalars
+        while let first = scalars.first, first == " " || first == "\t" || first == "\u{A0}" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" || last == "\u{A0}" || last == "\r" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

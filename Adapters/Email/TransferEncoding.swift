@@ -1,0 +1,110 @@
+/// Content-Transfer-Encoding decoders, tolerant of what real mail contains.
+public enum TransferEncoding {
+    /// Base64, skipping anything that is not in the alphabet (line breaks, spaces, garbage),
+    /// stopping at the first `=`, and keeping whole bytes from a final group with missing padding.
+    public static func base64(_ input: ArraySlice<UInt8>) -> [UInt8] {
+        var output = [UInt8]()
+        output.reserveCapacity(input.count / 4 * 3 + 3)
+        input.withUnsafeBufferPointer { buffer in
+            var accumulator: UInt32 = 0
+            var bits = 0
+            var index = 0
+            let count = buffer.count
+            // Fast path: four clean characters at a time.
+            while index < count {
+                if index + 4 <= count {
+                    let a = decodeTable[Int(buffer[index])], b = decodeTable[Int(buffer[index + 1])]
+                    let c = decodeTable[Int(buffer[index + 2])], d = decodeTable[Int(buffer[index + 3])]
+                    if bits == 0 && (a | b | c | d) & 0xC0 == 0 {
+                        let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                        output.append(UInt8(truncatingIfNeeded: value >> 16))
+                        output.append(UInt8(truncatingIfNeeded: value >> 8))
+                        output.append(UInt8(truncatingIfNeeded: value))
+                        index += 4
+                        continue
+                    }
+                }
+                let byte = buffer[index]
+                index += 1
+                if byte == 0x3D { break }
+                let value = decodeTable[Int(byte)]
+                if value & 0xC0 != 0 { continue }
+                accumulator = accumulator << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                    accumulator &= (1 << UInt32(bits)) - 1
+                }
+            }
+        }
+        return output
+    }
+
+    /// 0...63 for alphabet characters, 0xFF otherwise.
+    static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        for (value, character) in alphabet.enumerated() { table[Int(character)] = UInt8(value) }
+        // The URL-safe alphabet, which some broken senders use.
+        table[Int(UInt8(ascii: "-"))] = 62
+        table[Int(UInt8(ascii: "_"))] = 63
+        return table
+    }()
+
+    /// Quoted-printable: `=XX` escapes, soft line breaks (`=` at the end of a line, with or
+    /// without trailing whitespace), and a malformed `=` kept as it is. In encoded words
+    /// (`underscoreIsSpace`) `_` is a space.
+    public static func quotedPrintable(_ input: ArraySlice<UInt8>, underscoreIsSpace: Bool = false) -> [UInt8] {
+        var output = [UInt8]()
+        output.reserveCapacity(input.count)
+        var index = input.startIndex
+        let end = input.endIndex
+        while index < end {
+            let byte = input[index]
+            if byte == 0x3D {
+                if index + 2 < end, let high = hex(input[index + 1]), let low = hex(input[index + 2]) {
+                    output.append(high << 4 | low)
+                    index += 3
+                    continue
+                }
+                // A soft line break: "=" then optional whitespace then CRLF or LF (or the end).
+                var look = index + 1
+                while look < end && (input[look] == 0x20 || input[look] == 0x09) { look += 1 }
+                if look == end {
+                    index = end
+                    continue
+                }
+                if input[look] == 0x0A {
+                    index = look + 1
+                    continue
+                }
+                if input[look] == 0x0D {
+                    index = look + 1
+                    if index < end && input[index] == 0x0A { index += 1 }
+                    continue
+                }
+                output.append(byte)
+                index += 1
+                continue
+            }
+            if underscoreIsSpace && byte == 0x5F {
+                output.append(0x20)
+            } else {
+                output.append(byte)
+            }
+            index += 1
+        }
+        return output
+    }
+
+    @inline(__always)
+    static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: return byte - 0x30
+        case 0x41...0x46: return byte - 0x41 + 10
+        case 0x61...0x66: return byte - 0x61 + 10
+        default: return nil
+        }
+    }
+}
