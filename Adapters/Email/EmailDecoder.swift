@@ -127,6 +127,7 @@ public struct EmailDecoder: SubmissionDecoder {
         if draft.body.isEmpty {
             draft.body = "(The email has no text.)"
         }
+        Self.readSignature(draft.body, into: &draft.contact)
         if let outerNote { extra.append(ExtraField(name: "Forwarding note", value: outerNote.normalisedForRecord)) }
         if let dateText = headers.raw("Date")?.collapsingWhitespace, !dateText.isEmpty {
             draft.contactedAtText = dateText
@@ -330,6 +331,27 @@ public struct EmailDecoder: SubmissionDecoder {
     }
 
     // MARK: - People
+
+    /// Labelled phone numbers, tenancy references and postcodes in the text ("Tel: 07700 900123",
+    /// "Tenancy ref: T0048213", "Postcode: LS6 2QT"), for the contact when the headers lack them.
+    static func readSignature(_ text: String, into contact: inout ContactDetails) {
+        for line in text.split(separator: "\n").suffix(40) {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let label = line[..<colon].lowercased().trimmedSpaces
+            let value = line[line.index(after: colon)...].trimmedSpaces
+            guard !value.isEmpty, label.count <= 20 else { continue }
+            switch label {
+            case "tel", "tel.", "telephone", "phone", "mobile", "mob", "mob.", "phone number", "mobile number", "contact number":
+                if contact.phone == nil, Identifiers.phone(value).e164 != nil { contact.phone = Identifiers.phone(value) }
+            case "tenancy ref", "tenancy reference", "tenancy number", "tenancy no", "tenancy no.", "tenant ref", "tenant reference":
+                if contact.tenancyRef == nil, value.count <= 30 { contact.tenancyRef = value }
+            case "postcode", "post code":
+                if contact.postcode == nil, let postcode = Identifiers.postcode(value) { contact.postcode = postcode }
+            default:
+                break
+            }
+        }
+    }
 
     private func contactDetails(_ box: Mailbox?) -> ContactDetails {
         guard let box else { return ContactDetails() }

@@ -78,7 +78,7 @@ enum HeaderParser {
                     index = next
                     continue
                 }
-                return Result(headers: MIMEHeaders(fields), bodyStart: next, defects: defects)
+                return Result(headers: MIMEHeaders(fields), bodyStart: next, defects: defects + limits(dropped, truncated))
             }
             if fields.isEmpty && (bytes[index] == 0x20 || bytes[index] == 0x09) {
                 // Leading whitespace before the first field: read the field.
@@ -116,7 +116,7 @@ enum HeaderParser {
                 let name = fieldName(bytes[index..<colon])
             else {
                 defects.append("The header block ended without a blank line.")
-                return Result(headers: MIMEHeaders(fields), bodyStart: index, defects: defects)
+                return Result(headers: MIMEHeaders(fields), bodyStart: index, defects: defects + limits(dropped, truncated))
             }
             if fields.count >= maxFields {
                 dropped += 1
@@ -129,9 +129,14 @@ enum HeaderParser {
             }
             index = next
         }
+        return Result(headers: MIMEHeaders(fields), bodyStart: end, defects: defects + limits(dropped, truncated))
+    }
+
+    private static func limits(_ dropped: Int, _ truncated: Bool) -> [String] {
+        var defects: [String] = []
         if dropped > 0 { defects.append("\(dropped) header fields beyond the first \(maxFields) were not read (they are kept in the raw message).") }
         if truncated { defects.append("A header field longer than \(maxValueBytes / 1024) KB was shortened for reading (the raw message keeps it whole).") }
-        return Result(headers: MIMEHeaders(fields), bodyStart: end, defects: defects)
+        return defects
     }
 
     private static let fromSpace: [UInt8] = Array("From ".utf8)

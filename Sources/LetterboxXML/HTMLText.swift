@@ -30,12 +30,38 @@ public enum HTMLText {
                 htmlReadMemory($0, Int32(utf8.count), nil, "UTF-8", options)
             }
         }
-        guard let document else { return "" }
+        guard let document else { return stripTags(html) }
         defer { xmlFreeDoc(document) }
         var builder = TextBuilder()
         if let first = document.pointee.children {
             walk(from: first, into: &builder)
         }
+        let text = builder.finish()
+        // libxml2 stops at its nesting limit (256): rather than lose the text of hostile or
+        // broken markup, fall back to removing the tags.
+        if text.isEmpty || (html.utf8.count > 20_000 && text.utf8.count * 50 < html.utf8.count) {
+            let stripped = stripTags(html)
+            if stripped.utf8.count > text.utf8.count { return stripped }
+        }
+        return text
+    }
+
+    /// Text outside tags, whitespace collapsed: the last resort.
+    static func stripTags(_ html: String) -> String {
+        var builder = TextBuilder()
+        var inTag = false
+        var chunk = ""
+        for scalar in html.unicodeScalars {
+            if scalar == "<" {
+                inTag = true
+                if !chunk.isEmpty { builder.text(chunk); chunk = "" }
+            } else if scalar == ">" {
+                inTag = false
+            } else if !inTag {
+                chunk.unicodeScalars.append(scalar)
+            }
+        }
+        if !chunk.isEmpty { builder.text(chunk) }
         return builder.finish()
     }
 
@@ -114,7 +140,6 @@ public enum HTMLText {
                 counters[counters.count - 1] += 1
                 builder.text("\(counters[counters.count - 1]). ")
             }
-            builder.suppressSpace()
             return true
         case "ol":
             counters.append(0)

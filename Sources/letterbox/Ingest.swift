@@ -108,6 +108,7 @@ enum OutcomeLine {
         case .quarantined, .ignored:
             return "\(label)\(id)\(path): \(outcome.reason ?? "")"
         default:
+            if let followUp = outcome.followUpOf { return "\(label)\(id)\(path) (follow-up of \(followUp))" }
             return "\(label)\(id)\(path)"
         }
     }

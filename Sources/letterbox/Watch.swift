@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import LetterboxCore
+import LetterboxEmail
 import LetterboxPhoneNotes
 import LetterboxStore
 import Logging
@@ -10,7 +11,7 @@ import UnixSignals
 
 struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Watch a folder for phone notes and ingest each one as it arrives.",
+        abstract: "Watch a folder for phone notes, and Maildirs for mail, and ingest each item as it arrives.",
         discussion: """
             Ingests every note already in DIR, then each new one (inotify, with a rescan every
             watch.rescanSeconds as a safety net). A file counts as arrived once it has not changed
@@ -22,8 +23,12 @@ struct Watch: AsyncParsableCommand {
             (`letterbox quarantine list`). A note stored before a crash is recognised and moved
             without a second record. SIGTERM or SIGINT stops the watcher after the current batch.
 
+            With --maildir DIR (repeatable), each message delivered to DIR/new/ (and its Maildir++
+            subfolders' new/) is committed and then renamed into cur/ with the S flag.
+
             Examples:
               letterbox watch /srv/letterbox/phone-notes
+              letterbox watch --maildir /var/mail/complaints/Maildir
               LETTERBOX_STORE=/var/lib/letterbox/letterbox.sqlite letterbox watch /srv/phone-notes
             """
     )
@@ -31,36 +36,112 @@ struct Watch: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     @Argument(help: "The folder staff drop notes into.")
-    var folder: String
+    var folder: String?
+
+    @Option(help: "A Maildir to watch: each message in new/ is stored, then renamed into cur/ with the S flag (repeatable).")
+    var maildir: [String] = []
 
     @Option(help: "Seconds a file must be unchanged before it is read (overrides watch.settleSeconds).")
     var settle: Double?
+
+    func validate() throws {
+        if folder == nil && maildir.isEmpty {
+            throw ValidationError("Give a phone-notes folder, --maildir DIR, or both.")
+        }
+    }
 
     func run() async throws {
         try await reportingErrors {
             var settings = try await Settings.load(storeOptions)
             if let settle { settings.watchSettleSeconds = settle }
             let logger = settings.makeLogger()
-            let noteFolder = try NoteFolder(path: folder)
-            try noteFolder.prepareForMoving()
             let store = try settings.openStore()
-            let service = NoteWatchService(
-                folder: noteFolder,
-                intake: settings.intake(store: store),
-                settle: settings.watchSettleSeconds,
-                rescanInterval: settings.watchRescanSeconds,
-                logger: logger
-            )
-            let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: service)],
-                    gracefulShutdownSignals: [.sigterm, .sigint],
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+            if let folder {
+                let noteFolder = try NoteFolder(path: folder)
+                try noteFolder.prepareForMoving()
+                services.append(.init(service: NoteWatchService(
+                    folder: noteFolder,
+                    intake: settings.intake(store: store),
+                    settle: settings.watchSettleSeconds,
+                    rescanInterval: settings.watchRescanSeconds,
                     logger: logger
-                )
+                )))
+                logger.info("Watching \(noteFolder.path) for phone notes (store \(settings.storePath))")
+            }
+            for path in maildir {
+                let box: LetterboxEmail.Maildir
+                do { box = try LetterboxEmail.Maildir(path: path) } catch { throw CLIError(.noInput, "\(error)") }
+                services.append(.init(service: MaildirWatchService(
+                    maildir: box,
+                    intake: settings.intake(store: store),
+                    rescanInterval: settings.watchRescanSeconds,
+                    logger: logger
+                )))
+                logger.info("Watching the Maildir \(box.path) (store \(settings.storePath))")
+            }
+            let group = ServiceGroup(
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
-            logger.info("Watching \(noteFolder.path) (store \(settings.storePath))")
             try await group.run()
-            logger.info("Stopped watching \(noteFolder.path)")
+            logger.info("Stopped watching")
+        }
+    }
+}
+
+/// Watches a Maildir's new/ folders (its own and its Maildir++ subfolders'): each message is
+/// committed, then renamed into cur/ with the S flag. Maildir delivery is atomic (tmp/ then a
+/// rename into new/), so there is no settle wait. A crash between the commit and the rename
+/// leaves the message in new/; the next pass finds it already stored and only renames it.
+struct MaildirWatchService: Service {
+    let maildir: LetterboxEmail.Maildir
+    let intake: Intake
+    let rescanInterval: Double
+    let logger: Logger
+
+    func run() async throws {
+        let folders = maildir.folders()
+        let watchers = try folders.map { try DirectoryEvents(path: $0 + "/new") }
+        var lastRescan = Date.distantPast
+        var dirty = true
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if dirty || Date().timeIntervalSince(lastRescan) >= rescanInterval {
+                for folder in folders { try sweep(folder) }
+                lastRescan = Date()
+                dirty = false
+            }
+            var events: [String] = []
+            for watcher in watchers {
+                events += await NoteWatchService.wait(watcher, timeoutMilliseconds: watchers.count > 1 ? 100 : 500)
+            }
+            if !events.isEmpty { dirty = true }
+        }
+    }
+
+    private func sweep(_ folder: String) throws {
+        let entries = maildir.messages(in: folder, newOnly: true)
+        var index = 0
+        while index < entries.count && !Task.isShuttingDownGracefully {
+            let slice = entries[index..<min(index + 64, entries.count)]
+            index += slice.count
+            var batch: [(LetterboxEmail.Maildir.Entry, RawSubmission)] = []
+            for entry in slice {
+                guard let data = FileManager.default.contents(atPath: entry.path) else { continue }
+                batch.append((entry, EmailSubmission.make(data, source: "maildir:\(folder)", receivedAt: Date())))
+            }
+            let outcomes = try intake.ingest(batch.map(\.1))
+            for ((entry, _), outcome) in zip(batch, outcomes) {
+                do {
+                    try LetterboxEmail.Maildir.markSeen(entry)
+                } catch {
+                    logger.error("\(error)")
+                }
+                logger.info(
+                    "Mail \(outcome.disposition.rawValue)",
+                    metadata: ["file": "\(entry.name)", "reference": "\(outcome.reference ?? "")", "submission": "\(outcome.rawSubmissionId)"]
+                )
+                print(OutcomeLine.format(outcome, path: entry.path))
+            }
         }
     }
 }

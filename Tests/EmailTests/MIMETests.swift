@@ -1,1 +1,283 @@
+import Foundation
+import LetterboxCore
+import LetterboxEmail
+import LetterboxTesting
+import LetterboxXML
 import Testing
+
+func decode(_ text: String, metadata: [String: String] = [:], domains: Set<String> = []) throws -> Decoded {
+    try decode(Data(text.utf8), metadata: metadata, domains: domains)
+}
+
+func decode(_ bytes: Data, metadata: [String: String] = [:], domains: Set<String> = []) throws -> Decoded {
+    let submission = RawSubmission(channel: .email, source: "test", receivedAt: Date(timeIntervalSince1970: 1_776_675_600), bytes: bytes, metadata: metadata)
+    return try EmailDecoder(maxAttachmentBytes: 1024, organisationDomains: domains).decode(submission)
+}
+
+func draft(_ text: String, domains: Set<String> = []) throws -> FeedbackDraft {
+    guard case .feedback(let draft) = try decode(text, domains: domains) else {
+        Issue.record("expected feedback")
+        return FeedbackDraft(channel: .email, body: "")
+    }
+    return draft
+}
+
+struct EncodedWordTests {
+    @Test(arguments: [
+        ("=?utf-8?q?caf=C3=A9?=", "café"),
+        ("=?ISO-8859-1?Q?Andr=E9?= Pirard", "André Pirard"),
+        // Whitespace between adjacent encoded words is dropped.
+        ("=?utf-8?q?a?= =?utf-8?q?b?=", "ab"),
+        ("=?utf-8?q?a?=\r\n =?utf-8?q?b?=", "ab"),
+        // ... but not between a word and plain text.
+        ("=?utf-8?q?a?= b", "a b"),
+        // A character split across two base64 words survives.
+        ("=?utf-8?b?w6k=?= =?utf-8?b?w6k=?=", "éé"),
+        ("=?UTF-8?B?8J+Ogg?=", "🎂"),
+        // Malformed and unterminated words are left as written.
+        ("=?utf-8?x?abc?=", "=?utf-8?x?abc?="),
+        ("=?utf-8?q?unterminated", "=?utf-8?q?unterminated"),
+        // A charset nobody knows: read as Windows-1252.
+        ("=?x-nonsense?q?caf=E9?=", "café"),
+        ("=?iso-2022-jp?B?GyRCJUYlOSVIGyhC?=", "テスト"),
+    ])
+    func decodes(input: String, expected: String) {
+        #expect(EncodedWords.decode(input) == expected)
+    }
+}
+
+struct ParameterTests {
+    @Test func rfc2231ContinuationsAndCharsets() {
+        let parsed = HeaderParameters.parse("attachment; filename*0*=UTF-8''caf%C3%A9%20; filename*1=\"menu.pdf\"")
+        #expect(parsed.value == "attachment")
+        #expect(parsed["filename"] == "café menu.pdf")
+        let plain = ContentType.parse("Text/Plain; Charset=\"ISO-8859-1\"; format=flowed (comment)")
+        #expect(plain?.mimeType == "text/plain")
+        #expect(plain?.charset == "ISO-8859-1")
+        #expect(ContentType.parse("garbage") == nil)
+        let outlook = HeaderParameters.parse("application/pdf; name=\"=?utf-8?q?r=C3=A9sum=C3=A9.pdf?=\"")
+        #expect(outlook["name"] == "résumé.pdf")
+    }
+
+    @Test func fileNamesAreSanitised() {
+        #expect(FileNames.sanitised("../../etc/passwd", mediaType: "text/plain", index: 1) == "passwd")
+        #expect(FileNames.sanitised("C:\\Users\\me\\photo.jpg", mediaType: "image/jpeg", index: 1) == "photo.jpg")
+        #expect(FileNames.sanitised("..hidden\u{0}\u{202E}gpj.exe", mediaType: "x", index: 1) == "hiddengpj.exe")
+        #expect(FileNames.sanitised(nil, mediaType: "image/png", contentID: "<img1@x>", index: 2) == "inline-img1-x.png")
+        #expect(FileNames.sanitised("   ", mediaType: "application/pdf", index: 3) == "attachment-3.pdf")
+        #expect(FileNames.sanitised(String(repeating: "a", count: 400) + ".pdf", mediaType: "x", index: 1).utf8.count <= 200)
+    }
+}
+
+struct TransferEncodingTests {
+    @Test func base64ToleratesGarbageAndMissingPadding() {
+        #expect(TransferEncoding.base64(Array("aGVsbG8gd29ybGQ=".utf8)[...]) == Array("hello world".utf8))
+        #expect(TransferEncoding.base64(Array("aGVsbG8gd29ybGQ".utf8)[...]) == Array("hello world".utf8))
+        #expect(TransferEncoding.base64(Array("aGVs\r\nbG8*gd2!9y bGQ=".utf8)[...]) == Array("hello world".utf8))
+        #expect(TransferEncoding.base64(Array("!!!".utf8)[...]).isEmpty)
+    }
+
+    @Test func quotedPrintable() {
+        #expect(TransferEncoding.quotedPrintable(Array("caf=C3=A9 =\r\nau =\nlait=3D=ZZ=".utf8)[...]) == Array("café au lait==ZZ".utf8))
+    }
+}
+
+struct CharsetTests {
+    @Test func everyIconvCharsetAndUnknownOnes() {
+        #expect(Charsets.decode(Array("\u{1B}$B%F%9%H\u{1B}(B".utf8)[...], label: "ISO-2022-JP").text == "テスト")
+        #expect(Charsets.decode([0xE9][...], label: "iso-8859-1").text == "é")
+        #expect(Charsets.decode([0x93, 0x41, 0x94][...], label: "windows-1252").text == "“A”")
+        #expect(Charsets.decode([0xC1, 0xF0][...], label: "koi8-r").text == "аП")
+        let unknown = Charsets.decode([0x41, 0xE9][...], label: "x-made-up")
+        #expect(unknown.text == "Aé")
+        #expect(unknown.guess != nil)
+        let mislabelled = Charsets.decode([0xE9, 0x41][...], label: "utf-8")
+        #expect(mislabelled.text == "éA")
+        #expect(mislabelled.guess != nil)
+    }
+}
+
+struct HTMLTextTests {
+    @Test func readableTextFromHTML() {
+        let html = """
+            <html><head><title>T</title><style>p{}</style><script>alert(1)</script></head><body>
+            <p>First   paragraph<br>line two</p><ol><li>one</li><li>two</li></ol>
+            <p>See <a href="https://x.example/a">the photo</a>.</p><blockquote>quoted</blockquote></body></html>
+            """
+        let text = HTMLText.plainText(html)
+        #expect(text == "First paragraph\nline two\n\n1. one\n2. two\n\nSee the photo <https://x.example/a>.\n\n> quoted")
+    }
+
+    @Test func deeplyNestedTagSoupDoesNotCrash() {
+        let html = String(repeating: "<div><span>", count: 20_000) + "x"
+        #expect(HTMLText.plainText(html).contains("x"))
+    }
+}
+
+struct StructureTests {
+    @Test func nestedMultipartsMissingBoundaryAndPreamble() throws {
+        let d = try draft("""
+            From: a@example.com
+            Content-Type: multipart/mixed; boundary="outer"
+
+            preamble mentions --outer in passing
+            --outer
+            Content-Type: multipart/alternative; boundary="inner"
+
+            --inner
+            Content-Type: text/html
+
+            <p>html version</p>
+            --inner
+            Content-Type: text/plain
+
+            plain version
+            --outer
+            Content-Type: image/png
+            Content-Transfer-Encoding: base64
+            Content-ID: <pic1>
+
+            iVBORw0KGgo=
+            """)
+        #expect(d.body == "plain version")
+        #expect(d.attachments.map(\.name) == ["inline-pic1.png"])
+        #expect(d.flags.contains { $0.flag == .malformedMessage })
+    }
+
+    @Test func depthLimitAndPartLimitKeepHostileInputCheap() throws {
+        var text = "From: a@example.com\nContent-Type: multipart/mixed; boundary=b0\n\n"
+        for level in 1...10_000 { text += "--b\(level - 1)\nContent-Type: multipart/mixed; boundary=b\(level)\n\n" }
+        let start = Date()
+        let d = try draft(text)
+        #expect(d.flags.contains { $0.flag == .malformedMessage && $0.reason.contains("nested too deeply") })
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    @Test func hundredThousandHeaderLinesAndAOneMegabyteLine() throws {
+        var text = "From: a@example.com\nSubject: " + String(repeating: "x", count: 1 << 20) + "\n"
+        text += String(repeating: "X-Filler: y\n", count: 100_000)
+        text += "\nbody text\n"
+        let d = try draft(text)
+        #expect(d.body == "body text")
+        #expect(d.flags.contains { $0.flag == .malformedMessage })
+    }
+
+    @Test func nulBytesTruncationAndInvalidBase64AreReadNotRefused() throws {
+        let d = try draft("From: a@example.com\nSubject: nul\nContent-Type: multipart/mixed; boundary=z\n\n--z\nContent-Type: text/plain\n\nbefore\u{0}after\n--z\nContent-Type: application/pdf; name=a.pdf\nContent-Transfer-Encoding: base64\n\n!!!!not base64 at all")
+        #expect(d.body.contains("before"))
+        #expect(d.body.contains("after"))
+        #expect(d.attachments.count == 1)
+    }
+
+    @Test func oversizedAttachmentIsFlaggedAndLeftInTheRaw() throws {
+        let big = Data(repeating: 0x41, count: 4096).base64EncodedString()
+        let d = try draft("From: a@example.com\nContent-Type: multipart/mixed; boundary=z\n\n--z\n\nsee attached\n--z\nContent-Type: application/pdf; name=big.pdf\nContent-Transfer-Encoding: base64\n\n\(big)\n--z--\n")
+        #expect(d.attachments.isEmpty)
+        #expect(d.flags.contains { $0.flag == .attachmentTooLarge && $0.reason.contains("big.pdf") })
+    }
+
+    @Test func notAnEmailIsRefusedWithAReason() {
+        #expect(throws: IntakeError.self) { try decode("") }
+        #expect(throws: IntakeError.self) { try decode("just some words\nwith no headers\n") }
+    }
+}
+
+struct MachineMailTests {
+    @Test(arguments: [
+        ("Auto-Submitted: auto-replied\nSubject: Away", "auto_reply"),
+        ("Auto-Submitted: auto-generated\nSubject: Automatic reply: x", "out_of_office"),
+        ("X-Autoreply: yes\nSubject: hi", "auto_reply"),
+        ("X-Autorespond: on\nSubject: hi", "auto_reply"),
+        ("X-Auto-Response-Suppress: All\nSubject: hi", "auto_reply"),
+        ("Precedence: bulk\nSubject: newsletter", "bulk"),
+        ("Precedence: list\nSubject: hi", "mailing_list"),
+        ("List-Id: <tenants.example.org>\nSubject: hi", "mailing_list"),
+        ("Return-Path: <>\nSubject: hi", "auto_reply"),
+        ("Subject: Out of Office: back Monday", "out_of_office"),
+        ("Subject: Automatic reply: Your complaint", "out_of_office"),
+    ])
+    func machineMailIsIgnoredWithItsVerdict(headers: String, verdict: String) throws {
+        let decoded = try decode("From: x@example.com\n\(headers)\n\nbody\n")
+        guard case .ignored(let actual, let reason) = decoded else {
+            Issue.record("not ignored: \(headers)")
+            return
+        }
+        #expect(actual == verdict)
+        #expect(!reason.isEmpty)
+    }
+
+    @Test(arguments: [
+        "Auto-Submitted: no\nSubject: A person wrote this",
+        "Subject: Out of office hours repair not done",
+        "Subject: Re: my complaint",
+    ])
+    func peopleAreNotMachines(headers: String) throws {
+        guard case .feedback = try decode("From: x@example.com\n\(headers)\n\nbody\n") else {
+            Issue.record("a person's mail was ignored: \(headers)")
+            return
+        }
+    }
+
+    @Test func deliveryStatusNotificationIsRead() throws {
+        let bounce = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent("07-bounce.eml"))
+        guard case .ignored(let verdict, let reason) = try decode(bounce) else {
+            Issue.record("bounce not ignored")
+            return
+        }
+        #expect(verdict == "bounce_permanent")
+        #expect(reason.contains("5.1.1"))
+        #expect(reason.contains("<ack.LB-2026-000007@example-housing.org.uk>"))
+    }
+
+    @Test func staffRepliesAreCorrespondenceWhenTheDomainIsConfigured() throws {
+        let text = "From: Jo <jo@example-housing.org.uk>\nIn-Reply-To: <t1@example.com>\nSubject: RE: repair\n\nWe will visit.\n"
+        guard case .ignored(let verdict, _) = try decode(text, domains: ["example-housing.org.uk"]) else {
+            Issue.record("staff reply not ignored")
+            return
+        }
+        #expect(verdict == "staff_reply")
+        guard case .feedback = try decode(text) else {
+            Issue.record("without the setting, nothing is assumed")
+            return
+        }
+    }
+}
+
+struct QuoteTests {
+    @Test(arguments: [
+        ("New text\n\nOn Mon, 3 Apr 2026 at 10:00, Jo <jo@x.org> wrote:\n> old\n> older", "New text"),
+        ("New text\nOn Mon, 3 Apr 2026 at 10:00, Jo Bloggs <jo@x.org>\nwrote:\n> old", "New text"),
+        ("Top post\n\n-----Original Message-----\nFrom: x\nSent: y\n", "Top post"),
+        ("Reply\n________________________________\nFrom: Jo\nSent: Monday\nTo: Us\nSubject: x\n\nold", "Reply"),
+        ("> quoted first\nthen my answer", "then my answer"),
+        ("See below\n---------- Forwarded message ---------\nFrom: Jo <jo@x.org>\nDate: Mon\nSubject: x\nTo: y\n\nThe forwarded text",
+         "See below\n---------- Forwarded message ---------\nFrom: Jo <jo@x.org>\nDate: Mon\nSubject: x\nTo: y\n\nThe forwarded text"),
+    ])
+    func newTextIsSeparatedFromQuotes(input: String, expected: String) {
+        #expect(QuoteSplitter.split(input).newText == expected)
+    }
+}
+
+struct DateAndAddressTests {
+    @Test(arguments: [
+        ("Fri, 3 Apr 2026 10:15:00 +0100", "2026-04-03T09:15:00Z"),
+        ("3 Apr 26 10:15 GMT", "2026-04-03T10:15:00Z"),
+        ("Fri, 03 Apr 2026 10:15:00 +0100 (GMT Daylight Time)", "2026-04-03T09:15:00Z"),
+        ("Fri Apr  3 10:15:00 2026", "2026-04-03T10:15:00Z"),
+        ("Friday, April 3, 2026 10:15 EST", "2026-04-03T15:15:00Z"),
+    ])
+    func tolerantDates(text: String, iso: String) {
+        #expect(MailDate.parse(text).map(Timestamp.string) == iso)
+    }
+
+    @Test func addressLists() {
+        let boxes = Mailbox.list("\"Smith, John\" <John@Example.COM>, =?utf-8?q?Zo=C3=AB?= <zoe@x.org>, bare@y.org (Bare Name), Group: g@h.org;")
+        #expect(boxes.map(\.address) == ["John@Example.COM", "zoe@x.org", "bare@y.org", "g@h.org"])
+        #expect(boxes.map(\.name) == ["Smith, John", "Zoë", "Bare Name", nil])
+        #expect(boxes[0].normalisedAddress == "john@example.com")
+    }
+
+    @Test func referencesAreFoundInText() {
+        #expect(ThreadHints.references(in: "Re: LB-2026-000123 and lb-2025-000001, not XLB-2026-1234 or LB-2026-000123") == ["LB-2026-000123", "LB-2025-000001"])
+    }
+}

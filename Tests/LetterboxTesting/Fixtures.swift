@@ -51,7 +51,12 @@ public enum Fixtures {
     }
 
     /// Runs the built `letterbox` with arguments and extra environment, waiting for it to exit.
-    public static func run(_ arguments: [String], environment: [String: String] = [:], in folder: URL? = nil) throws -> RunResult {
+    public static func run(
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        in folder: URL? = nil,
+        stdin: Data? = nil
+    ) throws -> RunResult {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -63,7 +68,17 @@ public enum Fixtures {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
         try process.run()
+        if let stdin {
+            // Written from another thread so a large message cannot deadlock against our reads.
+            let writer = input.fileHandleForWriting
+            Thread.detachNewThread {
+                writer.write(stdin)
+                try? writer.close()
+            }
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -83,5 +98,13 @@ public enum Fixtures {
             usleep(50_000)
         }
         return try condition()
+    }
+}
+
+extension Fixtures {
+    /// The shared corpora folder (../shared/corpora), if it is on this machine.
+    public static var sharedCorpora: URL? {
+        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 }
