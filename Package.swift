@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "EmailTests", dependencies: ["LetterboxEmail", "LetterboxXML", "LetterboxStore", "LetterboxTesting"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["LetterboxStore", "LetterboxTesting", "letterbox"]
+            dependencies: ["LetterboxStore", "LetterboxTesting", "letterbox", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )
