@@ -102,7 +102,7 @@ public enum Charsets {
 
     static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
         if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
-        return String(validating: bytes, as: UTF8.self)
+        return bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
     }
 
     /// Windows-1252, with the five undefined bytes read as the C1 controls of the same value (as

@@ -249,8 +249,7 @@ public struct EmailDecoder: SubmissionDecoder {
         let decoded = textOf(part)
         if let guess = decoded.guess { result.guesses.append(guess) }
         result.usedParts.insert(part.body.startIndex)
-        let text = decoded.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !text.isEmpty { pieces.append(text) }
+        if !decoded.text.isBlank { pieces.append(decoded.text) }
     }
 
     private func textOf(_ part: MIMEPart) -> Charsets.Decoded {
@@ -335,7 +334,8 @@ public struct EmailDecoder: SubmissionDecoder {
     /// Labelled phone numbers, tenancy references and postcodes in the text ("Tel: 07700 900123",
     /// "Tenancy ref: T0048213", "Postcode: LS6 2QT"), for the contact when the headers lack them.
     static func readSignature(_ text: String, into contact: inout ContactDetails) {
-        for line in text.split(separator: "\n").suffix(40) {
+        guard text.utf8.contains(0x3A) else { return }
+        for line in text.utf8.split(separator: 0x0A).suffix(40).map({ Substring($0) }) {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let label = line[..<colon].lowercased().trimmedSpaces
             let value = line[line.index(after: colon)...].trimmedSpaces
@@ -400,7 +400,9 @@ public struct EmailDecoder: SubmissionDecoder {
 }
 
 extension String {
-    var isBlank: Bool { allSatisfy(\.isWhitespace) }
+    var isBlank: Bool {
+        utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D } || (utf8.contains { $0 >= 0x80 } && allSatisfy(\.isWhitespace))
+    }
 }
 
 /// Safe file names for attachments.

@@ -15,7 +15,8 @@ public enum QuoteSplitter {
     }
 
     public static func split(_ text: String) -> Split {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mayQuote(text) else { return Split(newText: text, hasQuote: false) }
+        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
         var kept: [Substring] = []
         var hasQuote = false
         var index = 0
@@ -44,8 +45,30 @@ public enum QuoteSplitter {
         while let last = kept.last, last.trimmedSpaces.isEmpty { kept.removeLast() }
         while let first = kept.first, first.trimmedSpaces.isEmpty { kept.removeFirst() }
         let newText = kept.joined(separator: "\n")
-        if newText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Split(newText: text, hasQuote: true) }
+        if newText.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return Split(newText: text, hasQuote: true) }
         return Split(newText: newText, hasQuote: true)
+    }
+
+    /// Cheap test: no ">" at a line start, no "wrote"-like ending, no "Original Message" or
+    /// "From:" line means nothing is quoted.
+    static func mayQuote(_ text: String) -> Bool {
+        var atLineStart = true
+        var sawColonEnd = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if atLineStart {
+                if byte == 0x3E { return true }
+                if byte == 0x2D || byte == 0x5F || byte == 0x46 || byte == 0x66 || byte == 0x2A { return true }  // -, _, F, f, *
+            }
+            if byte == 0x0A {
+                if previous == 0x3A { sawColonEnd = true }
+                atLineStart = true
+            } else if byte != 0x20 && byte != 0x09 && byte != 0x0D {
+                atLineStart = false
+            }
+            if byte != 0x20 && byte != 0x0D { previous = byte }
+        }
+        return sawColonEnd || previous == 0x3A
     }
 
     /// "On <date>, <name> wrote:" on one line or two: returns how many lines it spans.

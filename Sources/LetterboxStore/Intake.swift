@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 public import LetterboxCore
 import Crypto
@@ -155,18 +156,22 @@ public struct Intake: Sendable {
         let firstItems = first.map { batch[$0] }
         let receipts = try store.receive(firstItems, recordRedelivery: whenKnown == .recordRedelivery)
         afterReceive?()
-        var toSettle: [(Int64, Result<Decoded, any Error>)] = []
-        var settleIndexes: [Int] = []
+        var fresh: [(rawId: Int64, offset: Int)] = []
         for (offset, receipt) in receipts.enumerated() {
             switch receipt {
             case .settled(let outcome):
                 outcomes[first[offset]] = outcome
             case .fresh(let rawId):
-                let item = firstItems[offset]
-                toSettle.append((rawId, item.refusal.map { .failure($0) } ?? decode(item.submission)))
-                settleIndexes.append(first[offset])
+                fresh.append((rawId, offset))
             }
         }
+        // Decoders are pure, so a large batch is decoded on every core.
+        let results = Self.concurrentMap(fresh) { item -> Result<Decoded, any Error> in
+            let prepared = firstItems[item.offset]
+            return prepared.refusal.map { .failure($0) } ?? decode(prepared.submission)
+        }
+        let toSettle = zip(fresh, results).map { ($0.rawId, $1) }
+        let settleIndexes = fresh.map { first[$0.offset] }
         let settled = try store.settle(toSettle, actor: "letterbox")
         for (index, outcome) in zip(settleIndexes, settled) { outcomes[index] = outcome }
         if !later.isEmpty {
@@ -174,6 +179,27 @@ public struct Intake: Sendable {
             for (index, outcome) in zip(later, again) { outcomes[index] = outcome }
         }
         return outcomes.map { $0! }
+    }
+
+    static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        guard items.count > 4, workers > 1 else { return items.map(transform) }
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
+        results.initialize(repeating: nil)
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
+        nonisolated(unsafe) let shared = results
+        // One strided slice per worker thread.
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var index = worker
+            while index < items.count {
+                shared[index] = transform(items[index])
+                index += workers
+            }
+        }
+        return results.map { $0! }
     }
 
     private func decode(_ submission: RawSubmission) -> Result<Decoded, any Error> {

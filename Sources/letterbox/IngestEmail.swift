@@ -87,6 +87,9 @@ extension Ingest {
         @ArgumentParser.Flag(help: "Read each file from the beginning, even if an earlier import got further.")
         var fromStart = false
 
+        @ArgumentParser.Flag(help: "Read and decode every message and print what would happen, without storing anything.")
+        var dryRun = false
+
         @ArgumentParser.Flag(name: .customLong("list"), help: "Print one line per message.")
         var listEach = false
 
@@ -96,6 +99,7 @@ extension Ingest {
         func run() async throws {
             try await reportingErrors {
                 let settings = try await Settings.load(storeOptions)
+                if dryRun { return try dryRun(settings) }
                 let store = try settings.openStore()
                 let intake = settings.intake(store: store)
                 var tally = Tally()
@@ -161,6 +165,33 @@ extension Ingest {
                 tally.printSummary(what: "mbox", store: settings.storePath)
                 if tally.quarantined > 0 { throw ExitCode(CLIError.Status.dataError.code) }
             }
+        }
+
+        /// Splits and decodes without a store: what an import would make of the files.
+        private func dryRun(_ settings: Settings) throws {
+            let decoder = settings.emailDecoder
+            var records = 0, refused = 0
+            var verdicts: [String: Int] = [:]
+            var messages = 0
+            for file in files {
+                let reader: MboxReader
+                do { reader = try MboxReader(path: file) } catch { throw CLIError(.noInput, "\(error)") }
+                while let message = try reader.next() {
+                    messages += 1
+                    let submission = EmailSubmission.make(Data(message.bytes), source: file, receivedAt: Date(), envelopeSender: message.envelopeSender)
+                    do {
+                        switch try decoder.decode(submission) {
+                        case .feedback: records += 1
+                        case .ignored(let verdict, _): verdicts[verdict, default: 0] += 1
+                        }
+                    } catch {
+                        refused += 1
+                    }
+                }
+            }
+            let ignored = verdicts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data(
+                "letterbox: mbox (dry run, nothing stored): \(messages) messages: \(records) would be records, \(ignored.isEmpty ? "0 ignored" : ignored), \(refused) would be quarantined\n".utf8))
         }
     }
 

@@ -90,13 +90,17 @@ struct Settings {
             store: store,
             decoders: [
                 PhoneNoteDecoder(maxBytes: noteMaxBytes),
-                EmailDecoder(maxAttachmentBytes: emailMaxAttachmentBytes, organisationDomains: emailOrganisationDomains),
+                emailDecoder,
             ]
         )
         if ProcessInfo.processInfo.environment["LETTERBOX_FAULT"] == "kill-after-raw" {
             intake.afterReceive = { kill(getpid(), SIGKILL) }
         }
         return intake
+    }
+
+    var emailDecoder: EmailDecoder {
+        EmailDecoder(maxAttachmentBytes: emailMaxAttachmentBytes, organisationDomains: emailOrganisationDomains)
     }
 
     func makeLogger(_ label: String = "letterbox") -> Logger {
