@@ -59,7 +59,7 @@ def bench_mbox(args):
         wall, kb, p = timed([BIN, "ingest", "mbox", "--store", store, path])
         ours.append(wall)
         rss.append(kb)
-        summary = p.stderr.strip().splitlines()
+        summary = [l for l in p.stderr.strip().splitlines() if not l.startswith("RSSKB")]
         py = subprocess.run([sys.executable, os.path.join(SHARED, "bench_python_email.py"), "mbox", path], capture_output=True, text=True, check=True)
         stats = json.loads(py.stdout)
         messages = stats["messages"]
@@ -79,7 +79,7 @@ def bench_rss(args):
     store = fresh_store("rss.sqlite")
     wall, kb, p = timed([BIN, "ingest", "mbox", "--store", store, args.mbox])
     print(json.dumps({"input": args.mbox, "mbox_gb": round(os.path.getsize(args.mbox) / 1e9, 2), "seconds": round(wall, 1),
-                      "peak_rss_mb": kb // 1024, "summary": p.stderr.strip().splitlines()[-1]}, indent=2))
+                      "peak_rss_mb": kb // 1024, "summary": [l for l in p.stderr.strip().splitlines() if not l.startswith("RSSKB")][-1]}, indent=2))
 
 
 def bench_pipe(args):

@@ -4,7 +4,8 @@ import Foundation
 // message it returns must be within the input's size, and it must terminate.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMbox(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    let path = "/tmp/letterbox-fuzz-mbox-\(getpid())"
+    // /dev/shm: a file in memory, so the fuzzer is not bound by the disk.
+    let path = "/dev/shm/letterbox-fuzz-mbox-\(getpid())"
     let bytes = Data(bytes: data, count: size)
     guard FileManager.default.createFile(atPath: path, contents: bytes) else { return 0 }
     defer { unlink(path) }

@@ -1,5 +1,11 @@
 #ifndef LETTERBOX_CLIBXML2_SHIM_H
 #define LETTERBOX_CLIBXML2_SHIM_H
+/* Debian's libxml2 is built with ICU, so encoding.h would include the system's
+   <unicode/ucnv.h>, whose types clash with Foundation's own copy of ICU ("UErrorCode has
+   different definitions in different modules"). Letterbox never touches the ICU fields of
+   libxml2's encoding handler (it only passes pointers around), so leave them out. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xpath.h>

@@ -217,45 +217,71 @@ extension String {
     /// The text as Letterbox stores it: Unicode NFC, LF line endings, no trailing white space
     /// on any line, no blank lines at the start or end.
     public var normalisedForRecord: String {
-        let text = utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping
-        var out = String.UnicodeScalarView()
-        var pendingSpace: [Unicode.Scalar] = []
-        var pendingNewlines = 0
-        var started = false
-        var previousCR = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" && previousCR {
-                previousCR = false
-                continue
-            }
-            previousCR = scalar == "\r"
-            switch scalar.value {
-            case 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0x2028, 0x2029:
-                pendingSpace.removeAll(keepingCapacity: true)
-                if started { pendingNewlines += 1 }
-                continue
-            case 0x20, 0x09:
-                pendingSpace.append(scalar)
-                continue
-            case 0x80...:
-                if scalar.properties.isWhitespace {
-                    pendingSpace.append(scalar)
-                    continue
+        var text = utf8.allSatisfy { $0 < 0x80 } ? self : precomposedStringWithCanonicalMapping
+        return text.withUTF8 { b -> String in
+            var out = [UInt8]()
+            out.reserveCapacity(b.count)
+            var spaceStart = -1
+            var spaceEnd = -1
+            var pendingNewlines = 0
+            var started = false
+            var previousCR = false
+            var i = 0
+            while i < b.count {
+                let byte = b[i]
+                var length = 1
+                // 0: content, 1: a line break, 2: white space within a line.
+                var kind = 0
+                if byte < 0x80 {
+                    if byte == 0x0A && previousCR {
+                        previousCR = false
+                        i += 1
+                        continue
+                    }
+                    switch byte {
+                    case 0x0A, 0x0B, 0x0C, 0x0D: kind = 1
+                    case 0x20, 0x09: kind = 2
+                    default: kind = 0
+                    }
+                    previousCR = byte == 0x0D
+                } else {
+                    previousCR = false
+                    length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                    length = min(length, b.count - i)
+                    var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+                    for k in 1..<max(length, 1) { value = value << 6 | UInt32(b[i + k] & 0x3F) }
+                    if value == 0x85 || value == 0x2028 || value == 0x2029 {
+                        kind = 1
+                    } else if let scalar = Unicode.Scalar(value), scalar.properties.isWhitespace {
+                        kind = 2
+                    }
                 }
-            default:
-                break
+                switch kind {
+                case 1:
+                    spaceStart = -1
+                    if started { pendingNewlines += 1 }
+                case 2:
+                    if spaceStart < 0 { spaceStart = i }
+                    spaceEnd = i + length
+                default:
+                    if pendingNewlines > 0 {
+                        for _ in 0..<pendingNewlines { out.append(0x0A) }
+                        pendingNewlines = 0
+                    }
+                    if spaceStart >= 0 {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[spaceStart..<spaceEnd]))
+                        spaceStart = -1
+                    }
+                    started = true
+                    if length == 1 {
+                        out.append(byte)
+                    } else {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + length)]))
+                    }
+                }
+                i += length
             }
-            if pendingNewlines > 0 {
-                for _ in 0..<pendingNewlines { out.append("\n") }
-                pendingNewlines = 0
-            }
-            if !pendingSpace.isEmpty {
-                out.append(contentsOf: pendingSpace)
-                pendingSpace.removeAll(keepingCapacity: true)
-            }
-            started = true
-            out.append(scalar)
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(out)
     }
 }

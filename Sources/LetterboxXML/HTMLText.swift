@@ -249,7 +249,10 @@ struct TextBuilder {
         }
         var word = ""
         for scalar in string.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar == "\u{200B}" {
+            let isSpace = scalar.value < 0x80
+                ? (scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" || scalar == "\u{0C}")
+                : (scalar.properties.isWhitespace || scalar == "\u{200B}")
+            if isSpace {
                 if !word.isEmpty {
                     append(word)
                     word = ""
