@@ -12,6 +12,7 @@ public enum RecordExport {
         "representative_name", "representative_role", "representative_relationship", "representative_consent_stated",
         "subject", "body", "kind", "stated_kind", "category", "acknowledge_by", "respond_by", "recorded_by",
         "flags", "attachment_count", "raw_submission_id", "idempotency_key",
+        "follow_up_of", "forwarded_by_name", "forwarded_by_email", "representative_email",
     ]
 
     public static var csvHeader: String { csvColumns.joined(separator: ",") }
@@ -28,6 +29,7 @@ public enum RecordExport {
             record.acknowledgeBy.map(Timestamp.string), record.respondBy.map(Timestamp.string), record.recordedBy,
             record.flags.map(\.flag.rawValue).joined(separator: ";"), String(record.attachments.count),
             String(record.rawSubmissionId), record.idempotencyKey,
+            record.followUpOf, record.forwardedBy?.name, record.forwardedBy?.email, rep?.email,
         ]
         return values.map { csvField($0 ?? "") }.joined(separator: ",")
     }

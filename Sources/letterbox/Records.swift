@@ -148,7 +148,10 @@ enum RecordText {
         var lines: [String] = []
         func add(_ label: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
-            lines.append(label.padding(toLength: max(16, label.count + 2), withPad: " ", startingAt: 0) + value)
+            let width = max(16, label.count + 2)
+            // Continuation lines of a multi-line value line up under its first line.
+            let indented = value.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: width))
+            lines.append(label.padding(toLength: width, withPad: " ", startingAt: 0) + indented)
         }
         add("Reference", record.reference)
         add("Channel", record.channel.rawValue)
@@ -168,6 +171,10 @@ enum RecordText {
             add("  their phone", rep.phone.map { $0.e164 ?? $0.raw })
             add("  their email", rep.email)
         }
+        if let forwarder = record.forwardedBy {
+            add("Forwarded by", [forwarder.name, forwarder.email.map { "<\($0)>" }].compactMap { $0 }.joined(separator: " "))
+        }
+        add("Follow-up of", record.followUpOf)
         add("Recorded by", record.recordedBy)
         add("Subject", record.subject)
         for field in record.extraFields { add(field.name, field.value) }
