@@ -86,6 +86,29 @@ public struct Intake: Sendable {
         try ingest(submissions.map { Prepared($0, refusal: nil) }, whenKnown: whenKnown)
     }
 
+    /// A batch hashed and decoded ahead of its commit (``prepare(_:)``), so that one thread can
+    /// read and decode the next batch while another commits this one. Decoding is pure, so doing
+    /// it before the raw bytes are stored changes nothing: ``commit(_:whenKnown:)`` still stores
+    /// the raw bytes first, in their own transaction, and the records after.
+    public struct PreparedBatch: @unchecked Sendable {
+        fileprivate var items: [Prepared]
+        public var count: Int { items.count }
+    }
+
+    /// Hashes and decodes submissions without touching the store. Safe on any thread.
+    public func prepare(_ submissions: [RawSubmission]) -> PreparedBatch {
+        PreparedBatch(items: submissions.map { submission in
+            var item = Prepared(submission, refusal: nil)
+            item.decoded = decode(submission)
+            return item
+        })
+    }
+
+    /// Commits a prepared batch: the same as ``ingest(_:whenKnown:)`` without decoding again.
+    public func commit(_ batch: PreparedBatch, whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
+        try ingest(batch.items, whenKnown: whenKnown)
+    }
+
     /// What to do with a submission whose idempotency key is already stored.
     public enum WhenKnown: Sendable {
         /// Store it as a `redelivery` row (a transport delivered it again: worth knowing).
@@ -127,6 +150,8 @@ public struct Intake: Sendable {
         var sha256: String
         var key: String
         var refusal: IntakeError?
+        /// The decoder's answer, when the batch was prepared ahead.
+        var decoded: Result<Decoded, any Error>?
 
         init(_ submission: RawSubmission, refusal: IntakeError?) {
             self.submission = submission
@@ -166,10 +191,12 @@ public struct Intake: Sendable {
             }
         }
         // Decoders are pure, so a large batch is decoded on every core.
-        let results = Self.concurrentMap(fresh) { item -> Result<Decoded, any Error> in
+        let transform: @Sendable ((rawId: Int64, offset: Int)) -> Result<Decoded, any Error> = { item in
             let prepared = firstItems[item.offset]
-            return prepared.refusal.map { .failure($0) } ?? decode(prepared.submission)
+            return prepared.refusal.map { .failure($0) } ?? prepared.decoded ?? decode(prepared.submission)
         }
+        let needsDecoding = fresh.contains { firstItems[$0.offset].decoded == nil && firstItems[$0.offset].refusal == nil }
+        let results = needsDecoding ? Self.concurrentMap(fresh, transform) : fresh.map(transform)
         let toSettle = zip(fresh, results).map { ($0.rawId, $1) }
         let settleIndexes = fresh.map { first[$0.offset] }
         let settled = try store.settle(toSettle, actor: "letterbox")

@@ -121,46 +121,24 @@ extension Ingest {
                         } catch { throw CLIError(.ioError, "\(error)") }
                     }
                     var progress = Progress(total: reader.fileSize, label: (file as NSString).lastPathComponent)
-                    var batch: [RawSubmission] = []
-                    var batchBytes = 0
-                    var lastEnd: Int64 = 0
-                    func flush() throws {
-                        guard !batch.isEmpty else { return }
-                        let outcomes = try intake.ingest(batch, whenKnown: .skip)
+                    // One thread reads and decodes the next batch while this one commits the last.
+                    let pipeline = BatchPipeline(reader: reader, intake: intake, source: "mbox:\(absolute)")
+                    var bytesRead = reader.fileBytesRead
+                    while let batch = try pipeline.next() {
+                        let outcomes = try intake.commit(batch.prepared, whenKnown: .skip)
                         for outcome in outcomes {
                             tally.add(outcome)
                             if listEach { print(OutcomeLine.format(outcome, path: file)) }
                         }
-                        messages += batch.count
-                        try store.saveImportCheckpoint(ImportCheckpoint(path: absolute, inode: reader.inode, offset: lastEnd, messages: messages))
-                        batch.removeAll(keepingCapacity: true)
-                        batchBytes = 0
+                        messages += batch.prepared.count
+                        try store.saveImportCheckpoint(ImportCheckpoint(path: absolute, inode: reader.inode, offset: batch.endOffset, messages: messages))
+                        bytesRead = batch.fileBytesRead
+                        progress.update(bytes: bytesRead, messages: messages)
                     }
-                    while true {
-                        let message: MboxMessage?
-                        do { message = try reader.next() } catch {
-                            try flush()
-                            throw CLIError(.ioError, "\(error) (\(messages) messages before it were stored)")
-                        }
-                        guard let message else { break }
-                        batch.append(
-                            EmailSubmission.make(
-                                Data(message.bytes),
-                                source: "mbox:\(absolute)",
-                                receivedAt: Date(),
-                                envelopeSender: message.envelopeSender,
-                                extraMetadata: ["mbox_offset": String(message.startOffset)]
-                            )
-                        )
-                        batchBytes += message.bytes.count
-                        lastEnd = message.endOffset
-                        if batch.count >= 128 || batchBytes >= 16 << 20 {
-                            try flush()
-                            progress.update(bytes: reader.fileBytesRead, messages: messages)
-                        }
+                    if let failure = pipeline.failure {
+                        throw CLIError(.ioError, "\(failure) (\(messages) messages before it were stored)")
                     }
-                    try flush()
-                    progress.finish(bytes: reader.fileBytesRead, messages: messages)
+                    progress.finish(bytes: bytesRead, messages: messages)
                 }
                 tally.printSummary(what: "mbox", store: settings.storePath)
                 if tally.quarantined > 0 { throw ExitCode(CLIError.Status.dataError.code) }
@@ -332,5 +310,77 @@ struct Progress {
         let eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
         let line = String(format: "\r%@ [%@] %3.0f%%  %d messages  %.1f MB/s  %@ left ", label, bar, fraction * 100, messages, rate, eta)
         FileHandle.standardError.write(Data(line.utf8))
+    }
+}
+
+/// Reads and prepares (hashes, decodes) mbox batches on a thread of its own, one batch ahead
+/// of the committing thread. At most two batches are in memory at once.
+final class BatchPipeline: @unchecked Sendable {
+    struct Batch {
+        var prepared: Intake.PreparedBatch
+        /// Offset after the batch's last message, for the checkpoint.
+        var endOffset: Int64
+        var fileBytesRead: Int64
+    }
+
+    private let lock = NSCondition()
+    private var queue: [Batch] = []
+    private var finished = false
+    private(set) var failure: (any Error)?
+    private let capacity = 1
+
+    static let maxMessages = 128
+    static let maxBytes = 6 << 20
+
+    init(reader: MboxReader, intake: Intake, source: String) {
+        nonisolated(unsafe) let reader = reader
+        Thread.detachNewThread { [self] in
+            var endOffset: Int64 = 0
+            do {
+                while true {
+                    var submissions: [RawSubmission] = []
+                    var bytes = 0
+                    while submissions.count < Self.maxMessages && bytes < Self.maxBytes, let message = try reader.next() {
+                        submissions.append(
+                            EmailSubmission.make(
+                                Data(message.bytes),
+                                source: source,
+                                receivedAt: Date(),
+                                envelopeSender: message.envelopeSender,
+                                extraMetadata: ["mbox_offset": String(message.startOffset)]
+                            )
+                        )
+                        bytes += message.bytes.count
+                        endOffset = message.endOffset
+                    }
+                    if submissions.isEmpty { break }
+                    let batch = Batch(prepared: intake.prepare(submissions), endOffset: endOffset, fileBytesRead: reader.fileBytesRead)
+                    lock.lock()
+                    while queue.count >= capacity { lock.wait() }
+                    queue.append(batch)
+                    lock.signal()
+                    lock.unlock()
+                }
+            } catch {
+                lock.lock()
+                failure = error
+                lock.unlock()
+            }
+            lock.lock()
+            finished = true
+            lock.broadcast()
+            lock.unlock()
+        }
+    }
+
+    /// The next prepared batch, or nil when the file is done (check `failure`).
+    func next() throws -> Batch? {
+        lock.lock()
+        defer { lock.unlock() }
+        while queue.isEmpty && !finished { lock.wait() }
+        guard !queue.isEmpty else { return nil }
+        let batch = queue.removeFirst()
+        lock.broadcast()
+        return batch
     }
 }
