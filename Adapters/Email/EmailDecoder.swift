@@ -371,7 +371,7 @@ public struct EmailDecoder: SubmissionDecoder {
     }
 
     static func isNoReply(_ box: Mailbox) -> Bool {
-        let local = box.localPart.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "").replacingOccurrences(of: ".", with: "")
+        let local = String(box.localPart.filter { $0 != "-" && $0 != "_" && $0 != "." })
         return local.contains("noreply") || local.contains("donotreply") || local == "webmaster" || local == "website"
             || local == "forms" || local == "wordpress" || local == "notifications"
     }

@@ -7,7 +7,7 @@
 /// lower-case `q`/`b`, and spaces inside a Q word.
 public enum EncodedWords {
     public static func decode(_ text: String) -> String {
-        guard text.utf8.count >= 8, text.contains("=?") else { return text }
+        guard text.utf8.count >= 8, Self.hasWordStart(text) else { return text }
         let bytes = Array(text.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count)
@@ -61,6 +61,16 @@ public enum EncodedWords {
         flush()
         output.append(contentsOf: pendingSpace)
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Whether "=?" occurs (a byte scan: cheaper than Foundation's substring search).
+    static func hasWordStart(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if previous == 0x3D && byte == 0x3F { return true }
+            previous = byte
+        }
+        return false
     }
 
     struct Word {
