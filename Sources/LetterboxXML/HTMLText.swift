@@ -160,12 +160,17 @@ public enum HTMLText {
         default:
             break
         }
+        breakAround(tag, &builder)
+        return true
+    }
+
+    /// Paragraph-like elements are set off by a blank line, other blocks by a line break.
+    private static func breakAround(_ tag: String, _ builder: inout TextBuilder) {
         if paragraphs.contains(tag) {
             builder.blockBreak(blank: true)
         } else if blocks.contains(tag) {
             builder.blockBreak(blank: false)
         }
-        return true
     }
 
     private static func leave(_ node: xmlNodePtr, _ builder: inout TextBuilder, _ counters: inout [Int]) {
@@ -187,11 +192,7 @@ public enum HTMLText {
         default:
             break
         }
-        if paragraphs.contains(tag) {
-            builder.blockBreak(blank: true)
-        } else if blocks.contains(tag) {
-            builder.blockBreak(blank: false)
-        }
+        breakAround(tag, &builder)
     }
 }
 
