@@ -2,6 +2,7 @@
 # Builds and runs a libFuzzer target against Letterbox's decoders.
 #   bash Fuzz/run.sh phone-notes 600     # fuzz for 600 seconds
 #   bash Fuzz/run.sh phone-notes 0       # replay the corpus and crashers only
+# Targets: phone-notes, mime (the whole email decoder), mbox (the mbox splitter, plain and gzip).
 # The decoders depend on Foundation (and libxml2, zlib) only, so the target is compiled from their sources in one
 # module with swiftc -sanitize=fuzzer,address (SwiftPM's executables cannot link libFuzzer's main).
 # New crashers land in Fuzz/crashers/TARGET/; commit them: the tests replay them.
@@ -34,6 +35,8 @@ swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name Fuzz \
 work=$build/corpus
 mkdir -p "$work"
 cp -n Fuzz/corpus/$target/* "$work"/ 2>/dev/null || true
+# The sample emails are good seeds for the MIME decoder too.
+[ "$target" = mime ] && cp -n Samples/email/*.eml "$work"/ 2>/dev/null || true
 if [ "$seconds" -gt 0 ]; then
   "$build/fuzz" "$work" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="Fuzz/crashers/$target/" -print_final_stats=1
