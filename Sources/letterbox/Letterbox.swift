@@ -12,7 +12,9 @@ struct Letterbox: AsyncParsableCommand {
 
             Examples:
               letterbox ingest notes Samples/phone-notes
-              letterbox watch /srv/letterbox/phone-notes
+              letterbox ingest email --sender "$SENDER" --recipient "$RECIPIENT" < message.eml
+              letterbox ingest mbox old-complaints.mbox.gz
+              letterbox watch /srv/letterbox/phone-notes --maildir /var/mail/complaints/Maildir
               letterbox list --since 2026-04-01
               letterbox show LB-2026-000001
               letterbox quarantine list
