@@ -223,19 +223,9 @@ extension SQLiteCaseStore {
             attachments.append(Attachment(name: payload.name, mediaType: payload.mediaType, size: payload.data.count, sha256: sha))
         }
         let key: String = raw["idempotency_key"]
-        // Insert with a placeholder document to learn the row id, then write the real one.
-        try db.run(
-            sql: """
-                INSERT INTO records (reference, channel, received_at, contacted_at, contact_id, idempotency_key,
-                                     raw_submission_id, follow_up_of, document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{}')
-                """,
-            arguments: [
-                reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.string), contactId, key, rawId,
-                followUp?.id,
-            ]
-        )
-        let recordId = db.lastInsertedRowID
+        // The store has one writer at a time and this runs inside its transaction, so the next
+        // row id is known before the insert and the document is written once.
+        let recordId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM records")) ?? 1
         var record = FeedbackRecord(
             id: recordId,
             reference: reference,
@@ -249,7 +239,17 @@ extension SQLiteCaseStore {
         )
         record.followUpOf = followUp?.reference
         let document = String(decoding: try encoder.encode(record), as: UTF8.self)
-        try db.run(sql: "UPDATE records SET document = ? WHERE id = ?", arguments: [document, recordId])
+        try db.run(
+            sql: """
+                INSERT INTO records (id, reference, channel, received_at, contacted_at, contact_id, idempotency_key,
+                                     raw_submission_id, follow_up_of, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                recordId, reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.string), contactId, key,
+                rawId, followUp?.id, document,
+            ]
+        )
         for entry in draft.flags {
             try db.run(
                 sql: "INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)",
