@@ -11,13 +11,15 @@
   python3 Benchmarks/bench_email.py pipe [--runs 30]
       `letterbox ingest email < message` per process, into an existing store; /bin/true as the floor.
 
-Needs `swift build -c release`. Generated data goes to bench-out/ (git-ignored).
+Needs `swift build -c release`; LETTERBOX_BIN=path measures another build (for example the
+self-contained one from `swift build -c release --static-swift-stdlib`, as README "Install"
+recommends). Generated data goes to bench-out/ (git-ignored).
 """
 import argparse, json, os, re, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "corpora")
-BIN = os.path.join(ROOT, ".build", "release", "letterbox")
+BIN = os.environ.get("LETTERBOX_BIN") or os.path.join(ROOT, ".build", "release", "letterbox")
 OUT = os.path.join(ROOT, "bench-out")
 
 
