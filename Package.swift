@@ -83,6 +83,7 @@ let package = Package(
         .testTarget(name: "LetterboxCoreTests", dependencies: ["LetterboxCore", "LetterboxTesting"]),
         .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting"]),
         .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxPhoneNotes", "LetterboxTesting"]),
+        .testTarget(name: "LetterboxXMLTests", dependencies: ["LetterboxXML"]),
         .testTarget(name: "EmailTests", dependencies: ["LetterboxEmail", "LetterboxXML", "LetterboxStore", "LetterboxTesting"]),
         .testTarget(
             name: "EndToEndTests",

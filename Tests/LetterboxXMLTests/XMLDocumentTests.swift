@@ -1,0 +1,69 @@
+import Foundation
+import LetterboxXML
+import Testing
+
+struct XMLDocumentTests {
+    func parse(_ text: String, limits: XMLDocument.Limits = .init(), namespaces: [String: String] = [:]) throws -> XMLDocument {
+        try XMLDocument(Array(text.utf8), limits: limits, namespaces: namespaces)
+    }
+
+    @Test func readsKannelStyleXMLWithXPath() throws {
+        let doc = try parse("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <message><submit><da><number>447700900123</number></da><oa><number>07700900456</number></oa>
+            <ud>Boiler%20broken%20%C2%A3</ud><from>fakesmsc</from></submit></message>
+            """)
+        #expect(doc.rootName == "message")
+        #expect(try doc.string("/message/submit/oa/number") == "07700900456")
+        #expect(try doc.string("count(//number)") == "2")
+        #expect(try doc.strings("//number") == ["447700900123", "07700900456"])
+        #expect(try doc.string("/message/missing") == nil)
+    }
+
+    @Test func namespacesAreRegisteredForXPath() throws {
+        let doc = try parse(
+            "<InboundMessage xmlns=\"http://api.esendex.com/ns/\"><MessageText>Hello</MessageText></InboundMessage>",
+            namespaces: ["e": "http://api.esendex.com/ns/"]
+        )
+        #expect(try doc.string("/e:InboundMessage/e:MessageText") == "Hello")
+    }
+
+    @Test func externalEntitiesAreNeverRead() throws {
+        let xxe = """
+            <?xml version="1.0"?>
+            <!DOCTYPE m [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+            <m><text>&xxe;</text></m>
+            """
+        do {
+            let doc = try parse(xxe)
+            let text = try doc.string("/m/text") ?? ""
+            Issue.record("an entity document was accepted, text: \(text.prefix(40))")
+            #expect(!text.contains("root:"))
+        } catch let error as XMLError {
+            #expect(error.description.contains("entit") || error.description.contains("malformed"))
+        }
+    }
+
+    @Test func anEntityBombIsRefusedQuickly() throws {
+        var bomb = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n"
+        bomb += "<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+        for level in 2...9 {
+            bomb += "<!ENTITY lol\(level) \"" + String(repeating: "&lol\(level - 1);", count: 10) + "\">\n"
+        }
+        bomb += "]>\n<lolz>&lol9;</lolz>"
+        let start = Date()
+        #expect(throws: XMLError.self) { try parse(bomb) }
+        #expect(Date().timeIntervalSince(start) < 2)
+    }
+
+    @Test func limitsAndMalformedInput() {
+        #expect(throws: XMLError.self) { try parse("") }
+        #expect(throws: XMLError.self) { try parse("<a><b></a>") }
+        #expect(throws: XMLError.self) { try parse("<a>" + String(repeating: "x", count: 2000) + "</a>", limits: .init(maxBytes: 1000)) }
+        let deep = String(repeating: "<d>", count: 100) + String(repeating: "</d>", count: 100)
+        #expect(throws: XMLError.self) { try parse(deep, limits: .init(maxDepth: 64)) }
+        #expect((try? parse(deep, limits: .init(maxDepth: 200))) != nil)
+        let error = #expect(throws: XMLError.self) { try parse("<a><b></a>") }
+        #expect(error?.description.contains("line") == true)
+    }
+}
