@@ -67,3 +67,25 @@ struct XMLDocumentTests {
         #expect(error?.description.contains("line") == true)
     }
 }
+
+/// Every captured gateway payload in ../shared/corpora/sms parses (skipped when it is absent).
+struct GatewayPayloadTests {
+    @Test func capturedPayloadsParse() throws {
+        let corpora = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpora/sms")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: corpora.path) else {
+            print("GatewayPayloadTests: ../shared/corpora/sms is not on this machine; skipped.")
+            return
+        }
+        let xmlFiles = names.filter { $0.hasSuffix(".xml") }.sorted()
+        #expect(xmlFiles.count >= 10)
+        for name in xmlFiles {
+            let bytes = try [UInt8](Data(contentsOf: corpora.appendingPathComponent(name)))
+            let doc = try XMLDocument(bytes)
+            #expect(doc.rootName != nil, "\(name)")
+        }
+        let kannel = try XMLDocument([UInt8](Data(contentsOf: corpora.appendingPathComponent("kannel-mo.xml"))))
+        #expect(try kannel.string("/message/submit/oa/number") == "447700900123")
+        #expect(try kannel.string("/message/submit/ud")?.hasPrefix("Hi%2C+the+boiler") == true)
+    }
+}
