@@ -101,23 +101,12 @@ public enum Charsets {
     }
 
     static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
-        if isASCII(bytes) { return String(decoding: bytes, as: UTF8.self) }
-        return bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+        bytes.withUnsafeBufferPointer(TextDecoding.utf8)
     }
 
-    /// Windows-1252, with the five undefined bytes read as the C1 controls of the same value (as
-    /// browsers do), so no byte is ever lost.
+    /// Windows-1252 with no byte lost (the undefined five read as C1 controls).
     static func windows1252(_ bytes: ArraySlice<UInt8>) -> String {
-        var scalars = String.UnicodeScalarView()
-        for byte in bytes {
-            if byte < 0x80 || byte >= 0xA0 {
-                scalars.append(Unicode.Scalar(byte))
-            } else {
-                let value = TextDecoding.cp1252High[Int(byte - 0x80)]
-                scalars.append(Unicode.Scalar(value == 0 ? UInt32(byte) : value)!)
-            }
-        }
-        return String(scalars)
+        bytes.withUnsafeBufferPointer { TextDecoding.windows1252($0, strict: false)! }
     }
 
     enum Conversion {

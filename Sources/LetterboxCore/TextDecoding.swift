@@ -97,28 +97,8 @@ public enum TextDecoding {
     }
 
     /// Strict UTF-8: nil on any invalid sequence.
-    static func utf8(_ b: UnsafeBufferPointer<UInt8>) -> String? {
-        var valid = true
-        let text = String(unsafeUninitializedCapacity: b.count) { out in
-            var written = 0
-            var iterator = b.makeIterator()
-            var decoder = Unicode.UTF8()
-            loop: while true {
-                switch decoder.decode(&iterator) {
-                case .scalarValue(let scalar):
-                    for unit in Unicode.UTF8.encode(scalar)! {
-                        out[written] = unit
-                        written += 1
-                    }
-                case .emptyInput: break loop
-                case .error:
-                    valid = false
-                    break loop
-                }
-            }
-            return written
-        }
-        return valid ? text : nil
+    public static func utf8(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        String(validating: b, as: UTF8.self)
     }
 
     static func firstInvalidUTF8Offset(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
@@ -169,23 +149,24 @@ public enum TextDecoding {
         return String(scalars)
     }
 
-    /// Windows-1252 where every byte is defined; nil if a byte is one of the five undefined ones.
-    static func windows1252(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+    /// Windows-1252. Strict: nil if a byte is one of the five undefined ones. Not strict: those
+    /// bytes read as the C1 controls of the same value (as browsers do), so no byte is lost.
+    public static func windows1252(_ b: UnsafeBufferPointer<UInt8>, strict: Bool = true) -> String? {
         var scalars = String.UnicodeScalarView()
         for byte in b {
             if byte < 0x80 || byte >= 0xA0 {
                 scalars.append(Unicode.Scalar(byte))
             } else {
                 let value = cp1252High[Int(byte - 0x80)]
-                guard value != 0 else { return nil }
-                scalars.append(Unicode.Scalar(value)!)
+                if value == 0 && strict { return nil }
+                scalars.append(Unicode.Scalar(value == 0 ? UInt32(byte) : value)!)
             }
         }
         return String(scalars)
     }
 
     /// Code points for bytes 0x80...0x9F in Windows-1252; 0 where the byte is undefined.
-    public static let cp1252High: [UInt32] = [
+    static let cp1252High: [UInt32] = [
         0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
         0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
         0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
