@@ -337,8 +337,8 @@ public struct EmailDecoder: SubmissionDecoder {
         guard text.utf8.contains(0x3A) else { return }
         for line in text.utf8.split(separator: 0x0A).suffix(40).map({ Substring($0) }) {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let label = line[..<colon].lowercased().trimmedSpaces
-            let value = line[line.index(after: colon)...].trimmedSpaces
+            let label = line[..<colon].lowercased().trimmingWhitespace()
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
             guard !value.isEmpty, label.count <= 20 else { continue }
             switch label {
             case "tel", "tel.", "telephone", "phone", "mobile", "mob", "mob.", "phone number", "mobile number", "contact number":

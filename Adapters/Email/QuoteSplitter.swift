@@ -1,4 +1,4 @@
-import Foundation
+import LetterboxCore
 
 /// Separates what the sender wrote now from the earlier messages quoted below it.
 ///
@@ -22,7 +22,7 @@ public enum QuoteSplitter {
         var index = 0
         outer: while index < lines.count {
             let line = lines[index]
-            let trimmed = line.trimmedSpaces
+            let trimmed = line.trimmingWhitespace()
             if isTopPostingMarker(lines, at: index) {
                 hasQuote = true
                 break outer
@@ -42,8 +42,8 @@ public enum QuoteSplitter {
             index += 1
         }
         guard hasQuote else { return Split(newText: text, hasQuote: false) }
-        while let last = kept.last, last.trimmedSpaces.isEmpty { kept.removeLast() }
-        while let first = kept.first, first.trimmedSpaces.isEmpty { kept.removeFirst() }
+        while let last = kept.last, last.trimmingWhitespace().isEmpty { kept.removeLast() }
+        while let first = kept.first, first.trimmingWhitespace().isEmpty { kept.removeFirst() }
         let newText = kept.joined(separator: "\n")
         if newText.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return Split(newText: text, hasQuote: true) }
         return Split(newText: newText, hasQuote: true)
@@ -73,13 +73,13 @@ public enum QuoteSplitter {
 
     /// "On <date>, <name> wrote:" on one line or two: returns how many lines it spans.
     static func attributionSpan(_ lines: [Substring], at index: Int) -> Int? {
-        let line = lines[index].trimmedSpaces
+        let line = lines[index].trimmingWhitespace()
         guard let first = line.split(separator: " ").first.map({ $0.lowercased() }), attributionStarts.contains(first) || line.lowercased().hasPrefix("le ") else {
             return nil
         }
         if endsAttribution(line) { return 1 }
         if index + 1 < lines.count, line.count < 200 {
-            let joined = line + " " + lines[index + 1].trimmedSpaces
+            let joined = line + " " + lines[index + 1].trimmingWhitespace()
             if endsAttribution(joined) { return 2 }
         }
         return nil
@@ -96,7 +96,7 @@ public enum QuoteSplitter {
     }
 
     static func isTopPostingMarker(_ lines: [Substring], at index: Int) -> Bool {
-        let line = lines[index].trimmedSpaces
+        let line = lines[index].trimmingWhitespace()
         let lower = line.lowercased()
         if lower.hasPrefix("-----original message-----") || lower.hasPrefix("----- original message -----")
             || lower.hasPrefix("-------- original message --------") || lower.hasPrefix("--- original message ---")
@@ -107,13 +107,13 @@ public enum QuoteSplitter {
         var start = index
         if line.count >= 10 && line.allSatisfy({ $0 == "_" }) { start = index + 1 }
         guard start < lines.count else { return false }
-        let fromLine = lines[start].trimmedSpaces.lowercased()
+        let fromLine = lines[start].trimmingWhitespace().lowercased()
         guard fromLine.hasPrefix("from:") || fromLine.hasPrefix("*from:*") || fromLine.hasPrefix("von:") || fromLine.hasPrefix("de :") else {
             return false
         }
         var sawSent = false, sawToOrSubject = false
         for offset in 1...5 where start + offset < lines.count {
-            let next = lines[start + offset].trimmedSpaces.lowercased()
+            let next = lines[start + offset].trimmingWhitespace().lowercased()
             if next.hasPrefix("sent:") || next.hasPrefix("date:") || next.hasPrefix("*sent:*") || next.hasPrefix("gesendet:") { sawSent = true }
             if next.hasPrefix("to:") || next.hasPrefix("subject:") || next.hasPrefix("*to:*") || next.hasPrefix("cc:") { sawToOrSubject = true }
         }
@@ -123,15 +123,5 @@ public enum QuoteSplitter {
             if previous.contains("forwarded message") || previous.contains("begin forwarded message") { return false }
         }
         return sawSent && sawToOrSubject
-    }
-}
-
-extension StringProtocol {
-    /// Without leading and trailing spaces and tabs (cheaper than Foundation's trimming).
-    var trimmedSpaces: String {
-        var scalars = Substring(self).unicodeScalars
-        while let first = scalars.first, first == " " || first == "\t" || first == "\u{A0}" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\u{A0}" || last == "\r" { scalars.removeLast() }
-        return String(scalars)
     }
 }
