@@ -38,8 +38,9 @@ public struct EmailDecoder: SubmissionDecoder {
         }
         let outerFrom = Mailbox.list(root.headers.raw("From") ?? "").first
         let outerSubject = root.headers.text("Subject")
+        let forwarded = forwardedMessage(in: root)
         if let domain = outerFrom?.domain, organisationDomains.contains(domain), isReply(root, subject: outerSubject),
-            forwardedMessage(in: root) == nil
+            forwarded == nil
         {
             return .ignored(
                 verdict: "staff_reply",
@@ -49,10 +50,10 @@ public struct EmailDecoder: SubmissionDecoder {
 
         var draft = FeedbackDraft(channel: .email, body: "")
         var extra: [ExtraField] = []
-        var message = root
+        // The message the feedback is in: the forwarded one, if staff forwarded it.
+        let message = forwarded ?? root
         var outerNote: String?
-        if let forwarded = forwardedMessage(in: root) {
-            message = forwarded
+        if let forwarded {
             let forwarder = contactDetails(outerFrom)
             let recipientDomains = Set(
                 (Mailbox.list(root.headers.raw("To") ?? "") + Mailbox.list(submission.metadata["envelope_recipient"] ?? "")).compactMap(\.domain)
@@ -162,11 +163,10 @@ public struct EmailDecoder: SubmissionDecoder {
         }
 
         // The conversation.
-        var ids = MessageIDs.list(root.headers.raw("Message-ID"))
-        if message.headers.fields != root.headers.fields { ids += MessageIDs.list(message.headers.raw("Message-ID")) }
-        var replies = MessageIDs.list(root.headers.raw("In-Reply-To")) + MessageIDs.list(root.headers.raw("References")).reversed()
-        if message.headers.fields != root.headers.fields {
-            replies += MessageIDs.list(message.headers.raw("In-Reply-To")) + MessageIDs.list(message.headers.raw("References")).reversed()
+        let conversation = forwarded.map { [root, $0] } ?? [root]
+        let ids = conversation.flatMap { MessageIDs.list($0.headers.raw("Message-ID")) }
+        let replies = conversation.flatMap {
+            MessageIDs.list($0.headers.raw("In-Reply-To")) + MessageIDs.list($0.headers.raw("References")).reversed()
         }
         var uniqueReplies: [String] = []
         for id in replies where !uniqueReplies.contains(id) && !ids.contains(id) { uniqueReplies.append(id) }
@@ -220,8 +220,10 @@ public struct EmailDecoder: SubmissionDecoder {
         if type.type == "multipart" {
             if type.subtype == "alternative" {
                 let candidates = part.children
-                if let plain = candidates.first(where: { $0.contentType.mimeType == "text/plain" && !$0.isAttachment && !textOf($0).text.isBlank }) {
-                    append(plain, into: &pieces, result: &result)
+                let plain = candidates.lazy.filter { $0.contentType.mimeType == "text/plain" && !$0.isAttachment }
+                    .map { ($0, textOf($0)) }.first { !$0.1.text.isBlank }
+                if let (plainPart, decoded) = plain {
+                    append(plainPart, decoded, into: &pieces, result: &result)
                 } else if let html = candidates.first(where: { $0.contentType.mimeType == "text/html" && !$0.isAttachment }) {
                     append(html, into: &pieces, result: &result)
                 } else if let nested = candidates.last(where: { $0.contentType.type == "multipart" }) {
@@ -245,8 +247,8 @@ public struct EmailDecoder: SubmissionDecoder {
         append(part, into: &pieces, result: &result)
     }
 
-    private func append(_ part: MIMEPart, into pieces: inout [String], result: inout BodyText) {
-        let decoded = textOf(part)
+    private func append(_ part: MIMEPart, _ alreadyDecoded: Charsets.Decoded? = nil, into pieces: inout [String], result: inout BodyText) {
+        let decoded = alreadyDecoded ?? textOf(part)
         if let guess = decoded.guess { result.guesses.append(guess) }
         result.usedParts.insert(part.body.startIndex)
         if !decoded.text.isBlank { pieces.append(decoded.text) }
@@ -376,16 +378,13 @@ public struct EmailDecoder: SubmissionDecoder {
             || local == "forms" || local == "wordpress" || local == "notifications"
     }
 
+    /// A councillor or MP, from the display name and the address (`Cllr Sian Jones`,
+    /// `cllr.jones@...`, `... MP`, `@parliament.uk`), read with the roles' own word list.
     static func role(of box: Mailbox) -> Representative.Role? {
-        let name = (box.name ?? "").lowercased()
         let domain = box.domain ?? ""
-        if domain == "parliament.uk" || domain.hasSuffix(".parliament.uk") || name.hasSuffix(" mp") || name.contains(" mp ") {
-            return .mp
-        }
-        if name.hasPrefix("cllr") || name.hasPrefix("councillor") || name.contains(" cllr ") || box.localPart.hasPrefix("cllr") {
-            return .councillor
-        }
-        return nil
+        if domain == "parliament.uk" || domain.hasSuffix(".parliament.uk") { return .mp }
+        let role = Representative.Role.reading((box.name ?? "") + " " + box.localPart)
+        return role == .councillor || role == .mp ? role : nil
     }
 
     static func describe(_ box: Mailbox) -> String {

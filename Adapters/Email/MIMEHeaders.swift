@@ -22,11 +22,6 @@ public struct MIMEHeaders: Sendable, Hashable {
         fields.first { $0.name.caseInsensitiveEquals(name) }?.rawText
     }
 
-    /// Every field with this name, as raw text, in order.
-    public func all(_ name: String) -> [String] {
-        fields.filter { $0.name.caseInsensitiveEquals(name) }.map(\.rawText)
-    }
-
     public func contains(_ name: String) -> Bool {
         fields.contains { $0.name.caseInsensitiveEquals(name) }
     }

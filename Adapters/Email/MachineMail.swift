@@ -3,10 +3,8 @@ public struct MachineVerdict: Sendable, Hashable {
     /// `bounce_permanent`, `bounce_transient`, `delivery_report`, `auto_reply`, `out_of_office`,
     /// `mailing_list`, `bulk`, `feedback_report`.
     public var verdict: String
-    /// Plain English, naming the evidence.
+    /// Plain English, naming the evidence (for a delivery report, the original Message-ID).
     public var reason: String
-    /// For a delivery report: the Message-ID of the message it reports on, when it says.
-    public var originalMessageID: String?
 }
 
 /// Recognises delivery status notifications (RFC 3464), auto-replies (RFC 3834 and the
@@ -109,7 +107,7 @@ public enum MachineMail {
             }
         }
         if feedbackReport {
-            return MachineVerdict(verdict: "feedback_report", reason: "An abuse or spam report from a mail provider (ARF feedback report).", originalMessageID: originalID)
+            return MachineVerdict(verdict: "feedback_report", reason: "An abuse or spam report from a mail provider (ARF feedback report).")
         }
         guard isReport else { return nil }
         var actions: [String] = []
@@ -145,6 +143,6 @@ public enum MachineMail {
         if let status = statuses.first { reason += " (status \(status)" + (actions.first.map { ", \($0)" } ?? "") + ")" }
         if !recipients.isEmpty { reason += " for \(recipients.prefix(3).joined(separator: ", "))" }
         reason += originalID.map { "; original message \($0)." } ?? "; the original message is not identified."
-        return MachineVerdict(verdict: verdict, reason: reason, originalMessageID: originalID)
+        return MachineVerdict(verdict: verdict, reason: reason)
     }
 }

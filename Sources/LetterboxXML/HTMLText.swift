@@ -227,8 +227,6 @@ struct TextBuilder {
         }
     }
 
-    mutating func suppressSpace() { pendingSpace = false }
-
     mutating func linkEnded(href: String) {
         let text = recentText.trimmingSpaces
         let bare = href.replacingPrefix("mailto:").replacingPrefix("https://").replacingPrefix("http://")
