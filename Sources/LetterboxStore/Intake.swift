@@ -83,7 +83,7 @@ public struct Intake: Sendable {
     /// Throws only when the store cannot be written (``StoreError``); bad input is never an
     /// error here, it is an outcome (``Disposition/quarantined``).
     public func ingest(_ submissions: [RawSubmission], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
-        try ingest(submissions.map { Prepared($0, refusal: nil) }, whenKnown: whenKnown)
+        try ingest(submissions.map { Prepared($0) }, whenKnown: whenKnown)
     }
 
     /// A batch hashed and decoded ahead of its commit (``prepare(_:)``), so that one thread can
@@ -98,9 +98,7 @@ public struct Intake: Sendable {
     /// Hashes and decodes submissions without touching the store. Safe on any thread.
     public func prepare(_ submissions: [RawSubmission]) -> PreparedBatch {
         PreparedBatch(items: submissions.map { submission in
-            var item = Prepared(submission, refusal: nil)
-            item.decoded = decode(submission)
-            return item
+            Prepared(submission, decoded: decode(submission))
         })
     }
 
@@ -120,7 +118,7 @@ public struct Intake: Sendable {
     /// Stores a submission that the transport itself refused to read (a symbolic link out of a
     /// watched folder, say), straight into quarantine with the reason.
     public func refuse(_ submission: RawSubmission, because error: IntakeError) throws(StoreError) -> IntakeOutcome {
-        try ingest([Prepared(submission, refusal: error)])[0]
+        try ingest([Prepared(submission, decoded: .failure(error))])[0]
     }
 
     /// Decodes a quarantined (or interrupted) submission again with today's decoders.
@@ -149,11 +147,11 @@ public struct Intake: Sendable {
         var submission: RawSubmission
         var sha256: String
         var key: String
-        var refusal: IntakeError?
-        /// The decoder's answer, when the batch was prepared ahead.
+        /// The decoder's answer when it is known before the commit: a batch prepared ahead, or
+        /// the transport's own refusal. Nil: decode after the raw bytes are stored.
         var decoded: Result<Decoded, any Error>?
 
-        init(_ submission: RawSubmission, refusal: IntakeError?) {
+        init(_ submission: RawSubmission, decoded: Result<Decoded, any Error>? = nil) {
             self.submission = submission
             self.sha256 = SHA256.hash(data: submission.bytes).hexString
             if let transportKey = submission.transportKey {
@@ -163,7 +161,7 @@ public struct Intake: Sendable {
             } else {
                 self.key = "\(submission.channel.rawValue):sha256:\(sha256)"
             }
-            self.refusal = refusal
+            self.decoded = decoded
         }
     }
 
@@ -193,9 +191,9 @@ public struct Intake: Sendable {
         // Decoders are pure, so a large batch is decoded on every core.
         let transform: @Sendable ((rawId: Int64, offset: Int)) -> Result<Decoded, any Error> = { item in
             let prepared = firstItems[item.offset]
-            return prepared.refusal.map { .failure($0) } ?? prepared.decoded ?? decode(prepared.submission)
+            return prepared.decoded ?? decode(prepared.submission)
         }
-        let needsDecoding = fresh.contains { firstItems[$0.offset].decoded == nil && firstItems[$0.offset].refusal == nil }
+        let needsDecoding = fresh.contains { firstItems[$0.offset].decoded == nil }
         let results = needsDecoding ? Self.concurrentMap(fresh, transform) : fresh.map(transform)
         let toSettle = zip(fresh, results).map { ($0.rawId, $1) }
         let settleIndexes = fresh.map { first[$0.offset] }
