@@ -1,11 +1,12 @@
 import CZlib
-import Foundation
+public import Foundation
 import Glibc
+public import LetterboxCore
 
 /// One message split out of an mbox file.
 public struct MboxMessage: Sendable {
     /// The message without its `From ` line, `>From ` unquoted, the separating blank line removed.
-    public var bytes: [UInt8]
+    public var bytes: Data
     /// The envelope sender from the `From ` line, if it has one.
     public var envelopeSender: String?
     /// Offset of the `From ` line in the (uncompressed) file, and of the byte after the message.
@@ -146,7 +147,7 @@ public final class MboxReader {
 
     /// The next message, or nil at the end of the file.
     public func next() throws -> MboxMessage? {
-        var message: [UInt8] = []
+        var message = Data()
         var fromLine: [UInt8]?
         var start: Int64 = offset
         if let pending = pendingFromLine {
@@ -175,9 +176,9 @@ public final class MboxReader {
             sawAnything = true
             previousBlank = line.count == 1 || (line.count == 2 && line.first == 0x0D)
             if line.first == 0x3E, Self.isQuotedFrom(line) {
-                message.append(contentsOf: line.dropFirst())
+                line.dropFirst().withUnsafeBufferPointer { message.append($0) }
             } else {
-                message.append(contentsOf: line)
+                line.withUnsafeBufferPointer { message.append($0) }
             }
         }
         guard sawAnything else { return nil }
@@ -186,17 +187,13 @@ public final class MboxReader {
 
     private let fromPrefix: [UInt8] = Array("From ".utf8)
 
-    private func finish(_ bytes: [UInt8], fromLine: [UInt8]?, start: Int64, end: Int64) -> MboxMessage {
+    private func finish(_ bytes: Data, fromLine: [UInt8]?, start: Int64, end: Int64) -> MboxMessage {
         var message = bytes
         // The blank line before the next From line separates messages; it is not part of this one.
         if message.last == 0x0A {
-            message.removeLast()
-            if message.last == 0x0D { message.removeLast() }
-            if message.last != 0x0A {
-                // The message did not end with a line break of its own: put one back.
-                message.append(0x0A)
-            } else {
-                // It did: the removed line break was the separator's.
+            let lineBreak = message.count >= 2 && message[message.endIndex - 2] == 0x0D ? 2 : 1
+            if message.count > lineBreak && message[message.endIndex - lineBreak - 1] == 0x0A {
+                message.removeLast(lineBreak)
             }
         }
         var sender: String?
@@ -279,5 +276,18 @@ final class Inflater {
             }
             stream.next_in = nil
         }
+    }
+}
+
+extension MboxMessage {
+    /// The raw submission for this message: its envelope sender and where it was in the file.
+    public func submission(source: String, receivedAt: Date) -> RawSubmission {
+        EmailSubmission.make(
+            bytes,
+            source: source,
+            receivedAt: receivedAt,
+            envelopeSender: envelopeSender,
+            extraMetadata: ["mbox_offset": String(startOffset)]
+        )
     }
 }
