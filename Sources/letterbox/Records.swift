@@ -66,7 +66,7 @@ struct List: AsyncParsableCommand {
             try store.forEachRecord(channel: channel.map(Channel.init(rawValue:)), since: sinceDate, limit: limit) { record in
                 count += 1
                 if json {
-                    print(String(decoding: try encoder.encode(record), as: UTF8.self))
+                    print(try RecordExport.jsonLine(record, encoder: encoder))
                 } else {
                     let from = record.representative.map { "\($0.name ?? "?") for \(record.contact.name ?? "?")" }
                         ?? record.contact.name ?? record.contact.email ?? record.contact.phone?.raw ?? "(unknown)"
