@@ -156,9 +156,8 @@ extension Ingest {
                 do { reader = try MboxReader(path: file) } catch { throw CLIError(.noInput, "\(error)") }
                 while let message = try reader.next() {
                     messages += 1
-                    let submission = EmailSubmission.make(Data(message.bytes), source: file, receivedAt: Date(), envelopeSender: message.envelopeSender)
                     do {
-                        switch try decoder.decode(submission) {
+                        switch try decoder.decode(message.submission(source: file, receivedAt: Date())) {
                         case .feedback: records += 1
                         case .ignored(let verdict, _): verdicts[verdict, default: 0] += 1
                         }
@@ -167,7 +166,7 @@ extension Ingest {
                     }
                 }
             }
-            let ignored = verdicts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+            let ignored = Tally.verdictList(verdicts)
             FileHandle.standardError.write(Data(
                 "letterbox: mbox (dry run, nothing stored): \(messages) messages: \(records) would be records, \(ignored.isEmpty ? "0 ignored" : ignored), \(refused) would be quarantined\n".utf8))
         }
@@ -209,28 +208,14 @@ extension Ingest {
                     let maildir: LetterboxEmail.Maildir
                     do { maildir = try LetterboxEmail.Maildir(path: folder) } catch { throw CLIError(.noInput, "\(error)") }
                     for sub in maildir.folders() {
-                        let entries = maildir.messages(in: sub)
-                        var index = 0
-                        while index < entries.count {
-                            let slice = entries[index..<min(index + 128, entries.count)]
-                            index += slice.count
-                            var submissions: [(LetterboxEmail.Maildir.Entry, RawSubmission)] = []
-                            for entry in slice {
-                                guard let data = FileManager.default.contents(atPath: entry.path) else {
-                                    tally.unreadable += 1
-                                    continue  // moved away by someone else, or unreadable: left where it is
-                                }
-                                submissions.append((entry, EmailSubmission.make(data, source: "maildir:\(entry.folder)", receivedAt: Date())))
-                            }
-                            let outcomes = try intake.ingest(submissions.map(\.1), whenKnown: .skip)
-                            for ((entry, _), outcome) in zip(submissions, outcomes) {
-                                tally.add(outcome)
-                                if listEach { print(OutcomeLine.format(outcome, path: entry.path)) }
-                                if !keep {
-                                    do { try LetterboxEmail.Maildir.markSeen(entry) } catch { throw CLIError(.ioError, "\(error)") }
-                                }
+                        let unreadable = try MaildirIntake.ingest(maildir.messages(in: sub), intake: intake, whenKnown: .skip) { entry, outcome in
+                            tally.add(outcome)
+                            if listEach { print(OutcomeLine.format(outcome, path: entry.path)) }
+                            if !keep {
+                                do { try LetterboxEmail.Maildir.markSeen(entry) } catch { throw CLIError(.ioError, "\(error)") }
                             }
                         }
+                        tally.unreadable += unreadable
                     }
                 }
                 tally.printSummary(what: "Maildir", store: settings.storePath)
@@ -260,10 +245,15 @@ struct Tally {
         }
     }
 
+    /// "955 out_of_office, 151 bounce_permanent", most frequent first.
+    static func verdictList(_ verdicts: [String: Int]) -> String {
+        verdicts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    }
+
     func printSummary(what: String, store: String) {
         var parts = ["\(accepted) records" + (followUps > 0 ? " (\(followUps) follow-ups linked to their case)" : "")]
         if ignored > 0 {
-            parts.append("\(ignored) ignored (" + verdicts.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")")
+            parts.append("\(ignored) ignored (\(Self.verdictList(verdicts)))")
         }
         if redelivered > 0 { parts.append("\(redelivered) duplicates") }
         if skipped > 0 { parts.append("\(skipped) already stored, skipped") }
@@ -341,15 +331,7 @@ final class BatchPipeline: @unchecked Sendable {
                     var submissions: [RawSubmission] = []
                     var bytes = 0
                     while submissions.count < Self.maxMessages && bytes < Self.maxBytes, let message = try reader.next() {
-                        submissions.append(
-                            EmailSubmission.make(
-                                Data(message.bytes),
-                                source: source,
-                                receivedAt: Date(),
-                                envelopeSender: message.envelopeSender,
-                                extraMetadata: ["mbox_offset": String(message.startOffset)]
-                            )
-                        )
+                        submissions.append(message.submission(source: source, receivedAt: Date()))
                         bytes += message.bytes.count
                         endOffset = message.endOffset
                     }
@@ -382,5 +364,38 @@ final class BatchPipeline: @unchecked Sendable {
         let batch = queue.removeFirst()
         lock.broadcast()
         return batch
+    }
+}
+
+/// Stores Maildir messages in batches, for the one-off import and the watcher alike.
+enum MaildirIntake {
+    /// Reads and commits the entries, calling `each` after each message's commit (that is when
+    /// it may be marked seen). Files that can no longer be read (moved away by another reader)
+    /// are left where they are and counted in the result.
+    static func ingest(
+        _ entries: [LetterboxEmail.Maildir.Entry],
+        intake: Intake,
+        whenKnown: Intake.WhenKnown,
+        batchSize: Int = 128,
+        stop: () -> Bool = { false },
+        each: (LetterboxEmail.Maildir.Entry, IntakeOutcome) throws -> Void
+    ) throws -> Int {
+        var unreadable = 0
+        var index = 0
+        while index < entries.count && !stop() {
+            let slice = entries[index..<min(index + batchSize, entries.count)]
+            index += slice.count
+            var batch: [(LetterboxEmail.Maildir.Entry, RawSubmission)] = []
+            for entry in slice {
+                guard let data = FileManager.default.contents(atPath: entry.path) else {
+                    unreadable += 1
+                    continue
+                }
+                batch.append((entry, EmailSubmission.make(data, source: "maildir:\(entry.folder)", receivedAt: Date())))
+            }
+            let outcomes = try intake.ingest(batch.map(\.1), whenKnown: whenKnown)
+            for ((entry, _), outcome) in zip(batch, outcomes) { try each(entry, outcome) }
+        }
+        return unreadable
     }
 }

@@ -120,28 +120,18 @@ struct MaildirWatchService: Service {
 
     private func sweep(_ folder: String) throws {
         let entries = maildir.messages(in: folder, newOnly: true)
-        var index = 0
-        while index < entries.count && !Task.isShuttingDownGracefully {
-            let slice = entries[index..<min(index + 64, entries.count)]
-            index += slice.count
-            var batch: [(LetterboxEmail.Maildir.Entry, RawSubmission)] = []
-            for entry in slice {
-                guard let data = FileManager.default.contents(atPath: entry.path) else { continue }
-                batch.append((entry, EmailSubmission.make(data, source: "maildir:\(folder)", receivedAt: Date())))
+        _ = try MaildirIntake.ingest(entries, intake: intake, whenKnown: .recordRedelivery, batchSize: 64, stop: { Task.isShuttingDownGracefully }) {
+            entry, outcome in
+            do {
+                try LetterboxEmail.Maildir.markSeen(entry)
+            } catch {
+                logger.error("\(error)")
             }
-            let outcomes = try intake.ingest(batch.map(\.1))
-            for ((entry, _), outcome) in zip(batch, outcomes) {
-                do {
-                    try LetterboxEmail.Maildir.markSeen(entry)
-                } catch {
-                    logger.error("\(error)")
-                }
-                logger.info(
-                    "Mail \(outcome.disposition.rawValue)",
-                    metadata: ["file": "\(entry.name)", "reference": "\(outcome.reference ?? "")", "submission": "\(outcome.rawSubmissionId)"]
-                )
-                print(OutcomeLine.format(outcome, path: entry.path))
-            }
+            logger.info(
+                "Mail \(outcome.disposition.rawValue)",
+                metadata: ["file": "\(entry.name)", "reference": "\(outcome.reference ?? "")", "submission": "\(outcome.rawSubmissionId)"]
+            )
+            print(OutcomeLine.format(outcome, path: entry.path))
         }
     }
 }
