@@ -12,13 +12,20 @@ public struct MIMEPart: Sendable {
     public var attachedMessage: [MIMEPart]
     /// Where this part breaks the rules, in words for staff (the part is still read).
     public var defects: [String]
+    /// Content-Transfer-Encoding, lower-cased ("7bit" when absent). Read once, by the parser.
+    public var transferEncoding: String
+    /// Content-Disposition, if given. Read once, by the parser.
+    public var disposition: HeaderParameters?
 
-    public var transferEncoding: String {
-        headers.raw("Content-Transfer-Encoding").map { $0.collapsingWhitespace.lowercased() } ?? "7bit"
-    }
-
-    public var disposition: HeaderParameters? {
-        headers.raw("Content-Disposition").map(HeaderParameters.parse)
+    init(headers: MIMEHeaders, contentType: ContentType, body: ArraySlice<UInt8>, defects: [String]) {
+        self.headers = headers
+        self.contentType = contentType
+        self.body = body
+        self.children = []
+        self.attachedMessage = []
+        self.defects = defects
+        self.transferEncoding = headers.raw("Content-Transfer-Encoding").map { $0.collapsingWhitespace.lowercased() } ?? "7bit"
+        self.disposition = headers.raw("Content-Disposition").map(HeaderParameters.parse)
     }
 
     /// The file name from Content-Disposition, else the Content-Type `name`, as given (unsafe).
@@ -81,14 +88,7 @@ public struct MIMEParser: Sendable {
             }
         }
         let body = bytes[header.bodyStart..<bytes.endIndex]
-        var part = MIMEPart(
-            headers: header.headers,
-            contentType: contentType,
-            body: body,
-            children: [],
-            attachedMessage: [],
-            defects: defects
-        )
+        var part = MIMEPart(headers: header.headers, contentType: contentType, body: body, defects: defects)
         budget -= 1
         if contentType.type == "multipart" {
             guard depth < maxDepth, budget > 0 else {
