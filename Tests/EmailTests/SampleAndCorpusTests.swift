@@ -175,6 +175,23 @@ struct RealMailCorpusTests {
     }
 }
 
+/// The mbox splitter keeps a message's bytes exactly, apart from the From line and the blank
+/// line that separates messages.
+struct MboxSplitTests {
+    @Test func separatorsGoAndEverythingElseStays() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("box.mbox").path
+        let text = "From a@x Mon Apr  6 10:00:00 2026\nSubject: one\n\nfirst\n\n"
+            + "From b@x Mon Apr  6 10:00:01 2026\r\nSubject: two\r\n\r\nsecond\r\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let reader = try MboxReader(path: path)
+        var messages: [String] = []
+        while let message = try reader.next() { messages.append(String(decoding: message.bytes, as: UTF8.self)) }
+        #expect(messages == ["Subject: one\n\nfirst\n", "Subject: two\r\n\r\nsecond\r\n"])
+    }
+}
+
 /// Replays the fuzzing seeds and every crasher found (Fuzz/run.sh mime|mbox).
 struct EmailFuzzRegressionTests {
     static func inputs(_ target: String) -> [URL] {
