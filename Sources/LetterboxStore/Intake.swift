@@ -207,8 +207,10 @@ public struct Intake: Sendable {
     }
 
     static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+        // Asking for the processor count reads cgroup files: not worth it for a single message.
+        guard items.count > 4 else { return items.map(transform) }
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, 4)
-        guard items.count > 4, workers > 1 else { return items.map(transform) }
+        guard workers > 1 else { return items.map(transform) }
         let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: items.count)
         results.initialize(repeating: nil)
         defer {
