@@ -56,7 +56,9 @@ public final class SQLiteCaseStore: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = Migrations.migrator
-            let upToDate = try pool.read { db in try migrator.hasCompletedMigrations(db) }
+            // On the writer connection, which every command opens anyway: a reader connection just
+            // for this check would cost each one-shot process (a mail server's pipe) another open.
+            let upToDate = try pool.writeWithoutTransaction { db in try migrator.hasCompletedMigrations(db) }
             if !upToDate {
                 try migrator.migrate(pool)
             }
