@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // The model, the decoder protocol, text and identifier normalisation. Foundation only.
@@ -56,6 +58,32 @@ let package = Package(
             path: "Adapters/Email"
         ),
 
+        .target(
+            name: "LetterboxSMS",
+            dependencies: ["LetterboxCore", "LetterboxXML"],
+            path: "Adapters/SMS"
+        ),
+        .target(
+            name: "LetterboxWebForm",
+            dependencies: ["LetterboxCore", .product(name: "MultipartKit", package: "multipart-kit")],
+            path: "Adapters/WebForm"
+        ),
+
+        // The HTTP service: form posts, SMS gateway callbacks, health and metrics.
+        .target(
+            name: "LetterboxServer",
+            dependencies: [
+                "LetterboxCore",
+                "LetterboxStore",
+                "LetterboxSMS",
+                "LetterboxWebForm",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // The command-line tool: the only place that knows every adapter.
         .executableTarget(
             name: "letterbox",
@@ -64,6 +92,9 @@ let package = Package(
                 "LetterboxStore",
                 "LetterboxPhoneNotes",
                 "LetterboxEmail",
+                "LetterboxSMS",
+                "LetterboxWebForm",
+                "LetterboxServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -85,6 +116,18 @@ let package = Package(
         .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxPhoneNotes", "LetterboxTesting"]),
         .testTarget(name: "LetterboxXMLTests", dependencies: ["LetterboxXML"]),
         .testTarget(name: "EmailTests", dependencies: ["LetterboxEmail", "LetterboxXML", "LetterboxStore", "LetterboxTesting"]),
+        .testTarget(name: "SMSTests", dependencies: ["LetterboxSMS", "LetterboxTesting"]),
+        .testTarget(name: "WebFormTests", dependencies: ["LetterboxWebForm", "LetterboxTesting"]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "LetterboxServer", "LetterboxSMS", "LetterboxWebForm", "LetterboxStore", "LetterboxTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["LetterboxStore", "LetterboxTesting", "letterbox", .product(name: "GRDB", package: "GRDB.swift")]

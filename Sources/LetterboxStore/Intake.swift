@@ -121,6 +121,14 @@ public struct Intake: Sendable {
         try ingest([Prepared(submission, decoded: .failure(error))])[0]
     }
 
+    /// Ingests submissions some of which the transport has already refused (a callback that
+    /// failed authentication, a form body that could not be read): those go straight into
+    /// quarantine with the error, in the same two commits as the rest of the batch.
+    public func ingest(_ submissions: [RawSubmission], refusals: [IntakeError?], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
+        precondition(submissions.count == refusals.count)
+        return try ingest(zip(submissions, refusals).map { Prepared($0, decoded: $1.map { .failure($0) }) }, whenKnown: whenKnown)
+    }
+
     /// Decodes a quarantined (or interrupted) submission again with today's decoders.
     public func retry(rawSubmissionId: Int64) throws(StoreError) -> IntakeOutcome {
         guard let stored = try store.rawSubmission(id: rawSubmissionId) else {

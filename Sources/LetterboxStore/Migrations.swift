@@ -12,8 +12,27 @@ enum Migrations {
         migrator.registerMigration("v2-email") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-message-parts") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
+
+    static let v3 = """
+        -- Parts of a long text that the gateway did not join: each is a raw submission of its own
+        -- (disposition ignored, verdict sms_part); when all have arrived (or waited too long) they
+        -- are joined into one submission, whose id is written back here.
+        CREATE TABLE message_parts (
+            group_key              TEXT NOT NULL,
+            part_number            INTEGER NOT NULL,
+            total                  INTEGER NOT NULL,
+            raw_submission_id      INTEGER NOT NULL REFERENCES raw_submissions(id),
+            received_at            TEXT NOT NULL,
+            joined_submission_id   INTEGER REFERENCES raw_submissions(id),
+            PRIMARY KEY (group_key, part_number, raw_submission_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX message_parts_waiting ON message_parts(joined_submission_id, received_at);
+        """
 
     static let v2 = """
         -- Blobs move to a rowid table: SQLite keeps a WITHOUT ROWID row whole in the b-tree, which

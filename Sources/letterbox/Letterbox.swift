@@ -15,6 +15,7 @@ struct Letterbox: AsyncParsableCommand {
               letterbox ingest email --sender "$SENDER" --recipient "$RECIPIENT" < message.eml
               letterbox ingest mbox old-complaints.mbox.gz
               letterbox watch /srv/letterbox/phone-notes --maildir /var/mail/complaints/Maildir
+              letterbox serve --port 8080
               letterbox list --since 2026-04-01
               letterbox show LB-2026-000001
               letterbox quarantine list
@@ -24,7 +25,7 @@ struct Letterbox: AsyncParsableCommand {
             disk full: try again); 78 bad configuration.
             """,
         subcommands: [
-            Ingest.self, Watch.self, List.self, Show.self, Export.self, Quarantine.self, Stats.self,
+            Ingest.self, Watch.self, Serve.self, List.self, Show.self, Export.self, Quarantine.self, Stats.self,
         ]
     )
 

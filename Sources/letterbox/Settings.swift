@@ -4,6 +4,7 @@ import Foundation
 import LetterboxCore
 import LetterboxEmail
 import LetterboxPhoneNotes
+import LetterboxServer
 import LetterboxStore
 import Logging
 import SystemPackage
@@ -32,6 +33,11 @@ struct Settings {
     var emailMaxAttachmentBytes: Int
     var emailOrganisationDomains: Set<String>
     var logLevel: Logger.Level
+    /// Every layer of settings, for the commands with settings of their own (`serve`).
+    var config: ConfigReader
+    /// `serve`'s settings; their SMS gateways also tell the SMS decoder how to read a
+    /// quarantined callback on retry.
+    var server: ServerConfiguration
 
     static func load(_ options: StoreOptions, overrides: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> Settings {
         let environment = ProcessInfo.processInfo.environment
@@ -73,7 +79,9 @@ struct Settings {
                 config.string(forKey: "email.organisationDomains", default: "")
                     .split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() }
             ),
-            logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info
+            logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
+            config: config,
+            server: try serverConfiguration(config)
         )
     }
 
@@ -85,13 +93,13 @@ struct Settings {
     }
 
     /// The pipeline with every channel's decoder, and the crash-test hook when asked for.
-    func intake(store: SQLiteCaseStore) -> Intake {
+    func intake(store: SQLiteCaseStore, extra: [any SubmissionDecoder] = []) -> Intake {
         var intake = Intake(
             store: store,
             decoders: [
                 PhoneNoteDecoder(maxBytes: noteMaxBytes),
                 emailDecoder,
-            ]
+            ] + LetterboxServer.decoders(for: server) + extra
         )
         if ProcessInfo.processInfo.environment["LETTERBOX_FAULT"] == "kill-after-raw" {
             intake.afterReceive = { kill(getpid(), SIGKILL) }

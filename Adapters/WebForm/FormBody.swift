@@ -1,0 +1,316 @@
+public import Foundation
+public import LetterboxCore
+import MultipartKit
+import NIOCore
+
+/// The fields and files of one form post, read from `application/x-www-form-urlencoded`,
+/// `multipart/form-data` or JSON (`POST /api/v1/feedback`), before any validation.
+public struct FormBody: Sendable, Hashable {
+    public struct File: Sendable, Hashable {
+        public var field: String
+        public var name: String
+        public var mediaType: String
+        public var data: Data
+
+        public init(field: String, name: String, mediaType: String, data: Data) {
+            self.field = field
+            self.name = name
+            self.mediaType = mediaType
+            self.data = data
+        }
+    }
+
+    /// Text fields in the order they came; a name may repeat (check boxes).
+    public var fields: [(name: String, value: String)]
+    public var files: [File]
+
+    public init(fields: [(name: String, value: String)] = [], files: [File] = []) {
+        self.fields = fields
+        self.files = files
+    }
+
+    public static func == (lhs: FormBody, rhs: FormBody) -> Bool {
+        lhs.fields.map { [$0.name, $0.value] } == rhs.fields.map { [$0.name, $0.value] } && lhs.files == rhs.files
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for field in fields {
+            hasher.combine(field.name)
+            hasher.combine(field.value)
+        }
+        hasher.combine(files)
+    }
+
+    /// The first value of a field, trimmed; nil when absent or blank.
+    public subscript(_ name: String) -> String? {
+        guard let value = fields.first(where: { $0.name == name })?.value.trimmingWhitespace(), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// Limits on what a post may hold, so a hostile body cannot make the reader do unbounded work.
+    public struct Limits: Sendable {
+        public var maxParts: Int
+        public var maxFieldBytes: Int
+
+        public init(maxParts: Int = 64, maxFieldBytes: Int = 64 * 1024) {
+            self.maxParts = maxParts
+            self.maxFieldBytes = maxFieldBytes
+        }
+    }
+
+    /// The kinds of body a form post may have.
+    public enum Kind: Sendable {
+        case urlEncoded
+        case multipart(boundary: String)
+        case json
+
+        /// Reads a Content-Type header; nil for a type the form does not take (answer 415).
+        public init?(contentType: String) {
+            let parts = contentType.split(separator: ";").map { $0.trimmingWhitespace() }
+            guard let type = parts.first?.lowercased() else { return nil }
+            switch type {
+            case "application/x-www-form-urlencoded": self = .urlEncoded
+            case "application/json": self = .json
+            case "multipart/form-data":
+                var boundary = ""
+                for parameter in parts.dropFirst() {
+                    let pair = parameter.split(separator: "=", maxSplits: 1).map(String.init)
+                    if pair.count == 2, pair[0].trimmingWhitespace().lowercased() == "boundary" {
+                        boundary = pair[1].trimmingWhitespace()
+                        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 {
+                            boundary = String(boundary.dropFirst().dropLast())
+                        }
+                    }
+                }
+                self = .multipart(boundary: boundary)
+            default: return nil
+            }
+        }
+    }
+
+    /// Reads a body. Throws ``IntakeError`` (the bytes are then quarantined) for a body that is
+    /// not what its Content-Type says: invalid UTF-8 in a field, a multipart body with no or a
+    /// missing final boundary, too many parts, JSON that is not an object.
+    public static func parse(_ bytes: Data, contentType: String, limits: Limits = Limits()) throws(IntakeError) -> FormBody {
+        guard let kind = Kind(contentType: contentType) else {
+            throw IntakeError(.malformed, "A form post must be application/x-www-form-urlencoded, multipart/form-data or application/json, not \(contentType).")
+        }
+        switch kind {
+        case .urlEncoded: return try urlEncoded(bytes, limits: limits)
+        case .multipart(let boundary): return try multipart(bytes, boundary: boundary, limits: limits)
+        case .json: return try json(bytes)
+        }
+    }
+
+    static func text(_ bytes: [UInt8], field: String) throws(IntakeError) -> String {
+        guard let text = bytes.withUnsafeBufferPointer({ TextDecoding.utf8($0) }) else {
+            throw IntakeError(.encoding, "The form field \"\(field)\" is not valid UTF-8 text.")
+        }
+        return text
+    }
+
+    static func urlEncoded(_ bytes: Data, limits: Limits) throws(IntakeError) -> FormBody {
+        var body = FormBody()
+        let pairs = bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true)
+        guard pairs.count <= limits.maxParts * 4 else {
+            throw IntakeError(.malformed, "The form post has \(pairs.count) fields; a feedback form has far fewer.")
+        }
+        for pair in pairs {
+            let halves = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            let name = try text(percentDecode(halves[0]), field: "(a field name)")
+            let value = halves.count > 1 ? try text(percentDecode(halves[1]), field: name) : ""
+            guard value.utf8.count <= limits.maxFieldBytes else {
+                throw IntakeError(.tooLarge, "The form field \"\(name)\" is over \(limits.maxFieldBytes) bytes.")
+            }
+            body.fields.append((name, value))
+        }
+        return body
+    }
+
+    /// Form-style URL decoding: `+` is a space, `%XX` a byte.
+    static func percentDecode(_ bytes: Data.SubSequence) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 0x30...0x39: byte - 0x30
+            case 0x41...0x46: byte - 0x41 + 10
+            case 0x61...0x66: byte - 0x61 + 10
+            default: nil
+            }
+        }
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "+") {
+                out.append(0x20)
+            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.endIndex, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
+                out.append(high << 4 | low)
+                index += 2
+            } else {
+                out.append(byte)
+            }
+            index += 1
+        }
+        return out
+    }
+
+    static func multipart(_ bytes: Data, boundary: String, limits: Limits) throws(IntakeError) -> FormBody {
+        guard !boundary.isEmpty, boundary.utf8.count <= 200 else {
+            throw IntakeError(.malformed, "The multipart form post has no boundary in its Content-Type, so its parts cannot be told apart.")
+        }
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [(headers: [(String, String)], body: [UInt8])] = []
+        var headers: [(String, String)] = []
+        var content: [UInt8] = []
+        var open = false
+        var tooMany = false
+        parser.onHeader = { name, value in
+            open = true
+            if headers.count < 100 { headers.append((name, value)) }
+        }
+        parser.onBody = { buffer in
+            open = true
+            content.append(contentsOf: buffer.readableBytesView)
+        }
+        parser.onPartComplete = {
+            if parts.count < limits.maxParts {
+                parts.append((headers, content))
+            } else {
+                tooMany = true
+            }
+            headers = []
+            content = []
+            open = false
+        }
+        do {
+            try parser.execute(ByteBuffer(bytes: bytes))
+        } catch {
+            throw IntakeError(.malformed, "The multipart form post is malformed (a boundary line is broken).")
+        }
+        if tooMany {
+            throw IntakeError(.malformed, "The multipart form post has more than \(limits.maxParts) parts; a feedback form has far fewer.")
+        }
+        if open || (parts.isEmpty && !bytes.isEmpty) {
+            throw IntakeError(.malformed, "The multipart form post ends before its final boundary: it was cut off, or its boundary does not match the Content-Type.")
+        }
+        var body = FormBody()
+        for part in parts {
+            var disposition = ""
+            var type = "application/octet-stream"
+            for (name, value) in part.headers {
+                switch name.lowercased() {
+                case "content-disposition": disposition = value
+                case "content-type": type = value.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? type
+                default: break
+                }
+            }
+            let parameters = dispositionParameters(disposition)
+            guard let name = parameters["name"] else { continue }
+            if let filename = parameters["filename"] {
+                // An empty file input posts a part with an empty file name and no data.
+                if filename.isEmpty && part.body.isEmpty { continue }
+                body.files.append(File(field: name, name: filename, mediaType: type, data: Data(part.body)))
+            } else {
+                guard part.body.count <= limits.maxFieldBytes else {
+                    throw IntakeError(.tooLarge, "The form field \"\(name)\" is over \(limits.maxFieldBytes) bytes.")
+                }
+                body.fields.append((name, try text(part.body, field: name)))
+            }
+        }
+        return body
+    }
+
+    /// `form-data; name="x"; filename="a b.jpg"`.
+    static func dispositionParameters(_ header: String) -> [String: String] {
+        var result: [String: String] = [:]
+        var chars = Substring(header)
+        // Skip the disposition type.
+        if let semicolon = chars.firstIndex(of: ";") { chars = chars[chars.index(after: semicolon)...] } else { return result }
+        while !chars.isEmpty {
+            chars = chars.drop(while: { $0 == " " || $0 == "\t" || $0 == ";" })
+            guard let equals = chars.firstIndex(of: "=") else { break }
+            let key = chars[..<equals].trimmingWhitespace().lowercased()
+            chars = chars[chars.index(after: equals)...].drop(while: { $0 == " " })
+            var value = ""
+            if chars.first == "\"" {
+                // Browsers do not backslash-escape here (WHATWG: a quote is sent as %22), and old
+                // ones send Windows paths, so a backslash is an ordinary character.
+                chars = chars.dropFirst()
+                while let c = chars.first {
+                    chars = chars.dropFirst()
+                    if c == "\"" { break }
+                    value.append(c)
+                }
+                value = value.replacingOccurrences(of: "%22", with: "\"")
+                chars = chars.drop(while: { $0 != ";" })
+            } else {
+                let end = chars.firstIndex(of: ";") ?? chars.endIndex
+                value = chars[..<end].trimmingWhitespace()
+                chars = chars[end...]
+            }
+            if result[key] == nil { result[key] = value }
+        }
+        return result
+    }
+
+    /// The JSON API's body, flattened to the same field names as the HTML form.
+    static func json(_ bytes: Data) throws(IntakeError) -> FormBody {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: bytes, options: [])
+        } catch {
+            throw IntakeError(.malformed, "The body is not valid JSON.")
+        }
+        guard let top = object as? [String: Any] else {
+            throw IntakeError(.malformed, "The JSON body must be an object of feedback fields.")
+        }
+        var body = FormBody()
+        func add(_ name: String, _ value: Any?) {
+            switch value {
+            case let text as String: body.fields.append((name, text))
+            case let flag as Bool: if flag { body.fields.append((name, "yes")) }
+            case let number as NSNumber: body.fields.append((name, number.stringValue))
+            default: break
+            }
+        }
+        let names: [String: String] = [
+            "kind": "kind", "name": "name", "email": "email", "phone": "phone", "address": "address",
+            "postcode": "postcode", "tenancyRef": "tenancy_ref", "subject": "subject", "message": "message",
+            "contactBy": "contact_by", "website": "website", "token": "token",
+        ]
+        for (key, field) in names { add(field, top[key]) }
+        if let behalf = top["onBehalfOf"] as? [String: Any] {
+            body.fields.append(("on_behalf", "yes"))
+            add("behalf_name", behalf["name"])
+            add("behalf_relationship", behalf["relationship"])
+            add("behalf_consent", behalf["consent"])
+        }
+        if let access = top["accessibility"] as? [String: Any] {
+            add("access_large_print", access["largePrint"])
+            add("access_braille", access["braille"])
+            add("access_bsl", access["bsl"])
+            if let language = access["interpreter"] as? String, !language.isEmpty {
+                body.fields.append(("access_interpreter", "yes"))
+                body.fields.append(("interpreter_language", language))
+            }
+            add("access_other", access["other"])
+        }
+        if let files = top["attachments"] as? [[String: Any]] {
+            for file in files {
+                guard let encoded = file["data"] as? String, let data = Data(base64Encoded: encoded) else {
+                    throw IntakeError(.malformed, "An attachment in the JSON body has no base64 \"data\".")
+                }
+                body.files.append(
+                    File(
+                        field: "attachments",
+                        name: file["name"] as? String ?? "attachment",
+                        mediaType: (file["mediaType"] as? String)?.lowercased() ?? "application/octet-stream",
+                        data: data
+                    )
+                )
+            }
+        }
+        return body
+    }
+}

@@ -1,0 +1,82 @@
+public import Foundation
+import GRDB
+import LetterboxCore
+
+/// One stored part of a long message that waits for its other parts.
+public struct HeldPart: Sendable, Hashable {
+    public var groupKey: String
+    public var partNumber: Int
+    public var total: Int
+    public var rawSubmissionId: Int64
+    public var receivedAt: Date
+}
+
+extension SQLiteCaseStore {
+    /// Records that a stored submission is one part of a long message, and returns every part of
+    /// that message still waiting to be joined (this one included), in part order.
+    public func holdPart(groupKey: String, partNumber: Int, total: Int, rawSubmissionId: Int64, receivedAt: Date) throws(StoreError) -> [HeldPart] {
+        try write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO message_parts (group_key, part_number, total, raw_submission_id, received_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [groupKey, partNumber, total, rawSubmissionId, Timestamp.string(receivedAt)]
+            )
+            return try Self.waitingParts(db, groupKey: groupKey)
+        }
+    }
+
+    static func waitingParts(_ db: Database, groupKey: String) throws -> [HeldPart] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT group_key, part_number, total, raw_submission_id, received_at FROM message_parts
+                WHERE group_key = ? AND joined_submission_id IS NULL
+                ORDER BY part_number, raw_submission_id
+                """,
+            arguments: [groupKey]
+        ).map(Self.heldPart)
+    }
+
+    static func heldPart(_ row: Row) -> HeldPart {
+        HeldPart(
+            groupKey: row["group_key"],
+            partNumber: row["part_number"],
+            total: row["total"],
+            rawSubmissionId: row["raw_submission_id"],
+            receivedAt: Timestamp.date(row["received_at"]) ?? Date(timeIntervalSince1970: 0)
+        )
+    }
+
+    /// Marks parts as joined into the submission that holds them together.
+    public func markPartsJoined(_ parts: [HeldPart], into joinedSubmissionId: Int64) throws(StoreError) {
+        try write { db in
+            for part in parts {
+                try db.execute(
+                    sql: """
+                        UPDATE message_parts SET joined_submission_id = ?
+                        WHERE group_key = ? AND part_number = ? AND raw_submission_id = ?
+                        """,
+                    arguments: [joinedSubmissionId, part.groupKey, part.partNumber, part.rawSubmissionId]
+                )
+            }
+        }
+    }
+
+    /// Groups of parts whose first part arrived before `cutoff` and that are still not joined:
+    /// the rest will not come, so they are joined as they are.
+    public func partsWaiting(since cutoff: Date) throws(StoreError) -> [[HeldPart]] {
+        try read { db in
+            let keys = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT group_key FROM message_parts
+                    WHERE joined_submission_id IS NULL AND received_at < ?
+                    """,
+                arguments: [Timestamp.string(cutoff)]
+            )
+            return try keys.map { try Self.waitingParts(db, groupKey: $0) }
+        }
+    }
+}

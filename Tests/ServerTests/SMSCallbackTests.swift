@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import LetterboxCore
+import LetterboxServer
+import LetterboxStore
+import LetterboxTesting
+import Testing
+
+@Suite("SMS callbacks over real HTTP")
+struct SMSCallbackTests {
+    @Test("A Kannel post is stored once, answered 200 with an empty body; the retry with the same kid creates nothing")
+    func kannelIdempotent() async throws {
+        let harness = try await ServerHarness.start()
+        let body = try harness.corpus("kannel-mo.xml")
+        let first = try await harness.postXML("/sms/kannel?kid=6da8964e-5e60", body)
+        #expect(first.status == 200)
+        #expect(first.body.isEmpty)
+        let again = try await harness.postXML("/sms/kannel?kid=6da8964e-5e60", body)
+        #expect(again.status == 200)
+        #expect(again.body.isEmpty)
+        let records = try harness.store.records()
+        #expect(records.count == 1)
+        #expect(records.first?.contact.phone?.e164 == "+447700900123")
+        #expect(records.first?.body.contains("boiler at 12 Elm Close") == true)
+        #expect(records.first?.idempotencyKey == "sms:kannel:6da8964e-5e60")
+        let counts = try harness.store.dispositionCounts()[.sms]
+        #expect(counts?[.accepted] == 1)
+        #expect(counts?[.redelivery] == 1)
+        let metrics = try await harness.request("GET", "/metrics").text
+        #expect(metrics.contains(#"letterbox_submissions_total{channel="sms",disposition="redelivery"} 1"#))
+        await harness.stop()
+    }
+
+    @Test("Esendex: an inbound text becomes a record; a delivery report and an opt-out are ignored with their reasons")
+    func esendex() async throws {
+        let harness = try await ServerHarness.start()
+        for name in ["esendex-inbound.xml", "esendex-delivered.xml", "esendex-optout.xml"] {
+            let reply = try await harness.postXML("/sms/esendex", try harness.corpus(name))
+            #expect(reply.status == 200, "\(name)")
+        }
+        #expect(try harness.store.records().map(\.body) == ["some text"])
+        let ignored = try harness.store.submissions(.ignored)
+        #expect(Set(ignored.compactMap(\.errorCode)) == ["delivery_report", "opt_out"])
+        await harness.stop()
+    }
+
+    @Test("Two parts of a long text posted separately become one record, however they interleave with other texts")
+    func parts() async throws {
+        let harness = try await ServerHarness.start()
+        #expect(try await harness.postXML("/sms/kannel?kid=p2", try harness.corpus("kannel-mo-concat-part2-unreassembled.xml")).status == 200)
+        #expect(try harness.store.records().isEmpty)
+        #expect(try await harness.postXML("/sms/kannel?kid=other", try harness.corpus("kannel-mo-ucs2.xml")).status == 200)
+        #expect(try await harness.postXML("/sms/kannel?kid=p1", try harness.corpus("kannel-mo-concat-part1-unreassembled.xml")).status == 200)
+        // A retried part changes nothing.
+        #expect(try await harness.postXML("/sms/kannel?kid=p1", try harness.corpus("kannel-mo-concat-part1-unreassembled.xml")).status == 200)
+        let records = try harness.store.records().sorted { $0.id < $1.id }
+        #expect(records.count == 2)
+        let joined = try #require(records.last)
+        #expect(joined.body == "Part one of a long complaint about damp and mould in the bathroom,part two: please send someone this week.")
+        #expect(joined.contact.phone?.e164 == "+447700900123")
+        #expect(try harness.store.submissions(.ignored).count == 2)
+        await harness.stop()
+    }
+
+    @Test("Authentication: a wrong secret gets 401 and the text is kept in quarantine with the reason; the right one is stored")
+    func authentication() async throws {
+        let secret = "s3cret-value"
+        let harness = try await ServerHarness.start { configuration in
+            configuration.gateways = [
+                "kannel": .init(profile: .kannel, auth: .query(parameter: "key", secret: secret)),
+                "esendex": .init(profile: .esendex, auth: .basic(username: "esendex", password: secret)),
+                "signed": .init(profile: .esendex, auth: .hmacSHA256(header: "X-Signature", secret: secret)),
+                "header": .init(profile: .esendex, auth: .header(name: "X-Letterbox-Secret", secret: secret)),
+            ]
+        }
+        let kannel = try harness.corpus("kannel-mo.xml")
+        let wrong = try await harness.postXML("/sms/kannel?kid=a1&key=wrong", kannel)
+        #expect(wrong.status == 401)
+        let quarantined = try harness.store.submissions(.quarantined)
+        #expect(quarantined.count == 1)
+        #expect(quarantined.first?.reason?.contains("does not match the shared secret") == true)
+        // The secret is never stored with the submission.
+        #expect(quarantined.first?.metadata["query.key"] == nil)
+        #expect(quarantined.first?.metadata["query.kid"] == "a1")
+        #expect(try await harness.postXML("/sms/kannel?kid=a1&key=\(secret)", kannel).status == 200)
+        #expect(try harness.store.records().count == 1)
+
+        let esendex = try harness.corpus("esendex-inbound.xml")
+        let noAuth = try await harness.postXML("/sms/esendex", esendex)
+        #expect(noAuth.status == 401)
+        #expect(noAuth.headers["www-authenticate"]?.hasPrefix("Basic") == true)
+        let basic = "Basic " + Data("esendex:\(secret)".utf8).base64EncodedString()
+        #expect(try await harness.postXML("/sms/esendex", esendex, headers: ["Authorization": basic]).status == 200)
+
+        let signed = Data(#"<InboundMessage><MessageId>sig-1</MessageId><MessageText>Signed</MessageText><From>447700900123</From></InboundMessage>"#.utf8)
+        let mac = HMACForTests.sha256Hex(key: secret, body: signed)
+        #expect(try await harness.postXML("/sms/signed", signed, headers: ["X-Signature": "sha256=" + mac]).status == 200)
+        #expect(try await harness.postXML("/sms/signed", signed, headers: ["X-Signature": String(repeating: "0", count: 64)]).status == 401)
+        #expect(try await harness.postXML("/sms/header", signed, headers: ["X-Letterbox-Secret": "nope"]).status == 401)
+        #expect(try await harness.postXML("/sms/header", signed, headers: ["X-Letterbox-Secret": secret]).status == 200)
+        #expect(try harness.store.submissions(.quarantined).count == 4)
+        await harness.stop()
+    }
+
+    @Test("Bad callbacks: malformed XML, XXE and an entity bomb get 400 and are kept; unknown gateway 404; not XML 415; too large 413")
+    func badInput() async throws {
+        let harness = try await ServerHarness.start()
+        let xxe = #"<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]><message><submit><oa><number>447700900123</number></oa><ud>&x;</ud></submit></message>"#
+        let bomb = #"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]><message><submit><ud>&d;</ud></submit></message>"#
+        for body in ["<message><submit><ud>broken", xxe, bomb] {
+            let reply = try await harness.postXML("/sms/kannel", Data(body.utf8))
+            #expect(reply.status == 400)
+            #expect(!reply.text.contains("root:"))
+        }
+        #expect(try harness.store.submissions(.quarantined).count == 3)
+        #expect(try harness.store.records().isEmpty)
+
+        #expect(try await harness.postXML("/sms/nosuch", try harness.corpus("kannel-mo.xml")).status == 404)
+        let json = try await harness.request("POST", "/sms/kannel", body: Data("{}".utf8), contentType: "application/json")
+        #expect(json.status == 415)
+        #expect(try harness.store.submissions(.quarantined).count == 4)
+
+        let huge = Data(count: 100 * 1024 * 1024)
+        let tooLarge = try await harness.postXML("/sms/kannel", huge)
+        #expect(tooLarge.status == 413)
+        // The server is still answering.
+        #expect(try await harness.request("GET", "/healthz").status == 200)
+        await harness.stop()
+    }
+
+    @Test("A store that cannot be written answers 503 with Retry-After, so the gateway retries; readyz says not ready")
+    func storeUnavailable() async throws {
+        let harness = try await ServerHarness.start(storeOptions: .init(busyTimeout: 0.2))
+        // Another process (here, another connection) holds the write lock.
+        let blocker = try DatabaseQueue(path: harness.store.path)
+        let locked = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let holder = Thread {
+            try? blocker.inDatabase { db in
+                try db.inTransaction(.exclusive) {
+                    locked.signal()
+                    release.wait()
+                    return .rollback
+                }
+            }
+        }
+        holder.start()
+        locked.wait()
+        let reply = try await harness.postXML("/sms/kannel?kid=busy-1", try harness.corpus("kannel-mo.xml"))
+        #expect(reply.status == 503)
+        #expect(reply.headers["retry-after"] != nil)
+        #expect(try await harness.request("GET", "/readyz").status == 503)
+        release.signal()
+        try await Task.sleep(for: .milliseconds(100))
+        // The gateway's retry is stored.
+        #expect(try await harness.postXML("/sms/kannel?kid=busy-1", try harness.corpus("kannel-mo.xml")).status == 200)
+        #expect(try harness.store.records().count == 1)
+        #expect(try await harness.request("GET", "/readyz").status == 200)
+        await harness.stop()
+    }
+
+    @Test("Concurrent callbacks are group-committed: every one is answered and stored exactly once")
+    func concurrent() async throws {
+        let harness = try await ServerHarness.start()
+        let template = try harness.corpus("kannel-mo.xml")
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<64 {
+                group.addTask { try await harness.postXML("/sms/kannel?kid=c-\(index % 48)", template).status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.allSatisfy { $0 == 200 })
+        #expect(try harness.store.records().count == 48)
+        await harness.stop()
+    }
+}
+
+import Crypto
+
+enum HMACForTests {
+    static func sha256Hex(key: String, body: Data) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(key.utf8)))
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+}

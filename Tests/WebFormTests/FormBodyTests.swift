@@ -1,0 +1,56 @@
+import Foundation
+import LetterboxCore
+import LetterboxWebForm
+import Testing
+
+@Suite("Form bodies: urlencoded, multipart and JSON, and what the form makes of them")
+struct FormBodyTests {
+    @Test("urlencoded: + is a space, %XX a byte, repeated names kept in order")
+    func urlEncoded() throws {
+        let body = try FormBody.parse(Data("message=Caf%C3%A9+is+shut&access_braille=yes&x=1&x=2".utf8), contentType: "application/x-www-form-urlencoded; charset=UTF-8")
+        #expect(body["message"] == "Café is shut")
+        #expect(body.fields.filter { $0.name == "x" }.map(\.value) == ["1", "2"])
+    }
+
+    @Test("multipart: quoted boundary, file name with a Windows path and %22, empty file inputs skipped")
+    func multipart() throws {
+        let raw = "--b\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nHello\r\n--b\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"C:\\docs\\a%22b.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--b\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n--b--\r\n"
+        let body = try FormBody.parse(Data(raw.utf8), contentType: "multipart/form-data; boundary=\"b\"")
+        #expect(body["message"] == "Hello")
+        #expect(body.files.count == 1)
+        let draft = try FeedbackForm(body).draft()
+        #expect(draft.attachments.first?.name == "a\"b.pdf")
+        #expect(draft.attachments.first?.mediaType == "application/pdf")
+    }
+
+    @Test("Unreadable bodies are IntakeErrors with a reason", arguments: [
+        ("message=%FF%FE", "application/x-www-form-urlencoded"),
+        ("--b\r\nContent-Disposition: form-data; name=\"m\"\r\n\r\nno end", "multipart/form-data; boundary=b"),
+        ("--b\r\n", "multipart/form-data"),
+        ("[1,2]", "application/json"),
+        ("{\"message\": ", "application/json"),
+        ("x", "text/plain"),
+    ])
+    func unreadable(body: String, type: String) {
+        #expect(throws: IntakeError.self) { try FormBody.parse(Data(body.utf8), contentType: type) }
+    }
+
+    @Test("Writing for someone else: they are the contact, the writer the representative, consent flagged when not stated")
+    func behalf() throws {
+        let body = try FormBody.parse(Data("message=Help&name=Cllr+Jones&email=jones@council.example&on_behalf=yes&behalf_name=Mr+Ahmed&behalf_relationship=Ward+councillor".utf8), contentType: "application/x-www-form-urlencoded")
+        let form = FeedbackForm(body)
+        #expect(form.validate().isEmpty)
+        let draft = try form.draft()
+        #expect(draft.contact.name == "Mr Ahmed")
+        #expect(draft.representative?.role == .councillor)
+        #expect(draft.representative?.email == "jones@council.example")
+        #expect(draft.flags.contains { $0.flag == .consentRequired })
+    }
+
+    @Test("Validation names each problem against the field the summary links to")
+    func validation() throws {
+        let body = try FormBody.parse(Data("email=nope&phone=abc&postcode=ZZZ&contact_by=letter&access_interpreter=yes&kind=rant".utf8), contentType: "application/x-www-form-urlencoded")
+        let fields = FeedbackForm(body).validate().map(\.field)
+        #expect(fields == ["kind-complaint", "email", "phone", "postcode", "message", "address", "interpreter_language"])
+    }
+}
