@@ -28,28 +28,38 @@ public struct SMSDecoder: SubmissionDecoder {
     }
 
     public func decode(_ submission: RawSubmission) throws -> Decoded {
+        guard submission.metadata[Self.joinedKey] != nil else { return try read(submission).decoded }
+        let (name, profile) = try gateway(of: submission)
+        return try decodeJoined(submission, gateway: name, profile: profile)
+    }
+
+    /// Reads one callback: what the gateway said (its message id, whether it is a part) and
+    /// what that means for the pipeline. The server uses both, from one parse.
+    public func read(_ submission: RawSubmission) throws -> (reading: SMSReading, decoded: Decoded) {
+        let (name, profile) = try gateway(of: submission)
+        let reading = try profile.read(Array(submission.bytes), query: Self.query(from: submission.metadata))
+        switch reading.content {
+        case .event(let verdict, let reason):
+            return (reading, .ignored(verdict: verdict, reason: reason))
+        case .inbound(let inbound):
+            if let part = inbound.part {
+                return (reading, .ignored(
+                    verdict: "sms_part",
+                    reason: "Part \(part.number) of \(part.total) of a long text (reference \(part.reference)); it is joined with the other parts into one record when they have all arrived."
+                ))
+            }
+            return (reading, .feedback(try draft(inbound, gateway: name, messageID: reading.messageID)))
+        }
+    }
+
+    func gateway(of submission: RawSubmission) throws(IntakeError) -> (String, SMSProfile) {
         guard let name = submission.metadata[Self.gatewayKey] else {
             throw IntakeError(.malformed, "The submission does not say which SMS gateway sent it.")
         }
         guard let profile = gateways[name] else {
             throw IntakeError(.malformed, "No SMS gateway named \"\(name)\" is configured (sms.gateways). Add it, then retry this submission.")
         }
-        if submission.metadata[Self.joinedKey] != nil {
-            return try decodeJoined(submission, gateway: name, profile: profile)
-        }
-        let reading = try profile.read(Array(submission.bytes), query: Self.query(from: submission.metadata))
-        switch reading.content {
-        case .event(let verdict, let reason):
-            return .ignored(verdict: verdict, reason: reason)
-        case .inbound(let inbound):
-            if let part = inbound.part {
-                return .ignored(
-                    verdict: "sms_part",
-                    reason: "Part \(part.number) of \(part.total) of a long text (reference \(part.reference)); it is joined with the other parts into one record when they have all arrived."
-                )
-            }
-            return .feedback(try draft(inbound, gateway: name, messageID: reading.messageID))
-        }
+        return (name, profile)
     }
 
     /// The query parameters a transport stored in the metadata.

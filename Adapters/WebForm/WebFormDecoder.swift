@@ -16,7 +16,11 @@ public struct WebFormDecoder: SubmissionDecoder {
 
     public func decode(_ submission: RawSubmission) throws -> Decoded {
         let contentType = submission.metadata[Self.contentTypeKey] ?? "application/x-www-form-urlencoded"
-        let form = FeedbackForm(try FormBody.parse(submission.bytes, contentType: contentType, limits: limits))
+        return try Self.decode(FeedbackForm(try FormBody.parse(submission.bytes, contentType: contentType, limits: limits)))
+    }
+
+    /// What the pipeline makes of a form already read (the server has, to validate it).
+    public static func decode(_ form: FeedbackForm) throws(IntakeError) -> Decoded {
         if form.honeypotFilled {
             return .ignored(
                 verdict: "honeypot",

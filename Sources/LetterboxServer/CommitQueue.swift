@@ -24,7 +24,8 @@ public final class CommitQueue: @unchecked Sendable {
 
     struct Work {
         var submission: RawSubmission
-        var refusal: IntakeError?
+        /// Decoded (or refused) by the request handler already; nil to decode on the commit thread.
+        var decoded: Result<Decoded, any Error>?
         var continuation: CheckedContinuation<IntakeOutcome, any Error>
     }
 
@@ -78,7 +79,7 @@ public final class CommitQueue: @unchecked Sendable {
     }
 
     /// Stores a submission and answers once it is durable.
-    public func submit(_ submission: RawSubmission, refusal: IntakeError? = nil) async throws -> IntakeOutcome {
+    public func submit(_ submission: RawSubmission, decoded: Result<Decoded, any Error>? = nil) async throws -> IntakeOutcome {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             if stopping {
@@ -86,7 +87,7 @@ public final class CommitQueue: @unchecked Sendable {
                 continuation.resume(throwing: StoreError(.busy, "Letterbox is shutting down; try again shortly."))
                 return
             }
-            pending.append(Work(submission: submission, refusal: refusal, continuation: continuation))
+            pending.append(Work(submission: submission, decoded: decoded, continuation: continuation))
             condition.signal()
             condition.unlock()
         }
@@ -126,7 +127,7 @@ public final class CommitQueue: @unchecked Sendable {
     private func commit(_ batch: [Work]) {
         let submissions = batch.map(\.submission)
         do {
-            let outcomes = try intake.ingest(submissions, refusals: batch.map(\.refusal))
+            let outcomes = try intake.ingest(submissions, decoded: batch.map(\.decoded))
             for (work, outcome) in zip(batch, outcomes) { work.continuation.resume(returning: outcome) }
             afterCommit(submissions, outcomes)
         } catch {

@@ -53,7 +53,8 @@ extension LetterboxServer {
             key = "idempotency-key:\(idempotency)"
         }
         let submission = RawSubmission(channel: .webForm, source: "web form", receivedAt: receivedAt, bytes: Data(body), transportKey: key, metadata: metadata)
-        guard let outcome = try await commit(submission) else { return .storeUnavailable }
+        let decoded: Decoded? = try? WebFormDecoder.decode(form)
+        guard let outcome = try await commit(submission, decoded: decoded) else { return .storeUnavailable }
         switch outcome.disposition {
         case .accepted, .redelivery:
             guard let reference = outcome.reference else {

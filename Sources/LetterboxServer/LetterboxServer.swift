@@ -42,6 +42,7 @@ public final class LetterboxServer: Sendable {
     let limiter: RateLimiter
     let page: FormPage
     let parts: LongTextParts
+    let decoder: SMSDecoder
 
     public init(configuration: ServerConfiguration, store: SQLiteCaseStore, intake: Intake, logger: Logger) {
         self.configuration = configuration
@@ -50,6 +51,7 @@ public final class LetterboxServer: Sendable {
         self.tokens = FormTokens(secret: configuration.tokenSecret)
         self.limiter = RateLimiter(limit: configuration.rateLimit, window: configuration.rateWindow)
         self.page = FormPage(wording: configuration.wording, limits: configuration.formLimits)
+        self.decoder = SMSDecoder(gateways: configuration.gateways.mapValues(\.profile))
         let metrics = self.metrics
         let parts = LongTextParts(store: store, intake: intake, timeout: configuration.partTimeout, logger: logger, metrics: metrics)
         self.parts = parts

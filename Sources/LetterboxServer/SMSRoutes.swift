@@ -44,18 +44,21 @@ extension LetterboxServer {
             _ = try await commit(submission(key: nil), refusal: IntakeError(.malformed, "The callback's Content-Type is \(type), not XML."))
             return Self.text(.unsupportedMediaType, "SMS callbacks must be XML (text/xml or application/xml).\n")
         }
+        // Read once, here (request handlers run in parallel), and hand the result to the commit.
+        var item = submission(key: nil)
         let reading: SMSReading
+        let decoded: Decoded
         do {
-            reading = try gateway.profile.read(body, query: query)
+            (reading, decoded) = try decoder.read(item)
         } catch {
-            _ = try await commit(submission(key: nil), refusal: error)
-            return Self.text(.badRequest, "\(error.message)\n")
+            _ = try await commit(item, refusal: error as? IntakeError ?? IntakeError(.malformed, "\(error)"))
+            return Self.text(.badRequest, "\((error as? IntakeError)?.message ?? "The callback could not be read.")\n")
         }
-        var item = submission(key: reading.messageID.map { "\(name):\($0)" })
+        item.transportKey = reading.messageID.map { "\(name):\($0)" }
         if case .inbound(let inbound) = reading.content, let part = inbound.part {
             item.metadata[LongTextParts.partKey] = LongTextParts.describe(gateway: name, from: inbound.from, part: part)
         }
-        guard let outcome = try await commit(item) else {
+        guard let outcome = try await commit(item, decoded: decoded) else {
             return Self.text(.serviceUnavailable, "The store cannot be written just now; please retry.\n", retryAfter: Self.storeRetryAfter)
         }
         if outcome.disposition == .quarantined {
@@ -70,9 +73,10 @@ extension LetterboxServer {
     }
 
     /// Commits through the queue; nil when the store cannot be written (answer 503).
-    func commit(_ submission: RawSubmission, refusal: IntakeError? = nil) async throws -> IntakeOutcome? {
+    func commit(_ submission: RawSubmission, refusal: IntakeError? = nil, decoded: Decoded? = nil) async throws -> IntakeOutcome? {
+        let result: Result<Decoded, any Error>? = refusal.map { .failure($0) } ?? decoded.map { .success($0) }
         do {
-            return try await queue.submit(submission, refusal: refusal)
+            return try await queue.submit(submission, decoded: result)
         } catch let error as StoreError {
             logger.error("Store write failed: \(error.code)")
             return nil

@@ -121,12 +121,18 @@ public struct Intake: Sendable {
         try ingest([Prepared(submission, decoded: .failure(error))])[0]
     }
 
-    /// Ingests submissions some of which the transport has already refused (a callback that
-    /// failed authentication, a form body that could not be read): those go straight into
-    /// quarantine with the error, in the same two commits as the rest of the batch.
-    public func ingest(_ submissions: [RawSubmission], refusals: [IntakeError?], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
-        precondition(submissions.count == refusals.count)
-        return try ingest(zip(submissions, refusals).map { Prepared($0, decoded: $1.map { .failure($0) }) }, whenKnown: whenKnown)
+    /// Ingests submissions some of which the transport has already read (a server decodes in its
+    /// request handlers, in parallel, before the single commit thread) or refused (a callback
+    /// that failed authentication, a body that could not be read: `.failure`, so it goes
+    /// straight into quarantine). Nil entries are decoded here as usual.
+    public func ingest(_ submissions: [RawSubmission], decoded: [Result<Decoded, any Error>?], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
+        precondition(submissions.count == decoded.count)
+        return try ingest(zip(submissions, decoded).map { Prepared($0, decoded: $1) }, whenKnown: whenKnown)
+    }
+
+    /// Reads one submission with the installed decoders, without touching the store. Pure.
+    public func decodeOnly(_ submission: RawSubmission) -> Result<Decoded, any Error> {
+        decode(submission)
     }
 
     /// Decodes a quarantined (or interrupted) submission again with today's decoders.
