@@ -84,6 +84,14 @@ let package = Package(
             ]
         ),
 
+        // libFuzzer drivers for decoders with package dependencies (Fuzz/run.sh form).
+        .target(name: "CFuzzDriver"),
+        .executableTarget(
+            name: "FuzzForm",
+            dependencies: ["CFuzzDriver", "LetterboxCore", "LetterboxWebForm"],
+            path: "Fuzz/FuzzForm"
+        ),
+
         // The command-line tool: the only place that knows every adapter.
         .executableTarget(
             name: "letterbox",

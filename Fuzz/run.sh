@@ -2,7 +2,8 @@
 # Builds and runs a libFuzzer target against Letterbox's decoders.
 #   bash Fuzz/run.sh phone-notes 600     # fuzz for 600 seconds
 #   bash Fuzz/run.sh phone-notes 0       # replay the corpus and crashers only
-# Targets: phone-notes, mime (the whole email decoder), mbox (the mbox splitter, plain and gzip).
+# Targets: phone-notes, mime (the whole email decoder), mbox (the mbox splitter, plain and gzip),
+# sms (the gateway profiles and joined long texts), form (urlencoded, multipart and JSON form bodies).
 # The decoders depend on Foundation (and libxml2, zlib) only, so the target is compiled from their sources in one
 # module with swiftc -sanitize=fuzzer,address (SwiftPM's executables cannot link libFuzzer's main).
 # New crashers land in Fuzz/crashers/TARGET/; commit them: the tests replay them.
@@ -22,6 +23,21 @@ case "$target" in
   mbox)
     sources=(Sources/LetterboxCore/*.swift Sources/LetterboxXML/*.swift Adapters/Email/*.swift)
     harness=Fuzz/MboxFuzz.swift ;;
+  sms)
+    sources=(Sources/LetterboxCore/*.swift Sources/LetterboxXML/*.swift Adapters/SMS/*.swift)
+    harness=Fuzz/SMSFuzz.swift ;;
+  form)
+    # The form decoders use multipart-kit (and so SwiftNIO): built by SwiftPM as the FuzzForm
+    # product with libFuzzer's coverage, in a scratch folder of its own.
+    swift build --scratch-path .build-fuzz/spm --product FuzzForm -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING >&2
+    mkdir -p .build-fuzz/form/corpus
+    cp -n Fuzz/corpus/form/* .build-fuzz/form/corpus/ 2>/dev/null || true
+    if [ "$seconds" -gt 0 ]; then
+      exec .build-fuzz/spm/debug/FuzzForm .build-fuzz/form/corpus -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+        -max_len=65536 -artifact_prefix="Fuzz/crashers/form/" -print_final_stats=1
+    else
+      exec .build-fuzz/spm/debug/FuzzForm -runs=0 Fuzz/corpus/form Fuzz/crashers/form
+    fi ;;
   *) echo "unknown target $target" >&2; exit 64 ;;
 esac
 rm -f "$build"/src/*.swift
@@ -37,6 +53,12 @@ mkdir -p "$work"
 cp -n Fuzz/corpus/$target/* "$work"/ 2>/dev/null || true
 # The sample emails are good seeds for the MIME decoder too.
 [ "$target" = mime ] && cp -n Samples/email/*.eml "$work"/ 2>/dev/null || true
+# The sample callbacks, behind each profile's selector byte.
+if [ "$target" = sms ]; then
+  for f in Samples/sms/kannel-*.xml; do { printf '\000'; cat "$f"; } > "$work/$(basename "$f")"; done
+  for f in Samples/sms/esendex-*.xml; do { printf '\001'; cat "$f"; } > "$work/$(basename "$f")"; done
+  { printf '\002'; cat Samples/sms/generic-clickatell.xml; } > "$work/generic-clickatell.xml"
+fi
 if [ "$seconds" -gt 0 ]; then
   "$build/fuzz" "$work" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="Fuzz/crashers/$target/" -print_final_stats=1

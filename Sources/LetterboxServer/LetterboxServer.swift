@@ -61,7 +61,8 @@ public final class LetterboxServer: Sendable {
             }
             parts.afterCommit(submissions, outcomes)
         }
-        queue.every(60) { parts.sweep() }
+        // Long texts whose parts stopped coming: checked a few times per wait, at most each minute.
+        queue.every(min(60, max(0.5, configuration.partTimeout / 4))) { parts.sweep() }
     }
 
     /// The decoders `serve` installs for its own channels, from the configuration.

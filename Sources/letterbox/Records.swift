@@ -69,7 +69,7 @@ struct List: AsyncParsableCommand {
                     print(try RecordExport.jsonLine(record, encoder: encoder))
                 } else {
                     let from = record.representative.map { "\($0.name ?? "?") for \(record.contact.name ?? "?")" }
-                        ?? record.contact.name ?? record.contact.email ?? record.contact.phone?.raw ?? "(unknown)"
+                        ?? record.contact.name ?? record.contact.email ?? record.contact.phone.map { $0.e164 ?? $0.raw } ?? "(unknown)"
                     print(row([
                         record.reference, londonTime(record.receivedAt), record.channel.rawValue, from,
                         record.subject ?? String(record.body.prefix(40)).replacingOccurrences(of: "\n", with: " "),

@@ -62,6 +62,33 @@ struct SMSCallbackTests {
         await harness.stop()
     }
 
+    @Test("A long text whose second part never comes is recorded after the wait, the gap marked and flagged")
+    func partTimeout() async throws {
+        let harness = try await ServerHarness.start { $0.partTimeout = 1 }
+        #expect(try await harness.postXML("/sms/kannel?kid=lonely", try harness.corpus("kannel-mo-concat-part1-unreassembled.xml")).status == 200)
+        #expect(try harness.store.records().isEmpty)
+        let arrived = try Fixtures.waitUntil(timeout: 10) { try !harness.store.records().isEmpty }
+        #expect(arrived)
+        let record = try #require(try harness.store.records().first)
+        #expect(record.body.contains("[part 2 of 2 did not arrive]"))
+        #expect(record.flags.contains { $0.flag.rawValue == "incomplete_text" })
+        await harness.stop()
+    }
+
+    @Test("A client that stops sending is disconnected after the idle timeout")
+    func slowClient() async throws {
+        let harness = try await ServerHarness.start { $0.idleTimeout = 1 }
+        let start = Date()
+        // Half a request line, then nothing: the server must close the connection.
+        let raw = try RawHTTP.exchange(port: harness.port, bytes: Data("POST /sms/kannel HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n<message>".utf8))
+        let waited = Date().timeIntervalSince(start)
+        #expect(waited >= 0.9)
+        #expect(waited < 30)
+        #expect(!String(decoding: raw, as: UTF8.self).contains("200 OK"))
+        #expect(try harness.store.records().isEmpty)
+        await harness.stop()
+    }
+
     @Test("Authentication: a wrong secret gets 401 and the text is kept in quarantine with the reason; the right one is stored")
     func authentication() async throws {
         let secret = "s3cret-value"
