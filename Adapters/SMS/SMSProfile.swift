@@ -191,7 +191,7 @@ enum Kannel {
             throw IntakeError(.malformed, "The Kannel message has no <ud> (the text).")
         }
         let coding = try document.string("/message/submit/dcs/coding").flatMap(nonEmpty) ?? "0"
-        let bytes = formDecode(ud.trimmingWhitespace())
+        let bytes = TextDecoding.formURLDecode(ud.trimmingWhitespace().utf8)
         var guessed = false
         let text: String
         switch coding {
@@ -207,7 +207,7 @@ enum Kannel {
         }
         var part: InboundText.Part?
         if let udh = try document.string("/message/submit/udh").flatMap(nonEmpty) {
-            part = concatenation(formDecode(udh))
+            part = concatenation(TextDecoding.formURLDecode(udh.utf8))
         }
         let sentAt = try time(document)
         return SMSReading(
@@ -325,35 +325,6 @@ enum Esendex {
             throw IntakeError(.malformed, "This is not an Esendex push notification: its root element is <\(root)>.")
         }
     }
-}
-
-/// Form-style URL decoding to bytes: `+` is a 0x20 byte, `%XX` a byte; a stray `%` is kept.
-public func formDecode(_ text: String) -> [UInt8] {
-    let input = Array(text.utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(input.count)
-    var index = 0
-    func hex(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
-    while index < input.count {
-        let byte = input[index]
-        if byte == UInt8(ascii: "+") {
-            out.append(0x20)
-        } else if byte == UInt8(ascii: "%"), index + 2 < input.count, let high = hex(input[index + 1]), let low = hex(input[index + 2]) {
-            out.append(high << 4 | low)
-            index += 2
-        } else {
-            out.append(byte)
-        }
-        index += 1
-    }
-    return out
 }
 
 /// UTF-16BE bytes to text; an odd final byte or an unpaired surrogate becomes U+FFFD.

@@ -117,42 +117,14 @@ public struct FormBody: Sendable, Hashable {
         }
         for pair in pairs {
             let halves = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            let name = try text(percentDecode(halves[0]), field: "(a field name)")
-            let value = halves.count > 1 ? try text(percentDecode(halves[1]), field: name) : ""
+            let name = try text(TextDecoding.formURLDecode(halves[0]), field: "(a field name)")
+            let value = halves.count > 1 ? try text(TextDecoding.formURLDecode(halves[1]), field: name) : ""
             guard value.utf8.count <= limits.maxFieldBytes else {
                 throw IntakeError(.tooLarge, "The form field \"\(name)\" is over \(limits.maxFieldBytes) bytes.")
             }
             body.fields.append((name, value))
         }
         return body
-    }
-
-    /// Form-style URL decoding: `+` is a space, `%XX` a byte.
-    static func percentDecode(_ bytes: Data.SubSequence) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = bytes.startIndex
-        func hex(_ byte: UInt8) -> UInt8? {
-            switch byte {
-            case 0x30...0x39: byte - 0x30
-            case 0x41...0x46: byte - 0x41 + 10
-            case 0x61...0x66: byte - 0x61 + 10
-            default: nil
-            }
-        }
-        while index < bytes.endIndex {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "+") {
-                out.append(0x20)
-            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.endIndex, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
-                out.append(high << 4 | low)
-                index += 2
-            } else {
-                out.append(byte)
-            }
-            index += 1
-        }
-        return out
     }
 
     static func multipart(_ bytes: Data, boundary: String, limits: Limits) throws(IntakeError) -> FormBody {

@@ -266,3 +266,43 @@ extension String {
         }
     }
 }
+
+extension TextDecoding {
+    /// The value of one hexadecimal digit (`0-9`, `a-f`, `A-F`), or nil.
+    @inlinable
+    public static func hexDigit(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+
+    /// Form-style URL decoding (application/x-www-form-urlencoded, and Kannel's `<ud>`) to
+    /// bytes: `+` is a 0x20 byte, `%XX` a byte; a `%` not followed by two hex digits is kept.
+    public static func formURLDecode<Bytes: Collection<UInt8>>(_ input: Bytes) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var index = input.startIndex
+        while index != input.endIndex {
+            let byte = input[index]
+            if byte == UInt8(ascii: "+") {
+                out.append(0x20)
+            } else if byte == UInt8(ascii: "%") {
+                let first = input.index(after: index)
+                let second = first == input.endIndex ? first : input.index(after: first)
+                if second != input.endIndex, let high = hexDigit(input[first]), let low = hexDigit(input[second]) {
+                    out.append(high << 4 | low)
+                    index = second
+                } else {
+                    out.append(byte)
+                }
+            } else {
+                out.append(byte)
+            }
+            index = input.index(after: index)
+        }
+        return out
+    }
+}

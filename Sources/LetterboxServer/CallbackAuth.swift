@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LetterboxCore
 
 /// How a gateway proves a callback is its own. Secrets are compared in constant time.
 public enum CallbackAuth: Sendable, Hashable {
@@ -66,16 +67,8 @@ public enum CallbackAuth: Sendable, Hashable {
         guard bytes.count % 2 == 0, !bytes.isEmpty else { return nil }
         var out = Data(capacity: bytes.count / 2)
         var index = 0
-        func value(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: c - 0x30
-            case 0x41...0x46: c - 0x41 + 10
-            case 0x61...0x66: c - 0x61 + 10
-            default: nil
-            }
-        }
         while index < bytes.count {
-            guard let high = value(bytes[index]), let low = value(bytes[index + 1]) else { return nil }
+            guard let high = TextDecoding.hexDigit(bytes[index]), let low = TextDecoding.hexDigit(bytes[index + 1]) else { return nil }
             out.append(high << 4 | low)
             index += 2
         }

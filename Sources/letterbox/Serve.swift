@@ -71,42 +71,14 @@ struct Serve: AsyncParsableCommand {
                 }
             }
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-            services += try watchServices(settings, store: store, logger: logger)
+            let notes = settings.config.string(forKey: "watch.notes").flatMap { $0.isEmpty ? nil : $0 }
+            services += try Watch.services(notes: notes, maildirs: settings.list("watch.maildirs"), settings: settings, store: store, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
             try await group.run()
             logger.info("Stopped serving")
         }
-    }
-
-    /// The watched folders from the config (watch.notes, watch.maildirs), in the same process.
-    func watchServices(_ settings: Settings, store: SQLiteCaseStore, logger: Logger) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let folder = settings.config.string(forKey: "watch.notes"), !folder.isEmpty {
-            let noteFolder = try NoteFolder(path: folder)
-            try noteFolder.prepareForMoving()
-            services.append(.init(service: NoteWatchService(
-                folder: noteFolder,
-                intake: settings.intake(store: store),
-                settle: settings.watchSettleSeconds,
-                rescanInterval: settings.watchRescanSeconds,
-                logger: logger
-            )))
-            logger.info("Watching \(noteFolder.path) for phone notes")
-        }
-        for path in settings.list("watch.maildirs") {
-            let box: LetterboxEmail.Maildir
-            do { box = try LetterboxEmail.Maildir(path: path) } catch { throw CLIError(.noInput, "\(error)") }
-            services.append(.init(service: MaildirWatchService(
-                maildir: box,
-                intake: settings.intake(store: store),
-                rescanInterval: settings.watchRescanSeconds,
-                logger: logger
-            )))
-            logger.info("Watching the Maildir \(box.path)")
-        }
-        return services
     }
 }
 

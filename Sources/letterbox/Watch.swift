@@ -56,36 +56,51 @@ struct Watch: AsyncParsableCommand {
             if let settle { settings.watchSettleSeconds = settle }
             let logger = settings.makeLogger()
             let store = try settings.openStore()
-            var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-            if let folder {
-                let noteFolder = try NoteFolder(path: folder)
-                try noteFolder.prepareForMoving()
-                services.append(.init(service: NoteWatchService(
-                    folder: noteFolder,
-                    intake: settings.intake(store: store),
-                    settle: settings.watchSettleSeconds,
-                    rescanInterval: settings.watchRescanSeconds,
-                    logger: logger
-                )))
-                logger.info("Watching \(noteFolder.path) for phone notes (store \(settings.storePath))")
-            }
-            for path in maildir {
-                let box: LetterboxEmail.Maildir
-                do { box = try LetterboxEmail.Maildir(path: path) } catch { throw CLIError(.noInput, "\(error)") }
-                services.append(.init(service: MaildirWatchService(
-                    maildir: box,
-                    intake: settings.intake(store: store),
-                    rescanInterval: settings.watchRescanSeconds,
-                    logger: logger
-                )))
-                logger.info("Watching the Maildir \(box.path) (store \(settings.storePath))")
-            }
+            let services = try Self.services(notes: folder, maildirs: maildir, settings: settings, store: store, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
             try await group.run()
             logger.info("Stopped watching")
         }
+    }
+}
+
+extension Watch {
+    /// The watchers for a phone-notes folder and Maildirs, as services for a ServiceGroup
+    /// (`watch`, and `serve` with watch.notes / watch.maildirs in the config).
+    static func services(
+        notes folder: String?,
+        maildirs: [String],
+        settings: Settings,
+        store: SQLiteCaseStore,
+        logger: Logger
+    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let folder {
+            let noteFolder = try NoteFolder(path: folder)
+            try noteFolder.prepareForMoving()
+            services.append(.init(service: NoteWatchService(
+                folder: noteFolder,
+                intake: settings.intake(store: store),
+                settle: settings.watchSettleSeconds,
+                rescanInterval: settings.watchRescanSeconds,
+                logger: logger
+            )))
+            logger.info("Watching \(noteFolder.path) for phone notes (store \(settings.storePath))")
+        }
+        for path in maildirs {
+            let box: LetterboxEmail.Maildir
+            do { box = try LetterboxEmail.Maildir(path: path) } catch { throw CLIError(.noInput, "\(error)") }
+            services.append(.init(service: MaildirWatchService(
+                maildir: box,
+                intake: settings.intake(store: store),
+                rescanInterval: settings.watchRescanSeconds,
+                logger: logger
+            )))
+            logger.info("Watching the Maildir \(box.path) (store \(settings.storePath))")
+        }
+        return services
     }
 }
 
