@@ -24,6 +24,7 @@ public enum HTMLText {
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                 | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue
         )
+        clibxml2_silence_errors()
         let document: htmlDocPtr? = source.withUTF8 { utf8 in
             guard let base = utf8.baseAddress, utf8.count > 0, utf8.count < Int(Int32.max) else { return nil }
             return base.withMemoryRebound(to: CChar.self, capacity: utf8.count) {

@@ -36,6 +36,7 @@ public final class XMLDocument: @unchecked Sendable {
 
     public init(_ bytes: [UInt8], limits: Limits = Limits(), namespaces: [String: String] = [:]) throws(XMLError) {
         _ = Self.initialised
+        clibxml2_silence_errors()
         guard !bytes.isEmpty else { throw XMLError("The body is empty, not XML.") }
         guard bytes.count <= limits.maxBytes else {
             throw XMLError("The XML is \(bytes.count) bytes, over the limit of \(limits.maxBytes).")
