@@ -116,6 +116,22 @@ struct FormTests {
         await harness.stop()
     }
 
+    @Test("A post over the size limit is refused with 413 before it is read in full")
+    func tooLarge() async throws {
+        let harness = try await ServerHarness.start { $0.formLimits.maxAttachmentBytes = 100_000 }
+        let limit = harness.server.configuration.maxFormBytes
+        let boundary = "big"
+        let body = ServerHarness.multipart(
+            boundary: boundary, fields: [("message", "Photos")],
+            files: [("attachments", "huge.jpg", "image/jpeg", Data(count: limit + 1))]
+        )
+        let reply = try await harness.request("POST", "/feedback", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+        #expect(reply.status == 413)
+        #expect(reply.text.contains("Files too large"))
+        #expect(try harness.store.records().isEmpty)
+        await harness.stop()
+    }
+
     @Test("The per-address rate limit answers 429 with Retry-After")
     func rateLimit() async throws {
         let harness = try await ServerHarness.start { $0.rateLimit = 3 }
