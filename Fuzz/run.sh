@@ -29,7 +29,7 @@ case "$target" in
   form)
     # The form decoders use multipart-kit (and so SwiftNIO): built by SwiftPM as the FuzzForm
     # product with libFuzzer's coverage, in a scratch folder of its own.
-    swift build --scratch-path .build-fuzz/spm --product FuzzForm -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING >&2
+    swift build --scratch-path .build-fuzz/spm --product FuzzForm -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld >&2
     mkdir -p .build-fuzz/form/corpus
     cp -n Fuzz/corpus/form/* .build-fuzz/form/corpus/ 2>/dev/null || true
     if [ "$seconds" -gt 0 ]; then

@@ -131,6 +131,12 @@ public struct FormBody: Sendable, Hashable {
         guard !boundary.isEmpty, boundary.utf8.count <= 200 else {
             throw IntakeError(.malformed, "The multipart form post has no boundary in its Content-Type, so its parts cannot be told apart.")
         }
+        // multipart-kit 4.7.1 traps (an array index out of range) on a byte of 128 or more in a
+        // part's header name: one crafted post would stop the server. Found by fuzzing; such a
+        // body is refused here first.
+        if hasNonASCIIHeaderName(bytes, boundary: Array(boundary.utf8)) {
+            throw IntakeError(.malformed, "A part of the multipart form post has a header name that is not plain ASCII.")
+        }
         let parser = MultipartParser(boundary: boundary)
         var parts: [(headers: [(String, String)], body: [UInt8])] = []
         var headers: [(String, String)] = []
@@ -191,6 +197,44 @@ public struct FormBody: Sendable, Hashable {
             }
         }
         return body
+    }
+
+    /// True when, after any `--boundary` line, a header line's name (the bytes before its colon,
+    /// or the whole line) has a byte of 128 or more.
+    static func hasNonASCIIHeaderName(_ bytes: Data, boundary: [UInt8]) -> Bool {
+        let marker = [UInt8(ascii: "-"), UInt8(ascii: "-")] + boundary
+        return bytes.withUnsafeBytes { raw -> Bool in
+            let b = raw.bindMemory(to: UInt8.self)
+            guard b.count >= marker.count else { return false }
+            var index = 0
+            while index <= b.count - marker.count {
+                guard b[index] == marker[0], b[index + 1] == marker[1],
+                    memcmp(b.baseAddress! + index, marker, marker.count) == 0
+                else {
+                    index += 1
+                    continue
+                }
+                // Skip the rest of the boundary line, then read header lines to the blank one.
+                var position = index + marker.count
+                while position < b.count && b[position] != 0x0A { position += 1 }
+                position += 1
+                while position < b.count {
+                    var lineEnd = position
+                    while lineEnd < b.count && b[lineEnd] != 0x0A { lineEnd += 1 }
+                    var end = lineEnd
+                    if end > position && b[end - 1] == 0x0D { end -= 1 }
+                    if end == position { break }
+                    var cursor = position
+                    while cursor < end && b[cursor] != UInt8(ascii: ":") {
+                        if b[cursor] >= 0x80 { return true }
+                        cursor += 1
+                    }
+                    position = lineEnd + 1
+                }
+                index += marker.count
+            }
+            return false
+        }
     }
 
     /// `form-data; name="x"; filename="a b.jpg"`.

@@ -29,6 +29,12 @@ func fuzzForm(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     return 0
 }
 
+/// libFuzzer's own entry point (its main, when the link picks it, calls this).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFormEntry(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    fuzzForm(data, size)
+}
+
 #if FUZZING
 var argc = CommandLine.argc
 var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv

@@ -128,7 +128,7 @@ struct KannelTests {
     }
 
     static func waitForPort(_ port: Int, timeout: Double = 15) -> Bool {
-        (try? Fixtures.waitUntil(timeout: timeout) {
+        Fixtures.waitUntil(timeout: timeout) {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             defer { close(fd) }
             var address = sockaddr_in()
@@ -138,7 +138,7 @@ struct KannelTests {
             return withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             } == 0
-        }) ?? false
+        }
     }
 
     static func start(_ tool: String, _ arguments: [String], in folder: URL) throws -> Process {

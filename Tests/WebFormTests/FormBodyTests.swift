@@ -30,9 +30,18 @@ struct FormBodyTests {
         ("[1,2]", "application/json"),
         ("{\"message\": ", "application/json"),
         ("x", "text/plain"),
+        // multipart-kit traps on this (a non-ASCII header name); it must be refused, not crash.
+        ("--b\r\nContent-Disposition: form-data; name=\"m\"\r\n\u{E9}: x\r\n\r\nhi\r\n--b--\r\n", "multipart/form-data; boundary=b"),
     ])
     func unreadable(body: String, type: String) {
         #expect(throws: IntakeError.self) { try FormBody.parse(Data(body.utf8), contentType: type) }
+    }
+
+    @Test("A non-ASCII file name in a part's header value is fine (browsers send UTF-8 there)")
+    func utf8FileName() throws {
+        let raw = "--b\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"ffenestr-\u{175}.jpg\"\r\nContent-Type: image/jpeg\r\n\r\nJPEG\r\n--b--\r\n"
+        let body = try FormBody.parse(Data(raw.utf8), contentType: "multipart/form-data; boundary=b")
+        #expect(body.files.first?.name == "ffenestr-\u{175}.jpg")
     }
 
     @Test("Writing for someone else: they are the contact, the writer the representative, consent flagged when not stated")
