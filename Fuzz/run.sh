@@ -33,10 +33,10 @@ case "$target" in
     mkdir -p .build-fuzz/form/corpus
     cp -n Fuzz/corpus/form/* .build-fuzz/form/corpus/ 2>/dev/null || true
     if [ "$seconds" -gt 0 ]; then
-      exec .build-fuzz/spm/debug/FuzzForm .build-fuzz/form/corpus -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+      SWIFT_BACKTRACE=enable=no exec .build-fuzz/spm/debug/FuzzForm .build-fuzz/form/corpus -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
         -max_len=65536 -artifact_prefix="Fuzz/crashers/form/" -print_final_stats=1
     else
-      exec .build-fuzz/spm/debug/FuzzForm -runs=0 Fuzz/corpus/form Fuzz/crashers/form
+      SWIFT_BACKTRACE=enable=no exec .build-fuzz/spm/debug/FuzzForm -runs=0 Fuzz/corpus/form Fuzz/crashers/form
     fi ;;
   *) echo "unknown target $target" >&2; exit 64 ;;
 esac
@@ -60,8 +60,8 @@ if [ "$target" = sms ]; then
   { printf '\002'; cat Samples/sms/generic-clickatell.xml; } > "$work/generic-clickatell.xml"
 fi
 if [ "$seconds" -gt 0 ]; then
-  "$build/fuzz" "$work" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
+  SWIFT_BACKTRACE=enable=no "$build/fuzz" "$work" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="Fuzz/crashers/$target/" -print_final_stats=1
 else
-  "$build/fuzz" -runs=0 Fuzz/corpus/$target Fuzz/crashers/$target
+  SWIFT_BACKTRACE=enable=no "$build/fuzz" -runs=0 Fuzz/corpus/$target Fuzz/crashers/$target
 fi

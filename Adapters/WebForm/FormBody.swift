@@ -214,22 +214,21 @@ public struct FormBody: Sendable, Hashable {
                     index += 1
                     continue
                 }
-                // Skip the rest of the boundary line, then read header lines to the blank one.
+                // As multipart-kit reads them: a header line ends at CR (then LF); a lone LF is
+                // part of the line. Skip the rest of the boundary line, then read header lines
+                // up to the empty one.
                 var position = index + marker.count
-                while position < b.count && b[position] != 0x0A { position += 1 }
-                position += 1
-                while position < b.count {
-                    var lineEnd = position
-                    while lineEnd < b.count && b[lineEnd] != 0x0A { lineEnd += 1 }
-                    var end = lineEnd
-                    if end > position && b[end - 1] == 0x0D { end -= 1 }
-                    if end == position { break }
+                while position < b.count && b[position] != 0x0D { position += 1 }
+                position += 2
+                while position < b.count && b[position] != 0x0D {
                     var cursor = position
-                    while cursor < end && b[cursor] != UInt8(ascii: ":") {
-                        if b[cursor] >= 0x80 { return true }
+                    var inName = true
+                    while cursor < b.count && b[cursor] != 0x0D {
+                        if b[cursor] == UInt8(ascii: ":") { inName = false }
+                        if inName && b[cursor] >= 0x80 { return true }
                         cursor += 1
                     }
-                    position = lineEnd + 1
+                    position = cursor + 2
                 }
                 index += marker.count
             }

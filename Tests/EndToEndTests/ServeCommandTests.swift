@@ -27,7 +27,7 @@ struct ServeCommandTests {
         try note.write(to: notes.appendingPathComponent("call.txt"))
         let store = try SQLiteCaseStore(path: storePath)
         #expect(try Fixtures.waitUntil(timeout: 20) { try store.records(channel: .phone).count == 1 })
-        let sms = try #require(Fixtures.sharedCorpora).appendingPathComponent("sms/kannel-mo.xml")
+        let sms = Fixtures.samples("sms").appendingPathComponent("kannel-boiler.xml")
         #expect(try KannelTests.post(port: server.port, path: "/sms/kannel?kid=stop-1", body: Data(contentsOf: sms)) == 200)
 
         kill(server.process.processIdentifier, SIGTERM)
@@ -43,7 +43,7 @@ struct ServeCommandTests {
         let storePath = root.appendingPathComponent("letterbox.sqlite").path
         let server = try ServeProcess(storePath: storePath, folder: root)
         defer { server.stop() }
-        let body = try Data(contentsOf: try #require(Fixtures.sharedCorpora).appendingPathComponent("sms/kannel-mo.xml"))
+        let body = try Data(contentsOf: Fixtures.samples("sms").appendingPathComponent("kannel-boiler.xml"))
         let head = Data("POST /sms/kannel?kid=inflight-1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }

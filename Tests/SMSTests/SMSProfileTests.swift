@@ -4,7 +4,7 @@ import LetterboxSMS
 import LetterboxTesting
 import Testing
 
-@Suite("SMS gateway profiles, on the captured and published payloads")
+@Suite("SMS gateway profiles, on the captured and published payloads", .enabled(if: Fixtures.sharedCorpora != nil, "../shared/corpora is not on this machine"))
 struct SMSProfileTests {
     let decoder = SMSDecoder(gateways: [
         "kannel": .kannel,
@@ -193,5 +193,32 @@ struct SMSProfileTests {
         let draft = try feedback(decoder.decode(submission))
         #expect(draft.statedKind == "complaint")
         #expect(draft.contact.phone?.e164 == "+447700900123")
+    }
+}
+
+@Suite("SMS gateway profiles, on the project's own samples")
+struct SMSSampleTests {
+    let decoder = SMSDecoder(gateways: ["kannel": .kannel, "esendex": .esendex])
+
+    func decode(_ name: String, gateway: String) throws -> Decoded {
+        let bytes = try Data(contentsOf: Fixtures.samples("sms").appendingPathComponent(name))
+        return try decoder.decode(RawSubmission(channel: .sms, source: "sms", receivedAt: Date(), bytes: bytes, metadata: [SMSDecoder.gatewayKey: gateway]))
+    }
+
+    @Test("Kannel UCS-2 Welsh and a keyword; Esendex inbound, delivery report and opt-out")
+    func samples() throws {
+        guard case .feedback(let welsh) = try decode("kannel-welsh-ucs2.xml", gateway: "kannel") else { throw CancellationError() }
+        #expect(welsh.body == "Mae'r lifft wedi torri eto yn Nhŷ Derw. Diolch.")
+        guard case .feedback(let boiler) = try decode("kannel-boiler.xml", gateway: "kannel") else { throw CancellationError() }
+        #expect(boiler.statedKind == "complaint")
+        #expect(boiler.body.contains("& nobody has come"))
+        guard case .ignored(let part, _) = try decode("kannel-long-part1.xml", gateway: "kannel") else { throw CancellationError() }
+        #expect(part == "sms_part")
+        guard case .feedback = try decode("esendex-inbound.xml", gateway: "esendex") else { throw CancellationError() }
+        guard case .ignored(let delivered, _) = try decode("esendex-delivered.xml", gateway: "esendex") else { throw CancellationError() }
+        #expect(delivered == "delivery_report")
+        guard case .ignored(let optOut, let reason) = try decode("esendex-optout.xml", gateway: "esendex") else { throw CancellationError() }
+        #expect(optOut == "opt_out")
+        #expect(reason.contains("+447700900888"))
     }
 }

@@ -11,7 +11,7 @@ struct SMSCallbackTests {
     @Test("A Kannel post is stored once, answered 200 with an empty body; the retry with the same kid creates nothing")
     func kannelIdempotent() async throws {
         let harness = try await ServerHarness.start()
-        let body = try harness.corpus("kannel-mo.xml")
+        let body = try harness.corpus("kannel-boiler.xml")
         let first = try await harness.postXML("/sms/kannel?kid=6da8964e-5e60", body)
         #expect(first.status == 200)
         #expect(first.body.isEmpty)
@@ -22,6 +22,7 @@ struct SMSCallbackTests {
         #expect(records.count == 1)
         #expect(records.first?.contact.phone?.e164 == "+447700900123")
         #expect(records.first?.body.contains("boiler at 12 Elm Close") == true)
+        #expect(records.first?.statedKind == "complaint")
         #expect(records.first?.idempotencyKey == "sms:kannel:6da8964e-5e60")
         let counts = try harness.store.dispositionCounts()[.sms]
         #expect(counts?[.accepted] == 1)
@@ -38,7 +39,7 @@ struct SMSCallbackTests {
             let reply = try await harness.postXML("/sms/esendex", try harness.corpus(name))
             #expect(reply.status == 200, "\(name)")
         }
-        #expect(try harness.store.records().map(\.body) == ["some text"])
+        #expect(try harness.store.records().map(\.body) == ["Thank you to Dave the caretaker for clearing the bins so quickly at Oak House."])
         let ignored = try harness.store.submissions(.ignored)
         #expect(Set(ignored.compactMap(\.errorCode)) == ["delivery_report", "opt_out"])
         await harness.stop()
@@ -47,16 +48,16 @@ struct SMSCallbackTests {
     @Test("Two parts of a long text posted separately become one record, however they interleave with other texts")
     func parts() async throws {
         let harness = try await ServerHarness.start()
-        #expect(try await harness.postXML("/sms/kannel?kid=p2", try harness.corpus("kannel-mo-concat-part2-unreassembled.xml")).status == 200)
+        #expect(try await harness.postXML("/sms/kannel?kid=p2", try harness.corpus("kannel-long-part2.xml")).status == 200)
         #expect(try harness.store.records().isEmpty)
-        #expect(try await harness.postXML("/sms/kannel?kid=other", try harness.corpus("kannel-mo-ucs2.xml")).status == 200)
-        #expect(try await harness.postXML("/sms/kannel?kid=p1", try harness.corpus("kannel-mo-concat-part1-unreassembled.xml")).status == 200)
+        #expect(try await harness.postXML("/sms/kannel?kid=other", try harness.corpus("kannel-welsh-ucs2.xml")).status == 200)
+        #expect(try await harness.postXML("/sms/kannel?kid=p1", try harness.corpus("kannel-long-part1.xml")).status == 200)
         // A retried part changes nothing.
-        #expect(try await harness.postXML("/sms/kannel?kid=p1", try harness.corpus("kannel-mo-concat-part1-unreassembled.xml")).status == 200)
+        #expect(try await harness.postXML("/sms/kannel?kid=p1", try harness.corpus("kannel-long-part1.xml")).status == 200)
         let records = try harness.store.records().sorted { $0.id < $1.id }
         #expect(records.count == 2)
         let joined = try #require(records.last)
-        #expect(joined.body == "Part one of a long complaint about damp and mould in the bathroom,part two: please send someone this week.")
+        #expect(joined.body == "Part one of a long complaint: damp and mould in the bathroom at 4 Oak House, part two: please send someone this week.")
         #expect(joined.contact.phone?.e164 == "+447700900123")
         #expect(try harness.store.submissions(.ignored).count == 2)
         await harness.stop()
@@ -65,7 +66,7 @@ struct SMSCallbackTests {
     @Test("A long text whose second part never comes is recorded after the wait, the gap marked and flagged")
     func partTimeout() async throws {
         let harness = try await ServerHarness.start { $0.partTimeout = 1 }
-        #expect(try await harness.postXML("/sms/kannel?kid=lonely", try harness.corpus("kannel-mo-concat-part1-unreassembled.xml")).status == 200)
+        #expect(try await harness.postXML("/sms/kannel?kid=lonely", try harness.corpus("kannel-long-part1.xml")).status == 200)
         #expect(try harness.store.records().isEmpty)
         let arrived = try Fixtures.waitUntil(timeout: 10) { try !harness.store.records().isEmpty }
         #expect(arrived)
@@ -100,7 +101,7 @@ struct SMSCallbackTests {
                 "header": .init(profile: .esendex, auth: .header(name: "X-Letterbox-Secret", secret: secret)),
             ]
         }
-        let kannel = try harness.corpus("kannel-mo.xml")
+        let kannel = try harness.corpus("kannel-boiler.xml")
         let wrong = try await harness.postXML("/sms/kannel?kid=a1&key=wrong", kannel)
         #expect(wrong.status == 401)
         let quarantined = try harness.store.submissions(.quarantined)
@@ -142,7 +143,7 @@ struct SMSCallbackTests {
         #expect(try harness.store.submissions(.quarantined).count == 3)
         #expect(try harness.store.records().isEmpty)
 
-        #expect(try await harness.postXML("/sms/nosuch", try harness.corpus("kannel-mo.xml")).status == 404)
+        #expect(try await harness.postXML("/sms/nosuch", try harness.corpus("kannel-boiler.xml")).status == 404)
         let json = try await harness.request("POST", "/sms/kannel", body: Data("{}".utf8), contentType: "application/json")
         #expect(json.status == 415)
         #expect(try harness.store.submissions(.quarantined).count == 4)
@@ -173,14 +174,14 @@ struct SMSCallbackTests {
         }
         holder.start()
         locked.wait()
-        let reply = try await harness.postXML("/sms/kannel?kid=busy-1", try harness.corpus("kannel-mo.xml"))
+        let reply = try await harness.postXML("/sms/kannel?kid=busy-1", try harness.corpus("kannel-boiler.xml"))
         #expect(reply.status == 503)
         #expect(reply.headers["retry-after"] != nil)
         #expect(try await harness.request("GET", "/readyz").status == 503)
         release.signal()
         try await Task.sleep(for: .milliseconds(100))
         // The gateway's retry is stored.
-        #expect(try await harness.postXML("/sms/kannel?kid=busy-1", try harness.corpus("kannel-mo.xml")).status == 200)
+        #expect(try await harness.postXML("/sms/kannel?kid=busy-1", try harness.corpus("kannel-boiler.xml")).status == 200)
         #expect(try harness.store.records().count == 1)
         #expect(try await harness.request("GET", "/readyz").status == 200)
         await harness.stop()
@@ -189,7 +190,7 @@ struct SMSCallbackTests {
     @Test("Concurrent callbacks are group-committed: every one is answered and stored exactly once")
     func concurrent() async throws {
         let harness = try await ServerHarness.start()
-        let template = try harness.corpus("kannel-mo.xml")
+        let template = try harness.corpus("kannel-boiler.xml")
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<64 {
                 group.addTask { try await harness.postXML("/sms/kannel?kid=c-\(index % 48)", template).status }

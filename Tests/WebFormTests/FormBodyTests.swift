@@ -32,6 +32,8 @@ struct FormBodyTests {
         ("x", "text/plain"),
         // multipart-kit traps on this (a non-ASCII header name); it must be refused, not crash.
         ("--b\r\nContent-Disposition: form-data; name=\"m\"\r\n\u{E9}: x\r\n\r\nhi\r\n--b--\r\n", "multipart/form-data; boundary=b"),
+        // The same, hidden behind a lone LF inside the previous header's value.
+        ("--b\r\nContent-Type: image/png\n\r\nP\u{FF}\u{FF}: x\r\n\r\nhi\r\n--b--\r\n", "multipart/form-data; boundary=b"),
     ])
     func unreadable(body: String, type: String) {
         #expect(throws: IntakeError.self) { try FormBody.parse(Data(body.utf8), contentType: type) }
