@@ -61,7 +61,7 @@ public struct FeedbackForm: Sendable, Hashable {
         if let kind = self["kind"], !Self.kinds.contains(kind.lowercased()) {
             errors.append(FieldError(field: "kind-complaint", message: "Choose complaint, compliment, suggestion or comment"))
         }
-        if let email = self["email"], !Self.looksLikeEmail(email) {
+        if let email = self["email"], Identifiers.email(email) == nil {
             errors.append(FieldError(field: "email", message: "Enter an email address in the correct format, like name@example.com"))
         }
         if let phone = self["phone"], Identifiers.phone(phone).e164 == nil {
@@ -119,12 +119,6 @@ public struct FeedbackForm: Sendable, Hashable {
         return errors
     }
 
-    static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else { return false }
-        return !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
-    }
-
     /// The record's draft. Does not validate (the server has, and a quarantine retry should
     /// record what it can): a form with no message at all is the only refusal.
     public func draft() throws(IntakeError) -> FeedbackDraft {
@@ -137,8 +131,8 @@ public struct FeedbackForm: Sendable, Hashable {
         var contact = ContactDetails()
         contact.name = self["name"]
         if let email = self["email"] {
-            if Self.looksLikeEmail(email) {
-                contact.email = email.lowercased()
+            if let normal = Identifiers.email(email) {
+                contact.email = normal
             } else {
                 contact.email = email
                 draft.flag(.invalidEmail, "The email address given, \"\(email)\", does not look like one.")

@@ -69,7 +69,71 @@ public enum Identifiers {
             !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
             !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
         else { return nil }
-        return text
+        // An internationalised domain is stored in its ASCII form (`bücher.example` becomes
+        // `xn--bcher-kva.example`), so the same address typed either way is one identifier.
+        let domain = String(parts[1])
+        guard !domain.unicodeScalars.allSatisfy(\.isASCII) else { return text }
+        var labels: [String] = []
+        for label in domain.precomposedStringWithCanonicalMapping.split(separator: ".", omittingEmptySubsequences: false) {
+            guard let ascii = punycodeLabel(String(label)) else { return nil }
+            labels.append(ascii)
+        }
+        return parts[0] + "@" + labels.joined(separator: ".")
+    }
+
+    /// One domain label in IDNA ASCII form: itself when it is ASCII, else `xn--` and its
+    /// Punycode (RFC 3492). Nil for a label too long for DNS.
+    public static func punycodeLabel(_ label: String) -> String? {
+        let input = label.unicodeScalars.map { Int($0.value) }
+        guard input.contains(where: { $0 >= 0x80 }) else { return label }
+        let base = 36, tmin = 1, tmax = 26, skew = 38, damp = 700
+        var output = String(String.UnicodeScalarView(label.unicodeScalars.filter(\.isASCII)))
+        let basicCount = output.unicodeScalars.count
+        var handled = basicCount
+        if basicCount > 0 { output += "-" }
+        var n = 128
+        var delta = 0
+        var bias = 72
+        func adapt(_ delta: Int, _ points: Int, _ first: Bool) -> Int {
+            var delta = first ? delta / damp : delta / 2
+            delta += delta / points
+            var k = 0
+            while delta > ((base - tmin) * tmax) / 2 {
+                delta /= base - tmin
+                k += base
+            }
+            return k + (base - tmin + 1) * delta / (delta + skew)
+        }
+        func digit(_ value: Int) -> Character {
+            Character(UnicodeScalar(UInt8(value < 26 ? 97 + value : 22 + value)))
+        }
+        while handled < input.count {
+            guard let next = input.filter({ $0 >= n }).min() else { return nil }
+            delta += (next - n) * (handled + 1)
+            n = next
+            for scalar in input {
+                if scalar < n { delta += 1 }
+                if scalar == n {
+                    var q = delta
+                    var k = base
+                    while true {
+                        let t = k <= bias ? tmin : (k >= bias + tmax ? tmax : k - bias)
+                        if q < t { break }
+                        output.append(digit(t + (q - t) % (base - t)))
+                        q = (q - t) / (base - t)
+                        k += base
+                    }
+                    output.append(digit(q))
+                    bias = adapt(delta, handled + 1, handled == basicCount)
+                    delta = 0
+                    handled += 1
+                }
+            }
+            delta += 1
+            n += 1
+        }
+        let ascii = "xn--" + output
+        return ascii.utf8.count <= 63 ? ascii : nil
     }
 
     /// Upper-cases a UK postcode and puts one space before the inward code; nil if it is not one.

@@ -59,4 +59,23 @@ struct IdentifierTests {
     func relationshipsReadAsRoles(text: String, role: Representative.Role) {
         #expect(Representative.Role.reading(text) == role)
     }
+
+    @Test("Internationalised email domains are stored in their ASCII (Punycode) form", arguments: [
+        ("Anna@Bücher.example", "anna@xn--bcher-kva.example"),
+        ("info@münchen.de", "info@xn--mnchen-3ya.de"),
+        ("post@例え.テスト", "post@xn--r8jz45g.xn--zckzah"),
+        ("Tenant@Example.COM", "tenant@example.com"),
+        // Decomposed ü (u + combining diaeresis) is the same address.
+        ("anna@bu\u{308}cher.example", "anna@xn--bcher-kva.example"),
+    ])
+    func idnEmail(raw: String, expected: String) {
+        #expect(Identifiers.email(raw) == expected)
+    }
+
+    @Test("Punycode of RFC 3492's own sample labels")
+    func punycodeSamples() {
+        #expect(Identifiers.punycodeLabel("ليهمابتكلموشعربي؟") == "xn--egbpdaj6bu4bxfgehfvwxn")
+        #expect(Identifiers.punycodeLabel("他们为什么不说中文") == "xn--ihqwcrb4cv8a8dqg056pqjye")
+        #expect(Identifiers.punycodeLabel("example") == "example")
+    }
 }
