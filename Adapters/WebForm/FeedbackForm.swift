@@ -196,20 +196,13 @@ public struct FeedbackForm: Sendable, Hashable {
         if !needs.isEmpty {
             draft.extraFields.append(ExtraField(name: "Accessibility needs", value: needs.joined(separator: "; ")))
         }
-        draft.attachments = attachments.map {
-            AttachmentPayload(name: Self.safeFileName($0.name), mediaType: $0.mediaType, data: $0.data)
+        draft.attachments = attachments.enumerated().map { index, file in
+            AttachmentPayload(
+                name: FileNames.sanitised(file.name, mediaType: file.mediaType, index: index + 1),
+                mediaType: file.mediaType,
+                data: file.data
+            )
         }
         return draft
-    }
-
-    /// A browser's file name without folders (old IE sends `C:\Users\...\photo.jpg`) or control characters.
-    static func safeFileName(_ name: String) -> String {
-        let last = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
-        let cleaned = String(String.UnicodeScalarView(last.unicodeScalars.filter {
-            $0.value >= 0x20 && $0.value != 0x7F && !(0x202A...0x202E).contains($0.value) && !(0x2066...0x2069).contains($0.value)
-        }))
-        let trimmed = cleaned.trimmingWhitespace()
-        guard !trimmed.isEmpty, trimmed != ".", trimmed != ".." else { return "attachment" }
-        return String(trimmed.prefix(200))
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Safe file names for attachments.
+public enum FileNames {
+    /// No folders, no control or reserved characters, no leading dots, at most 200 bytes (the
+    /// extension kept); a name is made up from the media type when there is none.
+    public static func sanitised(_ name: String?, mediaType: String, contentID: String? = nil, index: Int) -> String {
+        var base = (name ?? "").normalisedForRecord
+        if let slash = base.lastIndex(where: { $0 == "/" || $0 == "\\" }) { base = String(base[base.index(after: slash)...]) }
+        base = String(base.unicodeScalars.filter { scalar in
+            !(scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)) && !"<>:\"|?*".unicodeScalars.contains(scalar)
+                && scalar.properties.generalCategory != .format
+        }.map(Character.init))
+        base = base.trimmingCharacters(in: .whitespaces)
+        while base.hasPrefix(".") { base.removeFirst() }
+        base = base.trimmingCharacters(in: CharacterSet(charactersIn: " ."))
+        if base.isEmpty {
+            let stem: String
+            if let id = contentID.map({ $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> ")) }), !id.isEmpty {
+                stem = "inline-" + String(id.prefix(40).map { $0.isLetter || $0.isNumber ? $0 : "-" })
+            } else {
+                stem = "attachment-\(index)"
+            }
+            base = stem + "." + fileExtension(for: mediaType)
+        }
+        if base.utf8.count > 200 {
+            let ext = (base as NSString).pathExtension
+            var stem = (base as NSString).deletingPathExtension
+            while stem.utf8.count + ext.utf8.count > 199 && !stem.isEmpty { stem.removeLast() }
+            base = ext.isEmpty || ext.utf8.count > 20 ? String(base.prefix(100)) : stem + "." + ext
+        }
+        return base
+    }
+
+    static func fileExtension(for mediaType: String) -> String {
+        switch mediaType.lowercased() {
+        case "image/jpeg", "image/jpg", "image/pjpeg": return "jpg"
+        case "image/png": return "png"
+        case "image/gif": return "gif"
+        case "application/pdf": return "pdf"
+        case "text/plain": return "txt"
+        case "text/html": return "html"
+        case "message/rfc822": return "eml"
+        case "text/calendar": return "ics"
+        case "application/msword": return "doc"
+        case "application/vnd.openxmlformats-officedocument.wordprocessingml.document": return "docx"
+        default: return "bin"
+        }
+    }
+}
