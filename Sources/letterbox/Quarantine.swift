@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LetterboxCore
+import LetterboxServer
 import LetterboxStore
 
 struct Quarantine: AsyncParsableCommand {
@@ -110,7 +111,8 @@ struct QuarantineRetry: AsyncParsableCommand {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
             let store = try settings.openStore()
-            let intake = settings.intake(store: store)
+            // Every channel's decoder, the SMS gateways' profiles from the config included.
+            let intake = settings.intake(store: store, extra: LetterboxServer.decoders(for: try settings.serverConfiguration()))
             let ids = all ? try store.submissions(.quarantined, limit: Int.max).map(\.id) : [id!]
             var stillQuarantined = 0
             for id in ids {

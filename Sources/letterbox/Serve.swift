@@ -1,15 +1,9 @@
 import ArgumentParser
 import Configuration
 import Foundation
-import Hummingbird
 import LetterboxCore
-import LetterboxEmail
-import LetterboxPhoneNotes
 import LetterboxServer
 import LetterboxSMS
-import LetterboxStore
-import LetterboxWebForm
-import Logging
 import ServiceLifecycle
 import UnixSignals
 
@@ -55,17 +49,18 @@ struct Serve: AsyncParsableCommand {
             if let port { overrides[["server", "port"]] = ConfigValue(.int(port), isSecret: false) }
             let settings = try await Settings.load(storeOptions, overrides: overrides)
             let logger = settings.makeLogger()
+            let configuration = try settings.serverConfiguration()
             let store = try settings.openStore()
             try store.checkWritable()
             let server = LetterboxServer(
-                configuration: settings.server,
+                configuration: configuration,
                 store: store,
-                intake: settings.intake(store: store),
+                intake: settings.intake(store: store, extra: LetterboxServer.decoders(for: configuration)),
                 logger: logger
             )
             let portFile = self.portFile
             let app = server.application { port in
-                logger.info("Listening on \(settings.server.host):\(port) (store \(settings.storePath))")
+                logger.info("Listening on \(configuration.host):\(port) (store \(settings.storePath))")
                 if let portFile {
                     try? Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic)
                 }
@@ -94,7 +89,12 @@ extension Settings {
         return text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
-    /// `serve`'s settings: server.*, sms.*, form.* (README, "Configuration").
+    /// `serve`'s settings: server.*, sms.*, form.* (README, "Configuration"). Read only by the
+    /// commands that need them, so a mistake there cannot stop a mail server's pipe.
+    func serverConfiguration() throws -> ServerConfiguration {
+        try Self.serverConfiguration(config)
+    }
+
     static func serverConfiguration(_ config: ConfigReader) throws -> ServerConfiguration {
         var server = ServerConfiguration()
         server.host = config.string(forKey: "server.host", default: server.host)

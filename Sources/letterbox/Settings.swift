@@ -4,7 +4,6 @@ import Foundation
 import LetterboxCore
 import LetterboxEmail
 import LetterboxPhoneNotes
-import LetterboxServer
 import LetterboxStore
 import Logging
 import SystemPackage
@@ -35,9 +34,6 @@ struct Settings {
     var logLevel: Logger.Level
     /// Every layer of settings, for the commands with settings of their own (`serve`).
     var config: ConfigReader
-    /// `serve`'s settings; their SMS gateways also tell the SMS decoder how to read a
-    /// quarantined callback on retry.
-    var server: ServerConfiguration
 
     static func load(_ options: StoreOptions, overrides: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> Settings {
         let environment = ProcessInfo.processInfo.environment
@@ -80,8 +76,7 @@ struct Settings {
                     .split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() }
             ),
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
-            config: config,
-            server: try serverConfiguration(config)
+            config: config
         )
     }
 
@@ -99,7 +94,7 @@ struct Settings {
             decoders: [
                 PhoneNoteDecoder(maxBytes: noteMaxBytes),
                 emailDecoder,
-            ] + LetterboxServer.decoders(for: server) + extra
+            ] + extra
         )
         if ProcessInfo.processInfo.environment["LETTERBOX_FAULT"] == "kill-after-raw" {
             intake.afterReceive = { kill(getpid(), SIGKILL) }
