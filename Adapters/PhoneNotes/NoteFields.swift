@@ -104,7 +104,7 @@ struct NoteFields {
 
     private func readPeople(into draft: inout FeedbackDraft) {
         let callerName = value(.caller)
-        var phone = value(.phone).map(Identifiers.phone)
+        var phone = value(.phone).map { Identifiers.phone($0) }
         var email: String?
         if let rawEmail = value(.email) {
             email = Identifiers.email(rawEmail)

@@ -84,12 +84,7 @@ public struct SMSDecoder: SubmissionDecoder {
             statedKind: Self.keyword(body)
         )
         if let from = inbound.from {
-            // Gateways write international numbers without the "+" (447700900123, 38641357777).
-            var phone = Identifiers.phone(from)
-            let digits = from.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-            if digits, !from.hasPrefix("0"), (8...15).contains(from.utf8.count) {
-                phone = PhoneNumber(e164: Identifiers.phone("+" + from).e164, raw: from)
-            }
+            let phone = Identifiers.phone(from, international: true)
             draft.contact.phone = phone
             if phone.e164 == nil {
                 draft.flag(.invalidPhone, "The gateway gave the sender as \"\(from)\", which is not a phone number Letterbox can read.")

@@ -318,7 +318,7 @@ enum Esendex {
                 messageID: try field("Id"),
                 content: .event(
                     verdict: "opt_out",
-                    reason: "The number \(number.map { Identifiers.phone($0).e164 ?? $0 } ?? "(not given)") asked Esendex to stop texts from the landlord (\(at ?? "time not given")). Not feedback; do not text this number."
+                    reason: "The number \(number.map { Identifiers.phone($0, international: true).e164 ?? $0 } ?? "(not given)") asked Esendex to stop texts from the landlord (\(at ?? "time not given")). Not feedback; do not text this number."
                 )
             )
         default:

@@ -7,8 +7,17 @@ public enum Identifiers {
     /// `07700 900123`, `447700900123`, `+44 (0)7700 900123` and `0044 7700 900123` all become
     /// `+447700900123`. Numbers with another country code are kept in E.164 when they have a
     /// plausible length (8 to 15 digits). Anything after "ext" or "x" is an extension and ignored.
-    public static func phone(_ raw: String) -> PhoneNumber {
+    ///
+    /// `international`: the number comes from a network that writes numbers in international
+    /// form without the "+" (SMS gateways: `447700900123`, `38641357777`), so bare digits that
+    /// do not start with 0 are read as country code and number.
+    public static func phone(_ raw: String, international: Bool = false) -> PhoneNumber {
         let trimmed = raw.trimmingWhitespace()
+        if international, !trimmed.hasPrefix("0"), (8...15).contains(trimmed.utf8.count),
+            trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        {
+            return PhoneNumber(e164: e164("+" + trimmed), raw: trimmed)
+        }
         return PhoneNumber(e164: e164(trimmed), raw: trimmed)
     }
 
