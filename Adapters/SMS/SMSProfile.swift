@@ -227,9 +227,15 @@ enum Kannel {
     }
 
     /// `<at>` split into fields, in UTC (`<timezone>0</timezone>`).
+    /// Made once: building a calendar costs more than reading the rest of the callback.
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
     static func time(_ document: XMLDocument) throws -> Date? {
         var parts = DateComponents()
-        parts.timeZone = TimeZone(identifier: "UTC")
         func field(_ name: String) throws -> Int? {
             try document.string("/message/submit/at/\(name)").flatMap(nonEmpty).flatMap { Int($0) }
         }
@@ -241,9 +247,7 @@ enum Kannel {
         parts.minute = try field("minute") ?? 0
         parts.second = try field("second") ?? 0
         let offsetMinutes = try field("timezone") ?? 0
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: parts), calendar.component(.month, from: date) == month else { return nil }
+        guard let date = utc.date(from: parts), utc.component(.month, from: date) == month else { return nil }
         return date.addingTimeInterval(TimeInterval(-offsetMinutes * 60))
     }
 
@@ -295,20 +299,16 @@ enum Esendex {
                 messageID: try field("MessageId") ?? field("Id"),
                 content: .inbound(InboundText(from: try field("From"), to: try field("To"), text: text))
             )
-        case "MessageDelivered":
+        case "MessageDelivered", "MessageFailed":
+            let delivered = root == "MessageDelivered"
+            let which = "(message \(try field("MessageId") ?? "unknown"), \(try field("OccurredAt") ?? "time not given"))"
             return SMSReading(
                 messageID: try field("Id"),
                 content: .event(
-                    verdict: "delivery_report",
-                    reason: "Esendex reports that a text Letterbox's landlord sent was delivered (message \(try field("MessageId") ?? "unknown"), \(try field("OccurredAt") ?? "time not given")). Not feedback."
-                )
-            )
-        case "MessageFailed":
-            return SMSReading(
-                messageID: try field("Id"),
-                content: .event(
-                    verdict: "delivery_failed",
-                    reason: "Esendex reports that a text the landlord sent could not be delivered (message \(try field("MessageId") ?? "unknown"), \(try field("OccurredAt") ?? "time not given")). Not feedback; check the contact's number."
+                    verdict: delivered ? "delivery_report" : "delivery_failed",
+                    reason: delivered
+                        ? "Esendex reports that a text the landlord sent was delivered \(which). Not feedback."
+                        : "Esendex reports that a text the landlord sent could not be delivered \(which). Not feedback; check the contact's number."
                 )
             )
         case "OptOut":

@@ -64,6 +64,11 @@ public struct FormBody: Sendable, Hashable {
         case multipart(boundary: String)
         case json
 
+        public var isJSON: Bool {
+            if case .json = self { return true }
+            return false
+        }
+
         /// Reads a Content-Type header; nil for a type the form does not take (answer 415).
         public init?(contentType: String) {
             let parts = contentType.split(separator: ";").map { $0.trimmingWhitespace() }
@@ -95,6 +100,11 @@ public struct FormBody: Sendable, Hashable {
         guard let kind = Kind(contentType: contentType) else {
             throw IntakeError(.malformed, "A form post must be application/x-www-form-urlencoded, multipart/form-data or application/json, not \(contentType).")
         }
+        return try parse(bytes, kind: kind, limits: limits)
+    }
+
+    /// Reads a body whose Content-Type has been read already.
+    public static func parse(_ bytes: Data, kind: Kind, limits: Limits = Limits()) throws(IntakeError) -> FormBody {
         switch kind {
         case .urlEncoded: return try urlEncoded(bytes, limits: limits)
         case .multipart(let boundary): return try multipart(bytes, boundary: boundary, limits: limits)

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 import LetterboxCore
 
 /// How a gateway proves a callback is its own. Secrets are compared in constant time.
@@ -23,7 +23,7 @@ public enum CallbackAuth: Sendable, Hashable {
     }
 
     /// Nil when the request is authentic; otherwise why not, in words for staff.
-    public func failure(headers: (String) -> String?, query: [String: String], body: [UInt8]) -> String? {
+    public func failure(headers: (String) -> String?, query: [String: String], body: Data) -> String? {
         switch self {
         case .none:
             return nil

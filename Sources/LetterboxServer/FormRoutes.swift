@@ -25,20 +25,17 @@ extension LetterboxServer {
         guard let kind = FormBody.Kind(contentType: contentType) else {
             return .unsupported(contentType.isEmpty ? "(none)" : contentType)
         }
-        if json, case .json = kind {} else if json {
-            return .unsupported(contentType)
-        } else if case .json = kind {
-            return .unsupported(contentType)
-        }
+        // The JSON API takes JSON only; the HTML form never sends it.
+        guard kind.isJSON == json else { return .unsupported(contentType) }
         guard let body = try await Self.body(request, limit: configuration.maxFormBytes) else { return .tooLarge }
         var metadata = metadata(context, [WebFormDecoder.contentTypeKey: contentType])
         metadata["path"] = json ? "/api/v1/feedback" : "/feedback"
         let receivedAt = Date()
         let parsed: FormBody
         do {
-            parsed = try FormBody.parse(Data(body), contentType: contentType)
+            parsed = try FormBody.parse(body, kind: kind)
         } catch {
-            let submission = RawSubmission(channel: .webForm, source: "web form", receivedAt: receivedAt, bytes: Data(body), metadata: metadata)
+            let submission = RawSubmission(channel: .webForm, source: "web form", receivedAt: receivedAt, bytes: body, metadata: metadata)
             guard try await commit(submission, refusal: error) != nil else { return .storeUnavailable }
             return .unreadable(error.message)
         }
@@ -52,7 +49,7 @@ extension LetterboxServer {
         if key == nil, let idempotency = request.headers[.init("Idempotency-Key")!], !idempotency.isEmpty, idempotency.utf8.count <= 200 {
             key = "idempotency-key:\(idempotency)"
         }
-        let submission = RawSubmission(channel: .webForm, source: "web form", receivedAt: receivedAt, bytes: Data(body), transportKey: key, metadata: metadata)
+        let submission = RawSubmission(channel: .webForm, source: "web form", receivedAt: receivedAt, bytes: body, transportKey: key, metadata: metadata)
         let decoded: Decoded? = try? WebFormDecoder.decode(form)
         guard let outcome = try await commit(submission, decoded: decoded) else { return .storeUnavailable }
         switch outcome.disposition {

@@ -169,11 +169,11 @@ public final class LetterboxServer: Sendable {
 
     /// Reads a body up to a limit: nil (after answering 413) when it is larger. A declared
     /// Content-Length over the limit is refused before anything is read.
-    static func body(_ request: Request, limit: Int) async throws -> [UInt8]? {
+    static func body(_ request: Request, limit: Int) async throws -> Data? {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { return nil }
         do {
             let buffer = try await request.body.collect(upTo: limit)
-            return Array(buffer.readableBytesView)
+            return Data(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
             return nil
         }
@@ -186,11 +186,9 @@ public final class LetterboxServer: Sendable {
         return context.remoteAddress ?? "unknown"
     }
 
-    static func query(_ request: Request, excluding secret: String?) -> [String: String] {
+    static func query(_ request: Request) -> [String: String] {
         var query: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters where String(key) != secret {
-            query[String(key)] = String(value)
-        }
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         return query
     }
 

@@ -22,18 +22,20 @@ extension LetterboxServer {
         guard let body = try await Self.body(request, limit: SMSProfile.maxBodyBytes) else {
             return Self.text(.contentTooLarge, "An SMS callback is at most \(SMSProfile.maxBodyBytes) bytes.\n")
         }
-        let query = Self.query(request, excluding: gateway.auth.secretParameter)
+        let fullQuery = Self.query(request)
+        // The secret (query authentication) is checked against the full query and never stored.
+        var query = fullQuery
+        if let secret = gateway.auth.secretParameter { query[secret] = nil }
         var metadata = metadata(context, [SMSDecoder.gatewayKey: name])
         for (key, value) in query { metadata[SMSDecoder.queryPrefix + key] = value }
         if let type = request.headers[.contentType] { metadata["content-type"] = type }
         let receivedAt = Date()
         func submission(key: String?) -> RawSubmission {
-            RawSubmission(channel: .sms, source: "sms/\(name)", receivedAt: receivedAt, bytes: Data(body), transportKey: key, metadata: metadata)
+            RawSubmission(channel: .sms, source: "sms/\(name)", receivedAt: receivedAt, bytes: body, transportKey: key, metadata: metadata)
         }
-        let fullQuery = Self.query(request, excluding: nil)
         if let failure = gateway.auth.failure(headers: { request.headers[HTTPField.Name($0)!] }, query: fullQuery, body: body) {
             context.logger.warning("SMS callback for \(name) failed authentication; kept in quarantine")
-            let reading = try? gateway.profile.read(body, query: query)
+            let reading = try? gateway.profile.read(Array(body), query: query)
             let key = "unauthenticated:\(name):" + (reading?.messageID ?? "\(receivedAt.timeIntervalSince1970):\(context.id)")
             _ = try await commit(submission(key: key), refusal: IntakeError(.refused, "Authentication failed: \(failure) The text is kept; fix the gateway's settings, then retry it with `letterbox quarantine retry`."))
             var response = Self.text(.unauthorized, "Authentication failed.\n")
