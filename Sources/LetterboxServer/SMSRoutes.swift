@@ -37,14 +37,15 @@ extension LetterboxServer {
             context.logger.warning("SMS callback for \(name) failed authentication; kept in quarantine")
             let reading = try? gateway.profile.read(Array(body), query: query)
             let key = "unauthenticated:\(name):" + (reading?.messageID ?? "\(receivedAt.timeIntervalSince1970):\(context.id)")
-            _ = try await commit(submission(key: key), refusal: IntakeError(.refused, "Authentication failed: \(failure) The text is kept; fix the gateway's settings, then retry it with `letterbox quarantine retry`."))
             var response = Self.text(.unauthorized, "Authentication failed.\n")
             if case .basic = gateway.auth { response.headers[.wwwAuthenticate] = "Basic realm=\"letterbox\"" }
-            return response
+            return try await keep(submission(key: key), IntakeError(.refused, "Authentication failed: \(failure) The text is kept; fix the gateway's settings, then retry it with `letterbox quarantine retry`."), answer: response)
         }
         if let type = request.headers[.contentType]?.lowercased(), !Self.isXML(type) {
-            _ = try await commit(submission(key: nil), refusal: IntakeError(.malformed, "The callback's Content-Type is \(type), not XML."))
-            return Self.text(.unsupportedMediaType, "SMS callbacks must be XML (text/xml or application/xml).\n")
+            return try await keep(
+                submission(key: nil), IntakeError(.malformed, "The callback's Content-Type is \(type), not XML."),
+                answer: Self.text(.unsupportedMediaType, "SMS callbacks must be XML (text/xml or application/xml).\n")
+            )
         }
         // Read once, here (request handlers run in parallel), and hand the result to the commit.
         var item = submission(key: nil)
@@ -53,20 +54,26 @@ extension LetterboxServer {
         do {
             (reading, decoded) = try decoder.read(item)
         } catch {
-            _ = try await commit(item, refusal: error as? IntakeError ?? IntakeError(.malformed, "\(error)"))
-            return Self.text(.badRequest, "\((error as? IntakeError)?.message ?? "The callback could not be read.")\n")
+            let refusal = error as? IntakeError ?? IntakeError(.malformed, "\(error)")
+            return try await keep(item, refusal, answer: Self.text(.badRequest, "\(refusal.message)\n"))
         }
         item.transportKey = reading.messageID.map { "\(name):\($0)" }
         if case .inbound(let inbound) = reading.content, let part = inbound.part {
             item.metadata[LongTextParts.partKey] = LongTextParts.describe(gateway: name, from: inbound.from, part: part)
         }
-        guard let outcome = try await commit(item, decoded: decoded) else {
-            return Self.text(.serviceUnavailable, "The store cannot be written just now; please retry.\n", retryAfter: Self.storeRetryAfter)
-        }
+        guard let outcome = try await commit(item, decoded: decoded) else { return Self.storeUnavailable }
         if outcome.disposition == .quarantined {
             return Self.text(.badRequest, "\(outcome.reason ?? "The callback could not be read.")\n")
         }
         return Self.empty(.ok)
+    }
+
+    static let storeUnavailable = text(.serviceUnavailable, "The store cannot be written just now; please retry.\n", retryAfter: storeRetryAfter)
+
+    /// Keeps a refused callback in quarantine, then gives the refusal's answer; 503 instead
+    /// when it could not be kept, so the gateway sends it again rather than dropping it.
+    func keep(_ submission: RawSubmission, _ refusal: IntakeError, answer: Response) async throws -> Response {
+        try await commit(submission, refusal: refusal) == nil ? Self.storeUnavailable : answer
     }
 
     static func isXML(_ type: String) -> Bool {
