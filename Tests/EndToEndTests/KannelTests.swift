@@ -26,7 +26,7 @@ struct KannelTests {
         let server = try ServeProcess(storePath: storePath, folder: root)
         defer { server.stop() }
 
-        let ports = (0..<4).map { _ in Self.freePort() }
+        let ports = (0..<4).map { _ in RawConnection.freePort() }
         let config = """
             group = core
             admin-port = \(ports[0])
@@ -67,10 +67,10 @@ struct KannelTests {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let bearerbox = try Self.start(Self.bearerbox, ["-v", "4", configPath], in: root)
         defer { Self.stop(bearerbox) }
-        try #require(Self.waitForPort(ports[1]), "bearerbox did not start: \(Self.tail(root.appendingPathComponent("bearerbox.log")))")
+        try #require(RawConnection.waitForPort(ports[1]), "bearerbox did not start: \(Self.tail(root.appendingPathComponent("bearerbox.log")))")
         let smsbox = try Self.start(Self.smsbox, ["-v", "4", configPath], in: root)
         defer { Self.stop(smsbox) }
-        try #require(Self.waitForPort(ports[3]), "smsbox did not start: \(Self.tail(root.appendingPathComponent("smsbox.log")))")
+        try #require(RawConnection.waitForPort(ports[3]), "smsbox did not start: \(Self.tail(root.appendingPathComponent("smsbox.log")))")
 
         let messages = [
             "447700900123 447700900456 text Hi, the boiler at 12 Elm Close is broken & it's cold <urgent>",
@@ -102,44 +102,13 @@ struct KannelTests {
         let first = try #require(try store.submissions(.accepted).first { $0.metadata["query.kid"] != nil })
         let kid = try #require(first.metadata["query.kid"])
         let bytes = try #require(try store.blob(sha256: first.sha256))
-        let status = try Self.post(port: server.port, path: "/sms/kannel?kid=\(kid)", body: bytes)
-        #expect(status == 200)
+        let reply = try RawHTTP.post(port: server.port, path: "/sms/kannel?kid=\(kid)", body: bytes, contentType: "text/xml")
+        #expect(reply.status == 200)
         #expect(try store.records().count == 4)
         #expect(try store.dispositionCounts()[.sms]?[.redelivery] == 1)
     }
 
     // MARK: Helpers
-
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length)
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func waitForPort(_ port: Int, timeout: Double = 15) -> Bool {
-        Fixtures.waitUntil(timeout: timeout) {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            return withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            } == 0
-        }
-    }
 
     static func start(_ tool: String, _ arguments: [String], in folder: URL) throws -> Process {
         let process = Process()
@@ -162,21 +131,6 @@ struct KannelTests {
 
     static func tail(_ file: URL) -> String {
         String((try? String(contentsOf: file, encoding: .utf8))?.suffix(1500) ?? "(no log)")
-    }
-
-    /// A plain HTTP/1.1 POST with curl (installed with the build tools), returning the status.
-    static func post(port: Int, path: String, body: Data) throws -> Int {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("post-\(UUID().uuidString)")
-        try body.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: text/xml", "--data-binary", "@\(file.path)", "http://127.0.0.1:\(port)\(path)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        return Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
     }
 }
 
