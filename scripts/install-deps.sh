@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Letterbox needs to build and test, if any are missing.
 set -euo pipefail
-# kannel, kannel-extras (fakesmsc) and chromium are real peers the tests drive; curl and python3 drive them.
+# kannel, kannel-extras (fakesmsc) and chromium are real peers the tests drive (python3 drives chromium);
+# curl posts the samples in the quick start.
 packages=(libsqlite3-dev libxml2-dev zlib1g-dev pkg-config tzdata e2fsprogs kannel kannel-extras chromium curl python3)
 missing=()
 for p in "${packages[@]}"; do
