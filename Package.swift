@@ -125,6 +125,13 @@ let package = Package(
         .testTarget(name: "LetterboxXMLTests", dependencies: ["LetterboxXML"]),
         .testTarget(name: "EmailTests", dependencies: ["LetterboxEmail", "LetterboxXML", "LetterboxStore", "LetterboxTesting"]),
         .testTarget(name: "SMSTests", dependencies: ["LetterboxSMS", "LetterboxTesting"]),
+        .testTarget(
+            name: "LinkingTests",
+            dependencies: [
+                "LetterboxStore", "LetterboxPhoneNotes", "LetterboxEmail", "LetterboxSMS", "LetterboxWebForm", "LetterboxTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(name: "WebFormTests", dependencies: ["LetterboxWebForm", "LetterboxTesting"]),
         .testTarget(
             name: "ServerTests",

@@ -50,6 +50,12 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
     public var forwardedBy: ContactDetails?
     /// The reference of the case this record follows up, when the store linked it.
     public var followUpOf: String?
+    /// The case this record belongs to: the reference of the case's first record (its own
+    /// reference when it opened a new case).
+    public var caseReference: String?
+    /// What the store found this record to be linked to when it arrived: a duplicate, a repeat,
+    /// related reports. `letterbox show` also lists links made later from other records.
+    public var links: [RecordLink]?
     public var idempotencyKey: String
     /// The raw submission this record was read from; `letterbox show REF --raw` prints it.
     public var rawSubmissionId: Int64
@@ -89,7 +95,44 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
         self.extraFields = draft.extraFields
         self.forwardedBy = draft.forwardedBy
         self.followUpOf = nil
+        self.caseReference = nil
+        self.links = nil
         self.idempotencyKey = idempotencyKey
         self.rawSubmissionId = rawSubmissionId
+    }
+}
+
+/// A link from one record to another record or case, with the evidence.
+public struct RecordLink: Hashable, Codable, Sendable {
+    public struct Kind: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// The same text from the same contact within the duplicate window: points at the first record.
+        public static let duplicateOf = Kind(rawValue: "duplicate_of")
+        /// Similar wording from the same contact while a case is open: points at the case.
+        public static let repeatOf = Kind(rawValue: "repeat_of")
+        /// Near-identical wording from someone else at the same postcode or building.
+        public static let related = Kind(rawValue: "related")
+        /// Similar wording from the same contact after the case was closed: a new case, pointing at the old one.
+        public static let sameMatterAs = Kind(rawValue: "same_matter_as")
+        /// A reply or a mention of a case reference (email threading).
+        public static let followUpOf = Kind(rawValue: "follow_up_of")
+    }
+
+    public var kind: Kind
+    /// The record (or, for repeat_of and same_matter_as, the case) linked to.
+    public var reference: String
+    /// The Jaccard index of the two texts' word pairs, where wording decided the link.
+    public var similarity: Double?
+    /// Why, in words an officer can put in a letter.
+    public var reason: String
+
+    public init(kind: Kind, reference: String, similarity: Double? = nil, reason: String) {
+        self.kind = kind
+        self.reference = reference
+        self.similarity = similarity
+        self.reason = reason
     }
 }

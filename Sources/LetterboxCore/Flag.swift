@@ -33,6 +33,24 @@ public struct Flag: RawRepresentable, Hashable, Codable, Sendable, CustomStringC
     /// representative: a person must decide whether it belongs there.
     public static let possibleFollowUp = Flag(rawValue: "possible_follow_up")
 
+    /// A tenancy reference was given but does not have the landlord's configured format; it is
+    /// kept as typed and not used to link contacts.
+    public static let invalidTenancyRef = Flag(rawValue: "invalid_tenancy_ref")
+    /// The name (and postcode) match another contact, but no email, phone or tenancy reference
+    /// does: a person should confirm before the two are merged (`letterbox contacts merge`).
+    public static let possibleSameContact = Flag(rawValue: "possible_same_contact")
+    /// The contact's frequency passed a configured rule; the reason names the rule, the counts,
+    /// the window and the records. Information for the officer: nothing is held back.
+    public static let persistentContact = Flag(rawValue: "persistent_contact")
+    /// The text contains terms on the configured abusive-language list, so staff can prepare.
+    public static let abusiveLanguage = Flag(rawValue: "abusive_language")
+    /// The contact is under a contact arrangement a person approved; the record is kept and
+    /// forwarded in full, and the reason describes the arrangement.
+    public static let restrictedContact = Flag(rawValue: "restricted_contact")
+    /// The contact is under an arrangement, but this reports an emergency or a health-and-safety
+    /// matter, to which arrangements never apply.
+    public static let restrictionDoesNotApply = Flag(rawValue: "restriction_does_not_apply")
+
     public var description: String { rawValue }
 
 }

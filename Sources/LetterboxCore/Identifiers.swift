@@ -1,3 +1,5 @@
+import Foundation
+
 /// Normalisation of the identifiers that link a person across channels.
 ///
 /// Pure functions: no locale, no clock. UK conventions, since Letterbox serves UK landlords.
@@ -145,6 +147,40 @@ public enum Identifiers {
         return ascii.utf8.count <= 63 ? ascii : nil
     }
 
+    /// A tenancy (or account) reference: upper-cased, without spaces. Each landlord's housing
+    /// system has its own format, so `pattern` (a regular expression the whole reference must
+    /// match, from the config) decides what counts; nil when it does not match or is empty.
+    public static func tenancy(_ raw: String, pattern: TenancyPattern? = nil) -> String? {
+        let compact = String(raw.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace })
+        guard !compact.isEmpty, compact.utf8.count <= 64 else { return nil }
+        if let pattern, !pattern.matches(compact) { return nil }
+        return compact
+    }
+
+    /// A name reduced for comparison: lower-case letters, titles dropped, one space between
+    /// words (`Mrs  J. O'Brien` is `j obrien`). Nil when nothing is left. A weak identifier:
+    /// it only ever suggests that two contacts may be one person.
+    public static func nameKey(_ raw: String) -> String? {
+        let titles: Set<String> = ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame", "cllr", "councillor"]
+        let words = TextFingerprint.words(raw).map { String(decoding: $0, as: UTF8.self) }.filter { !titles.contains($0) }
+        return words.isEmpty ? nil : words.joined(separator: " ")
+    }
+
+    /// The building an address is in, for comparison: lower-case words joined by single spaces,
+    /// without flat and house numbers (`Flat 4, Rose Court` and `12 Rose Court` are both
+    /// `rose court`) or a postcode, so two neighbours in one block share it. Nil when nothing is left.
+    public static func addressKey(_ raw: String, postcode: String? = nil) -> String? {
+        var text = raw
+        if let postcode, let range = text.range(of: postcode, options: [.caseInsensitive]) { text.removeSubrange(range) }
+        let unitWords: Set<String> = ["flat", "apartment", "apt", "unit", "room", "no", "number", "maisonette", "floor"]
+        let words = TextFingerprint.words(text).map { String(decoding: $0, as: UTF8.self) }.filter { word in
+            !unitWords.contains(word) && !(word.first?.isNumber ?? false) && !(word.count == 1)
+        }
+        // A postcode typed without its space, or a building with no name left: nothing to compare.
+        let kept = words.filter { Identifiers.postcode($0) == nil }
+        return kept.isEmpty ? nil : kept.joined(separator: " ")
+    }
+
     /// Upper-cases a UK postcode and puts one space before the inward code; nil if it is not one.
     ///
     /// Accepts the six Royal Mail formats (`A9 9AA` to `AA9A 9AA`), `GIR 0AA` and `BFPO 1234`.
@@ -179,5 +215,27 @@ extension StringProtocol {
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+}
+
+/// The configured shape of a tenancy reference: a regular expression the whole reference must
+/// match after upper-casing and removing spaces (`T-?[0-9]{6}`, `[A-Z]{3}[0-9]{5}/[0-9]{2}`).
+public struct TenancyPattern: Sendable {
+    public let pattern: String
+    private let regex: RegexBox
+
+    public init(_ pattern: String) throws {
+        self.pattern = pattern
+        self.regex = RegexBox(try Regex(pattern))
+    }
+
+    public func matches(_ text: String) -> Bool {
+        (try? regex.value.wholeMatch(in: text)) != nil
+    }
+
+    /// `Regex` is immutable once built; the box states that for the compiler.
+    private final class RegexBox: @unchecked Sendable {
+        let value: Regex<AnyRegexOutput>
+        init(_ value: Regex<AnyRegexOutput>) { self.value = value }
     }
 }

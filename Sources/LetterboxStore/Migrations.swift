@@ -15,8 +15,103 @@ enum Migrations {
         migrator.registerMigration("v3-message-parts") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-contacts-and-cases") { db in
+            try db.execute(sql: v4)
+            try Linking.backfill(db)
+        }
         return migrator
     }
+
+    static let v4 = """
+        -- Cases: a case is named by its first record; later records join it (follow-ups,
+        -- duplicates, repeats). Officers close and reopen cases. Two open cases of one contact
+        -- that a later record shows to be the same matter are joined (status 'merged').
+        CREATE TABLE cases (
+            id            INTEGER PRIMARY KEY,  -- the first record's id; written just before it, so no foreign key
+            reference     TEXT NOT NULL UNIQUE,
+            contact_id    INTEGER REFERENCES contacts(id),
+            opened_at     INTEGER NOT NULL,
+            status        TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed', 'merged')),
+            merged_into   INTEGER REFERENCES cases(id),
+            closed_at     TEXT,
+            closed_by     TEXT,
+            close_reason  TEXT
+        );
+        CREATE INDEX cases_by_contact ON cases(contact_id);
+
+        -- What dedup reads, copied out of the record's document. event_at is when the customer
+        -- made contact (the call or message date when plausible, else arrival), Unix seconds.
+        ALTER TABLE records ADD COLUMN case_id INTEGER REFERENCES cases(id);
+        ALTER TABLE records ADD COLUMN origin_contact_id INTEGER REFERENCES contacts(id);
+        ALTER TABLE records ADD COLUMN event_at INTEGER;
+        ALTER TABLE records ADD COLUMN text_hash INTEGER;
+        ALTER TABLE records ADD COLUMN postcode TEXT;
+        ALTER TABLE records ADD COLUMN address_key TEXT;
+        CREATE INDEX records_by_text ON records(contact_id, text_hash, event_at) WHERE text_hash IS NOT NULL;
+        CREATE INDEX records_by_contact_time ON records(contact_id, event_at);
+        CREATE INDEX records_by_case ON records(case_id, event_at);
+
+        -- MinHash LSH: one row per band of each record's wording signature, by the day of contact,
+        -- so a lookup reads only the bands' keys within the window.
+        CREATE TABLE lsh_bands (
+            bucket     INTEGER NOT NULL,
+            day        INTEGER NOT NULL,
+            record_id  INTEGER NOT NULL REFERENCES records(id),
+            PRIMARY KEY (bucket, day, record_id)
+        ) WITHOUT ROWID;
+
+        -- Links between records (duplicate_of, repeat_of, related, same_matter_as), with evidence.
+        CREATE TABLE record_links (
+            record_id   INTEGER NOT NULL REFERENCES records(id),
+            kind        TEXT NOT NULL,
+            target_id   INTEGER NOT NULL REFERENCES records(id),
+            similarity  REAL,
+            reason      TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            PRIMARY KEY (record_id, kind, target_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX record_links_by_target ON record_links(target_id);
+
+        -- Contacts merged by a person (or by a submission carrying identifiers of two) point at
+        -- the one they were merged into; their identifiers stay theirs, so unmerge can undo it.
+        ALTER TABLE contacts ADD COLUMN merged_into INTEGER REFERENCES contacts(id);
+        ALTER TABLE contacts ADD COLUMN name_key TEXT;
+        ALTER TABLE contacts ADD COLUMN postcode TEXT;
+        CREATE INDEX contacts_by_name ON contacts(name_key) WHERE name_key IS NOT NULL;
+        CREATE INDEX contacts_by_merged ON contacts(merged_into) WHERE merged_into IS NOT NULL;
+
+        -- Weak matches (a name, a name and postcode), for a person to confirm or dismiss.
+        CREATE TABLE possible_same_contacts (
+            contact_id  INTEGER NOT NULL REFERENCES contacts(id),
+            other_id    INTEGER NOT NULL REFERENCES contacts(id),
+            evidence    TEXT NOT NULL,
+            record_id   INTEGER REFERENCES records(id),
+            created_at  TEXT NOT NULL,
+            PRIMARY KEY (contact_id, other_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX possible_same_contacts_by_other ON possible_same_contacts(other_id);
+
+        -- Contact arrangements, decided and reviewed by a person. Never applied to emergencies.
+        CREATE TABLE restrictions (
+            id                      INTEGER PRIMARY KEY,
+            contact_id              INTEGER NOT NULL REFERENCES contacts(id),
+            reason                  TEXT NOT NULL,
+            approved_by             TEXT NOT NULL,
+            review_by               TEXT NOT NULL,
+            single_point_of_contact TEXT,
+            channels                TEXT NOT NULL DEFAULT '',
+            vulnerability_check     TEXT,
+            created_at              TEXT NOT NULL,
+            created_by              TEXT NOT NULL,
+            ended_at                TEXT,
+            ended_by                TEXT,
+            end_reason              TEXT
+        );
+        CREATE INDEX restrictions_active ON restrictions(contact_id) WHERE ended_at IS NULL;
+
+        ALTER TABLE audit_log ADD COLUMN contact_id INTEGER REFERENCES contacts(id);
+        CREATE INDEX audit_log_by_contact ON audit_log(contact_id) WHERE contact_id IS NOT NULL;
+        """
 
     static let v3 = """
         -- Parts of a long text that the gateway did not join: each is a raw submission of its own

@@ -211,7 +211,9 @@ extension SQLiteCaseStore {
         let receivedAt = Timestamp.date(receivedText) ?? Date()
         var draft = original
         let reference = try nextReference(db, for: receivedAt)
-        let contactId = try resolveContact(db, draft.contact, now: now)
+        let resolution = try resolveContact(db, draft.contact, rawId: rawId, now: now)
+        let contactId = resolution.contactId
+        draft.flags.append(contentsOf: resolution.flags)
         if let senderId: String = raw["sender_id"] {
             try flagReusedSenderID(db, &draft, senderId: senderId, channel: raw["channel"], key: raw["idempotency_key"])
         }
@@ -226,6 +228,9 @@ extension SQLiteCaseStore {
         // The store has one writer at a time and this runs inside its transaction, so the next
         // row id is known before the insert and the document is written once.
         let recordId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM records")) ?? 1
+        let linked = try link(db, recordId: recordId, draft: draft, receivedAt: receivedAt, contactId: contactId, followUp: followUp)
+        draft.flags.append(contentsOf: linked.flags)
+        draft.flags.append(contentsOf: try textAndArrangementFlags(db, draft: draft, contactId: contactId))
         var record = FeedbackRecord(
             id: recordId,
             reference: reference,
@@ -238,18 +243,52 @@ extension SQLiteCaseStore {
             rawSubmissionId: rawId
         )
         record.followUpOf = followUp?.reference
+        record.caseReference = linked.newCase ? reference : linked.caseReference
+        let links = linked.links.map(\.link).filter { $0.kind != .followUpOf }
+        record.links = links.isEmpty ? nil : links
         let document = String(decoding: try encoder.encode(record), as: UTF8.self)
+        if linked.newCase {
+            try db.run(
+                sql: "INSERT INTO cases (id, reference, contact_id, opened_at) VALUES (?, ?, ?, ?)",
+                arguments: [recordId, reference, contactId, linked.eventAt]
+            )
+        }
         try db.run(
             sql: """
                 INSERT INTO records (id, reference, channel, received_at, contacted_at, contact_id, idempotency_key,
-                                     raw_submission_id, follow_up_of, document)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     raw_submission_id, follow_up_of, document, case_id, origin_contact_id, event_at,
+                                     text_hash, postcode, address_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 recordId, reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.string), contactId, key,
-                rawId, followUp?.id, document,
+                rawId, followUp?.id, document, linked.caseId, resolution.originId, linked.eventAt,
+                linked.fingerprint.textHash, linked.postcode, linked.addressKey,
             ]
         )
+        let day = linked.eventAt / Linking.day
+        for bucket in linked.fingerprint.bandKeys {
+            try db.run(sql: "INSERT OR IGNORE INTO lsh_bands (bucket, day, record_id) VALUES (?, ?, ?)", arguments: [bucket, day, recordId])
+        }
+        for (kind, targetId, link) in linked.links where kind != .followUpOf {
+            try db.run(
+                sql: "INSERT OR IGNORE INTO record_links (record_id, kind, target_id, similarity, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [recordId, kind.rawValue, targetId, link.similarity, link.reason, now]
+            )
+        }
+        for joined in linked.casesToJoin {
+            let reason = "Case \(joined.reference) joined into case \(record.caseReference ?? ""): \(reference) is the same matter as both (in \(joined.evidence)), from the same contact."
+            try joinCase(db, from: joined.id, into: linked.caseId, reason: reason, rawId: rawId, now: now, actor: actor)
+        }
+        for (other, evidence) in resolution.weakMatches {
+            try db.run(
+                sql: "INSERT OR IGNORE INTO possible_same_contacts (contact_id, other_id, evidence, record_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [contactId, other, evidence, recordId, now]
+            )
+        }
+        if resolution.created, let contactId {
+            try auditContact(db, action: "contact_created", contactId: contactId, recordId: recordId, reason: "New contact #\(contactId) from \(reference).", at: now, actor: actor)
+        }
         for entry in draft.flags {
             try db.run(
                 sql: "INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)",
@@ -272,7 +311,8 @@ extension SQLiteCaseStore {
                 arguments: [draft.channel.rawValue, messageId, recordId]
             )
         }
-        let reason = followUp.map { "Recorded as \(reference), a follow-up of \($0.reference) (\($0.how))." } ?? "Recorded as \(reference)."
+        var reason = followUp.map { "Recorded as \(reference), a follow-up of \($0.reference) (\($0.how))." } ?? "Recorded as \(reference)."
+        for link in links { reason += " \(link.kind.rawValue) \(link.reference)." }
         try audit(db, action: "accepted", rawId: rawId, recordId: recordId, reason: reason, at: now, actor: actor)
         return IntakeOutcome(rawSubmissionId: rawId, disposition: .accepted, reference: reference, followUpOf: followUp?.reference)
     }
@@ -328,7 +368,7 @@ extension SQLiteCaseStore {
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT root.id, root.reference, root.contact_id, root.document FROM records r
-                    JOIN records root ON root.id = COALESCE(r.follow_up_of, r.id) WHERE r.id = ?
+                    JOIN records root ON root.id = COALESCE(r.case_id, r.follow_up_of, r.id) WHERE r.id = ?
                     """),
                 arguments: [recordId]
             ) else { continue }
@@ -370,38 +410,6 @@ extension SQLiteCaseStore {
         return "\(prefix)-\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
-    /// Links the submission to the contact holding any of its strong identifiers (email,
-    /// phone, tenancy reference), or creates one. Weak matches (a name) never link.
-    private func resolveContact(_ db: Database, _ details: ContactDetails, now: String) throws -> Int64? {
-        var identifiers: [(String, String)] = []
-        if let email = details.email, Identifiers.email(email) != nil { identifiers.append(("email", email)) }
-        if let phone = details.phone?.e164 { identifiers.append(("phone", phone)) }
-        if let tenancy = details.tenancyRef?.trimmingWhitespace().uppercased(), !tenancy.isEmpty {
-            identifiers.append(("tenancy", tenancy))
-        }
-        guard !identifiers.isEmpty || details.name != nil || details.address != nil else { return nil }
-        var contactId: Int64?
-        for (kind, value) in identifiers {
-            if let found = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT contact_id FROM contact_identifiers WHERE kind = ? AND value = ?"),
-                arguments: [kind, value]
-            ) {
-                contactId = found
-                break
-            }
-        }
-        if contactId == nil {
-            try db.run(sql: "INSERT INTO contacts (name, created_at) VALUES (?, ?)", arguments: [details.name, now])
-            contactId = db.lastInsertedRowID
-        }
-        for (kind, value) in identifiers {
-            try db.run(
-                sql: "INSERT INTO contact_identifiers (kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [kind, value, contactId]
-            )
-        }
-        return contactId
-    }
 }
 
 extension Database {

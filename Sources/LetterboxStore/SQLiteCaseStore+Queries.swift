@@ -68,12 +68,12 @@ extension SQLiteCaseStore {
     public func record(reference: String) throws(StoreError) -> FeedbackRecord? {
         let decoder = Timestamp.jsonDecoder()
         return try read { db in
-            guard let document = try String.fetchOne(
+            guard let row = try Row.fetchOne(
                 db,
-                sql: "SELECT document FROM records WHERE reference = ?",
+                sql: "SELECT \(Self.recordColumns) FROM records WHERE reference = ?",
                 arguments: [reference.uppercased()]
             ) else { return nil }
-            return try decoder.decode(FeedbackRecord.self, from: Data(document.utf8))
+            return try Self.record(row, decoder)
         }
     }
 
@@ -101,7 +101,7 @@ extension SQLiteCaseStore {
             conditions.append("received_at >= ?")
             _ = arguments.append(contentsOf: [Timestamp.string(since)])
         }
-        var sql = "SELECT document FROM records"
+        var sql = "SELECT \(Self.recordColumns) FROM records"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY received_at, id"
         if let limit { sql += " LIMIT \(limit)" }
@@ -109,11 +109,24 @@ extension SQLiteCaseStore {
         let finalSQL = sql
         let finalArguments = arguments
         try read { db in
-            let cursor = try String.fetchCursor(db, sql: finalSQL, arguments: finalArguments)
-            while let document = try cursor.next() {
-                try body(try decoder.decode(FeedbackRecord.self, from: Data(document.utf8)))
+            let cursor = try Row.fetchCursor(db, sql: finalSQL, arguments: finalArguments)
+            while let row = try cursor.next() {
+                try body(try Self.record(row, decoder))
             }
         }
+    }
+
+    /// The document, and the columns that change after it was written (merges of contacts and cases).
+    static let recordColumns = "document, contact_id, (SELECT reference FROM cases WHERE cases.id = records.case_id) AS case_reference"
+
+    /// A record as stored, with its current contact and case (a merge moves them; the document
+    /// keeps what was known when it arrived, and the audit log says what changed).
+    static func record(_ row: Row, _ decoder: JSONDecoder) throws -> FeedbackRecord {
+        let document: String = row["document"]
+        var record = try decoder.decode(FeedbackRecord.self, from: Data(document.utf8))
+        record.contactId = row["contact_id"]
+        if let caseReference: String = row["case_reference"] { record.caseReference = caseReference }
+        return record
     }
 
     /// The audit trail of a record and of every submission linked to it, oldest first.
@@ -128,18 +141,20 @@ extension SQLiteCaseStore {
                     ORDER BY id
                     """,
                 arguments: [recordId, rawSubmissionId, recordId]
-            ).map { row in
-                AuditEntry(
-                    id: row["id"],
-                    at: Timestamp.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
-                    actor: row["actor"],
-                    action: row["action"],
-                    rawSubmissionId: row["raw_submission_id"],
-                    recordId: row["record_id"],
-                    reason: row["reason"]
-                )
-            }
+            ).map(Self.auditEntry)
         }
+    }
+
+    static func auditEntry(_ row: Row) -> AuditEntry {
+        AuditEntry(
+            id: row["id"],
+            at: Timestamp.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
+            actor: row["actor"],
+            action: row["action"],
+            rawSubmissionId: row["raw_submission_id"],
+            recordId: row["record_id"],
+            reason: row["reason"]
+        )
     }
 
     /// How many submissions each channel has had, by disposition.

@@ -17,21 +17,28 @@ public final class SQLiteCaseStore: Sendable {
         public var busyTimeout: TimeInterval
         /// The letters before the year in a reference: `LB` gives `LB-2026-000123`.
         public var referencePrefix: String
+        /// How contacts, duplicates, repeats and persistent contact are recognised.
+        public var linking: LinkingPolicy
 
-        public init(busyTimeout: TimeInterval = 5, referencePrefix: String = "LB") {
+        public init(busyTimeout: TimeInterval = 5, referencePrefix: String = "LB", linking: LinkingPolicy = LinkingPolicy()) {
             self.busyTimeout = busyTimeout
             self.referencePrefix = referencePrefix
+            self.linking = linking
         }
     }
 
     public let path: String
     public let options: Options
     let pool: DatabasePool
+    let abusiveMatcher: TermMatcher
+    let emergencyMatcher: TermMatcher
 
     /// Opens the store at `path`, creating it (mode 0600) and bringing its schema up to date.
     public init(path: String, options: Options = Options()) throws(StoreError) {
         self.path = path
         self.options = options
+        self.abusiveMatcher = TermMatcher(options.linking.abusiveTerms)
+        self.emergencyMatcher = TermMatcher(options.linking.emergencyTerms)
         let created = try Self.createOwnerOnly(path)
         if created {
             // Large pages before anything is written: raw messages and attachments are big

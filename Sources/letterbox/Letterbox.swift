@@ -19,6 +19,8 @@ struct Letterbox: AsyncParsableCommand {
               letterbox list --since 2026-04-01
               letterbox show LB-2026-000001
               letterbox quarantine list
+              letterbox contacts show 42
+              letterbox restrictions list
 
             Exit status (sysexits.h): 0 done; 64 usage error; 65 some input was quarantined;
             66 a named file does not exist; 74 I/O error; 75 temporary failure (store busy or
@@ -26,6 +28,7 @@ struct Letterbox: AsyncParsableCommand {
             """,
         subcommands: [
             Ingest.self, Watch.self, Serve.self, List.self, Show.self, Export.self, Quarantine.self, Stats.self,
+            Contacts.self, Cases.self, Restrictions.self,
         ]
     )
 

@@ -130,7 +130,7 @@ struct QuarantineRetry: AsyncParsableCommand {
 
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Count submissions by channel and disposition.",
+        abstract: "Count submissions by channel and disposition, links and flags, and overdue arrangement reviews.",
         discussion: "Example:\n  letterbox stats"
     )
 
@@ -156,6 +156,20 @@ struct Stats: AsyncParsableCommand {
             let followUps = try store.followUpCounts()
             if followUps.linked + followUps.possible > 0 {
                 print("\nFollow-ups linked to their case: \(followUps.linked); possible follow-ups for a person to decide: \(followUps.possible)")
+            }
+            let links = try store.linkCounts()
+            if !links.isEmpty {
+                print("\nLINKS AND FLAGS:")
+                for (name, count) in links { print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(count)) }
+            }
+            let today = SQLiteCaseStore.londonToday()
+            let restrictions = try store.restrictions()
+            if !restrictions.isEmpty {
+                let overdue = restrictions.filter { $0.isOverdue(today: today) }
+                print("\nContact arrangements in force: \(restrictions.count); reviews overdue: \(overdue.count)")
+                for restriction in overdue {
+                    print("  OVERDUE: arrangement #\(restriction.id), contact #\(restriction.contactId), review was due \(restriction.reviewBy) (letterbox restrictions list)")
+                }
             }
         }
     }

@@ -137,14 +137,48 @@ struct Show: AsyncParsableCommand {
                 print(String(decoding: try Timestamp.jsonEncoder(pretty: true).encode(record), as: UTF8.self))
                 return
             }
-            print(RecordText.describe(record, audit: try store.auditTrail(recordId: record.id)))
+            let links = try store.links(reference: record.reference)
+            let caseRecords = try links.caseReference.map { try store.caseRecords(caseReference: $0) } ?? []
+            print(RecordText.describe(
+                record, audit: try store.auditTrail(recordId: record.id),
+                links: RecordText.Links(caseReference: links.caseReference, caseStatus: links.caseStatus, caseRecords: caseRecords, links: links.links)
+            ))
         }
     }
 }
 
 /// The human-readable form of a record, for `letterbox show`.
 enum RecordText {
-    static func describe(_ record: FeedbackRecord, audit: [AuditEntry]) -> String {
+    static func linkPhrase(_ kind: RecordLink.Kind) -> String {
+        switch kind {
+        case .duplicateOf: return "Duplicate of"
+        case .repeatOf: return "Repeat of case"
+        case .related: return "Related to"
+        case .sameMatterAs: return "Same matter as closed case"
+        case .followUpOf: return "Follow-up of"
+        default: return kind.rawValue
+        }
+    }
+
+    static func reversePhrase(_ kind: RecordLink.Kind) -> String {
+        switch kind {
+        case .duplicateOf: return "is a duplicate of"
+        case .repeatOf: return "repeats the case opened by"
+        case .related: return "is related to"
+        case .sameMatterAs: return "raises again the closed case opened by"
+        case .followUpOf: return "follows up"
+        default: return "is linked (\(kind.rawValue)) to"
+        }
+    }
+
+    struct Links {
+        var caseReference: String?
+        var caseStatus: String?
+        var caseRecords: [String]
+        var links: [LinkView]
+    }
+
+    static func describe(_ record: FeedbackRecord, audit: [AuditEntry], links: Links? = nil) -> String {
         var lines: [String] = []
         func add(_ label: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
@@ -159,6 +193,7 @@ enum RecordText {
         add("Received", londonTime(record.receivedAt) + " (London)")
         add("Contacted", record.contactedAt.map { londonTime($0) + " (London)" } ?? record.contactedAtText.map { "\"\($0)\" (not read)" })
         add("Kind", record.kind?.rawValue ?? record.statedKind.map { "\($0) (as stated)" })
+        add("Contact", record.contactId.map { "#\($0) (letterbox contacts show \($0))" })
         add("Name", record.contact.name)
         add("Email", record.contact.email)
         add("Phone", record.contact.phone.map { $0.e164 ?? "\($0.raw) (not a readable number)" })
@@ -175,9 +210,27 @@ enum RecordText {
             add("Forwarded by", [forwarder.name, forwarder.email.map { "<\($0)>" }].compactMap { $0 }.joined(separator: " "))
         }
         add("Follow-up of", record.followUpOf)
+        if let links, let caseReference = links.caseReference {
+            let others = links.caseRecords.filter { $0 != record.reference }
+            var text = "\(caseReference) (\(links.caseStatus ?? "open"))"
+            if caseReference == record.reference { text += ", opened by this record" }
+            if !others.isEmpty { text += "; \(links.caseRecords.count) records: \(links.caseRecords.joined(separator: ", "))" }
+            add("Case", text)
+        }
         add("Recorded by", record.recordedBy)
         add("Subject", record.subject)
         for field in record.extraFields { add(field.name, field.value) }
+        if let links, !links.links.isEmpty {
+            lines.append("")
+            lines.append("Links:")
+            for link in links.links {
+                if link.outgoing {
+                    lines.append("  \(linkPhrase(link.kind)) \(link.otherReference): \(link.reason)")
+                } else {
+                    lines.append("  \(link.otherReference) \(reversePhrase(link.kind)) this record: \(link.reason)")
+                }
+            }
+        }
         if !record.flags.isEmpty {
             lines.append("")
             lines.append("Flags:")

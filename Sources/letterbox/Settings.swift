@@ -32,6 +32,7 @@ struct Settings {
     var emailMaxAttachmentBytes: Int
     var emailOrganisationDomains: Set<String>
     var logLevel: Logger.Level
+    var linking: LinkingPolicy
     /// Every layer of settings, for the commands with settings of their own (`serve`).
     var config: ConfigReader
 
@@ -76,14 +77,56 @@ struct Settings {
                     .split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() }
             ),
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
+            linking: try linkingPolicy(config),
             config: config
         )
+    }
+
+    /// contacts.*, dedup.*, persistence.* and restrictions.* (README, "Configuration").
+    static func linkingPolicy(_ config: ConfigReader) throws -> LinkingPolicy {
+        var policy = LinkingPolicy()
+        if let pattern = config.string(forKey: "contacts.tenancyPattern"), !pattern.isEmpty {
+            do { policy.tenancyPattern = try TenancyPattern(pattern) } catch {
+                throw CLIError(.config, "contacts.tenancyPattern is not a valid regular expression: \(pattern)")
+            }
+        }
+        func days(_ key: String, _ value: Int) throws -> Int {
+            let read = config.int(forKey: ConfigKey(key), default: value)
+            guard (0...3650).contains(read) else { throw CLIError(.config, "\(key) must be a number of days from 0 to 3650, not \(read).") }
+            return read
+        }
+        func share(_ key: String, _ value: Double) throws -> Double {
+            let read = config.double(forKey: ConfigKey(key), default: value)
+            guard read > 0, read <= 1 else { throw CLIError(.config, "\(key) must be above 0 and at most 1, not \(read).") }
+            return read
+        }
+        policy.duplicateWindowDays = try days("dedup.duplicateWindowDays", policy.duplicateWindowDays)
+        policy.repeatWindowDays = try days("dedup.repeatWindowDays", policy.repeatWindowDays)
+        policy.repeatThreshold = try share("dedup.repeatThreshold", policy.repeatThreshold)
+        policy.relatedThreshold = try share("dedup.relatedThreshold", policy.relatedThreshold)
+        policy.containmentThreshold = try share("dedup.containmentThreshold", policy.containmentThreshold)
+        policy.persistence = [
+            PersistenceRule(scope: .sameCase, count: try days("persistence.sameCase.count", 5), days: try days("persistence.sameCase.days", 7)),
+            PersistenceRule(scope: .allContacts, count: try days("persistence.allContacts.count", 20), days: try days("persistence.allContacts.days", 30)),
+            PersistenceRule(scope: .afterClosed, count: 1, days: try days("persistence.afterClosed.days", 90)),
+        ].filter { $0.count > 0 && $0.days > 0 }
+        func terms(_ key: String) throws -> [String]? {
+            guard let path = config.string(forKey: ConfigKey(key)), !path.isEmpty else { return nil }
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CLIError(.config, "\(key): cannot read \(path) as UTF-8 text (one term per line).")
+            }
+            return text.split(whereSeparator: \.isNewline).map { $0.trimmingWhitespace().lowercased() }
+                .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        if let abusive = try terms("persistence.abusiveTermsFile") { policy.abusiveTerms = abusive }
+        if let emergency = try terms("restrictions.emergencyTermsFile") { policy.emergencyTerms = emergency }
+        return policy
     }
 
     func openStore() throws -> SQLiteCaseStore {
         try SQLiteCaseStore(
             path: storePath,
-            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix)
+            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking)
         )
     }
 

@@ -44,7 +44,7 @@ struct CaseStoreTests {
         #expect(record.contact.phone?.e164 == "+447700900123")
         #expect(record.body == "The gutter is leaking.")
         let actions = try store.auditTrail(recordId: record.id).map(\.action)
-        #expect(actions == ["accepted"])
+        #expect(actions == ["contact_created", "accepted"])
         #expect(try store.auditTrail(rawSubmissionId: again.rawSubmissionId).map(\.action) == ["redelivery"])
     }
 

@@ -1,0 +1,141 @@
+/// Wording fingerprints for finding duplicates, repeats and related reports.
+///
+/// A text is read as its words (letters and digits, lower-cased, everything else a separator);
+/// its *shingles* are the runs of ``shingleWords`` consecutive words. Two texts' similarity is
+/// the Jaccard index of their shingle sets. A MinHash signature (``hashCount`` minimums under
+/// independent hash functions) estimates it, and locality-sensitive hashing cuts the signature
+/// into ``bands`` bands of ``rowsPerBand`` rows: texts that agree on any whole band are
+/// candidates, so a store finds them with an index lookup per band instead of a scan.
+///
+/// With 20 bands of 4 rows, a pair at Jaccard 0.6 becomes a candidate with probability
+/// 1 - (1 - 0.6^4)^20 = 0.94, at 0.7 0.999, and an unrelated pair (0.05) 0.0001. Candidates are
+/// then checked against the exact Jaccard index of their texts, so the bands only decide what
+/// is looked at, never what is linked.
+///
+/// Everything here is deterministic across processes and machines (no seeded `Hasher`): the
+/// band keys are stored, so they must not change between runs. Changing the constants needs a
+/// migration that recomputes them.
+public struct TextFingerprint: Sendable, Hashable {
+    public static let shingleWords = 2
+    public static let bands = 20
+    public static let rowsPerBand = 4
+    public static let hashCount = bands * rowsPerBand
+
+    /// The text's distinct shingles, hashed to 64 bits.
+    public let shingles: Set<UInt64>
+    /// Identical normalised text, identical hash: for exact duplicates. Nil for a text with no words.
+    public let textHash: Int64?
+    /// How many words the text has.
+    public let wordCount: Int
+
+    public init(_ text: String) {
+        let words = Self.words(text)
+        wordCount = words.count
+        guard !words.isEmpty else {
+            shingles = []
+            textHash = nil
+            return
+        }
+        var hashes = Set<UInt64>()
+        let width = Swift.min(Self.shingleWords, words.count)
+        for start in 0...(words.count - width) {
+            var hash = Self.fnvOffset
+            for (offset, word) in words[start..<(start + width)].enumerated() {
+                if offset > 0 { hash = Self.fnv(hash, 0x20) }
+                hash = word.reduce(hash, Self.fnv)
+            }
+            hashes.insert(hash)
+        }
+        shingles = hashes
+        var whole = Self.fnvOffset
+        for (index, word) in words.enumerated() {
+            if index > 0 { whole = Self.fnv(whole, 0x20) }
+            whole = word.reduce(whole, Self.fnv)
+        }
+        textHash = Int64(bitPattern: Self.mix(whole))
+    }
+
+    /// The MinHash signature: for each of ``hashCount`` hash functions, the least hash of any shingle.
+    public var signature: [UInt64] {
+        guard !shingles.isEmpty else { return [] }
+        var minimums = [UInt64](repeating: .max, count: Self.hashCount)
+        for shingle in shingles {
+            for index in 0..<Self.hashCount {
+                let value = Self.mix(shingle ^ Self.seeds[index])
+                if value < minimums[index] { minimums[index] = value }
+            }
+        }
+        return minimums
+    }
+
+    /// One key per band: equal keys in a band mean equal minimums in every row of it.
+    /// The band's number is part of the key, so keys of different bands never collide by design.
+    public var bandKeys: [Int64] {
+        let signature = self.signature
+        guard !signature.isEmpty else { return [] }
+        return (0..<Self.bands).map { band in
+            var hash = Self.mix(UInt64(band) &+ 0x9E37_79B9_7F4A_7C15)
+            for row in 0..<Self.rowsPerBand {
+                hash = Self.mix(hash ^ signature[band * Self.rowsPerBand + row])
+            }
+            return Int64(bitPattern: hash)
+        }
+    }
+
+    /// The Jaccard index of two texts' shingle sets: 1 for the same wording, 0 for nothing shared.
+    public func jaccard(_ other: TextFingerprint) -> Double {
+        guard !shingles.isEmpty, !other.shingles.isEmpty else { return 0 }
+        let shared = shingles.intersection(other.shingles).count
+        return Double(shared) / Double(shingles.count + other.shingles.count - shared)
+    }
+
+    /// How much of the shorter text is in the longer one: 1 when one text's wording is wholly
+    /// inside the other's (a text message that repeats a line of an email).
+    public func containment(_ other: TextFingerprint) -> Double {
+        guard !shingles.isEmpty, !other.shingles.isEmpty else { return 0 }
+        let shared = shingles.intersection(other.shingles).count
+        return Double(shared) / Double(Swift.min(shingles.count, other.shingles.count))
+    }
+
+    /// The text's words, lower-cased, in order. Apostrophes inside words are dropped (`don't` is
+    /// `dont`), so typing differences do not split a word.
+    public static func words(_ text: String) -> [[UInt8]] {
+        var words: [[UInt8]] = []
+        var current: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                let lower = scalar.properties.lowercaseMapping
+                current.append(contentsOf: lower.utf8)
+            } else if (scalar == "'" || scalar == "\u{2019}"), !current.isEmpty {
+                continue
+            } else if !current.isEmpty {
+                words.append(current)
+                current.removeAll(keepingCapacity: true)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    // FNV-1a for shingles, then a SplitMix64 finaliser: fast, well mixed, and the same everywhere.
+    static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
+    @inline(__always) static func fnv(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+
+    @inline(__always) static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// One seed per hash function, from a fixed SplitMix64 sequence.
+    static let seeds: [UInt64] = {
+        var state: UInt64 = 0x4C45_5454_4552_424F  // "LETTERBO"
+        return (0..<hashCount).map { _ in
+            state &+= 0x9E37_79B9_7F4A_7C15
+            return mix(state)
+        }
+    }()
+}

@@ -1,0 +1,286 @@
+import Foundation
+import GRDB
+import LetterboxCore
+import LetterboxStore
+import LetterboxTesting
+import Testing
+
+/// Sequences of submissions across channels, each with the links and flags expected at the end.
+/// Every submission goes through the real decoders into a real SQLite store.
+struct ScenarioTests {
+    // MARK: The same leak on three channels
+
+    static let leakForm: RawSubmission = Channels.form([
+        ("kind", "complaint"), ("name", "Anna Kowalska"), ("email", "anna.k@mail.example"), ("phone", "07700 900111"),
+        ("address", "Flat 3, Rose Court, Mill Lane"), ("postcode", "ls6 2ab"), ("tenancy_ref", "T-100311"),
+        ("subject", "Leak through kitchen ceiling"),
+        ("message", "Water is leaking through my kitchen ceiling from the flat above. It started last night and is dripping onto the light fitting. Please send someone today."),
+    ], at: Channels.at(hours: 1))
+    static let leakEmail: RawSubmission = Channels.email(
+        from: "Anna.K@MAIL.example", name: "Anna Kowalska", subject: "Leak kitchen ceiling Flat 3 Rose Court",
+        body: "Hello,\n\nWater is leaking through my kitchen ceiling from the flat above. It started last night and is dripping onto the light fitting. Please send someone today.\n\nAnna Kowalska\nFlat 3 Rose Court",
+        at: Channels.at(hours: 2)
+    )
+    static let leakSMS: RawSubmission = Channels.sms(
+        from: "447700900111", text: "Water leaking through my kitchen ceiling from the flat above, dripping onto the light fitting. Please send someone today. Anna, Flat 3 Rose Court",
+        at: Channels.at(hours: 5)
+    )
+
+    @Test("The same leak by web form, email and text within a day: one case, three linked records")
+    func sameLeakOnThreeChannels() throws {
+        let store = try Channels.store("leak")
+        let outcomes = try Channels.intake(store).ingest([Self.leakForm, Self.leakEmail, Self.leakSMS])
+        #expect(outcomes.map(\.disposition) == [.accepted, .accepted, .accepted])
+        let records = try store.records()
+        #expect(Set(records.map(\.caseReference)) == [records[0].reference])
+        #expect(Set(records.map(\.contactId)).count == 1)
+        #expect(records[1].links?.map(\.kind) == [.repeatOf])
+        #expect(records[2].links?.map(\.kind) == [.repeatOf])
+        #expect(records[1].links?.first?.reference == records[0].reference)
+        #expect(try store.caseRecords(caseReference: records[0].reference) == records.map(\.reference))
+        // Nobody is flagged persistent for telling us three ways.
+        #expect(!records.flatMap(\.flags).contains { $0.flag == .persistentContact })
+    }
+
+    @Test("The three channels in every order end as one case of three records, even when the first two are strangers to each other")
+    func sameLeakInEveryOrder() throws {
+        let items = [Self.leakForm, Self.leakEmail, Self.leakSMS]
+        for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
+            let store = try Channels.store("leak-order")
+            let intake = Channels.intake(store)
+            for index in order { _ = try intake.ingest([items[index]]) }
+            let records = try store.records()
+            #expect(records.count == 3, "order \(order)")
+            #expect(Set(records.map(\.caseReference)).count == 1, "order \(order): \(records.map { ($0.reference, $0.caseReference ?? "-") })")
+            #expect(Set(records.map(\.contactId)).count == 1, "order \(order)")
+        }
+    }
+
+    // MARK: A councillor writing for a tenant who also writes
+
+    @Test("A councillor writes for a tenant who also wrote: the tenant's contact and case, the councillor as representative, consent required")
+    func councillorAndTenant() throws {
+        let store = try Channels.store("cllr")
+        let intake = Channels.intake(store)
+        let tenantText = "There is black mould on the bedroom wall where my two children sleep. It has been reported three times since October and nobody has treated it. The children keep getting chest infections."
+        let tenant = Channels.note([
+            ("Caller", "Mrs Farida Begum"), ("Phone", "07700 900222"), ("Tenancy ref", "T-200452"),
+            ("Address", "4 Oak Road"), ("Postcode", "LS7 3QT"), ("Taken by", "Priya"), ("Subject", "Mould in children's bedroom"),
+        ], text: tenantText, at: Channels.at(days: 0, hours: 1))
+        let councillor = Channels.form([
+            ("kind", "complaint"), ("name", "Cllr Margaret Ellis"), ("email", "margaret.ellis@council.example"),
+            ("on_behalf", "yes"), ("behalf_name", "Mrs Farida Begum"), ("behalf_relationship", "ward councillor"),
+            ("address", "4 Oak Road"), ("postcode", "LS7 3QT"), ("tenancy_ref", "t-200452"),
+            ("message", "I am writing for my constituent Mrs Begum. She tells me: there is black mould on the bedroom wall where her two children sleep. It has been reported three times since October and nobody has treated it. The children keep getting chest infections. Please treat this as urgent."),
+        ], at: Channels.at(days: 2))
+        let outcomes = try intake.ingest([tenant, councillor])
+        #expect(outcomes.map(\.disposition) == [.accepted, .accepted])
+        let records = try store.records()
+        #expect(records[1].contactId == records[0].contactId)
+        #expect(records[1].caseReference == records[0].reference)
+        #expect(records[1].links?.first?.kind == .repeatOf)
+        #expect(records[1].representative?.role == .councillor)
+        #expect(records[1].flags.contains { $0.flag == .consentRequired })
+        // The councillor's own email is not the tenant's identifier.
+        let contact = try store.contact(id: try #require(records[0].contactId))
+        #expect(!contact.identifiers.contains { $0.value == "margaret.ellis@council.example" })
+        #expect(contact.identifiers.map(\.value).sorted() == ["+447700900222", "T-200452"])
+    }
+
+    // MARK: Two neighbours reporting the same lift
+
+    @Test("Two neighbours report the same broken lift: two cases, linked as related, not duplicates")
+    func neighboursAndTheLift() throws {
+        let store = try Channels.store("lift")
+        let intake = Channels.intake(store)
+        let text = "The lift in Beech House has been broken since Friday. I am on the 9th floor and cannot get my shopping up the stairs. Please fix the lift."
+        let first = Channels.note([
+            ("Caller", "Kwame Osei"), ("Phone", "0113 496 0041"), ("Address", "Flat 41 Beech House, Mill Lane"), ("Postcode", "LS6 2AB"),
+        ], text: text, at: Channels.at(days: 1))
+        let second = Channels.form([
+            ("name", "Grace Adeyemi"), ("email", "grace.a@mail.example"), ("address", "Flat 52, Beech House"), ("postcode", "LS6 2AB"),
+            ("message", "The lift in Beech House has been broken since Friday. I am on the 10th floor and cannot get my shopping up the stairs. Please fix the lift."),
+        ], at: Channels.at(days: 1, hours: 3))
+        let unrelatedSameWords = Channels.form([
+            ("name", "Peter Green"), ("email", "p.green@mail.example"), ("postcode", "BD1 1AA"),
+            ("message", "The lift in Beech House has been broken since Friday. I am on the 9th floor and cannot get my shopping up the stairs. Please fix the lift."),
+        ], at: Channels.at(days: 1, hours: 4))
+        _ = try intake.ingest([first, second, unrelatedSameWords])
+        let records = try store.records()
+        #expect(Set(records.map(\.caseReference)).count == 3)
+        #expect(records[1].links?.map(\.kind) == [.related])
+        #expect(records[1].links?.first?.reference == records[0].reference)
+        // Same words, another postcode and no building in common: not related.
+        #expect(records[2].links == nil)
+        let seenFromFirst = try store.links(reference: records[0].reference).links
+        #expect(seenFromFirst.map(\.kind) == [.related])
+        #expect(seenFromFirst.first?.outgoing == false)
+    }
+
+    // MARK: Thirty near-identical emails in a week
+
+    @Test("A customer sends 30 near-identical emails in a week: one case, every email kept, duplicates and repeats linked, persistent_contact with the rule and counts")
+    func thirtyEmailsInAWeek() throws {
+        let store = try Channels.store("thirty")
+        let intake = Channels.intake(store)
+        var submissions: [RawSubmission] = []
+        for index in 0..<30 {
+            let body = index % 3 == 0
+                ? "Why has nobody fixed my front door lock? I reported it weeks ago. I want it fixed now."
+                : "Why has nobody fixed my front door lock? I reported it weeks ago. I want it fixed now. This is message \(index + 1)."
+            submissions.append(Channels.email(
+                from: "d.price@mail.example", name: "Daniel Price", subject: "Front door lock", body: body,
+                at: Channels.at(days: Double(index) * 0.22)
+            ))
+        }
+        let outcomes = try intake.ingest(submissions)
+        #expect(outcomes.allSatisfy { $0.disposition == .accepted })
+        let records = try store.records()
+        #expect(records.count == 30)
+        #expect(Set(records.map(\.caseReference)) == [records[0].reference])
+        let kinds = records.dropFirst().map { $0.links?.first?.kind }
+        #expect(kinds.allSatisfy { $0 == .duplicateOf || $0 == .repeatOf })
+        #expect(records[3].links?.first?.kind == .duplicateOf)  // the same text as the first
+        #expect(records[3].links?.first?.reference == records[0].reference)
+        #expect(records[1].links?.first?.kind == .repeatOf)
+        let persistent = records.map { $0.flags.filter { $0.flag == .persistentContact } }
+        #expect(persistent[0..<4].allSatisfy { $0.isEmpty })
+        #expect(persistent[4].count == 1)
+        let reason = try #require(persistent[4].first?.reason)
+        #expect(reason.contains("5 or more contacts about the same case within 7 days"))
+        #expect(reason.contains("5 contacts about case \(records[0].reference)"))
+        #expect(reason.contains(records[1].reference))
+        // The 20th is also over the any-matter rule (20 within 30 days).
+        #expect(persistent[19].contains { $0.reason.contains("20 or more contacts within 30 days") && $0.reason.contains("20 contacts from this person") })
+    }
+
+    // MARK: A restricted customer reporting a gas smell
+
+    @Test("A customer under a contact arrangement: recorded in full and flagged; a gas smell is never restricted")
+    func restrictedCustomerReportsGas() throws {
+        let store = try Channels.store("restricted")
+        let intake = Channels.intake(store)
+        let first = try intake.ingest([Channels.sms(from: "447700900333", text: "You lot are useless, ring me back NOW about the fence", at: Channels.at())])[0]
+        let contactId = try #require(try Channels.record(store, first).contactId)
+        let arrangement = try store.addRestriction(
+            contactId: contactId, reason: "Over 40 calls a week to repairs staff (LB-2026-000001 and others)", approvedBy: "Head of Housing",
+            reviewBy: "2026-06-01", singlePointOfContact: "J Patel", channels: [], vulnerabilityCheck: "Checked: no disclosed needs", actor: "test"
+        )
+        let outcomes = try intake.ingest([
+            Channels.sms(from: "07700 900333", text: "Still no fence panel. Ring me.", at: Channels.at(days: 1)),
+            Channels.sms(from: "+447700900333", text: "I can smell gas in the kitchen, really strong", at: Channels.at(days: 2)),
+        ])
+        #expect(outcomes.map(\.disposition) == [.accepted, .accepted])
+        let fence = try Channels.record(store, outcomes[0])
+        let gas = try Channels.record(store, outcomes[1])
+        #expect(fence.body == "Still no fence panel. Ring me.")
+        let restricted = try #require(fence.flags.first { $0.flag == .restrictedContact })
+        #expect(restricted.reason.contains("#\(arrangement.id)"))
+        #expect(restricted.reason.contains("single point of contact: J Patel"))
+        #expect(restricted.reason.contains("Head of Housing"))
+        #expect(!gas.flags.contains { $0.flag == .restrictedContact })
+        let waived = try #require(gas.flags.first { $0.flag == .restrictionDoesNotApply })
+        #expect(waived.reason.contains("\"gas\""))
+        #expect(gas.body.contains("smell gas"))
+        // Ended: no more flags.
+        try store.endRestriction(id: arrangement.id, actor: "test", reason: "Reviewed")
+        let later = try intake.ingest([Channels.sms(from: "447700900333", text: "Thanks for the fence", at: Channels.at(days: 3))])[0]
+        #expect(try Channels.record(store, later).flags.isEmpty)
+        let actions = try store.contact(id: contactId).audit.map(\.action)
+        #expect(actions.contains("restriction_added") && actions.contains("restriction_ended"))
+    }
+
+    // MARK: Contacts
+
+    @Test("Identifiers of two contacts on one submission join them (audited); a name and postcode alone never do, and unmerge gives records back")
+    func contactsLinkMergeAndUnmerge() throws {
+        let store = try Channels.store("contacts")
+        let intake = Channels.intake(store)
+        let byEmail = Channels.email(from: "s.okafor@mail.example", name: "Sandra Okafor", subject: "Bins", body: "The communal bins were not emptied this week.", at: Channels.at())
+        let byPhone = Channels.sms(from: "447700900123", text: "Grass on the estate has not been cut all summer", at: Channels.at(days: 1))
+        let both = Channels.form([
+            ("name", "Sandra Okafor"), ("email", "s.okafor@mail.example"), ("phone", "+44 (0)7700 900123"),
+            ("message", "Thank you to the caretaker for the new lights in the stairwell."),
+        ], at: Channels.at(days: 2))
+        let nameOnly = Channels.note([("Caller", "Mrs Sandra Okafor"), ("Postcode", "LS6 2AB")], text: "Asked about her rent statement.", at: Channels.at(days: 3))
+        let nameOnly2 = Channels.note([("Caller", "Sandra Okafor"), ("Postcode", "ls62ab")], text: "Rang again about the rent statement, still not received.", at: Channels.at(days: 4))
+        let outcomes = try intake.ingest([byEmail, byPhone, both, nameOnly, nameOnly2])
+        #expect(outcomes.allSatisfy { $0.disposition == .accepted })
+        let records = try store.records()
+        let a = try #require(records[0].contactId)
+        #expect(records[1].contactId == a)  // the phone's contact was merged into the email's
+        #expect(records[2].contactId == a)
+        let summary = try store.contact(id: a)
+        #expect(summary.members.count == 1)
+        #expect(summary.audit.contains { $0.action == "contact_merged" && ($0.reason ?? "").contains("phone +447700900123") })
+        // Weak matches: new contacts, flagged, never merged.
+        #expect(records[3].contactId != a)
+        #expect(records[4].contactId != records[3].contactId)
+        let weak = try #require(records[4].flags.first { $0.flag == .possibleSameContact })
+        #expect(weak.reason.contains("same name and postcode (LS6 2AB)"))
+        let weakOther = try #require(records[3].contactId)
+        #expect(weak.reason.contains("contact #\(weakOther)"))
+
+        // A person confirms and merges; then undoes it.
+        let phoneContact = try #require(summary.members.first)
+        try store.mergeContacts(keep: a, merge: weakOther, actor: "J Patel", reason: "Same tenant, confirmed by phone")
+        #expect(try store.record(reference: records[3].reference)?.contactId == a)
+        try store.unmergeContact(phoneContact, actor: "J Patel", reason: "Her son's phone, not hers")
+        #expect(try store.record(reference: records[1].reference)?.contactId == phoneContact)
+        #expect(try store.record(reference: records[0].reference)?.contactId == a)
+        #expect(try store.record(reference: records[3].reference)?.contactId == a)
+        let audit = try store.contact(id: a).audit
+        #expect(audit.contains { $0.action == "contact_merged" && $0.actor == "J Patel" })
+        #expect(try store.contact(id: phoneContact).audit.contains { $0.action == "contact_unmerged" && ($0.reason ?? "").contains("Her son's phone") })
+        #expect(throws: StoreError.self) { try store.mergeContacts(keep: a, merge: a, actor: "x", reason: "y") }
+    }
+
+    @Test("A tenancy reference in the wrong format for this landlord is kept, flagged, and not used to link")
+    func tenancyPatternIsConfigurable() throws {
+        let store = try Channels.store("tenancy", policy: LinkingPolicy(tenancyPattern: try TenancyPattern("T-?[0-9]{6}")))
+        let intake = Channels.intake(store)
+        let outcomes = try intake.ingest([
+            Channels.note([("Caller", "A Person"), ("Tenancy ref", "t 100311")], text: "Rent query one.", at: Channels.at()),
+            Channels.note([("Caller", "B Person"), ("Tenancy ref", "T100311")], text: "Rent query two.", at: Channels.at(days: 1)),
+            Channels.note([("Caller", "C Person"), ("Tenancy ref", "12345")], text: "Rent query three.", at: Channels.at(days: 2)),
+            Channels.note([("Caller", "D Person"), ("Tenancy ref", "12345")], text: "Rent query four.", at: Channels.at(days: 3)),
+        ])
+        let records = try outcomes.map { try Channels.record(store, $0) }
+        #expect(records[0].contactId == records[1].contactId)
+        #expect(records[2].contactId != records[3].contactId)
+        #expect(records[2].flags.contains { $0.flag == .invalidTenancyRef && $0.reason.contains("T-?[0-9]{6}") })
+        #expect(records[2].contact.tenancyRef == "12345")
+    }
+
+    // MARK: Cases after closure, and exact duplicates outside the window
+
+    @Test("The same matter after its case was closed opens a new case linked same_matter_as, flagged persistent_contact; a duplicate after 7 days is a repeat, not a duplicate")
+    func afterClosureAndWindows() throws {
+        let store = try Channels.store("closed")
+        let intake = Channels.intake(store)
+        let text = "The communal door entry system at Elm Court has not worked for two weeks and anyone can walk in."
+        let first = try intake.ingest([Channels.email(from: "t@mail.example", name: "T Mensah", subject: "Door entry", body: text, at: Channels.at())])[0]
+        let tenDaysLater = try intake.ingest([Channels.email(from: "t@mail.example", name: "T Mensah", subject: "Door entry", body: text, at: Channels.at(days: 10))])[0]
+        let second = try Channels.record(store, tenDaysLater)
+        #expect(second.links?.map(\.kind) == [.repeatOf])
+        #expect(second.caseReference == first.reference)
+        _ = try store.setCaseStatus(reference: try #require(first.reference), open: false, actor: "officer", reason: "Repaired 14 March")
+        let again = try intake.ingest([Channels.email(from: "t@mail.example", name: "T Mensah", subject: "Door entry", body: text + " Again.", at: Channels.at(days: 20))])[0]
+        let third = try Channels.record(store, again)
+        #expect(third.caseReference == third.reference)
+        #expect(third.links?.map(\.kind) == [.sameMatterAs])
+        #expect(third.flags.contains { $0.flag == .persistentContact && $0.reason.contains("after that case was closed") })
+    }
+
+    @Test("Abusive language is flagged with the terms, and the record is kept in full")
+    func abusiveLanguage() throws {
+        let store = try Channels.store("abuse")
+        let outcome = try Channels.intake(store).ingest([
+            Channels.sms(from: "447700900444", text: "Fix my bloody boiler you useless bastards or I know where you live", at: Channels.at()),
+        ])[0]
+        let record = try Channels.record(store, outcome)
+        let flag = try #require(record.flags.first { $0.flag == .abusiveLanguage })
+        #expect(flag.reason.contains("\"bastards\"") && flag.reason.contains("\"know where you live\""))
+        #expect(record.body.contains("boiler"))
+    }
+}
