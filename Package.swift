@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "letterbox", targets: ["letterbox"]),
+        .executable(name: "letterbox-bench", targets: ["LetterboxBench"]),
         .library(name: "LetterboxCore", targets: ["LetterboxCore"]),
         .library(name: "LetterboxStore", targets: ["LetterboxStore"]),
     ],
@@ -112,6 +113,16 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks and evaluations that need generated stores: `swift run -c release letterbox-bench`.
+        .executableTarget(
+            name: "LetterboxBench",
+            dependencies: [
+                "LetterboxStore", "LetterboxPhoneNotes", "LetterboxEmail", "LetterboxSMS", "LetterboxWebForm",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/LetterboxBench"
+        ),
         // Shared helpers for every test target: sample paths, temporary folders, the built binary.
         .target(
             name: "LetterboxTesting",

@@ -19,6 +19,9 @@ public final class SQLiteCaseStore: Sendable {
         public var referencePrefix: String
         /// How contacts, duplicates, repeats and persistent contact are recognised.
         public var linking: LinkingPolicy
+        /// Called with the text of every SQL statement run (not its values): the benchmark uses
+        /// it to print the query plans of what intake actually runs. Nil in normal use.
+        public var statementObserver: (@Sendable (String) -> Void)?
 
         public init(busyTimeout: TimeInterval = 5, referencePrefix: String = "LB", linking: LinkingPolicy = LinkingPolicy()) {
             self.busyTimeout = busyTimeout
@@ -59,6 +62,11 @@ public final class SQLiteCaseStore: Sendable {
             // Durable commits: an acknowledgement (exit 0, HTTP 2xx, a file moved) is only given after
             // the commit has reached the disk.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let observer = options.statementObserver {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { observer(statement.sql) }
+                }
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
