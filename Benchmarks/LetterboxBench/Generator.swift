@@ -39,7 +39,7 @@ struct Generator {
     }
 
     var rng: SplitMix
-    let start: Date
+    var start: Date
     var people: [Person] = []
     var nextPerson = 0
     static let blocks: [(name: String, street: String, postcode: String)] = {
@@ -228,9 +228,11 @@ struct Generator {
                 // Follow-ups.
                 var last = at
                 var textAt = at
+                var lastSameText = at
                 let matterIndex = matters.count - 1
                 for _ in 0..<rng.int(4) {
-                    let gap = Double([3_600, 86_400 / 2, 86_400, 2 * 86_400, 4 * 86_400, 9 * 86_400, 20 * 86_400, 45 * 86_400][rng.int(8)]) + Double(rng.int(7_200))
+                    let gaps: [Int] = [3_600, 43_200, 86_400, 172_800, 345_600, 777_600, 1_728_000, 3_888_000]
+                    let gap = Double(gaps[rng.int(gaps.count)] + rng.int(7_200))
                     let when = last.addingTimeInterval(gap)
                     let sameText = rng.int(3) == 0
                     let channel = rng.int(4)
@@ -241,12 +243,13 @@ struct Generator {
                     if seconds > 30 * 86_400 {
                         label = .first  // the window has passed: a new case is right
                         of = nil
-                    } else if sameText, when.timeIntervalSince(textAt) <= 7 * 86_400 {
+                    } else if sameText, when.timeIntervalSince(textAt) <= 7 * 86_400 || when.timeIntervalSince(lastSameText) <= 7 * 86_400 {
                         label = .duplicate
                     } else {
                         label = .repeat
                     }
                     items.append(Item(submission: submission(person: who, text: text, subject: subject, at: when, channel: channel), person: who, matter: matterIndex, label: label, of: of, at: when))
+                    if sameText { lastSameText = when }
                     if label == .first {
                         matters[matterIndex].firstIndex = items.count - 1
                         matters[matterIndex].text = text

@@ -40,7 +40,9 @@ struct DedupEval: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 7
     @Option(help: "People writing.") var people = 500
     @Option(help: "Days the submissions span.") var days = 180
-    @Option(help: "Print each mistake.") var verbose = false
+    @ArgumentParser.Flag(help: "Print each mistake.") var verbose = false
+    @Option(help: "dedup.repeatThreshold (Jaccard).") var repeatThreshold = LinkingPolicy().repeatThreshold
+    @Option(help: "dedup.containmentThreshold.") var containmentThreshold = LinkingPolicy().containmentThreshold
 
     func run() throws {
         var generator = Generator(seed: seed, people: people, start: benchStart)
@@ -50,7 +52,10 @@ struct DedupEval: ParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("letterbox-eval-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("eval.sqlite").path)
+        var policy = LinkingPolicy()
+        policy.repeatThreshold = repeatThreshold
+        policy.containmentThreshold = containmentThreshold
+        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("eval.sqlite").path, options: .init(linking: policy))
         let pipeline = intake(store)
         var referenceToItem: [String: Int] = [:]
         var outcomeOf: [Int: IntakeOutcome] = [:]
@@ -63,6 +68,11 @@ struct DedupEval: ParsableCommand {
             }
         }
         let accepted = outcomeOf.values.filter { $0.disposition == .accepted }.count
+        if verbose {
+            for (index, outcome) in outcomeOf where outcome.disposition != .accepted {
+                print("item \(index) \(items[index].submission.channel): \(outcome.disposition) \(outcome.reason ?? "")")
+            }
+        }
         // Which matter each item is about; a case is about its first record's matter.
         func matter(of reference: String) -> Int? { referenceToItem[reference].map { items[$0].matter } }
 
@@ -71,8 +81,22 @@ struct DedupEval: ParsableCommand {
         var any = Counts()
         var relatedCount = 0
         var relatedRight = 0
+        var knowable = Counts()
+        var byCase = Counts()
+        var redeliveries = 0
+        // The first record of each matter, to tell whether the store could know who it was from.
+        var firstOfMatter: [Int: Int] = [:]
+        for (index, item) in items.enumerated() where firstOfMatter[item.matter] == nil && outcomeOf[index]?.disposition == .accepted {
+            firstOfMatter[item.matter] = index
+        }
         for (index, item) in items.enumerated() {
-            guard let reference = outcomeOf[index]?.reference, let record = try store.record(reference: reference) else { continue }
+            guard let outcome = outcomeOf[index], let reference = outcome.reference, var record = try store.record(reference: reference) else { continue }
+            if outcome.disposition == .redelivery {
+                // A form posted twice with the same content: answered with the first record's
+                // reference, a duplicate recognised before it became a record.
+                redeliveries += 1
+                record.links = [RecordLink(kind: .duplicateOf, reference: reference, reason: "redelivery")]
+            }
             let links = record.links ?? []
             let predictedDuplicate = links.first { $0.kind == .duplicateOf }
             let predictedRepeat = links.first { $0.kind == .repeatOf }
@@ -92,11 +116,35 @@ struct DedupEval: ParsableCommand {
             let linked = predictedDuplicate ?? predictedRepeat
             let anyRight = linked.map { matter(of: $0.reference) == item.matter } ?? false
             any.add(truth: isDuplicate || isRepeat, predicted: linked != nil, right: anyRight)
+            // At the end: is the record in the same case as the earlier contact it repeats? (Cases
+            // joined after a later submission showed two contacts to be one person count here.)
+            if let of = item.of, let ofReference = outcomeOf[of]?.reference, let ofRecord = try store.record(reference: ofReference) {
+                let inOtherCase = record.caseReference != record.reference || outcome.disposition == .redelivery
+                byCase.add(truth: true, predicted: inOtherCase, right: record.caseReference == ofRecord.caseReference)
+            } else {
+                byCase.add(truth: false, predicted: record.caseReference != record.reference && outcome.disposition != .redelivery, right: false)
+            }
+            // The same, counting only contacts the store could know were from the same person
+            // (an email address and a phone number never given together cannot be joined).
+            if let first = firstOfMatter[item.matter], let firstReference = outcomeOf[first]?.reference,
+                try store.record(reference: firstReference)?.contactId == record.contactId
+            {
+                knowable.add(truth: isDuplicate || isRepeat, predicted: linked != nil, right: anyRight)
+            }
+            if verbose, let first = firstOfMatter[item.matter], let firstReference = outcomeOf[first]?.reference,
+                let firstRecord = try store.record(reference: firstReference), firstRecord.contactId == record.contactId,
+                (isDuplicate || isRepeat) != (linked != nil) || (linked != nil && !anyRight)
+            {
+                let a = TextFingerprint(record.body), b = TextFingerprint(firstRecord.body)
+                print(String(format: "  J=%.2f C=%.2f days=%.1f  [%@] %@  ||  [%@] %@", a.jaccard(b), a.containment(b), record.receivedAt.timeIntervalSince(firstRecord.receivedAt) / 86_400,
+                             record.channel.rawValue, String(record.body.prefix(100)), firstRecord.channel.rawValue, String(firstRecord.body.prefix(100))))
+            }
             if verbose, (isDuplicate || isRepeat) != (linked != nil) || (linked != nil && !anyRight) {
                 print("item \(index) \(item.label) person \(item.person) matter \(item.matter) channel \(record.channel): predicted \(linked.map { "\($0.kind) \($0.reference)" } ?? "none")")
             }
         }
         let labels = Dictionary(grouping: items, by: \.label).mapValues(\.count)
+        print("Policy: repeatThreshold \(repeatThreshold), containmentThreshold \(containmentThreshold)")
         print("Labelled set: \(items.count) submissions (\(accepted) accepted) from \(people) people over \(days) days, seed \(seed)")
         print("  truth: \(labels[.first] ?? 0) first contacts, \(labels[.duplicate] ?? 0) duplicates, \(labels[.repeat] ?? 0) repeats")
         print("  channels: " + Dictionary(grouping: items, by: { $0.submission.channel.rawValue }).map { "\($0.key) \($0.value.count)" }.sorted().joined(separator: ", "))
@@ -105,6 +153,9 @@ struct DedupEval: ParsableCommand {
         print(dup.line("duplicate_of"))
         print(rep.line("repeat_of"))
         print(any.line("either (own case)"))
+        print(knowable.line("  known contact only"))
+        print(byCase.line("same case at the end"))
+        print("(\(redeliveries) form posts were byte-identical to an earlier one: answered with its reference as redeliveries, counted as duplicates found)")
         print("")
         print("related links: \(relatedCount), of which between different people: \(relatedRight)")
         let cases = try DatabaseQueue(path: store.path).read { db in
@@ -149,8 +200,10 @@ struct DedupScale: ParsableCommand {
         var empty: [Double] = []
         var full: [Double] = []
         for run in 0..<runs {
-            var generator = Generator(seed: 1_000 + UInt64(run), people: people, start: benchStart)
-            let workload = generator.labelledSet(count: measure, days: 3 * 365).map(\.submission)
+            // New contacts arrive after everything in the large store: two weeks of them, from the
+            // same population (so most are known contacts with a history).
+            var generator = Generator(seed: 1_000 + UInt64(run), people: people, start: benchStart.addingTimeInterval(Double(3 * 365 + 14 * run) * 86_400))
+            let workload = generator.labelledSet(count: measure, days: 14).map(\.submission)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("letterbox-scale-\(getpid())-\(run)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let emptyStore = try SQLiteCaseStore(path: folder.appendingPathComponent("empty.sqlite").path)
@@ -193,8 +246,12 @@ struct DedupScale: ParsableCommand {
         let pipeline = intake(big)
         var generator = Generator(seed: 42 &+ UInt64(have), people: people, start: benchStart)
         let began = Date()
+        // Three years of contacts, in time order as they would have arrived.
+        let chunk = 5_000
+        let span = 3.0 * 365 * Double(chunk) / Double(records)
         while have < records {
-            let items = generator.labelledSet(count: min(5_000, records - have), days: 3 * 365)
+            generator.start = benchStart.addingTimeInterval(Double(have / chunk) * span * 86_400)
+            let items = generator.labelledSet(count: min(chunk, records - have), days: max(1, Int(span.rounded(.up))))
             let outcomes = try pipeline.ingest(items.map(\.submission), whenKnown: .skip)
             have += outcomes.filter { $0.disposition == .accepted }.count
             if have % 50_000 < 5_000 {
@@ -210,19 +267,25 @@ struct DedupScale: ParsableCommand {
         var options = SQLiteCaseStore.Options()
         options.statementObserver = { seen.add($0) }
         let observed = try SQLiteCaseStore(path: store, options: options)
-        var generator = Generator(seed: 99, people: max(1000, records / 4), start: benchStart)
-        _ = try intake(observed).ingest(generator.labelledSet(count: 200, days: 3 * 365).map(\.submission))
+        seen.clear()  // opening the store reads its schema: not intake
+        var generator = Generator(seed: 99, people: max(1000, records / 4), start: benchStart.addingTimeInterval(Double(3 * 365 + 60) * 86_400))
+        _ = try intake(observed).ingest(generator.labelledSet(count: 200, days: 14).map(\.submission))
         let queue = try DatabaseQueue(path: store)
         var scans = 0
         print("\nQuery plans of every query intake ran (EXPLAIN QUERY PLAN on the large store):")
         try queue.read { db in
+            let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
             for sql in seen.statements where sql.uppercased().hasPrefix("SELECT") || sql.uppercased().hasPrefix("WITH") || sql.uppercased().contains("RETURNING") {
                 guard !sql.uppercased().hasPrefix("PRAGMA") else { continue }
-                let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+                let statement = try db.makeStatement(sql: "EXPLAIN QUERY PLAN " + sql)
+                statement.setUncheckedArguments(StatementArguments())  // unbound values: the plan is what is asked for
+                let plan = try Row.fetchAll(statement).map { $0["detail"] as String }
                 let flat = sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
                 print("\n  \(flat.prefix(160))")
                 for step in plan {
-                    let bad = step.hasPrefix("SCAN ") && !step.contains("members") && !step.contains("CONSTANT ROW")
+                    // "SCAN m" of a recursive query's own queue is not a store table.
+                    let scanned = step.hasPrefix("SCAN ") ? String(step.dropFirst(5).split(separator: " ").first ?? "") : ""
+                    let bad = tables.contains(scanned)
                     if bad { scans += 1 }
                     print("    \(bad ? "!! " : "")\(step)")
                 }
@@ -241,6 +304,13 @@ final class SQLCollector: @unchecked Sendable {
         defer { lock.unlock() }
         if set.insert(sql).inserted { list.append(sql) }
     }
+    func clear() {
+        lock.lock()
+        defer { lock.unlock() }
+        list.removeAll()
+        set.removeAll()
+    }
+
     var statements: [String] {
         lock.lock()
         defer { lock.unlock() }

@@ -102,6 +102,23 @@ public struct TextFingerprint: Sendable, Hashable {
     public static func words(_ text: String) -> [[UInt8]] {
         var words: [[UInt8]] = []
         var current: [UInt8] = []
+        // Most texts are ASCII: letters and digits by byte, without Unicode property lookups.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A: current.append(byte)
+                case 0x41...0x5A: current.append(byte | 0x20)
+                case 0x27 where !current.isEmpty: continue
+                default:
+                    if !current.isEmpty {
+                        words.append(current)
+                        current.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+            if !current.isEmpty { words.append(current) }
+            return words
+        }
         for scalar in text.unicodeScalars {
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                 let lower = scalar.properties.lowercaseMapping

@@ -10,6 +10,8 @@ import LetterboxCore
 /// the case or the window (the benchmark in Benchmarks/LetterboxBench prints the query plans).
 enum Linking {
     static let day: Int64 = 86_400
+    /// The LSH table's time partition, in days.
+    static let periodDays: Int64 = 30
 
     /// When the customer made contact, as Unix seconds: the date the message or note gives when
     /// it is plausible (up to a year before arrival, not after it), else when it arrived.
@@ -58,8 +60,8 @@ enum Linking {
             }
             for key in fingerprint.bandKeys {
                 try db.execute(
-                    sql: "INSERT OR IGNORE INTO lsh_bands (bucket, day, record_id) VALUES (?, ?, ?)",
-                    arguments: [key, at / day, id]
+                    sql: "INSERT OR IGNORE INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?)",
+                    arguments: [at / day / periodDays, key, at / day, id]
                 )
             }
         }
@@ -334,22 +336,27 @@ extension SQLiteCaseStore {
         var candidateIds: [Int64] = []
         var seen = Set<Int64>()
         if !fingerprint.shingles.isEmpty {
-            let firstDay = (at - Int64(policy.lookupDays) * Linking.day) / Linking.day
-            let lastDay = (at + Int64(policy.lookupDays) * Linking.day) / Linking.day
+            // Bands find near-identical wording from anyone (for `related`) within the window.
+            let window = Int64(policy.repeatWindowDays) * Linking.day
+            let firstDay = (at - window) / Linking.day
+            let lastDay = (at + window) / Linking.day
+            let periods = Array((firstDay / Linking.periodDays)...(lastDay / Linking.periodDays))
+            let placeholders = databaseQuestionMarks(count: periods.count)
             for key in fingerprint.bandKeys {
                 let ids = try Int64.fetchAll(
                     db.cachedStatement(sql: """
-                        SELECT record_id FROM lsh_bands WHERE bucket = ? AND day BETWEEN ? AND ?
-                        ORDER BY day DESC LIMIT 200
+                        SELECT record_id FROM lsh_bands WHERE period IN (\(placeholders)) AND bucket = ? AND day BETWEEN ? AND ?
+                        LIMIT 200
                         """),
-                    arguments: [key, firstDay, lastDay]
+                    arguments: StatementArguments(periods) + [key, firstDay, lastDay]
                 )
                 for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
             }
             if let contactId {
                 // The same contact's records in the window, whatever their wording's bands say:
-                // a short text can be the same matter as a long one (containment), which bands miss.
-                let window = Int64(policy.repeatWindowDays) * Linking.day
+                // a short text can be the same matter as a long one (containment), which bands
+                // miss; and a closed case is looked for further back.
+                let window = Int64(policy.lookupDays) * Linking.day
                 let ids = try Int64.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT id FROM records INDEXED BY records_by_contact_time

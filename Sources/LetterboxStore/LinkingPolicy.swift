@@ -33,7 +33,7 @@ public struct LinkingPolicy: Sendable {
         repeatWindowDays: Int = 30,
         repeatThreshold: Double = 0.6,
         relatedThreshold: Double = 0.6,
-        containmentThreshold: Double = 0.8,
+        containmentThreshold: Double = 0.6,
         persistence: [PersistenceRule] = PersistenceRule.defaults,
         abusiveTerms: [String] = LinkingPolicy.defaultAbusiveTerms,
         emergencyTerms: [String] = LinkingPolicy.defaultEmergencyTerms,
@@ -127,29 +127,38 @@ public struct PersistenceRule: Sendable, Hashable {
 
 /// Whole-word (and whole-phrase) matching of a term list against a text.
 struct TermMatcher: Sendable {
-    private let single: Set<String>
-    private let phrases: [String]
+    private let single: Set<[UInt8]>
+    /// Phrases of several words, by their first word.
+    private let phrases: [[UInt8]: [[[UInt8]]]]
+    private let names: [[[UInt8]]: String]
 
     init(_ terms: [String]) {
-        var single = Set<String>()
-        var phrases: [String] = []
+        var single = Set<[UInt8]>()
+        var phrases: [[UInt8]: [[[UInt8]]]] = [:]
+        var names: [[[UInt8]]: String] = [:]
         for term in terms {
-            let words = TextFingerprint.words(term).map { String(decoding: $0, as: UTF8.self) }
-            if words.count == 1 { single.insert(words[0]) } else if words.count > 1 { phrases.append(words.joined(separator: " ")) }
+            let words = TextFingerprint.words(term)
+            guard let first = words.first else { continue }
+            names[words] = words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+            if words.count == 1 { single.insert(first) } else { phrases[first, default: []].append(words) }
         }
         self.single = single
         self.phrases = phrases
+        self.names = names
     }
 
-    /// The terms found, in the order of the list, each once.
+    /// The terms found, in the order they appear, each once.
     func matches(in text: String) -> [String] {
-        let words = TextFingerprint.words(text).map { String(decoding: $0, as: UTF8.self) }
+        let words = TextFingerprint.words(text)
         var found: [String] = []
-        var seen = Set<String>()
-        for word in words where single.contains(word) && seen.insert(word).inserted { found.append(word) }
-        if !phrases.isEmpty {
-            let joined = " " + words.joined(separator: " ") + " "
-            for phrase in phrases where joined.contains(" \(phrase) ") && seen.insert(phrase).inserted { found.append(phrase) }
+        var seen = Set<[[UInt8]]>()
+        for (index, word) in words.enumerated() {
+            if single.contains(word), seen.insert([word]).inserted { found.append(names[[word]]!) }
+            for phrase in phrases[word] ?? [] where index + phrase.count <= words.count {
+                if words[index..<(index + phrase.count)].elementsEqual(phrase), seen.insert(phrase).inserted {
+                    found.append(names[phrase]!)
+                }
+            }
         }
         return found
     }

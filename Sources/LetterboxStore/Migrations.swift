@@ -51,13 +51,16 @@ enum Migrations {
         CREATE INDEX records_by_contact_time ON records(contact_id, event_at);
         CREATE INDEX records_by_case ON records(case_id, event_at);
 
-        -- MinHash LSH: one row per band of each record's wording signature, by the day of contact,
-        -- so a lookup reads only the bands' keys within the window.
+        -- MinHash LSH: one row per band of each record's wording signature. The key starts with
+        -- the 30-day period of the contact, so new rows go into the few pages of recent periods
+        -- (not into random pages all over a large store) and a lookup reads only the bands' keys
+        -- of the periods in its window.
         CREATE TABLE lsh_bands (
+            period     INTEGER NOT NULL,
             bucket     INTEGER NOT NULL,
             day        INTEGER NOT NULL,
             record_id  INTEGER NOT NULL REFERENCES records(id),
-            PRIMARY KEY (bucket, day, record_id)
+            PRIMARY KEY (period, bucket, day, record_id)
         ) WITHOUT ROWID;
 
         -- Links between records (duplicate_of, repeat_of, related, same_matter_as), with evidence.

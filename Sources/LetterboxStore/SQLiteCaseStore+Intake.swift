@@ -268,7 +268,10 @@ extension SQLiteCaseStore {
         )
         let day = linked.eventAt / Linking.day
         for bucket in linked.fingerprint.bandKeys {
-            try db.run(sql: "INSERT OR IGNORE INTO lsh_bands (bucket, day, record_id) VALUES (?, ?, ?)", arguments: [bucket, day, recordId])
+            try db.run(
+                sql: "INSERT OR IGNORE INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?)",
+                arguments: [day / Linking.periodDays, bucket, day, recordId]
+            )
         }
         for (kind, targetId, link) in linked.links where kind != .followUpOf {
             try db.run(
