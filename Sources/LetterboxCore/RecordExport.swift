@@ -13,12 +13,17 @@ public enum RecordExport {
         "subject", "body", "kind", "stated_kind", "category", "acknowledge_by", "respond_by", "recorded_by",
         "flags", "attachment_count", "raw_submission_id", "idempotency_key",
         "follow_up_of", "forwarded_by_name", "forwarded_by_email", "representative_email",
+        "case_reference", "duplicate_of", "repeat_of", "related_to",
     ]
 
     public static var csvHeader: String { csvColumns.joined(separator: ",") }
 
     public static func csvRow(_ record: FeedbackRecord) -> String {
         let rep = record.representative
+        func link(_ kind: RecordLink.Kind) -> String? {
+            let references = (record.links ?? []).filter { $0.kind == kind }.map(\.reference)
+            return references.isEmpty ? nil : references.joined(separator: ";")
+        }
         let values: [String?] = [
             record.reference, record.channel.rawValue, record.source, Timestamp.string(record.receivedAt),
             record.contactedAt.map(Timestamp.string), record.contactedAtText, record.contactId.map(String.init),
@@ -30,6 +35,7 @@ public enum RecordExport {
             record.flags.map(\.flag.rawValue).joined(separator: ";"), String(record.attachments.count),
             String(record.rawSubmissionId), record.idempotencyKey,
             record.followUpOf, record.forwardedBy?.name, record.forwardedBy?.email, rep?.email,
+            record.caseReference, link(.duplicateOf), link(.repeatOf), link(.related),
         ]
         return values.map { csvField($0 ?? "") }.joined(separator: ",")
     }

@@ -135,12 +135,12 @@ public struct TextFingerprint: Sendable, Hashable {
     }
 
     // FNV-1a for shingles, then a SplitMix64 finaliser: fast, well mixed, and the same everywhere.
-    static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
-    @inline(__always) static func fnv(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+    public static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
+    @inline(__always) public static func fnv(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
         (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
     }
 
-    @inline(__always) static func mix(_ value: UInt64) -> UInt64 {
+    @inline(__always) public static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

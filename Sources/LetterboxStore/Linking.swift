@@ -24,6 +24,17 @@ enum Linking {
         return received
     }
 
+    /// The band keys a record is filed under: its wording's bands, each combined with the place
+    /// the contact gave (postcode, else building), because `related` needs near-identical words
+    /// *and* the same place; the same contact's repeats are found through the contact index.
+    /// Scoping by place keeps every bucket small however much boilerplate a landlord receives.
+    /// No place, no keys.
+    static func placeBandKeys(_ fingerprint: TextFingerprint, postcode: String?, addressKey: String?) -> [Int64] {
+        guard let place = postcode.map({ "p:" + $0 }) ?? addressKey.map({ "a:" + $0 }) else { return [] }
+        let placeHash = place.utf8.reduce(TextFingerprint.fnvOffset, TextFingerprint.fnv)
+        return fingerprint.bandKeys.map { Int64(bitPattern: TextFingerprint.mix(UInt64(bitPattern: $0) ^ placeHash)) }
+    }
+
     /// The text compared for duplicates: the body, or the subject when there is no body.
     static func comparedText(body: String, subject: String?) -> String {
         TextFingerprint.words(body).isEmpty ? (subject ?? "") : body
@@ -58,7 +69,8 @@ enum Linking {
                     arguments: [id, record.reference, row["contact_id"] as Int64?, at]
                 )
             }
-            for key in fingerprint.bandKeys {
+            let address = record.contact.address.flatMap { Identifiers.addressKey($0, postcode: postcode) }
+            for key in placeBandKeys(fingerprint, postcode: postcode, addressKey: address) {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?)",
                     arguments: [at / day / periodDays, key, at / day, id]
@@ -95,6 +107,8 @@ struct LinkingOutcome {
     var fingerprint: TextFingerprint
     var postcode: String?
     var addressKey: String?
+    /// The keys to file the record under in `lsh_bands`.
+    var bandKeys: [Int64] = []
 }
 
 extension SQLiteCaseStore {
@@ -335,14 +349,15 @@ extension SQLiteCaseStore {
         //    contact's records within the repeat window.
         var candidateIds: [Int64] = []
         var seen = Set<Int64>()
-        if !fingerprint.shingles.isEmpty {
-            // Bands find near-identical wording from anyone (for `related`) within the window.
+        outcome.bandKeys = Linking.placeBandKeys(fingerprint, postcode: postcode, addressKey: addressKey)
+        if !outcome.bandKeys.isEmpty {
+            // Bands find near-identical wording from anyone at the same place (for `related`).
             let window = Int64(policy.repeatWindowDays) * Linking.day
             let firstDay = (at - window) / Linking.day
             let lastDay = (at + window) / Linking.day
             let periods = Array((firstDay / Linking.periodDays)...(lastDay / Linking.periodDays))
             let placeholders = databaseQuestionMarks(count: periods.count)
-            for key in fingerprint.bandKeys {
+            for key in outcome.bandKeys {
                 let ids = try Int64.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT record_id FROM lsh_bands WHERE period IN (\(placeholders)) AND bucket = ? AND day BETWEEN ? AND ?
@@ -352,6 +367,8 @@ extension SQLiteCaseStore {
                 )
                 for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
             }
+        }
+        if !fingerprint.shingles.isEmpty {
             if let contactId {
                 // The same contact's records in the window, whatever their wording's bands say:
                 // a short text can be the same matter as a long one (containment), which bands

@@ -51,10 +51,11 @@ enum Migrations {
         CREATE INDEX records_by_contact_time ON records(contact_id, event_at);
         CREATE INDEX records_by_case ON records(case_id, event_at);
 
-        -- MinHash LSH: one row per band of each record's wording signature. The key starts with
-        -- the 30-day period of the contact, so new rows go into the few pages of recent periods
-        -- (not into random pages all over a large store) and a lookup reads only the bands' keys
-        -- of the periods in its window.
+        -- MinHash LSH: one row per band of each record's wording signature, combined with the
+        -- place the contact gave (postcode, else building), for finding near-identical reports
+        -- from neighbours. The key starts with the 30-day period of the contact, so new rows go
+        -- into the few pages of recent periods (not random pages all over a large store) and a
+        -- lookup reads only the bands' keys of the periods in its window.
         CREATE TABLE lsh_bands (
             period     INTEGER NOT NULL,
             bucket     INTEGER NOT NULL,

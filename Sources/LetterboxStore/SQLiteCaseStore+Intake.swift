@@ -267,7 +267,7 @@ extension SQLiteCaseStore {
             ]
         )
         let day = linked.eventAt / Linking.day
-        for bucket in linked.fingerprint.bandKeys {
+        for bucket in linked.bandKeys {
             try db.run(
                 sql: "INSERT OR IGNORE INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?)",
                 arguments: [day / Linking.periodDays, bucket, day, recordId]

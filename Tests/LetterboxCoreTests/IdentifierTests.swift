@@ -79,3 +79,67 @@ struct IdentifierTests {
         #expect(Identifiers.punycodeLabel("example") == "example")
     }
 }
+
+struct LinkingIdentifierTests {
+    @Test func tenancyReferencesAreUpperCasedWithoutSpacesAndCheckedAgainstThePattern() throws {
+        #expect(Identifiers.tenancy(" t-100 311 ") == "T-100311")
+        #expect(Identifiers.tenancy("   ") == nil)
+        let pattern = try TenancyPattern("T-?[0-9]{6}")
+        #expect(Identifiers.tenancy("t100311", pattern: pattern) == "T100311")
+        #expect(Identifiers.tenancy("12345", pattern: pattern) == nil)
+        #expect(Identifiers.tenancy("T-1003111", pattern: pattern) == nil)  // whole match only
+    }
+
+    @Test func namesAndBuildingsAreReducedForWeakMatching() {
+        #expect(Identifiers.nameKey("Mrs  J. O'Brien") == "j obrien")
+        #expect(Identifiers.nameKey("Cllr Margaret Ellis") == "margaret ellis")
+        #expect(Identifiers.nameKey("Mr") == nil)
+        #expect(Identifiers.addressKey("Flat 4, Rose Court, LS6 2AB", postcode: "LS6 2AB") == "rose court")
+        #expect(Identifiers.addressKey("12 Rose Court") == "rose court")
+        #expect(Identifiers.addressKey("Flat 4") == nil)
+    }
+
+    @Test func ukPhoneFormsAllBecomeOneNumber() {
+        for raw in ["07700 900123", "447700900123", "+44 (0)7700 900123", "0044 7700 900123", "+44 7700-900-123"] {
+            #expect(Identifiers.phone(raw).e164 == "+447700900123", "\(raw)")
+        }
+        #expect(Identifiers.phone("07700 900123").raw == "07700 900123")
+    }
+}
+
+struct TextFingerprintTests {
+    @Test func sameWordingIsOneAndTheHashIgnoresCaseAndPunctuation() {
+        let a = TextFingerprint("The lift is broken again!")
+        let b = TextFingerprint("the LIFT is broken, again")
+        #expect(a.jaccard(b) == 1)
+        #expect(a.textHash == b.textHash)
+        #expect(a.textHash != TextFingerprint("The lift is broken").textHash)
+        #expect(TextFingerprint("   ").textHash == nil)
+    }
+
+    @Test func jaccardAndContainmentOfWordPairs() {
+        let long = TextFingerprint("water is leaking through my kitchen ceiling from the flat above please send someone")
+        let short = TextFingerprint("water is leaking through my kitchen ceiling")
+        // 6 of the short text's 6 pairs are in the long text's 13.
+        #expect(short.containment(long) == 1)
+        #expect(abs(short.jaccard(long) - 6.0 / 13.0) < 1e-9)
+        #expect(TextFingerprint("rent statement wrong").jaccard(TextFingerprint("boiler broken again")) == 0)
+    }
+
+    @Test func bandKeysAreStableAcrossRunsAndAgreeForEqualTexts() {
+        let a = TextFingerprint("Nobody came to fix my boiler on Tuesday and nobody rang")
+        #expect(a.bandKeys.count == TextFingerprint.bands)
+        #expect(a.bandKeys == TextFingerprint("nobody came to fix my boiler on tuesday, and nobody rang.").bandKeys)
+        // The keys are stored: they must never change between builds. This pins the first one.
+        #expect(TextFingerprint("the lift is broken").bandKeys.first == 7_571_114_537_008_926_231)
+        let near = TextFingerprint("Nobody came to fix my boiler on Tuesday and nobody rang me")
+        let shared = zip(a.bandKeys, near.bandKeys).filter { $0 == $1 }.count
+        #expect(shared >= 1)  // Jaccard 0.9: sharing a band is near-certain (1 - (1 - 0.9^4)^20)
+        #expect(TextFingerprint("").bandKeys.isEmpty)
+    }
+
+    @Test func nonASCIITextSplitsIntoTheSameWordsAsASCII() {
+        #expect(TextFingerprint.words("Zoë's flat — it's cold").map { String(decoding: $0, as: UTF8.self) } == ["zoës", "flat", "its", "cold"])
+        #expect(TextFingerprint.words("don't STOP").map { String(decoding: $0, as: UTF8.self) } == ["dont", "stop"])
+    }
+}
