@@ -27,7 +27,7 @@ let package = Package(
     ],
     targets: [
         // The model, the decoder protocol, text and identifier normalisation. Foundation only.
-        .target(name: "LetterboxCore"),
+        .target(name: "LetterboxCore", resources: [.embedInCode("bank-holiday-changes.txt")]),
 
         // The SQLite case store and the intake pipeline that writes to it.
         .target(

@@ -39,11 +39,27 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
     public var body: String
     public var attachments: [Attachment]
     public var flags: [FlagEntry]
+    /// The kind: Letterbox's reading (``triage``), or an officer's correction of it.
     public var kind: Kind?
+    /// Why the record has its kind: the evidence, or the officer's reason.
+    public var kindReason: String?
+    /// What the customer said it was (the form's kind, an SMS keyword), kept as their choice.
     public var statedKind: String?
+    /// A complaint's category (delay, failure_to_provide, poor_quality, ...).
     public var category: String?
+    public var categoryReason: String?
+    /// repairs, damp_and_mould, building_safety, asb_handling, ... (README "Triage").
+    public var serviceArea: String?
+    /// When the acknowledgement is due (the end of that working day, Europe/London).
     public var acknowledgeBy: Date?
+    /// When the response is due.
     public var respondBy: Date?
+    /// All due dates, the Awaab's Law hazard clocks, and the rule that gave them in words.
+    public var dueDates: DueDates?
+    /// Letterbox's own reading, kept as it was when an officer corrects the kind or category.
+    public var triage: TriageReading?
+    /// The last correction an officer made (the audit log has every one).
+    public var triageCorrection: TriageCorrection?
     public var recordedBy: String?
     public var extraFields: [ExtraField]
     /// Who passed the contact's message on (a member of staff forwarding an email), if not the contact.
@@ -87,10 +103,16 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
         self.attachments = attachments
         self.flags = draft.flags
         self.kind = nil
+        self.kindReason = nil
         self.statedKind = draft.statedKind
         self.category = nil
+        self.categoryReason = nil
+        self.serviceArea = nil
         self.acknowledgeBy = nil
         self.respondBy = nil
+        self.dueDates = nil
+        self.triage = nil
+        self.triageCorrection = nil
         self.recordedBy = draft.recordedBy
         self.extraFields = draft.extraFields
         self.forwardedBy = draft.forwardedBy
@@ -134,5 +156,43 @@ public struct RecordLink: Hashable, Codable, Sendable {
         self.reference = reference
         self.similarity = similarity
         self.reason = reason
+    }
+}
+
+/// An officer's correction of triage: who, when, why, and what it replaced.
+public struct TriageCorrection: Hashable, Codable, Sendable {
+    public var by: String
+    public var at: Date
+    public var reason: String
+    public var previousKind: String?
+    public var previousCategory: String?
+    public var previousServiceArea: String?
+
+    public init(by: String, at: Date, reason: String, previousKind: String?, previousCategory: String?, previousServiceArea: String?) {
+        self.by = by
+        self.at = at
+        self.reason = reason
+        self.previousKind = previousKind
+        self.previousCategory = previousCategory
+        self.previousServiceArea = previousServiceArea
+    }
+}
+
+extension FeedbackRecord {
+    /// Applies a triage reading and its due dates (at intake, or after a correction).
+    public mutating func apply(_ reading: TriageReading, dueDates: DueDates) {
+        triage = reading
+        kind = reading.kind
+        kindReason = reading.kindReason
+        category = reading.category
+        categoryReason = reading.categoryReason
+        serviceArea = reading.serviceArea
+        setDueDates(dueDates)
+    }
+
+    public mutating func setDueDates(_ dates: DueDates) {
+        dueDates = dates
+        acknowledgeBy = dates.acknowledgeBy
+        respondBy = dates.respondBy
     }
 }

@@ -14,6 +14,7 @@ public enum RecordExport {
         "flags", "attachment_count", "raw_submission_id", "idempotency_key",
         "follow_up_of", "forwarded_by_name", "forwarded_by_email", "representative_email",
         "case_reference", "duplicate_of", "repeat_of", "related_to",
+        "service_area", "hazard_due", "hazard_kind",
     ]
 
     public static var csvHeader: String { csvColumns.joined(separator: ",") }
@@ -36,6 +37,8 @@ public enum RecordExport {
             String(record.rawSubmissionId), record.idempotencyKey,
             record.followUpOf, record.forwardedBy?.name, record.forwardedBy?.email, rep?.email,
             record.caseReference, link(.duplicateOf), link(.repeatOf), link(.related),
+            record.serviceArea, record.dueDates?.hazardClocks.map(\.dueBy).min().map(Timestamp.string),
+            record.dueDates?.hazardClocks.min(by: { $0.dueBy < $1.dueBy })?.kind.rawValue,
         ]
         return values.map { csvField($0 ?? "") }.joined(separator: ",")
     }

@@ -1,0 +1,337 @@
+public import Foundation
+
+/// What triage read in one piece of feedback: its kind, category and service area, each with
+/// the evidence, and the flags it raised. Deterministic: the same text gives the same reading.
+public struct TriageReading: Codable, Hashable, Sendable {
+    public var kind: FeedbackRecord.Kind
+    /// The phrases and the rule that decided the kind, in words an officer can check.
+    public var kindReason: String
+    /// A complaint's category (delay, failure_to_provide, ...), when the wording shows one.
+    public var category: String?
+    public var categoryReason: String?
+    public var serviceArea: String
+    public var serviceAreaReason: String
+    /// 2 for a request to escalate a complaint, else 1.
+    public var stage: Int
+    public var flags: [FlagEntry]
+    /// The Awaab's Law clock the text calls for, if any.
+    public var hazard: HazardClock.Kind?
+
+    public init(kind: FeedbackRecord.Kind, kindReason: String, category: String? = nil, categoryReason: String? = nil,
+                serviceArea: String, serviceAreaReason: String, stage: Int = 1, flags: [FlagEntry] = [], hazard: HazardClock.Kind? = nil) {
+        self.kind = kind
+        self.kindReason = kindReason
+        self.category = category
+        self.categoryReason = categoryReason
+        self.serviceArea = serviceArea
+        self.serviceAreaReason = serviceAreaReason
+        self.stage = stage
+        self.flags = flags
+        self.hazard = hazard
+    }
+}
+
+/// The triage rules: phrase lists (``TriageLexicon``) matched once over the subject and text,
+/// then an ordered set of decisions documented in README "Triage". Rules, not a trained model,
+/// so every reading can be explained and corrected.
+public struct Triage: Sendable {
+    public enum Signal: String, Sendable, Hashable, CaseIterable {
+        case explicitComplaint, notComplaint, emotion, failure, sarcasm, praise, praiseWeak, update, suggestion, question, fault, asb, escalation
+        case firstReport, landlordTarget
+        case damp, dampSevere, gas, electrics, electricFitting, water, structural, fire, security, noHeat, otherHazard
+        case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
+        case representative, consent, outOfTime
+        // complaint categories
+        case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
+        // service areas
+        case areaRepairs, areaDamp, areaSafety, areaASB, areaConduct, areaCommunication, areaRent, areaEstate, areaLettings, areaLeasehold, areaComplaints
+    }
+
+    public static let categoryNames: [(Signal, String)] = [
+        (.delay, "delay"), (.failureToProvide, "failure_to_provide"), (.poorQuality, "poor_quality"),
+        (.inappropriateService, "inappropriate_service"), (.serviceWithdrawn, "service_withdrawn"), (.cost, "cost"),
+        (.staffBehaviour, "staff_behaviour"), (.policy, "policy"), (.discrimination, "discrimination"),
+    ]
+    public static let serviceAreaNames: [(Signal, String)] = [
+        (.areaDamp, "damp_and_mould"), (.areaSafety, "building_safety"), (.areaASB, "asb_handling"), (.areaConduct, "staff_or_contractor_conduct"),
+        (.areaRent, "rent_and_charges"), (.areaLettings, "lettings_and_transfers"), (.areaLeasehold, "leasehold"),
+        (.areaComplaints, "complaint_handling"), (.areaEstate, "estate_services"), (.areaRepairs, "repairs"), (.areaCommunication, "communication"),
+    ]
+    public static let kinds: [FeedbackRecord.Kind] = [.complaint, .compliment, .suggestion, .comment, .serviceRequest, .informationRequest, .asbReport]
+
+    private let matcher: PhraseMatcher<Signal>
+    /// The reference pattern of the landlord's cases, for escalation requests (`LB-2026-000123`).
+    public var referencePrefix: String
+
+    public init(lexicon: [(Signal, [String])] = TriageLexicon.phrases, referencePrefix: String = "LB") {
+        matcher = PhraseMatcher(lexicon)
+        self.referencePrefix = referencePrefix
+    }
+
+    /// Reads one piece of feedback.
+    /// - Parameters:
+    ///   - statedKind: what the customer chose (the form's field, an SMS keyword), if anything.
+    ///   - representative: who the decoder found acting for the contact, if anyone.
+    ///   - received: when it arrived, for the 12-month time limit.
+    public func read(subject: String?, body: String, statedKind: String? = nil, representative: Representative? = nil, received: Date? = nil) -> TriageReading {
+        let text = subject.map { $0 + "\n" + body } ?? body
+        let words = PhraseMatcher<Signal>.wordHashes(text)
+        var hits: [Signal: [String]] = [:]
+        for match in matcher.matches(in: words) where !(hits[match.tag]?.contains(match.phrase) ?? false) {
+            hits[match.tag, default: []].append(match.phrase)
+        }
+        if hits[.firstReport] != nil, let failures = hits[.failure] {
+            // "has not reported before": the reporting phrases do not show an earlier failure.
+            let kept = failures.filter { !$0.contains("report") }
+            hits[.failure] = kept.isEmpty ? nil : kept
+        }
+        if Self.mentionsOldAge(text) { hits[.age, default: []].append("age over 70") }
+        func has(_ signal: Signal) -> Bool { hits[signal] != nil }
+        func count(_ signal: Signal) -> Int { hits[signal]?.count ?? 0 }
+        func quoted(_ signals: Signal...) -> String {
+            signals.flatMap { hits[$0] ?? [] }.prefix(4).map { "“\($0)”" }.joined(separator: ", ")
+        }
+        let questionMarks = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "?") ? 1 : 0) }
+
+        // Dissatisfaction: an explicit complaint, a service failure, or words of displeasure.
+        let explicit = has(.explicitComplaint) && !has(.notComplaint)
+        let dissatisfied = explicit || has(.failure) || has(.emotion) || has(.sarcasm) || has(.escalation)
+        var flags: [FlagEntry] = []
+
+        // Kind.
+        var kind: FeedbackRecord.Kind
+        var reason: String
+        let faultScore = count(.fault) + count(.damp) + count(.gas) + count(.electrics) + count(.structural) + count(.fire) + count(.noHeat) + count(.security)
+        let stated = statedKind.flatMap(Self.statedKind)
+        let displeased = has(.emotion) && (count(.emotion) >= 2 || has(.landlordTarget) || has(.praise) || has(.praiseWeak))
+        if has(.escalation) {
+            kind = .complaint
+            reason = "Asks for a complaint to be escalated (\(quoted(.escalation)))."
+        } else if explicit {
+            kind = .complaint
+            reason = "Says it is a complaint (\(quoted(.explicitComplaint)))."
+        } else if has(.failure) || has(.sarcasm) || (displeased && !has(.asb)) {
+            kind = .complaint
+            reason = has(.failure) || has(.sarcasm)
+                ? "Dissatisfaction with the landlord's service or action (\(quoted(.failure, .sarcasm, .emotion)))."
+                : "Dissatisfaction (\(quoted(.emotion))) with the landlord's work or staff (\(quoted(.landlordTarget)))."
+            if has(.praise) { reason += " It also praises (\(quoted(.praise))): pass that on too." }
+            if has(.asb) { reason += " It is about how anti-social behaviour was handled." }
+        } else if stated == .complaint {
+            kind = .complaint
+            reason = "The customer chose “complaint”."
+        } else if has(.asb) && count(.asb) >= faultScore && !has(.praise) {
+            kind = .asbReport
+            reason = "A report of anti-social behaviour (\(quoted(.asb))), with no sign it was reported before: for the ASB process."
+        } else if has(.suggestion) && count(.suggestion) >= faultScore {
+            kind = .suggestion
+            reason = "A suggestion (\(quoted(.suggestion)))."
+        } else if faultScore > 0 && !(has(.praise) && count(.praise) + count(.praiseWeak) > faultScore) {
+            kind = .serviceRequest
+            reason = "A request or first report of a fault (\(quoted(.fault, .damp, .gas, .electrics, .structural, .fire, .noHeat, .security)))."
+        } else if has(.praise) || (has(.praiseWeak) && !has(.update) && !has(.question) && questionMarks == 0) {
+            kind = .compliment
+            reason = "Praise or thanks (\(quoted(.praise, .praiseWeak)))."
+        } else if has(.update) {
+            kind = .comment
+            reason = "An update or remark that asks for nothing (\(quoted(.update)))."
+        } else if has(.question) || questionMarks > 0 {
+            kind = .informationRequest
+            reason = has(.question) ? "Asks for information (\(quoted(.question)))." : "Asks a question and reports no fault."
+        } else if let stated {
+            kind = stated
+            reason = "No wording pointed to a kind; the customer chose “\(stated.rawValue)”."
+        } else {
+            kind = .comment
+            reason = "No complaint, request, praise, suggestion or question found: a comment."
+        }
+        if let statedKind, let stated, stated != kind {
+            reason += " The customer chose “\(statedKind)”; that choice is kept beside this reading."
+        }
+        if dissatisfied {
+            flags.append(FlagEntry(.expressedDissatisfaction, reason: "Dissatisfaction expressed (\(quoted(.explicitComplaint, .failure, .sarcasm, .emotion, .escalation))). The Code requires offering the choice to make a complaint\(kind == .complaint ? "" : ", even if this is handled as a \(kind.rawValue.replacingOccurrences(of: "_", with: " "))")."))
+        }
+
+        // Escalation.
+        var stage = 1
+        if has(.escalation) {
+            stage = 2
+            let reference = Self.reference(in: text, prefix: referencePrefix)
+            flags.append(FlagEntry(.escalationRequest, reason: "Asks for escalation to stage 2 (\(quoted(.escalation)))" + (reference.map { "; names case \($0)." } ?? "; names no case reference: find the stage 1 case.")))
+        }
+
+        // Category: only for complaints.
+        var category: String?
+        var categoryReason: String?
+        if kind == .complaint {
+            let scored = Self.categoryNames.map { ($0.1, count($0.0), $0.0) }.filter { $0.1 > 0 }
+            if let best = scored.max(by: { $0.1 < $1.1 }) {
+                category = best.0
+                categoryReason = "Wording: \(quoted(best.2))."
+            }
+        }
+
+        // Service area: every kind.
+        var area = "other"
+        var areaReason = "No service area's wording found."
+        let areaScores = Self.serviceAreaNames.map { ($0.1, count($0.0) + (($0.0 == .areaDamp && has(.damp)) ? 2 : 0), $0.0) }.filter { $0.1 > 0 }
+        if let best = areaScores.max(by: { $0.1 < $1.1 }) {
+            area = best.0
+            areaReason = "Wording: \(quoted(best.2, best.2 == .areaDamp ? .damp : best.2))."
+        } else if has(.asb) {
+            area = "asb_handling"
+            areaReason = "About anti-social behaviour (\(quoted(.asb)))."
+        }
+
+        // Vulnerability: the cue words and their kind only; health details are special category data.
+        let cueKinds: [(Signal, String)] = [
+            (.age, "age"), (.disability, "disability"), (.illness, "illness"), (.mentalHealth, "mental health"),
+            (.children, "young children"), (.pregnancy, "pregnancy"), (.language, "language"), (.lifeEvent, "life event"),
+        ]
+        let cues = cueKinds.filter { has($0.0) }
+        if !cues.isEmpty {
+            let list = cues.map { "\($0.1): \((hits[$0.0] ?? []).prefix(3).joined(separator: ", "))" }.joined(separator: "; ")
+            flags.append(FlagEntry(.vulnerability, reason: "Possible vulnerability cues (\(list)). Consider whether the resident is vulnerable or at risk (Code 6.1); the details are in the text, not here."))
+        }
+        let vulnerable = !cues.isEmpty
+
+        // Hazards.
+        var hazard: HazardClock.Kind?
+        let waterNearElectrics = has(.water) && has(.electricFitting)
+        let noHeatVulnerable = has(.noHeat) && vulnerable
+        let urgent = has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || has(.structural) || has(.fire) || has(.security) || has(.otherHazard)
+        if urgent {
+            var what: [String] = []
+            if has(.gas) { what.append("gas (\(quoted(.gas)))") }
+            if has(.electrics) { what.append("electrics (\(quoted(.electrics)))") }
+            if waterNearElectrics { what.append("water near electrics (\(quoted(.water, .electricFitting)))") }
+            if noHeatVulnerable { what.append("no heating or water for a possibly vulnerable person (\(quoted(.noHeat)))") }
+            if has(.structural) { what.append("structural danger (\(quoted(.structural)))") }
+            if has(.fire) { what.append("fire safety (\(quoted(.fire)))") }
+            if has(.security) { what.append("security of the home (\(quoted(.security)))") }
+            if has(.otherHazard) { what.append("hazard (\(quoted(.otherHazard)))") }
+            flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency: " + what.joined(separator: "; ") + ". Investigate and make safe within 24 hours (Awaab’s Law)."))
+            hazard = .emergency
+        }
+        if has(.damp) {
+            let severe = has(.dampSevere) || has(.children) || has(.pregnancy) || has(.illness) || has(.age)
+            flags.append(FlagEntry(.dampMouldHazard, reason: "Damp or mould reported (\(quoted(.damp)))" + (severe
+                ? ", with \(has(.dampSevere) ? "signs it is severe (\(quoted(.dampSevere)))" : "a possibly vulnerable household"): treat as a possible emergency hazard (24 hours) until investigated."
+                : ": a significant hazard to investigate within 10 working days (Awaab’s Law).")))
+            if hazard == nil { hazard = severe ? .emergency : .significant }
+        }
+
+        // Representatives: the decoder's, or one the text names.
+        if let representative {
+            flags.append(FlagEntry(.representative, reason: "Written by \(representative.name ?? "a representative") as \(representative.role.rawValue.replacingOccurrences(of: "_", with: " ")) for the resident."))
+        } else if has(.representative) {
+            let role = Representative.Role.reading((hits[.representative] ?? []).joined(separator: " "))
+            flags.append(FlagEntry(.representative, reason: "Written for the resident by someone else (\(quoted(.representative))); role read as \(role.rawValue.replacingOccurrences(of: "_", with: " "))."))
+            if !has(.consent) {
+                flags.append(FlagEntry(.consentRequired, reason: "The text says it is written for someone else (\(quoted(.representative))) but not that they agreed: get the resident's consent before sharing their details."))
+            }
+        }
+
+        // Time limit: for a person to decide, never an exclusion.
+        if has(.outOfTime) || Self.mentionsOldYear(text, received: received) {
+            let evidence = has(.outOfTime) ? quoted(.outOfTime) : "a year more than 12 months ago"
+            flags.append(FlagEntry(.possiblyOutOfTime, reason: "The text suggests the problem is over 12 months old (\(evidence)). A person decides whether it is within time or discretion applies (Code 2.3); nothing is excluded automatically."))
+        }
+
+        return TriageReading(kind: kind, kindReason: reason, category: category, categoryReason: categoryReason,
+                             serviceArea: area, serviceAreaReason: areaReason, stage: stage, flags: flags, hazard: hazard)
+    }
+
+    /// A kind the customer chose, read from the form's value or an SMS keyword.
+    public static func statedKind(_ text: String) -> FeedbackRecord.Kind? {
+        switch text.lowercased().trimmingCharacters(in: .whitespaces) {
+        case "complaint", "complain": return .complaint
+        case "compliment", "thanks", "thank you": return .compliment
+        case "suggestion", "suggest", "idea": return .suggestion
+        case "comment", "feedback": return .comment
+        case "repair", "service_request", "service request", "report a fault": return .serviceRequest
+        case "question", "information_request", "enquiry": return .informationRequest
+        case "asb", "asb_report", "anti-social behaviour": return .asbReport
+        default: return nil
+        }
+    }
+
+    /// The first case reference in the text (`LB-2026-000123`), upper-cased.
+    static func reference(in text: String, prefix: String) -> String? {
+        let upper = Array(text.uppercased().utf8)
+        let p = Array((prefix + "-").uppercased().utf8)
+        guard upper.count >= p.count + 6 else { return nil }
+        var index = 0
+        while index + p.count + 6 <= upper.count {
+            if Array(upper[index..<(index + p.count)]) == p {
+                var end = index + p.count
+                while end < upper.count, upper[end] == UInt8(ascii: "-") || (upper[end] >= 0x30 && upper[end] <= 0x39) { end += 1 }
+                if end - index - p.count >= 6 { return String(decoding: upper[index..<end], as: UTF8.self) }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The text's ASCII words, lower-cased (anything else separates words): enough for the
+    /// number rules below, without per-character Unicode work.
+    static func asciiWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case 0x30...0x39, 0x61...0x7A: current.append(byte)
+            case 0x41...0x5A: current.append(byte | 0x20)
+            default:
+                if !current.isEmpty {
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+        return words
+    }
+
+    /// "is 79", "aged 84", "84 years old": an age of 70 or over.
+    static func mentionsOldAge(_ text: String) -> Bool {
+        guard text.utf8.contains(where: { $0 >= 0x37 && $0 <= 0x39 }) else { return false }
+        let words = asciiWords(text)
+        for (index, word) in words.enumerated() {
+            guard word.utf8.count == 2, let age = Int(word), age >= 70 else { continue }
+            let before = index > 0 ? words[index - 1] : ""
+            let after = index + 1 < words.count ? words[index + 1] : ""
+            if ["is", "am", "aged", "age", "now"].contains(before) || after == "years" || after == "year" || after == "yrs" { return true }
+        }
+        return false
+    }
+
+    /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
+    static func mentionsOldYear(_ text: String, received: Date?) -> Bool {
+        guard let received, text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        let year = Calendar(identifier: .gregorian).component(.year, from: received)
+        let words = asciiWords(text)
+        for (index, word) in words.enumerated() where index > 0 && ["since", "from", "in"].contains(words[index - 1]) {
+            if word.utf8.count == 4, let value = Int(word), value >= 1990, value <= year - 2 { return true }
+        }
+        return false
+    }
+}
+
+extension Flag {
+    /// The text expresses dissatisfaction: staff must offer the choice to make a complaint.
+    public static let expressedDissatisfaction = Flag(rawValue: "expressed_dissatisfaction")
+    /// Damp or mould: an Awaab's Law hazard clock runs.
+    public static let dampMouldHazard = Flag(rawValue: "damp_mould_hazard")
+    /// Gas, electrics, water near electrics, no heating or water for a vulnerable person,
+    /// structural danger, fire safety: a possible emergency, 24 hours.
+    public static let urgentSafety = Flag(rawValue: "urgent_safety")
+    /// Cues that the resident may be vulnerable; the reason lists the cue words only.
+    public static let vulnerability = Flag(rawValue: "vulnerability")
+    /// Someone is writing for the resident (councillor, MP, relative, advocate, solicitor, Citizens Advice).
+    public static let representative = Flag(rawValue: "representative")
+    /// Asks for a complaint to go to stage 2; the reason names the case reference if given.
+    public static let escalationRequest = Flag(rawValue: "escalation_request")
+    /// The text suggests the problem is over 12 months old: for a person to decide.
+    public static let possiblyOutOfTime = Flag(rawValue: "possibly_out_of_time")
+}

@@ -1,0 +1,104 @@
+import Foundation
+import LetterboxCore
+import LetterboxTesting
+import Testing
+
+@Suite struct TriageTests {
+    let triage = Triage()
+    let received = Date(timeIntervalSince1970: 1_795_000_000)  // 18 Nov 2026
+
+    func flags(_ reading: TriageReading) -> Set<Flag> { Set(reading.flags.map(\.flag)) }
+
+    /// The labelled set: the targets, and the figures this version reaches so a
+    /// regression shows. (Urgent-safety recall is 17 of 18: below the 95% target; README says so.)
+    @Test func evaluationSet() throws {
+        let text = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Samples/triage/eval.txt"), encoding: .utf8)
+        let evaluation = try TriageEvaluation(text: text)
+        #expect(evaluation.items.count >= 200)
+        #expect(Set(evaluation.items.map(\.channel)) == ["email", "sms", "form", "note"])
+        let result = evaluation.score(triage, received: received)
+        #expect(result.accuracy >= 0.90, "kinds right: \(result.correct) of \(result.total)")
+        #expect((result.flagRecall(.dampMouldHazard) ?? 0) >= 0.95)
+        #expect((result.flagRecall(.urgentSafety) ?? 0) >= 17.0 / 18.0)
+        for kind in Triage.kinds { #expect((result.recall(kind) ?? 0) >= 0.75, "recall of \(kind.rawValue)") }
+    }
+
+    @Test func complaintsServiceRequestsAndTheChoiceToComplain() {
+        let first = triage.read(subject: "Boiler", body: "My boiler is not working, it's so annoying. Can someone come out?", received: received)
+        #expect(first.kind == .serviceRequest)
+        #expect(flags(first).contains(.expressedDissatisfaction))
+        #expect(first.flags.first { $0.flag == .expressedDissatisfaction }?.reason.contains("even if this is handled as a service request") == true)
+        let failed = triage.read(subject: nil, body: "The engineer was booked for Tuesday and never turned up. Still waiting.", received: received)
+        #expect(failed.kind == .complaint && failed.category == "failure_to_provide" || failed.category == "delay")
+        #expect(failed.kindReason.contains("never turned up"))
+        let previousVisit = triage.read(subject: "Fence", body: "Your contractor fixed the gate last year and did a good job. The fence panel has blown down, could someone come and put it back?", received: received)
+        #expect(previousVisit.kind == .serviceRequest)
+    }
+
+    @Test func sarcasmAndComplimentsWithComplaintsInside() {
+        #expect(triage.read(subject: nil, body: "Thanks for nothing. Still no heating after 2 weeks.", received: received).kind == .complaint)
+        let mixed = triage.read(subject: nil, body: "The new kitchen is lovely and the fitters were polite, but they left rubbish everywhere and nobody has been back.", received: received)
+        #expect(mixed.kind == .complaint)
+        #expect(mixed.kindReason.contains("pass that on"))
+        #expect(triage.read(subject: nil, body: "Thank you so much to Dave, brilliant job on the bathroom.", received: received).kind == .compliment)
+    }
+
+    @Test func statedKindIsKeptBesideTheReading() {
+        let reading = triage.read(subject: nil, body: "The estate has never looked better, fantastic job by the gardener.", statedKind: "comment", received: received)
+        #expect(reading.kind == .compliment)
+        #expect(reading.kindReason.contains("The customer chose “comment”"))
+        // With nothing else to go on, the customer's choice decides.
+        #expect(triage.read(subject: nil, body: "Re the newsletter.", statedKind: "suggestion", received: received).kind == .suggestion)
+    }
+
+    @Test func hazardsAndTheirClocks() {
+        let damp = triage.read(subject: nil, body: "There is mould in the bathroom above the shower.", received: received)
+        #expect(flags(damp).contains(.dampMouldHazard) && damp.hazard == .significant)
+        let baby = triage.read(subject: nil, body: "Black mould is spreading in my baby's room and she is coughing.", received: received)
+        #expect(baby.hazard == .emergency && flags(baby).contains(.vulnerability))
+        let gas = triage.read(subject: nil, body: "I can smell gas in the kitchen.", received: received)
+        #expect(flags(gas).contains(.urgentSafety) && gas.hazard == .emergency)
+        let water = triage.read(subject: nil, body: "Water is dripping out of the ceiling light fitting.", received: received)
+        #expect(flags(water).contains(.urgentSafety))
+        let cold = triage.read(subject: nil, body: "No heating since yesterday.", received: received)
+        #expect(!flags(cold).contains(.urgentSafety))
+        let coldAndOld = triage.read(subject: nil, body: "No heating since yesterday. My mum is 84 and has COPD.", received: received)
+        #expect(flags(coldAndOld).contains(.urgentSafety) && flags(coldAndOld).contains(.vulnerability))
+    }
+
+    @Test func vulnerabilityReasonHoldsCueWordsNotTheText() throws {
+        let reading = triage.read(subject: nil, body: "I am having chemotherapy for breast cancer at St James's and I am 7 months pregnant.", received: received)
+        let reason = try #require(reading.flags.first { $0.flag == .vulnerability }?.reason)
+        #expect(reason.contains("illness: cancer") || reason.contains("illness: chemotherapy"))
+        #expect(reason.contains("pregnancy"))
+        #expect(!reason.contains("breast") && !reason.contains("St James"))
+    }
+
+    @Test func representativesEscalationsAndTime() throws {
+        let councillor = triage.read(subject: nil, body: "I am writing on behalf of my constituent Mr Green, who has no hot water.", received: received)
+        #expect(flags(councillor).contains(.representative) && flags(councillor).contains(.consentRequired))
+        let consent = triage.read(subject: nil, body: "Citizens Advice, writing on behalf of our client with her consent.", received: received)
+        #expect(flags(consent).contains(.representative) && !flags(consent).contains(.consentRequired))
+        let escalation = triage.read(subject: "lb-2026-000311", body: "I am not satisfied with your response, please escalate to stage 2.", received: received)
+        #expect(escalation.kind == .complaint && escalation.stage == 2)
+        #expect(try #require(escalation.flags.first { $0.flag == .escalationRequest }).reason.contains("LB-2026-000311"))
+        let old = triage.read(subject: nil, body: "The damp has been there since 2023 and nobody has fixed it.", received: received)
+        #expect(flags(old).contains(.possiblyOutOfTime))
+        #expect(old.flags.first { $0.flag == .possiblyOutOfTime }?.reason.contains("nothing is excluded automatically") == true)
+        #expect(!flags(triage.read(subject: nil, body: "The damp started in 2026 and nobody has fixed it.", received: received)).contains(.possiblyOutOfTime))
+    }
+
+    @Test func deterministicAndExplained() {
+        let body = "The lift at Oak Tower is out of order for the fourth time this month. Not good enough."
+        let a = triage.read(subject: nil, body: body, received: received)
+        let b = Triage().read(subject: nil, body: body, received: received)
+        #expect(a == b)
+        #expect(!a.kindReason.isEmpty && !a.serviceAreaReason.isEmpty)
+        for entry in a.flags { #expect(!entry.reason.isEmpty) }
+    }
+
+    @Test func evaluationFormatErrors() {
+        #expect(throws: TriageEvaluation.FormatError.self) { try TriageEvaluation(text: "### e1 | email | grumble\ntext") }
+        #expect(throws: TriageEvaluation.FormatError.self) { try TriageEvaluation(text: "### e1 | email | complaint | made_up_flag\ntext") }
+    }
+}
