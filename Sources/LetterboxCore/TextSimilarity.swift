@@ -55,6 +55,32 @@ public struct TextFingerprint: Sendable, Hashable {
         textHash = Int64(bitPattern: Self.mix(whole))
     }
 
+    /// A fingerprint read back from the store (``packedShingles`` and the word count), so that a
+    /// stored text is not read and split into words again each time it is a candidate.
+    public init(packed: [UInt8], wordCount: Int, textHash: Int64?) {
+        var hashes = Set<UInt64>(minimumCapacity: packed.count / 8)
+        var index = 0
+        while index + 8 <= packed.count {
+            var value: UInt64 = 0
+            for offset in 0..<8 { value |= UInt64(packed[index + offset]) << (8 * offset) }
+            hashes.insert(value)
+            index += 8
+        }
+        shingles = hashes
+        self.wordCount = wordCount
+        self.textHash = textHash
+    }
+
+    /// The shingle hashes as bytes (8 each, little-endian, ascending), for the store.
+    public var packedShingles: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(shingles.count * 8)
+        for value in shingles.sorted() {
+            for offset in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * offset))) }
+        }
+        return bytes
+    }
+
     /// The MinHash signature: for each of ``hashCount`` hash functions, the least hash of any shingle.
     public var signature: [UInt64] {
         guard !shingles.isEmpty else { return [] }

@@ -40,6 +40,37 @@ enum Linking {
         TextFingerprint.words(body).isEmpty ? (subject ?? "") : body
     }
 
+    /// Stores the wording fingerprint of every record stored before v5.
+    static func backfillShingles(_ db: Database) throws {
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, json_extract(document, '$.body') AS body, json_extract(document, '$.subject') AS subject FROM records ORDER BY id"
+        )
+        while let row = try rows.next() {
+            let fingerprint = TextFingerprint(comparedText(body: row["body"] ?? "", subject: row["subject"]))
+            try storeShingles(db, recordId: row["id"], fingerprint)
+        }
+    }
+
+    static func storeShingles(_ db: Database, recordId: Int64, _ fingerprint: TextFingerprint) throws {
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO record_shingles (record_id, word_count, shingles) VALUES (?, ?, ?)")
+            .execute(arguments: [recordId, fingerprint.wordCount, Data(fingerprint.packedShingles)])
+    }
+
+    /// A stored record's fingerprint: from record_shingles, else (a row it lacks) from its text.
+    static func storedFingerprint(_ db: Database, recordId: Int64, textHash: Int64?) throws -> TextFingerprint? {
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT word_count, shingles FROM record_shingles WHERE record_id = ?"), arguments: [recordId]
+        ) {
+            let blob: Data = row["shingles"]
+            return TextFingerprint(packed: [UInt8](blob), wordCount: row["word_count"], textHash: textHash)
+        }
+        guard let text = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT json_extract(document, '$.body') AS body, json_extract(document, '$.subject') AS subject FROM records WHERE id = ?"),
+            arguments: [recordId]
+        ) else { return nil }
+        return TextFingerprint(comparedText(body: text["body"] ?? "", subject: text["subject"]))
+    }
+
     /// Fills the v4 columns for records stored before it, and gives each existing case a row.
     /// Old records take part in later lookups; they are not linked to each other after the fact.
     static func backfill(_ db: Database) throws {
@@ -269,13 +300,14 @@ extension SQLiteCaseStore {
         func text(_ id: Int64) throws -> (TextFingerprint, Int64, Int64, String)? {
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT r.event_at, r.case_id, r.reference, c.status, json_extract(r.document, '$.body') AS body,
-                           json_extract(r.document, '$.subject') AS subject
+                    SELECT r.event_at, r.case_id, r.reference, r.text_hash, c.status
                     FROM records r JOIN cases c ON c.id = r.case_id WHERE r.id = ?
                     """),
                 arguments: [id]
-            ), (row["status"] as String) == "open" else { return nil }
-            return (TextFingerprint(Linking.comparedText(body: row["body"] ?? "", subject: row["subject"])), row["event_at"], row["case_id"], row["reference"])
+            ), (row["status"] as String) == "open",
+                let fingerprint = try Linking.storedFingerprint(db, recordId: id, textHash: row["text_hash"])
+            else { return nil }
+            return (fingerprint, row["event_at"], row["case_id"], row["reference"])
         }
         for id in mergedRecords {
             guard let (mine, at, _, reference) = try text(id) else { continue }
@@ -335,11 +367,11 @@ extension SQLiteCaseStore {
             let window = Int64(policy.duplicateWindowDays) * Linking.day
             if let row = try Row.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT id, reference, case_id FROM records INDEXED BY records_by_text
-                    WHERE contact_id = ? AND text_hash = ? AND event_at BETWEEN ? AND ?
+                    SELECT id, reference, case_id FROM records INDEXED BY records_by_contact_time
+                    WHERE contact_id = ? AND event_at BETWEEN ? AND ? AND text_hash = ?
                     ORDER BY event_at, id LIMIT 1
                     """),
-                arguments: [contactId, hash, at - window, at + window]
+                arguments: [contactId, at - window, at + window, hash]
             ) {
                 duplicate = (row["id"], row["reference"], row["case_id"] ?? row["id"])
             }
@@ -403,7 +435,7 @@ extension SQLiteCaseStore {
         for id in candidateIds.prefix(400) where id != duplicate?.id {
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT r.id, r.reference, r.contact_id, r.case_id, r.event_at, r.postcode, r.address_key,
+                    SELECT r.id, r.reference, r.contact_id, r.case_id, r.event_at, r.postcode, r.address_key, r.text_hash,
                            c.reference AS case_reference, c.status, c.closed_at
                     FROM records r LEFT JOIN cases c ON c.id = r.case_id WHERE r.id = ?
                     """),
@@ -417,11 +449,7 @@ extension SQLiteCaseStore {
             guard sameContact || samePlace else { continue }
             let theirAt: Int64 = row["event_at"] ?? at
             let days = abs(at - theirAt)
-            guard let text = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT json_extract(document, '$.body') AS body, json_extract(document, '$.subject') AS subject FROM records WHERE id = ?"),
-                arguments: [id]
-            ) else { continue }
-            let theirs = TextFingerprint(Linking.comparedText(body: text["body"] ?? "", subject: text["subject"]))
+            guard let theirs = try Linking.storedFingerprint(db, recordId: id, textHash: row["text_hash"]) else { continue }
             let jaccard = fingerprint.jaccard(theirs)
             let caseId: Int64 = row["case_id"] ?? id
             let match = Match(

@@ -19,8 +19,50 @@ enum Migrations {
             try db.execute(sql: v4)
             try Linking.backfill(db)
         }
+        migrator.registerMigration("v5-record-shingles") { db in
+            try db.execute(sql: v5)
+            try Linking.backfillShingles(db)
+        }
+        migrator.registerMigration("v6-triage-and-due-dates") { db in
+            try db.execute(sql: v6)
+        }
+        migrator.registerMigration("v7-one-contact-index") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
+
+    static let v7 = """
+        -- One index on a contact's records instead of three: (contact, time) with the text's hash
+        -- answers the duplicate lookup too. Every index keyed by contact takes a write to a random
+        -- page for each record, which is what slows intake in a large store.
+        DROP INDEX records_by_contact;
+        DROP INDEX records_by_text;
+        DROP INDEX records_by_contact_time;
+        CREATE INDEX records_by_contact_time ON records(contact_id, event_at, text_hash);
+        """
+
+    static let v6 = """
+        -- Triage: kind, category (v1 columns) and service area; due dates: acknowledge_by and
+        -- respond_by (v1 columns), the earliest hazard clock, and the earliest of all of them for
+        -- `letterbox list --due-before` and `--overdue`. Records stored before v6 are read by
+        -- `letterbox triage backfill`, not here, so that upgrading a large store is quick.
+        ALTER TABLE records ADD COLUMN service_area TEXT;
+        ALTER TABLE records ADD COLUMN hazard_due TEXT;
+        ALTER TABLE records ADD COLUMN next_due TEXT;
+        CREATE INDEX records_by_next_due ON records(next_due) WHERE next_due IS NOT NULL;
+        CREATE INDEX records_by_kind ON records(kind, received_at);
+        """
+
+    static let v5 = """
+        -- Each record's wording fingerprint (its word-pair hashes, 8 bytes each), so a record that
+        -- is a candidate for a later one is compared without reading its document again.
+        CREATE TABLE record_shingles (
+            record_id   INTEGER PRIMARY KEY REFERENCES records(id),
+            word_count  INTEGER NOT NULL,
+            shingles    BLOB NOT NULL
+        );
+        """
 
     static let v4 = """
         -- Cases: a case is named by its first record; later records join it (follow-ups,

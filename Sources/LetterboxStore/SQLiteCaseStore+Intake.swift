@@ -244,6 +244,7 @@ extension SQLiteCaseStore {
         )
         record.followUpOf = followUp?.reference
         record.caseReference = linked.newCase ? reference : linked.caseReference
+        applyTriage(to: &record)
         let links = linked.links.map(\.link).filter { $0.kind != .followUpOf }
         record.links = links.isEmpty ? nil : links
         let document = String(decoding: try encoder.encode(record), as: UTF8.self)
@@ -257,15 +258,17 @@ extension SQLiteCaseStore {
             sql: """
                 INSERT INTO records (id, reference, channel, received_at, contacted_at, contact_id, idempotency_key,
                                      raw_submission_id, follow_up_of, document, case_id, origin_contact_id, event_at,
-                                     text_hash, postcode, address_key)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     text_hash, postcode, address_key, kind, category, service_area, acknowledge_by,
+                                     respond_by, hazard_due, next_due)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 recordId, reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.string), contactId, key,
                 rawId, followUp?.id, document, linked.caseId, resolution.originId, linked.eventAt,
                 linked.fingerprint.textHash, linked.postcode, linked.addressKey,
-            ]
+            ] + Self.triageColumns(record)
         )
+        try Linking.storeShingles(db, recordId: recordId, linked.fingerprint)
         let day = linked.eventAt / Linking.day
         for bucket in linked.bandKeys {
             try db.run(
@@ -292,7 +295,7 @@ extension SQLiteCaseStore {
         if resolution.created, let contactId {
             try auditContact(db, action: "contact_created", contactId: contactId, recordId: recordId, reason: "New contact #\(contactId) from \(reference).", at: now, actor: actor)
         }
-        for entry in draft.flags {
+        for entry in record.flags {
             try db.run(
                 sql: "INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)",
                 arguments: [recordId, entry.flag.rawValue, entry.reason]

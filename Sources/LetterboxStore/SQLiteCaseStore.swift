@@ -1,6 +1,6 @@
 public import Foundation
 import GRDB
-import LetterboxCore
+public import LetterboxCore
 
 #if canImport(Glibc)
 import Glibc
@@ -22,11 +22,20 @@ public final class SQLiteCaseStore: Sendable {
         /// Called with the text of every SQL statement run (not its values): the benchmark uses
         /// it to print the query plans of what intake actually runs. Nil in normal use.
         public var statementObserver: (@Sendable (String) -> Void)?
+        /// The triage rules every record is read with.
+        public var triage: Triage
+        /// Timescales and the working-day calendar for due dates.
+        public var timescales: DueDateCalculator
 
-        public init(busyTimeout: TimeInterval = 5, referencePrefix: String = "LB", linking: LinkingPolicy = LinkingPolicy()) {
+        public init(
+            busyTimeout: TimeInterval = 5, referencePrefix: String = "LB", linking: LinkingPolicy = LinkingPolicy(),
+            triage: Triage? = nil, timescales: DueDateCalculator = DueDateCalculator()
+        ) {
             self.busyTimeout = busyTimeout
             self.referencePrefix = referencePrefix
             self.linking = linking
+            self.triage = triage ?? Triage(referencePrefix: referencePrefix)
+            self.timescales = timescales
         }
     }
 

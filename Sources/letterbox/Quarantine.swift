@@ -162,6 +162,13 @@ struct Stats: AsyncParsableCommand {
                 print("\nLINKS AND FLAGS:")
                 for (name, count) in links { print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(count)) }
             }
+            let triage = try store.triageCounts()
+            if !triage.kinds.isEmpty {
+                print("\nKINDS:")
+                for (name, count) in triage.kinds { print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(count)) }
+                for (name, count) in triage.flags { print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(count)) }
+                print("Records with a due date passed on an open case: \(triage.overdue) (letterbox list --overdue)")
+            }
             let today = SQLiteCaseStore.londonToday()
             let restrictions = try store.restrictions()
             if !restrictions.isEmpty {

@@ -50,6 +50,12 @@ struct List: AsyncParsableCommand {
     @Option(help: "At most this many records.")
     var limit: Int?
 
+    @Option(help: "Only records with a due date (acknowledge, respond, hazard clock) on or before this day (London), soonest first.")
+    var dueBefore: String?
+
+    @ArgumentParser.Flag(help: "Only records with a due date already passed whose case is still open, soonest first.")
+    var overdue = false
+
     @ArgumentParser.Flag(help: "One JSON record per line instead of a table.")
     var json = false
 
@@ -60,10 +66,28 @@ struct List: AsyncParsableCommand {
             let store = try settings.openStore()
             let encoder = Timestamp.jsonEncoder()
             if !json {
-                print(row(["REFERENCE", "RECEIVED", "CHANNEL", "FROM", "SUBJECT", "FLAGS"]))
+                print(row(["REFERENCE", "RECEIVED", "CHANNEL", "FROM", "SUBJECT", "KIND", "DUE", "FLAGS"]))
             }
             var count = 0
-            try store.forEachRecord(channel: channel.map(Channel.init(rawValue:)), since: sinceDate, limit: limit) { record in
+            let each: ((FeedbackRecord) throws -> Void) throws -> Void
+            if overdue || dueBefore != nil {
+                var limitDate = Date()
+                if let dueBefore {
+                    guard let day = UKDateReader().date(from: dueBefore, relativeTo: Date()) else {
+                        throw CLIError(.usage, "--due-before \(dueBefore): not a date. Use 2026-04-01 or 01/04/2026 (day first).")
+                    }
+                    let calculator = settings.timescales
+                    limitDate = calculator.endOfDay(calculator.londonDay(day).day)
+                    if overdue { limitDate = min(limitDate, Date()) }
+                }
+                let records = try store.dueRecords(before: limitDate, openOnly: overdue, limit: limit)
+                    .filter { sinceDate == nil || $0.receivedAt >= sinceDate! }
+                    .filter { channel == nil || $0.channel.rawValue == channel }
+                each = { body in for record in records { try body(record) } }
+            } else {
+                each = { body in try store.forEachRecord(channel: channel.map(Channel.init(rawValue:)), since: sinceDate, limit: limit, body) }
+            }
+            try each { record in
                 count += 1
                 if json {
                     print(try RecordExport.jsonLine(record, encoder: encoder))
@@ -73,6 +97,7 @@ struct List: AsyncParsableCommand {
                     print(row([
                         record.reference, londonTime(record.receivedAt), record.channel.rawValue, from,
                         record.subject ?? String(record.body.prefix(40)).replacingOccurrences(of: "\n", with: " "),
+                        record.kind?.rawValue ?? "", record.dueDates?.next.map(londonTime) ?? "",
                         record.flags.map(\.flag.rawValue).joined(separator: ","),
                     ]))
                 }
@@ -82,7 +107,7 @@ struct List: AsyncParsableCommand {
     }
 
     private func row(_ cells: [String]) -> String {
-        let widths = [16, 17, 9, 28, 40]
+        let widths = [16, 17, 9, 24, 34, 20, 17]
         var line = ""
         for (index, cell) in cells.enumerated() {
             if index < widths.count {
@@ -192,7 +217,23 @@ enum RecordText {
         add("Source", record.source)
         add("Received", londonTime(record.receivedAt) + " (London)")
         add("Contacted", record.contactedAt.map { londonTime($0) + " (London)" } ?? record.contactedAtText.map { "\"\($0)\" (not read)" })
-        add("Kind", record.kind?.rawValue ?? record.statedKind.map { "\($0) (as stated)" })
+        if let kind = record.kind {
+            add("Kind", kind.rawValue.replacingOccurrences(of: "_", with: " ") + (record.kindReason.map { ": \($0)" } ?? ""))
+            if let stated = record.statedKind { add("  customer chose", stated) }
+            if let triage = record.triage, let correction = record.triageCorrection {
+                add("  corrected", "by \(correction.by) on \(londonTime(correction.at)); Letterbox read it as \(triage.kind.rawValue): \(triage.kindReason)")
+            }
+        } else {
+            add("Kind", record.statedKind.map { "\($0) (as stated)" })
+        }
+        add("Category", record.category.map { $0.replacingOccurrences(of: "_", with: " ") + (record.categoryReason.map { ": \($0)" } ?? "") })
+        add("Service area", record.serviceArea.map { $0.replacingOccurrences(of: "_", with: " ") })
+        add("Acknowledge by", record.acknowledgeBy.map { londonTime($0) + " (London)" })
+        add("Respond by", record.respondBy.map { londonTime($0) + " (London)" })
+        for clock in record.dueDates?.hazardClocks ?? [] {
+            add(clock.kind == .emergency ? "Make safe by" : "Investigate by", londonTime(clock.dueBy) + " (London): " + clock.reason)
+        }
+        add("Timescale", record.dueDates?.basis)
         add("Contact", record.contactId.map { "#\($0) (letterbox contacts show \($0))" })
         add("Name", record.contact.name)
         add("Email", record.contact.email)

@@ -33,6 +33,7 @@ struct Settings {
     var emailOrganisationDomains: Set<String>
     var logLevel: Logger.Level
     var linking: LinkingPolicy
+    var timescales: DueDateCalculator
     /// Every layer of settings, for the commands with settings of their own (`serve`).
     var config: ConfigReader
 
@@ -78,6 +79,7 @@ struct Settings {
             ),
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
             linking: try linkingPolicy(config),
+            timescales: try timescales(config),
             config: config
         )
     }
@@ -126,8 +128,66 @@ struct Settings {
     func openStore() throws -> SQLiteCaseStore {
         try SQLiteCaseStore(
             path: storePath,
-            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking)
+            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, timescales: timescales)
         )
+    }
+
+    /// timescales.* and calendar.* (README, "Triage and due dates").
+    static func timescales(_ config: ConfigReader) throws -> DueDateCalculator {
+        let name = config.string(forKey: "timescales.preset", default: "hos-2024")
+        guard var policy = TimescalePolicy.preset(name) else {
+            throw CLIError(.config, "timescales.preset must be one of \(TimescalePolicy.presetNames.joined(separator: ", ")), not \(name).")
+        }
+        func days(_ key: String, _ value: Int?) throws -> Int? {
+            guard let read = config.int(forKey: ConfigKey(key)) else { return value }
+            guard (0...365).contains(read) else { throw CLIError(.config, "\(key) must be a number of working days from 0 to 365 (0 for none), not \(read).") }
+            return read == 0 ? nil : read
+        }
+        policy.stage1.acknowledge = try days("timescales.stage1.acknowledge", policy.stage1.acknowledge)
+        policy.stage1.respond = try days("timescales.stage1.respond", policy.stage1.respond)
+        policy.stage2.acknowledge = try days("timescales.stage2.acknowledge", policy.stage2.acknowledge)
+        policy.stage2.respond = try days("timescales.stage2.respond", policy.stage2.respond)
+        if let from = config.string(forKey: "timescales.respondFrom") {
+            guard from == "acknowledgement" || from == "receipt" else {
+                throw CLIError(.config, "timescales.respondFrom must be acknowledgement or receipt, not \(from).")
+            }
+            policy.stage1.respondFromAcknowledgement = from == "acknowledgement"
+            policy.stage2.respondFromAcknowledgement = from == "acknowledgement"
+        }
+        policy.complimentAcknowledge = try days("timescales.compliment.acknowledge", policy.complimentAcknowledge)
+        policy.suggestionRespond = try days("timescales.suggestion.respond", policy.suggestionRespond)
+        policy.significantHazardDays = try days("timescales.significantHazardDays", policy.significantHazardDays) ?? 10
+        policy.emergencyHazardHours = config.int(forKey: "timescales.emergencyHazardHours", default: policy.emergencyHazardHours)
+        let counting = config.string(forKey: "calendar.counting", default: policy.counting.rawValue)
+        guard let readCounting = TimescalePolicy.Counting(rawValue: counting) else {
+            throw CLIError(.config, "calendar.counting must be next-working-day or same-day-before-cutoff, not \(counting).")
+        }
+        policy.counting = readCounting
+        let cutoff = config.string(forKey: "calendar.cutoff", default: "17:00")
+        let parts = cutoff.split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, (0..<24).contains(parts[0]), (0..<60).contains(parts[1]) else {
+            throw CLIError(.config, "calendar.cutoff must be a time like 17:00, not \(cutoff).")
+        }
+        policy.cutoffMinutes = parts[0] * 60 + parts[1]
+        let nationName = config.string(forKey: "calendar.nation", default: Nation.englandAndWales.rawValue)
+        guard let nation = Nation(rawValue: nationName) else {
+            throw CLIError(.config, "calendar.nation must be england-and-wales, scotland or northern-ireland, not \(nationName).")
+        }
+        var holidays = BankHolidays()
+        if let path = config.string(forKey: "calendar.holidayChangesFile"), !path.isEmpty {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CLIError(.config, "calendar.holidayChangesFile: cannot read \(path).")
+            }
+            do { holidays.changes += try BankHolidays.parseChanges(text) } catch {
+                throw CLIError(.config, "calendar.holidayChangesFile \(path): \(error)")
+            }
+        }
+        var closures = Set<CivilDay>()
+        for item in config.string(forKey: "calendar.closureDays", default: "").split(whereSeparator: { $0 == "," || $0 == " " }) {
+            guard let day = CivilDay(iso: item) else { throw CLIError(.config, "calendar.closureDays: \(item) is not a YYYY-MM-DD date.") }
+            closures.insert(day)
+        }
+        return DueDateCalculator(policy: policy, calendar: WorkingCalendar(nation: nation, holidays: holidays, closureDays: closures))
     }
 
     /// The pipeline with every channel's decoder, and the crash-test hook when asked for.

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import LetterboxCore
+
+/// Triage speed on one core: the evaluation set's texts read over and over, single-threaded,
+/// beside a baseline pass that only splits the same texts into words (the least any reading
+/// of the text costs).
+struct TriageSpeed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triage-speed",
+        abstract: "Records per second through triage on one thread (target: 20,000), with due dates, against a word-split baseline."
+    )
+
+    @Option(help: "The evaluation set to take texts from.") var set = "Samples/triage/eval.txt"
+    @Option(help: "Records per run.") var records = 200_000
+    @Option(help: "Runs (medians reported).") var runs = 5
+
+    func run() throws {
+        let evaluation = try TriageEvaluation(text: String(contentsOfFile: set, encoding: .utf8))
+        let items = evaluation.items
+        let triage = Triage()
+        let calculator = DueDateCalculator()
+        let received = Date(timeIntervalSince1970: 1_795_000_000)
+        var triageRates: [Double] = []
+        var baseRates: [Double] = []
+        var sink = 0
+        for _ in 0..<runs {
+            var began = Date()
+            for index in 0..<records {
+                let item = items[index % items.count]
+                sink &+= PhraseMatcher<Triage.Signal>.wordHashes(item.subject.map { $0 + "\n" + item.body } ?? item.body).count
+            }
+            baseRates.append(Double(records) / Date().timeIntervalSince(began))
+            began = Date()
+            for index in 0..<records {
+                let item = items[index % items.count]
+                let reading = triage.read(subject: item.subject, body: item.body, statedKind: item.statedKind, received: received)
+                let due = calculator.dueDates(kind: reading.kind, stage: reading.stage, hazard: reading.hazard.map { ($0, "") }, received: received.addingTimeInterval(Double(index % 500) * 3_600))
+                sink &+= reading.flags.count + (due.acknowledgeBy == nil ? 0 : 1)
+            }
+            triageRates.append(Double(records) / Date().timeIntervalSince(began))
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        print(String(format: "Triage + due dates, one thread, %d records per run, median of %d runs:", records, runs))
+        print(String(format: "  triage:              %9.0f records/s (target 20000: %.1fx)", median(triageRates), median(triageRates) / 20_000))
+        print(String(format: "  word split only:     %9.0f records/s (triage takes %.1fx as long)", median(baseRates), median(baseRates) / median(triageRates)))
+        if sink == 42 { print("") }
+    }
+}

@@ -1,0 +1,174 @@
+public import Foundation
+import GRDB
+public import LetterboxCore
+
+extension SQLiteCaseStore {
+    /// When the landlord became aware of the contact: when it arrived, or for a phone call
+    /// typed up later, when the call was taken (a member of staff heard it then). Other channels'
+    /// dates are the sender's clock, so they do not start a statutory clock.
+    func awareAt(_ record: FeedbackRecord) -> Date {
+        if record.channel == .phone, let called = record.contactedAt, called <= record.receivedAt {
+            return called
+        }
+        return record.receivedAt
+    }
+
+    /// Reads the record with the triage rules and puts the due dates on it.
+    func applyTriage(to record: inout FeedbackRecord) {
+        let reading = options.triage.read(
+            subject: record.subject, body: record.body, statedKind: record.statedKind,
+            representative: record.representative, received: record.receivedAt
+        )
+        for entry in reading.flags where !record.flags.contains(where: { $0.flag == entry.flag }) {
+            record.flags.append(entry)
+        }
+        record.apply(reading, dueDates: dueDates(for: reading.kind, reading: reading, record: record))
+    }
+
+    func dueDates(for kind: FeedbackRecord.Kind?, reading: TriageReading?, record: FeedbackRecord) -> DueDates {
+        let hazardReason = record.flags.first { $0.flag == .urgentSafety }?.reason ?? record.flags.first { $0.flag == .dampMouldHazard }?.reason ?? ""
+        return options.timescales.dueDates(
+            kind: kind, stage: reading?.stage ?? 1,
+            hazard: reading?.hazard.map { ($0, hazardReason) },
+            received: awareAt(record)
+        )
+    }
+
+    /// kind, category, service_area, acknowledge_by, respond_by, hazard_due, next_due.
+    static func triageColumns(_ record: FeedbackRecord) -> StatementArguments {
+        let hazard = record.dueDates?.hazardClocks.map(\.dueBy).min()
+        return [
+            record.kind?.rawValue, record.category, record.serviceArea,
+            record.acknowledgeBy.map(Timestamp.string), record.respondBy.map(Timestamp.string),
+            hazard.map(Timestamp.string), record.dueDates?.next.map(Timestamp.string),
+        ]
+    }
+
+    /// An officer corrects the kind, category or service area. The record's reading, due dates
+    /// and columns change; Letterbox's own reading stays in the record (`triage`) and the audit
+    /// log keeps both, with the officer's reason.
+    @discardableResult
+    public func correctTriage(
+        reference: String,
+        kind: FeedbackRecord.Kind?,
+        category: String?,
+        serviceArea: String?,
+        reason: String,
+        by: String,
+        at now: Date = Date()
+    ) throws(StoreError) -> FeedbackRecord {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, document FROM records WHERE reference = ?", arguments: [reference]) else {
+                throw StoreError(.notFound, "No record \(reference).")
+            }
+            let id: Int64 = row["id"]
+            var record = try Timestamp.jsonDecoder().decode(FeedbackRecord.self, from: Data((row["document"] as String).utf8))
+            let before = (kind: record.kind?.rawValue, category: record.category, area: record.serviceArea)
+            let original = record.triage
+            if let kind { record.kind = kind }
+            if let category { record.category = category.isEmpty ? nil : category }
+            if let serviceArea { record.serviceArea = serviceArea }
+            record.kindReason = "Set by \(by): \(reason)"
+            if category != nil { record.categoryReason = "Set by \(by): \(reason)" }
+            record.triageCorrection = TriageCorrection(
+                by: by, at: now, reason: reason, previousKind: before.kind, previousCategory: before.category, previousServiceArea: before.area
+            )
+            // Due dates follow the kind: a service request re-read as a complaint gets the complaint clock from its arrival.
+            var reading = original
+            reading?.kind = record.kind ?? .comment
+            record.setDueDates(dueDates(for: record.kind, reading: reading, record: record))
+            let document = String(decoding: try Timestamp.jsonEncoder().encode(record), as: UTF8.self)
+            try db.execute(
+                sql: """
+                    UPDATE records SET document = ?, kind = ?, category = ?, service_area = ?, acknowledge_by = ?,
+                        respond_by = ?, hazard_due = ?, next_due = ? WHERE id = ?
+                    """,
+                arguments: [document] + Self.triageColumns(record) + [id]
+            )
+            func describe(_ kind: String?, _ category: String?, _ area: String?) -> String {
+                "kind \(kind ?? "none"), category \(category ?? "none"), service area \(area ?? "none")"
+            }
+            let letterbox = original.map { "Letterbox read it as \(describe($0.kind.rawValue, $0.category, $0.serviceArea)); its evidence: \($0.kindReason)" } ?? "Letterbox had not read it."
+            let text = "Triage corrected by \(by): now \(describe(record.kind?.rawValue, record.category, record.serviceArea)); was \(describe(before.kind, before.category, before.area)). \(letterbox) Reason: \(reason)"
+                + (record.acknowledgeBy.map { " Acknowledge by \(Timestamp.string($0))." } ?? "") + (record.respondBy.map { " Respond by \(Timestamp.string($0))." } ?? "")
+            try audit(db, action: "triage_corrected", rawId: nil, recordId: id, reason: text, at: Timestamp.string(now), actor: by)
+            return record
+        }
+    }
+
+    /// Reads records stored before triage existed (or all of them, after the rules or the
+    /// timescales change), in batches; returns how many were read.
+    public func backfillTriage(all: Bool = false, batch: Int = 1000) throws(StoreError) -> Int {
+        var done = 0
+        var lastId: Int64 = 0
+        while true {
+            let count: Int = try write { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT id, document FROM records WHERE id > ? \(all ? "" : "AND kind IS NULL") ORDER BY id LIMIT ?",
+                    arguments: [lastId, batch]
+                )
+                let decoder = Timestamp.jsonDecoder()
+                let encoder = Timestamp.jsonEncoder()
+                for row in rows {
+                    let id: Int64 = row["id"]
+                    lastId = id
+                    guard var record = try? decoder.decode(FeedbackRecord.self, from: Data((row["document"] as String).utf8)) else { continue }
+                    if record.triageCorrection != nil { continue }  // an officer's reading stands
+                    record.flags.removeAll { Self.triageFlags.contains($0.flag) }
+                    applyTriage(to: &record)
+                    let document = String(decoding: try encoder.encode(record), as: UTF8.self)
+                    try db.execute(
+                        sql: "UPDATE records SET document = ?, kind = ?, category = ?, service_area = ?, acknowledge_by = ?, respond_by = ?, hazard_due = ?, next_due = ? WHERE id = ?",
+                        arguments: [document] + Self.triageColumns(record) + [id]
+                    )
+                    try db.execute(sql: "DELETE FROM record_flags WHERE record_id = ? AND flag IN (\(Self.triageFlags.map { "'\($0.rawValue)'" }.joined(separator: ",")))", arguments: [id])
+                    for entry in record.flags where Self.triageFlags.contains(entry.flag) {
+                        try db.execute(sql: "INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)", arguments: [id, entry.flag.rawValue, entry.reason])
+                    }
+                }
+                return rows.count
+            }
+            done += count
+            if count < batch { return done }
+        }
+    }
+
+    static let triageFlags: Set<Flag> = [
+        .expressedDissatisfaction, .dampMouldHazard, .urgentSafety, .vulnerability, .representative, .escalationRequest, .possiblyOutOfTime,
+    ]
+
+    /// Records with a due date on or before `before` (and, with `overdue`, whose case is still
+    /// open: closing the case stops its clocks), soonest first.
+    public func dueRecords(before: Date, openOnly: Bool, limit: Int? = nil) throws(StoreError) -> [FeedbackRecord] {
+        try read { db in
+            let decoder = Timestamp.jsonDecoder()
+            var sql = """
+                SELECT \(Self.recordColumns) FROM records INDEXED BY records_by_next_due
+                WHERE next_due IS NOT NULL AND next_due <= ?
+                """
+            if openOnly {
+                sql += " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = records.case_id AND c.status = 'closed')"
+            }
+            sql += " ORDER BY next_due, id"
+            if let limit { sql += " LIMIT \(limit)" }
+            return try Row.fetchAll(db, sql: sql, arguments: [Timestamp.string(before)]).map { try Self.record($0, decoder) }
+        }
+    }
+
+    /// Records by kind, triage flags, and how many have a due date passed on an open case.
+    public func triageCounts(now: Date = Date()) throws(StoreError) -> (kinds: [(String, Int)], flags: [(String, Int)], overdue: Int) {
+        try read { db in
+            let kinds: [(String, Int)] = try Row.fetchAll(db, sql: "SELECT COALESCE(kind, '(not read)') AS kind, COUNT(*) AS n FROM records GROUP BY 1 ORDER BY 2 DESC")
+                .map { ($0["kind"], $0["n"]) }
+            let names = Self.triageFlags.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
+            let flags: [(String, Int)] = try Row.fetchAll(db, sql: "SELECT flag, COUNT(DISTINCT record_id) AS n FROM record_flags WHERE flag IN (\(names)) GROUP BY flag ORDER BY flag")
+                .map { ($0["flag"], $0["n"]) }
+            let overdue = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM records INDEXED BY records_by_next_due WHERE next_due IS NOT NULL AND next_due <= ?
+                AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = records.case_id AND c.status = 'closed')
+                """, arguments: [Timestamp.string(now)]) ?? 0
+            return (kinds, flags, overdue)
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import LetterboxCore
+import LetterboxStore
+import LetterboxTesting
+import Testing
+
+/// Triage and due dates in the pipeline, on a real store, through the real decoders.
+@Suite struct TriageStoreTests {
+    @Test func everyRecordGetsAKindFlagsAndDueDates() throws {
+        let store = try Channels.store("triage-intake")
+        let intake = Channels.intake(store)
+        // Monday 2 March 2026, 09:00 UTC.
+        let outcomes = try intake.ingest([
+            Channels.note([("Caller", "Amira Haddad"), ("Phone", "07700 900123")], text: "Caller reports black mould spreading in the baby's room; the baby is coughing.", at: Channels.at()),
+            Channels.email(from: "tom@mail.example", name: "Tom Nowak", subject: "Missed appointment", body: "The engineer never turned up on Tuesday. I waited in all day.", at: Channels.at(hours: 1)),
+            Channels.sms(from: "447700900555", text: "Thank you so much to the caretaker, brilliant job on the stairs", at: Channels.at(hours: 2)),
+        ])
+        let damp = try Channels.record(store, outcomes[0])
+        #expect(damp.kind == .serviceRequest)
+        #expect(damp.flags.map(\.flag).contains(.dampMouldHazard) && damp.flags.map(\.flag).contains(.vulnerability))
+        let clock = try #require(damp.dueDates?.hazardClocks.first)
+        #expect(clock.kind == .emergency)
+        // The note's call date (09:00 UTC) is when the landlord became aware: 24 hours from then.
+        #expect(clock.dueBy == Channels.at().addingTimeInterval(86_400))
+        let complaint = try Channels.record(store, outcomes[1])
+        #expect(complaint.kind == .complaint && complaint.category == "failure_to_provide")
+        let calculator = DueDateCalculator()
+        // Received Mon 2 March: acknowledge by Mon 9 March, respond 10 working days later, Mon 23 March.
+        #expect(complaint.acknowledgeBy.map { calculator.londonDay($0).day.description } == "2026-03-09")
+        #expect(complaint.respondBy.map { calculator.londonDay($0).day.description } == "2026-03-23")
+        let compliment = try Channels.record(store, outcomes[2])
+        #expect(compliment.kind == .compliment && compliment.respondBy == nil && compliment.acknowledgeBy != nil)
+        // Flags are in the flag table too, for reports.
+        let counted = try DatabaseQueue(path: store.path).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_flags WHERE flag IN ('damp_mould_hazard', 'expressed_dissatisfaction')")
+        }
+        #expect(counted == 2)
+
+        // Due soonest first; closing a case takes it off the overdue list.
+        let due = try store.dueRecords(before: Channels.at(days: 30), openOnly: true)
+        #expect(due.first?.reference == damp.reference)
+        #expect(Set(due.map(\.reference)) == [damp.reference, complaint.reference, compliment.reference])
+        _ = try store.setCaseStatus(reference: damp.reference, open: false, actor: "test", reason: "made safe")
+        #expect(!(try store.dueRecords(before: Channels.at(days: 30), openOnly: true).map(\.reference)).contains(damp.reference))
+        #expect(try store.dueRecords(before: Channels.at(days: 30), openOnly: false).map(\.reference).contains(damp.reference))
+    }
+
+    @Test func anOfficerCorrectsTheKindAndBothReadingsAreKept() throws {
+        let store = try Channels.store("triage-correct")
+        let outcomes = try Channels.intake(store).ingest([
+            Channels.email(from: "joan@mail.example", name: "Joan Price", subject: "Window", body: "The window handle has snapped off, can someone come and fix it?", at: Channels.at()),
+        ])
+        let before = try Channels.record(store, outcomes[0])
+        #expect(before.kind == .serviceRequest && before.acknowledgeBy == nil)
+        let after = try store.correctTriage(
+            reference: before.reference, kind: .complaint, category: "delay", serviceArea: nil,
+            reason: "Third report of the same handle; she asked to complain on the phone.", by: "A. Shah", at: Channels.at(days: 1)
+        )
+        #expect(after.kind == .complaint && after.category == "delay")
+        #expect(after.triage?.kind == .serviceRequest)  // Letterbox's reading, kept
+        #expect(after.triageCorrection?.previousKind == "service_request")
+        #expect(after.acknowledgeBy != nil)  // the complaint clock, from arrival
+        let stored = try #require(try store.record(reference: before.reference))
+        #expect(stored.kind == .complaint && stored.kindReason?.contains("A. Shah") == true)
+        let entry = try #require(try store.auditTrail(recordId: before.id).first { $0.action == "triage_corrected" })
+        #expect(entry.actor == "A. Shah")
+        #expect(entry.reason?.contains("now kind complaint") == true && entry.reason?.contains("was kind service_request") == true)
+        #expect(entry.reason?.contains("Letterbox read it as kind service_request") == true)
+        #expect(entry.reason?.contains("Third report") == true)
+        #expect(throws: StoreError.self) {
+            try store.correctTriage(reference: "LB-2026-999999", kind: .comment, category: nil, serviceArea: nil, reason: "x", by: "y")
+        }
+    }
+
+    @Test func backfillReadsRecordsStoredBeforeTriage() throws {
+        let store = try Channels.store("triage-backfill")
+        let outcomes = try Channels.intake(store).ingest([
+            Channels.sms(from: "447700900777", text: "I can smell gas in the hallway", at: Channels.at()),
+        ])
+        let record = try Channels.record(store, outcomes[0])
+        // As a store from before v6 would have it: no kind, no triage flags.
+        try DatabaseQueue(path: store.path).write { db in
+            try db.execute(sql: "UPDATE records SET kind = NULL, next_due = NULL WHERE id = ?", arguments: [record.id])
+            try db.execute(sql: "DELETE FROM record_flags WHERE record_id = ?", arguments: [record.id])
+        }
+        #expect(try store.dueRecords(before: Channels.at(days: 5), openOnly: false).isEmpty)
+        #expect(try store.backfillTriage() == 1)
+        #expect(try store.backfillTriage() == 0)
+        let due = try store.dueRecords(before: Channels.at(days: 5), openOnly: false)
+        #expect(due.map(\.reference) == [record.reference])
+        #expect(due.first?.flags.filter { $0.flag == .urgentSafety }.count == 1)
+    }
+}
