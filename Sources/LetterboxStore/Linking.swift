@@ -367,11 +367,11 @@ extension SQLiteCaseStore {
             let window = Int64(policy.duplicateWindowDays) * Linking.day
             if let row = try Row.fetchOne(
                 db.cachedStatement(sql: """
-                    SELECT id, reference, case_id FROM records INDEXED BY records_by_contact_time
-                    WHERE contact_id = ? AND event_at BETWEEN ? AND ? AND text_hash = ?
+                    SELECT id, reference, case_id FROM records INDEXED BY records_by_text
+                    WHERE contact_id = ? AND text_hash = ? AND event_at BETWEEN ? AND ?
                     ORDER BY event_at, id LIMIT 1
                     """),
-                arguments: [contactId, at - window, at + window, hash]
+                arguments: [contactId, hash, at - window, at + window]
             ) {
                 duplicate = (row["id"], row["reference"], row["case_id"] ?? row["id"])
             }
@@ -382,25 +382,32 @@ extension SQLiteCaseStore {
         var candidateIds: [Int64] = []
         var seen = Set<Int64>()
         outcome.bandKeys = Linking.placeBandKeys(fingerprint, postcode: postcode, addressKey: addressKey)
-        if !outcome.bandKeys.isEmpty {
+        // An exact duplicate already decides the case, and its first record was compared when it
+        // came: no need to score candidates again (a flood of one text costs the same per text).
+        if !outcome.bandKeys.isEmpty, duplicate == nil {
             // Bands find near-identical wording from anyone at the same place (for `related`).
             let window = Int64(policy.repeatWindowDays) * Linking.day
             let firstDay = (at - window) / Linking.day
             let lastDay = (at + window) / Linking.day
             let periods = Array((firstDay / Linking.periodDays)...(lastDay / Linking.periodDays))
-            let placeholders = databaseQuestionMarks(count: periods.count)
             for key in outcome.bandKeys {
-                let ids = try Int64.fetchAll(
-                    db.cachedStatement(sql: """
-                        SELECT record_id FROM lsh_bands WHERE period IN (\(placeholders)) AND bucket = ? AND day BETWEEN ? AND ?
-                        LIMIT 200
-                        """),
-                    arguments: StatementArguments(periods) + [key, firstDay, lastDay]
-                )
-                for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
+                // Newest first, one period at a time: each lookup is an index range read
+                // backwards that stops after a few rows, however full the bucket is.
+                var found = 0
+                for period in periods.reversed() where found < Self.candidatesPerBand {
+                    let ids = try Int64.fetchAll(
+                        db.cachedStatement(sql: """
+                            SELECT record_id FROM lsh_bands WHERE period = ? AND bucket = ? AND day BETWEEN ? AND ?
+                            ORDER BY day DESC LIMIT ?
+                            """),
+                        arguments: [period, key, firstDay, lastDay, Self.candidatesPerBand - found]
+                    )
+                    found += ids.count
+                    for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
+                }
             }
         }
-        if !fingerprint.shingles.isEmpty {
+        if !fingerprint.shingles.isEmpty, duplicate == nil {
             if let contactId {
                 // The same contact's records in the window, whatever their wording's bands say:
                 // a short text can be the same matter as a long one (containment), which bands
@@ -409,7 +416,7 @@ extension SQLiteCaseStore {
                 let ids = try Int64.fetchAll(
                     db.cachedStatement(sql: """
                         SELECT id FROM records INDEXED BY records_by_contact_time
-                        WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at DESC LIMIT 100
+                        WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at DESC LIMIT \(Self.contactCandidates)
                         """),
                     arguments: [contactId, at - window, at + window]
                 )
@@ -432,7 +439,7 @@ extension SQLiteCaseStore {
         var repeats: [Match] = []
         var closedMatches: [Match] = []
         var related: [Match] = []
-        for id in candidateIds.prefix(400) where id != duplicate?.id {
+        for id in candidateIds.prefix(Self.maxCandidates) where id != duplicate?.id {
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT r.id, r.reference, r.contact_id, r.case_id, r.event_at, r.postcode, r.address_key, r.text_hash,
@@ -535,36 +542,47 @@ extension SQLiteCaseStore {
         // 5. Persistence rules, counted with this record included.
         if let contactId {
             for rule in policy.persistence where rule.count > 0 {
+                let cap = max(Self.countCap, rule.count)
                 let window = Int64(rule.days) * Linking.day
                 switch rule.scope {
                 case .sameCase where !outcome.newCase:
-                    let rows = try String.fetchAll(
+                    // Counted up to a cap, so a flood of texts costs the same per text however long it goes on.
+                    let count = try Int.fetchOne(
                         db.cachedStatement(sql: """
-                            SELECT reference FROM records INDEXED BY records_by_case
-                            WHERE case_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at, id
+                            SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY records_by_case
+                            WHERE case_id = ? AND event_at BETWEEN ? AND ? LIMIT ?)
                             """),
-                        arguments: [outcome.caseId, at - window, at]
-                    )
-                    if rows.count + 1 >= rule.count {
-                        outcome.flags.append(FlagEntry(.persistentContact, reason: "Rule \"\(rule.summary)\": \(rows.count + 1) contacts about case \(outcome.caseReference) within \(rule.days) days, this one included (\(Self.list(rows))). Nothing has been held back."))
+                        arguments: [outcome.caseId, at - window, at, cap]
+                    ) ?? 0
+                    if count + 1 >= rule.count {
+                        let rows = try String.fetchAll(
+                            db.cachedStatement(sql: """
+                                SELECT reference FROM records INDEXED BY records_by_case
+                                WHERE case_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at, id LIMIT 20
+                                """),
+                            arguments: [outcome.caseId, at - window, at]
+                        )
+                        let counted = count >= cap ? "\(cap) or more" : "\(count + 1)"
+                        outcome.flags.append(FlagEntry(.persistentContact, reason: "Rule \"\(rule.summary)\": \(counted) contacts about case \(outcome.caseReference) within \(rule.days) days, this one included (\(Self.list(rows, total: count >= cap ? nil : count))). Nothing has been held back."))
                     }
                 case .allContacts:
                     let count = try Int.fetchOne(
                         db.cachedStatement(sql: """
-                            SELECT COUNT(*) FROM records INDEXED BY records_by_contact_time
-                            WHERE contact_id = ? AND event_at BETWEEN ? AND ?
+                            SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY records_by_contact_time
+                            WHERE contact_id = ? AND event_at BETWEEN ? AND ? LIMIT ?)
                             """),
-                        arguments: [contactId, at - window, at]
+                        arguments: [contactId, at - window, at, cap]
                     ) ?? 0
                     if count + 1 >= rule.count {
                         let rows = try String.fetchAll(
                             db.cachedStatement(sql: """
                                 SELECT reference FROM records INDEXED BY records_by_contact_time
-                                WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at, id LIMIT 30
+                                WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at LIMIT 20
                                 """),
                             arguments: [contactId, at - window, at]
                         )
-                        outcome.flags.append(FlagEntry(.persistentContact, reason: "Rule \"\(rule.summary)\": \(count + 1) contacts from this person within \(rule.days) days, this one included (\(Self.list(rows, total: count))). Nothing has been held back."))
+                        let counted = count >= cap ? "\(cap) or more" : "\(count + 1)"
+                        outcome.flags.append(FlagEntry(.persistentContact, reason: "Rule \"\(rule.summary)\": \(counted) contacts from this person within \(rule.days) days, this one included (\(Self.list(rows, total: count >= cap ? nil : count))). Nothing has been held back."))
                     }
                 default:
                     break
@@ -580,6 +598,16 @@ extension SQLiteCaseStore {
         guard let a, let b, a.count >= 4, b.count >= 4 else { return false }
         return a == b || a.hasPrefix(b + " ") || b.hasPrefix(a + " ")
     }
+
+    /// Bounds on the wording comparison per record, so its cost does not grow with a flood from
+    /// one person or one building: the most recent records sharing each band, the contact's most
+    /// recent records, and the total compared.
+    static let candidatesPerBand = 25
+    static let contactCandidates = 40
+    static let maxCandidates = 80
+
+    /// Persistence rules count a contact's records up to this many.
+    static let countCap = 100
 
     static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
     static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
