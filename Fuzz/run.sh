@@ -3,7 +3,8 @@
 #   bash Fuzz/run.sh phone-notes 600     # fuzz for 600 seconds
 #   bash Fuzz/run.sh phone-notes 0       # replay the corpus and crashers only
 # Targets: phone-notes, mime (the whole email decoder), mbox (the mbox splitter, plain and gzip),
-# sms (the gateway profiles and joined long texts), form (urlencoded, multipart and JSON form bodies).
+# sms (the gateway profiles and joined long texts), form (urlencoded, multipart and JSON form bodies),
+# triage (the triage rules, due dates, and the bank-holiday changes and evaluation-set readers).
 # The decoders depend on Foundation (and libxml2, zlib) only, so the target is compiled from their sources in one
 # module with swiftc -sanitize=fuzzer,address (SwiftPM's executables cannot link libFuzzer's main).
 # New crashers land in Fuzz/crashers/TARGET/; commit them: the tests replay them.
@@ -26,6 +27,9 @@ case "$target" in
   sms)
     sources=(Sources/LetterboxCore/*.swift Sources/LetterboxXML/*.swift Adapters/SMS/*.swift)
     harness=Fuzz/SMSFuzz.swift ;;
+  triage)
+    sources=(Sources/LetterboxCore/*.swift)
+    harness=Fuzz/TriageFuzz.swift ;;
   form)
     # The form decoders use multipart-kit (and so SwiftNIO): built by SwiftPM as the FuzzForm
     # product with libFuzzer's coverage, in a scratch folder of its own.
@@ -44,6 +48,14 @@ rm -f "$build"/src/*.swift
 for f in "${sources[@]}"; do
   sed -E '/^(public |internal )?import Letterbox(Core|XML)$/d' "$f" > "$build/src/$(basename "$(dirname "$f")")-$(basename "$f")"
 done
+# SwiftPM embeds LetterboxCore's data file as PackageResources; outside SwiftPM, the same bytes.
+{
+  echo "enum PackageResources {"
+  printf '    static let bank_holiday_changes_txt: [UInt8] = ['
+  od -An -v -tu1 Sources/LetterboxCore/bank-holiday-changes.txt | tr -s ' \n' ',' | sed -e 's/^,//' -e 's/,$//'
+  echo "]"
+  echo "}"
+} > "$build/src/PackageResources.swift"
 # The C libraries (libxml2, zlib) come in through their module maps; they are not instrumented.
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name Fuzz \
   -I Sources/CLibXML2 -I Sources/CZlib -Xcc -I/usr/include/libxml2 -lxml2 -lz \
@@ -59,9 +71,14 @@ if [ "$target" = sms ]; then
   for f in Samples/sms/esendex-*.xml; do { printf '\001'; cat "$f"; } > "$work/$(basename "$f")"; done
   { printf '\002'; cat Samples/sms/generic-clickatell.xml; } > "$work/generic-clickatell.xml"
 fi
+# Triage: the evaluation set's items, one per file, and the bank-holiday changes file.
+if [ "$target" = triage ]; then
+  awk -v dir="$work" '/^### /{n++} n>0 {print > (dir "/item" sprintf("%03d", n) ".txt")}' Samples/triage/eval.txt
+  cp Sources/LetterboxCore/bank-holiday-changes.txt "$work/changes.txt"
+fi
 if [ "$seconds" -gt 0 ]; then
   SWIFT_BACKTRACE=enable=no "$build/fuzz" "$work" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="Fuzz/crashers/$target/" -print_final_stats=1
 else
-  SWIFT_BACKTRACE=enable=no "$build/fuzz" -runs=0 Fuzz/corpus/$target Fuzz/crashers/$target
+  SWIFT_BACKTRACE=enable=no "$build/fuzz" -runs=0 "$work" Fuzz/crashers/$target
 fi

@@ -1,0 +1,23 @@
+// libFuzzer target for triage (every customer's text goes through it on the commit thread, so
+// it must never trap), due dates, and the readers of the bank-holiday changes file and the
+// labelled evaluation set. Built and run by Fuzz/run.sh; not part of the package build.
+import Foundation
+
+let fuzzTriage = Triage()
+let fuzzDue = DueDateCalculator()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func triageFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Data(bytes: data, count: size)
+    let text = String(decoding: bytes, as: UTF8.self)
+    // A date from the first bytes, anywhere from 1990 to 2060.
+    var seconds: UInt64 = 0
+    for byte in bytes.prefix(4) { seconds = seconds << 8 | UInt64(byte) }
+    let received = Date(timeIntervalSince1970: 631_152_000 + Double(seconds % 2_208_988_800))
+    let reading = fuzzTriage.read(subject: size % 3 == 0 ? String(text.prefix(40)) : nil, body: text, statedKind: size % 5 == 0 ? text : nil, received: received)
+    _ = fuzzDue.dueDates(kind: reading.kind, stage: reading.stage, hazard: reading.hazard.map { ($0, "") }, received: received)
+    _ = try? BankHolidays.parseChanges(text)
+    _ = try? TriageEvaluation(text: text)
+    _ = CivilDay(iso: text.prefix(10))
+    return 0
+}
