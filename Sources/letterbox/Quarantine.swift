@@ -164,7 +164,7 @@ struct Stats: AsyncParsableCommand {
             }
             let triage = try store.triageCounts()
             if !triage.kinds.isEmpty {
-                print("\nKINDS:")
+                print("\nKINDS AND TRIAGE FLAGS:")
                 for (name, count) in triage.kinds { print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(count)) }
                 for (name, count) in triage.flags { print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(count)) }
                 print("Records with a due date passed on an open case: \(triage.overdue) (letterbox list --overdue)")
