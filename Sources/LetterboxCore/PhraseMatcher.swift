@@ -48,51 +48,22 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         return found
     }
 
-    /// The text's words, hashed (FNV-1a over the lower-cased UTF-8 of each word).
+    /// The text's words (as ``TextFingerprint/words(_:)`` splits them), each hashed with FNV-1a.
     public static func wordHashes(_ text: String) -> [UInt64] {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(text.utf8.count / 5)
-        var hash = TextFingerprint.fnvOffset
-        var inWord = false
-        var ascii = true
-        for byte in text.utf8 where byte >= 0x80 {
-            ascii = false
-            break
+        TextFingerprint.forEachWord(text) { word in
+            var hash = TextFingerprint.fnvOffset
+            for byte in word { hash = TextFingerprint.fnv(hash, byte) }
+            hashes.append(hash)
         }
-        if ascii {
-            for byte in text.utf8 {
-                switch byte {
-                case 0x30...0x39, 0x61...0x7A:
-                    hash = TextFingerprint.fnv(hash, byte)
-                    inWord = true
-                case 0x41...0x5A:
-                    hash = TextFingerprint.fnv(hash, byte | 0x20)
-                    inWord = true
-                case 0x27 where inWord:
-                    continue
-                default:
-                    if inWord {
-                        hashes.append(hash)
-                        hash = TextFingerprint.fnvOffset
-                        inWord = false
-                    }
-                }
-            }
-        } else {
-            for scalar in text.unicodeScalars {
-                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                    for byte in scalar.properties.lowercaseMapping.utf8 { hash = TextFingerprint.fnv(hash, byte) }
-                    inWord = true
-                } else if (scalar == "'" || scalar == "\u{2019}"), inWord {
-                    continue
-                } else if inWord {
-                    hashes.append(hash)
-                    hash = TextFingerprint.fnvOffset
-                    inWord = false
-                }
-            }
-        }
-        if inWord { hashes.append(hash) }
         return hashes
+    }
+
+    /// The tags of the phrases found in a text's words (``wordHashes(_:)``), in the order they
+    /// first appear, each once.
+    public func tags(in words: [UInt64]) -> [Tag] {
+        var seen = Set<Tag>()
+        return matches(in: words).map(\.tag).filter { seen.insert($0).inserted }
     }
 }

@@ -127,7 +127,22 @@ public struct TextFingerprint: Sendable, Hashable {
     /// `dont`), so typing differences do not split a word.
     public static func words(_ text: String) -> [[UInt8]] {
         var words: [[UInt8]] = []
+        forEachWord(text) { words.append($0) }
+        return words
+    }
+
+    /// Whether the text has a word at all (a letter or a digit), without splitting it.
+    public static func hasWords(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    }
+
+    /// Calls `body` with each word of the text as ``words(_:)`` splits it (lower-cased UTF-8),
+    /// without building the list: the one word splitter that fingerprints, triage and term lists
+    /// share.
+    @inline(__always)
+    public static func forEachWord(_ text: String, _ body: ([UInt8]) -> Void) {
         var current: [UInt8] = []
+        current.reserveCapacity(32)
         // Most texts are ASCII: letters and digits by byte, without Unicode property lookups.
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             for byte in text.utf8 {
@@ -137,27 +152,24 @@ public struct TextFingerprint: Sendable, Hashable {
                 case 0x27 where !current.isEmpty: continue
                 default:
                     if !current.isEmpty {
-                        words.append(current)
+                        body(current)
                         current.removeAll(keepingCapacity: true)
                     }
                 }
             }
-            if !current.isEmpty { words.append(current) }
-            return words
-        }
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                let lower = scalar.properties.lowercaseMapping
-                current.append(contentsOf: lower.utf8)
-            } else if (scalar == "'" || scalar == "\u{2019}"), !current.isEmpty {
-                continue
-            } else if !current.isEmpty {
-                words.append(current)
-                current.removeAll(keepingCapacity: true)
+        } else {
+            for scalar in text.unicodeScalars {
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                } else if (scalar == "'" || scalar == "\u{2019}"), !current.isEmpty {
+                    continue
+                } else if !current.isEmpty {
+                    body(current)
+                    current.removeAll(keepingCapacity: true)
+                }
             }
         }
-        if !current.isEmpty { words.append(current) }
-        return words
+        if !current.isEmpty { body(current) }
     }
 
     // FNV-1a for shingles, then a SplitMix64 finaliser: fast, well mixed, and the same everywhere.

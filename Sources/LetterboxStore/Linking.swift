@@ -37,7 +37,7 @@ enum Linking {
 
     /// The text compared for duplicates: the body, or the subject when there is no body.
     static func comparedText(body: String, subject: String?) -> String {
-        TextFingerprint.words(body).isEmpty ? (subject ?? "") : body
+        TextFingerprint.hasWords(body) ? body : (subject ?? "")
     }
 
     /// Stores the wording fingerprint of every record stored before v5.
@@ -56,19 +56,13 @@ enum Linking {
             .execute(arguments: [recordId, fingerprint.wordCount, Data(fingerprint.packedShingles)])
     }
 
-    /// A stored record's fingerprint: from record_shingles, else (a row it lacks) from its text.
+    /// A stored record's fingerprint (every record has one: written with it, or by migration v5).
     static func storedFingerprint(_ db: Database, recordId: Int64, textHash: Int64?) throws -> TextFingerprint? {
-        if let row = try Row.fetchOne(
+        try Row.fetchOne(
             db.cachedStatement(sql: "SELECT word_count, shingles FROM record_shingles WHERE record_id = ?"), arguments: [recordId]
-        ) {
-            let blob: Data = row["shingles"]
-            return TextFingerprint(packed: [UInt8](blob), wordCount: row["word_count"], textHash: textHash)
+        ).map { row in
+            TextFingerprint(packed: [UInt8](row["shingles"] as Data), wordCount: row["word_count"], textHash: textHash)
         }
-        guard let text = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT json_extract(document, '$.body') AS body, json_extract(document, '$.subject') AS subject FROM records WHERE id = ?"),
-            arguments: [recordId]
-        ) else { return nil }
-        return TextFingerprint(comparedText(body: text["body"] ?? "", subject: text["subject"]))
     }
 
     /// Fills the v4 columns for records stored before it, and gives each existing case a row.
@@ -625,7 +619,8 @@ extension SQLiteCaseStore {
     func textAndArrangementFlags(_ db: Database, draft: FeedbackDraft, contactId: Int64?) throws -> [FlagEntry] {
         var flags: [FlagEntry] = []
         let text = (draft.subject ?? "") + "\n" + draft.body
-        let abusive = abusiveMatcher.matches(in: text)
+        let words = PhraseMatcher<String>.wordHashes(text)
+        let abusive = abusiveMatcher.tags(in: words)
         if !abusive.isEmpty {
             flags.append(FlagEntry(
                 .abusiveLanguage,
@@ -645,7 +640,7 @@ extension SQLiteCaseStore {
         for row in rows {
             let restriction = Self.restriction(row)
             guard restriction.channels.isEmpty || restriction.channels.contains(draft.channel.rawValue) else { continue }
-            let emergency = emergencyMatcher.matches(in: text)
+            let emergency = emergencyMatcher.tags(in: words)
             if !emergency.isEmpty {
                 flags.append(FlagEntry(
                     .restrictionDoesNotApply,

@@ -125,41 +125,13 @@ public struct PersistenceRule: Sendable, Hashable {
     }
 }
 
-/// Whole-word (and whole-phrase) matching of a term list against a text.
-struct TermMatcher: Sendable {
-    private let single: Set<[UInt8]>
-    /// Phrases of several words, by their first word.
-    private let phrases: [[UInt8]: [[[UInt8]]]]
-    private let names: [[[UInt8]]: String]
-
-    init(_ terms: [String]) {
-        var single = Set<[UInt8]>()
-        var phrases: [[UInt8]: [[[UInt8]]]] = [:]
-        var names: [[[UInt8]]: String] = [:]
-        for term in terms {
+extension PhraseMatcher where Tag == String {
+    /// A configured term list, each term tagged with its words as matched (`can't lock` is
+    /// `cant lock`), so a reason quotes what was found.
+    init(terms: [String]) {
+        self.init(terms.compactMap { term in
             let words = TextFingerprint.words(term)
-            guard let first = words.first else { continue }
-            names[words] = words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
-            if words.count == 1 { single.insert(first) } else { phrases[first, default: []].append(words) }
-        }
-        self.single = single
-        self.phrases = phrases
-        self.names = names
-    }
-
-    /// The terms found, in the order they appear, each once.
-    func matches(in text: String) -> [String] {
-        let words = TextFingerprint.words(text)
-        var found: [String] = []
-        var seen = Set<[[UInt8]]>()
-        for (index, word) in words.enumerated() {
-            if single.contains(word), seen.insert([word]).inserted { found.append(names[[word]]!) }
-            for phrase in phrases[word] ?? [] where index + phrase.count <= words.count {
-                if words[index..<(index + phrase.count)].elementsEqual(phrase), seen.insert(phrase).inserted {
-                    found.append(names[phrase]!)
-                }
-            }
-        }
-        return found
+            return words.isEmpty ? nil : (words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "), [term])
+        })
     }
 }

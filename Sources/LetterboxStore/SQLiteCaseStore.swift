@@ -42,15 +42,15 @@ public final class SQLiteCaseStore: Sendable {
     public let path: String
     public let options: Options
     let pool: DatabasePool
-    let abusiveMatcher: TermMatcher
-    let emergencyMatcher: TermMatcher
+    let abusiveMatcher: PhraseMatcher<String>
+    let emergencyMatcher: PhraseMatcher<String>
 
     /// Opens the store at `path`, creating it (mode 0600) and bringing its schema up to date.
     public init(path: String, options: Options = Options()) throws(StoreError) {
         self.path = path
         self.options = options
-        self.abusiveMatcher = TermMatcher(options.linking.abusiveTerms)
-        self.emergencyMatcher = TermMatcher(options.linking.emergencyTerms)
+        self.abusiveMatcher = PhraseMatcher(terms: options.linking.abusiveTerms)
+        self.emergencyMatcher = PhraseMatcher(terms: options.linking.emergencyTerms)
         let created = try Self.createOwnerOnly(path)
         if created {
             // Large pages before anything is written: raw messages and attachments are big
