@@ -126,14 +126,11 @@ public struct DueDates: Codable, Hashable, Sendable {
 public struct DueDateCalculator: Sendable {
     public var policy: TimescalePolicy
     public var calendar: WorkingCalendar
-    private let london: Calendar
+    private var london: Calendar { UKDateReader.londonCalendar }
 
     public init(policy: TimescalePolicy = .hos2024, calendar: WorkingCalendar = WorkingCalendar()) {
         self.policy = policy
         self.calendar = calendar
-        var london = Calendar(identifier: .gregorian)
-        london.timeZone = TimeZone(identifier: "Europe/London") ?? TimeZone(secondsFromGMT: 0)!
-        self.london = london
     }
 
     /// The London calendar day of an instant, and its minutes after midnight.

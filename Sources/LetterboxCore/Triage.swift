@@ -59,12 +59,17 @@ public struct Triage: Sendable {
     ]
     public static let kinds: [FeedbackRecord.Kind] = [.complaint, .compliment, .suggestion, .comment, .serviceRequest, .informationRequest, .asbReport]
 
-    private let matcher: PhraseMatcher<Signal>
+    private let customMatcher: PhraseMatcher<Signal>?
+    /// Built on first use, once per process: opening a store for `letterbox list` should not pay
+    /// for a lexicon it never reads.
+    private static let defaultMatcher = PhraseMatcher(TriageLexicon.phrases)
+    private var matcher: PhraseMatcher<Signal> { customMatcher ?? Self.defaultMatcher }
     /// The reference pattern of the landlord's cases, for escalation requests (`LB-2026-000123`).
     public var referencePrefix: String
 
-    public init(lexicon: [(Signal, [String])] = TriageLexicon.phrases, referencePrefix: String = "LB") {
-        matcher = PhraseMatcher(lexicon)
+    /// - Parameter lexicon: phrase lists to use instead of ``TriageLexicon/phrases``.
+    public init(lexicon: [(Signal, [String])]? = nil, referencePrefix: String = "LB") {
+        customMatcher = lexicon.map { PhraseMatcher($0) }
         self.referencePrefix = referencePrefix
     }
 
@@ -263,7 +268,7 @@ public struct Triage: Sendable {
         guard upper.count >= p.count + 6 else { return nil }
         var index = 0
         while index + p.count + 6 <= upper.count {
-            if Array(upper[index..<(index + p.count)]) == p {
+            if upper[index..<(index + p.count)].elementsEqual(p) {
                 var end = index + p.count
                 while end < upper.count, upper[end] == UInt8(ascii: "-") || (upper[end] >= 0x30 && upper[end] <= 0x39) { end += 1 }
                 if end - index - p.count >= 6 { return String(decoding: upper[index..<end], as: UTF8.self) }
@@ -273,30 +278,10 @@ public struct Triage: Sendable {
         return nil
     }
 
-    /// The text's ASCII words, lower-cased (anything else separates words): enough for the
-    /// number rules below, without per-character Unicode work.
-    static func asciiWords(_ text: String) -> [String] {
-        var words: [String] = []
-        var current: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case 0x30...0x39, 0x61...0x7A: current.append(byte)
-            case 0x41...0x5A: current.append(byte | 0x20)
-            default:
-                if !current.isEmpty {
-                    words.append(String(decoding: current, as: UTF8.self))
-                    current.removeAll(keepingCapacity: true)
-                }
-            }
-        }
-        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
-        return words
-    }
-
     /// "is 79", "aged 84", "84 years old": an age of 70 or over.
     static func mentionsOldAge(_ text: String) -> Bool {
         guard text.utf8.contains(where: { $0 >= 0x37 && $0 <= 0x39 }) else { return false }
-        let words = asciiWords(text)
+        let words = TextFingerprint.words(text).map { String(decoding: $0, as: UTF8.self) }
         for (index, word) in words.enumerated() {
             guard word.utf8.count == 2, let age = Int(word), age >= 70 else { continue }
             let before = index > 0 ? words[index - 1] : ""
@@ -309,8 +294,8 @@ public struct Triage: Sendable {
     /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
     static func mentionsOldYear(_ text: String, received: Date?) -> Bool {
         guard let received, text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-        let year = Calendar(identifier: .gregorian).component(.year, from: received)
-        let words = asciiWords(text)
+        let year = UKDateReader.londonCalendar.component(.year, from: received)
+        let words = TextFingerprint.words(text).map { String(decoding: $0, as: UTF8.self) }
         for (index, word) in words.enumerated() where index > 0 && ["since", "from", "in"].contains(words[index - 1]) {
             if word.utf8.count == 4, let value = Int(word), value >= 1990, value <= year - 2 { return true }
         }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A date in the civil calendar (no time, no zone), counted as days since 1970-01-01 so that
 /// adding days and finding weekdays is arithmetic.
@@ -16,6 +16,12 @@ public struct CivilDay: Hashable, Comparable, Sendable, CustomStringConvertible,
         let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
         number = era * 146_097 + doe - 719_468
+    }
+
+    /// The day an instant falls on in London.
+    public init(london date: Date) {
+        let parts = UKDateReader.londonCalendar.dateComponents([.year, .month, .day], from: date)
+        self.init(parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
     }
 
     /// Reads `YYYY-MM-DD`.

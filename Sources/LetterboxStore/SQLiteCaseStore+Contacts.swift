@@ -62,8 +62,7 @@ public struct ContactSummary: Sendable {
 extension SQLiteCaseStore {
     /// Today's date in London, `YYYY-MM-DD`, for review dates.
     public static func londonToday(_ now: Date = Date()) -> String {
-        let parts = UKDateReader.londonCalendar.dateComponents([.year, .month, .day], from: now)
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+        CivilDay(london: now).description
     }
 
     static func restriction(_ row: Row) -> Restriction {
