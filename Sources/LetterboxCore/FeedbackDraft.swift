@@ -27,6 +27,9 @@ public struct FeedbackDraft: Hashable, Codable, Sendable {
     public var forwardedBy: ContactDetails?
     /// What the submission says about earlier messages, for the store to link follow-ups.
     public var thread: ThreadHints?
+    /// Triage's reading, when the pipeline made it before the commit (in parallel, off the
+    /// store's single writer). Decoders leave it nil; the store reads a draft without one itself.
+    public var triage: TriageReading?
 
     public init(
         channel: Channel,

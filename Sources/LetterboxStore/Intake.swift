@@ -247,7 +247,13 @@ public struct Intake: Sendable {
         guard let decoder = decoders[submission.channel] else {
             return .failure(IntakeError(.malformed, "No decoder is installed for the \(submission.channel) channel."))
         }
-        return Result { try decoder.decode(submission) }
+        return Result {
+            // Triage is pure too: read here, on the decoding threads, not on the commit thread.
+            let decoded = try decoder.decode(submission)
+            guard case .feedback(var draft) = decoded else { return decoded }
+            draft.triage = store.readTriage(draft, received: submission.receivedAt)
+            return .feedback(draft)
+        }
     }
 }
 

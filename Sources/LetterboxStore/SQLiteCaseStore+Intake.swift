@@ -244,7 +244,7 @@ extension SQLiteCaseStore {
         )
         record.followUpOf = followUp?.reference
         record.caseReference = linked.newCase ? reference : linked.caseReference
-        applyTriage(to: &record)
+        applyTriage(to: &record, reading: draft.triage)
         let links = linked.links.map(\.link).filter { $0.kind != .followUpOf }
         record.links = links.isEmpty ? nil : links
         let document = String(decoding: try encoder.encode(record), as: UTF8.self)

@@ -84,15 +84,22 @@ extension SQLiteCaseStore {
         return result
     }
 
-    /// Streams records without holding them all in memory (for export).
+    /// Streams records without holding them all in memory (for export): in the order received,
+    /// or, with `due`, soonest due first.
     public func forEachRecord(
         channel: Channel? = nil,
         since: Date? = nil,
         limit: Int? = nil,
+        due: RecordsDue? = nil,
         _ body: (FeedbackRecord) throws -> Void
     ) throws(StoreError) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
+        if let due {
+            conditions.append("next_due IS NOT NULL AND next_due <= ?")
+            _ = arguments.append(contentsOf: [Timestamp.string(due.before)])
+            if due.openCasesOnly { conditions.append(Self.caseNotClosed) }
+        }
         if let channel {
             conditions.append("channel = ?")
             _ = arguments.append(contentsOf: [channel.rawValue])
@@ -103,7 +110,7 @@ extension SQLiteCaseStore {
         }
         var sql = "SELECT \(Self.recordColumns) FROM records"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY received_at, id"
+        sql += due == nil ? " ORDER BY received_at, id" : " ORDER BY next_due, id"
         if let limit { sql += " LIMIT \(limit)" }
         let decoder = Timestamp.jsonDecoder()
         let finalSQL = sql
@@ -241,6 +248,18 @@ extension SQLiteCaseStore {
 }
 
 /// How far an import of one mailbox file got: the byte offset after the last committed message.
+/// Which records `forEachRecord` lists by due date: those with a due date (acknowledge, respond,
+/// hazard clock) on or before `before`, and with `openCasesOnly` only while their case is open.
+public struct RecordsDue: Sendable, Hashable {
+    public var before: Date
+    public var openCasesOnly: Bool
+
+    public init(before: Date, openCasesOnly: Bool) {
+        self.before = before
+        self.openCasesOnly = openCasesOnly
+    }
+}
+
 public struct ImportCheckpoint: Sendable, Hashable {
     public var path: String
     public var inode: Int64

@@ -13,9 +13,18 @@ extension SQLiteCaseStore {
         return record.receivedAt
     }
 
-    /// Reads the record with the triage rules and puts the due dates on it.
-    func applyTriage(to record: inout FeedbackRecord) {
-        let reading = options.triage.read(
+    /// The triage rules' reading of a draft (pure: the pipeline calls it while decoding).
+    func readTriage(_ draft: FeedbackDraft, received: Date) -> TriageReading {
+        options.triage.read(
+            subject: draft.subject, body: draft.body, statedKind: draft.statedKind,
+            representative: draft.representative, received: received
+        )
+    }
+
+    /// Puts a triage reading (the one made while decoding, else one made now) and the due dates
+    /// on the record.
+    func applyTriage(to record: inout FeedbackRecord, reading made: TriageReading? = nil) {
+        let reading = made ?? options.triage.read(
             subject: record.subject, body: record.body, statedKind: record.statedKind,
             representative: record.representative, received: record.receivedAt
         )
@@ -77,14 +86,7 @@ extension SQLiteCaseStore {
             var reading = original
             reading?.kind = record.kind ?? .comment
             record.setDueDates(dueDates(for: record.kind, reading: reading, record: record))
-            let document = String(decoding: try Timestamp.jsonEncoder().encode(record), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    UPDATE records SET document = ?, kind = ?, category = ?, service_area = ?, acknowledge_by = ?,
-                        respond_by = ?, hazard_due = ?, next_due = ? WHERE id = ?
-                    """,
-                arguments: [document] + Self.triageColumns(record) + [id]
-            )
+            try saveTriage(db, id: id, record, encoder: Timestamp.jsonEncoder())
             func describe(_ kind: String?, _ category: String?, _ area: String?) -> String {
                 "kind \(kind ?? "none"), category \(category ?? "none"), service area \(area ?? "none")"
             }
@@ -117,12 +119,8 @@ extension SQLiteCaseStore {
                     if record.triageCorrection != nil { continue }  // an officer's reading stands
                     record.flags.removeAll { Self.triageFlags.contains($0.flag) }
                     applyTriage(to: &record)
-                    let document = String(decoding: try encoder.encode(record), as: UTF8.self)
-                    try db.execute(
-                        sql: "UPDATE records SET document = ?, kind = ?, category = ?, service_area = ?, acknowledge_by = ?, respond_by = ?, hazard_due = ?, next_due = ? WHERE id = ?",
-                        arguments: [document] + Self.triageColumns(record) + [id]
-                    )
-                    try db.execute(sql: "DELETE FROM record_flags WHERE record_id = ? AND flag IN (\(Self.triageFlags.map { "'\($0.rawValue)'" }.joined(separator: ",")))", arguments: [id])
+                    try saveTriage(db, id: id, record, encoder: encoder)
+                    try db.execute(sql: "DELETE FROM record_flags WHERE record_id = ? AND flag IN (\(Self.triageFlagList))", arguments: [id])
                     for entry in record.flags where Self.triageFlags.contains(entry.flag) {
                         try db.execute(sql: "INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)", arguments: [id, entry.flag.rawValue, entry.reason])
                     }
@@ -134,26 +132,31 @@ extension SQLiteCaseStore {
         }
     }
 
+    /// Writes a record whose triage or due dates changed: its document and the columns read from it.
+    private func saveTriage(_ db: Database, id: Int64, _ record: FeedbackRecord, encoder: JSONEncoder) throws {
+        try db.execute(
+            sql: """
+                UPDATE records SET document = ?, kind = ?, category = ?, service_area = ?, acknowledge_by = ?,
+                    respond_by = ?, hazard_due = ?, next_due = ? WHERE id = ?
+                """,
+            arguments: [String(decoding: try encoder.encode(record), as: UTF8.self)] + Self.triageColumns(record) + [id]
+        )
+    }
+
     static let triageFlags: Set<Flag> = [
         .expressedDissatisfaction, .dampMouldHazard, .urgentSafety, .vulnerability, .representative, .escalationRequest, .possiblyOutOfTime,
     ]
+    /// The flags above as an SQL list: `'damp_mould_hazard','escalation_request',...`.
+    static let triageFlagList = triageFlags.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
+    /// A record whose case has not been closed (closing a case stops its clocks).
+    static let caseNotClosed = "NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = records.case_id AND c.status = 'closed')"
 
-    /// Records with a due date on or before `before` (and, with `overdue`, whose case is still
-    /// open: closing the case stops its clocks), soonest first.
+    /// Records with a due date on or before `before` (and, with `openOnly`, whose case is still
+    /// open), soonest first.
     public func dueRecords(before: Date, openOnly: Bool, limit: Int? = nil) throws(StoreError) -> [FeedbackRecord] {
-        try read { db in
-            let decoder = Timestamp.jsonDecoder()
-            var sql = """
-                SELECT \(Self.recordColumns) FROM records INDEXED BY records_by_next_due
-                WHERE next_due IS NOT NULL AND next_due <= ?
-                """
-            if openOnly {
-                sql += " AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = records.case_id AND c.status = 'closed')"
-            }
-            sql += " ORDER BY next_due, id"
-            if let limit { sql += " LIMIT \(limit)" }
-            return try Row.fetchAll(db, sql: sql, arguments: [Timestamp.string(before)]).map { try Self.record($0, decoder) }
-        }
+        var result: [FeedbackRecord] = []
+        try forEachRecord(limit: limit, due: RecordsDue(before: before, openCasesOnly: openOnly)) { result.append($0) }
+        return result
     }
 
     /// Records by kind, triage flags, and how many have a due date passed on an open case.
@@ -161,12 +164,11 @@ extension SQLiteCaseStore {
         try read { db in
             let kinds: [(String, Int)] = try Row.fetchAll(db, sql: "SELECT COALESCE(kind, '(not read)') AS kind, COUNT(*) AS n FROM records GROUP BY 1 ORDER BY 2 DESC")
                 .map { ($0["kind"], $0["n"]) }
-            let names = Self.triageFlags.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
-            let flags: [(String, Int)] = try Row.fetchAll(db, sql: "SELECT flag, COUNT(DISTINCT record_id) AS n FROM record_flags WHERE flag IN (\(names)) GROUP BY flag ORDER BY flag")
+            let flags: [(String, Int)] = try Row.fetchAll(db, sql: "SELECT flag, COUNT(DISTINCT record_id) AS n FROM record_flags WHERE flag IN (\(Self.triageFlagList)) GROUP BY flag ORDER BY flag")
                 .map { ($0["flag"], $0["n"]) }
             let overdue = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM records INDEXED BY records_by_next_due WHERE next_due IS NOT NULL AND next_due <= ?
-                AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = records.case_id AND c.status = 'closed')
+                AND \(Self.caseNotClosed)
                 """, arguments: [Timestamp.string(now)]) ?? 0
             return (kinds, flags, overdue)
         }

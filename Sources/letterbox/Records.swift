@@ -69,7 +69,7 @@ struct List: AsyncParsableCommand {
                 print(row(["REFERENCE", "RECEIVED", "CHANNEL", "FROM", "SUBJECT", "KIND", "DUE", "FLAGS"]))
             }
             var count = 0
-            let each: ((FeedbackRecord) throws -> Void) throws -> Void
+            var due: RecordsDue?
             if overdue || dueBefore != nil {
                 var limitDate = Date()
                 if let dueBefore {
@@ -80,14 +80,9 @@ struct List: AsyncParsableCommand {
                     limitDate = calculator.endOfDay(calculator.londonDay(day).day)
                     if overdue { limitDate = min(limitDate, Date()) }
                 }
-                let records = try store.dueRecords(before: limitDate, openOnly: overdue, limit: limit)
-                    .filter { sinceDate == nil || $0.receivedAt >= sinceDate! }
-                    .filter { channel == nil || $0.channel.rawValue == channel }
-                each = { body in for record in records { try body(record) } }
-            } else {
-                each = { body in try store.forEachRecord(channel: channel.map(Channel.init(rawValue:)), since: sinceDate, limit: limit, body) }
+                due = RecordsDue(before: limitDate, openCasesOnly: overdue)
             }
-            try each { record in
+            try store.forEachRecord(channel: channel.map(Channel.init(rawValue:)), since: sinceDate, limit: limit, due: due) { record in
                 count += 1
                 if json {
                     print(try RecordExport.jsonLine(record, encoder: encoder))
