@@ -10,6 +10,14 @@ func actorName(_ given: String?) -> String {
     return environment["SUDO_USER"] ?? environment["USER"] ?? environment["LOGNAME"] ?? "unknown"
 }
 
+/// `--reason` and `--by`: what every command that records a person's decision asks for.
+struct DecisionOptions: ParsableArguments {
+    @Option(help: "Why, in words that can go on the case file (recorded in the audit log).") var reason: String
+    @Option(help: "Who decided (default: your login name).") var by: String?
+
+    var actor: String { actorName(by) }
+}
+
 struct Contacts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "See, merge and separate contacts (the people records belong to).",
@@ -102,13 +110,12 @@ struct ContactsMerge: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The contact to keep.") var keep: Int64
     @Argument(help: "The contact merged into it.") var merge: Int64
-    @Option(help: "Why they are one person (recorded in the audit log).") var reason: String
-    @Option(help: "Who decided (default: your login name).") var by: String?
+    @OptionGroup var decision: DecisionOptions
 
     func run() async throws {
         try await reportingErrors {
             let store = try await Settings.load(storeOptions).openStore()
-            try store.mergeContacts(keep: keep, merge: merge, actor: actorName(by), reason: reason)
+            try store.mergeContacts(keep: keep, merge: merge, actor: decision.actor, reason: decision.reason)
             print("Contact #\(merge) is now part of contact #\(keep).")
         }
     }
@@ -123,13 +130,12 @@ struct ContactsUnmerge: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The contact that was merged into another.") var contact: Int64
-    @Option(help: "Why (recorded in the audit log).") var reason: String
-    @Option(help: "Who decided (default: your login name).") var by: String?
+    @OptionGroup var decision: DecisionOptions
 
     func run() async throws {
         try await reportingErrors {
             let store = try await Settings.load(storeOptions).openStore()
-            try store.unmergeContact(contact, actor: actorName(by), reason: reason)
+            try store.unmergeContact(contact, actor: decision.actor, reason: decision.reason)
             print("Contact #\(contact) is a contact of its own again.")
         }
     }
@@ -244,13 +250,12 @@ struct RestrictionsEnd: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The arrangement's number.") var id: Int64
-    @Option(help: "Why it ends.") var reason: String
-    @Option(help: "Who decided (default: your login name).") var by: String?
+    @OptionGroup var decision: DecisionOptions
 
     func run() async throws {
         try await reportingErrors {
             let store = try await Settings.load(storeOptions).openStore()
-            try store.endRestriction(id: id, actor: actorName(by), reason: reason)
+            try store.endRestriction(id: id, actor: decision.actor, reason: decision.reason)
             print("Arrangement #\(id) has ended.")
         }
     }
@@ -272,13 +277,12 @@ struct CasesClose: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "close", abstract: "Close the case a record belongs to. Audited.")
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "Any record of the case.") var reference: String
-    @Option(help: "Why (the outcome).") var reason: String
-    @Option(help: "Who (default: your login name).") var by: String?
+    @OptionGroup var decision: DecisionOptions
 
     func run() async throws {
         try await reportingErrors {
             let store = try await Settings.load(storeOptions).openStore()
-            let caseReference = try store.setCaseStatus(reference: reference, open: false, actor: actorName(by), reason: reason)
+            let caseReference = try store.setCaseStatus(reference: reference, open: false, actor: decision.actor, reason: decision.reason)
             print("Case \(caseReference) is closed.")
         }
     }
@@ -288,13 +292,12 @@ struct CasesReopen: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen a closed case. Audited.")
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "Any record of the case.") var reference: String
-    @Option(help: "Why.") var reason: String
-    @Option(help: "Who (default: your login name).") var by: String?
+    @OptionGroup var decision: DecisionOptions
 
     func run() async throws {
         try await reportingErrors {
             let store = try await Settings.load(storeOptions).openStore()
-            let caseReference = try store.setCaseStatus(reference: reference, open: true, actor: actorName(by), reason: reason)
+            let caseReference = try store.setCaseStatus(reference: reference, open: true, actor: decision.actor, reason: decision.reason)
             print("Case \(caseReference) is open again.")
         }
     }

@@ -31,8 +31,7 @@ struct TriageSet: AsyncParsableCommand {
     @Option(help: "The kind.") var kind: String?
     @Option(help: "The complaint category.") var category: String?
     @Option(help: "The service area.") var serviceArea: String?
-    @Option(help: "Why, in words that can go on the case file.") var reason: String
-    @Option(help: "Who decided (defaults to the login name).") var by: String?
+    @OptionGroup var decision: DecisionOptions
 
     func run() async throws {
         try await reportingErrors {
@@ -48,13 +47,12 @@ struct TriageSet: AsyncParsableCommand {
             if let serviceArea, !(Triage.serviceAreaNames.map(\.1) + ["other"]).contains(serviceArea) {
                 throw CLIError(.usage, "--service-area \(serviceArea): use one of \((Triage.serviceAreaNames.map(\.1) + ["other"]).joined(separator: ", ")).")
             }
-            guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError(.usage, "--reason must say why.") }
+            guard !decision.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError(.usage, "--reason must say why.") }
             let settings = try await Settings.load(storeOptions)
             let store = try settings.openStore()
-            let who = by ?? ProcessInfo.processInfo.environment["USER"] ?? "staff"
             let record = try store.correctTriage(
                 reference: reference, kind: kind.map(FeedbackRecord.Kind.init(rawValue:)), category: category,
-                serviceArea: serviceArea, reason: reason, by: who
+                serviceArea: serviceArea, reason: decision.reason, by: decision.actor
             )
             print("\(record.reference): \(record.kind?.rawValue ?? "-"), category \(record.category ?? "-"), service area \(record.serviceArea ?? "-").")
             if let due = record.dueDates?.basis { print(due) }
