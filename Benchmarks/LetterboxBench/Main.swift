@@ -194,6 +194,7 @@ struct DedupScale: ParsableCommand {
     @Option(help: "Submissions ingested per measurement.") var measure = 20_000
     @Option(help: "Submissions per batch (per transaction pair).") var batch = 500
     @Option(help: "Measurement runs (medians reported).") var runs = 3
+    @ArgumentParser.Flag(help: "Print each batch's wall and CPU time (is it waiting on the disk or computing?).") var trace = false
 
     func run() throws {
         let people = max(1000, records / 4)
@@ -238,16 +239,14 @@ struct DedupScale: ParsableCommand {
     }
 
     func rate(_ workload: [RawSubmission], into store: SQLiteCaseStore) throws -> Double {
-        let opened = Date()
         let pipeline = intake(store)
         let began = Date()
-        if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil { print(String(format: "    intake set up: %.3f s", began.timeIntervalSince(opened))) }
         var accepted = 0
         for start in stride(from: 0, to: workload.count, by: batch) {
             let t0 = Date()
             let cpu0 = cpuSeconds()
             let outcomes = try pipeline.ingest(Array(workload[start..<min(start + batch, workload.count)]))
-            if ProcessInfo.processInfo.environment["BENCH_TRACE"] != nil {
+            if trace {
                 print(String(format: "    batch %d: %.3f s wall, %.3f s CPU", start / batch, Date().timeIntervalSince(t0), cpuSeconds() - cpu0))
             }
             accepted += outcomes.filter { $0.disposition == .accepted }.count
