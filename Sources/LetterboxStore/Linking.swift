@@ -267,6 +267,21 @@ extension SQLiteCaseStore {
         try db.run(sql: "DELETE FROM possible_same_contacts WHERE (contact_id = ? AND other_id = ?) OR (contact_id = ? AND other_id = ?)",
                    arguments: [keep, merge, merge, keep])
         try auditContact(db, action: "contact_merged", contactId: merge, reason: "Contact #\(merge) merged into #\(keep): \(reason)", at: now, actor: actor)
+        // One event, ordered with the kept contact's latest case; it names every open case of theirs.
+        let open = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, reference FROM cases WHERE contact_id = ? AND status = 'open' ORDER BY id DESC LIMIT 50"),
+            arguments: [keep]
+        )
+        if let latest = open.first {
+            try enqueueEvent(
+                db, .contactMerged, caseId: latest["id"], recordId: nil,
+                data: [
+                    "keptContact": keep, "mergedContact": merge, "reason": reason, "by": actor,
+                    "openCases": open.map { $0["reference"] as String },
+                ],
+                now: now
+            )
+        }
         try joinSameMatterCases(db, keep: keep, mergedRecords: moved, now: now, actor: actor)
     }
 
@@ -283,6 +298,11 @@ extension SQLiteCaseStore {
             arguments: [from, RecordLink.Kind.repeatOf.rawValue, into, reason, now]
         )
         try audit(db, action: "case_joined", rawId: rawId, recordId: from, reason: reason, at: now, actor: actor)
+        let references = try String.fetchAll(db, sql: "SELECT reference FROM cases WHERE id IN (?, ?) ORDER BY id = ?", arguments: [from, into, into])
+        try enqueueEvent(
+            db, .caseJoined, caseId: from, recordId: nil,
+            data: ["joinedCase": references.first ?? "", "intoCase": references.last ?? "", "reason": reason, "by": actor], now: now
+        )
     }
 
     /// After two contacts become one: the open cases that are the same matter (by the same

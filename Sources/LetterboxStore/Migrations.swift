@@ -29,8 +29,85 @@ enum Migrations {
         migrator.registerMigration("v7-one-contact-index") { db in
             try db.execute(sql: v7)
         }
+        migrator.registerMigration("v8-outbox") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
+
+    static let v8 = """
+        -- The transactional outbox: every change a case system needs to know about (a record, a
+        -- record joining a case, a triage correction, a case closed, reopened or joined, two
+        -- contacts merged) writes one event here in the same transaction as the change.
+        -- event_id is the id receivers see (webhook-id, Message-ID): the same on every retry.
+        -- case_id orders delivery: a destination never gets an event before an earlier one of
+        -- the same case.
+        CREATE TABLE outbox_events (
+            id          INTEGER PRIMARY KEY,
+            event_id    TEXT NOT NULL UNIQUE,
+            type        TEXT NOT NULL,
+            case_id     INTEGER NOT NULL,
+            record_id   INTEGER,
+            created_at  TEXT NOT NULL,
+            data        TEXT NOT NULL DEFAULT '{}'
+        );
+
+        -- Each destination's queue position: events after `position` have not yet been given a
+        -- delivery row. `disabled_at` is set by a receiver answering 410 Gone, and cleared by
+        -- `letterbox outbox enable`.
+        CREATE TABLE outbox_destinations (
+            name             TEXT PRIMARY KEY NOT NULL,
+            position         INTEGER NOT NULL,
+            created_at       TEXT NOT NULL,
+            disabled_at      TEXT,
+            disabled_reason  TEXT
+        ) WITHOUT ROWID;
+
+        -- One row per event and destination. A worker claims due rows for a short lease
+        -- (claimed_until, Unix ms) so two workers never send the same event at once, and a worker
+        -- that dies releases its claims when the lease ends. Times are Unix milliseconds.
+        CREATE TABLE outbox_deliveries (
+            id               INTEGER PRIMARY KEY,
+            event_row        INTEGER NOT NULL REFERENCES outbox_events(id),
+            destination      TEXT NOT NULL,
+            case_id          INTEGER NOT NULL,
+            state            TEXT NOT NULL CHECK (state IN ('pending', 'retrying', 'dead', 'delivered')),
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at  INTEGER NOT NULL DEFAULT 0,
+            claimed_until    INTEGER NOT NULL DEFAULT 0,
+            claimed_by       TEXT,
+            delivered_at     TEXT,
+            last_error       TEXT,
+            UNIQUE (destination, event_row)
+        );
+        CREATE INDEX outbox_deliveries_due ON outbox_deliveries(destination, next_attempt_at)
+            WHERE state IN ('pending', 'retrying');
+        CREATE INDEX outbox_deliveries_open_by_case ON outbox_deliveries(destination, case_id, event_row)
+            WHERE state != 'delivered';
+        CREATE INDEX outbox_deliveries_by_state ON outbox_deliveries(destination, state, event_row);
+
+        -- Every attempt, with the receiver's status and its answer (trimmed), for `outbox show`.
+        CREATE TABLE outbox_attempts (
+            delivery_id  INTEGER NOT NULL REFERENCES outbox_deliveries(id),
+            number       INTEGER NOT NULL,
+            started_at   TEXT NOT NULL,
+            seconds      REAL NOT NULL,
+            outcome      TEXT NOT NULL,
+            status       INTEGER,
+            answer       TEXT,
+            PRIMARY KEY (delivery_id, number)
+        ) WITHOUT ROWID;
+
+        -- What a case system calls a case: Request Tracker's ticket id, the Message-ID of the first
+        -- email about it. Written as soon as it is known, so a retry joins the same case there.
+        CREATE TABLE forward_remote_ids (
+            destination  TEXT NOT NULL,
+            case_id      INTEGER NOT NULL,
+            remote_id    TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            PRIMARY KEY (destination, case_id)
+        ) WITHOUT ROWID;
+        """
 
     static let v7 = """
         -- records_by_contact_time (contact, time) answers everything records_by_contact did.

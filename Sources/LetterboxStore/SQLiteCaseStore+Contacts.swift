@@ -234,6 +234,7 @@ extension SQLiteCaseStore {
                                arguments: [now, actor, reason, row["id"] as Int64])
             }
             try audit(db, action: open ? "case_reopened" : "case_closed", rawId: nil, recordId: row["id"], reason: "Case \(caseReference): \(reason)", at: now, actor: actor)
+            try enqueueEvent(db, open ? .caseReopened : .caseClosed, caseId: row["id"], recordId: nil, data: ["reason": reason, "by": actor], now: now)
             return caseReference
         }
     }

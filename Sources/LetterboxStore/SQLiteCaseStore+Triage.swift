@@ -67,7 +67,7 @@ extension SQLiteCaseStore {
         at now: Date = Date()
     ) throws(StoreError) -> FeedbackRecord {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, document FROM records WHERE reference = ?", arguments: [reference]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, case_id, document FROM records WHERE reference = ?", arguments: [reference]) else {
                 throw StoreError(.notFound, "No record \(reference).")
             }
             let id: Int64 = row["id"]
@@ -94,6 +94,14 @@ extension SQLiteCaseStore {
             let text = "Triage corrected by \(by): now \(describe(record.kind?.rawValue, record.category, record.serviceArea)); was \(describe(before.kind, before.category, before.area)). \(letterbox) Reason: \(reason)"
                 + (record.acknowledgeBy.map { " Acknowledge by \(Timestamp.string($0))." } ?? "") + (record.respondBy.map { " Respond by \(Timestamp.string($0))." } ?? "")
             try audit(db, action: "triage_corrected", rawId: nil, recordId: id, reason: text, at: Timestamp.string(now), actor: by)
+            var details: [String: Any] = ["by": by, "reason": reason]
+            details["kind"] = record.kind?.rawValue ?? NSNull()
+            details["category"] = record.category ?? NSNull()
+            details["serviceArea"] = record.serviceArea ?? NSNull()
+            details["previousKind"] = before.kind ?? NSNull()
+            details["previousCategory"] = before.category ?? NSNull()
+            details["previousServiceArea"] = before.area ?? NSNull()
+            try enqueueEvent(db, .triageCorrected, caseId: row["case_id"] ?? id, recordId: id, data: details, now: Timestamp.string(now))
             return record
         }
     }

@@ -21,6 +21,8 @@ struct Letterbox: AsyncParsableCommand {
               letterbox quarantine list
               letterbox contacts show 42
               letterbox restrictions list
+              letterbox forward
+              letterbox outbox list --state dead
 
             Exit status (sysexits.h): 0 done; 64 usage error; 65 some input was quarantined;
             66 a named file does not exist; 74 I/O error; 75 temporary failure (store busy or
@@ -28,7 +30,7 @@ struct Letterbox: AsyncParsableCommand {
             """,
         subcommands: [
             Ingest.self, Watch.self, Serve.self, List.self, Show.self, Export.self, Quarantine.self, Stats.self,
-            Contacts.self, Cases.self, Restrictions.self, TriageCommand.self,
+            Contacts.self, Cases.self, Restrictions.self, TriageCommand.self, Forward.self, Outbox.self,
         ]
     )
 

@@ -138,7 +138,8 @@ struct Stats: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let settings = try await Settings.load(storeOptions)
+            let store = try settings.openStore()
             let counts = try store.dispositionCounts()
             let dispositions = Disposition.allCases
             print("CHANNEL".padding(toLength: 10, withPad: " ", startingAt: 0) + dispositions.map { $0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
@@ -168,6 +169,20 @@ struct Stats: AsyncParsableCommand {
                 for (name, count) in triage.kinds { print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(count)) }
                 for (name, count) in triage.flags { print("  " + name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(count)) }
                 print("Records with a due date passed on an open case: \(triage.overdue) (letterbox list --overdue)")
+            }
+            let configured = (try? settings.forwardConfiguration().destinations.map(\.name)) ?? []
+            let outbox = try store.outboxCounts(destinations: configured)
+            if !outbox.isEmpty {
+                print("\nOUTBOX (deliveries to case systems):")
+                print("  " + ["DESTINATION", "WAITING", "RETRYING", "DEAD", "DELIVERED", "OLDEST WAITING"].enumerated()
+                    .map { $0 == 5 ? $1 : $1.padding(toLength: $0 == 0 ? 16 : 11, withPad: " ", startingAt: 0) }.joined())
+                for count in outbox {
+                    let oldest = count.oldestWaiting.map { "\(Int(Date().timeIntervalSince($0) / 60)) min" } ?? "-"
+                    let cells = [count.destination, String(count.pending + count.unqueued), String(count.retrying), String(count.dead), String(count.delivered), oldest]
+                    print("  " + cells.enumerated().map { $1.padding(toLength: $0 == 0 ? 16 : 11, withPad: " ", startingAt: 0) }.joined())
+                    if let reason = count.disabledReason { print("    DISABLED: \(reason) (letterbox outbox enable \(count.destination))") }
+                    if !configured.isEmpty, !configured.contains(count.destination) { print("    (no longer in forward.destinations)") }
+                }
             }
             let today = SQLiteCaseStore.londonToday()
             let restrictions = try store.restrictions()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import LetterboxCore
+import LetterboxForward
 import LetterboxEmail
 import LetterboxPhoneNotes
 import LetterboxStore
@@ -99,6 +100,11 @@ extension Watch {
                 logger: logger
             )))
             logger.info("Watching the Maildir \(box.path) (store \(settings.storePath))")
+        }
+        // The outbox's delivery worker runs wherever records are made continuously.
+        let forward = try settings.forwardConfiguration()
+        if !forward.destinations.isEmpty {
+            services.append(.init(service: try ForwardSetup.worker(forward, store: store, logger: logger)))
         }
         return services
     }

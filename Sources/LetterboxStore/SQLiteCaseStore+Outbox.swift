@@ -1,0 +1,557 @@
+public import Foundation
+import GRDB
+public import LetterboxCore
+
+/// The kinds of change the outbox tells case systems about.
+public enum OutboxEventType: String, Sendable, CaseIterable, Codable {
+    /// A record that opened a case.
+    case recordCreated = "record.created"
+    /// A record that joined an existing case (follow-up, duplicate, repeat).
+    case recordLinked = "record.linked"
+    /// An officer corrected a record's kind, category or service area.
+    case triageCorrected = "record.triage_corrected"
+    case caseClosed = "case.closed"
+    case caseReopened = "case.reopened"
+    /// A later case found to be the same matter was joined into an earlier one.
+    case caseJoined = "case.joined"
+    /// Two contacts were found to be one person (by a person, or by identifiers).
+    case contactMerged = "contact.merged"
+}
+
+/// Where one delivery stands.
+public enum DeliveryState: String, Sendable, CaseIterable, Codable {
+    /// Not yet attempted (or sent back to the queue by `outbox retry` or `replay`).
+    case pending
+    /// Failed at least once; waiting for its next attempt.
+    case retrying
+    /// Every attempt failed: kept, and waiting for an operator (`outbox retry`).
+    case dead
+    case delivered
+}
+
+/// A delivery a worker has claimed: what to send, and to whom.
+public struct ClaimedDelivery: Sendable {
+    public var deliveryId: Int64
+    public var destination: String
+    /// The event's public id: `webhook-id`, and the root of an email's Message-ID.
+    public var eventId: String
+    public var type: OutboxEventType
+    public var caseId: Int64
+    public var caseReference: String
+    public var recordId: Int64?
+    public var createdAt: Date
+    /// Attempts made before this one.
+    public var attempts: Int
+    /// Event-specific details, as JSON (an object).
+    public var data: String
+}
+
+/// What a destination is sent: the event, the record it is about in the export contract, and
+/// the record's attachments.
+public struct OutboxContent: Sendable {
+    public struct File: Sendable {
+        public var attachment: Attachment
+        /// The bytes, or nil when they were over the limit asked for (metadata only).
+        public var data: Data?
+    }
+
+    public var delivery: ClaimedDelivery
+    /// The record's JSON document (README "Export"), as stored.
+    public var recordJSON: String?
+    public var record: FeedbackRecord?
+    public var files: [File]
+    /// True when some attachments' bytes were left out for size.
+    public var filesOmitted: Bool
+    /// The event-specific details, decoded.
+    public var details: [String: any Sendable] {
+        (try? JSONSerialization.jsonObject(with: Data(delivery.data.utf8)) as? [String: any Sendable]) ?? [:]
+    }
+}
+
+/// The result of one attempt, for ``SQLiteCaseStore/settleDeliveries(_:)``.
+public struct DeliveryResult: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case delivered
+        /// Failed; try again at this time (nil: no attempts left, dead-letter it).
+        case failed(retryAt: Date?)
+        /// The receiver said 410 Gone: the destination is disabled until an operator enables it.
+        case gone
+    }
+
+    public var deliveryId: Int64
+    public var outcome: Outcome
+    public var startedAt: Date
+    public var seconds: Double
+    public var status: Int?
+    /// The receiver's answer or the error, trimmed by the store to 500 characters.
+    public var answer: String?
+
+    public init(deliveryId: Int64, outcome: Outcome, startedAt: Date, seconds: Double, status: Int?, answer: String?) {
+        self.deliveryId = deliveryId
+        self.outcome = outcome
+        self.startedAt = startedAt
+        self.seconds = seconds
+        self.status = status
+        self.answer = answer
+    }
+}
+
+/// One row of `letterbox outbox list`.
+public struct DeliveryView: Sendable, Codable {
+    public var id: Int64
+    public var destination: String
+    public var eventId: String
+    public var type: String
+    public var caseReference: String?
+    public var recordReference: String?
+    public var state: String
+    public var attempts: Int
+    public var createdAt: String
+    public var nextAttemptAt: Date?
+    public var deliveredAt: String?
+    public var lastError: String?
+}
+
+/// One attempt, for `letterbox outbox show`.
+public struct AttemptView: Sendable, Codable {
+    public var number: Int
+    public var startedAt: String
+    public var seconds: Double
+    public var outcome: String
+    public var status: Int?
+    public var answer: String?
+}
+
+/// Per destination: how many events wait, how many are dead, and the age of the oldest waiting.
+public struct OutboxCounts: Sendable {
+    public var destination: String
+    public var pending: Int
+    public var retrying: Int
+    public var dead: Int
+    public var delivered: Int
+    public var oldestWaiting: Date?
+    public var disabledReason: String?
+    /// Events not yet given a delivery row for this destination (its queue position is behind).
+    public var unqueued: Int
+}
+
+extension SQLiteCaseStore {
+    // MARK: Writing events (inside the transaction of the change)
+
+    /// Adds an event to the outbox. Called inside the transaction that makes the change.
+    func enqueueEvent(_ db: Database, _ type: OutboxEventType, caseId: Int64, recordId: Int64?, data: [String: Any] = [:], now: String)
+        throws
+    {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+        try db.run(
+            sql: "INSERT INTO outbox_events (event_id, type, case_id, record_id, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [Self.newEventId(), type.rawValue, caseId, recordId, now, json]
+        )
+    }
+
+    /// `evt_` and 26 random base-32 characters (130 bits): unique, and safe in a header, a
+    /// Message-ID and a URL.
+    static func newEventId() -> String {
+        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        var generator = SystemRandomNumberGenerator()
+        var text = "evt_"
+        for _ in 0..<26 { text.append(alphabet[Int(generator.next(upperBound: UInt8(32)))]) }
+        return text
+    }
+
+    // MARK: Delivery (the worker)
+
+    /// Gives every event after the destination's queue position a delivery row. A destination
+    /// seen for the first time starts from the first event (or the first created on or after
+    /// `since`). Returns how many rows were added; reads only, when nothing is new.
+    @discardableResult
+    public func queueEvents(destination: String, since: Date? = nil, limit: Int = 5000) throws(StoreError) -> Int {
+        let state = try read { db -> (position: Int64?, last: Int64) in
+            let position = try Int64.fetchOne(db, sql: "SELECT position FROM outbox_destinations WHERE name = ?", arguments: [destination])
+            let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox_events") ?? 0
+            return (position, last)
+        }
+        if let position = state.position, position >= state.last { return 0 }
+        let now = Timestamp.string(Date())
+        return try write { db in
+            var position = try Int64.fetchOne(db, sql: "SELECT position FROM outbox_destinations WHERE name = ?", arguments: [destination])
+            if position == nil {
+                var start: Int64 = 0
+                if let since {
+                    start = try Int64.fetchOne(
+                        db, sql: "SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM outbox_events)) - 1 FROM outbox_events WHERE created_at >= ?",
+                        arguments: [Timestamp.string(since)]
+                    ) ?? 0
+                }
+                try db.run(sql: "INSERT INTO outbox_destinations (name, position, created_at) VALUES (?, ?, ?)", arguments: [destination, start, now])
+                position = start
+            }
+            let upTo = try Int64.fetchOne(
+                db, sql: "SELECT MAX(id) FROM (SELECT id FROM outbox_events WHERE id > ? ORDER BY id LIMIT ?)", arguments: [position!, limit]
+            )
+            guard let upTo else { return 0 }
+            try db.run(
+                sql: """
+                    INSERT OR IGNORE INTO outbox_deliveries (event_row, destination, case_id, state, next_attempt_at)
+                    SELECT id, ?, case_id, 'pending', 0 FROM outbox_events WHERE id > ? AND id <= ?
+                    """,
+                arguments: [destination, position!, upTo]
+            )
+            let added = db.changesCount
+            try db.run(sql: "UPDATE outbox_destinations SET position = ? WHERE name = ?", arguments: [upTo, destination])
+            return added
+        }
+    }
+
+    /// Claims up to `limit` due deliveries of one destination for `lease` seconds: at most one
+    /// per case (the earliest undelivered event of each case), none of a disabled destination,
+    /// none claimed by another worker whose lease has not ended.
+    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date()) throws(StoreError)
+        -> [ClaimedDelivery]
+    {
+        let nowMs = Self.milliseconds(now)
+        // A read first: an idle worker polling an empty queue costs no write (and no fsync).
+        let due = try read { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT EXISTS (SELECT 1 FROM outbox_deliveries WHERE destination = ? AND state IN ('pending', 'retrying')
+                        AND next_attempt_at <= ? AND claimed_until <= ?)
+                    AND NOT EXISTS (SELECT 1 FROM outbox_destinations WHERE name = ? AND disabled_at IS NOT NULL)
+                    """),
+                arguments: [destination, nowMs, nowMs, destination]
+            ) ?? false
+        }
+        guard due else { return [] }
+        return try write { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT d.id, d.attempts, e.event_id, e.type, e.case_id, e.record_id, e.created_at, e.data, c.reference AS case_reference
+                    FROM outbox_deliveries d INDEXED BY outbox_deliveries_due
+                    JOIN outbox_events e ON e.id = d.event_row
+                    LEFT JOIN cases c ON c.id = e.case_id
+                    WHERE d.destination = ? AND d.state IN ('pending', 'retrying') AND d.next_attempt_at <= ? AND d.claimed_until <= ?
+                      AND NOT EXISTS (
+                        SELECT 1 FROM outbox_deliveries p INDEXED BY outbox_deliveries_open_by_case
+                        WHERE p.destination = d.destination AND p.case_id = d.case_id AND p.state != 'delivered' AND p.event_row < d.event_row)
+                    ORDER BY d.event_row LIMIT ?
+                    """),
+                arguments: [destination, nowMs, nowMs, limit]
+            )
+            guard !rows.isEmpty else { return [] }
+            let until = nowMs + Int64(lease * 1000)
+            var claimed: [ClaimedDelivery] = []
+            for row in rows {
+                let id: Int64 = row["id"]
+                try db.run(sql: "UPDATE outbox_deliveries SET claimed_until = ?, claimed_by = ? WHERE id = ?", arguments: [until, worker, id])
+                guard let type = OutboxEventType(rawValue: row["type"]) else { continue }
+                claimed.append(
+                    ClaimedDelivery(
+                        deliveryId: id, destination: destination, eventId: row["event_id"], type: type, caseId: row["case_id"],
+                        caseReference: row["case_reference"] ?? "", recordId: row["record_id"],
+                        createdAt: Timestamp.date(row["created_at"]) ?? Date(), attempts: row["attempts"], data: row["data"]
+                    )
+                )
+            }
+            return claimed
+        }
+    }
+
+    /// The record and attachments an event is about. Attachment bytes are read while their
+    /// running total stays within `attachmentLimit`; past it, metadata only.
+    public func content(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent {
+        try read { db in
+            var content = OutboxContent(delivery: delivery, recordJSON: nil, record: nil, files: [], filesOmitted: false)
+            guard let recordId = delivery.recordId,
+                let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM records WHERE id = ?"), arguments: [recordId])
+            else { return content }
+            content.recordJSON = document
+            let record = try Timestamp.jsonDecoder().decode(FeedbackRecord.self, from: Data(document.utf8))
+            content.record = record
+            var total = 0
+            for attachment in record.attachments {
+                if total + attachment.size <= attachmentLimit,
+                    let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM blobs WHERE sha256 = ?"), arguments: [attachment.sha256])
+                {
+                    total += attachment.size
+                    content.files.append(.init(attachment: attachment, data: data))
+                } else {
+                    content.files.append(.init(attachment: attachment, data: nil))
+                    content.filesOmitted = true
+                }
+            }
+            return content
+        }
+    }
+
+    /// Records what became of a batch of attempts, in one transaction, and releases the claims.
+    public func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
+        guard !results.isEmpty else { return }
+        let now = Timestamp.string(Date())
+        try write { db in
+            for result in results {
+                let answer = result.answer.map { Self.trimmed($0, to: 500) }
+                let attempts = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT attempts FROM outbox_deliveries WHERE id = ?"), arguments: [result.deliveryId]
+                ) ?? 0
+                let outcomeName: String
+                switch result.outcome {
+                case .delivered:
+                    outcomeName = "delivered"
+                    try db.run(
+                        sql: """
+                            UPDATE outbox_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL,
+                                claimed_until = 0, claimed_by = NULL WHERE id = ?
+                            """,
+                        arguments: [now, result.deliveryId]
+                    )
+                case .failed(let retryAt):
+                    outcomeName = retryAt == nil ? "dead" : "failed"
+                    try db.run(
+                        sql: """
+                            UPDATE outbox_deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+                                claimed_until = 0, claimed_by = NULL WHERE id = ?
+                            """,
+                        arguments: [
+                            retryAt == nil ? DeliveryState.dead.rawValue : DeliveryState.retrying.rawValue,
+                            retryAt.map(Self.milliseconds) ?? 0, answer, result.deliveryId,
+                        ]
+                    )
+                case .gone:
+                    outcomeName = "gone"
+                    // Not counted as a failed attempt: the event waits, whole, until the destination is enabled again.
+                    try db.run(
+                        sql: "UPDATE outbox_deliveries SET last_error = ?, claimed_until = 0, claimed_by = NULL WHERE id = ?",
+                        arguments: [answer, result.deliveryId]
+                    )
+                    try db.run(
+                        sql: "UPDATE outbox_destinations SET disabled_at = ?, disabled_reason = ? WHERE name = ? AND disabled_at IS NULL",
+                        arguments: [now, "The receiver answered 410 Gone (delivery #\(result.deliveryId)).", destination]
+                    )
+                }
+                let number = try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM outbox_attempts WHERE delivery_id = ?"),
+                    arguments: [result.deliveryId]
+                ) ?? attempts + 1
+                try db.run(
+                    sql: "INSERT INTO outbox_attempts (delivery_id, number, started_at, seconds, outcome, status, answer) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [result.deliveryId, number, Timestamp.string(result.startedAt), result.seconds, outcomeName, result.status, answer]
+                )
+            }
+        }
+    }
+
+    /// The id a destination gave a case (an RT ticket, the first Message-ID), if it has one.
+    public func remoteId(destination: String, caseId: Int64) throws(StoreError) -> String? {
+        try read { db in
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT remote_id FROM forward_remote_ids WHERE destination = ? AND case_id = ?"),
+                arguments: [destination, caseId]
+            )
+        }
+    }
+
+    /// Keeps the id a destination gave a case, at once (so a crash before the delivery is marked
+    /// does not lose it).
+    public func saveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError) {
+        try write { db in
+            try db.run(
+                sql: "INSERT INTO forward_remote_ids (destination, case_id, remote_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET remote_id = excluded.remote_id",
+                arguments: [destination, caseId, remoteId, Timestamp.string(Date())]
+            )
+        }
+    }
+
+    /// The case an event's case was joined into, followed to the end (for a destination that
+    /// files later events on the surviving case).
+    public func survivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)? {
+        try read { db in
+            var id = caseId
+            for _ in 0..<20 {
+                guard let row = try Row.fetchOne(db, sql: "SELECT reference, merged_into FROM cases WHERE id = ?", arguments: [id]) else { return nil }
+                guard let next: Int64 = row["merged_into"] else { return (id, row["reference"]) }
+                id = next
+            }
+            return nil
+        }
+    }
+
+    /// The id of the case with this reference.
+    public func caseId(reference: String) throws(StoreError) -> Int64? {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE reference = ?", arguments: [reference]) }
+    }
+
+    // MARK: Operations (the outbox command, stats, metrics)
+
+    public func deliveries(destination: String? = nil, state: DeliveryState? = nil, limit: Int = 200) throws(StoreError) -> [DeliveryView] {
+        try read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let destination {
+                conditions.append("d.destination = ?")
+                _ = arguments.append(contentsOf: [destination])
+            }
+            if let state {
+                conditions.append("d.state = ?")
+                _ = arguments.append(contentsOf: [state.rawValue])
+            }
+            _ = arguments.append(contentsOf: [limit])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.*, e.event_id, e.type, e.created_at, c.reference AS case_reference, r.reference AS record_reference
+                    FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_row
+                    LEFT JOIN cases c ON c.id = e.case_id LEFT JOIN records r ON r.id = e.record_id
+                    \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                    ORDER BY d.id DESC LIMIT ?
+                    """,
+                arguments: arguments
+            )
+            return rows.reversed().map(Self.deliveryView)
+        }
+    }
+
+    public func delivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])? {
+        try read { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT d.*, e.event_id, e.type, e.created_at, c.reference AS case_reference, r.reference AS record_reference
+                    FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_row
+                    LEFT JOIN cases c ON c.id = e.case_id LEFT JOIN records r ON r.id = e.record_id WHERE d.id = ?
+                    """,
+                arguments: [id]
+            ) else { return nil }
+            let attempts = try Row.fetchAll(db, sql: "SELECT * FROM outbox_attempts WHERE delivery_id = ? ORDER BY number", arguments: [id]).map {
+                AttemptView(number: $0["number"], startedAt: $0["started_at"], seconds: $0["seconds"], outcome: $0["outcome"], status: $0["status"], answer: $0["answer"])
+            }
+            return (Self.deliveryView(row), attempts)
+        }
+    }
+
+    static func deliveryView(_ row: Row) -> DeliveryView {
+        let next: Int64 = row["next_attempt_at"]
+        return DeliveryView(
+            id: row["id"], destination: row["destination"], eventId: row["event_id"], type: row["type"], caseReference: row["case_reference"],
+            recordReference: row["record_reference"], state: row["state"], attempts: row["attempts"], createdAt: row["created_at"],
+            nextAttemptAt: next > 0 ? Date(timeIntervalSince1970: Double(next) / 1000) : nil, deliveredAt: row["delivered_at"],
+            lastError: row["last_error"]
+        )
+    }
+
+    /// Sends dead (or waiting) deliveries back to the queue, due now. With `id`, that delivery;
+    /// otherwise every dead one (of one destination). Audited. Returns how many.
+    @discardableResult
+    public func retryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
+        let now = Timestamp.string(Date())
+        return try write { db in
+            if let id {
+                guard let state = try String.fetchOne(db, sql: "SELECT state FROM outbox_deliveries WHERE id = ?", arguments: [id]) else {
+                    throw StoreError(.notFound, "There is no delivery #\(id) (see letterbox outbox list).")
+                }
+                guard state != DeliveryState.delivered.rawValue else {
+                    throw StoreError(.invalid, "Delivery #\(id) was delivered; use letterbox outbox replay to send it again.")
+                }
+                try db.execute(sql: "UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0 WHERE id = ?", arguments: [id])
+            } else {
+                try db.execute(
+                    sql: "UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0 WHERE state = 'dead'"
+                        + (destination == nil ? "" : " AND destination = ?"),
+                    arguments: destination.map { [$0] } ?? []
+                )
+            }
+            let count = db.changesCount
+            try audit(db, action: "outbox_retry", rawId: nil, recordId: nil,
+                      reason: id.map { "Delivery #\($0) queued again." } ?? "\(count) dead deliveries\(destination.map { " to \($0)" } ?? "") queued again.",
+                      at: now, actor: actor)
+            return count
+        }
+    }
+
+    /// Sends delivered events of one destination again, with their original ids, from `since`.
+    /// Audited. Returns how many.
+    @discardableResult
+    public func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
+        let now = Timestamp.string(Date())
+        return try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0
+                    WHERE destination = ? AND state = 'delivered'
+                      AND event_row IN (SELECT id FROM outbox_events WHERE created_at >= ?)
+                    """,
+                arguments: [destination, Timestamp.string(since)]
+            )
+            let count = db.changesCount
+            try audit(db, action: "outbox_replay", rawId: nil, recordId: nil,
+                      reason: "\(count) delivered events to \(destination) since \(Timestamp.string(since)) queued again with their original ids.",
+                      at: now, actor: actor)
+            return count
+        }
+    }
+
+    /// Enables a destination a receiver's 410 disabled. Audited. False if it was not disabled.
+    @discardableResult
+    public func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool {
+        let now = Timestamp.string(Date())
+        return try write { db in
+            try db.execute(sql: "UPDATE outbox_destinations SET disabled_at = NULL, disabled_reason = NULL WHERE name = ? AND disabled_at IS NOT NULL", arguments: [name])
+            guard db.changesCount > 0 else { return false }
+            try audit(db, action: "outbox_enabled", rawId: nil, recordId: nil, reason: "Destination \(name) enabled again.", at: now, actor: actor)
+            return true
+        }
+    }
+
+    /// Counts per destination, for `stats` and `/metrics`. `destinations` adds configured ones
+    /// that have not been seen yet (everything is unqueued for them).
+    public func outboxCounts(destinations: [String] = [], countDelivered: Bool = true) throws(StoreError) -> [OutboxCounts] {
+        try read { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox_events") ?? 0
+            var result: [String: OutboxCounts] = [:]
+            for name in destinations {
+                result[name] = OutboxCounts(destination: name, pending: 0, retrying: 0, dead: 0, delivered: 0, unqueued: Int(last))
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT name, position, disabled_reason FROM outbox_destinations") {
+                let name: String = row["name"]
+                var counts = result[name] ?? OutboxCounts(destination: name, pending: 0, retrying: 0, dead: 0, delivered: 0, unqueued: 0)
+                counts.unqueued = Int(last - (row["position"] as Int64))
+                counts.disabledReason = row["disabled_reason"]
+                result[name] = counts
+            }
+            // Delivered rows only grow; /metrics leaves them out so a scrape costs the same in a year.
+            let filter = countDelivered ? "" : "WHERE state != 'delivered'"
+            for row in try Row.fetchAll(db, sql: "SELECT destination, state, COUNT(*) AS n FROM outbox_deliveries \(filter) GROUP BY destination, state") {
+                let name: String = row["destination"]
+                var counts = result[name] ?? OutboxCounts(destination: name, pending: 0, retrying: 0, dead: 0, delivered: 0, unqueued: 0)
+                let n: Int = row["n"]
+                switch DeliveryState(rawValue: row["state"]) {
+                case .pending: counts.pending = n
+                case .retrying: counts.retrying = n
+                case .dead: counts.dead = n
+                case .delivered: counts.delivered = n
+                case nil: break
+                }
+                result[name] = counts
+            }
+            for (name, var counts) in result {
+                if let oldest = try String.fetchOne(
+                    db, sql: """
+                        SELECT MIN(e.created_at) FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_row
+                        WHERE d.destination = ? AND d.state IN ('pending', 'retrying', 'dead')
+                        """, arguments: [name]
+                ) {
+                    counts.oldestWaiting = Timestamp.date(oldest)
+                }
+                result[name] = counts
+            }
+            return result.values.sorted { $0.destination < $1.destination }
+        }
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func trimmed(_ text: String, to limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        // A character cut in half becomes U+FFFD: the answer is for reading, not for parsing.
+        return String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…"
+    }
+}
