@@ -183,6 +183,14 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ForwardTests",
+            dependencies: [
+                "LetterboxForward", "LetterboxStore", "LetterboxEmail", "LetterboxTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["LetterboxStore", "LetterboxTesting", "letterbox", .product(name: "GRDB", package: "GRDB.swift")]
         ),

@@ -111,6 +111,7 @@ public enum EventText {
     }
 
     static func humanKind(_ kind: String) -> String {
+        if kind == "asb_report" { return "ASB report" }
         let words = kind.replacingOccurrences(of: "_", with: " ")
         return words.prefix(1).uppercased() + words.dropFirst()
     }

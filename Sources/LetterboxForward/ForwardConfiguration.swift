@@ -36,6 +36,10 @@ public struct ForwardConfiguration: Sendable, CustomStringConvertible {
     public var schedule: RetrySchedule
     /// Seconds an HTTP receiver has to answer.
     public var timeout: TimeInterval
+    /// Seconds a worker's claim on an event holds (after a crash, the event waits this long).
+    public var lease: TimeInterval = 120
+    /// Events sent at once per destination.
+    public var batch = 64
 
     public init(destinations: [DestinationSettings] = [], caFile: String? = nil, schedule: RetrySchedule = .standard, timeout: TimeInterval = 15) {
         self.destinations = destinations
@@ -85,6 +89,8 @@ public struct ForwardConfiguration: Sendable, CustomStringConvertible {
         }
         var options = ForwardWorker.Options()
         options.schedule = schedule
+        options.lease = max(lease, timeout + 5)
+        options.batch = max(1, batch)
         for destination in destinations { options.since[destination.name] = destination.since }
         return ForwardWorker(store: store, destinations: made, options: options, logger: logger, onStop: { try? await client.shutdown() })
     }

@@ -106,7 +106,10 @@ public struct RequestTrackerDestination: Destination {
             "ContentType": "text/plain",
         ]
         if let email = content.record?.contact.email { ticket["Requestor"] = email }
-        if let due = content.record?.respondBy ?? content.record?.acknowledgeBy { ticket["Due"] = Self.rtDate(due) }
+        // RT has one Due date: a hazard clock (24 hours, 10 working days) comes first, then the response.
+        if let record = content.record, let due = record.dueDates?.hazardClocks.map(\.dueBy).min() ?? record.respondBy ?? record.acknowledgeBy {
+            ticket["Due"] = Self.rtDate(due)
+        }
         var custom: [String: String] = [:]
         if fields.contains(customFields.reference) { custom[customFields.reference] = delivery.caseReference }
         if let record = content.record {

@@ -70,6 +70,8 @@ extension Settings {
         var forward = ForwardConfiguration()
         forward.caFile = config.string(forKey: "forward.caFile").flatMap { $0.isEmpty ? nil : $0 }
         forward.timeout = config.double(forKey: "forward.timeoutSeconds", default: 15)
+        forward.lease = config.double(forKey: "forward.leaseSeconds", default: 120)
+        forward.batch = config.int(forKey: "forward.batch", default: 64)
         let delays = list(config, "forward.retrySchedule")
         if !delays.isEmpty {
             let seconds = delays.compactMap(Double.init)
