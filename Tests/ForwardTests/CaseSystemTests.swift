@@ -223,3 +223,53 @@ struct RequestTrackerTests {
         #expect(row.lastError?.contains("Complaintz") == true)
     }
 }
+
+@Suite("letterbox forward, the command")
+struct ForwardCommandTests {
+    @Test("Killed with SIGKILL after the receiver got an event but before it was marked: the next run sends it again with the same webhook-id")
+    func killedMidDelivery() async throws {
+        let receiver = try await Receiver.start()
+        defer { Task { await receiver.stop() } }
+        let root = try Fixtures.temporaryFolder("forward-kill")
+        let store = root.appendingPathComponent("letterbox.sqlite").path
+        let config = root.appendingPathComponent("letterbox.yaml")
+        try """
+            forward:
+              destinations: [crm]
+              timeoutSeconds: 4
+              leaseSeconds: 1
+              crm:
+                type: webhook
+                url: \(receiver.url)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent("01-complaint-plain.eml"))
+        #expect(try Fixtures.run(["ingest", "email", "--store", store, "--config", config.path], stdin: mail).status == 0)
+        let environment = ["LETTERBOX_FORWARD_CRM_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
+        receiver.mode.withLock { $0 = .stall(seconds: 2) }
+        let child = Process()
+        child.executableURL = Fixtures.binary
+        child.arguments = ["forward", "--store", store, "--config", config.path]
+        child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        child.standardOutput = FileHandle.nullDevice
+        child.standardError = FileHandle.nullDevice
+        try child.run()
+        #expect(await waitFor(seconds: 20) { receiver.requests.withLock { $0 } >= 1 })
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        receiver.mode.withLock { $0 = .accept }
+        // The stalled request completes at the receiver although its sender is gone.
+        #expect(await waitFor(seconds: 10) { receiver.deliveries.count == 1 })
+        // The claim lapses (lease: timeout + 5 s), and the next run delivers the same event again.
+        try await Task.sleep(for: .seconds(9.5))
+        let again = try Fixtures.run(["forward", "--store", store, "--config", config.path], environment: environment)
+        #expect(again.status == 0, "\(again.stderr)")
+        let got = receiver.deliveries
+        #expect(got.count == 2)
+        #expect(got.count == 2 && got[0].id == got[1].id)
+        #expect(got.allSatisfy { $0.signatureValid })
+        let list = try Fixtures.run(["outbox", "list", "--store", store, "--config", config.path])
+        #expect(list.stdout.contains("delivered"))
+        // The secret never reaches the output or the logs.
+        #expect(!(again.stdout + again.stderr + list.stdout).contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))
+    }
+}
