@@ -98,7 +98,12 @@ public final class ForwardWorker: Service, Sendable {
 
     func loop(_ destination: any Destination) async {
         var storeFailing = false
+        var gaugesAt = Date.distantPast
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            if Date().timeIntervalSince(gaugesAt) >= 5 {
+                updateGauges(destination.name)
+                gaugesAt = Date()
+            }
             do {
                 let done = try await cycle(destination)
                 if storeFailing {
@@ -219,9 +224,9 @@ public final class ForwardWorker: Service, Sendable {
     }
 
     /// Gauges for `/metrics`: waiting and dead events per destination, the oldest one's age.
-    public func updateGauges() {
-        guard let counts = try? store.outboxCounts(destinations: destinations.map(\.name), countDelivered: false) else { return }
-        for count in counts {
+    public func updateGauges(_ name: String) {
+        guard let counts = try? store.outboxCounts(destinations: [name], countDelivered: false) else { return }
+        for count in counts where count.destination == name {
             let labels = [("destination", count.destination)]
             Gauge(label: "letterbox_outbox_pending", dimensions: labels).record(count.pending + count.retrying + count.unqueued)
             Gauge(label: "letterbox_outbox_dead", dimensions: labels).record(count.dead)

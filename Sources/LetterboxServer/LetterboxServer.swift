@@ -36,7 +36,7 @@ public final class LetterboxServer: Sendable {
     public let configuration: ServerConfiguration
     public let store: SQLiteCaseStore
     public let queue: CommitQueue
-    public let metrics = ServerMetrics()
+    public let metrics: ServerMetrics
     let logger: Logger
     let tokens: FormTokens
     let limiter: RateLimiter
@@ -44,7 +44,8 @@ public final class LetterboxServer: Sendable {
     let parts: LongTextParts
     let decoder: SMSDecoder
 
-    public init(configuration: ServerConfiguration, store: SQLiteCaseStore, intake: Intake, logger: Logger) {
+    public init(configuration: ServerConfiguration, store: SQLiteCaseStore, intake: Intake, logger: Logger, metrics: ServerMetrics = ServerMetrics()) {
+        self.metrics = metrics
         self.configuration = configuration
         self.store = store
         self.logger = logger

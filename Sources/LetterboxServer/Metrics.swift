@@ -1,65 +1,42 @@
-import Foundation
-import Synchronization
+public import Prometheus
 
-/// Counters and a latency histogram, served as Prometheus text at `GET /metrics`.
+/// The server's counters and request-latency histogram, in a swift-prometheus registry served
+/// at `GET /metrics`. `letterbox serve` bootstraps swift-metrics with the same registry, so the
+/// forwarding worker's and the watchers' metrics (recorded through swift-metrics) appear beside
+/// these. The registry escapes label values, which the hand-written text this replaced did not.
 public final class ServerMetrics: Sendable {
-    static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    public let registry: PrometheusCollectorRegistry
 
-    struct Histogram {
-        var counts = [Int](repeating: 0, count: ServerMetrics.buckets.count)
-        var sum = 0.0
-        var total = 0
+    static let buckets: [Duration] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10].map {
+        .milliseconds(Int64($0 * 1000))
     }
 
-    struct State {
-        var submissions: [String: Int] = [:]
-        var requests: [String: Int] = [:]
-        var latency: [String: Histogram] = [:]
+    static var submissions: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "letterbox", metricName: "submissions", unitName: "total", helpText: "Submissions stored, by channel and disposition."
+    ) }
+    static var requests: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "letterbox", metricName: "http_requests", unitName: "total", helpText: "HTTP requests answered, by route and status."
+    ) }
+    static var duration: MetricNameDescriptor { MetricNameDescriptor(
+        namespace: "letterbox", metricName: "http_request_duration", unitName: "seconds", helpText: "Time to answer a request, by route."
+    ) }
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
     }
-
-    private let state = Mutex(State())
-
-    public init() {}
 
     /// One stored submission (a redelivery and a quarantine count too, under their disposition).
     public func recordSubmission(channel: String, disposition: String) {
-        state.withLock { $0.submissions["channel=\"\(channel)\",disposition=\"\(disposition)\"", default: 0] += 1 }
+        registry.makeCounter(descriptor: Self.submissions, labels: [("channel", channel), ("disposition", disposition)]).increment()
     }
 
     /// One answered request: the route's template (never the URL, which may hold a secret) and status.
     public func recordRequest(route: String, status: Int, seconds: Double) {
-        state.withLock { state in
-            state.requests["route=\"\(route)\",status=\"\(status)\"", default: 0] += 1
-            var histogram = state.latency[route] ?? Histogram()
-            for (index, bound) in Self.buckets.enumerated() where seconds <= bound { histogram.counts[index] += 1 }
-            histogram.sum += seconds
-            histogram.total += 1
-            state.latency[route] = histogram
-        }
+        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("status", String(status))]).increment()
+        registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route)], buckets: Self.buckets).record(Duration.nanoseconds(Int64(seconds * 1_000_000_000)))
     }
 
     public func prometheusText() -> String {
-        let snapshot = state.withLock { $0 }
-        var out = "# HELP letterbox_submissions_total Submissions stored, by channel and disposition.\n"
-        out += "# TYPE letterbox_submissions_total counter\n"
-        for (labels, value) in snapshot.submissions.sorted(by: { $0.key < $1.key }) {
-            out += "letterbox_submissions_total{\(labels)} \(value)\n"
-        }
-        out += "# HELP letterbox_http_requests_total HTTP requests answered, by route and status.\n"
-        out += "# TYPE letterbox_http_requests_total counter\n"
-        for (labels, value) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
-            out += "letterbox_http_requests_total{\(labels)} \(value)\n"
-        }
-        out += "# HELP letterbox_http_request_duration_seconds Time to answer a request, by route.\n"
-        out += "# TYPE letterbox_http_request_duration_seconds histogram\n"
-        for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
-            for (index, bound) in Self.buckets.enumerated() {
-                out += "letterbox_http_request_duration_seconds_bucket{route=\"\(route)\",le=\"\(bound)\"} \(histogram.counts[index])\n"
-            }
-            out += "letterbox_http_request_duration_seconds_bucket{route=\"\(route)\",le=\"+Inf\"} \(histogram.total)\n"
-            out += "letterbox_http_request_duration_seconds_sum{route=\"\(route)\"} \(histogram.sum)\n"
-            out += "letterbox_http_request_duration_seconds_count{route=\"\(route)\"} \(histogram.total)\n"
-        }
-        return out
+        registry.emitToString()
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 import LetterboxCore
 import LetterboxServer
 import LetterboxSMS
+import Metrics
+import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
@@ -18,7 +20,7 @@ struct Serve: AsyncParsableCommand {
               POST /api/v1/feedback     the same as JSON; 201 with the reference
               POST /sms/{gateway}       SMS gateway callbacks (profiles: kannel, esendex, generic)
               GET  /healthz, /readyz    alive; store writable
-              GET  /metrics             Prometheus text
+              GET  /metrics             Prometheus text (submissions, requests, the outbox)
 
             Each answer is given only after the submission is committed to the store. Gateways,
             authentication, limits and wording are set in letterbox.yaml (see Samples/letterbox.yaml).
@@ -52,11 +54,16 @@ struct Serve: AsyncParsableCommand {
             let configuration = try settings.serverConfiguration()
             let store = try settings.openStore()
             try store.checkWritable()
+            // One registry for /metrics: the server's own counters, and everything recorded through
+            // swift-metrics (the forwarding worker, the watchers).
+            let metrics = ServerMetrics()
+            MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
             let server = LetterboxServer(
                 configuration: configuration,
                 store: store,
                 intake: settings.intake(store: store, extra: LetterboxServer.decoders(for: configuration)),
-                logger: logger
+                logger: logger,
+                metrics: metrics
             )
             let portFile = self.portFile
             let app = server.application { port in
