@@ -102,7 +102,7 @@ public struct RequestTrackerDestination: Destination {
         var ticket: [String: Any] = [
             "Queue": queue,
             "Subject": EventText.subject(content),
-            "Content": EventText.body(content),
+            "Content": EventText.body(content) + "\nLetterbox event \(delivery.eventId)\n",
             "ContentType": "text/plain",
         ]
         if let email = content.record?.contact.email { ticket["Requestor"] = email }
@@ -136,9 +136,11 @@ public struct RequestTrackerDestination: Destination {
         if let id = try store.remoteId(destination: name, caseId: caseId) { return id }
         guard !reference.isEmpty else { return nil }
         let fields = try await queueCustomFields()
-        let query = fields.contains(customFields.reference)
-            ? "Queue = '\(Self.quoted(queue))' AND 'CF.{\(customFields.reference)}' = '\(Self.quoted(reference))'"
-            : "Queue = '\(Self.quoted(queue))' AND Subject LIKE '[\(Self.quoted(reference))]'"
+        // The subject always carries the reference; the custom field may not (RT 5 drops a value
+        // that fails the field's validation and still answers 201), so both are searched.
+        var query = "Queue = '\(Self.quoted(queue))' AND (Subject LIKE '[\(Self.quoted(reference))]'"
+        if fields.contains(customFields.reference) { query += " OR 'CF.{\(customFields.reference)}' = '\(Self.quoted(reference))'" }
+        query += ")"
         var components = URLComponents()
         components.queryItems = [URLQueryItem(name: "query", value: query), URLQueryItem(name: "orderby", value: "id")]
         let (code, answer) = try await send(.GET, "/tickets?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B"))
@@ -170,7 +172,15 @@ public struct RequestTrackerDestination: Destination {
     }
 
     func post(_ content: OutboxContent, to ticket: String, action: String) async throws -> AttemptResult {
-        var message: [String: Any] = ["Content": EventText.body(content), "ContentType": "text/plain", "Subject": EventText.subject(content)]
+        // Every message carries its event id, so a retry after a worker died mid-send can tell
+        // whether RT already has it (RT has no idempotency key).
+        let marker = "Letterbox event \(content.delivery.eventId)"
+        if content.delivery.mayHaveBeenSent, try await ticketHas(ticket, marker: marker) {
+            return AttemptResult(.delivered, status: 200, answer: "Already on ticket \(ticket) (\(marker)); not sent again.")
+        }
+        var message: [String: Any] = [
+            "Content": EventText.body(content) + "\n\(marker)\n", "ContentType": "text/plain", "Subject": EventText.subject(content),
+        ]
         let attachments = action == "correspond" ? Self.attachments(content) : []
         if !attachments.isEmpty { message["Attachments"] = attachments }
         let (code, answer) = try await send(.POST, "/ticket/\(ticket)/\(action)", json: message)
@@ -178,6 +188,13 @@ public struct RequestTrackerDestination: Destination {
             throw Failure(result: .failure("Request Tracker refused the \(action) on ticket \(ticket) (HTTP \(code)): \(answer)", status: code))
         }
         return AttemptResult(.delivered, status: code, answer: answer)
+    }
+
+    /// Whether one of the ticket's latest messages carries the marker.
+    func ticketHas(_ ticket: String, marker: String) async throws -> Bool {
+        let (code, answer) = try await send(.GET, "/ticket/\(ticket)/attachments?fields=Content&orderby=id&order=DESC&per_page=100")
+        guard code == 200 else { throw Failure(result: .failure("Reading ticket \(ticket)'s messages failed (HTTP \(code)): \(answer)", status: code)) }
+        return answer.contains(marker)
     }
 
     /// The names of the queue's ticket custom fields (empty when it has none, or they cannot be read).

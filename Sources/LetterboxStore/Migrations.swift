@@ -76,6 +76,7 @@ enum Migrations {
             next_attempt_at  INTEGER NOT NULL DEFAULT 0,
             claimed_until    INTEGER NOT NULL DEFAULT 0,
             claimed_by       TEXT,
+            claims           INTEGER NOT NULL DEFAULT 0,  -- every claim, recorded attempt or not (a worker may die mid-send)
             delivered_at     TEXT,
             last_error       TEXT,
             UNIQUE (destination, event_row)

@@ -42,6 +42,11 @@ public struct ClaimedDelivery: Sendable {
     public var createdAt: Date
     /// Attempts made before this one.
     public var attempts: Int
+    /// Claims of this delivery so far, this one included. More than one means an earlier worker
+    /// may have sent it (it died, or its attempt timed out after the receiver got it): a
+    /// destination without idempotency keys checks before sending again.
+    public var claims: Int
+    public var mayHaveBeenSent: Bool { claims > 1 }
     /// Event-specific details, as JSON (an object).
     public var data: String
 }
@@ -225,7 +230,7 @@ extension SQLiteCaseStore {
         return try write { db in
             let rows = try Row.fetchAll(
                 db.cachedStatement(sql: """
-                    SELECT d.id, d.attempts, e.event_id, e.type, e.case_id, e.record_id, e.created_at, e.data, c.reference AS case_reference
+                    SELECT d.id, d.attempts, d.claims, e.event_id, e.type, e.case_id, e.record_id, e.created_at, e.data, c.reference AS case_reference
                     FROM outbox_deliveries d INDEXED BY outbox_deliveries_due
                     JOIN outbox_events e ON e.id = d.event_row
                     LEFT JOIN cases c ON c.id = e.case_id
@@ -242,13 +247,14 @@ extension SQLiteCaseStore {
             var claimed: [ClaimedDelivery] = []
             for row in rows {
                 let id: Int64 = row["id"]
-                try db.run(sql: "UPDATE outbox_deliveries SET claimed_until = ?, claimed_by = ? WHERE id = ?", arguments: [until, worker, id])
+                try db.run(sql: "UPDATE outbox_deliveries SET claimed_until = ?, claimed_by = ?, claims = claims + 1 WHERE id = ?", arguments: [until, worker, id])
                 guard let type = OutboxEventType(rawValue: row["type"]) else { continue }
                 claimed.append(
                     ClaimedDelivery(
                         deliveryId: id, destination: destination, eventId: row["event_id"], type: type, caseId: row["case_id"],
                         caseReference: row["case_reference"] ?? "", recordId: row["record_id"],
-                        createdAt: Timestamp.date(row["created_at"]) ?? Date(), attempts: row["attempts"], data: row["data"]
+                        createdAt: Timestamp.date(row["created_at"]) ?? Date(), attempts: row["attempts"],
+                        claims: (row["claims"] as Int) + 1, data: row["data"]
                     )
                 )
             }

@@ -88,11 +88,12 @@ final class RequestTracker: @unchecked Sendable {
             1;
             """.write(to: root.appendingPathComponent("RT_SiteConfig.pm"), atomically: true, encoding: .utf8)
         try """
-            @Queues = ({ Name => 'Complaints', Description => 'Letterbox cases' });
+            @Queues = ({ Name => 'Complaints', Description => 'Letterbox cases' }, { Name => 'Strict', Description => 'A validating field' });
             @CustomFields = (
               { Name => 'Letterbox reference', Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket', Queue => ['Complaints'] },
               { Name => 'Channel', Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket', Queue => ['Complaints'] },
               { Name => 'Kind', Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket', Queue => ['Complaints'] },
+              { Name => 'Strict reference', Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket', Queue => ['Strict'], Pattern => '(?#Digits only)^[0-9]+$' },
             );
             1;
             """.write(to: root.appendingPathComponent("data.pl"), atomically: true, encoding: .utf8)
@@ -207,6 +208,30 @@ struct RequestTrackerTests {
         #expect(history.filter { $0 == "Comment" }.count >= 2)
         #expect(try setup.store.remoteId(destination: "rt", caseId: try #require(try setup.store.caseId(reference: reference))) == id)
         #expect(try rt.tickets(reference: other).count == 1)
+    }
+
+    @Test("A custom field that refuses Letterbox's value (RT keeps the ticket, drops the value): a retry still finds the ticket by subject")
+    func refusedCustomField() async throws {
+        let rt = try RequestTracker()
+        defer { rt.stop() }
+        #expect(rt.ready())
+        var fields = RequestTrackerDestination.CustomFieldNames()
+        fields.reference = "Strict reference"
+        let strict = ForwardConfiguration.DestinationSettings(
+            name: "rt", kind: .requestTracker(url: rt.url, queue: "Strict", auth: .basic(user: "root", password: "password"), customFields: fields)
+        )
+        // Two stores give their first case the same reference: the second is a worker that
+        // created the ticket and died before it could keep the ticket's id.
+        for _ in 0..<2 {
+            let setup = try Setup()
+            try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
+            let worker = try setup.worker { $0.destinations = [strict]; $0.timeout = 30 }
+            #expect(await worker.runOnce().delivered == 1)
+        }
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "query", value: "Queue = 'Strict'")]
+        let (_, body) = try rt.call("GET", "/tickets?" + components.percentEncodedQuery!)
+        #expect(((body as? [String: Any])?["count"] as? Int) == 1)
     }
 
     @Test("A queue that does not exist is a clear error naming it, and the event is kept")

@@ -336,3 +336,76 @@ func waitFor(seconds: Double, _ condition: @Sendable () -> Bool) async -> Bool {
     }
     return condition()
 }
+
+/// A small tmpfs, for a store whose disk fills up (mounting needs root, as in CI; otherwise skipped).
+struct SmallDisk {
+    let path: URL
+
+    static func mount(megabytes: Int) -> SmallDisk? {
+        guard getuid() == 0, let root = try? Fixtures.temporaryFolder("small-disk") else { return nil }
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", root.path]
+        mount.standardError = FileHandle.nullDevice
+        guard (try? mount.run()) != nil else { return nil }
+        mount.waitUntilExit()
+        return mount.terminationStatus == 0 ? SmallDisk(path: root) : nil
+    }
+
+    /// Writes zeros until the disk has no byte left.
+    func fill() {
+        let file = path.appendingPathComponent("filler").path
+        _ = FileManager.default.createFile(atPath: file, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: file) else { return }
+        let block = Data(count: 64 * 1024)
+        while (try? handle.write(contentsOf: block)) != nil {}
+        let byte = Data(count: 1)
+        while (try? handle.write(contentsOf: byte)) != nil {}
+        try? handle.close()
+    }
+
+    func free() { try? FileManager.default.removeItem(at: path.appendingPathComponent("filler")) }
+
+    func unmount() {
+        let umount = Process()
+        umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+        umount.arguments = ["-l", path.path]
+        try? umount.run()
+        umount.waitUntilExit()
+    }
+}
+
+@Suite("The store's disk fills while a delivery is marked", .serialized)
+struct DiskFullTests {
+    @Test("The receiver got it, the mark failed: nothing is lost, and once there is room the same event is sent again and marked")
+    func diskFullWhileMarking() async throws {
+        guard let disk = SmallDisk.mount(megabytes: 8) else {
+            print("Skipped: mounting a small tmpfs needs root.")
+            return
+        }
+        defer { disk.unmount() }
+        let receiver = try await Receiver.start()
+        defer { Task { await receiver.stop() } }
+        let store = try SQLiteCaseStore(path: disk.path.appendingPathComponent("letterbox.sqlite").path)
+        let intake = Intake(store: store, decoders: [EmailDecoder()])
+        _ = try intake.ingest([Mail.raw(from: "anna@tenant.example", subject: "Leak", body: "Water through the ceiling.")])
+        receiver.onAccept.withLock { $0 = { disk.fill() } }
+        var configuration = ForwardConfiguration(destinations: [webhook(receiver.url)], timeout: 1)
+        configuration.lease = 1
+        var logger = Logger(label: "disk-full")
+        logger.logLevel = .critical
+        let first = try configuration.makeWorker(store: store, logger: logger)
+        #expect(await first.runOnce().delivered == 0)  // sent, but the store could not record it
+        #expect(receiver.deliveries.count == 1)
+        receiver.onAccept.withLock { $0 = nil }
+        disk.free()
+        // Reading still works, and the event is still waiting.
+        #expect(try store.deliveries(destination: "crm").first?.state == "pending")
+        try await Task.sleep(for: .seconds(6.5))  // the claim's lease (timeout + 5 s) lapses
+        let second = try configuration.makeWorker(store: store, logger: logger)
+        #expect(await second.runOnce().delivered == 1)
+        let got = receiver.deliveries
+        #expect(got.count == 2 && got[0].id == got[1].id)
+        #expect(try store.deliveries(destination: "crm").first?.state == "delivered")
+    }
+}

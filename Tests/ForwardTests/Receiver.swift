@@ -29,6 +29,8 @@ final class Receiver: Sendable {
     let mode = Mutex<Mode>(.accept)
     let received = Mutex<[Delivery]>([])
     let requests = Mutex(0)
+    /// Runs when a delivery has been accepted, before the answer goes back.
+    let onAccept = Mutex<(@Sendable () -> Void)?>(nil)
     let port: Int
     private let task: Task<Void, any Error>
 
@@ -106,6 +108,7 @@ final class Receiver: Sendable {
                 )
             )
         }
+        onAccept.withLock { $0 }?()
         return Response(status: .noContent)
     }
 
