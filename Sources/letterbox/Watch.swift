@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import LetterboxCore
 import LetterboxForward
+import Metrics
 import LetterboxEmail
 import LetterboxPhoneNotes
 import LetterboxStore
@@ -143,6 +144,7 @@ struct MaildirWatchService: Service {
         let entries = maildir.messages(in: folder, newOnly: true)
         _ = try MaildirIntake.ingest(entries, intake: intake, whenKnown: .recordRedelivery, batchSize: 64, stop: { Task.isShuttingDownGracefully }) {
             entry, outcome in
+            WatchMetrics.record(watcher: "maildir", outcome)
             do {
                 try LetterboxEmail.Maildir.markSeen(entry)
             } catch {
@@ -225,6 +227,7 @@ struct NoteWatchService: Service {
 
     /// Moves a file whose outcome is committed, and says what happened.
     private func finish(_ name: String, _ outcome: IntakeOutcome) {
+        WatchMetrics.record(watcher: "notes", outcome)
         do {
             let failed = outcome.disposition == .quarantined || (outcome.disposition == .redelivery && outcome.errorCode != nil)
             if failed {
@@ -252,5 +255,12 @@ struct NoteWatchService: Service {
         } catch {
             logger.error("\(error)")
         }
+    }
+}
+
+/// The watchers' counts, through swift-metrics (on `/metrics` when they run inside `serve`).
+enum WatchMetrics {
+    static func record(watcher: String, _ outcome: IntakeOutcome) {
+        Counter(label: "letterbox_watch_items_total", dimensions: [("watcher", watcher), ("disposition", outcome.disposition.rawValue)]).increment()
     }
 }
