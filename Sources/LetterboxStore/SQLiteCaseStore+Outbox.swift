@@ -154,13 +154,21 @@ extension SQLiteCaseStore {
         )
     }
 
-    /// `evt_` and 26 random base-32 characters (130 bits): unique, and safe in a header, a
-    /// Message-ID and a URL.
-    static func newEventId() -> String {
+    /// `evt_`, the time in milliseconds (10 base-32 characters) and 16 random ones (80 bits),
+    /// as a ULID is built: unique, safe in a header, a Message-ID and a URL, and increasing, so
+    /// the unique index on it grows at its end instead of taking a write to a random page for
+    /// every record (which is what slows intake in a large store).
+    static func newEventId(now: Date = Date()) -> String {
         let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+        var time = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        var stamp = [Character](repeating: "0", count: 10)
+        for index in stride(from: 9, through: 0, by: -1) {
+            stamp[index] = alphabet[Int(time % 32)]
+            time /= 32
+        }
         var generator = SystemRandomNumberGenerator()
-        var text = "evt_"
-        for _ in 0..<26 { text.append(alphabet[Int(generator.next(upperBound: UInt8(32)))]) }
+        var text = "evt_" + String(stamp)
+        for _ in 0..<16 { text.append(alphabet[Int(generator.next(upperBound: UInt8(32)))]) }
         return text
     }
 

@@ -261,7 +261,7 @@ struct ForwardCommandTests {
         try """
             forward:
               destinations: [crm]
-              timeoutSeconds: 4
+              timeoutSeconds: 10
               leaseSeconds: 1
               crm:
                 type: webhook
@@ -285,7 +285,7 @@ struct ForwardCommandTests {
         // The stalled request completes at the receiver although its sender is gone.
         #expect(await waitFor(seconds: 10) { receiver.deliveries.count == 1 })
         // The claim lapses (lease: timeout + 5 s), and the next run delivers the same event again.
-        try await Task.sleep(for: .seconds(9.5))
+        try await Task.sleep(for: .seconds(15.5))
         let again = try Fixtures.run(["forward", "--store", store, "--config", config.path], environment: environment)
         #expect(again.status == 0, "\(again.stderr)")
         let got = receiver.deliveries

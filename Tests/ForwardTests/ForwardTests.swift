@@ -125,6 +125,7 @@ struct OutboxStoreTests {
         #expect(rows.map(\.type) == ["record.created", "record.linked"])
         #expect(rows[0].caseReference == rows[1].caseReference)
         #expect(Set(rows.map(\.eventId)).count == 2)
+        #expect(rows.allSatisfy { $0.eventId.hasPrefix("evt_") && $0.eventId.count == 30 })
     }
 
     @Test("Closing, reopening, correcting triage and merging contacts are events too")
