@@ -318,10 +318,9 @@ extension SQLiteCaseStore {
             )
         }
         // The case system hears of it in the same transaction: a new case, or a record joining one.
-        try enqueueEvent(
-            db, linked.newCase ? .recordCreated : .recordLinked, caseId: linked.caseId, recordId: recordId,
-            data: linked.newCase ? [:] : ["how": followUp != nil ? "follow_up_of" : (links.first?.kind.rawValue ?? "same_case")],
-            now: now
+        try enqueueRecordEvent(
+            db, linked: linked.newCase ? nil : (followUp != nil ? "follow_up_of" : (links.first?.kind.rawValue ?? "same_case")),
+            caseId: linked.caseId, recordId: recordId, now: now
         )
         var reason = followUp.map { "Recorded as \(reference), a follow-up of \($0.reference) (\($0.how))." } ?? "Recorded as \(reference)."
         for link in links { reason += " \(link.kind.rawValue) \(link.reference)." }

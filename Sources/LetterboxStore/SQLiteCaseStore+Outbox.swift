@@ -147,29 +147,50 @@ extension SQLiteCaseStore {
     func enqueueEvent(_ db: Database, _ type: OutboxEventType, caseId: Int64, recordId: Int64?, data: [String: Any] = [:], now: String)
         throws
     {
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+        let json = data.isEmpty ? "{}" : String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+        try insertEvent(db, type, caseId: caseId, recordId: recordId, json: json, now: now)
+    }
+
+    /// The same for a record's own event, on intake's hot path: its one detail is a fixed word,
+    /// so no JSON encoder is needed.
+    func enqueueRecordEvent(_ db: Database, linked how: String?, caseId: Int64, recordId: Int64, now: String) throws {
+        try insertEvent(
+            db, how == nil ? .recordCreated : .recordLinked, caseId: caseId, recordId: recordId,
+            json: how.map { #"{"how":""# + $0 + #""}"# } ?? "{}", now: now
+        )
+    }
+
+    private func insertEvent(_ db: Database, _ type: OutboxEventType, caseId: Int64, recordId: Int64?, json: String, now: String) throws {
         try db.run(
             sql: "INSERT INTO outbox_events (event_id, type, case_id, record_id, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [Self.newEventId(), type.rawValue, caseId, recordId, now, json]
         )
     }
 
+    private static let base32: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
+
     /// `evt_`, the time in milliseconds (10 base-32 characters) and 16 random ones (80 bits),
     /// as a ULID is built: unique, safe in a header, a Message-ID and a URL, and increasing, so
     /// the unique index on it grows at its end instead of taking a write to a random page for
     /// every record (which is what slows intake in a large store).
     static func newEventId(now: Date = Date()) -> String {
-        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
         var time = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-        var stamp = [Character](repeating: "0", count: 10)
-        for index in stride(from: 9, through: 0, by: -1) {
-            stamp[index] = alphabet[Int(time % 32)]
-            time /= 32
+        var random = SystemRandomNumberGenerator()
+        var bits = random.next() as UInt64
+        var more = random.next() as UInt64
+        return String(unsafeUninitializedCapacity: 30) { buffer in
+            for (index, byte) in "evt_".utf8.enumerated() { buffer[index] = byte }
+            for index in stride(from: 13, through: 4, by: -1) {
+                buffer[index] = base32[Int(time & 31)]
+                time >>= 5
+            }
+            for index in 14..<30 {
+                buffer[index] = base32[Int(bits & 31)]
+                bits >>= 5
+                if index == 25 { bits = more; more = 0 }
+            }
+            return 30
         }
-        var generator = SystemRandomNumberGenerator()
-        var text = "evt_" + String(stamp)
-        for _ in 0..<16 { text.append(alphabet[Int(generator.next(upperBound: UInt8(32)))]) }
-        return text
     }
 
     // MARK: Delivery (the worker)
