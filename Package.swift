@@ -187,6 +187,9 @@ let package = Package(
             dependencies: [
                 "LetterboxForward", "LetterboxStore", "LetterboxEmail", "LetterboxTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -70,12 +70,13 @@ public final class ForwardWorker: Service, Sendable {
     /// A failed event is not tried again in the same run: it waits for its next attempt time.
     public func runOnce() async -> Summary {
         var total = Summary()
+        let start = Date()
         await withTaskGroup(of: Summary.self) { group in
             for destination in destinations {
                 group.addTask {
                     var summary = Summary()
                     while true {
-                        guard let done = try? await self.cycle(destination), done.claimed > 0 else { break }
+                        guard let done = try? await self.cycle(destination, dueBy: start), done.claimed > 0 else { break }
                         summary.delivered += done.summary.delivered
                         summary.failed += done.summary.failed
                         summary.dead += done.summary.dead
@@ -122,11 +123,11 @@ public final class ForwardWorker: Service, Sendable {
     }
 
     /// One round: queue new events, claim what is due, send it, record the attempts.
-    func cycle(_ destination: any Destination) async throws -> (claimed: Int, summary: Summary) {
+    func cycle(_ destination: any Destination, dueBy: Date? = nil) async throws -> (claimed: Int, summary: Summary) {
         let name = destination.name
         _ = try await offload { try self.store.queueEvents(destination: name, since: self.options.since[name]) }
         let claimed = try await offload {
-            try self.store.claimDeliveries(destination: name, limit: self.options.batch, lease: self.options.lease, worker: self.worker)
+            try self.store.claimDeliveries(destination: name, limit: self.options.batch, lease: self.options.lease, worker: self.worker, dueBy: dueBy)
         }
         guard !claimed.isEmpty else { return (0, Summary()) }
         let results = await withTaskGroup(of: DeliveryResult.self) { group in

@@ -240,10 +240,13 @@ extension SQLiteCaseStore {
     /// Claims up to `limit` due deliveries of one destination for `lease` seconds: at most one
     /// per case (the earliest undelivered event of each case), none of a disabled destination,
     /// none claimed by another worker whose lease has not ended.
-    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date()) throws(StoreError)
-        -> [ClaimedDelivery]
+    /// With `dueBy`, only deliveries due by then (a one-shot run passes its start, so an event
+    /// that fails is not tried again in the same run).
+    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date(), dueBy: Date? = nil)
+        throws(StoreError) -> [ClaimedDelivery]
     {
         let nowMs = Self.milliseconds(now)
+        let dueMs = dueBy.map { min(nowMs, Self.milliseconds($0)) } ?? nowMs
         // A read first: an idle worker polling an empty queue costs no write (and no fsync).
         let due = try read { db in
             try Bool.fetchOne(
@@ -252,7 +255,7 @@ extension SQLiteCaseStore {
                         AND next_attempt_at <= ? AND claimed_until <= ?)
                     AND NOT EXISTS (SELECT 1 FROM outbox_destinations WHERE name = ? AND disabled_at IS NOT NULL)
                     """),
-                arguments: [destination, nowMs, nowMs, destination]
+                arguments: [destination, dueMs, nowMs, destination]
             ) ?? false
         }
         guard due else { return [] }
@@ -269,7 +272,7 @@ extension SQLiteCaseStore {
                         WHERE p.destination = d.destination AND p.case_id = d.case_id AND p.state != 'delivered' AND p.event_row < d.event_row)
                     ORDER BY d.event_row LIMIT ?
                     """),
-                arguments: [destination, nowMs, nowMs, limit]
+                arguments: [destination, dueMs, nowMs, limit]
             )
             guard !rows.isEmpty else { return [] }
             let until = nowMs + Int64(lease * 1000)

@@ -61,7 +61,8 @@ struct Setup {
     func worker(_ configure: (inout ForwardConfiguration) -> Void) throws -> ForwardWorker {
         var configuration = ForwardConfiguration()
         configuration.schedule = RetrySchedule(delays: [0.3, 0.3, 0.3], jitter: 0)
-        configuration.timeout = 2
+        // Generous: the whole suite runs in parallel on two cores (tests of timeouts set their own).
+        configuration.timeout = 10
         configure(&configuration)
         var logger = Logger(label: "forward-test")
         logger.logLevel = ProcessInfo.processInfo.environment["LETTERBOX_TEST_LOG"] == nil ? .critical : .debug
@@ -221,10 +222,13 @@ struct WebhookTests {
         defer { Task { await receiver.stop() } }
         let service = try setup.worker { $0.destinations = [webhook(receiver.url)] }
         let task = Task { try await service.run() }
-        #expect(await waitFor(seconds: 20) { receiver.deliveries.count >= 5 })
+        #expect(await waitFor(seconds: 20) { Set(receiver.deliveries.map(\.id)).count >= 5 })
         task.cancel()
         _ = await task.result
-        let got = receiver.deliveries
+        // At least once: on a starved machine an answer can come after the timeout, and the event
+        // is sent again with the same id. Its first arrival is what keeps the order.
+        var seen = Set<String>()
+        let got = receiver.deliveries.filter { seen.insert($0.id).inserted }
         #expect(got.count == 5)
         for reference in Set(got.map(\.caseReference)) {
             let types = got.filter { $0.caseReference == reference }.map(\.type)
@@ -300,6 +304,64 @@ struct WebhookTests {
         try setup.thread("bob@tenant.example", count: 1, topic: "lift")
         let worker = try setup.worker { $0.destinations = [webhook(receiver.url)]; $0.schedule = RetrySchedule(delays: [60], jitter: 0) }
         #expect(await worker.runOnce().delivered == 1)
+    }
+
+    @Test("Replay sends delivered events again with their original ids; a failing destination holds up no other destination")
+    func replayAndIsolation() async throws {
+        let receiver = try await Receiver.start()
+        defer { Task { await receiver.stop() } }
+        let setup = try Setup()
+        try setup.thread("anna@tenant.example", count: 2, topic: "boiler")
+        let down = try freePort()
+        let worker = try setup.worker {
+            $0.destinations = [webhook(receiver.url), webhook("http://127.0.0.1:\(down)/hook", name: "down")]
+            $0.schedule = RetrySchedule(delays: [60], jitter: 0)
+        }
+        let summary = await worker.runOnce()
+        #expect(summary.delivered == 2 && summary.failed == 1)
+        #expect(receiver.deliveries.count == 2)
+        #expect(try setup.store.replayDeliveries(destination: "crm", since: Date().addingTimeInterval(-3600), actor: "officer") == 2)
+        let again = try setup.worker { $0.destinations = [webhook(receiver.url)] }
+        #expect(await again.runOnce().delivered == 2)
+        let ids = receiver.deliveries.map(\.id)
+        #expect(ids.count == 4 && Array(ids[2...]) == Array(ids[..<2]))
+        #expect(try setup.store.deliveries(destination: "down").map(\.state) == ["retrying", "pending"])
+    }
+
+    @Test("HTTPS: a certificate from an unknown CA is refused; with forward.caFile naming that CA, delivered")
+    func tls() async throws {
+        let folder = try Fixtures.temporaryFolder("tls")
+        let script = """
+            set -e
+            openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj "/CN=Letterbox test CA" \
+              -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+            openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
+            printf "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n" > ext.cnf
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf
+            """
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/bin/sh")
+        openssl.arguments = ["-c", script]
+        openssl.currentDirectoryURL = folder
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        try await blocking { openssl.waitUntilExit() }
+        try #require(openssl.terminationStatus == 0)
+        let receiver = try await Receiver.start(tls: (folder.appendingPathComponent("server.pem").path, folder.appendingPathComponent("server.key").path))
+        defer { Task { await receiver.stop() } }
+        let setup = try Setup()
+        try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
+        let strict = try setup.worker { $0.destinations = [webhook(receiver.httpsURL)] }
+        #expect(await strict.runOnce().failed == 1)
+        let error = try #require(try setup.store.deliveries(destination: "crm").first?.lastError)
+        #expect(error.localizedCaseInsensitiveContains("certificate") || error.localizedCaseInsensitiveContains("handshake") || error.contains("SSL"))
+        #expect(receiver.deliveries.isEmpty)
+        let rows = try setup.store.deliveries(destination: "crm")
+        try setup.store.retryDeliveries(id: rows[0].id, actor: "test")
+        let trusting = try setup.worker { $0.destinations = [webhook(receiver.httpsURL)]; $0.caFile = folder.appendingPathComponent("ca.pem").path }
+        #expect(await trusting.runOnce().delivered == 1)
+        #expect(receiver.deliveries.count == 1 && receiver.deliveries[0].signatureValid)
     }
 
     @Test("A 5 MB text with 20 attachments arrives whole; past the size limit, attachments go as metadata, flagged")
@@ -391,7 +453,7 @@ struct DiskFullTests {
         let intake = Intake(store: store, decoders: [EmailDecoder()])
         _ = try intake.ingest([Mail.raw(from: "anna@tenant.example", subject: "Leak", body: "Water through the ceiling.")])
         receiver.onAccept.withLock { $0 = { disk.fill() } }
-        var configuration = ForwardConfiguration(destinations: [webhook(receiver.url)], timeout: 1)
+        var configuration = ForwardConfiguration(destinations: [webhook(receiver.url)], timeout: 5)
         configuration.lease = 1
         var logger = Logger(label: "disk-full")
         logger.logLevel = .critical
@@ -402,7 +464,7 @@ struct DiskFullTests {
         disk.free()
         // Reading still works, and the event is still waiting.
         #expect(try store.deliveries(destination: "crm").first?.state == "pending")
-        try await Task.sleep(for: .seconds(6.5))  // the claim's lease (timeout + 5 s) lapses
+        try await Task.sleep(for: .seconds(10.5))  // the claim's lease (timeout + 5 s) lapses
         let second = try configuration.makeWorker(store: store, logger: logger)
         #expect(await second.runOnce().delivered == 1)
         let got = receiver.deliveries

@@ -1,5 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import LetterboxForward
 import Logging
 import Synchronization
@@ -34,7 +37,8 @@ final class Receiver: Sendable {
     let port: Int
     private let task: Task<Void, any Error>
 
-    static func start(secret: String = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", port: Int = 0) async throws -> Receiver {
+    /// With `tls` (a PEM certificate chain and key), the receiver serves HTTPS.
+    static func start(secret: String = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", port: Int = 0, tls: (cert: String, key: String)? = nil) async throws -> Receiver {
         let key = try StandardWebhooks.key(fromSecret: secret)
         let box = Mutex<Receiver?>(nil)
         let router = Router()
@@ -45,8 +49,17 @@ final class Receiver: Sendable {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "receiver")
         logger.logLevel = .critical
+        var server = HTTPServerBuilder.http1()
+        if let tls {
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.cert).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem))
+            )
+            server = try .tls(.http1(), tlsConfiguration: configuration)
+        }
         let app = Application(
             router: router,
+            server: server,
             configuration: .init(address: .hostname("127.0.0.1", port: port)),
             onServerRunning: { channel in
                 continuation.yield(channel.localAddress?.port ?? 0)
@@ -72,6 +85,7 @@ final class Receiver: Sendable {
     }
 
     var url: String { "http://127.0.0.1:\(port)/hook" }
+    var httpsURL: String { "https://127.0.0.1:\(port)/hook" }
 
     func stop() async {
         task.cancel()
