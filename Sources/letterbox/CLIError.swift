@@ -58,3 +58,17 @@ extension AsyncParsableCommand {
         }
     }
 }
+
+/// The channel names options accept (`list --channel`, `restrictions add --channels`): the names
+/// records carry, so a restriction scoped to a channel matches that channel's records.
+enum ChannelNames {
+    static let known: [Channel] = [.email, .webForm, .sms, .phone]
+    static var list: String { known.map(\.rawValue).joined(separator: ", ") }
+
+    static func channel(_ name: String, option: String) throws -> Channel {
+        guard let channel = known.first(where: { $0.rawValue == name }) else {
+            throw CLIError(.usage, "\(option): there is no channel \"\(name)\". The channels are \(list).")
+        }
+        return channel
+    }
+}

@@ -50,7 +50,7 @@ struct ContactsShow: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
-            let store = try settings.openStore()
+            let store = try settings.openExistingStore()
             let summary = try store.contact(id: contact)
             var lines: [String] = []
             lines.append("Contact #\(summary.id)\(summary.name.map { ": \($0)" } ?? "")")
@@ -114,7 +114,7 @@ struct ContactsMerge: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             try store.mergeContacts(keep: keep, merge: merge, actor: decision.actor, reason: decision.reason)
             print("Contact #\(merge) is now part of contact #\(keep).")
         }
@@ -134,7 +134,7 @@ struct ContactsUnmerge: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             try store.unmergeContact(contact, actor: decision.actor, reason: decision.reason)
             print("Contact #\(contact) is a contact of its own again.")
         }
@@ -187,7 +187,7 @@ struct RestrictionsAdd: AsyncParsableCommand {
     @Option(help: "Who approved it.") var approvedBy: String
     @Option(help: "When it must be reviewed (YYYY-MM-DD).") var reviewBy: String
     @Option(help: "The one member of staff the contact deals with.") var singlePointOfContact: String?
-    @Option(help: "The channels it covers, comma-separated (email, sms, webform, phone); default all.") var channels: String?
+    @Option(help: "The channels it covers, comma-separated (\(ChannelNames.list)); default all.") var channels: String?
     @Option(help: "The vulnerability and reasonable-adjustment check made before deciding.") var vulnerabilityCheck: String?
     @Option(help: "Who is recording it (default: your login name).") var by: String?
 
@@ -199,12 +199,9 @@ struct RestrictionsAdd: AsyncParsableCommand {
             guard reviewBy >= SQLiteCaseStore.londonToday() else {
                 throw CLIError(.usage, "--review-by \(reviewBy) is in the past: an arrangement needs a review date ahead.")
             }
-            let known = Set(["email", "sms", "webform", "phone"])
-            let list = (channels ?? "").split(separator: ",").map { $0.trimmingWhitespace().lowercased() }.filter { !$0.isEmpty }
-            if let unknown = list.first(where: { !known.contains($0) }) {
-                throw CLIError(.usage, "Unknown channel \"\(unknown)\": use email, sms, webform or phone.")
-            }
-            let store = try await Settings.load(storeOptions).openStore()
+            let list = try (channels ?? "").split(separator: ",").map { $0.trimmingWhitespace().lowercased() }.filter { !$0.isEmpty }
+                .map { try ChannelNames.channel($0, option: "--channels").rawValue }
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let restriction = try store.addRestriction(
                 contactId: contact, reason: reason, approvedBy: approvedBy, reviewBy: reviewBy,
                 singlePointOfContact: singlePointOfContact, channels: list, vulnerabilityCheck: vulnerabilityCheck,
@@ -230,7 +227,7 @@ struct RestrictionsList: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let list = try store.restrictions(includeEnded: all)
             let today = SQLiteCaseStore.londonToday()
             if list.isEmpty { print("No \(all ? "" : "current ")contact arrangements.") }
@@ -254,7 +251,7 @@ struct RestrictionsEnd: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             try store.endRestriction(id: id, actor: decision.actor, reason: decision.reason)
             print("Arrangement #\(id) has ended.")
         }
@@ -281,7 +278,7 @@ struct CasesClose: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let caseReference = try store.setCaseStatus(reference: reference, open: false, actor: decision.actor, reason: decision.reason)
             print("Case \(caseReference) is closed.")
         }
@@ -296,7 +293,7 @@ struct CasesReopen: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let caseReference = try store.setCaseStatus(reference: reference, open: true, actor: decision.actor, reason: decision.reason)
             print("Case \(caseReference) is open again.")
         }

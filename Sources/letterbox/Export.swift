@@ -31,7 +31,7 @@ struct Export: AsyncParsableCommand {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
             let sinceDate = try since.date()
-            let store = try settings.openStore()
+            let store = try settings.openExistingStore()
             let encoder = Timestamp.jsonEncoder()
             var output = BufferedOutput()
             if format == .csv { output.write(RecordExport.csvHeader + "\r\n") }

@@ -197,7 +197,7 @@ struct OutboxList: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let rows = try store.deliveries(destination: destination, state: state?.state, limit: limit)
             var out = ""
             for row in rows {
@@ -221,7 +221,7 @@ struct OutboxShow: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             guard let (row, attempts) = try store.delivery(id: id) else { throw CLIError(.noInput, "There is no delivery #\(id).") }
             var out = "Delivery #\(row.id) to \(row.destination): \(row.state)\n"
             out += "Event \(row.eventId) \(row.type), case \(row.caseReference ?? "-")\(row.recordReference.map { ", record \($0)" } ?? ""), created \(row.createdAt)\n"
@@ -254,7 +254,7 @@ struct OutboxRetry: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let count = try store.retryDeliveries(id: id, destination: destination, actor: actorName(by))
             print("\(count) deliver\(count == 1 ? "y" : "ies") queued again.")
         }
@@ -275,7 +275,7 @@ struct OutboxReplay: AsyncParsableCommand {
             guard let date = UKDateReader().date(from: since, relativeTo: Date()) else {
                 throw CLIError(.usage, "--since \(since): not a date. Use 2026-04-01 or 01/04/2026 (day first).")
             }
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let count = try store.replayDeliveries(destination: destination, since: date, actor: actorName(by))
             print("\(count) delivered event\(count == 1 ? "" : "s") queued again for \(destination).")
         }
@@ -290,7 +290,7 @@ struct OutboxEnable: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             if try store.enableDestination(destination, actor: actorName(by)) {
                 print("\(destination) is enabled; its waiting events will be delivered.")
             } else {

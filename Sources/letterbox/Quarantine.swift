@@ -29,7 +29,7 @@ struct QuarantineList: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let items = try store.submissions(.quarantined)
             for item in items {
                 let id = "#\(item.id)".padding(toLength: 8, withPad: " ", startingAt: 0)
@@ -58,7 +58,7 @@ struct QuarantineShow: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             guard let item = try store.rawSubmission(id: id) else {
                 throw CLIError(.noInput, "There is no submission #\(id).")
             }
@@ -110,7 +110,7 @@ struct QuarantineRetry: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
-            let store = try settings.openStore()
+            let store = try settings.openExistingStore()
             // Every channel's decoder, the SMS gateways' profiles from the config included.
             let intake = settings.intake(store: store, extra: LetterboxServer.decoders(for: try settings.serverConfiguration()))
             let ids = all ? try store.submissions(.quarantined, limit: Int.max).map(\.id) : [id!]
@@ -139,7 +139,7 @@ struct Stats: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
-            let store = try settings.openStore()
+            let store = try settings.openExistingStore()
             let counts = try store.dispositionCounts()
             let dispositions = Disposition.allCases
             print("CHANNEL".padding(toLength: 10, withPad: " ", startingAt: 0) + dispositions.map { $0.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())

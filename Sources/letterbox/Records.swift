@@ -42,7 +42,7 @@ struct List: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "Only this channel: email, web_form, sms or phone.")
+    @Option(help: "Only this channel: \(ChannelNames.list).")
     var channel: String?
 
     @OptionGroup var since: SinceOption
@@ -63,7 +63,7 @@ struct List: AsyncParsableCommand {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
             let sinceDate = try since.date()
-            let store = try settings.openStore()
+            let store = try settings.openExistingStore()
             let encoder = Timestamp.jsonEncoder()
             if !json {
                 print(row(["REFERENCE", "RECEIVED", "CHANNEL", "FROM", "SUBJECT", "KIND", "DUE", "FLAGS"]))
@@ -82,7 +82,7 @@ struct List: AsyncParsableCommand {
                 }
                 due = RecordsDue(before: limitDate, openCasesOnly: overdue)
             }
-            try store.forEachRecord(channel: channel.map(Channel.init(rawValue:)), since: sinceDate, limit: limit, due: due) { record in
+            try store.forEachRecord(channel: try channel.map { try ChannelNames.channel($0, option: "--channel") }, since: sinceDate, limit: limit, due: due) { record in
                 count += 1
                 if json {
                     print(try RecordExport.jsonLine(record, encoder: encoder))
@@ -142,7 +142,7 @@ struct Show: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
-            let store = try settings.openStore()
+            let store = try settings.openExistingStore()
             guard let record = try store.record(reference: reference) else {
                 throw CLIError(.noInput, "There is no record \(reference) in \(settings.storePath).")
             }

@@ -125,6 +125,20 @@ struct Settings {
         return policy
     }
 
+    /// The store, for commands that only make sense on one that exists (reading it, or changing
+    /// what is in it): a mistyped path says so (exit 66) instead of creating an empty store.
+    func openExistingStore() throws -> SQLiteCaseStore {
+        guard FileManager.default.fileExists(atPath: storePath) else {
+            throw CLIError(
+                .noInput,
+                "There is no store at \(storePath). Name one with --store PATH (or LETTERBOX_STORE, or store: in letterbox.yaml); the ingest, watch and serve commands create it."
+            )
+        }
+        return try openStore()
+    }
+
+    /// The store, created (owner-only) when it does not exist yet: for the commands that take
+    /// submissions in (ingest, watch, serve) and for forward.
     func openStore() throws -> SQLiteCaseStore {
         try SQLiteCaseStore(
             path: storePath,

@@ -49,7 +49,7 @@ struct TriageSet: AsyncParsableCommand {
             }
             guard !decision.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw CLIError(.usage, "--reason must say why.") }
             let settings = try await Settings.load(storeOptions)
-            let store = try settings.openStore()
+            let store = try settings.openExistingStore()
             let record = try store.correctTriage(
                 reference: reference, kind: kind.map(FeedbackRecord.Kind.init(rawValue:)), category: category,
                 serviceArea: serviceArea, reason: decision.reason, by: decision.actor
@@ -77,7 +77,7 @@ struct TriageBackfill: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let settings = try await Settings.load(storeOptions)
-            let store = try settings.openStore()
+            let store = try settings.openExistingStore()
             let count = try store.backfillTriage(all: all)
             print("\(count) record(s) read.")
         }

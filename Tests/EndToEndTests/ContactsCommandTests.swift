@@ -95,3 +95,46 @@ struct ContactsCommandTests {
         }
     }
 }
+
+/// Issue 13, defect 7: commands that read a store never create one.
+struct MissingStoreTests {
+    @Test("Read-only commands on a path with no store say so (exit 66) and create nothing; ingest creates it")
+    func readOnlyCommandsDoNotCreateStores() throws {
+        let folder = try Fixtures.temporaryFolder("letterbox-missing-store")
+        for arguments in [["list"], ["stats"], ["export", "--format", "jsonl"], ["show", "LB-2026-000001"], ["quarantine", "list"], ["outbox", "list"]] {
+            let result = try Fixtures.run(arguments, in: folder)
+            #expect(result.status == 66, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("There is no store at letterbox.sqlite"), "\(arguments)")
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("letterbox.sqlite").path), "\(arguments) created a store")
+        }
+        let note = folder.appendingPathComponent("note.txt")
+        try "Caller: Joan Whitaker\nPhone: 07700 900555\nCall date: 02/03/2026 09:00\n\nThe door entry at Elm Court is broken.\n"
+            .write(to: note, atomically: true, encoding: .utf8)
+        #expect(try Fixtures.run(["ingest", "notes", note.path], in: folder).status == 0)
+        #expect(try Fixtures.run(["list"], in: folder).stdout.contains("LB-2026-000001"))
+    }
+}
+
+/// Issue 13, defect 3: channel names in options are the names records carry.
+struct ChannelOptionTests {
+    @Test("restrictions add --channels and list --channel refuse a name that is not a channel, listing the valid ones")
+    func unknownChannelNames() throws {
+        let folder = try Fixtures.temporaryFolder("letterbox-channels")
+        let note = folder.appendingPathComponent("note.txt")
+        try "Caller: Joan Whitaker\nPhone: 07700 900555\nCall date: 02/03/2026 09:00\n\nThe door entry at Elm Court is broken.\n"
+            .write(to: note, atomically: true, encoding: .utf8)
+        #expect(try Fixtures.run(["ingest", "notes", note.path], in: folder).status == 0)
+        let refused = try Fixtures.run(
+            ["restrictions", "add", "1", "--reason", "r", "--approved-by", "a", "--review-by", "2099-01-01", "--channels", "webform"], in: folder
+        )
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("there is no channel \"webform\". The channels are email, web_form, sms, phone."))
+        let added = try Fixtures.run(
+            ["restrictions", "add", "1", "--reason", "r", "--approved-by", "a", "--review-by", "2099-01-01", "--channels", "web_form", "--vulnerability-check", "done"],
+            in: folder
+        )
+        #expect(added.status == 0, "\(added.stderr)")
+        let list = try Fixtures.run(["list", "--channel", "webform"], in: folder)
+        #expect(list.status == 64 && list.stderr.contains("The channels are"))
+    }
+}

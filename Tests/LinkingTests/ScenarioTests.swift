@@ -154,6 +154,25 @@ struct ScenarioTests {
         #expect(persistent[19].contains { $0.reason.contains("20 or more contacts within 30 days") && $0.reason.contains("20 contacts from this person") })
     }
 
+    @Test("An arrangement scoped to the web form applies to web-form records and not to texts (issue 13, defect 3)")
+    func restrictionScopedToWebForm() throws {
+        let store = try Channels.store("restricted-webform")
+        let intake = Channels.intake(store)
+        let fields: [(String, String)] = [("name", "Rita Moss"), ("email", "rita.moss@example.com"), ("phone", "07700 900444"), ("message", "The fence is still broken.")]
+        let first = try intake.ingest([Channels.form(fields, at: Channels.at())])[0]
+        let contactId = try #require(try Channels.record(store, first).contactId)
+        try store.addRestriction(
+            contactId: contactId, reason: "Daily posts to the form", approvedBy: "Head of Housing", reviewBy: "2099-01-01",
+            singlePointOfContact: nil, channels: [Channel.webForm.rawValue], vulnerabilityCheck: "Checked", actor: "test"
+        )
+        let outcomes = try intake.ingest([
+            Channels.form(fields.dropLast() + [("message", "Fence still broken, second week.")], at: Channels.at(days: 1)),
+            Channels.sms(from: "07700 900444", text: "Fence still broken", at: Channels.at(days: 2)),
+        ])
+        #expect(try Channels.record(store, outcomes[0]).flags.contains { $0.flag == .restrictedContact })
+        #expect(!(try Channels.record(store, outcomes[1]).flags.contains { $0.flag == .restrictedContact }))
+    }
+
     // MARK: A restricted customer reporting a gas smell
 
     @Test("A customer under a contact arrangement: recorded in full and flagged; a gas smell is never restricted")
