@@ -146,6 +146,17 @@ public final class MboxReader {
     }
 
     /// The next message, or nil at the end of the file.
+    /// Whether the file (decompressed) starts, after any blank lines, with a `From ` line, as
+    /// every mbox does; an empty file is an empty mailbox. Reads from where the reader is: use a
+    /// reader of its own.
+    public func startsWithFromLine() throws -> Bool {
+        while let (line, _) = try nextLine() {
+            if line.allSatisfy({ $0 == 0x0A || $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) { continue }
+            return line.starts(with: fromPrefix)
+        }
+        return true
+    }
+
     public func next() throws -> MboxMessage? {
         var message = Data()
         var fromLine: [UInt8]?

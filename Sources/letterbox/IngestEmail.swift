@@ -99,12 +99,21 @@ extension Ingest {
         func run() async throws {
             try await reportingErrors {
                 let settings = try await Settings.load(storeOptions)
+                // Every file is checked before anything is stored: a file that is not an mbox would
+                // otherwise become one quarantined "message", and a second run would skip it as done.
+                for file in files {
+                    guard FileManager.default.fileExists(atPath: file) else { throw CLIError(.noInput, "\(file) does not exist.") }
+                    let isMbox: Bool
+                    do { isMbox = try MboxReader(path: file).startsWithFromLine() } catch { throw CLIError(.ioError, "\(error)") }
+                    guard isMbox else {
+                        throw CLIError(.dataError, "\(file) is not an mbox file: it does not start with a \"From \" line. Nothing was imported. (One message is `letterbox ingest email < FILE`; a Maildir is `letterbox ingest maildir DIR`.)")
+                    }
+                }
                 if dryRun { return try dryRun(settings) }
                 let store = try settings.openStore()
                 let intake = settings.intake(store: store)
                 var tally = Tally()
                 for file in files {
-                    guard FileManager.default.fileExists(atPath: file) else { throw CLIError(.noInput, "\(file) does not exist.") }
                     var reader: MboxReader
                     do { reader = try MboxReader(path: file) } catch { throw CLIError(.ioError, "\(error)") }
                     let absolute = URL(fileURLWithPath: file).standardizedFileURL.path

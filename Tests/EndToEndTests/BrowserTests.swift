@@ -7,12 +7,15 @@ import Testing
 /// Headless Chromium (Debian package chromium) loads the form from the built `letterbox serve`,
 /// submits it empty, then fills it in with an attachment and sends it. The browser is driven
 /// through its DevTools protocol by Tests/Browser/fill_form.py (Python's standard library only).
-@Suite(.serialized)
+@Suite(
+    .serialized,
+    .enabled(if: Fixtures.peerAvailable("/usr/bin/chromium", "/usr/bin/chromium-browser"), "Chromium is not installed: .ci/run installs it (apt-get install chromium)")
+)
 struct BrowserTests {
     @Test("A real browser: the empty form's error summary, then a filled form with a photo becomes a record")
     func chromiumFillsTheForm() throws {
         let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        try #require(browser != nil, "chromium is missing: apt-get install chromium (scripts/install-deps.sh does)")
+        try #require(browser != nil, "chromium is missing: apt-get install chromium (.ci/run does)")
         let root = try Fixtures.temporaryFolder("browser")
         let storePath = root.appendingPathComponent("letterbox.sqlite").path
         let server = try ServeProcess(storePath: storePath, folder: root)

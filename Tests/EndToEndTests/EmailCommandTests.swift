@@ -57,6 +57,23 @@ struct EmailCommandTests {
         #expect(missing.status == 75)
     }
 
+    @Test("A file that is not an mbox is refused (exit 65), the first time and every time, and nothing is stored (issue 13, defect 6)")
+    func notAnMbox() throws {
+        let file = folder.appendingPathComponent("message.eml")
+        try sample("01-complaint-plain.eml").write(to: file)
+        for _ in 0..<2 {
+            let result = try Fixtures.run(["ingest", "mbox", "--store", store, file.path])
+            #expect(result.status == 65)
+            #expect(result.stderr.contains("is not an mbox file: it does not start with a \"From \" line"))
+            #expect(!result.stdout.contains("imported by an earlier run"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: store))
+        // An empty file is an empty mailbox, not an error.
+        let empty = folder.appendingPathComponent("empty.mbox")
+        try Data().write(to: empty)
+        #expect(try Fixtures.run(["ingest", "mbox", "--store", store, empty.path]).status == 0)
+    }
+
     @Test func mboxGzipResumeAndNoDuplicates() throws {
         // Three messages, mboxrd-quoted, CRLF in one, gzip-compressed.
         var mbox = Data()

@@ -183,7 +183,7 @@ final class RequestTracker: @unchecked Sendable {
     }
 }
 
-@Suite("Request Tracker 5, the real one", .serialized, .enabled(if: RequestTracker.installed, "request-tracker5 is not installed (.ci/run installs it)"))
+@Suite("Request Tracker 5, the real one", .serialized, .enabled(if: Fixtures.peerAvailable(RequestTracker.server), "request-tracker5 is not installed (.ci/run installs it)"))
 struct RequestTrackerTests {
     func destination(_ rt: RequestTracker, queue: String = "Complaints") -> ForwardConfiguration.DestinationSettings {
         .init(name: "rt", kind: .requestTracker(url: rt.url, queue: queue, auth: .basic(user: "root", password: "password"), customFields: .init()))

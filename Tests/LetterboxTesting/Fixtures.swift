@@ -90,6 +90,12 @@ public enum Fixtures {
         )
     }
 
+    /// Whether a test may use a peer program (Kannel, Chromium, Request Tracker): it is installed,
+    /// or this is CI (CI=true), where .ci/run installs it and a missing one must fail, not skip.
+    public static func peerAvailable(_ paths: String...) -> Bool {
+        ProcessInfo.processInfo.environment["CI"] != nil || paths.contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// Polls `condition` until it holds or `timeout` seconds pass.
     public static func waitUntil(timeout: Double, _ condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
