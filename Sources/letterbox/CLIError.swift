@@ -53,7 +53,7 @@ extension AsyncParsableCommand {
             throw error
         } catch {
             let failure = CLIError.from(error)
-            FileHandle.standardError.write(Data("letterbox: \(failure.message)\n".utf8))
+            writeToStandardError("letterbox: \(failure.message)\n")
             throw ExitCode(failure.status.code)
         }
     }
@@ -71,4 +71,11 @@ enum ChannelNames {
         }
         return channel
     }
+}
+
+/// Writes to standard error after flushing standard output, so that when both go to one file
+/// (`letterbox list > out.txt 2>&1`) a summary never lands inside a table row.
+func writeToStandardError(_ text: String) {
+    fflush(nil)
+    FileHandle.standardError.write(Data(text.utf8))
 }

@@ -85,6 +85,7 @@ struct Ingest: AsyncParsableCommand {
                 }
                 let summary = Disposition.allCases.compactMap { d in tally[d].map { "\($0) \(d.rawValue)" } }
                     + (unreadable > 0 ? ["\(unreadable) unreadable"] : [])
+                fflush(nil)
                 FileHandle.standardError.write(
                     Data("letterbox: \(readings.count) file(s): \(summary.joined(separator: ", ")) (store: \(settings.storePath))\n".utf8)
                 )

@@ -50,13 +50,13 @@ extension Ingest {
                 let outcome = try settings.intake(store: store).ingest([submission])[0]
                 print(OutcomeLine.format(outcome, path: "stdin"))
             } catch let error as CLIError where error.status == .usage || error.status == .config {
-                FileHandle.standardError.write(Data("letterbox: \(error.message)\n".utf8))
+                writeToStandardError("letterbox: \(error.message)\n")
                 // A configuration mistake must not bounce mail either: the server retries.
                 throw ExitCode(CLIError.Status.tempFail.code)
             } catch {
                 // Whatever went wrong, the message is not committed: ask the server to retry.
                 let failure = CLIError.from(error)
-                FileHandle.standardError.write(Data("letterbox: \(failure.message) (the mail server will retry)\n".utf8))
+                writeToStandardError("letterbox: \(failure.message) (the mail server will retry)\n")
                 throw ExitCode(CLIError.Status.tempFail.code)
             }
         }
@@ -176,6 +176,7 @@ extension Ingest {
                 }
             }
             let ignored = Tally.verdictList(verdicts)
+            fflush(nil)
             FileHandle.standardError.write(Data(
                 "letterbox: mbox (dry run, nothing stored): \(messages) messages: \(records) would be records, \(ignored.isEmpty ? "0 ignored" : ignored), \(refused) would be quarantined\n".utf8))
         }
@@ -269,7 +270,7 @@ struct Tally {
         if resumed > 0 { parts.append("\(resumed) imported by an earlier run") }
         if quarantined > 0 { parts.append("\(quarantined) quarantined (see `letterbox quarantine list`)") }
         if unreadable > 0 { parts.append("\(unreadable) unreadable files left in place") }
-        FileHandle.standardError.write(Data("letterbox: \(what): \(parts.joined(separator: ", ")) (store: \(store))\n".utf8))
+        writeToStandardError("letterbox: \(what): \(parts.joined(separator: ", ")) (store: \(store))\n")
     }
 }
 
@@ -295,7 +296,7 @@ struct Progress {
     func finish(bytes: Int64, messages: Int) {
         guard enabled else { return }
         draw(bytes: bytes, messages: messages)
-        FileHandle.standardError.write(Data("\n".utf8))
+        writeToStandardError("\n")
     }
 
     private func draw(bytes: Int64, messages: Int) {
@@ -308,7 +309,7 @@ struct Progress {
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
         let line = String(format: "\r%@ [%@] %3.0f%%  %d messages  %.1f MB/s  %@ left ", label, bar, fraction * 100, messages, rate, eta)
-        FileHandle.standardError.write(Data(line.utf8))
+        writeToStandardError(line)
     }
 }
 

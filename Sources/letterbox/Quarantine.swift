@@ -37,7 +37,7 @@ struct QuarantineList: AsyncParsableCommand {
                 print("\(id)\(londonTime(item.receivedAt))  \(item.channel.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))\(code)\(item.source)")
                 print("        \(item.reason ?? "")")
             }
-            FileHandle.standardError.write(Data("\(items.count) quarantined submission(s)\n".utf8))
+            writeToStandardError("\(items.count) quarantined submission(s)\n")
         }
     }
 }
@@ -120,6 +120,7 @@ struct QuarantineRetry: AsyncParsableCommand {
                 if outcome.disposition == .quarantined { stillQuarantined += 1 }
                 print(OutcomeLine.format(outcome, path: "submission #\(id)"))
             }
+            fflush(nil)
             FileHandle.standardError.write(
                 Data("\(ids.count) retried: \(ids.count - stillQuarantined) settled, \(stillQuarantined) still quarantined\n".utf8)
             )

@@ -66,7 +66,7 @@ struct List: AsyncParsableCommand {
             let store = try settings.openExistingStore()
             let encoder = Timestamp.jsonEncoder()
             if !json {
-                print(row(["REFERENCE", "RECEIVED", "CHANNEL", "FROM", "SUBJECT", "KIND", "DUE", "FLAGS"]))
+                print(row(["REFERENCE", "CONTACTED", "CHANNEL", "FROM", "SUBJECT", "KIND", "DUE", "FLAGS"]))
             }
             var count = 0
             var due: RecordsDue?
@@ -90,14 +90,15 @@ struct List: AsyncParsableCommand {
                     let from = record.representative.map { "\($0.name ?? "?") for \(record.contact.name ?? "?")" }
                         ?? record.contact.name ?? record.contact.email ?? record.contact.phone.map { $0.e164 ?? $0.raw } ?? "(unknown)"
                     print(row([
-                        record.reference, londonTime(record.receivedAt), record.channel.rawValue, from,
+                        // When the customer made contact (a phone note's call time), which due dates count from.
+                        record.reference, londonTime(record.contactedAt ?? record.receivedAt), record.channel.rawValue, from,
                         record.subject ?? String(record.body.prefix(40)).replacingOccurrences(of: "\n", with: " "),
                         record.kind?.rawValue ?? "", record.dueDates?.next.map(londonTime) ?? "",
                         record.flags.map(\.flag.rawValue).joined(separator: ","),
                     ]))
                 }
             }
-            if !json { FileHandle.standardError.write(Data("\(count) record(s)\n".utf8)) }
+            if !json { writeToStandardError("\(count) record(s)\n") }
         }
     }
 

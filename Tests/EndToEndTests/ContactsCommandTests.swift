@@ -138,3 +138,28 @@ struct ChannelOptionTests {
         #expect(list.status == 64 && list.stderr.contains("The channels are"))
     }
 }
+
+/// Issue 13, defects 8 and 11: what `list` shows, and where its summary goes.
+struct ListOutputTests {
+    @Test("list shows when the customer made contact (a note's call time), and with output in one file the summary comes last")
+    func contactTimeAndOrderedOutput() throws {
+        let folder = try Fixtures.temporaryFolder("letterbox-list")
+        for index in 1...30 {
+            try "Caller: Person \(index)\nPhone: 07700 900\(100 + index)\nCall date: 02/03/2026 09:\(10 + index)\n\nThe door entry at block \(index) is broken.\n"
+                .write(to: folder.appendingPathComponent("note-\(index).txt"), atomically: true, encoding: .utf8)
+        }
+        #expect(try Fixtures.run(["ingest", "notes", folder.path], in: folder).status == 0)
+        let list = try Fixtures.run(["list"], in: folder)
+        #expect(list.stdout.contains("CONTACTED"))
+        #expect(list.stdout.contains("02/03/2026 09:11"))
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "'\(Fixtures.binary.path)' list > out.txt 2>&1"]
+        shell.currentDirectoryURL = folder
+        try shell.run()
+        shell.waitUntilExit()
+        let lines = try String(contentsOf: folder.appendingPathComponent("out.txt"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.last == "30 record(s)")
+        #expect(lines.dropLast().allSatisfy { !$0.contains("record(s)") })
+    }
+}
