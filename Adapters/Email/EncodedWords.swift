@@ -1,3 +1,4 @@
+import LetterboxCore
 /// RFC 2047 encoded words (`=?charset?Q?...?=`, `=?charset?B?...?=`) in header text.
 ///
 /// Whitespace between two adjacent encoded words is dropped, as the RFC says; adjacent words
@@ -63,6 +64,25 @@ public enum EncodedWords {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// The Windows-1252 bytes of UTF-8 text, or nil when a character has none.
+    static func windows1252Bytes(_ utf8: ArraySlice<UInt8>) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        for scalar in String(decoding: utf8, as: UTF8.self).unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 || (0xA0...0xFF).contains(value) {
+                out.append(UInt8(value))
+            } else if (0x80..<0xA0).contains(value), TextDecoding.cp1252High[Int(value - 0x80)] == 0 {
+                out.append(UInt8(value))  // one of the five bytes Windows-1252 leaves undefined, read as a C1 control
+            } else if let index = TextDecoding.cp1252High.firstIndex(of: value) {
+                out.append(UInt8(0x80 + index))
+            } else {
+                return nil
+            }
+        }
+        return out
+    }
+
     /// Whether "=?" occurs (a byte scan: cheaper than Foundation's substring search).
     static func hasWordStart(_ text: String) -> Bool {
         var previous: UInt8 = 0
@@ -106,7 +126,16 @@ public enum EncodedWords {
             end += 1
         }
         guard found else { return nil }
-        let text = bytes[textStart..<end]
+        var text = bytes[textStart..<end]
+        // Old Outlook and Exchange write unencoded 8-bit bytes inside a word, in the word's
+        // charset (`=?iso-8859-1?Q?Fr\u{F6}sche?=`). The header was read as Windows-1252 for
+        // them, so those characters are mapped back to the bytes they were and decoded in the
+        // word's own charset (a UTF-8 word's bytes are already what was sent).
+        if text.contains(where: { $0 >= 0x80 }), !["utf-8", "utf8"].contains(charset.lowercased()),
+            let original = Self.windows1252Bytes(text)
+        {
+            text = original[...]
+        }
         let decoded: [UInt8]
         if encoding == 0x62 {
             decoded = TransferEncoding.base64(text)

@@ -23,6 +23,22 @@ func draft(_ text: String, domains: Set<String> = []) throws -> FeedbackDraft {
 }
 
 struct EncodedWordTests {
+    @Test("Raw 8-bit bytes inside an encoded word are read in the word's charset, not as mojibake (issue 13, defect 2)")
+    func rawEightBitBytesInsideAWord() throws {
+        var message = Data("From: =?iso-8859-1?Q?J=FCrgen_M".utf8) + Data([0xFC]) + Data("ller?= <jm@example.de>\r\n".utf8)
+        message += Data("Subject: =?iso-8859-1?Q?Fr".utf8) + Data([0xF6]) + Data("sche im Keller?=\r\n".utf8)
+        message += Data("Subject-2: =?windows-1252?Q?".utf8) + Data([0x80]) + Data("5 charge?=\r\n\r\nThe frogs are back.\r\n".utf8)
+        guard case .feedback(let draft) = try decode(message) else {
+            Issue.record("expected feedback")
+            return
+        }
+        #expect(draft.subject == "Frösche im Keller")
+        #expect(draft.contact.name == "Jürgen Müller")
+        // A UTF-8 word keeps its bytes as they are.
+        #expect(EncodedWords.decode("=?utf-8?Q?Fr\u{F6}sche?=") == "Fr\u{F6}sche")
+        #expect(EncodedWords.decode("=?windows-1252?Q?\u{20AC}5?=") == "\u{20AC}5")
+    }
+
     @Test(arguments: [
         ("=?utf-8?q?caf=C3=A9?=", "café"),
         ("=?ISO-8859-1?Q?Andr=E9?= Pirard", "André Pirard"),
