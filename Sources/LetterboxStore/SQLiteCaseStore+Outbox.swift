@@ -328,9 +328,6 @@ extension SQLiteCaseStore {
         try write { db in
             for result in results {
                 let answer = result.answer.map { Self.trimmed($0, to: 500) }
-                let attempts = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT attempts FROM outbox_deliveries WHERE id = ?"), arguments: [result.deliveryId]
-                ) ?? 0
                 let outcomeName: String
                 switch result.outcome {
                 case .delivered:
@@ -369,7 +366,7 @@ extension SQLiteCaseStore {
                 let number = try Int.fetchOne(
                     db.cachedStatement(sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM outbox_attempts WHERE delivery_id = ?"),
                     arguments: [result.deliveryId]
-                ) ?? attempts + 1
+                ) ?? 1
                 try db.run(
                     sql: "INSERT INTO outbox_attempts (delivery_id, number, started_at, seconds, outcome, status, answer) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     arguments: [result.deliveryId, number, Timestamp.string(result.startedAt), result.seconds, outcomeName, result.status, answer]

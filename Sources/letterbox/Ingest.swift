@@ -85,10 +85,7 @@ struct Ingest: AsyncParsableCommand {
                 }
                 let summary = Disposition.allCases.compactMap { d in tally[d].map { "\($0) \(d.rawValue)" } }
                     + (unreadable > 0 ? ["\(unreadable) unreadable"] : [])
-                fflush(nil)
-                FileHandle.standardError.write(
-                    Data("letterbox: \(readings.count) file(s): \(summary.joined(separator: ", ")) (store: \(settings.storePath))\n".utf8)
-                )
+                writeToStandardError("letterbox: \(readings.count) file(s): \(summary.joined(separator: ", ")) (store: \(settings.storePath))\n")
                 if unreadable > 0 { throw ExitCode(CLIError.Status.ioError.code) }
                 if bad > 0 { throw ExitCode(CLIError.Status.dataError.code) }
             }

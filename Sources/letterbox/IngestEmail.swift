@@ -176,9 +176,8 @@ extension Ingest {
                 }
             }
             let ignored = Tally.verdictList(verdicts)
-            fflush(nil)
-            FileHandle.standardError.write(Data(
-                "letterbox: mbox (dry run, nothing stored): \(messages) messages: \(records) would be records, \(ignored.isEmpty ? "0 ignored" : ignored), \(refused) would be quarantined\n".utf8))
+            writeToStandardError(
+                "letterbox: mbox (dry run, nothing stored): \(messages) messages: \(records) would be records, \(ignored.isEmpty ? "0 ignored" : ignored), \(refused) would be quarantined\n")
         }
     }
 

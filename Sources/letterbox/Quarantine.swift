@@ -120,10 +120,7 @@ struct QuarantineRetry: AsyncParsableCommand {
                 if outcome.disposition == .quarantined { stillQuarantined += 1 }
                 print(OutcomeLine.format(outcome, path: "submission #\(id)"))
             }
-            fflush(nil)
-            FileHandle.standardError.write(
-                Data("\(ids.count) retried: \(ids.count - stillQuarantined) settled, \(stillQuarantined) still quarantined\n".utf8)
-            )
+            writeToStandardError("\(ids.count) retried: \(ids.count - stillQuarantined) settled, \(stillQuarantined) still quarantined\n")
             if stillQuarantined > 0 { throw ExitCode(CLIError.Status.dataError.code) }
         }
     }
