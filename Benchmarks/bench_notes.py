@@ -15,7 +15,8 @@ Usage: swift build -c release && python3 Benchmarks/bench_notes.py [--count 1000
 import argparse, hashlib, os, random, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, ".build", "release", "letterbox")
+# LETTERBOX_BIN=path measures another build (an earlier commit, side by side).
+BIN = os.environ.get("LETTERBOX_BIN") or os.path.join(ROOT, ".build", "release", "letterbox")
 
 FIRST = ["Sandra", "Daniel", "Joan", "Tomasz", "Amira", "Hamza", "Grace", "Peter", "Zoë", "Gwenllïan", "Kwame", "Rachel"]
 LAST = ["Okafor", "Price", "Whitaker", "Nowak", "Haddad", "Ali", "Adeyemi", "Lindqvist", "Brontë", "Prŷs", "Mensah", "Green"]
