@@ -31,8 +31,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
-        // The model, the decoder protocol, text and identifier normalisation. Foundation only.
-        .target(name: "LetterboxCore", resources: [.embedInCode("bank-holiday-changes.txt")]),
+        // The model, the adapter and decoder protocols, text and identifier normalisation.
+        // Foundation and swift-log only.
+        .target(
+            name: "LetterboxCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            resources: [.embedInCode("bank-holiday-changes.txt")]
+        ),
 
         // The SQLite case store and the intake pipeline that writes to it.
         .target(
@@ -52,37 +57,53 @@ let package = Package(
         // libxml2 for Swift: HTML to readable text (and, for SMS, safe XML reading).
         .target(name: "LetterboxXML", dependencies: ["CLibXML2"]),
 
-        // Channel adapters: each depends on the core (and the XML reader) only.
+        // inotify for the adapters' watched folders (phone notes, Maildirs).
+        .target(name: "LetterboxWatching"),
+
+        // Channel adapters: each depends on the core (and the XML reader, the folder watcher,
+        // and the libraries named) only, never on the store or the server.
         .target(
             name: "LetterboxPhoneNotes",
-            dependencies: ["LetterboxCore"],
+            dependencies: ["LetterboxCore", "LetterboxWatching", .product(name: "Logging", package: "swift-log")],
             path: "Adapters/PhoneNotes"
         ),
         .target(
             name: "LetterboxEmail",
-            dependencies: ["LetterboxCore", "LetterboxXML", "CZlib"],
+            dependencies: ["LetterboxCore", "LetterboxXML", "LetterboxWatching", "CZlib", .product(name: "Logging", package: "swift-log")],
             path: "Adapters/Email"
         ),
 
         .target(
             name: "LetterboxSMS",
-            dependencies: ["LetterboxCore", "LetterboxXML"],
+            dependencies: [
+                "LetterboxCore", "LetterboxXML",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Adapters/SMS"
         ),
         .target(
             name: "LetterboxWebForm",
-            dependencies: ["LetterboxCore", .product(name: "MultipartKit", package: "multipart-kit")],
+            dependencies: [
+                "LetterboxCore",
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Adapters/WebForm"
         ),
 
-        // The HTTP service: form posts, SMS gateway callbacks, health and metrics.
+        .target(
+            name: "LetterboxTwilio",
+            dependencies: ["LetterboxCore", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Adapters/Twilio"
+        ),
+
+        // The HTTP service: every adapter's routes through one hook, health and metrics.
         .target(
             name: "LetterboxServer",
             dependencies: [
                 "LetterboxCore",
                 "LetterboxStore",
-                "LetterboxSMS",
-                "LetterboxWebForm",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -128,6 +149,7 @@ let package = Package(
                 "LetterboxEmail",
                 "LetterboxSMS",
                 "LetterboxWebForm",
+                "LetterboxTwilio",
                 "LetterboxServer",
                 "LetterboxForward",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -175,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "LetterboxServer", "LetterboxSMS", "LetterboxWebForm", "LetterboxStore", "LetterboxTesting",
+                "LetterboxServer", "LetterboxSMS", "LetterboxWebForm", "LetterboxTwilio", "LetterboxStore", "LetterboxTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -195,7 +217,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["LetterboxStore", "LetterboxTesting", "letterbox", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LetterboxStore", "LetterboxTesting", "LetterboxTwilio", "letterbox", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )

@@ -20,6 +20,9 @@ public struct SMSDecoder: SubmissionDecoder {
     /// Metadata marking a submission that is the joined parts of a long text.
     public static let joinedKey = "sms.joined"
 
+    /// The verdict a held part of a long text is stored under.
+    public static let partVerdict = "sms_part"
+
     /// Flag: a long text whose parts did not all arrive in time; the gaps are marked in the body.
     public static let incompleteText = Flag(rawValue: "incomplete_text")
 
@@ -43,10 +46,13 @@ public struct SMSDecoder: SubmissionDecoder {
             return (reading, .ignored(verdict: verdict, reason: reason))
         case .inbound(let inbound):
             if let part = inbound.part {
-                return (reading, .ignored(
-                    verdict: "sms_part",
+                return (reading, .held(SubmissionPart(
+                    group: "\(name)|\(inbound.from ?? "")|\(part.reference)|\(part.total)",
+                    number: part.number,
+                    total: part.total,
+                    verdict: Self.partVerdict,
                     reason: "Part \(part.number) of \(part.total) of a long text (reference \(part.reference)); it is joined with the other parts into one record when they have all arrived."
-                ))
+                )))
             }
             return (reading, .feedback(try draft(inbound, gateway: name, messageID: reading.messageID)))
         }
@@ -149,6 +155,27 @@ public struct SMSDecoder: SubmissionDecoder {
             encoder.outputFormatting = [.sortedKeys]
             return (try? encoder.encode(self)) ?? Data()
         }
+    }
+
+    /// Joins the held parts of a long text into one submission: an envelope holding each
+    /// part's callback body exactly as it arrived.
+    public func join(_ held: [HeldSubmission], total: Int) throws -> RawSubmission {
+        guard let first = held.first else { throw IntakeError(.empty, "A long text with no parts cannot be joined.") }
+        let (gateway, _) = try self.gateway(of: first.submission)
+        let parts = held.map {
+            JoinedParts.Part(number: $0.number, rawSubmissionId: $0.rawSubmissionId, query: Self.query(from: $0.submission.metadata), body: $0.submission.bytes)
+        }
+        return RawSubmission(
+            channel: .sms,
+            source: first.submission.source,
+            receivedAt: held.map(\.receivedAt).min() ?? first.receivedAt,
+            bytes: JoinedParts(gateway: gateway, total: total, parts: parts).encoded(),
+            metadata: [
+                Self.gatewayKey: gateway,
+                Self.joinedKey: "true",
+                "sms.parts": parts.map { String($0.rawSubmissionId) }.joined(separator: ","),
+            ]
+        )
     }
 
     func decodeJoined(_ submission: RawSubmission, gateway: String, profile: SMSProfile) throws -> Decoded {

@@ -21,6 +21,10 @@ public struct RawSubmission: Sendable {
     /// Anything else the transport knows: envelope addresses, the file name, a request id.
     public var metadata: [String: String]
 
+    /// The metadata key naming the adapter that took the submission in (`twilio`), when a
+    /// channel has more than one; the pipeline gives the submission to that adapter's decoder.
+    public static let adapterKey = "adapter"
+
     public init(
         channel: Channel,
         source: String,

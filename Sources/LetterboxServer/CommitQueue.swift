@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import LetterboxCore
 public import LetterboxStore
 public import Logging
@@ -34,25 +34,15 @@ public final class CommitQueue: @unchecked Sendable {
     private var stopping = false
     private var running = false
     private let finished = DispatchSemaphore(value: 0)
-    private var periodic: [(interval: TimeInterval, last: Date, job: @Sendable () -> Void)] = []
 
     public let intake: Intake
     let options: Options
     let logger: Logger
-    /// Runs on the commit thread after each batch, with the batch's submissions and outcomes.
-    let afterCommit: @Sendable ([RawSubmission], [IntakeOutcome]) -> Void
 
-    public init(intake: Intake, options: Options = Options(), logger: Logger, afterCommit: @escaping @Sendable ([RawSubmission], [IntakeOutcome]) -> Void = { _, _ in }) {
+    public init(intake: Intake, options: Options = Options(), logger: Logger) {
         self.intake = intake
         self.options = options
         self.logger = logger
-        self.afterCommit = afterCommit
-    }
-
-    /// Adds a job the commit thread runs every `interval` seconds between batches (the sweep
-    /// for long texts whose parts stopped coming). Call before ``start()``.
-    public func every(_ interval: TimeInterval, _ job: @escaping @Sendable () -> Void) {
-        periodic.append((interval, Date(), job))
     }
 
     public func start() {
@@ -96,11 +86,7 @@ public final class CommitQueue: @unchecked Sendable {
     private func loop() {
         while true {
             condition.lock()
-            while pending.isEmpty && !stopping {
-                let next = periodic.map { $0.last.addingTimeInterval($0.interval) }.min() ?? Date.distantFuture
-                if next <= Date() { break }
-                _ = condition.wait(until: min(next, Date().addingTimeInterval(60)))
-            }
+            while pending.isEmpty && !stopping { condition.wait() }
             let take = options.groupCommit ? min(pending.count, options.maxBatch) : min(pending.count, 1)
             let batch = Array(pending.prefix(take))
             pending.removeFirst(take)
@@ -108,19 +94,10 @@ public final class CommitQueue: @unchecked Sendable {
             condition.unlock()
 
             if !batch.isEmpty { commit(batch) }
-            runPeriodic()
             if done && batch.isEmpty {
                 finished.signal()
                 return
             }
-        }
-    }
-
-    private func runPeriodic() {
-        let now = Date()
-        for index in periodic.indices where now.timeIntervalSince(periodic[index].last) >= periodic[index].interval {
-            periodic[index].last = now
-            periodic[index].job()
         }
     }
 
@@ -129,7 +106,6 @@ public final class CommitQueue: @unchecked Sendable {
         do {
             let outcomes = try intake.ingest(submissions, decoded: batch.map(\.decoded))
             for (work, outcome) in zip(batch, outcomes) { work.continuation.resume(returning: outcome) }
-            afterCommit(submissions, outcomes)
         } catch {
             logger.error("The store could not be written; \(batch.count) request(s) answered 503: \(error)")
             for work in batch { work.continuation.resume(throwing: error) }

@@ -1,9 +1,7 @@
 import Foundation
 public import Hummingbird
 public import LetterboxCore
-import LetterboxSMS
 public import LetterboxStore
-import LetterboxWebForm
 public import Logging
 import ServiceLifecycle
 import HTTPTypes
@@ -23,55 +21,40 @@ public struct LetterboxRequestContext: RequestContext {
     public var maxUploadSize: Int { 256 * 1024 }
 }
 
-/// `letterbox serve`: the feedback form, its JSON API, SMS gateway callbacks, and health and
-/// metrics endpoints, on Hummingbird. Every submission goes through the same pipeline as the
-/// other channels (raw bytes first), by way of the group-commit queue.
+/// `letterbox serve`: every adapter's HTTP routes (the feedback form and its JSON API, SMS
+/// gateway callbacks, Twilio), and health and metrics endpoints, on Hummingbird. Every
+/// submission goes through the same pipeline as the other channels (raw bytes first), by way
+/// of the group-commit queue.
 ///
 /// ```swift
-/// let server = LetterboxServer(configuration: configuration, store: store, intake: intake, logger: logger)
+/// let server = LetterboxServer(configuration: configuration, adapters: adapters, intake: intake, logger: logger)
 /// let app = server.application()
 /// try await app.runService()
 /// ```
 public final class LetterboxServer: Sendable {
     public let configuration: ServerConfiguration
+    public let adapters: [any ChannelAdapter]
     public let store: SQLiteCaseStore
+    public let intake: Intake
     public let queue: CommitQueue
     public let metrics: ServerMetrics
     let logger: Logger
-    let tokens: FormTokens
-    let limiter: RateLimiter
-    let page: FormPage
-    let parts: LongTextParts
-    let decoder: SMSDecoder
 
-    public init(configuration: ServerConfiguration, store: SQLiteCaseStore, intake: Intake, logger: Logger, metrics: ServerMetrics = ServerMetrics()) {
+    public init(configuration: ServerConfiguration, adapters: [any ChannelAdapter], intake: Intake, logger: Logger, metrics: ServerMetrics = ServerMetrics()) {
         self.metrics = metrics
         self.configuration = configuration
-        self.store = store
+        self.adapters = adapters
+        self.store = intake.store
         self.logger = logger
-        self.tokens = FormTokens(secret: configuration.tokenSecret)
-        self.limiter = RateLimiter(limit: configuration.rateLimit, window: configuration.rateWindow)
-        self.page = FormPage(wording: configuration.wording, limits: configuration.formLimits)
-        self.decoder = SMSDecoder(gateways: configuration.gateways.mapValues(\.profile))
-        let metrics = self.metrics
-        let parts = LongTextParts(store: store, intake: intake, timeout: configuration.partTimeout, logger: logger, metrics: metrics)
-        self.parts = parts
-        self.queue = CommitQueue(intake: intake, options: configuration.commit, logger: logger) { submissions, outcomes in
+        var intake = intake
+        // Every committed submission is counted, the joined parts of long texts included.
+        intake.observer = { submissions, outcomes in
             for (submission, outcome) in zip(submissions, outcomes) {
                 metrics.recordSubmission(channel: submission.channel.rawValue, disposition: outcome.disposition.rawValue)
             }
-            parts.afterCommit(submissions, outcomes)
         }
-        // Long texts whose parts stopped coming: checked a few times per wait, at most each minute.
-        queue.every(min(60, max(0.5, configuration.partTimeout / 4))) { parts.sweep() }
-    }
-
-    /// The decoders `serve` installs for its own channels, from the configuration.
-    public static func decoders(for configuration: ServerConfiguration) -> [any SubmissionDecoder] {
-        [
-            SMSDecoder(gateways: configuration.gateways.mapValues(\.profile)),
-            WebFormDecoder(),
-        ]
+        self.intake = intake
+        self.queue = CommitQueue(intake: intake, options: configuration.commit, logger: logger)
     }
 
     /// The Hummingbird application, ready to run as a service.
@@ -79,8 +62,8 @@ public final class LetterboxServer: Sendable {
         let router = Router(context: LetterboxRequestContext.self)
         router.middlewares.add(RequestLogMiddleware(metrics: metrics))
         addRoutes(router)
-        for (name, gateway) in configuration.gateways.sorted(by: { $0.key < $1.key }) where gateway.auth == .none {
-            logger.warning("SMS gateway \(name) has no callback authentication: allow only the gateway's address at the reverse proxy, or set sms.\(name).auth")
+        for adapter in adapters {
+            for warning in adapter.startupWarnings { logger.warning("\(warning)") }
         }
         queue.start()
         let queue = self.queue
@@ -111,10 +94,72 @@ public final class LetterboxServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: self.metrics.prometheusText()))
             )
         }
-        router.get("/feedback") { _, _ in self.html(.ok, self.page.form(token: self.tokens.issue())) }
-        router.post("/feedback") { request, context in try await self.postForm(request, context) }
-        router.post("/api/v1/feedback") { request, context in try await self.postJSON(request, context) }
-        router.post("/sms/:gateway") { request, context in try await self.postSMS(request, context) }
+        for adapter in adapters {
+            for route in adapter.routes {
+                let name = adapter.name
+                let handler: @Sendable (Request, LetterboxRequestContext) async throws -> Response = { request, context in
+                    try await self.serve(route, adapter: name, request, context)
+                }
+                switch route.method {
+                case .get: router.get(RouterPath(route.path), use: handler)
+                case .post: router.post(RouterPath(route.path), use: handler)
+                }
+            }
+        }
+    }
+
+    /// The one hook every adapter's routes go through: the body limit, then the adapter's
+    /// reading, then (written once, here) decoding and triage in the request handler, the
+    /// commit, quarantine for refusals, and 503 when the store cannot be written.
+    func serve(_ route: ChannelRoute, adapter: String, _ request: Request, _ context: LetterboxRequestContext) async throws -> Response {
+        var body = Data()
+        if route.maxBodyBytes > 0 {
+            guard let read = try await Self.body(request, limit: route.maxBodyBytes) else { return Self.response(route.tooLarge) }
+            body = read
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        var parameters: [String: String] = [:]
+        for (key, value) in context.parameters { parameters[String(key)] = String(value) }
+        let channelRequest = ChannelRequest(
+            method: route.method, path: request.uri.path, parameters: parameters, query: Self.query(request), headers: headers, body: body,
+            clientAddress: clientAddress(request, context), requestID: context.id, receivedAt: Date()
+        )
+        func stamped(_ submission: RawSubmission) -> RawSubmission {
+            var submission = submission
+            if submission.metadata[RawSubmission.adapterKey] == nil { submission.metadata[RawSubmission.adapterKey] = adapter }
+            return submission
+        }
+        switch await route.handle(channelRequest) {
+        case .respond(let response):
+            return Self.response(response)
+        case .commit(let submission, let decoded, let answer):
+            let submission = stamped(submission)
+            // Decoded here, on the request's own thread: the commit thread only writes.
+            let reading = decoded.map { .success(intake.completed($0, receivedAt: submission.receivedAt)) } ?? intake.decodeOnly(submission)
+            guard let outcome = try await commit(submission, reading) else { return Self.response(route.storeUnavailable) }
+            return Self.response(answer(outcome))
+        case .quarantine(let submission, let refusal, let answer):
+            guard try await commit(stamped(submission), .failure(refusal)) != nil else { return Self.response(route.storeUnavailable) }
+            return Self.response(answer)
+        case .unauthenticated(let submission, let refusal, let answer):
+            context.logger.warning("A request to \(route.path) (\(adapter)) failed authentication; kept in quarantine")
+            guard try await commit(stamped(submission), .failure(refusal)) != nil else { return Self.response(route.storeUnavailable) }
+            return Self.response(answer)
+        }
+    }
+
+    /// Commits through the queue; nil when the store cannot be written (answer 503).
+    func commit(_ submission: RawSubmission, _ decoded: Result<Decoded, any Error>) async throws -> IntakeOutcome? {
+        do {
+            return try await queue.submit(submission, decoded: decoded)
+        } catch let error as StoreError {
+            logger.error("Store write failed: \(error.code)")
+            return nil
+        }
     }
 
     private func checkWritable() async throws {
@@ -134,42 +179,19 @@ public final class LetterboxServer: Sendable {
     // MARK: Responses
 
     static func text(_ status: HTTPResponse.Status, _ text: String, retryAfter: Int? = nil) -> Response {
-        var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        response(.text(status.code, text, retryAfter: retryAfter))
     }
 
-    /// Kannel turns any response body into a text to the tenant, and Esendex wants 200: an
-    /// accepted callback gets 200 with nothing in it.
-    static func empty(_ status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentLength: "0"])
+    static func response(_ response: ChannelResponse) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return Response(status: .init(code: response.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
     }
 
-    func html(_ status: HTTPResponse.Status, _ html: String, retryAfter: Int? = nil) -> Response {
-        var headers: HTTPFields = [
-            .contentType: "text/html; charset=utf-8",
-            .cacheControl: "no-store",
-            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-            .init("X-Content-Type-Options")!: "nosniff",
-            .init("Referrer-Policy")!: "no-referrer",
-        ]
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func json(_ status: HTTPResponse.Status, _ object: [String: any Sendable], retryAfter: Int? = nil) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
-    /// A store that cannot be written: 503 with Retry-After, so a gateway retries and a person
-    /// is told to try again, instead of anything being dropped silently.
-    static let storeRetryAfter = 30
-
-    /// Reads a body up to a limit: nil (after answering 413) when it is larger. A declared
-    /// Content-Length over the limit is refused before anything is read.
+    /// Reads a body up to a limit: nil when it is larger. A declared Content-Length over the
+    /// limit is refused before anything is read.
     static func body(_ request: Request, limit: Int) async throws -> Data? {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { return nil }
         do {
@@ -191,12 +213,6 @@ public final class LetterboxServer: Sendable {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
         return query
-    }
-
-    func metadata(_ context: LetterboxRequestContext, _ extra: [String: String]) -> [String: String] {
-        var metadata = extra
-        metadata["request-id"] = context.id
-        return metadata
     }
 }
 

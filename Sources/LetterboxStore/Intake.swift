@@ -1,59 +1,7 @@
 import Dispatch
-import Foundation
+public import Foundation
 public import LetterboxCore
 import Crypto
-
-/// What became of one submission.
-public enum Disposition: String, Sendable, Codable, CaseIterable {
-    /// Stored, not yet decoded (only seen after a crash; the next delivery resumes it).
-    case pending
-    /// Became a feedback record.
-    case accepted
-    /// Arrived before (same idempotency key): nothing new was created.
-    case redelivery
-    /// Could not be read; the bytes are kept with the reason until someone retries them.
-    case quarantined
-    /// Read, and not feedback (an auto-reply, a delivery report): kept with the reason.
-    case ignored
-}
-
-/// The answer for one submission: what happened, the record's reference if there is one, and why.
-public struct IntakeOutcome: Sendable, Hashable {
-    public var rawSubmissionId: Int64
-    public var disposition: Disposition
-    /// The record's reference: the new one, or for a redelivery the original's.
-    public var reference: String?
-    /// Why, in words for staff: the quarantine error, the ignore verdict, the original of a redelivery.
-    public var reason: String?
-    /// The machine-readable error code for a quarantined submission.
-    public var errorCode: String?
-    /// For a redelivery: the submission it repeats.
-    public var originalSubmissionId: Int64?
-    /// For an accepted follow-up: the reference of the case it was linked to.
-    public var followUpOf: String?
-    /// True when a known submission was skipped without a redelivery row (imports, `whenKnown: .skip`).
-    public var skipped: Bool
-
-    public init(
-        rawSubmissionId: Int64,
-        disposition: Disposition,
-        reference: String? = nil,
-        reason: String? = nil,
-        errorCode: String? = nil,
-        originalSubmissionId: Int64? = nil,
-        followUpOf: String? = nil,
-        skipped: Bool = false
-    ) {
-        self.rawSubmissionId = rawSubmissionId
-        self.disposition = disposition
-        self.reference = reference
-        self.reason = reason
-        self.errorCode = errorCode
-        self.originalSubmissionId = originalSubmissionId
-        self.followUpOf = followUpOf
-        self.skipped = skipped
-    }
-}
 
 /// The pipeline: raw bytes first, then decode, then the record, committed in one transaction.
 ///
@@ -64,26 +12,46 @@ public struct IntakeOutcome: Sendable, Hashable {
 /// Each call stores all the raw submissions in one transaction (so they are safe before any
 /// decoder runs), decodes them, and commits every record, quarantine and ignore verdict in a
 /// second transaction: two durable commits per batch, however large.
-public struct Intake: Sendable {
+public struct Intake: SubmissionPipeline {
     public let store: SQLiteCaseStore
-    private let decoders: [Channel: any SubmissionDecoder]
+    private let byChannel: [Channel: any SubmissionDecoder]
+    private let byAdapter: [String: any SubmissionDecoder]
     /// Called after the raw submissions are committed and before decoding: a fault-injection
     /// point for crash tests.
     public var afterReceive: (@Sendable () -> Void)?
+    /// Called with every batch's submissions and outcomes once they are committed, including
+    /// the joined submissions of messages that arrived in parts (the server's metrics).
+    public var observer: (@Sendable ([RawSubmission], [IntakeOutcome]) -> Void)?
 
+    /// The pipeline with these decoders. The first decoder installed for a channel reads that
+    /// channel's submissions that name no adapter.
     public init(store: SQLiteCaseStore, decoders: [any SubmissionDecoder]) {
         self.store = store
-        var map: [Channel: any SubmissionDecoder] = [:]
-        for decoder in decoders { map[decoder.channel] = decoder }
-        self.decoders = map
+        var channels: [Channel: any SubmissionDecoder] = [:]
+        var adapters: [String: any SubmissionDecoder] = [:]
+        for decoder in decoders {
+            if channels[decoder.channel] == nil { channels[decoder.channel] = decoder }
+            if adapters[decoder.adapterName] == nil { adapters[decoder.adapterName] = decoder }
+        }
+        self.byChannel = channels
+        self.byAdapter = adapters
+    }
+
+    /// The pipeline with every adapter's decoder.
+    public init(store: SQLiteCaseStore, adapters: [any ChannelAdapter]) {
+        self.init(store: store, decoders: adapters.map(\.decoder))
+    }
+
+    public func ingest(_ submissions: [RawSubmission], whenKnown: WhenKnown) throws(StoreError) -> [IntakeOutcome] {
+        try ingest(submissions.map { Prepared($0) }, whenKnown: whenKnown)
     }
 
     /// Ingests submissions, returning one outcome per submission in the same order.
     ///
     /// Throws only when the store cannot be written (``StoreError``); bad input is never an
     /// error here, it is an outcome (``Disposition/quarantined``).
-    public func ingest(_ submissions: [RawSubmission], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
-        try ingest(submissions.map { Prepared($0) }, whenKnown: whenKnown)
+    public func ingest(_ submissions: [RawSubmission]) throws(StoreError) -> [IntakeOutcome] {
+        try ingest(submissions.map { Prepared($0) }, whenKnown: .recordRedelivery)
     }
 
     /// A batch hashed and decoded ahead of its commit (``prepare(_:)``), so that one thread can
@@ -108,12 +76,7 @@ public struct Intake: Sendable {
     }
 
     /// What to do with a submission whose idempotency key is already stored.
-    public enum WhenKnown: Sendable {
-        /// Store it as a `redelivery` row (a transport delivered it again: worth knowing).
-        case recordRedelivery
-        /// Skip it, writing nothing: re-running an import of an mbox or a Maildir.
-        case skip
-    }
+    public typealias WhenKnown = LetterboxCore.WhenKnown
 
     /// Stores a submission that the transport itself refused to read (a symbolic link out of a
     /// watched folder, say), straight into quarantine with the reason.
@@ -217,7 +180,59 @@ public struct Intake: Sendable {
             let again = try ingest(later.map { batch[$0] }, whenKnown: whenKnown)
             for (index, outcome) in zip(later, again) { outcomes[index] = outcome }
         }
-        return outcomes.map { $0! }
+        let settledOutcomes = outcomes.map { $0! }
+        // The later ones were observed by their own pass.
+        observer?(first.map { batch[$0].submission }, first.map { settledOutcomes[$0] })
+        // A part that completes its message: join the message now.
+        for group in Set(settled.compactMap(\.heldIn)) {
+            let waiting = try store.waitingParts(groupKey: group)
+            guard let total = waiting.first?.total, Set(waiting.map(\.partNumber)).count >= total else { continue }
+            try join(waiting)
+        }
+        return settledOutcomes
+    }
+
+    /// Joins the held parts of one message with its decoder, stores the joined submission
+    /// (which becomes the record), and marks the parts joined. Nil when the parts' decoder is gone.
+    @discardableResult
+    func join(_ held: [HeldPart]) throws(StoreError) -> IntakeOutcome? {
+        guard let first = held.first else { return nil }
+        var parts: [HeldSubmission] = []
+        var seen = Set<Int>()
+        for part in held where seen.insert(part.partNumber).inserted {
+            guard let stored = try store.rawSubmission(id: part.rawSubmissionId) else { continue }
+            let bytes = try store.blob(sha256: stored.sha256) ?? Data()
+            let submission = RawSubmission(channel: stored.channel, source: stored.source, receivedAt: stored.receivedAt, bytes: bytes, metadata: stored.metadata)
+            parts.append(HeldSubmission(number: part.partNumber, rawSubmissionId: part.rawSubmissionId, receivedAt: part.receivedAt, submission: submission))
+        }
+        guard let sample = parts.first?.submission, let decoder = decoder(for: sample) else { return nil }
+        var joined: RawSubmission
+        do {
+            joined = try decoder.join(parts, total: first.total)
+        } catch {
+            // Cannot happen with a decoder that holds parts; keep the first part's bytes in
+            // quarantine with the reason rather than lose track of the message.
+            joined = sample
+            joined.transportKey = "parts:\(first.groupKey):\(held.map(\.rawSubmissionId).min() ?? 0)"
+            let outcome = try refuse(joined, because: IntakeError(.malformed, "The parts of this message could not be joined: \(error)"))
+            try store.markPartsJoined(held, into: outcome.rawSubmissionId)
+            return outcome
+        }
+        joined.transportKey = "parts:\(first.groupKey):\(held.map(\.rawSubmissionId).min() ?? 0)"
+        joined.receivedAt = held.map(\.receivedAt).min() ?? joined.receivedAt
+        if let adapter = sample.metadata[RawSubmission.adapterKey] { joined.metadata[RawSubmission.adapterKey] = adapter }
+        let outcome = try ingest([joined])[0]
+        try store.markPartsJoined(held, into: outcome.rawSubmissionId)
+        return outcome
+    }
+
+    /// Joins the messages whose first part arrived before `cutoff` with the parts that came.
+    public func joinWaitingParts(olderThan cutoff: Date) throws(StoreError) -> [IntakeOutcome] {
+        var outcomes: [IntakeOutcome] = []
+        for group in try store.partsWaiting(since: cutoff) {
+            if let outcome = try join(group) { outcomes.append(outcome) }
+        }
+        return outcomes
     }
 
     static func concurrentMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
@@ -243,17 +258,25 @@ public struct Intake: Sendable {
         return results.map { $0! }
     }
 
+    private func decoder(for submission: RawSubmission) -> (any SubmissionDecoder)? {
+        if let adapter = submission.metadata[RawSubmission.adapterKey], let decoder = byAdapter[adapter] { return decoder }
+        return byChannel[submission.channel]
+    }
+
     private func decode(_ submission: RawSubmission) -> Result<Decoded, any Error> {
-        guard let decoder = decoders[submission.channel] else {
-            return .failure(IntakeError(.malformed, "No decoder is installed for the \(submission.channel) channel."))
+        guard let decoder = decoder(for: submission) else {
+            let which = submission.metadata[RawSubmission.adapterKey].map { "the \($0) adapter" } ?? "the \(submission.channel) channel"
+            return .failure(IntakeError(.malformed, "No decoder is installed for \(which); configure it, then retry this submission."))
         }
-        return Result {
-            // Triage is pure too: read here, on the decoding threads, not on the commit thread.
-            let decoded = try decoder.decode(submission)
-            guard case .feedback(var draft) = decoded else { return decoded }
-            draft.triage = store.readTriage(draft, received: submission.receivedAt)
-            return .feedback(draft)
-        }
+        return Result { completed(try decoder.decode(submission), receivedAt: submission.receivedAt) }
+    }
+
+    /// A transport's own reading, completed as the pipeline completes every reading: triage
+    /// (pure, so read on the caller's thread, never on the single writer).
+    public func completed(_ decoded: Decoded, receivedAt: Date) -> Decoded {
+        guard case .feedback(var draft) = decoded else { return decoded }
+        draft.triage = store.readTriage(draft, received: receivedAt)
+        return .feedback(draft)
     }
 }
 

@@ -157,6 +157,22 @@ extension SQLiteCaseStore {
                     )
                     try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: "\(verdict): \(reason)", at: now, actor: actor)
                     return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: reason, errorCode: verdict)
+                case .success(.held(let part)):
+                    // Held in the same commit as its verdict, so a part that was answered is never
+                    // left out of the joining (the sweep reads message_parts).
+                    try db.run(
+                        sql: "UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?",
+                        arguments: [part.verdict, part.reason, now, rawId]
+                    )
+                    try db.run(
+                        sql: """
+                            INSERT OR IGNORE INTO message_parts (group_key, part_number, total, raw_submission_id, received_at)
+                            VALUES (?, ?, ?, ?, ?)
+                            """,
+                        arguments: [part.group, part.number, part.total, rawId, row["received_at"] as String]
+                    )
+                    try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: "\(part.verdict): \(part.reason)", at: now, actor: actor)
+                    return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: part.reason, errorCode: part.verdict, heldIn: part.group)
                 case .success(.feedback(let draft)):
                     do {
                         var outcome: IntakeOutcome?

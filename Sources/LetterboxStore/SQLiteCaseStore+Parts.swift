@@ -12,19 +12,9 @@ public struct HeldPart: Sendable, Hashable {
 }
 
 extension SQLiteCaseStore {
-    /// Records that a stored submission is one part of a long message, and returns every part of
-    /// that message still waiting to be joined (this one included), in part order.
-    public func holdPart(groupKey: String, partNumber: Int, total: Int, rawSubmissionId: Int64, receivedAt: Date) throws(StoreError) -> [HeldPart] {
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO message_parts (group_key, part_number, total, raw_submission_id, received_at)
-                    VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [groupKey, partNumber, total, rawSubmissionId, Timestamp.string(receivedAt)]
-            )
-            return try Self.waitingParts(db, groupKey: groupKey)
-        }
+    /// Every part of a message still waiting to be joined, in part order.
+    public func waitingParts(groupKey: String) throws(StoreError) -> [HeldPart] {
+        try read { db in try Self.waitingParts(db, groupKey: groupKey) }
     }
 
     static func waitingParts(_ db: Database, groupKey: String) throws -> [HeldPart] {

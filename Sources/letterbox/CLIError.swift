@@ -59,20 +59,6 @@ extension AsyncParsableCommand {
     }
 }
 
-/// The channel names options accept (`list --channel`, `restrictions add --channels`): the names
-/// records carry, so a restriction scoped to a channel matches that channel's records.
-enum ChannelNames {
-    static let known: [Channel] = [.email, .webForm, .sms, .phone]
-    static var list: String { known.map(\.rawValue).joined(separator: ", ") }
-
-    static func channel(_ name: String, option: String) throws -> Channel {
-        guard let channel = known.first(where: { $0.rawValue == name }) else {
-            throw CLIError(.usage, "\(option): there is no channel \"\(name)\". The channels are \(list).")
-        }
-        return channel
-    }
-}
-
 /// Writes to standard error after flushing standard output, so that when both go to one file
 /// (`letterbox list > out.txt 2>&1`) a summary never lands inside a table row.
 func writeToStandardError(_ text: String) {

@@ -169,6 +169,7 @@ extension Ingest {
                         switch try decoder.decode(message.submission(source: file, receivedAt: Date())) {
                         case .feedback: records += 1
                         case .ignored(let verdict, _): verdicts[verdict, default: 0] += 1
+                        case .held(let part): verdicts[part.verdict, default: 0] += 1
                         }
                     } catch {
                         refused += 1
@@ -373,38 +374,5 @@ final class BatchPipeline: @unchecked Sendable {
         let batch = queue.removeFirst()
         lock.broadcast()
         return batch
-    }
-}
-
-/// Stores Maildir messages in batches, for the one-off import and the watcher alike.
-enum MaildirIntake {
-    /// Reads and commits the entries, calling `each` after each message's commit (that is when
-    /// it may be marked seen). Files that can no longer be read (moved away by another reader)
-    /// are left where they are and counted in the result.
-    static func ingest(
-        _ entries: [LetterboxEmail.Maildir.Entry],
-        intake: Intake,
-        whenKnown: Intake.WhenKnown,
-        batchSize: Int = 128,
-        stop: () -> Bool = { false },
-        each: (LetterboxEmail.Maildir.Entry, IntakeOutcome) throws -> Void
-    ) throws -> Int {
-        var unreadable = 0
-        var index = 0
-        while index < entries.count && !stop() {
-            let slice = entries[index..<min(index + batchSize, entries.count)]
-            index += slice.count
-            var batch: [(LetterboxEmail.Maildir.Entry, RawSubmission)] = []
-            for entry in slice {
-                guard let data = FileManager.default.contents(atPath: entry.path) else {
-                    unreadable += 1
-                    continue
-                }
-                batch.append((entry, EmailSubmission.make(data, source: "maildir:\(entry.folder)", receivedAt: Date())))
-            }
-            let outcomes = try intake.ingest(batch.map(\.1), whenKnown: whenKnown)
-            for ((entry, _), outcome) in zip(batch, outcomes) { try each(entry, outcome) }
-        }
-        return unreadable
     }
 }

@@ -112,7 +112,7 @@ struct QuarantineRetry: AsyncParsableCommand {
             let settings = try await Settings.load(storeOptions)
             let store = try settings.openExistingStore()
             // Every channel's decoder, the SMS gateways' profiles from the config included.
-            let intake = settings.intake(store: store, extra: LetterboxServer.decoders(for: try settings.serverConfiguration()))
+            let intake = settings.intake(store: store)
             let ids = all ? try store.submissions(.quarantined, limit: Int.max).map(\.id) : [id!]
             var stillQuarantined = 0
             for id in ids {

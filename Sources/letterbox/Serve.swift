@@ -3,7 +3,6 @@ import Configuration
 import Foundation
 import LetterboxCore
 import LetterboxServer
-import LetterboxSMS
 import Metrics
 import Prometheus
 import ServiceLifecycle
@@ -18,7 +17,7 @@ struct Serve: AsyncParsableCommand {
               GET  /feedback            the feedback form (no JavaScript needed)
               POST /feedback            form posts (urlencoded or multipart, up to 5 files)
               POST /api/v1/feedback     the same as JSON; 201 with the reference
-              POST /sms/{gateway}       SMS gateway callbacks (profiles: kannel, esendex, generic)
+              POST /sms/{gateway}       SMS gateway callbacks (profiles: kannel, esendex, generic, twilio)
               GET  /healthz, /readyz    alive; store writable
               GET  /metrics             Prometheus text (submissions, requests, the outbox)
 
@@ -52,6 +51,7 @@ struct Serve: AsyncParsableCommand {
             let settings = try await Settings.load(storeOptions, overrides: overrides)
             let logger = settings.makeLogger()
             let configuration = try settings.serverConfiguration()
+            let adapters = try settings.adapters(strict: true, serving: true, logger: logger)
             let store = try settings.openStore()
             try store.checkWritable()
             // One registry for /metrics: the server's own counters, and everything recorded through
@@ -60,8 +60,8 @@ struct Serve: AsyncParsableCommand {
             MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics.registry))
             let server = LetterboxServer(
                 configuration: configuration,
-                store: store,
-                intake: settings.intake(store: store, extra: LetterboxServer.decoders(for: configuration)),
+                adapters: adapters,
+                intake: settings.intake(store: store, adapters: adapters),
                 logger: logger,
                 metrics: metrics
             )
@@ -73,8 +73,7 @@ struct Serve: AsyncParsableCommand {
                 }
             }
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
-            let notes = settings.config.string(forKey: "watch.notes").flatMap { $0.isEmpty ? nil : $0 }
-            services += try Watch.services(notes: notes, maildirs: settings.list("watch.maildirs"), settings: settings, store: store, logger: logger)
+            services += try Watch.services(adapters: adapters, intake: server.intake, settings: settings, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
@@ -96,89 +95,17 @@ extension Settings {
         return text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 
-    /// `serve`'s settings: server.*, sms.*, form.* (README, "Configuration"). Read only by the
-    /// commands that need them, so a mistake there cannot stop a mail server's pipe.
+    /// `serve`'s own settings: server.* and form.trustForwardedFor (each adapter reads its own
+    /// section). Read only by the commands that need them, so a mistake there cannot stop a mail
+    /// server's pipe.
     func serverConfiguration() throws -> ServerConfiguration {
-        try Self.serverConfiguration(config)
-    }
-
-    static func serverConfiguration(_ config: ConfigReader) throws -> ServerConfiguration {
         var server = ServerConfiguration()
         server.host = config.string(forKey: "server.host", default: server.host)
         server.port = config.int(forKey: "server.port", default: server.port)
         server.idleTimeout = config.int(forKey: "server.idleTimeoutSeconds", default: server.idleTimeout)
         server.commit.groupCommit = config.bool(forKey: "server.groupCommit", default: true)
         server.commit.maxBatch = max(1, config.int(forKey: "server.maxBatch", default: server.commit.maxBatch))
-
-        var gateways: [String: ServerConfiguration.Gateway] = [:]
-        let names = list(config, "sms.gateways")
-        for name in names.isEmpty ? ["kannel", "esendex"] : names {
-            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
-                throw CLIError(.config, "The SMS gateway name \"\(name)\" may only have letters, digits, - and _ (it is part of the URL).")
-            }
-            gateways[name] = try gateway(config, name)
-        }
-        server.gateways = gateways
-        server.partTimeout = config.double(forKey: "sms.partTimeoutSeconds", default: server.partTimeout)
-
-        server.formLimits.maxAttachments = config.int(forKey: "form.maxAttachments", default: server.formLimits.maxAttachments)
-        server.formLimits.maxAttachmentBytes = config.int(forKey: "form.maxAttachmentBytes", default: server.formLimits.maxAttachmentBytes)
-        server.rateLimit = config.int(forKey: "form.rateLimit", default: server.rateLimit)
-        server.rateWindow = config.double(forKey: "form.rateWindowSeconds", default: server.rateWindow)
         server.trustForwardedFor = config.bool(forKey: "form.trustForwardedFor", default: false)
-        server.tokenSecret = config.string(forKey: "form.tokenSecret", isSecret: true).map { Data($0.utf8) }
-        server.wording.organisation = config.string(forKey: "form.organisation", default: server.wording.organisation)
-        server.wording.acknowledgement = config.string(forKey: "form.acknowledgement", default: server.wording.acknowledgement)
-        server.wording.nextSteps = config.string(forKey: "form.nextSteps", default: server.wording.nextSteps)
         return server
-    }
-
-    static func gateway(_ config: ConfigReader, _ name: String) throws -> ServerConfiguration.Gateway {
-        let prefix = "sms.\(name)."
-        func value(_ key: String, secret: Bool = false) -> String? {
-            config.string(forKey: ConfigKey(prefix + key), isSecret: secret).flatMap { $0.isEmpty ? nil : $0 }
-        }
-        func required(_ key: String, secret: Bool = false) throws -> String {
-            guard let found = value(key, secret: secret) else {
-                throw CLIError(.config, "The SMS gateway \(name) needs \(prefix)\(key).")
-            }
-            return found
-        }
-        let profileName = value("profile") ?? name
-        let profile: SMSProfile
-        switch profileName {
-        case "kannel": profile = .kannel
-        case "esendex": profile = .esendex
-        case "generic":
-            var namespaces: [String: String] = [:]
-            for pair in list(config, prefix + "namespaces") {
-                let halves = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                if halves.count == 2 { namespaces[halves[0]] = halves[1] }
-            }
-            profile = .generic(
-                GenericSMSProfile(
-                    messageID: value("xpath.messageId"),
-                    from: try required("xpath.from"),
-                    to: value("xpath.to"),
-                    text: try required("xpath.text"),
-                    time: value("xpath.time"),
-                    inboundWhen: value("xpath.inboundWhen"),
-                    namespaces: namespaces
-                )
-            )
-        default:
-            throw CLIError(.config, "The SMS gateway \(name) has profile \"\(profileName)\"; use kannel, esendex or generic.")
-        }
-        let auth: CallbackAuth
-        switch value("auth") ?? "none" {
-        case "none": auth = .none
-        case "basic": auth = .basic(username: try required("username"), password: try required("password", secret: true))
-        case "header": auth = .header(name: value("header") ?? "X-Letterbox-Secret", secret: try required("secret", secret: true))
-        case "query": auth = .query(parameter: value("parameter") ?? "key", secret: try required("secret", secret: true))
-        case "hmac": auth = .hmacSHA256(header: value("header") ?? "X-Letterbox-Signature", secret: try required("secret", secret: true))
-        case let other:
-            throw CLIError(.config, "The SMS gateway \(name) has auth \"\(other)\"; use none, basic, header, query or hmac.")
-        }
-        return ServerConfiguration.Gateway(profile: profile, auth: auth)
     }
 }

@@ -204,21 +204,6 @@ struct Settings {
         return DueDateCalculator(policy: policy, calendar: WorkingCalendar(nation: nation, holidays: holidays, closureDays: closures))
     }
 
-    /// The pipeline with every channel's decoder, and the crash-test hook when asked for.
-    func intake(store: SQLiteCaseStore, extra: [any SubmissionDecoder] = []) -> Intake {
-        var intake = Intake(
-            store: store,
-            decoders: [
-                PhoneNoteDecoder(maxBytes: noteMaxBytes),
-                emailDecoder,
-            ] + extra
-        )
-        if ProcessInfo.processInfo.environment["LETTERBOX_FAULT"] == "kill-after-raw" {
-            intake.afterReceive = { kill(getpid(), SIGKILL) }
-        }
-        return intake
-    }
-
     var emailDecoder: EmailDecoder {
         EmailDecoder(maxAttachmentBytes: emailMaxAttachmentBytes, organisationDomains: emailOrganisationDomains)
     }

@@ -4,8 +4,7 @@ import Foundation
 import LetterboxCore
 import LetterboxForward
 import Metrics
-import LetterboxEmail
-import LetterboxPhoneNotes
+import Configuration
 import LetterboxStore
 import Logging
 import ServiceLifecycle
@@ -54,11 +53,17 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            var settings = try await Settings.load(storeOptions)
-            if let settle { settings.watchSettleSeconds = settle }
+            // The folders named here are the ones watched (not those in the config).
+            var overrides: [AbsoluteConfigKey: ConfigValue] = [
+                ["watch", "notes"]: ConfigValue(.string(folder ?? ""), isSecret: false),
+                ["watch", "maildirs"]: ConfigValue(.stringArray(maildir), isSecret: false),
+            ]
+            if let settle { overrides[["watch", "settleSeconds"]] = ConfigValue(.double(settle), isSecret: false) }
+            let settings = try await Settings.load(storeOptions, overrides: overrides)
             let logger = settings.makeLogger()
+            let adapters = try settings.adapters(strict: true, logger: logger)
             let store = try settings.openStore()
-            let services = try Self.services(notes: folder, maildirs: maildir, settings: settings, store: store, logger: logger)
+            let services = try Self.services(adapters: adapters, intake: settings.intake(store: store, adapters: adapters), settings: settings, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
@@ -69,192 +74,45 @@ struct Watch: AsyncParsableCommand {
 }
 
 extension Watch {
-    /// The watchers for a phone-notes folder and Maildirs, as services for a ServiceGroup
-    /// (`watch`, and `serve` with watch.notes / watch.maildirs in the config).
+    /// Every adapter's background services (watched folders, the sweep for long texts), and the
+    /// outbox's delivery worker, as services for a ServiceGroup (`watch` and `serve`).
     static func services(
-        notes folder: String?,
-        maildirs: [String],
+        adapters: [any ChannelAdapter],
+        intake: Intake,
         settings: Settings,
-        store: SQLiteCaseStore,
         logger: Logger
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let folder {
-            let noteFolder = try NoteFolder(path: folder)
-            try noteFolder.prepareForMoving()
-            services.append(.init(service: NoteWatchService(
-                folder: noteFolder,
-                intake: settings.intake(store: store),
-                settle: settings.watchSettleSeconds,
-                rescanInterval: settings.watchRescanSeconds,
-                logger: logger
-            )))
-            logger.info("Watching \(noteFolder.path) for phone notes (store \(settings.storePath))")
+        let context = ChannelServiceContext(pipeline: intake, logger: logger) { watcher, outcome, item in
+            WatchMetrics.record(watcher: watcher, outcome)
+            print(OutcomeLine.format(outcome, path: item))
         }
-        for path in maildirs {
-            let box: LetterboxEmail.Maildir
-            do { box = try LetterboxEmail.Maildir(path: path) } catch { throw CLIError(.noInput, "\(error)") }
-            services.append(.init(service: MaildirWatchService(
-                maildir: box,
-                intake: settings.intake(store: store),
-                rescanInterval: settings.watchRescanSeconds,
-                logger: logger
-            )))
-            logger.info("Watching the Maildir \(box.path) (store \(settings.storePath))")
+        for adapter in adapters {
+            let found: [any ChannelService]
+            do { found = try adapter.services(context) } catch let error as ChannelConfigurationError {
+                throw CLIError(.noInput, error.description)
+            }
+            for service in found {
+                logger.info("\(service.description) (store \(settings.storePath))")
+                services.append(.init(service: ChannelServiceRunner(service: service)))
+            }
         }
         // The outbox's delivery worker runs wherever records are made continuously.
         let forward = try settings.forwardConfiguration()
         if !forward.destinations.isEmpty {
-            services.append(.init(service: try ForwardSetup.worker(forward, store: store, logger: logger)))
+            services.append(.init(service: try ForwardSetup.worker(forward, store: intake.store, logger: logger)))
         }
         return services
     }
 }
 
-/// Watches a Maildir's new/ folders (its own and its Maildir++ subfolders'): each message is
-/// committed, then renamed into cur/ with the S flag. Maildir delivery is atomic (tmp/ then a
-/// rename into new/), so there is no settle wait. A crash between the commit and the rename
-/// leaves the message in new/; the next pass finds it already stored and only renames it.
-struct MaildirWatchService: Service {
-    let maildir: LetterboxEmail.Maildir
-    let intake: Intake
-    let rescanInterval: Double
-    let logger: Logger
+/// Runs an adapter's service in a ServiceGroup: on SIGTERM or SIGINT the service's task is
+/// cancelled, and it stops after the batch in hand.
+struct ChannelServiceRunner: Service {
+    let service: any ChannelService
 
     func run() async throws {
-        let folders = maildir.folders()
-        let watchers = try folders.map { try DirectoryEvents(path: $0 + "/new") }
-        var lastRescan = Date.distantPast
-        var dirty = true
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if dirty || Date().timeIntervalSince(lastRescan) >= rescanInterval {
-                for folder in folders { try sweep(folder) }
-                lastRescan = Date()
-                dirty = false
-            }
-            var events: [String] = []
-            for watcher in watchers {
-                events += await NoteWatchService.wait(watcher, timeoutMilliseconds: watchers.count > 1 ? 100 : 500)
-            }
-            if !events.isEmpty { dirty = true }
-        }
-    }
-
-    private func sweep(_ folder: String) throws {
-        let entries = maildir.messages(in: folder, newOnly: true)
-        _ = try MaildirIntake.ingest(entries, intake: intake, whenKnown: .recordRedelivery, batchSize: 64, stop: { Task.isShuttingDownGracefully }) {
-            entry, outcome in
-            WatchMetrics.record(watcher: "maildir", outcome)
-            do {
-                try LetterboxEmail.Maildir.markSeen(entry)
-            } catch {
-                logger.error("\(error)")
-            }
-            logger.info(
-                "Mail \(outcome.disposition.rawValue)",
-                metadata: ["file": "\(entry.name)", "reference": "\(outcome.reference ?? "")", "submission": "\(outcome.rawSubmissionId)"]
-            )
-            print(OutcomeLine.format(outcome, path: entry.path))
-        }
-    }
-}
-
-/// The watched-folder loop as a service: waits for files to settle, ingests them in batches,
-/// and moves each one once its outcome is committed.
-struct NoteWatchService: Service {
-    let folder: NoteFolder
-    let intake: Intake
-    let settle: Double
-    let rescanInterval: Double
-    let logger: Logger
-
-    static let batchSize = 64
-
-    func run() async throws {
-        let events = try DirectoryEvents(path: folder.path)
-        var tracker = ReadinessTracker(settle: settle)
-        var waiting = Set(folder.candidates())
-        var lastRescan = Date()
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let now = Date()
-            var ready = tracker.ready(waiting, now: now.timeIntervalSince1970, state: folder.fileState)
-            waiting.subtract(ready)
-            while !ready.isEmpty && !Task.isShuttingDownGracefully {
-                let batch = Array(ready.prefix(Self.batchSize))
-                ready.removeFirst(batch.count)
-                try handle(batch)
-                for name in batch { tracker.forget(name) }
-            }
-            if now.timeIntervalSince(lastRescan) >= rescanInterval {
-                waiting.formUnion(folder.candidates())
-                lastRescan = now
-            }
-            let timeout: Int32 = waiting.isEmpty ? 500 : 200
-            let names = await Self.wait(events, timeoutMilliseconds: timeout)
-            waiting.formUnion(names.filter { !NoteFolder.isIgnored($0) && !$0.contains("/") })
-        }
-    }
-
-    /// Blocks for inotify events on a thread outside the cooperative pool.
-    static func wait(_ events: DirectoryEvents, timeoutMilliseconds: Int32) async -> [String] {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: events.wait(timeoutMilliseconds: timeoutMilliseconds))
-            }
-        }
-    }
-
-    private func handle(_ names: [String]) throws {
-        let now = Date()
-        var submissions: [(String, RawSubmission)] = []
-        for name in names {
-            switch folder.read(name, receivedAt: now) {
-            case .submission(let submission):
-                submissions.append((name, submission))
-            case .refused(let submission, let error):
-                let outcome = try intake.refuse(submission, because: error)
-                finish(name, outcome)
-            case .unreadable(let message):
-                logger.warning("\(message)")
-            }
-        }
-        guard !submissions.isEmpty else { return }
-        let outcomes = try intake.ingest(submissions.map(\.1))
-        for ((name, _), outcome) in zip(submissions, outcomes) {
-            finish(name, outcome)
-        }
-    }
-
-    /// Moves a file whose outcome is committed, and says what happened.
-    private func finish(_ name: String, _ outcome: IntakeOutcome) {
-        WatchMetrics.record(watcher: "notes", outcome)
-        do {
-            let failed = outcome.disposition == .quarantined || (outcome.disposition == .redelivery && outcome.errorCode != nil)
-            if failed {
-                let explanation = """
-                    Letterbox could not read this note, so it has not become a feedback record.
-
-                    Why: \(outcome.reason ?? "unknown")
-
-                    The note is kept in quarantine as submission #\(outcome.originalSubmissionId ?? outcome.rawSubmissionId). \
-                    Fix the file and drop it in again, or ask IT to run: letterbox quarantine retry \(outcome.originalSubmissionId ?? outcome.rawSubmissionId)
-                    """
-                try folder.moveToFailed(name, explanation: explanation)
-                logger.warning(
-                    "Note quarantined",
-                    metadata: ["file": "\(name)", "submission": "\(outcome.rawSubmissionId)", "code": "\(outcome.errorCode ?? "")"]
-                )
-            } else {
-                try folder.moveToProcessed(name, day: Date())
-                logger.info(
-                    "Note \(outcome.disposition.rawValue)",
-                    metadata: ["file": "\(name)", "reference": "\(outcome.reference ?? "")", "submission": "\(outcome.rawSubmissionId)"]
-                )
-            }
-            print(OutcomeLine.format(outcome, path: name))
-        } catch {
-            logger.error("\(error)")
-        }
+        try await cancelWhenGracefulShutdown { try await service.run() }
     }
 }
 

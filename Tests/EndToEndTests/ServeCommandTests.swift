@@ -2,6 +2,7 @@ import Foundation
 import LetterboxCore
 import LetterboxStore
 import LetterboxTesting
+import LetterboxTwilio
 import Testing
 
 #if canImport(Glibc)
@@ -58,5 +59,47 @@ struct ServeCommandTests {
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0)
         #expect(try SQLiteCaseStore(path: storePath).records().count == 1)
+    }
+
+    @Test("Twilio through the configuration contract: sms.gateways [twilio], sms.twilio.profile, authTokenFile and publicURL; served at POST /sms/twilio beside Kannel")
+    func twilioFromConfig() throws {
+        let root = try Fixtures.temporaryFolder("serve-twilio")
+        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let tokenFile = root.appendingPathComponent("twilio-token")
+        try Data("f00dfeedf00dfeedf00dfeedf00dfeed\n".utf8).write(to: tokenFile)
+        let config = root.appendingPathComponent("letterbox.yaml")
+        try Data("""
+            sms:
+              gateways: [kannel, twilio]
+              twilio:
+                profile: twilio
+                authTokenFile: \(tokenFile.path)
+                publicURL: https://feedback.example.org/sms/twilio
+            """.utf8).write(to: config)
+        let server = try ServeProcess(storePath: storePath, folder: root, environment: ["LETTERBOX_CONFIG": config.path])
+        defer { server.stop() }
+        let fields = [("Body", "Hallway light out on 2nd floor, Birch House"), ("From", "+447700900777"), ("MessageSid", "SMe2e"), ("NumMedia", "0"), ("To", "+447700900001")]
+        let request = TwilioRequest(fields: fields.map { (name: $0.0, value: $0.1) })
+        let signature = request.signature(url: "https://feedback.example.org/sms/twilio", authToken: "f00dfeedf00dfeedf00dfeedf00dfeed")
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._")
+        let body = fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&")
+        let reply = try RawHTTP.post(
+            port: server.port, path: "/sms/twilio", body: Data(body.utf8), contentType: "application/x-www-form-urlencoded",
+            headers: ["X-Twilio-Signature": signature]
+        )
+        #expect(reply.status == 200)
+        #expect(reply.text.contains("<Response/>"))
+        let forged = try RawHTTP.post(
+            port: server.port, path: "/sms/twilio", body: Data(body.utf8), contentType: "application/x-www-form-urlencoded",
+            headers: ["X-Twilio-Signature": "AAAAAAAAAAAAAAAAAAAAAAAAAAA="]
+        )
+        #expect(forged.status == 403)
+        let kannel = Fixtures.samples("sms").appendingPathComponent("kannel-boiler.xml")
+        #expect(try RawHTTP.post(port: server.port, path: "/sms/kannel?kid=beside", body: Data(contentsOf: kannel), contentType: "text/xml").status == 200)
+        let store = try SQLiteCaseStore(path: storePath)
+        let records = try store.records(channel: .sms)
+        #expect(records.count == 2)
+        #expect(records.contains { $0.contact.phone?.e164 == "+447700900777" })
     }
 }

@@ -119,8 +119,8 @@ public enum RawHTTP {
     }
 
     /// One POST, blocking; the answer parsed.
-    public static func post(port: Int, path: String, body: Data, contentType: String) throws -> HTTPReply {
-        try parse(exchange(port: port, bytes: request("POST", path, port: port, body: body, contentType: contentType)))
+    public static func post(port: Int, path: String, body: Data, contentType: String, headers: [String: String] = [:]) throws -> HTTPReply {
+        try parse(exchange(port: port, bytes: request("POST", path, port: port, body: body, contentType: contentType, headers: headers)))
     }
 
     public static func parse(_ raw: Data) throws -> HTTPReply {

@@ -27,6 +27,7 @@ struct GoldenTests {
             switch try PhoneNoteDecoder().decode(submission) {
             case .feedback(let draft): return Golden(draft: draft)
             case .ignored(_, let reason): return Golden(ignored: reason)
+            case .held(let part): return Golden(ignored: part.reason)
             }
         } catch let error as IntakeError {
             return Golden(errorCode: error.code.rawValue, errorMessage: error.message)

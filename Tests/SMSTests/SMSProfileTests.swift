@@ -76,12 +76,15 @@ struct SMSProfileTests {
     @Test("Kannel parts of a long text are held (sms_part), and joined parts read as one text")
     func kannelParts() throws {
         let first = try decode("kannel-mo-concat-part1-unreassembled.xml", gateway: "kannel")
-        guard case .ignored(let verdict, let reason) = first else {
+        guard case .held(let part) = first else {
             Issue.record("a part should wait for the others, got \(first)")
             return
         }
-        #expect(verdict == "sms_part")
-        #expect(reason.contains("Part 1 of 2"))
+        #expect(part.verdict == "sms_part")
+        #expect(part.reason.contains("Part 1 of 2"))
+        #expect(part.number == 1 && part.total == 2)
+        // The group names the gateway, the sender and the concatenation reference.
+        #expect(part.group.hasPrefix("kannel|") && part.group.hasSuffix("|171|2"))
         let reading = try SMSProfile.kannel.read(Array(corpus("kannel-mo-concat-part2-unreassembled.xml")))
         guard case .inbound(let inbound) = reading.content else { throw CancellationError() }
         #expect(inbound.part == InboundText.Part(reference: 0xAB, total: 2, number: 2))
@@ -212,8 +215,8 @@ struct SMSSampleTests {
         guard case .feedback(let boiler) = try decode("kannel-boiler.xml", gateway: "kannel") else { throw CancellationError() }
         #expect(boiler.statedKind == "complaint")
         #expect(boiler.body.contains("& nobody has come"))
-        guard case .ignored(let part, _) = try decode("kannel-long-part1.xml", gateway: "kannel") else { throw CancellationError() }
-        #expect(part == "sms_part")
+        guard case .held(let part) = try decode("kannel-long-part1.xml", gateway: "kannel") else { throw CancellationError() }
+        #expect(part.verdict == "sms_part")
         guard case .feedback = try decode("esendex-inbound.xml", gateway: "esendex") else { throw CancellationError() }
         guard case .ignored(let delivered, _) = try decode("esendex-delivered.xml", gateway: "esendex") else { throw CancellationError() }
         #expect(delivered == "delivery_report")

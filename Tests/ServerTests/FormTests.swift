@@ -119,7 +119,7 @@ struct FormTests {
     @Test("A post over the size limit is refused with 413 before it is read in full")
     func tooLarge() async throws {
         let harness = try await ServerHarness.start { $0.formLimits.maxAttachmentBytes = 100_000 }
-        let limit = harness.server.configuration.maxFormBytes
+        let limit = harness.configuration.form.maxFormBytes
         let boundary = "big"
         let body = ServerHarness.multipart(
             boundary: boundary, fields: [("message", "Photos")],

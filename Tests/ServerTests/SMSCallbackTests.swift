@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import LetterboxCore
 import LetterboxServer
+import LetterboxSMS
 import LetterboxStore
 import LetterboxTesting
 import Testing
@@ -61,6 +62,40 @@ struct SMSCallbackTests {
         #expect(joined.contact.phone?.e164 == "+447700900123")
         #expect(try harness.store.submissions(.ignored).count == 2)
         await harness.stop()
+    }
+
+    @Test("A part is held in the same commit that answers it: the pipeline alone (no server) joins two parts, and a lone part is in the sweep's table at once")
+    func partsHeldInTheirCommit() throws {
+        let root = try Fixtures.temporaryFolder("parts")
+        let store = try SQLiteCaseStore(path: root.appendingPathComponent("letterbox.sqlite").path)
+        let intake = Intake(store: store, adapters: [SMSAdapter()])
+        func part(_ name: String, kid: String) throws -> RawSubmission {
+            RawSubmission(
+                channel: .sms, source: "sms/kannel", receivedAt: Date(),
+                bytes: try Data(contentsOf: Fixtures.samples("sms").appendingPathComponent(name)),
+                transportKey: "kannel:\(kid)", metadata: ["gateway": "kannel", "query.kid": kid]
+            )
+        }
+        let first = try intake.ingest([try part("kannel-long-part1.xml", kid: "a1")])[0]
+        #expect(first.disposition == .ignored)
+        #expect(first.errorCode == "sms_part")
+        // Nothing after the commit is needed for the sweep to see it.
+        let waiting = try store.partsWaiting(since: Date().addingTimeInterval(60))
+        #expect(waiting.count == 1)
+        #expect(waiting.first?.first?.rawSubmissionId == first.rawSubmissionId)
+        #expect(try store.records().isEmpty)
+        _ = try intake.ingest([try part("kannel-long-part2.xml", kid: "a2")])
+        let records = try store.records()
+        #expect(records.count == 1)
+        #expect(records.first?.body.hasPrefix("Part one of a long complaint") == true)
+        #expect(try store.partsWaiting(since: Date().addingTimeInterval(60)).isEmpty)
+        // A lone part is joined by the sweep, through the pipeline.
+        _ = try intake.ingest([try part("kannel-long-part1.xml", kid: "b1").with(from: "447700900555")])
+        #expect(try intake.joinWaitingParts(olderThan: Date().addingTimeInterval(-60)).isEmpty)
+        let joined = try intake.joinWaitingParts(olderThan: Date().addingTimeInterval(60))
+        #expect(joined.count == 1)
+        #expect(joined.first?.disposition == .accepted)
+        #expect(try store.records().count == 2)
     }
 
     @Test("A long text whose second part never comes is recorded after the wait, the gap marked and flagged")
@@ -210,5 +245,14 @@ enum HMACForTests {
     static func sha256Hex(key: String, body: Data) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(key.utf8)))
         return mac.map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension RawSubmission {
+    /// The same Kannel part from another sender (another long text with the same reference).
+    func with(from sender: String) -> RawSubmission {
+        var copy = self
+        copy.bytes = Data(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "447700900123", with: sender).utf8)
+        return copy
     }
 }

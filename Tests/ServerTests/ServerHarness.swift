@@ -3,47 +3,84 @@ import Hummingbird
 import LetterboxCore
 import LetterboxServer
 import LetterboxStore
+import LetterboxSMS
 import LetterboxTesting
+import LetterboxTwilio
+import LetterboxWebForm
 import Logging
 
 
-/// A real `LetterboxServer` on 127.0.0.1 (a free port), over a real SQLite file, for one test.
+/// What a test may change: the server's own settings and the adapters'.
+struct HarnessConfiguration {
+    var server = ServerConfiguration(port: 0)
+    var gateways: [String: SMSAdapter.Gateway] = ["kannel": .init(profile: .kannel), "esendex": .init(profile: .esendex)]
+    var twilio: [TwilioAdapter.Gateway] = []
+    var partTimeout: TimeInterval = 1800
+    var form = WebFormAdapter.Settings()
+
+    var idleTimeout: Int {
+        get { server.idleTimeout }
+        set { server.idleTimeout = newValue }
+    }
+    var formLimits: FeedbackForm.Limits {
+        get { form.limits }
+        set { form.limits = newValue }
+    }
+    var rateLimit: Int {
+        get { form.rateLimit }
+        set { form.rateLimit = newValue }
+    }
+
+    var adapters: [any ChannelAdapter] {
+        [SMSAdapter(gateways: gateways, partTimeout: partTimeout), WebFormAdapter(settings: form)]
+            + (twilio.isEmpty ? [] : [TwilioAdapter(gateways: twilio)])
+    }
+}
+
+/// A real `LetterboxServer` on 127.0.0.1 (a free port), over a real SQLite file, for one test,
+/// with the adapters' services (the sweep for long texts) running beside it.
 struct ServerHarness {
     let root: URL
     let store: SQLiteCaseStore
     let server: LetterboxServer
+    let configuration: HarnessConfiguration
     let port: Int
     let task: Task<Void, any Error>
+    let services: [Task<Void, any Error>]
 
     static func start(
-        _ configure: (inout ServerConfiguration) -> Void = { _ in },
+        _ configure: (inout HarnessConfiguration) -> Void = { _ in },
         storeOptions: SQLiteCaseStore.Options = .init()
     ) async throws -> ServerHarness {
         let root = try Fixtures.temporaryFolder("server")
         let store = try SQLiteCaseStore(path: root.appendingPathComponent("letterbox.sqlite").path, options: storeOptions)
-        var configuration = ServerConfiguration(port: 0)
+        var configuration = HarnessConfiguration()
         configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["LETTERBOX_TEST_LOG"] == nil ? .critical : .debug
-        let intake = Intake(store: store, decoders: LetterboxServer.decoders(for: configuration))
-        let server = LetterboxServer(configuration: configuration, store: store, intake: intake, logger: logger)
+        let adapters = configuration.adapters
+        let server = LetterboxServer(configuration: configuration.server, adapters: adapters, intake: Intake(store: store, adapters: adapters), logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = server.application { port in
             continuation.yield(port)
             continuation.finish()
         }
         let task = Task { try await app.runService() }
+        let context = ChannelServiceContext(pipeline: server.intake, logger: logger) { _, _, _ in }
+        let services = try adapters.flatMap { try $0.services(context) }.map { service in Task { try await service.run() } }
         var port = 0
         for await value in ports {
             port = value
             break
         }
-        return ServerHarness(root: root, store: store, server: server, port: port, task: task)
+        return ServerHarness(root: root, store: store, server: server, configuration: configuration, port: port, task: task, services: services)
     }
 
     func stop() async {
+        for service in services { service.cancel() }
         task.cancel()
         _ = await task.result
+        for service in services { _ = await service.result }
     }
 
     typealias Reply = HTTPReply

@@ -1,9 +1,10 @@
 #if canImport(Glibc)
+import Dispatch
 import Glibc
 
 /// Linux inotify on one folder: which names changed (created, written and closed, moved in).
 ///
-/// Used by the watched folders. Events are hints, not a contract: a watcher also rescans the
+/// Used by the adapters' watched folders (phone notes, Maildirs). Events are hints, not a contract: a watcher also rescans the
 /// folder periodically, so a lost event (queue overflow) delays a file but never loses it.
 public final class DirectoryEvents: @unchecked Sendable {
     private let fd: Int32
@@ -26,6 +27,16 @@ public final class DirectoryEvents: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+
+    /// Waits up to `timeoutMilliseconds` for events, on a thread outside the cooperative pool,
+    /// and returns the names they concern.
+    public func next(timeoutMilliseconds: Int32) async -> [String] {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: self.wait(timeoutMilliseconds: timeoutMilliseconds))
+            }
+        }
+    }
 
     /// Blocks up to `timeoutMilliseconds` for events and returns the names they concern.
     /// Call from a thread that may block.
