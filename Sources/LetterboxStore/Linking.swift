@@ -105,20 +105,6 @@ enum Linking {
     }
 }
 
-/// The contact a submission resolved to, and what resolving it found.
-struct ContactResolution {
-    /// The contact the record belongs to (after following merges).
-    var contactId: Int64?
-    /// The contact whose identifier matched (or that was created): unmerge goes back to it.
-    var originId: Int64?
-    var flags: [FlagEntry] = []
-    /// Weak matches to record once the record exists: (other contact, evidence).
-    var weakMatches: [(Int64, String)] = []
-    /// Contacts this submission's identifiers joined: (merged, into, reason).
-    var merges: [(Int64, Int64, String)] = []
-    var created = false
-}
-
 /// Links, case and flags for a record about to be written.
 struct LinkingOutcome {
     var caseId: Int64
@@ -137,154 +123,6 @@ struct LinkingOutcome {
 }
 
 extension SQLiteCaseStore {
-    // MARK: Contacts
-
-    /// The contact at the end of a chain of merges.
-    func rootContact(_ db: Database, _ id: Int64) throws -> Int64 {
-        var current = id
-        for _ in 0..<64 {
-            guard let next = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT merged_into FROM contacts WHERE id = ?"), arguments: [current]
-            ) else { return current }
-            current = next
-        }
-        return current
-    }
-
-    /// Links the submission to the contact holding any of its strong identifiers (email, phone,
-    /// tenancy reference), or creates one. A submission carrying identifiers of two contacts
-    /// shows they are one person: the later is merged into the earlier, audited, and can be
-    /// undone. A name (and postcode) alone never links: it is a weak match for a person to confirm.
-    func resolveContact(_ db: Database, _ details: ContactDetails, rawId: Int64, now: String) throws -> ContactResolution {
-        var resolution = ContactResolution()
-        var identifiers: [(String, String)] = []
-        if let email = details.email.flatMap(Identifiers.email) { identifiers.append(("email", email)) }
-        if let phone = details.phone?.e164 { identifiers.append(("phone", phone)) }
-        if let typed = details.tenancyRef?.trimmingWhitespace(), !typed.isEmpty {
-            if let tenancy = Identifiers.tenancy(typed, pattern: options.linking.tenancyPattern) {
-                identifiers.append(("tenancy", tenancy))
-            } else {
-                let shape = options.linking.tenancyPattern.map { " (\($0.pattern))" } ?? ""
-                resolution.flags.append(FlagEntry(
-                    .invalidTenancyRef,
-                    reason: "The tenancy reference \"\(typed)\" does not have this landlord's format\(shape); it is kept as typed and was not used to find the contact."
-                ))
-            }
-        }
-        let postcode = details.postcode.flatMap(Identifiers.postcode)
-        let nameKey = details.name.flatMap(Identifiers.nameKey)
-        guard !identifiers.isEmpty || details.name != nil || details.address != nil else { return resolution }
-
-        // Each identifier's contact, followed to the end of its merges, in the order found.
-        var matched: [(kind: String, value: String, direct: Int64, root: Int64)] = []
-        for (kind, value) in identifiers {
-            if let direct = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT contact_id FROM contact_identifiers WHERE kind = ? AND value = ?"),
-                arguments: [kind, value]
-            ) {
-                matched.append((kind, value, direct, try rootContact(db, direct)))
-            }
-        }
-        let contactId: Int64
-        if let first = matched.first {
-            // The oldest contact keeps the others.
-            let roots = Array(Set(matched.map(\.root))).sorted()
-            contactId = roots[0]
-            resolution.originId = first.direct
-            for other in roots.dropFirst() {
-                let theirs = matched.filter { $0.root == other }.map { "\($0.kind) \($0.value)" }.joined(separator: ", ")
-                let ours = matched.filter { $0.root == contactId }.map { "\($0.kind) \($0.value)" }.joined(separator: ", ")
-                let reason = "Submission #\(rawId) gave \(ours) (contact #\(contactId)) and \(theirs) (contact #\(other)) as one person's."
-                try mergeContacts(db, keep: contactId, merge: other, actor: "letterbox", reason: reason, now: now)
-                resolution.merges.append((other, contactId, reason))
-            }
-            if let name = details.name {
-                try db.run(sql: "UPDATE contacts SET name = COALESCE(name, ?), name_key = COALESCE(name_key, ?) WHERE id = ?",
-                           arguments: [name, nameKey, contactId])
-            }
-            if let postcode {
-                try db.run(sql: "UPDATE contacts SET postcode = ? WHERE id = ?", arguments: [postcode, contactId])
-            }
-        } else {
-            try db.run(
-                sql: "INSERT INTO contacts (name, name_key, postcode, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [details.name, nameKey, postcode, now]
-            )
-            contactId = db.lastInsertedRowID
-            resolution.originId = contactId
-            resolution.created = true
-            if let nameKey {
-                try findWeakMatches(db, contactId: contactId, nameKey: nameKey, postcode: postcode, into: &resolution)
-            }
-        }
-        for (kind, value) in identifiers {
-            try db.run(
-                sql: "INSERT INTO contact_identifiers (kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [kind, value, contactId]
-            )
-        }
-        resolution.contactId = contactId
-        return resolution
-    }
-
-    /// Other contacts with the same name (and, better, the same postcode): possibly the same person.
-    private func findWeakMatches(_ db: Database, contactId: Int64, nameKey: String, postcode: String?, into resolution: inout ContactResolution) throws {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT id, postcode FROM contacts WHERE name_key = ? AND merged_into IS NULL AND id != ?
-                ORDER BY (postcode IS ? ) DESC, id DESC LIMIT 5
-                """),
-            arguments: [nameKey, contactId, postcode]
-        )
-        guard !rows.isEmpty else { return }
-        var described: [String] = []
-        for row in rows {
-            let other: Int64 = row["id"]
-            let samePostcode = postcode != nil && (row["postcode"] as String?) == postcode
-            let evidence = samePostcode ? "same name and postcode (\(postcode!))" : "same name"
-            resolution.weakMatches.append((other, evidence))
-            described.append("contact #\(other) (\(evidence))")
-        }
-        resolution.flags.append(FlagEntry(
-            .possibleSameContact,
-            reason: "No email, phone number or tenancy reference matched a known contact, so this was recorded as a new contact (#\(contactId)). It may be the same person as \(described.joined(separator: "; ")). A person should check; if they are, run: letterbox contacts merge \(rows.first!["id"] as Int64) \(contactId)."
-        ))
-    }
-
-    /// Merges contact `merge` into `keep`: its records and cases move with it; its identifiers
-    /// stay its own (pointing at `keep` through `merged_into`), so `unmerge` can undo it.
-    func mergeContacts(_ db: Database, keep: Int64, merge: Int64, actor: String, reason: String, now: String) throws {
-        let moved = try Int64.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT r.id FROM records r JOIN cases c ON c.id = r.case_id
-                WHERE r.contact_id = ? AND c.status = 'open' ORDER BY r.event_at DESC LIMIT 200
-                """),
-            arguments: [merge]
-        )
-        try db.run(sql: "UPDATE contacts SET merged_into = ? WHERE id = ?", arguments: [keep, merge])
-        try db.run(sql: "UPDATE records SET contact_id = ? WHERE contact_id = ?", arguments: [keep, merge])
-        try db.run(sql: "UPDATE cases SET contact_id = ? WHERE contact_id = ?", arguments: [keep, merge])
-        try db.run(sql: "DELETE FROM possible_same_contacts WHERE (contact_id = ? AND other_id = ?) OR (contact_id = ? AND other_id = ?)",
-                   arguments: [keep, merge, merge, keep])
-        try auditContact(db, action: "contact_merged", contactId: merge, reason: "Contact #\(merge) merged into #\(keep): \(reason)", at: now, actor: actor)
-        // One event, ordered with the kept contact's latest case; it names every open case of theirs.
-        let open = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, reference FROM cases WHERE contact_id = ? AND status = 'open' ORDER BY id DESC LIMIT 50"),
-            arguments: [keep]
-        )
-        if let latest = open.first {
-            try enqueueEvent(
-                db, .contactMerged, caseId: latest["id"], recordId: nil,
-                data: [
-                    "keptContact": keep, "mergedContact": merge, "reason": reason, "by": actor,
-                    "openCases": open.map { $0["reference"] as String },
-                ],
-                now: now
-            )
-        }
-        try joinSameMatterCases(db, keep: keep, mergedRecords: moved, now: now, actor: actor)
-    }
-
     /// Moves every record of case `from` into case `into`, marks `from` merged, links its first
     /// record to the case, and audits it.
     func joinCase(_ db: Database, from: Int64, into: Int64, reason: String, rawId: Int64?, now: String, actor: String) throws {
@@ -347,16 +185,11 @@ extension SQLiteCaseStore {
         }
     }
 
-    func auditContact(_ db: Database, action: String, contactId: Int64, recordId: Int64? = nil, reason: String, at: String, actor: String) throws {
-        try db.run(
-            sql: "INSERT INTO audit_log (at, actor, action, record_id, contact_id, reason) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [at, actor, action, recordId, contactId, reason]
-        )
-    }
-
     // MARK: Links
 
-    /// Works out the record's case, links and flags. `followUp` is the case email threading found.
+    /// Works out the record's case, links and flags: finds the candidates (the queries), lets
+    /// ``LinkingRules`` decide (pure), then counts for the persistence rules.
+    /// `followUp` is the case email threading found.
     func link(
         _ db: Database,
         recordId: Int64,
@@ -366,18 +199,43 @@ extension SQLiteCaseStore {
         followUp: CaseLink?
     ) throws -> LinkingOutcome {
         let policy = options.linking
-        let at = Linking.eventTime(contactedAt: draft.contactedAt, receivedAt: receivedAt)
-        let fingerprint = TextFingerprint(Linking.comparedText(body: draft.body, subject: draft.subject))
-        let postcode = draft.contact.postcode.flatMap(Identifiers.postcode)
-        let addressKey = draft.contact.address.flatMap { Identifiers.addressKey($0, postcode: postcode) }
+        let subject = LinkingSubject(draft: draft, receivedAt: receivedAt, contactId: contactId)
         var outcome = LinkingOutcome(
-            caseId: recordId, caseReference: "", newCase: true, eventAt: at, fingerprint: fingerprint,
-            postcode: postcode, addressKey: addressKey
+            caseId: recordId, caseReference: "", newCase: true, eventAt: subject.at, fingerprint: subject.fingerprint,
+            postcode: subject.postcode, addressKey: subject.addressKey
         )
+        outcome.bandKeys = subject.bandKeys
+        let candidates = try findCandidates(db, subject, bandKeys: outcome.bandKeys, followUp: followUp)
+        let decision = LinkingRules.decide(subject, candidates, policy: policy)
+        if let caseId = decision.caseId {
+            outcome.caseId = caseId
+            outcome.newCase = false
+            outcome.caseReference = try String.fetchOne(db.cachedStatement(sql: "SELECT reference FROM cases WHERE id = ?"), arguments: [caseId]) ?? ""
+        }
+        outcome.links = decision.links.map { ($0.kind, $0.targetId, $0.link) }
+        outcome.casesToJoin = decision.casesToJoin
+        outcome.flags = decision.flags
+        outcome.flags += try persistenceFlags(db, subject, caseId: decision.caseId, caseReference: outcome.caseReference)
+        return outcome
+    }
+
+    /// The candidates the rules decide on, found with the store's indexes: the case a follow-up
+    /// belongs to; the earliest same text from the same contact in the duplicate window; and
+    /// earlier records whose wording may matter (those sharing a band key at the same place,
+    /// and the same contact's recent records), with their stored fingerprints. Bounded per
+    /// record, so the cost does not grow with a flood from one person or one building.
+    func findCandidates(_ db: Database, _ subject: LinkingSubject, bandKeys: [Int64], followUp: CaseLink?) throws -> LinkingCandidates {
+        let policy = options.linking
+        let at = subject.at
+        let fingerprint = subject.fingerprint
+        var candidates = LinkingCandidates()
+        if let followUp {
+            let caseId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT case_id FROM records WHERE id = ?"), arguments: [followUp.id]) ?? followUp.id
+            candidates.followUp = .init(recordId: followUp.id, reference: followUp.reference, caseId: caseId, how: followUp.how)
+        }
 
         // 1. The same text from the same contact within the window: a duplicate of the first.
-        var duplicate: (id: Int64, reference: String, caseId: Int64)?
-        if let contactId, let hash = fingerprint.textHash {
+        if let contactId = subject.contactId, let hash = fingerprint.textHash {
             let window = Int64(policy.duplicateWindowDays) * Linking.day
             if let row = try Row.fetchOne(
                 db.cachedStatement(sql: """
@@ -387,24 +245,24 @@ extension SQLiteCaseStore {
                     """),
                 arguments: [contactId, hash, at - window, at + window]
             ) {
-                duplicate = (row["id"], row["reference"], row["case_id"] ?? row["id"])
+                candidates.duplicate = .init(recordId: row["id"], reference: row["reference"], caseId: row["case_id"] ?? row["id"])
             }
         }
+        // An exact duplicate already decides the case, and its first record was compared when it
+        // came: no need to score candidates again (a flood of one text costs the same per text).
+        guard candidates.duplicate == nil else { return candidates }
 
         // 2. Candidates by wording: records sharing a band key within the window, and the same
         //    contact's records within the repeat window.
         var candidateIds: [Int64] = []
         var seen = Set<Int64>()
-        outcome.bandKeys = Linking.placeBandKeys(fingerprint, postcode: postcode, addressKey: addressKey)
-        // An exact duplicate already decides the case, and its first record was compared when it
-        // came: no need to score candidates again (a flood of one text costs the same per text).
-        if !outcome.bandKeys.isEmpty, duplicate == nil {
+        if !bandKeys.isEmpty {
             // Bands find near-identical wording from anyone at the same place (for `related`).
             let window = Int64(policy.repeatWindowDays) * Linking.day
             let firstDay = (at - window) / Linking.day
             let lastDay = (at + window) / Linking.day
             let periods = Array((firstDay / Linking.periodDays)...(lastDay / Linking.periodDays))
-            for key in outcome.bandKeys {
+            for key in bandKeys {
                 // Newest first, one period at a time: each lookup is an index range read
                 // backwards that stops after a few rows, however full the bucket is.
                 var found = 0
@@ -421,39 +279,23 @@ extension SQLiteCaseStore {
                 }
             }
         }
-        if !fingerprint.shingles.isEmpty, duplicate == nil {
-            if let contactId {
-                // The same contact's records in the window, whatever their wording's bands say:
-                // a short text can be the same matter as a long one (containment), which bands
-                // miss; and a closed case is looked for further back.
-                let window = Int64(policy.lookupDays) * Linking.day
-                let ids = try Int64.fetchAll(
-                    db.cachedStatement(sql: """
-                        SELECT id FROM records INDEXED BY records_by_contact_time
-                        WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at DESC LIMIT \(Self.contactCandidates)
-                        """),
-                    arguments: [contactId, at - window, at + window]
-                )
-                for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
-            }
+        if !fingerprint.shingles.isEmpty, let contactId = subject.contactId {
+            // The same contact's records in the window, whatever their wording's bands say:
+            // a short text can be the same matter as a long one (containment), which bands
+            // miss; and a closed case is looked for further back.
+            let window = Int64(policy.lookupDays) * Linking.day
+            let ids = try Int64.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT id FROM records INDEXED BY records_by_contact_time
+                    WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at DESC LIMIT \(Self.contactCandidates)
+                    """),
+                arguments: [contactId, at - window, at + window]
+            )
+            for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
         }
 
-        // 3. Score the candidates that can matter: the same contact, or the same postcode or building.
-        struct Match {
-            var id: Int64
-            var reference: String
-            var caseId: Int64
-            var caseReference: String
-            var caseOpen: Bool
-            var caseClosedAt: String?
-            var similarity: Double
-            var how: String
-            var days: Int64
-        }
-        var repeats: [Match] = []
-        var closedMatches: [Match] = []
-        var related: [Match] = []
-        for id in candidateIds.prefix(Self.maxCandidates) where id != duplicate?.id {
+        // 3. What the rules need of each: only the same contact's and the same place's can matter.
+        for id in candidateIds.prefix(Self.maxCandidates) {
             guard let row = try Row.fetchOne(
                 db.cachedStatement(sql: """
                     SELECT r.id, r.reference, r.contact_id, r.case_id, r.event_at, r.postcode, r.address_key, r.text_hash,
@@ -463,154 +305,79 @@ extension SQLiteCaseStore {
                 arguments: [id]
             ) else { continue }
             let theirContact: Int64? = row["contact_id"]
-            let sameContact = contactId != nil && theirContact == contactId
+            let sameContact = subject.contactId != nil && theirContact == subject.contactId
             let theirPostcode: String? = row["postcode"]
-            let theirAddress: String? = row["address_key"]
-            let samePlace = (postcode != nil && theirPostcode == postcode) || Self.sameBuilding(addressKey, theirAddress)
-            guard sameContact || samePlace else { continue }
-            let theirAt: Int64 = row["event_at"] ?? at
-            let days = abs(at - theirAt)
+            let samePostcode = subject.postcode != nil && theirPostcode == subject.postcode
+            let sameBuilding = LinkingRules.sameBuilding(subject.addressKey, row["address_key"])
+            guard sameContact || samePostcode || sameBuilding else { continue }
             guard let theirs = try Linking.storedFingerprint(db, recordId: id, textHash: row["text_hash"]) else { continue }
-            let jaccard = fingerprint.jaccard(theirs)
-            let caseId: Int64 = row["case_id"] ?? id
-            let match = Match(
-                id: id, reference: row["reference"], caseId: caseId,
+            candidates.compared.append(.init(
+                recordId: id, reference: row["reference"], caseId: row["case_id"] ?? id,
                 caseReference: row["case_reference"] ?? row["reference"],
                 caseOpen: (row["status"] as String?) != "closed", caseClosedAt: row["closed_at"],
-                similarity: jaccard, how: "", days: days / Linking.day
-            )
-            if sameContact {
-                if let same = policy.sameMatter(fingerprint, theirs, seconds: days) {
-                    var m = match
-                    m.how = same.how
-                    if m.caseOpen, days <= Int64(policy.repeatWindowDays) * Linking.day { repeats.append(m) } else if !m.caseOpen { closedMatches.append(m) }
-                }
-            } else if jaccard >= policy.relatedThreshold, days <= Int64(policy.repeatWindowDays) * Linking.day {
-                var m = match
-                let place = (postcode != nil && theirPostcode == postcode) ? "the same postcode (\(postcode!))" : "the same building (\(addressKey ?? ""))"
-                m.how = "a different person at \(place) wrote near-identical words (\(Self.percent(jaccard)) the same)"
-                related.append(m)
-            }
-        }
-
-        // 4. The case: a follow-up's, a duplicate's, a repeat's, or a new one.
-        if let followUp {
-            let caseId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT case_id FROM records WHERE id = ?"), arguments: [followUp.id]) ?? followUp.id
-            outcome.caseId = caseId
-            outcome.newCase = false
-            outcome.links.append((.followUpOf, followUp.id, RecordLink(
-                kind: .followUpOf, reference: followUp.reference,
-                reason: "A follow-up of \(followUp.reference): \(followUp.how)."
-            )))
-        }
-        if let duplicate {
-            if followUp == nil {
-                outcome.caseId = duplicate.caseId
-                outcome.newCase = false
-            }
-            let days = policy.duplicateWindowDays
-            outcome.links.append((.duplicateOf, duplicate.id, RecordLink(
-                kind: .duplicateOf, reference: duplicate.reference, similarity: 1,
-                reason: "The same text from the same contact as \(duplicate.reference), within \(days) days. Kept in full and added to that record's case; it is not a new case."
-            )))
-        } else if !repeats.isEmpty {
-            // The oldest open case the matter is in; the best-matching record in it is the evidence.
-            let primary = repeats.map(\.caseId).min()!
-            let best = repeats.filter { $0.caseId == primary }.max(by: { ($0.similarity, -$0.id) < ($1.similarity, -$1.id) })!
-            if followUp == nil {
-                outcome.caseId = best.caseId
-                outcome.newCase = false
-                var joined = Set<Int64>()
-                for other in repeats.sorted(by: { $0.caseId < $1.caseId }) where other.caseId != primary && joined.insert(other.caseId).inserted {
-                    outcome.casesToJoin.append((other.caseId, other.caseReference, "\(other.reference): \(other.how)"))
-                }
-            }
-            outcome.links.append((.repeatOf, best.caseId, RecordLink(
-                kind: .repeatOf, reference: best.caseReference, similarity: Self.rounded(best.similarity),
-                reason: "Raises the same matter as \(best.reference) in open case \(best.caseReference): \(best.how), from the same contact \(best.days == 0 ? "the same day" : "\(best.days) day\(best.days == 1 ? "" : "s") apart"). Added to that case as a new record."
-            )))
-        }
-        if outcome.newCase, let closed = closedMatches.max(by: { $0.similarity < $1.similarity }),
-            let rule = policy.persistence.first(where: { $0.scope == .afterClosed }),
-            let closedAt = closed.caseClosedAt.flatMap(Timestamp.date),
-            at - Int64(closedAt.timeIntervalSince1970) <= Int64(rule.days) * Linking.day
-        {
-            outcome.links.append((.sameMatterAs, closed.caseId, RecordLink(
-                kind: .sameMatterAs, reference: closed.caseReference, similarity: Self.rounded(closed.similarity),
-                reason: "Raises the same matter as \(closed.reference) in case \(closed.caseReference), which was closed on \(String(closed.caseClosedAt!.prefix(10))): \(closed.how). Recorded as a new case; whether the matter was already decided is for a person to judge."
-            )))
-            outcome.flags.append(FlagEntry(
-                .persistentContact,
-                reason: "Rule \"\(rule.summary)\": this raises the matter of case \(closed.caseReference) again (\(Self.percent(closed.similarity)) the same wording as \(closed.reference)), after that case was closed on \(String(closed.caseClosedAt!.prefix(10))). Nothing has been held back."
+                at: row["event_at"] ?? at, sameContact: sameContact, samePostcode: samePostcode, sameBuilding: sameBuilding,
+                fingerprint: theirs
             ))
         }
-        for match in related.sorted(by: { $0.similarity > $1.similarity }).prefix(20) {
-            outcome.links.append((.related, match.id, RecordLink(
-                kind: .related, reference: match.reference, similarity: Self.rounded(match.similarity),
-                reason: "Related to \(match.reference): \(match.how). Not a duplicate: each person's report is its own case."
-            )))
-        }
-        outcome.caseReference = outcome.newCase
-            ? "" : (try String.fetchOne(db.cachedStatement(sql: "SELECT reference FROM cases WHERE id = ?"), arguments: [outcome.caseId]) ?? "")
-
-        // 5. Persistence rules, counted with this record included.
-        if let contactId {
-            for rule in policy.persistence where rule.count > 0 {
-                let cap = max(Self.countCap, rule.count)
-                let window = Int64(rule.days) * Linking.day
-                switch rule.scope {
-                case .sameCase where !outcome.newCase:
-                    // Counted up to a cap, so a flood of texts costs the same per text however long it goes on.
-                    let count = try Int.fetchOne(
-                        db.cachedStatement(sql: """
-                            SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY records_by_case
-                            WHERE case_id = ? AND event_at BETWEEN ? AND ? LIMIT ?)
-                            """),
-                        arguments: [outcome.caseId, at - window, at, cap]
-                    ) ?? 0
-                    if count + 1 >= rule.count {
-                        let rows = try String.fetchAll(
-                            db.cachedStatement(sql: """
-                                SELECT reference FROM records INDEXED BY records_by_case
-                                WHERE case_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at, id LIMIT 20
-                                """),
-                            arguments: [outcome.caseId, at - window, at]
-                        )
-                        let counted = count >= cap ? "\(cap) or more" : "\(count + 1)"
-                        outcome.flags.append(FlagEntry(.persistentContact, reason: "Rule \"\(rule.summary)\": \(counted) contacts about case \(outcome.caseReference) within \(rule.days) days, this one included (\(Self.list(rows, total: count >= cap ? nil : count))). Nothing has been held back."))
-                    }
-                case .allContacts:
-                    let count = try Int.fetchOne(
-                        db.cachedStatement(sql: """
-                            SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY records_by_contact_time
-                            WHERE contact_id = ? AND event_at BETWEEN ? AND ? LIMIT ?)
-                            """),
-                        arguments: [contactId, at - window, at, cap]
-                    ) ?? 0
-                    if count + 1 >= rule.count {
-                        let rows = try String.fetchAll(
-                            db.cachedStatement(sql: """
-                                SELECT reference FROM records INDEXED BY records_by_contact_time
-                                WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at LIMIT 20
-                                """),
-                            arguments: [contactId, at - window, at]
-                        )
-                        let counted = count >= cap ? "\(cap) or more" : "\(count + 1)"
-                        outcome.flags.append(FlagEntry(.persistentContact, reason: "Rule \"\(rule.summary)\": \(counted) contacts from this person within \(rule.days) days, this one included (\(Self.list(rows, total: count >= cap ? nil : count))). Nothing has been held back."))
-                    }
-                default:
-                    break
-                }
-            }
-        }
-        return outcome
+        return candidates
     }
 
-    /// Two building keys name the same building when one is the other or starts with it
-    /// (`rose court` and `rose court leeds`).
-    static func sameBuilding(_ a: String?, _ b: String?) -> Bool {
-        guard let a, let b, a.count >= 4, b.count >= 4 else { return false }
-        return a == b || a.hasPrefix(b + " ") || b.hasPrefix(a + " ")
+    /// The persistence rules, counted with this record included (up to a cap, so a flood of
+    /// texts costs the same per text however long it goes on) and decided by ``LinkingRules``.
+    func persistenceFlags(_ db: Database, _ subject: LinkingSubject, caseId: Int64?, caseReference: String) throws -> [FlagEntry] {
+        guard let contactId = subject.contactId else { return [] }
+        let at = subject.at
+        var flags: [FlagEntry] = []
+        for rule in options.linking.persistence where rule.count > 0 {
+            let cap = max(Self.countCap, rule.count)
+            let window = Int64(rule.days) * Linking.day
+            let count: Int
+            let references: () throws -> [String]
+            switch rule.scope {
+            case .sameCase:
+                guard let caseId else { continue }
+                count = try Int.fetchOne(
+                    db.cachedStatement(sql: """
+                        SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY records_by_case
+                        WHERE case_id = ? AND event_at BETWEEN ? AND ? LIMIT ?)
+                        """),
+                    arguments: [caseId, at - window, at, cap]
+                ) ?? 0
+                references = {
+                    try String.fetchAll(
+                        db.cachedStatement(sql: """
+                            SELECT reference FROM records INDEXED BY records_by_case
+                            WHERE case_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at, id LIMIT 20
+                            """),
+                        arguments: [caseId, at - window, at]
+                    )
+                }
+            case .allContacts:
+                count = try Int.fetchOne(
+                    db.cachedStatement(sql: """
+                        SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY records_by_contact_time
+                        WHERE contact_id = ? AND event_at BETWEEN ? AND ? LIMIT ?)
+                        """),
+                    arguments: [contactId, at - window, at, cap]
+                ) ?? 0
+                references = {
+                    try String.fetchAll(
+                        db.cachedStatement(sql: """
+                            SELECT reference FROM records INDEXED BY records_by_contact_time
+                            WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at LIMIT 20
+                            """),
+                        arguments: [contactId, at - window, at]
+                    )
+                }
+            case .afterClosed:
+                continue
+            }
+            guard LinkingRules.isPersistent(rule, counted: count) else { continue }
+            if let flag = LinkingRules.persistence(rule, counted: count, cap: cap, references: try references(), caseReference: caseReference) {
+                flags.append(flag)
+            }
+        }
+        return flags
     }
 
     /// Bounds on the wording comparison per record, so its cost does not grow with a flood from
@@ -622,16 +389,6 @@ extension SQLiteCaseStore {
 
     /// Persistence rules count a contact's records up to this many.
     static let countCap = 100
-
-    static func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
-    static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
-
-    static func list(_ references: [String], total: Int? = nil) -> String {
-        let shown = references.prefix(20)
-        let count = (total ?? references.count)
-        let more = count - shown.count
-        return shown.joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
-    }
 
     // MARK: Text rules and arrangements
 

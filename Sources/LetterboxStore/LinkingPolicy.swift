@@ -53,12 +53,12 @@ public struct LinkingPolicy: Sendable {
     /// Whether two texts from the same contact, `seconds` apart, are the same matter; and how.
     func sameMatter(_ a: TextFingerprint, _ b: TextFingerprint, seconds: Int64) -> (similarity: Double, how: String)? {
         let jaccard = a.jaccard(b)
-        if jaccard >= repeatThreshold { return (jaccard, "their wording is \(SQLiteCaseStore.percent(jaccard)) the same") }
+        if jaccard >= repeatThreshold { return (jaccard, "their wording is \(LinkingRules.percent(jaccard)) the same") }
         let shorter = min(a.shingles.count, b.shingles.count)
         guard shorter >= (seconds <= Linking.day ? 4 : 8) else { return nil }
         let contained = a.containment(b)
         guard contained >= containmentThreshold else { return nil }
-        return (jaccard, "\(SQLiteCaseStore.percent(contained)) of the shorter text's wording is in the other")
+        return (jaccard, "\(LinkingRules.percent(contained)) of the shorter text's wording is in the other")
     }
 
     /// How far back (and forward, for imports out of order) the wording lookup reaches.

@@ -286,3 +286,175 @@ extension SQLiteCaseStore {
         }
     }
 }
+
+/// The contact a submission resolved to, and what resolving it found.
+struct ContactResolution {
+    /// The contact the record belongs to (after following merges).
+    var contactId: Int64?
+    /// The contact whose identifier matched (or that was created): unmerge goes back to it.
+    var originId: Int64?
+    var flags: [FlagEntry] = []
+    /// Weak matches to record once the record exists: (other contact, evidence).
+    var weakMatches: [(Int64, String)] = []
+    /// Contacts this submission's identifiers joined: (merged, into, reason).
+    var merges: [(Int64, Int64, String)] = []
+    var created = false
+}
+
+extension SQLiteCaseStore {
+    // MARK: Resolving and merging contacts
+
+    /// The contact at the end of a chain of merges.
+    func rootContact(_ db: Database, _ id: Int64) throws -> Int64 {
+        var current = id
+        for _ in 0..<64 {
+            guard let next = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT merged_into FROM contacts WHERE id = ?"), arguments: [current]
+            ) else { return current }
+            current = next
+        }
+        return current
+    }
+
+    /// Links the submission to the contact holding any of its strong identifiers (email, phone,
+    /// tenancy reference), or creates one. A submission carrying identifiers of two contacts
+    /// shows they are one person: the later is merged into the earlier, audited, and can be
+    /// undone. A name (and postcode) alone never links: it is a weak match for a person to confirm.
+    func resolveContact(_ db: Database, _ details: ContactDetails, rawId: Int64, now: String) throws -> ContactResolution {
+        var resolution = ContactResolution()
+        var identifiers: [(String, String)] = []
+        if let email = details.email.flatMap(Identifiers.email) { identifiers.append(("email", email)) }
+        if let phone = details.phone?.e164 { identifiers.append(("phone", phone)) }
+        if let typed = details.tenancyRef?.trimmingWhitespace(), !typed.isEmpty {
+            if let tenancy = Identifiers.tenancy(typed, pattern: options.linking.tenancyPattern) {
+                identifiers.append(("tenancy", tenancy))
+            } else {
+                let shape = options.linking.tenancyPattern.map { " (\($0.pattern))" } ?? ""
+                resolution.flags.append(FlagEntry(
+                    .invalidTenancyRef,
+                    reason: "The tenancy reference \"\(typed)\" does not have this landlord's format\(shape); it is kept as typed and was not used to find the contact."
+                ))
+            }
+        }
+        let postcode = details.postcode.flatMap(Identifiers.postcode)
+        let nameKey = details.name.flatMap(Identifiers.nameKey)
+        guard !identifiers.isEmpty || details.name != nil || details.address != nil else { return resolution }
+
+        // Each identifier's contact, followed to the end of its merges, in the order found.
+        var matched: [(kind: String, value: String, direct: Int64, root: Int64)] = []
+        for (kind, value) in identifiers {
+            if let direct = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT contact_id FROM contact_identifiers WHERE kind = ? AND value = ?"),
+                arguments: [kind, value]
+            ) {
+                matched.append((kind, value, direct, try rootContact(db, direct)))
+            }
+        }
+        let contactId: Int64
+        if let first = matched.first {
+            // The oldest contact keeps the others.
+            let roots = Array(Set(matched.map(\.root))).sorted()
+            contactId = roots[0]
+            resolution.originId = first.direct
+            for other in roots.dropFirst() {
+                let theirs = matched.filter { $0.root == other }.map { "\($0.kind) \($0.value)" }.joined(separator: ", ")
+                let ours = matched.filter { $0.root == contactId }.map { "\($0.kind) \($0.value)" }.joined(separator: ", ")
+                let reason = "Submission #\(rawId) gave \(ours) (contact #\(contactId)) and \(theirs) (contact #\(other)) as one person's."
+                try mergeContacts(db, keep: contactId, merge: other, actor: "letterbox", reason: reason, now: now)
+                resolution.merges.append((other, contactId, reason))
+            }
+            if let name = details.name {
+                try db.run(sql: "UPDATE contacts SET name = COALESCE(name, ?), name_key = COALESCE(name_key, ?) WHERE id = ?",
+                           arguments: [name, nameKey, contactId])
+            }
+            if let postcode {
+                try db.run(sql: "UPDATE contacts SET postcode = ? WHERE id = ?", arguments: [postcode, contactId])
+            }
+        } else {
+            try db.run(
+                sql: "INSERT INTO contacts (name, name_key, postcode, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [details.name, nameKey, postcode, now]
+            )
+            contactId = db.lastInsertedRowID
+            resolution.originId = contactId
+            resolution.created = true
+            if let nameKey {
+                try findWeakMatches(db, contactId: contactId, nameKey: nameKey, postcode: postcode, into: &resolution)
+            }
+        }
+        for (kind, value) in identifiers {
+            try db.run(
+                sql: "INSERT INTO contact_identifiers (kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [kind, value, contactId]
+            )
+        }
+        resolution.contactId = contactId
+        return resolution
+    }
+
+    /// Other contacts with the same name (and, better, the same postcode): possibly the same person.
+    private func findWeakMatches(_ db: Database, contactId: Int64, nameKey: String, postcode: String?, into resolution: inout ContactResolution) throws {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT id, postcode FROM contacts WHERE name_key = ? AND merged_into IS NULL AND id != ?
+                ORDER BY (postcode IS ? ) DESC, id DESC LIMIT 5
+                """),
+            arguments: [nameKey, contactId, postcode]
+        )
+        guard !rows.isEmpty else { return }
+        var described: [String] = []
+        for row in rows {
+            let other: Int64 = row["id"]
+            let samePostcode = postcode != nil && (row["postcode"] as String?) == postcode
+            let evidence = samePostcode ? "same name and postcode (\(postcode!))" : "same name"
+            resolution.weakMatches.append((other, evidence))
+            described.append("contact #\(other) (\(evidence))")
+        }
+        resolution.flags.append(FlagEntry(
+            .possibleSameContact,
+            reason: "No email, phone number or tenancy reference matched a known contact, so this was recorded as a new contact (#\(contactId)). It may be the same person as \(described.joined(separator: "; ")). A person should check; if they are, run: letterbox contacts merge \(rows.first!["id"] as Int64) \(contactId)."
+        ))
+    }
+
+    /// Merges contact `merge` into `keep`: its records and cases move with it; its identifiers
+    /// stay its own (pointing at `keep` through `merged_into`), so `unmerge` can undo it.
+    func mergeContacts(_ db: Database, keep: Int64, merge: Int64, actor: String, reason: String, now: String) throws {
+        let moved = try Int64.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT r.id FROM records r JOIN cases c ON c.id = r.case_id
+                WHERE r.contact_id = ? AND c.status = 'open' ORDER BY r.event_at DESC LIMIT 200
+                """),
+            arguments: [merge]
+        )
+        try db.run(sql: "UPDATE contacts SET merged_into = ? WHERE id = ?", arguments: [keep, merge])
+        try db.run(sql: "UPDATE records SET contact_id = ? WHERE contact_id = ?", arguments: [keep, merge])
+        try db.run(sql: "UPDATE cases SET contact_id = ? WHERE contact_id = ?", arguments: [keep, merge])
+        try db.run(sql: "DELETE FROM possible_same_contacts WHERE (contact_id = ? AND other_id = ?) OR (contact_id = ? AND other_id = ?)",
+                   arguments: [keep, merge, merge, keep])
+        try auditContact(db, action: "contact_merged", contactId: merge, reason: "Contact #\(merge) merged into #\(keep): \(reason)", at: now, actor: actor)
+        // One event, ordered with the kept contact's latest case; it names every open case of theirs.
+        let open = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT id, reference FROM cases WHERE contact_id = ? AND status = 'open' ORDER BY id DESC LIMIT 50"),
+            arguments: [keep]
+        )
+        if let latest = open.first {
+            try enqueueEvent(
+                db, .contactMerged, caseId: latest["id"], recordId: nil,
+                data: [
+                    "keptContact": keep, "mergedContact": merge, "reason": reason, "by": actor,
+                    "openCases": open.map { $0["reference"] as String },
+                ],
+                now: now
+            )
+        }
+        try joinSameMatterCases(db, keep: keep, mergedRecords: moved, now: now, actor: actor)
+    }
+
+
+    func auditContact(_ db: Database, action: String, contactId: Int64, recordId: Int64? = nil, reason: String, at: String, actor: String) throws {
+        try db.run(
+            sql: "INSERT INTO audit_log (at, actor, action, record_id, contact_id, reason) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [at, actor, action, recordId, contactId, reason]
+        )
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import LetterboxCore
+import LetterboxStore
+import Testing
+
+/// The linking rules alone: candidates in, a decision with its reasons out. No SQLite.
+@Suite("Linking rules, without a store")
+struct RulesTests {
+    static let day: Int64 = 86_400
+    static let now: Int64 = 1_780_000_000
+    static let leak = "Water is coming through my kitchen ceiling from the flat above and the light fitting is wet, please send someone"
+    static let leakAgain = "Water is still coming through my kitchen ceiling from the flat above and the light fitting is wet, please send someone today"
+    static let bins = "The communal bins at Rose Court have not been emptied for two weeks and there are rats"
+
+    static func subject(_ text: String, contact: Int64? = 1, postcode: String? = "LS1 4AB", at: Int64 = now) -> LinkingSubject {
+        LinkingSubject(at: at, fingerprint: TextFingerprint(text), postcode: postcode, addressKey: nil, contactId: contact)
+    }
+
+    static func candidate(
+        _ id: Int64, _ text: String, caseId: Int64? = nil, open: Bool = true, closedAt: String? = nil,
+        daysAgo: Int64 = 1, sameContact: Bool = true, samePostcode: Bool = false
+    ) -> LinkingCandidates.Compared {
+        .init(
+            recordId: id, reference: "LB-2026-\(String(format: "%06d", id))", caseId: caseId ?? id,
+            caseReference: "LB-2026-\(String(format: "%06d", caseId ?? id))", caseOpen: open, caseClosedAt: closedAt,
+            at: now - daysAgo * day, sameContact: sameContact, samePostcode: samePostcode, sameBuilding: false,
+            fingerprint: TextFingerprint(text)
+        )
+    }
+
+    @Test("The same contact raising the same matter while the case is open: a repeat of that case, with the evidence in the reason")
+    func repeatOfOpenCase() {
+        let decision = LinkingRules.decide(Self.subject(Self.leakAgain), .init(compared: [Self.candidate(10, Self.leak, daysAgo: 1)]), policy: LinkingPolicy())
+        #expect(decision.caseId == 10)
+        #expect(decision.links.count == 1)
+        let link = decision.links[0]
+        #expect(link.kind == .repeatOf)
+        #expect(link.link.reason.contains("LB-2026-000010"))
+        #expect(link.link.reason.contains("1 day apart"))
+        #expect(decision.flags.isEmpty)
+    }
+
+    @Test("Different words from the same contact, or the same words outside the window: a new case")
+    func notTheSameMatter() {
+        let other = LinkingRules.decide(Self.subject(Self.bins), .init(compared: [Self.candidate(10, Self.leak)]), policy: LinkingPolicy())
+        #expect(other.caseId == nil)
+        #expect(other.links.isEmpty)
+        let late = LinkingRules.decide(Self.subject(Self.leakAgain), .init(compared: [Self.candidate(10, Self.leak, daysAgo: 45)]), policy: LinkingPolicy())
+        #expect(late.caseId == nil)
+    }
+
+    @Test("A duplicate decides the case, and the wording of other candidates is not scored")
+    func duplicateWins() {
+        let candidates = LinkingCandidates(
+            duplicate: .init(recordId: 20, reference: "LB-2026-000020", caseId: 7),
+            compared: [Self.candidate(20, Self.leak), Self.candidate(30, Self.leak, caseId: 30)]
+        )
+        let decision = LinkingRules.decide(Self.subject(Self.leak), candidates, policy: LinkingPolicy())
+        #expect(decision.caseId == 7)
+        #expect(decision.links.map(\.kind) == [.duplicateOf])
+        #expect(decision.links[0].link.reason.contains("within 7 days"))
+    }
+
+    @Test("A follow-up keeps its thread's case; a repeat of another open case is still linked, and no case is joined")
+    func followUpKeepsItsCase() {
+        let candidates = LinkingCandidates(
+            followUp: .init(recordId: 40, reference: "LB-2026-000040", caseId: 40, how: "a reply to our email"),
+            compared: [Self.candidate(10, Self.leak)]
+        )
+        let decision = LinkingRules.decide(Self.subject(Self.leakAgain), candidates, policy: LinkingPolicy())
+        #expect(decision.caseId == 40)
+        #expect(decision.links.map(\.kind) == [.followUpOf, .repeatOf])
+        #expect(decision.casesToJoin.isEmpty)
+    }
+
+    @Test("The same matter in two open cases of one contact: the oldest case keeps the record, the other is joined into it")
+    func joinsOpenCases() {
+        let candidates = LinkingCandidates(compared: [Self.candidate(50, Self.leak, daysAgo: 1), Self.candidate(12, Self.leak, daysAgo: 3)])
+        let decision = LinkingRules.decide(Self.subject(Self.leakAgain), candidates, policy: LinkingPolicy())
+        #expect(decision.caseId == 12)
+        #expect(decision.casesToJoin.map(\.id) == [50])
+    }
+
+    @Test("The same matter after its case was closed: a new case, linked and flagged persistent, within the rule's days only")
+    func afterClosed() {
+        let recent = Self.candidate(10, Self.leak, open: false, closedAt: Timestamp.string(Date(timeIntervalSince1970: Double(Self.now - 20 * Self.day))), daysAgo: 25)
+        let decision = LinkingRules.decide(Self.subject(Self.leakAgain), .init(compared: [recent]), policy: LinkingPolicy())
+        #expect(decision.caseId == nil)
+        #expect(decision.links.map(\.kind) == [.sameMatterAs])
+        #expect(decision.flags.map(\.flag) == [.persistentContact])
+        #expect(decision.flags.first?.reason.contains("Nothing has been held back") == true)
+        let old = Self.candidate(10, Self.leak, open: false, closedAt: Timestamp.string(Date(timeIntervalSince1970: Double(Self.now - 100 * Self.day))), daysAgo: 105)
+        let later = LinkingRules.decide(Self.subject(Self.leakAgain), .init(compared: [old]), policy: LinkingPolicy())
+        #expect(later.links.isEmpty && later.flags.isEmpty)
+    }
+
+    @Test("Near-identical words from someone else at the same postcode are related, never their case; at another place, nothing")
+    func relatedNotMerged() {
+        let neighbour = Self.candidate(60, Self.bins, sameContact: false, samePostcode: true)
+        let decision = LinkingRules.decide(Self.subject(Self.bins, contact: 2), .init(compared: [neighbour]), policy: LinkingPolicy())
+        #expect(decision.caseId == nil)
+        #expect(decision.links.map(\.kind) == [.related])
+        #expect(decision.links[0].link.reason.contains("the same postcode (LS1 4AB)"))
+        let stranger = Self.candidate(60, Self.bins, sameContact: false, samePostcode: false)
+        #expect(LinkingRules.decide(Self.subject(Self.bins, contact: 2), .init(compared: [stranger]), policy: LinkingPolicy()).links.isEmpty)
+    }
+
+    @Test("Persistence: the rule is reached with this record included; at the cap the count says 'or more'")
+    func persistence() {
+        let rule = PersistenceRule(scope: .sameCase, count: 5, days: 7)
+        #expect(LinkingRules.persistence(rule, counted: 3, cap: 100, references: [], caseReference: "LB-2026-000001") == nil)
+        let flag = LinkingRules.persistence(rule, counted: 4, cap: 100, references: ["A", "B", "C", "D"], caseReference: "LB-2026-000001")
+        #expect(flag?.reason.contains("5 contacts about case LB-2026-000001 within 7 days") == true)
+        #expect(flag?.reason.contains("A, B, C, D") == true)
+        let flood = LinkingRules.persistence(PersistenceRule(scope: .allContacts, count: 20, days: 30), counted: 100, cap: 100, references: ["A"], caseReference: "")
+        #expect(flood?.reason.contains("100 or more contacts from this person") == true)
+    }
+}
