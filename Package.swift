@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -46,7 +47,6 @@ let package = Package(
                 "LetterboxCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -87,6 +87,7 @@ let package = Package(
             dependencies: [
                 "LetterboxCore",
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Adapters/WebForm"
@@ -105,9 +106,9 @@ let package = Package(
                 "LetterboxCore",
                 "LetterboxStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -167,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "LetterboxBench",
             dependencies: [
-                "LetterboxStore", "LetterboxPhoneNotes", "LetterboxEmail", "LetterboxSMS", "LetterboxWebForm",
+                "LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxEmail", "LetterboxSMS", "LetterboxWebForm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -176,28 +177,27 @@ let package = Package(
         // Shared helpers for every test target: sample paths, temporary folders, the built binary.
         .target(
             name: "LetterboxTesting",
-            dependencies: ["LetterboxCore", "LetterboxStore"],
             path: "Tests/LetterboxTesting"
         ),
 
         .testTarget(name: "LetterboxCoreTests", dependencies: ["LetterboxCore", "LetterboxTesting"]),
-        .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting"]),
-        .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxPhoneNotes", "LetterboxTesting"]),
+        .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxCore", "LetterboxPhoneNotes", "LetterboxTesting"]),
         .testTarget(name: "LetterboxXMLTests", dependencies: ["LetterboxXML"]),
-        .testTarget(name: "EmailTests", dependencies: ["LetterboxEmail", "LetterboxXML", "LetterboxStore", "LetterboxTesting"]),
-        .testTarget(name: "SMSTests", dependencies: ["LetterboxSMS", "LetterboxTesting"]),
+        .testTarget(name: "EmailTests", dependencies: ["LetterboxCore", "LetterboxEmail", "LetterboxXML", "LetterboxStore", "LetterboxTesting"]),
+        .testTarget(name: "SMSTests", dependencies: ["LetterboxCore", "LetterboxSMS", "LetterboxTesting"]),
         .testTarget(
             name: "LinkingTests",
             dependencies: [
-                "LetterboxStore", "LetterboxPhoneNotes", "LetterboxEmail", "LetterboxSMS", "LetterboxWebForm", "LetterboxTesting",
+                "LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxEmail", "LetterboxSMS", "LetterboxWebForm", "LetterboxTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "WebFormTests", dependencies: ["LetterboxWebForm", "LetterboxTesting"]),
+        .testTarget(name: "WebFormTests", dependencies: ["LetterboxCore", "LetterboxWebForm", "LetterboxTesting"]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "LetterboxServer", "LetterboxSMS", "LetterboxWebForm", "LetterboxTwilio", "LetterboxStore", "LetterboxTesting",
+                "LetterboxCore", "LetterboxServer", "LetterboxSMS", "LetterboxWebForm", "LetterboxTwilio", "LetterboxStore", "LetterboxTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -207,17 +207,18 @@ let package = Package(
         .testTarget(
             name: "ForwardTests",
             dependencies: [
-                "LetterboxForward", "LetterboxStore", "LetterboxEmail", "LetterboxTesting",
+                "LetterboxCore", "LetterboxForward", "LetterboxStore", "LetterboxEmail", "LetterboxTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["LetterboxStore", "LetterboxTesting", "LetterboxTwilio", "letterbox", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["LetterboxCore", "LetterboxStore", "LetterboxTesting", "LetterboxTwilio", "letterbox", .product(name: "GRDB", package: "GRDB.swift")]
         ),
     ]
 )
@@ -226,5 +227,6 @@ for target in package.targets where target.type != .system {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     target.swiftSettings = settings
 }

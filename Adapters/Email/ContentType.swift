@@ -1,4 +1,5 @@
 /// A `Content-Type` or `Content-Disposition` value: the token before the first `;` and its
+import Foundation
 /// parameters, with RFC 2231 continuations and charsets decoded and RFC 2047 words in quoted
 /// values decoded (Outlook writes file names that way).
 public struct HeaderParameters: Sendable, Hashable {

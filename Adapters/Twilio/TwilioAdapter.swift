@@ -9,7 +9,7 @@ public import LetterboxCore
 ///   gateways: [kannel, twilio]
 ///   twilio:
 ///     profile: twilio
-///     authTokenFile: /etc/letterbox/twilio-token     # or authToken (LETTERBOX_SMS_TWILIO_AUTHTOKEN)
+///     authTokenFile: /etc/letterbox/twilio-token     # or authToken (LETTERBOX_SMS_TWILIO_AUTH_TOKEN)
 ///     publicURL: https://feedback.example.org/sms/twilio
 /// ```
 ///

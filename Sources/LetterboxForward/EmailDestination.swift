@@ -1,5 +1,6 @@
 public import Foundation
 public import LetterboxStore
+import LetterboxCore
 
 /// Email to a case system (Dynamics 365 email-to-case, a shared mailbox): one MIME message per
 /// event through sendmail (`-t -i`). The Message-ID comes from the event id, so a retry sends

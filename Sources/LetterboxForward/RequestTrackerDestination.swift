@@ -4,6 +4,7 @@ public import LetterboxStore
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import LetterboxCore
 
 /// Request Tracker 5 through REST 2: a case becomes one ticket; a later record on the case is
 /// correspondence on it; a triage correction, a join or a merge is a comment; closing and

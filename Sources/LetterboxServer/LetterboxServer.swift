@@ -3,8 +3,8 @@ public import Hummingbird
 public import LetterboxCore
 public import LetterboxStore
 public import Logging
-import ServiceLifecycle
 import HTTPTypes
+import ServiceLifecycle
 import NIOCore
 
 /// The request context: Hummingbird's, plus the client's address for the form's rate limit.

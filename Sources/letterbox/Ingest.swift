@@ -3,6 +3,7 @@ import Foundation
 import LetterboxCore
 import LetterboxPhoneNotes
 import LetterboxStore
+import Logging
 
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import Foundation
 import LetterboxCore
 import LetterboxServer
 import LetterboxStore
+import LetterboxForward
 
 struct Quarantine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -7,6 +7,8 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
+import Logging
+import LetterboxStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

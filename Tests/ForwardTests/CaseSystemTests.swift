@@ -7,6 +7,7 @@ import LetterboxForward
 import LetterboxStore
 import LetterboxTesting
 import Testing
+import Synchronization
 
 /// Runs blocking work (processes, sockets, sleeps) on a thread of its own: the cooperative pool
 /// (two threads here) also runs the receivers' handlers and the worker, and other suites' too.

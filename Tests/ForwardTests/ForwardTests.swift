@@ -6,6 +6,7 @@ import LetterboxStore
 import LetterboxTesting
 import Logging
 import Testing
+import Synchronization
 
 /// Emails as a mail server's pipe stores them, so records go through the real decoder and store.
 enum Mail {

@@ -6,6 +6,7 @@ import NIOSSL
 import LetterboxForward
 import Logging
 import Synchronization
+import NIOFoundationEssentialsCompat
 
 /// A webhook receiver on 127.0.0.1 that checks every delivery as the Standard Webhooks
 /// specification says (signature over id, timestamp and body; timestamp within 5 minutes),

@@ -4,6 +4,7 @@ import LetterboxServer
 import LetterboxStore
 import LetterboxTesting
 import Testing
+import LetterboxWebForm
 
 @Suite("The feedback form and its JSON API over real HTTP")
 struct FormTests {
