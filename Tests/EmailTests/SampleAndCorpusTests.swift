@@ -54,7 +54,7 @@ struct EmailSampleTests {
     @Test func plainComplaintGivesContactDetailsFromTheSignature() throws {
         let d = try sample("01-complaint-plain.eml")
         #expect(d.contact.email == "maria.kowalska@example.net")
-        #expect(d.contact.phone?.e164 == "+447700900123")
+        #expect(d.contact.phone?.e164 == "+447700900314")
         #expect(d.contact.tenancyRef == "T0048213")
         #expect(d.contactedAt.map(Timestamp.string) == "2026-04-03T09:15:00Z")
     }

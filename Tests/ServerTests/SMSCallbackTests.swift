@@ -21,7 +21,7 @@ struct SMSCallbackTests {
         #expect(again.body.isEmpty)
         let records = try harness.store.records()
         #expect(records.count == 1)
-        #expect(records.first?.contact.phone?.e164 == "+447700900123")
+        #expect(records.first?.contact.phone?.e164 == "+447700900482")
         #expect(records.first?.body.contains("boiler at 12 Elm Close") == true)
         #expect(records.first?.statedKind == "complaint")
         #expect(records.first?.idempotencyKey == "sms:kannel:6da8964e-5e60")
@@ -59,7 +59,7 @@ struct SMSCallbackTests {
         #expect(records.count == 2)
         let joined = try #require(records.last)
         #expect(joined.body == "Part one of a long complaint: damp and mould in the bathroom at 4 Oak House, part two: please send someone this week.")
-        #expect(joined.contact.phone?.e164 == "+447700900123")
+        #expect(joined.contact.phone?.e164 == "+447700900517")
         #expect(try harness.store.submissions(.ignored).count == 2)
         await harness.stop()
     }
@@ -252,7 +252,7 @@ extension RawSubmission {
     /// The same Kannel part from another sender (another long text with the same reference).
     func with(from sender: String) -> RawSubmission {
         var copy = self
-        copy.bytes = Data(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "447700900123", with: sender).utf8)
+        copy.bytes = Data(String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "447700900517", with: sender).utf8)
         return copy
     }
 }
