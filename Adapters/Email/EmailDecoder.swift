@@ -38,9 +38,9 @@ public struct EmailDecoder: SubmissionDecoder {
         }
         let outerFrom = Mailbox.list(root.headers.raw("From") ?? "").first
         let outerSubject = root.headers.text("Subject")
-        let forwarded = forwardedMessage(in: root)
+        let attached = forwardedMessage(in: root)
         if let domain = outerFrom?.domain, organisationDomains.contains(domain), isReply(root, subject: outerSubject),
-            forwarded == nil
+            attached == nil
         {
             return .ignored(
                 verdict: "staff_reply",
@@ -50,15 +50,38 @@ public struct EmailDecoder: SubmissionDecoder {
 
         var draft = FeedbackDraft(channel: .email, body: "")
         var extra: [ExtraField] = []
-        // The message the feedback is in: the forwarded one, if staff forwarded it.
+        // An attached message is the customer's only when staff forwarded it, or when the sender
+        // says they are passing on someone else's message (or sends it with no words of their
+        // own); a message from the landlord's own domains never is. Otherwise the sender is the
+        // customer, their text is the feedback, and the attached message is their evidence.
+        let recipientDomains = Set(
+            (Mailbox.list(root.headers.raw("To") ?? "") + Mailbox.list(submission.metadata["envelope_recipient"] ?? "")).compactMap(\.domain)
+        )
+        let ownDomain = { (domain: String?) in domain.map { self.organisationDomains.contains($0) || recipientDomains.contains($0) } ?? false }
+        let staff = ownDomain(outerFrom?.domain)
+        var forwarded: MIMEPart?
+        var evidence: MIMEPart?
+        if let attached {
+            let attachedFrom = Mailbox.list(attached.headers.raw("From") ?? "").first
+            let fromLandlord = ownDomain(attachedFrom?.domain)
+            if !fromLandlord && (staff || Self.passesOn(bodyText(root, skipping: attached).text)) {
+                forwarded = attached
+            } else {
+                evidence = attached
+                var described: [String] = []
+                if let attachedFrom { described.append("from " + Self.describe(attachedFrom)) }
+                if let date = attached.headers.raw("Date")?.collapsingWhitespace { described.append("sent " + String(date.prefix(80))) }
+                if let subject = attached.headers.text("Subject") {
+                    described.append("subject \"" + String(subject.normalisedForRecord.prefix(200)) + "\"")
+                }
+                extra.append(ExtraField(name: "Attached message", value: described.isEmpty ? "an email with no headers" : described.joined(separator: ", ")))
+            }
+        }
+        // The message the feedback is in: the forwarded one, if it is the customer's.
         let message = forwarded ?? root
         var outerNote: String?
         if let forwarded {
             let forwarder = contactDetails(outerFrom)
-            let recipientDomains = Set(
-                (Mailbox.list(root.headers.raw("To") ?? "") + Mailbox.list(submission.metadata["envelope_recipient"] ?? "")).compactMap(\.domain)
-            )
-            let staff = outerFrom?.domain.map { organisationDomains.contains($0) || recipientDomains.contains($0) } ?? false
             if staff {
                 draft.forwardedBy = forwarder
             } else {
@@ -121,7 +144,7 @@ public struct EmailDecoder: SubmissionDecoder {
 
         // What it says.
         draft.subject = headers.text("Subject").flatMap { $0.isEmpty ? nil : $0.normalisedForRecord }
-        let text = bodyText(message, skipping: nil)
+        let text = bodyText(message, skipping: evidence)
         for guess in text.guesses { draft.flag(.encodingGuessed, guess) }
         let split = QuoteSplitter.split(text.text)
         draft.body = split.newText.normalisedForRecord
@@ -163,7 +186,7 @@ public struct EmailDecoder: SubmissionDecoder {
         }
 
         // The conversation.
-        let conversation = forwarded.map { [root, $0] } ?? [root]
+        let conversation = (forwarded ?? evidence).map { [root, $0] } ?? [root]
         let ids = conversation.flatMap { MessageIDs.list($0.headers.raw("Message-ID")) }
         let replies = conversation.flatMap {
             MessageIDs.list($0.headers.raw("In-Reply-To")) + MessageIDs.list($0.headers.raw("References")).reversed()
@@ -177,6 +200,24 @@ public struct EmailDecoder: SubmissionDecoder {
             draft.flag(.noContactDetails, "The email has no readable sender address.")
         }
         return .feedback(draft)
+    }
+
+    /// Words with which a sender says the attached message is someone else's that they pass on
+    /// (a relative, a neighbour, a constituent). Without them, an attached message is evidence.
+    static let passingOnPhrases = [
+        "forwarding", "i have forwarded", "i've forwarded", "forwarded to me", "forwarded this", "passing on", "passing this on",
+        "pass this on", "pass on", "on behalf of", "on her behalf", "on his behalf", "on their behalf", "asked me to send",
+        "asked me to forward", "sent me this", "sent this to me", "received this from", "see below from", "see the email below from",
+        "email below from", "message below from", "from my constituent", "my constituent", "from my neighbour", "from my neighbor",
+        "from my mother", "from my mum", "from my father", "from my dad", "from my son", "from my daughter", "from my tenant",
+        "from a tenant", "from a resident",
+    ]
+
+    /// True when the sender's own words say they pass the attached message on, or there are none.
+    static func passesOn(_ note: String) -> Bool {
+        let text = note.lowercased().collapsingWhitespace.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { return true }
+        return passingOnPhrases.contains { text.contains($0) }
     }
 
     // MARK: - Structure
