@@ -22,14 +22,17 @@ struct Contacts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "See, merge and separate contacts (the people records belong to).",
         discussion: """
-            Contacts are found by email, phone number and tenancy reference across every channel.
-            A name (or a name and postcode) alone never joins two contacts: the record is flagged
-            possible_same_contact for a person to check, and merging is their decision.
+            Contacts are found by email, phone number and tenancy reference across every
+            channel. A name (or a name and postcode) alone never joins two contacts: the
+            record is flagged possible_same_contact for a person to check, and merging is
+            their decision.
 
             Examples:
               letterbox contacts show 42
-              letterbox contacts merge 42 57 --reason "Same tenant: confirmed by phone" --by "J Patel"
-              letterbox contacts unmerge 57 --reason "Merged by mistake: mother and daughter"
+              letterbox contacts merge 42 57 --reason "Same tenant: confirmed by phone" \\
+                  --by "J Patel"
+              letterbox contacts unmerge 57 --reason "Merged by mistake: mother and \\
+                  daughter"
             """,
         subcommands: [ContactsShow.self, ContactsMerge.self, ContactsUnmerge.self]
     )
@@ -38,7 +41,7 @@ struct Contacts: AsyncParsableCommand {
 struct ContactsShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show a contact: identifiers, records, cases, possible matches, arrangements, history.",
+        abstract: "Show a contact: identifiers, records, cases, matches and history.",
         discussion: "Example:\n  letterbox contacts show 42"
     )
 
@@ -103,8 +106,8 @@ struct ContactsShow: AsyncParsableCommand {
 struct ContactsMerge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Merge contact B into contact A: one person. Audited; `unmerge B` undoes it.",
-        discussion: "Example:\n  letterbox contacts merge 42 57 --reason \"Same tenant: confirmed on the phone\" --by \"J Patel\""
+        abstract: "Merge contact B into contact A (audited; `unmerge B` undoes it).",
+        discussion: "Example:\n  letterbox contacts merge 42 57 --by \"J Patel\" \\\n      --reason \"Same tenant: confirmed on the phone\""
     )
 
     @OptionGroup var storeOptions: StoreOptions
@@ -124,7 +127,7 @@ struct ContactsMerge: AsyncParsableCommand {
 struct ContactsUnmerge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unmerge",
-        abstract: "Separate a merged contact again: it takes back its own records. Audited.",
+        abstract: "Separate a merged contact again, with its own records (audited).",
         discussion: "Example:\n  letterbox contacts unmerge 57 --reason \"Mother and daughter, not one person\""
     )
 
@@ -156,17 +159,20 @@ enum RestrictionText {
 
 struct Restrictions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Contact arrangements (restrictions) decided by a person, with review dates.",
+        abstract: "Contact arrangements (restrictions) a person decided, with reviews.",
         discussion: """
-            A contact under an arrangement is still recorded and forwarded in full; each record is
-            flagged restricted_contact with the arrangement. Reports of emergencies or health and
-            safety are never restricted (flagged restriction_does_not_apply instead).
+            A contact under an arrangement is still recorded and forwarded in full; each
+            record is flagged restricted_contact with the arrangement. Reports of
+            emergencies or health and safety are never restricted (flagged
+            restriction_does_not_apply instead).
 
             Examples:
-              letterbox restrictions add 42 --reason "Daily calls to repairs staff, see LB-2026-000311" \\
+              letterbox restrictions add 42 --reason "Daily calls to repairs staff, see \\
+                  LB-2026-000311" \\
                   --approved-by "Head of Housing" --review-by 2027-01-31 \\
                   --single-point-of-contact "J Patel" --channels phone,email \\
-                  --vulnerability-check "Checked 3 Nov: no disclosed needs; large print offered"
+                  --vulnerability-check \\
+                  "Checked 3 Nov: no disclosed needs; large print offered"
               letterbox restrictions list
               letterbox restrictions end 3 --reason "Review: contact now reasonable"
             """,
@@ -178,7 +184,7 @@ struct RestrictionsAdd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Record an arrangement a person approved.",
-        discussion: "Example:\n  letterbox restrictions add 42 --reason \"...\" --approved-by \"Head of Housing\" --review-by 2027-01-31"
+        discussion: "Example:\n  letterbox restrictions add 42 --reason \"...\" \\\n      --approved-by \"Head of Housing\" --review-by 2027-01-31"
     )
 
     @OptionGroup var storeOptions: StoreOptions
@@ -218,7 +224,7 @@ struct RestrictionsAdd: AsyncParsableCommand {
 struct RestrictionsList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List current arrangements (overdue reviews marked); --all includes ended ones.",
+        abstract: "List current arrangements (overdue reviews marked; --all: ended too).",
         discussion: "Example:\n  letterbox restrictions list --all"
     )
 
@@ -260,8 +266,10 @@ struct RestrictionsEnd: AsyncParsableCommand {
 
 struct Cases: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Close and reopen cases. A repeat joins an open case; the same matter after closure opens a new one.",
+        abstract: "Close and reopen cases.",
         discussion: """
+            A repeat joins an open case; the same matter after closure opens a new one.
+
             Examples:
               letterbox cases close LB-2026-000101 --reason "Stage 1 response sent 4 Mar"
               letterbox cases reopen LB-2026-000101 --reason "Escalated to stage 2"

@@ -7,8 +7,8 @@ struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export records as JSON Lines or CSV, one record per line.",
         discussion: """
-            The field names are a contract (README, "Export"). CSV cells that a spreadsheet would
-            treat as a formula get a leading apostrophe.
+            The field names are a contract (README, "Export"). CSV cells that a
+            spreadsheet would treat as a formula get a leading apostrophe.
 
             Examples:
               letterbox export --format jsonl > records.jsonl

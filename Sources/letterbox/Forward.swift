@@ -8,15 +8,16 @@ import Logging
 
 struct Forward: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Deliver the outbox's due events to the case systems once, then exit (for cron or a systemd timer).",
+        abstract: "Deliver the outbox's due events once, then exit (for cron).",
         discussion: """
-            `letterbox serve` and `letterbox watch` deliver continuously; this delivers what is due
-            now to every destination in forward.destinations (README "Forwarding") and exits. An
-            event that fails waits for its next attempt on the retry schedule; it is never lost.
-            Running it while serve runs is safe: each event is claimed by one worker at a time.
+            `letterbox serve` and `letterbox watch` deliver continuously; this delivers
+            what is due now to every destination in forward.destinations (README
+            "Forwarding") and exits. An event that fails waits for its next attempt on the
+            retry schedule; it is never lost. Running it while serve runs is safe: each
+            event is claimed by one worker at a time.
 
-            Exit status: 0 when every due event was delivered (or none was due); 75 when some
-            failed and will be retried; 78 for a configuration error.
+            Exit status: 0 when every due event was delivered (or none was due); 75 when
+            some failed and will be retried; 78 for a configuration error.
 
             Examples:
               letterbox forward
@@ -167,8 +168,9 @@ struct Outbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "See and steer the events waiting for, or sent to, the case systems.",
         discussion: """
-            Every record, record joining a case, triage correction, case closed or reopened, case
-            joined and contact merge is an event, delivered to each destination in order per case.
+            Every record, record joining a case, triage correction, case closed or
+            reopened, case joined and contact merge is an event, delivered to each
+            destination in order per case.
 
             Examples:
               letterbox outbox list --state dead
@@ -215,7 +217,7 @@ struct OutboxList: AsyncParsableCommand {
 }
 
 struct OutboxShow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "One delivery: its event and every attempt, with the receiver's answer (trimmed).")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One delivery: its event, and each attempt with the answer.")
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The delivery's number (from outbox list).") var id: Int64
 
@@ -240,7 +242,7 @@ struct OutboxShow: AsyncParsableCommand {
 
 struct OutboxRetry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "retry", abstract: "Queue a delivery (or every dead one) again, due now, with a fresh set of attempts. Audited."
+        commandName: "retry", abstract: "Queue a delivery (or every dead one) again, due now (audited)."
     )
     @OptionGroup var storeOptions: StoreOptions
     @Argument(help: "The delivery's number.") var id: Int64?
@@ -263,7 +265,7 @@ struct OutboxRetry: AsyncParsableCommand {
 
 struct OutboxReplay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "replay", abstract: "Send delivered events to a destination again, with their original ids (a receiver that lost data). Audited."
+        commandName: "replay", abstract: "Send delivered events again with their original ids (audited)."
     )
     @OptionGroup var storeOptions: StoreOptions
     @Option(help: "The destination.") var destination: String

@@ -15,17 +15,20 @@ struct Ingest: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ingest phone notes from files or folders, once.",
             discussion: """
-                Each file is stored exactly as it is, then read as a phone note (README, "Phone notes").
-                A folder's files are read (not its subfolders); hidden and temporary files are skipped.
-                Files are left where they are: use `letterbox watch` to move them once stored.
-                A file that was ingested before is recognised (same SHA-256) and not recorded twice.
+                Each file is stored exactly as it is, then read as a phone note (README,
+                "Phone notes"). A folder's files are read (not its subfolders); hidden and
+                temporary files are skipped. Files are left where they are: use `letterbox
+                watch` to move them once stored. A file that was ingested before is recognised
+                (same SHA-256) and not recorded twice.
 
-                Prints one line per file: the outcome, the reference or quarantine number, the file.
-                Exits 0 when every file was stored as a record or a redelivery, 65 when any went to quarantine.
+                Prints one line per file: the outcome, the reference or quarantine number, the
+                file. Exits 0 when every file was stored as a record or a redelivery, 65 when
+                any went to quarantine.
 
                 Examples:
                   letterbox ingest notes Samples/phone-notes
-                  letterbox ingest notes call-0412.txt --store /var/lib/letterbox/letterbox.sqlite
+                  letterbox ingest notes call-0412.txt --store \\
+                      /var/lib/letterbox/letterbox.sqlite
                 """
         )
 

@@ -10,15 +10,18 @@ extension Ingest {
             abstract: "Ingest one email from standard input (for a mail server's pipe).",
             discussion: """
                 Reads one RFC 5322 message on standard input, as Postfix's pipe, Exim's pipe
-                transport, procmail and .forward "|" deliver it (a leading mbox "From " line is fine).
-                Exits 0 only after the message is committed to the store. Exits 75 (EX_TEMPFAIL)
-                when the store cannot be written, so the mail server keeps the message and retries.
-                A message that cannot be read is kept in quarantine and still exits 0: a bounce to a
-                tenant is worse than a quarantine. See Samples/deploy/ for Postfix, Exim and procmail.
+                transport, procmail and .forward "|" deliver it (a leading mbox "From " line
+                is fine). Exits 0 only after the message is committed to the store. Exits 75
+                (EX_TEMPFAIL) when the store cannot be written, so the mail server keeps the
+                message and retries. A message that cannot be read is kept in quarantine and
+                still exits 0: a bounce to a tenant is worse than a quarantine. See
+                Samples/deploy/ for Postfix, Exim and procmail.
 
                 Examples:
-                  letterbox ingest email --sender "$SENDER" --recipient "$RECIPIENT" < message.eml
-                  (Postfix master.cf) argv=/usr/local/bin/letterbox ingest email --sender ${sender} --recipient ${recipient}
+                  letterbox ingest email --sender "$SENDER" --recipient "$RECIPIENT" < \\
+                      message.eml
+                  (Postfix master.cf) argv=/usr/local/bin/letterbox ingest email \\
+                      --sender ${sender} --recipient ${recipient}
                 """
         )
 
@@ -66,15 +69,16 @@ extension Ingest {
         static let configuration = CommandConfiguration(
             abstract: "Import mbox files (plain or .gz), streaming.",
             discussion: """
-                Splits each file on its "From " lines (mboxo and mboxrd quoting undone, LF or CRLF,
-                Content-Length ignored) and stores every message. Memory does not grow with the file.
-                A re-run after an interruption resumes where the last run committed (and anything
-                read twice is recognised and skipped): nothing is created twice.
+                Splits each file on its "From " lines (mboxo and mboxrd quoting undone, LF or
+                CRLF, Content-Length ignored) and stores every message. Memory does not grow
+                with the file. A re-run after an interruption resumes where the last run
+                committed (and anything read twice is recognised and skipped): nothing is
+                created twice.
 
-                On a terminal it shows progress (messages, MB/s, time left); otherwise it prints a
-                summary only. Exits 0 when everything was stored (records, ignored machine mail,
-                duplicates), 65 when some messages went to quarantine (they are kept: `letterbox
-                quarantine list`).
+                On a terminal it shows progress (messages, MB/s, time left); otherwise it
+                prints a summary only. Exits 0 when everything was stored (records, ignored
+                machine mail, duplicates), 65 when some messages went to quarantine (they are
+                kept: `letterbox quarantine list`).
 
                 Examples:
                   letterbox ingest mbox complaints-2025.mbox archive.mbox.gz
@@ -186,10 +190,11 @@ extension Ingest {
         static let configuration = CommandConfiguration(
             abstract: "Import Maildir folders (new/ and cur/, and Maildir++ subfolders).",
             discussion: """
-                Stores every message in new/ and cur/ of each folder and its Maildir++ subfolders
-                (.Name/). After a message is committed it is marked seen: new/NAME is renamed to
-                cur/NAME:2,S (a message in cur/ gains the S flag). With --keep nothing is renamed,
-                for a read-only archive. Messages stored before are recognised and skipped.
+                Stores every message in new/ and cur/ of each folder and its Maildir++
+                subfolders (.Name/). After a message is committed it is marked seen: new/NAME
+                is renamed to cur/NAME:2,S (a message in cur/ gains the S flag). With --keep
+                nothing is renamed, for a read-only archive. Messages stored before are
+                recognised and skipped.
 
                 Examples:
                   letterbox ingest maildir /var/mail/complaints/Maildir

@@ -5,16 +5,19 @@ import Foundation
 struct Letterbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "letterbox",
-        abstract: "Takes customer feedback from every channel and commits it to a case store.",
+        abstract: "Customer feedback from every channel, committed to one case store.",
         discussion: """
-            Every contact becomes one feedback record with a reference such as LB-2026-000123.
-            Nothing is lost: what cannot be read is kept in quarantine with the reason.
+            Every contact becomes one feedback record with a reference such as
+            LB-2026-000123. Nothing is lost: what cannot be read is kept in quarantine
+            with the reason.
 
             Examples:
               letterbox ingest notes Samples/phone-notes
-              letterbox ingest email --sender "$SENDER" --recipient "$RECIPIENT" < message.eml
+              letterbox ingest email --sender "$SENDER" --recipient "$RECIPIENT" < \\
+                  message.eml
               letterbox ingest mbox old-complaints.mbox.gz
-              letterbox watch /srv/letterbox/phone-notes --maildir /var/mail/complaints/Maildir
+              letterbox watch /srv/letterbox/phone-notes --maildir \\
+                  /var/mail/complaints/Maildir
               letterbox serve --port 8080
               letterbox list --since 2026-04-01
               letterbox show LB-2026-000001
@@ -24,9 +27,9 @@ struct Letterbox: AsyncParsableCommand {
               letterbox forward
               letterbox outbox list --state dead
 
-            Exit status (sysexits.h): 0 done; 64 usage error; 65 some input was quarantined;
-            66 a named file does not exist; 74 I/O error; 75 temporary failure (store busy or
-            disk full: try again); 78 bad configuration.
+            Exit status (sysexits.h): 0 done; 64 usage error; 65 some input was
+            quarantined; 66 a named file does not exist; 74 I/O error; 75 temporary
+            failure (store busy or disk full: try again); 78 bad configuration.
             """,
         subcommands: [
             Ingest.self, Watch.self, Serve.self, List.self, Show.self, Export.self, Quarantine.self, Stats.self,

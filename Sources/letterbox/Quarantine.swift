@@ -9,8 +9,9 @@ struct Quarantine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "See and re-run submissions that could not be read.",
         discussion: """
-            Nothing that arrives is lost: a submission that cannot be read is kept, bytes and all,
-            with the reason. After the cause is fixed (a new Letterbox, a corrected config), retry it.
+            Nothing that arrives is lost: a submission that cannot be read is kept, bytes
+            and all, with the reason. After the cause is fixed (a new Letterbox, a
+            corrected config), retry it.
 
             Examples:
               letterbox quarantine list
@@ -46,7 +47,7 @@ struct QuarantineList: AsyncParsableCommand {
 struct QuarantineShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one quarantined submission: why, where from, and its bytes (--raw)."
+        abstract: "Show a quarantined submission: why, from where, its bytes (--raw)."
     )
 
     @OptionGroup var storeOptions: StoreOptions
@@ -129,7 +130,7 @@ struct QuarantineRetry: AsyncParsableCommand {
 
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Count submissions by channel and disposition, links and flags, and overdue arrangement reviews.",
+        abstract: "Counts by channel and disposition, links, flags, reviews, outbox.",
         discussion: "Example:\n  letterbox stats"
     )
 

@@ -120,7 +120,7 @@ struct List: AsyncParsableCommand {
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show one record in full: contact, flags with their reasons, the text, the audit trail.",
+        abstract: "Show one record in full: contact, flags, text, audit trail.",
         discussion: """
             Examples:
               letterbox show LB-2026-000001

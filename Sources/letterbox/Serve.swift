@@ -12,25 +12,28 @@ import LetterboxStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the HTTP service: the feedback form, its JSON API and SMS gateway callbacks.",
+        abstract: "Serve the feedback form, its JSON API and SMS gateway callbacks.",
         discussion: """
             Serves, on 127.0.0.1:8080 by default (put a TLS reverse proxy in front; see
             Samples/deploy/nginx-letterbox.conf):
               GET  /feedback            the feedback form (no JavaScript needed)
               POST /feedback            form posts (urlencoded or multipart, up to 5 files)
               POST /api/v1/feedback     the same as JSON; 201 with the reference
-              POST /sms/{gateway}       SMS gateway callbacks (profiles: kannel, esendex, generic, twilio)
+              POST /sms/{gateway}       SMS gateway callbacks (kannel, esendex, generic)
+              POST /sms/{name}          Twilio inbound messages (profile: twilio)
               GET  /healthz, /readyz    alive; store writable
               GET  /metrics             Prometheus text (submissions, requests, the outbox)
 
-            Each answer is given only after the submission is committed to the store. Gateways,
-            authentication, limits and wording are set in letterbox.yaml (see Samples/letterbox.yaml).
-            With watch.notes and watch.maildirs in the config, the same process also watches those
-            folders. SIGTERM or SIGINT stops it after the requests in flight are answered.
+            Each answer is given only after the submission is committed to the store.
+            Gateways, authentication, limits and wording are set in letterbox.yaml (see
+            Samples/letterbox.yaml). With watch.notes and watch.maildirs in the config,
+            the same process also watches those folders. SIGTERM or SIGINT stops it after
+            the requests in flight are answered.
 
             Examples:
               letterbox serve
-              letterbox serve --host 0.0.0.0 --port 8081 --store /var/lib/letterbox/letterbox.sqlite
+              letterbox serve --host 0.0.0.0 --port 8081 --store \\
+                  /var/lib/letterbox/letterbox.sqlite
             """
     )
 

@@ -6,7 +6,7 @@ import LetterboxStore
 struct TriageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
-        abstract: "Correct a record's kind or category, re-read older records, and measure the triage rules.",
+        abstract: "Correct a reading, re-read older records, measure the triage rules.",
         subcommands: [TriageSet.self, TriageBackfill.self, TriageEvalCommand.self]
     )
 }
@@ -14,15 +14,21 @@ struct TriageCommand: AsyncParsableCommand {
 struct TriageSet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
-        abstract: "An officer sets a record's kind, category or service area, with the reason. Letterbox's own reading and the correction are both kept in the audit log.",
+        abstract: "Set a record's kind, category or service area, with the reason.",
         discussion: """
-            Kinds: complaint, compliment, suggestion, comment, service_request, information_request, asb_report.
-            Categories: delay, failure_to_provide, poor_quality, inappropriate_service, service_withdrawn, cost,
-            staff_behaviour, policy, discrimination ("" clears it). The due dates follow the new kind.
+            Letterbox's own reading and the officer's correction are both kept in the
+            audit log.
+
+            Kinds: complaint, compliment, suggestion, comment, service_request,
+            information_request, asb_report. Categories: delay, failure_to_provide,
+            poor_quality, inappropriate_service, service_withdrawn, cost, staff_behaviour,
+            policy, discrimination ("" clears it). The due dates follow the new kind.
 
             Examples:
-              letterbox triage set LB-2026-000042 --kind complaint --category delay --reason "Second report; the repair was missed" --by "A. Shah"
-              letterbox triage set LB-2026-000043 --kind service_request --reason "First report of the fault" --by "A. Shah"
+              letterbox triage set LB-2026-000042 --kind complaint --category delay \\
+                  --reason "Second report; the repair was missed" --by "A. Shah"
+              letterbox triage set LB-2026-000043 --kind service_request --reason "First \\
+                  report of the fault" --by "A. Shah"
             """
     )
 
@@ -63,11 +69,14 @@ struct TriageSet: AsyncParsableCommand {
 struct TriageBackfill: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backfill",
-        abstract: "Read records stored before triage existed (or, with --all, every record not corrected by an officer) and give them kinds and due dates.",
+        abstract: "Give kinds and due dates to records stored before triage existed.",
         discussion: """
+            With --all, every record an officer has not corrected is read again.
+
             Examples:
               letterbox triage backfill
-              letterbox triage backfill --all     # after changing timescales.* or calendar.*
+              letterbox triage backfill --all     # after changing timescales.* or \\
+                  calendar.*
             """
     )
 
@@ -87,8 +96,10 @@ struct TriageBackfill: AsyncParsableCommand {
 struct TriageEvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Per-kind precision and recall, the confusion matrix and flag recall of the triage rules on a labelled set.",
+        abstract: "Measure the triage rules on a labelled set (precision, recall).",
         discussion: """
+            Prints per-kind precision and recall, the confusion matrix and flag recall.
+
             The set's format is described at the top of Samples/triage/eval.txt.
 
             Examples:

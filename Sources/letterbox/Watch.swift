@@ -12,25 +12,28 @@ import UnixSignals
 
 struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Watch a folder for phone notes, and Maildirs for mail, and ingest each item as it arrives.",
+        abstract: "Watch a notes folder and Maildirs; ingest each item as it comes.",
         discussion: """
-            Ingests every note already in DIR, then each new one (inotify, with a rescan every
-            watch.rescanSeconds as a safety net). A file counts as arrived once it has not changed
-            for watch.settleSeconds, so notes still being saved are left alone. Hidden files,
-            Office lock files (~$*) and *.tmp files are skipped.
+            Ingests every note already in DIR, then each new one (inotify, with a rescan
+            every watch.rescanSeconds as a safety net). A file counts as arrived once it
+            has not changed for watch.settleSeconds, so notes still being saved are left
+            alone. Hidden files, Office lock files (~$*) and *.tmp files are skipped.
 
-            After a note is stored it moves to DIR/processed/YYYY-MM-DD/. A note that cannot be read
-            moves to DIR/failed/ with NAME.error.txt beside it saying why; its bytes are in quarantine
-            (`letterbox quarantine list`). A note stored before a crash is recognised and moved
-            without a second record. SIGTERM or SIGINT stops the watcher after the current batch.
+            After a note is stored it moves to DIR/processed/YYYY-MM-DD/. A note that
+            cannot be read moves to DIR/failed/ with NAME.error.txt beside it saying why;
+            its bytes are in quarantine (`letterbox quarantine list`). A note stored
+            before a crash is recognised and moved without a second record. SIGTERM or
+            SIGINT stops the watcher after the current batch.
 
-            With --maildir DIR (repeatable), each message delivered to DIR/new/ (and its Maildir++
-            subfolders' new/) is committed and then renamed into cur/ with the S flag.
+            With --maildir DIR (repeatable), each message delivered to DIR/new/ (and its
+            Maildir++ subfolders' new/) is committed and then renamed into cur/ with the S
+            flag.
 
             Examples:
               letterbox watch /srv/letterbox/phone-notes
               letterbox watch --maildir /var/mail/complaints/Maildir
-              LETTERBOX_STORE=/var/lib/letterbox/letterbox.sqlite letterbox watch /srv/phone-notes
+              LETTERBOX_STORE=/var/lib/letterbox/letterbox.sqlite letterbox watch \\
+                  /srv/phone-notes
             """
     )
 
