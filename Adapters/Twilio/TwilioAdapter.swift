@@ -34,7 +34,7 @@ public struct TwilioAdapter: ChannelAdapter, ChannelAdapterFactory {
         }
     }
 
-    public static let name = "twilio"
+    public static let name = TwilioDecoder.adapter
     public static let channel = Channel.sms
     public static let section = "sms"
     /// Twilio's limit for a webhook is far below this; a body over it is not Twilio.

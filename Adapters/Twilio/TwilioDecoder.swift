@@ -4,7 +4,9 @@ public import LetterboxCore
 /// Media (MMS pictures) are recorded with their URLs and types; their bytes stay at Twilio.
 public struct TwilioDecoder: SubmissionDecoder {
     public let channel = Channel.sms
-    public let adapterName = TwilioAdapter.name
+    public let adapterName = Self.adapter
+    /// The adapter's name (``TwilioAdapter/name``).
+    public static let adapter = "twilio"
 
     public init() {}
 

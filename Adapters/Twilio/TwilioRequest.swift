@@ -1,4 +1,3 @@
-import Crypto
 public import Foundation
 
 /// The fields of one Twilio Programmable Messaging webhook (`application/x-www-form-urlencoded`),
@@ -46,29 +45,6 @@ public struct TwilioRequest: Sendable, Hashable {
     /// sorted by name (and by value for a repeated name), with nothing between them.
     public func signedText(url: String) -> String {
         fields.sorted { ($0.name, $0.value) < ($1.name, $1.value) }.reduce(into: url) { $0 += $1.name + $1.value }
-    }
-
-    /// Base64 of HMAC-SHA1 of ``signedText(url:)``, keyed with the account's auth token.
-    public func signature(url: String, authToken: String) -> String {
-        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(signedText(url: url).utf8), using: SymmetricKey(data: Data(authToken.utf8)))
-        return Data(mac).base64EncodedString()
-    }
-
-    /// True when `given` is the signature for this request at `url` with one of the tokens
-    /// (while a token is being rotated, both). Compared in constant time.
-    public func isSigned(_ given: String, url: String, authTokens: [String]) -> Bool {
-        let givenBytes = Data(given.trimmingCharacters(in: .whitespaces).utf8)
-        var matched = false
-        for token in authTokens {
-            let expected = Data(signature(url: url, authToken: token).utf8)
-            // Hash both sides, so the time depends on neither the secret nor where they differ.
-            let left = SHA256.hash(data: givenBytes)
-            let right = SHA256.hash(data: expected)
-            var difference: UInt8 = 0
-            for (x, y) in zip(left, right) { difference |= x ^ y }
-            matched = matched || difference == 0
-        }
-        return matched
     }
 }
 

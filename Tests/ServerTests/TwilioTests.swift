@@ -118,4 +118,20 @@ struct TwilioTests {
         #expect(try harness.store.submissions(.quarantined).count == 1)
         await harness.stop()
     }
+
+    @Test("The fuzzer's corpus and crashers (Fuzz/*/twilio) decode or are refused with a reason, nothing else")
+    func fuzzRegressions() throws {
+        let root = Fixtures.packageRoot.appendingPathComponent("Fuzz")
+        var count = 0
+        for kind in ["corpus", "crashers"] {
+            let folder = root.appendingPathComponent(kind).appendingPathComponent("twilio")
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !name.hasPrefix(".") {
+                let body = try Data(contentsOf: folder.appendingPathComponent(name))
+                let submission = RawSubmission(channel: .sms, source: "fuzz", receivedAt: Date(), bytes: body, metadata: ["gateway": "twilio"])
+                do { _ = try TwilioDecoder().decode(submission) } catch is IntakeError {}
+                count += 1
+            }
+        }
+        #expect(count >= 1)
+    }
 }

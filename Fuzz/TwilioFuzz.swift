@@ -1,0 +1,22 @@
+import Foundation
+
+// libFuzzer target: Twilio's urlencoded webhook body through the parser, the text it signs, and
+// the decoder. Anything may be refused with an IntakeError; nothing may crash or hang.
+let fuzzDecoder = TwilioDecoder()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTwilio(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+    let body = Data(bytes: data, count: size)
+    if let request = try? TwilioRequest(body: body) {
+        let signed = request.signedText(url: "https://feedback.example.org/sms/twilio")
+        if !signed.hasPrefix("https://feedback.example.org/sms/twilio") { fatalError("the signed text lost its URL") }
+    }
+    let submission = RawSubmission(
+        channel: .sms, source: "sms/twilio", receivedAt: Date(timeIntervalSince1970: 1_800_000_000), bytes: body,
+        metadata: ["gateway": "twilio", "adapter": "twilio"]
+    )
+    if case .feedback(let draft)? = try? fuzzDecoder.decode(submission) {
+        if draft.body != draft.body.normalisedForRecord { fatalError("the Twilio body is not normalised") }
+    }
+    return 0
+}
