@@ -160,7 +160,10 @@ extension Ingest {
 
         /// Splits and decodes without a store: what an import would make of the files.
         private func dryRun(_ settings: Settings) throws {
-            let decoder = settings.emailDecoder
+            // The email adapter's own decoder, as its configuration section sets it.
+            guard let decoder = try settings.adapters(strict: true).first(where: { $0.name == EmailAdapter.name })?.decoder else {
+                throw CLIError(.config, "The email channel is not configured.")
+            }
             var records = 0, refused = 0
             var verdicts: [String: Int] = [:]
             var messages = 0

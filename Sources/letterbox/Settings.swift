@@ -2,8 +2,6 @@ import ArgumentParser
 import Configuration
 import Foundation
 import LetterboxCore
-import LetterboxEmail
-import LetterboxPhoneNotes
 import LetterboxStore
 import Logging
 import SystemPackage
@@ -26,11 +24,6 @@ struct Settings {
     var storePath: String
     var busyTimeout: Double
     var referencePrefix: String
-    var noteMaxBytes: Int
-    var watchSettleSeconds: Double
-    var watchRescanSeconds: Double
-    var emailMaxAttachmentBytes: Int
-    var emailOrganisationDomains: Set<String>
     var logLevel: Logger.Level
     var linking: LinkingPolicy
     var timescales: DueDateCalculator
@@ -69,14 +62,6 @@ struct Settings {
             storePath: config.string(forKey: "store", default: "letterbox.sqlite"),
             busyTimeout: config.double(forKey: "busyTimeout", default: 5),
             referencePrefix: config.string(forKey: "reference.prefix", default: "LB"),
-            noteMaxBytes: config.int(forKey: "notes.maxBytes", default: 5_000_000),
-            watchSettleSeconds: config.double(forKey: "watch.settleSeconds", default: 2),
-            watchRescanSeconds: config.double(forKey: "watch.rescanSeconds", default: 30),
-            emailMaxAttachmentBytes: config.int(forKey: "email.maxAttachmentBytes", default: 50 * 1024 * 1024),
-            emailOrganisationDomains: Set(
-                config.string(forKey: "email.organisationDomains", default: "")
-                    .split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() }
-            ),
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
             linking: try linkingPolicy(config),
             timescales: try timescales(config),
@@ -202,10 +187,6 @@ struct Settings {
             closures.insert(day)
         }
         return DueDateCalculator(policy: policy, calendar: WorkingCalendar(nation: nation, holidays: holidays, closureDays: closures))
-    }
-
-    var emailDecoder: EmailDecoder {
-        EmailDecoder(maxAttachmentBytes: emailMaxAttachmentBytes, organisationDomains: emailOrganisationDomains)
     }
 
     func makeLogger(_ label: String = "letterbox") -> Logger {
