@@ -258,9 +258,12 @@ public struct Intake: SubmissionPipeline {
         return results.map { $0! }
     }
 
+    /// The decoder of the adapter that took the submission in; for a submission that names none
+    /// (stored before adapters were stamped), the adapter named after its channel, else the first
+    /// installed for its channel.
     private func decoder(for submission: RawSubmission) -> (any SubmissionDecoder)? {
-        if let adapter = submission.metadata[RawSubmission.adapterKey], let decoder = byAdapter[adapter] { return decoder }
-        return byChannel[submission.channel]
+        if let adapter = submission.metadata[RawSubmission.adapterKey] { return byAdapter[adapter] }
+        return byAdapter[submission.channel.rawValue] ?? byChannel[submission.channel]
     }
 
     private func decode(_ submission: RawSubmission) -> Result<Decoded, any Error> {

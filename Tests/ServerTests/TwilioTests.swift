@@ -2,6 +2,7 @@ import Foundation
 import LetterboxCore
 import LetterboxStore
 import LetterboxTesting
+import LetterboxSMS
 import LetterboxTwilio
 import Testing
 
@@ -133,5 +134,27 @@ struct TwilioTests {
             }
         }
         #expect(count >= 1)
+    }
+
+    @Test("Dispatch: a stamped submission goes to its adapter's decoder, an unstamped one to its channel's own adapter; a missing adapter is named in the quarantine reason")
+    func dispatch() throws {
+        let root = try Fixtures.temporaryFolder("dispatch")
+        let store = try SQLiteCaseStore(path: root.appendingPathComponent("letterbox.sqlite").path)
+        // Twilio first, so the first decoder for `sms` is not the XML one.
+        let both = Intake(store: store, adapters: [TwilioAdapter(gateways: []), SMSAdapter()])
+        let kannel = RawSubmission(
+            channel: .sms, source: "sms/kannel", receivedAt: Date(),
+            bytes: try Data(contentsOf: Fixtures.samples("sms").appendingPathComponent("kannel-boiler.xml")),
+            transportKey: "kannel:old-1", metadata: ["gateway": "kannel"]
+        )
+        #expect(try both.ingest([kannel])[0].disposition == .accepted)
+        let fields = Self.message(sid: "SMdispatch", body: "The bins were not collected")
+        let body = Data(ServerHarness.urlEncoded(fields).utf8)
+        let twilio = RawSubmission(channel: .sms, source: "sms/twilio", receivedAt: Date(), bytes: body, transportKey: "twilio:SMdispatch", metadata: ["gateway": "twilio", "adapter": "twilio"])
+        let xmlOnly = Intake(store: store, adapters: [SMSAdapter()])
+        let refused = try xmlOnly.ingest([twilio])[0]
+        #expect(refused.disposition == .quarantined)
+        #expect(refused.reason?.contains("No decoder is installed for the twilio adapter") == true)
+        #expect(try both.retry(rawSubmissionId: refused.rawSubmissionId).disposition == .accepted)
     }
 }
