@@ -109,6 +109,12 @@ public struct Intake: SubmissionPipeline {
                 "Submission #\(rawSubmissionId) is \(stored.disposition.rawValue), not quarantined: there is nothing to retry."
             )
         }
+        return try settleStored(stored, actor: "letterbox quarantine retry")
+    }
+
+    /// Reads a stored submission again with today's decoders and settles it (joining its
+    /// message when it is the part that completes one).
+    private func settleStored(_ stored: StoredSubmission, actor: String) throws(StoreError) -> IntakeOutcome {
         let bytes = try store.blob(sha256: stored.sha256) ?? Data()
         let submission = RawSubmission(
             channel: stored.channel,
@@ -117,7 +123,25 @@ public struct Intake: SubmissionPipeline {
             bytes: bytes,
             metadata: stored.metadata
         )
-        return try store.settle([(rawSubmissionId, decode(submission))], actor: "letterbox quarantine retry")[0]
+        let outcome = try store.settle([(stored.id, decode(submission))], actor: actor)[0]
+        observer?([submission], [outcome])
+        if let group = outcome.heldIn { try joinIfComplete(group) }
+        return outcome
+    }
+
+    /// Settles every submission left `pending` that arrived before `cutoff`: stored by a process
+    /// that stopped (a crash, SIGKILL, a full disk) before it committed what the bytes became.
+    /// `serve` and `watch` run this at start-up and every few seconds, so nothing stays pending
+    /// whether or not its sender retries. A submission that cannot be read goes to quarantine
+    /// like any other. Safe beside a process that is settling the same submission: whichever
+    /// commits second finds it settled and changes nothing.
+    public func settlePending(receivedBefore cutoff: Date, limit: Int = 500) throws(StoreError) -> [IntakeOutcome] {
+        var outcomes: [IntakeOutcome] = []
+        for id in try store.pendingSubmissionIds(receivedBefore: cutoff, limit: limit) {
+            guard let stored = try store.rawSubmission(id: id), stored.disposition == .pending else { continue }
+            outcomes.append(try settleStored(stored, actor: "letterbox (resumed after an interruption)"))
+        }
+        return outcomes
     }
 
     struct Prepared {
@@ -184,12 +208,15 @@ public struct Intake: SubmissionPipeline {
         // The later ones were observed by their own pass.
         observer?(first.map { batch[$0].submission }, first.map { settledOutcomes[$0] })
         // A part that completes its message: join the message now.
-        for group in Set(settled.compactMap(\.heldIn)) {
-            let waiting = try store.waitingParts(groupKey: group)
-            guard let total = waiting.first?.total, Set(waiting.map(\.partNumber)).count >= total else { continue }
-            try join(waiting)
-        }
+        for group in Set(settled.compactMap(\.heldIn)) { try joinIfComplete(group) }
         return settledOutcomes
+    }
+
+    /// Joins a message held in parts once every part has arrived.
+    private func joinIfComplete(_ group: String) throws(StoreError) {
+        let waiting = try store.waitingParts(groupKey: group)
+        guard let total = waiting.first?.total, Set(waiting.map(\.partNumber)).count >= total else { return }
+        try join(waiting)
     }
 
     /// Joins the held parts of one message with its decoder, stores the joined submission

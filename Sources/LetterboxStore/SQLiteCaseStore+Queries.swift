@@ -60,6 +60,18 @@ extension SQLiteCaseStore {
         }
     }
 
+    /// Submissions stored but never read (`pending`) that arrived before `cutoff`, oldest first:
+    /// left by a process that stopped between its two commits.
+    public func pendingSubmissionIds(receivedBefore cutoff: Date, limit: Int = 500) throws(StoreError) -> [Int64] {
+        try read { db in
+            try Int64.fetchAll(
+                db,
+                sql: "SELECT id FROM raw_submissions WHERE disposition = 'pending' AND received_at < ? ORDER BY id LIMIT ?",
+                arguments: [Timestamp.string(cutoff), limit]
+            )
+        }
+    }
+
     /// The exact bytes stored under a SHA-256.
     public func blob(sha256: String) throws(StoreError) -> Data? {
         try read { db in try Data.fetchOne(db, sql: "SELECT data FROM blobs WHERE sha256 = ?", arguments: [sha256]) }

@@ -25,7 +25,15 @@ struct Quarantine: AsyncParsableCommand {
 }
 
 struct QuarantineList: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List quarantined submissions, oldest first.")
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List quarantined submissions, oldest first.",
+        discussion: """
+            Also lists submissions an interrupted run stored but never read (pending for more
+            than a minute): `letterbox serve` and `letterbox watch` settle them on their own,
+            and `letterbox quarantine retry` does it now.
+            """
+    )
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -33,14 +41,24 @@ struct QuarantineList: AsyncParsableCommand {
         try await reportingErrors {
             let store = try await Settings.load(storeOptions).openExistingStore()
             let items = try store.submissions(.quarantined)
-            for item in items {
+            let interrupted = try Self.interrupted(store)
+            for item in items + interrupted {
                 let id = "#\(item.id)".padding(toLength: 8, withPad: " ", startingAt: 0)
-                let code = (item.errorCode ?? "").padding(toLength: 12, withPad: " ", startingAt: 0)
+                let pending = item.disposition == .pending
+                let code = (pending ? "interrupted" : item.errorCode ?? "").padding(toLength: 12, withPad: " ", startingAt: 0)
                 print("\(id)\(londonTime(item.receivedAt))  \(item.channel.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))\(code)\(item.source)")
-                print("        \(item.reason ?? "")")
+                print("        \(pending ? "Stored, then the run that took it in stopped before reading it. `letterbox serve` and `watch` settle it on their own; `letterbox quarantine retry \(item.id)` does it now." : item.reason ?? "")")
             }
-            writeToStandardError("\(items.count) quarantined submission(s)\n")
+            writeToStandardError("\(items.count) quarantined submission(s)\(interrupted.isEmpty ? "" : ", \(interrupted.count) interrupted")\n")
         }
+    }
+}
+
+extension QuarantineList {
+    /// Pending for over a minute: no run is reading it now.
+    static func interrupted(_ store: SQLiteCaseStore) throws -> [StoredSubmission] {
+        let cutoff = Date().addingTimeInterval(-60)
+        return try store.submissions(.pending).filter { $0.receivedAt < cutoff }
     }
 }
 
@@ -100,7 +118,7 @@ struct QuarantineRetry: AsyncParsableCommand {
     @Argument(help: "The submission number to retry.")
     var id: Int64?
 
-    @ArgumentParser.Flag(help: "Retry every quarantined submission.")
+    @ArgumentParser.Flag(help: "Retry every quarantined (and interrupted) submission.")
     var all = false
 
     func validate() throws {
@@ -115,7 +133,7 @@ struct QuarantineRetry: AsyncParsableCommand {
             let store = try settings.openExistingStore()
             // Every channel's decoder, the SMS gateways' profiles from the config included.
             let intake = settings.intake(store: store)
-            let ids = all ? try store.submissions(.quarantined, limit: Int.max).map(\.id) : [id!]
+            let ids = all ? try (store.submissions(.quarantined, limit: Int.max) + QuarantineList.interrupted(store)).map(\.id) : [id!]
             var stillQuarantined = 0
             for id in ids {
                 let outcome = try intake.retry(rawSubmissionId: id)

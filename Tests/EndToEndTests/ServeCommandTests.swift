@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LetterboxCore
 import LetterboxStore
 import LetterboxTesting
@@ -101,5 +102,38 @@ struct ServeCommandTests {
         let records = try store.records(channel: .sms)
         #expect(records.count == 2)
         #expect(records.contains { $0.contact.phone?.e164 == "+447700900777" })
+    }
+
+    @Test("Killed between storing a post and reading it: the next serve settles it on its own, and nothing stays pending")
+    func pendingSettledAfterACrash() throws {
+        let root = try Fixtures.temporaryFolder("serve-pending")
+        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let crashing = try ServeProcess(storePath: storePath, folder: root, environment: ["LETTERBOX_FAULT": "kill-after-raw"])
+        let form = Data(#"{"kind": "complaint", "name": "Grace Adeyemi", "email": "grace.adeyemi@mail.example", "message": "The communal door has not locked for a month and strangers sleep in the stairwell."}"#.utf8)
+        // The process dies after the raw bytes are committed: no answer comes back.
+        let reply = try? RawHTTP.post(port: crashing.port, path: "/api/v1/feedback", body: form, contentType: "application/json")
+        #expect(reply?.status != 201)
+        crashing.process.waitUntilExit()
+        #expect(crashing.process.terminationReason == .uncaughtSignal)
+        let store = try SQLiteCaseStore(path: storePath)
+        #expect(try store.submissions(.pending).count == 1)
+        #expect(try store.records().isEmpty)
+
+        // Until a run settles it, `quarantine list` shows it once it has been pending a minute.
+        try DatabaseQueue(path: storePath).write { db in
+            try db.execute(sql: "UPDATE raw_submissions SET received_at = ? WHERE disposition = 'pending'", arguments: [Timestamp.string(Date().addingTimeInterval(-120))])
+        }
+        let listed = try Fixtures.run(["quarantine", "list", "--store", storePath])
+        #expect(listed.stdout.contains("interrupted"))
+        #expect(listed.stderr.contains("0 quarantined submission(s), 1 interrupted"))
+
+        // The web form user gave up, so nobody sends it again: the next serve settles it anyway.
+        let server = try ServeProcess(storePath: storePath, folder: root, environment: ["LETTERBOX_INTAKE_PENDING_AFTER_SECONDS": "1"])
+        defer { server.stop() }
+        #expect(try Fixtures.waitUntil(timeout: 20) { try store.records().count == 1 })
+        #expect(try store.submissions(.pending).isEmpty)
+        let record = try #require(try store.records().first)
+        #expect(record.contact.email == "grace.adeyemi@mail.example")
+        #expect(record.triage != nil)
     }
 }
