@@ -62,6 +62,11 @@ public final class XMLDocument: @unchecked Sendable {
         if let root = xmlDocGetRootElement(parsed), Self.depth(of: root) > limits.maxDepth {
             throw XMLError("The XML is nested more than \(limits.maxDepth) elements deep.")
         }
+        // Any declaration in a DOCTYPE (an entity, a parameter entity, an element or attribute
+        // list) is refused, whether or not it is used: gateways send plain documents.
+        if let subset = parsed.pointee.intSubset, subset.pointee.children != nil {
+            throw XMLError("The XML has a DOCTYPE with declarations (entities or a DTD), which Letterbox refuses.")
+        }
         if Self.hasEntityReferences(parsed) {
             throw XMLError("The XML uses entities (a DTD with ENTITY declarations), which Letterbox does not expand.")
         }

