@@ -29,9 +29,9 @@ struct QuarantineList: AsyncParsableCommand {
         commandName: "list",
         abstract: "List quarantined submissions, oldest first.",
         discussion: """
-            Also lists submissions an interrupted run stored but never read (pending for more
-            than a minute): `letterbox serve` and `letterbox watch` settle them on their own,
-            and `letterbox quarantine retry` does it now.
+            Also lists submissions an interrupted run stored but never read (pending for
+            more than a minute): `letterbox serve` and `letterbox watch` settle them on
+            their own, and `letterbox quarantine retry` does it now.
             """
     )
 
