@@ -64,7 +64,8 @@ struct Watch: AsyncParsableCommand {
             if let settle { overrides[["watch", "settleSeconds"]] = ConfigValue(.double(settle), isSecret: false) }
             let settings = try await Settings.load(storeOptions, overrides: overrides)
             let logger = settings.makeLogger()
-            let adapters = try settings.adapters(strict: true, logger: logger)
+            // Lenient: a mistake in a section watch does not use (sms.*, form.*) must not stop the watchers.
+            let adapters = try settings.adapters(strict: false, logger: logger)
             let store = try settings.openStore()
             let services = try Self.services(adapters: adapters, intake: settings.intake(store: store, adapters: adapters), settings: settings, logger: logger)
             let group = ServiceGroup(

@@ -136,4 +136,19 @@ struct ServeCommandTests {
         #expect(record.contact.email == "grace.adeyemi@mail.example")
         #expect(record.triage != nil)
     }
+
+    @Test("A mistake in one adapter's section (a Twilio gateway with no token) stops serve with the reason, and never the mail pipe")
+    func brokenSectionStopsOnlyServe() throws {
+        let root = try Fixtures.temporaryFolder("broken-section")
+        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let config = root.appendingPathComponent("letterbox.yaml")
+        try Data("sms:\n  gateways: [twilio]\n  twilio:\n    profile: twilio\n    publicURL: https://feedback.example.org/sms/twilio\n".utf8).write(to: config)
+        let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent("01-complaint-plain.eml"))
+        let piped = try Fixtures.run(["ingest", "email", "--store", storePath], environment: ["LETTERBOX_CONFIG": config.path], stdin: mail)
+        #expect(piped.status == 0)
+        #expect(piped.stdout.hasPrefix("accepted"))
+        let served = try Fixtures.run(["serve", "--port", "0", "--store", storePath], environment: ["LETTERBOX_CONFIG": config.path])
+        #expect(served.status == 78)
+        #expect(served.stderr.contains("sms.twilio.authToken"))
+    }
 }
