@@ -119,16 +119,28 @@ struct Settings {
                 "There is no store at \(storePath). Name one with --store PATH (or LETTERBOX_STORE, or store: in letterbox.yaml); the ingest, watch and serve commands create it."
             )
         }
-        return try openStore()
+        do {
+            return try openStore(keepReserve: false)
+        } catch let error as StoreError where StoreReserve.diskIsFull(beside: storePath) {
+            // Opening needs a few kilobytes (SQLite's -shm and -wal files): release the reserve
+            // the writing commands keep, so the store can still be read, and say so.
+            guard StoreReserve.release(beside: storePath) else { throw error }
+            writeToStandardError(
+                "letterbox: the disk holding \(storePath) is full. Letterbox released its reserve (\(StoreReserve.path(beside: storePath))) so the store can be read; free space on that disk (README, \"When the disk is full\").\n"
+            )
+            return try openStore(keepReserve: false)
+        }
     }
 
     /// The store, created (owner-only) when it does not exist yet: for the commands that take
     /// submissions in (ingest, watch, serve) and for forward.
-    func openStore() throws -> SQLiteCaseStore {
-        try SQLiteCaseStore(
+    func openStore(keepReserve: Bool = true) throws -> SQLiteCaseStore {
+        let store = try SQLiteCaseStore(
             path: storePath,
             options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, timescales: timescales)
         )
+        if keepReserve { StoreReserve.ensure(beside: storePath) }
+        return store
     }
 
     /// timescales.* and calendar.* (README, "Triage and due dates").

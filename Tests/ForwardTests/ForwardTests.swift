@@ -401,44 +401,6 @@ func waitFor(seconds: Double, _ condition: @Sendable () -> Bool) async -> Bool {
     return condition()
 }
 
-/// A small tmpfs, for a store whose disk fills up (mounting needs root, as in CI; otherwise skipped).
-struct SmallDisk {
-    let path: URL
-
-    static func mount(megabytes: Int) -> SmallDisk? {
-        guard getuid() == 0, let root = try? Fixtures.temporaryFolder("small-disk") else { return nil }
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", root.path]
-        mount.standardError = FileHandle.nullDevice
-        guard (try? mount.run()) != nil else { return nil }
-        mount.waitUntilExit()
-        return mount.terminationStatus == 0 ? SmallDisk(path: root) : nil
-    }
-
-    /// Writes zeros until the disk has no byte left.
-    func fill() {
-        let file = path.appendingPathComponent("filler").path
-        _ = FileManager.default.createFile(atPath: file, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: file) else { return }
-        let block = Data(count: 64 * 1024)
-        while (try? handle.write(contentsOf: block)) != nil {}
-        let byte = Data(count: 1)
-        while (try? handle.write(contentsOf: byte)) != nil {}
-        try? handle.close()
-    }
-
-    func free() { try? FileManager.default.removeItem(at: path.appendingPathComponent("filler")) }
-
-    func unmount() {
-        let umount = Process()
-        umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-        umount.arguments = ["-l", path.path]
-        try? umount.run()
-        umount.waitUntilExit()
-    }
-}
-
 @Suite("The store's disk fills while a delivery is marked", .serialized)
 struct DiskFullTests {
     @Test("The receiver got it, the mark failed: nothing is lost, and once there is room the same event is sent again and marked")
