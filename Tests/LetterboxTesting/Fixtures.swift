@@ -105,6 +105,17 @@ public enum Fixtures {
         }
         return try condition()
     }
+
+    /// The same for async tests, without blocking a thread of the cooperative pool (two on this
+    /// machine), which the server's services under test also need.
+    public static func eventually(timeout: Double, _ condition: () throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return try condition()
+    }
 }
 
 extension Fixtures {

@@ -104,7 +104,7 @@ struct SMSCallbackTests {
         let harness = try await ServerHarness.start { $0.partTimeout = 3 }
         #expect(try await harness.postXML("/sms/kannel?kid=lonely", try harness.corpus("kannel-long-part1.xml")).status == 200)
         #expect(try harness.store.records().isEmpty)
-        let arrived = try Fixtures.waitUntil(timeout: 10) { try !harness.store.records().isEmpty }
+        let arrived = try await Fixtures.eventually(timeout: 20) { try !harness.store.records().isEmpty }
         #expect(arrived)
         let record = try #require(try harness.store.records().first)
         #expect(record.body.contains("[part 2 of 2 did not arrive]"))
