@@ -87,7 +87,7 @@ public struct SMSDecoder: SubmissionDecoder {
             contactedAt: inbound.sentAt,
             contactedAtText: inbound.sentAtText,
             body: body,
-            statedKind: Self.keyword(body)
+            statedKind: FeedbackDraft.keywordKind(body)
         )
         if let from = inbound.from {
             let phone = Identifiers.phone(from, international: true)
@@ -112,12 +112,6 @@ public struct SMSDecoder: SubmissionDecoder {
         if let to = inbound.to { draft.extraFields.append(ExtraField(name: "Sent to", value: to)) }
         if let messageID { draft.extraFields.append(ExtraField(name: "Gateway message id", value: messageID)) }
         return draft
-    }
-
-    /// A text that starts with a kind of feedback ("COMPLAINT the lift...") is the customer's own choice of kind.
-    static func keyword(_ body: String) -> String? {
-        let first = body.prefix(while: { $0.isLetter }).lowercased()
-        return ["complaint", "compliment", "suggestion", "comment"].contains(first) ? first : nil
     }
 
     // MARK: Long texts

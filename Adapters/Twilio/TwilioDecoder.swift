@@ -33,7 +33,7 @@ public struct TwilioDecoder: SubmissionDecoder {
         guard !body.isEmpty || !media.isEmpty else {
             throw IntakeError(.empty, "The text message from Twilio (\(sid)) is empty.")
         }
-        var draft = FeedbackDraft(channel: .sms, body: body, statedKind: Self.keyword(body))
+        var draft = FeedbackDraft(channel: .sms, body: body, statedKind: FeedbackDraft.keywordKind(body))
         if let from = request["From"], !from.isEmpty {
             let phone = Identifiers.phone(from, international: true)
             draft.contact.phone = phone
@@ -54,11 +54,5 @@ public struct TwilioDecoder: SubmissionDecoder {
             draft.extraFields.append(ExtraField(name: "Media \(index + 1)", value: "\(item.type) \(item.url)"))
         }
         return .feedback(draft)
-    }
-
-    /// A text that starts with a kind of feedback ("COMPLAINT the lift...") is the customer's own choice of kind.
-    static func keyword(_ body: String) -> String? {
-        let first = body.prefix(while: { $0.isLetter }).lowercased()
-        return ["complaint", "compliment", "suggestion", "comment"].contains(first) ? first : nil
     }
 }

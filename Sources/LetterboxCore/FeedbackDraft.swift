@@ -137,3 +137,12 @@ public struct ThreadHints: Hashable, Codable, Sendable {
     private static func isLetter(_ s: Unicode.Scalar) -> Bool { (s >= "A" && s <= "Z") || (s >= "a" && s <= "z") }
     private static func isDigit(_ s: Unicode.Scalar) -> Bool { s >= "0" && s <= "9" }
 }
+
+extension FeedbackDraft {
+    /// The kind a text message names in its first word ("COMPLAINT the lift..."): the customer's
+    /// own choice of kind, whichever gateway carried it.
+    public static func keywordKind(_ body: String) -> String? {
+        let first = body.prefix(while: { $0.isLetter }).lowercased()
+        return ["complaint", "compliment", "suggestion", "comment"].contains(first) ? first : nil
+    }
+}
