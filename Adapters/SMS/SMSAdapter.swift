@@ -1,5 +1,4 @@
 public import Foundation
-import Dispatch
 import Logging
 public import LetterboxCore
 
@@ -115,7 +114,14 @@ public struct SMSAdapter: ChannelAdapter, ChannelAdapterFactory {
     /// The sweep for long texts whose parts stopped coming, beside the routes.
     public func services(_ context: ChannelServiceContext) throws -> [any ChannelService] {
         guard serving else { return [] }
-        return [PartSweep(pipeline: context.pipeline, timeout: partTimeout, logger: context.logger)]
+        // Long texts whose parts stopped coming are joined with what has arrived: checked a few
+        // times per wait, at most each minute.
+        let (pipeline, logger, timeout) = (context.pipeline, context.logger, partTimeout)
+        return [PeriodicWork("Joining long texts whose parts stop coming after \(Int(timeout)) s", every: min(60, max(0.5, timeout / 4))) {
+            do { _ = try pipeline.joinWaitingParts(olderThan: Date().addingTimeInterval(-timeout)) } catch {
+                logger.error("The sweep for long texts failed; it runs again shortly: \(error)")
+            }
+        }]
     }
 
     // MARK: Configuration
@@ -181,32 +187,5 @@ public struct SMSAdapter: ChannelAdapter, ChannelAdapterFactory {
             throw ChannelConfigurationError("\(what) has auth \"\(other)\"; use none, basic, header, query or hmac.")
         }
         return Gateway(profile: profile, auth: auth)
-    }
-}
-
-/// Joins the long texts whose parts stopped coming, with what has arrived: checked a few
-/// times per wait, at most each minute.
-struct PartSweep: ChannelService {
-    let pipeline: any SubmissionPipeline
-    let timeout: TimeInterval
-    let logger: Logger
-
-    var description: String { "Joining long texts whose parts stop coming after \(Int(timeout)) s" }
-
-    func run() async throws {
-        let interval = min(60, max(0.5, timeout / 4))
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
-            if Task.isCancelled { break }
-            let pipeline = self.pipeline
-            let cutoff = Date().addingTimeInterval(-timeout)
-            // Store work on a thread of its own, off the cooperative pool.
-            let result: Result<[IntakeOutcome], any Error> = await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(returning: Result { try pipeline.joinWaitingParts(olderThan: cutoff) })
-                }
-            }
-            if case .failure(let error) = result { logger.error("The sweep for long texts failed; it runs again shortly: \(error)") }
-        }
     }
 }

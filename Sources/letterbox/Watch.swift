@@ -104,49 +104,24 @@ extension Watch {
         // Submissions an interrupted run left stored but unread are settled: at start-up and every
         // few seconds (intake.pendingAfterSeconds), whether or not their sender retries.
         let after = max(1, settings.config.double(forKey: "intake.pendingAfterSeconds", default: 10))
-        services.append(.init(service: PendingSettler(intake: intake, after: after, logger: logger)))
+        let settler = PeriodicWork("Settling submissions an interrupted run left pending", every: after, immediately: true) {
+            do {
+                let outcomes = try intake.settlePending(receivedBefore: Date().addingTimeInterval(-after))
+                guard !outcomes.isEmpty else { return }
+                let quarantined = outcomes.filter { $0.disposition == .quarantined }.count
+                logger.warning("Settled \(outcomes.count) submission(s) an interrupted run had stored but not read (\(quarantined) to quarantine)")
+                for outcome in outcomes { WatchMetrics.record(watcher: "pending", outcome) }
+            } catch {
+                logger.error("Settling pending submissions failed; trying again shortly: \(error)")
+            }
+        }
+        services.append(.init(service: ChannelServiceRunner(service: settler)))
         // The outbox's delivery worker runs wherever records are made continuously.
         let forward = try settings.forwardConfiguration()
         if !forward.destinations.isEmpty {
             services.append(.init(service: try ForwardSetup.worker(forward, store: intake.store, logger: logger)))
         }
         return services
-    }
-}
-
-/// Settles the submissions left `pending` by a run that stopped between its two commits
-/// (SIGKILL, a crash, a full disk), so none stays unread for ever: at start-up, then every
-/// `after` seconds, those that arrived more than `after` seconds ago. One that cannot be read
-/// goes to quarantine (`letterbox quarantine list`) like any other.
-struct PendingSettler: Service {
-    let intake: Intake
-    let after: Double
-    let logger: Logger
-
-    func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let intake = self.intake
-                let cutoff = Date().addingTimeInterval(-after)
-                // Store work on a thread of its own, off the cooperative pool.
-                let result: Result<[IntakeOutcome], any Error> = await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async {
-                        continuation.resume(returning: Result { try intake.settlePending(receivedBefore: cutoff) })
-                    }
-                }
-                switch result {
-                case .success(let outcomes) where !outcomes.isEmpty:
-                    let quarantined = outcomes.filter { $0.disposition == .quarantined }.count
-                    logger.warning("Settled \(outcomes.count) submission(s) an interrupted run had stored but not read (\(quarantined) to quarantine)")
-                    for outcome in outcomes { WatchMetrics.record(watcher: "pending", outcome) }
-                case .failure(let error):
-                    logger.error("Settling pending submissions failed; trying again shortly: \(error)")
-                default:
-                    break
-                }
-                try? await Task.sleep(for: .milliseconds(Int(after * 1000)))
-            }
-        }
     }
 }
 

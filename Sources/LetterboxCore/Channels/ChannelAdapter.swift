@@ -1,4 +1,5 @@
 public import Foundation
+import Dispatch
 public import Logging
 
 /// A way feedback reaches Letterbox: email, the web form, an SMS gateway, phone notes, Twilio.
@@ -169,4 +170,39 @@ public protocol ChannelService: Sendable {
     /// For the start-up log: `Watching /srv/notes for phone notes`.
     var description: String { get }
     func run() async throws
+}
+
+/// Store work repeated every `interval` seconds (a sweep), each time on a thread outside the
+/// cooperative pool, until the task is cancelled. The work reports its own failures.
+public struct PeriodicWork: ChannelService {
+    public let description: String
+    let interval: TimeInterval
+    /// Run once at start-up before the first wait.
+    let immediately: Bool
+    let work: @Sendable () -> Void
+
+    public init(_ description: String, every interval: TimeInterval, immediately: Bool = false, work: @escaping @Sendable () -> Void) {
+        self.description = description
+        self.interval = interval
+        self.immediately = immediately
+        self.work = work
+    }
+
+    public func run() async throws {
+        var first = immediately
+        while !Task.isCancelled {
+            if !first {
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+                if Task.isCancelled { break }
+            }
+            first = false
+            let work = self.work
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().async {
+                    work()
+                    continuation.resume()
+                }
+            }
+        }
+    }
 }
