@@ -326,54 +326,38 @@ extension SQLiteCaseStore {
     /// texts costs the same per text however long it goes on) and decided by ``LinkingRules``.
     func persistenceFlags(_ db: Database, _ subject: LinkingSubject, caseId: Int64?, caseReference: String) throws -> [FlagEntry] {
         guard let contactId = subject.contactId else { return [] }
-        let at = subject.at
         var flags: [FlagEntry] = []
         for rule in options.linking.persistence where rule.count > 0 {
-            let cap = max(Self.countCap, rule.count)
-            let window = Int64(rule.days) * Linking.day
-            let count: Int
-            let references: () throws -> [String]
+            // The same case's records, or the same person's: the same query on another index.
+            let scope: (index: String, column: String, id: Int64, order: String)
             switch rule.scope {
             case .sameCase:
                 guard let caseId else { continue }
-                count = try Int.fetchOne(
-                    db.cachedStatement(sql: """
-                        SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY records_by_case
-                        WHERE case_id = ? AND event_at BETWEEN ? AND ? LIMIT ?)
-                        """),
-                    arguments: [caseId, at - window, at, cap]
-                ) ?? 0
-                references = {
-                    try String.fetchAll(
-                        db.cachedStatement(sql: """
-                            SELECT reference FROM records INDEXED BY records_by_case
-                            WHERE case_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at, id LIMIT 20
-                            """),
-                        arguments: [caseId, at - window, at]
-                    )
-                }
+                scope = ("records_by_case", "case_id", caseId, "event_at, id")
             case .allContacts:
-                count = try Int.fetchOne(
-                    db.cachedStatement(sql: """
-                        SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY records_by_contact_time
-                        WHERE contact_id = ? AND event_at BETWEEN ? AND ? LIMIT ?)
-                        """),
-                    arguments: [contactId, at - window, at, cap]
-                ) ?? 0
-                references = {
-                    try String.fetchAll(
-                        db.cachedStatement(sql: """
-                            SELECT reference FROM records INDEXED BY records_by_contact_time
-                            WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at LIMIT 20
-                            """),
-                        arguments: [contactId, at - window, at]
-                    )
-                }
+                scope = ("records_by_contact_time", "contact_id", contactId, "event_at")
             case .afterClosed:
                 continue
             }
-            guard LinkingRules.isPersistent(rule, counted: count) else { continue }
-            if let flag = LinkingRules.persistence(rule, counted: count, cap: cap, references: try references(), caseReference: caseReference) {
+            let cap = max(Self.countCap, rule.count)
+            let window: [any DatabaseValueConvertible] = [scope.id, subject.at - Int64(rule.days) * Linking.day, subject.at]
+            let count = try Int.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY \(scope.index)
+                    WHERE \(scope.column) = ? AND event_at BETWEEN ? AND ? LIMIT ?)
+                    """),
+                arguments: StatementArguments(window + [cap])
+            ) ?? 0
+            let references = {
+                try String.fetchAll(
+                    db.cachedStatement(sql: """
+                        SELECT reference FROM records INDEXED BY \(scope.index)
+                        WHERE \(scope.column) = ? AND event_at BETWEEN ? AND ? ORDER BY \(scope.order) LIMIT 20
+                        """),
+                    arguments: StatementArguments(window)
+                )
+            }
+            if let flag = try LinkingRules.persistence(rule, counted: count, cap: cap, references: try references(), caseReference: caseReference) {
                 flags.append(flag)
             }
         }

@@ -225,13 +225,14 @@ public enum LinkingRules {
     }
 
     /// The `persistent_contact` flag for one rule, given how many earlier records the store
-    /// counted in the rule's window (up to `cap`) and their references; nil when under the rule.
+    /// counted in the rule's window (up to `cap`) and their references (fetched only when the
+    /// rule is reached); nil when under the rule.
     public static func persistence(
-        _ rule: PersistenceRule, counted count: Int, cap: Int, references: [String], caseReference: String
-    ) -> FlagEntry? {
-        guard isPersistent(rule, counted: count) else { return nil }
+        _ rule: PersistenceRule, counted count: Int, cap: Int, references: @autoclosure () throws -> [String], caseReference: String
+    ) rethrows -> FlagEntry? {
+        guard count + 1 >= rule.count, rule.scope != .afterClosed else { return nil }
         let counted = count >= cap ? "\(cap) or more" : "\(count + 1)"
-        let listed = list(references, total: count >= cap ? nil : count)
+        let listed = list(try references(), total: count >= cap ? nil : count)
         switch rule.scope {
         case .sameCase:
             return FlagEntry(.persistentContact, reason: "Rule \"\(rule.summary)\": \(counted) contacts about case \(caseReference) within \(rule.days) days, this one included (\(listed)). Nothing has been held back.")
@@ -240,11 +241,6 @@ public enum LinkingRules {
         case .afterClosed:
             return nil
         }
-    }
-
-    /// Whether `count` earlier records in the rule's window, with this one, reach the rule.
-    public static func isPersistent(_ rule: PersistenceRule, counted count: Int) -> Bool {
-        count + 1 >= rule.count
     }
 
     /// Two building keys name the same building when one is the other or starts with it
