@@ -52,20 +52,19 @@ public struct SMSAdapter: ChannelAdapter, ChannelAdapterFactory {
     }
 
     public var routes: [ChannelRoute] {
-        gateways.keys.sorted().map { name in
+        gateways.sorted(by: { $0.key < $1.key }).map { name, gateway in
             ChannelRoute(
                 .post, "/sms/\(name)",
                 maxBodyBytes: SMSProfile.maxBodyBytes,
                 tooLarge: .text(413, "An SMS callback is at most \(SMSProfile.maxBodyBytes) bytes.\n")
-            ) { request in receive(request, gateway: name) }
+            ) { request in receive(request, name: name, gateway: gateway) }
         }
     }
 
     /// One gateway callback. 401 when authentication fails (kept in quarantine); 415 for a body
     /// that is not XML and 400 for XML the profile cannot read (both kept); otherwise 200 with
     /// an empty body once the submission is durable.
-    func receive(_ request: ChannelRequest, gateway name: String) -> ChannelAction {
-        guard let gateway = gateways[name] else { return .respond(.text(404, "No such gateway.\n")) }
+    func receive(_ request: ChannelRequest, name: String, gateway: Gateway) -> ChannelAction {
         // The secret (query authentication) is checked against the full query and never stored.
         var query = request.query
         if let secret = gateway.auth.secretParameter { query[secret] = nil }

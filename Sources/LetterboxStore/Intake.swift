@@ -233,6 +233,7 @@ public struct Intake: SubmissionPipeline {
             parts.append(HeldSubmission(number: part.partNumber, rawSubmissionId: part.rawSubmissionId, receivedAt: part.receivedAt, submission: submission))
         }
         guard let sample = parts.first?.submission, let decoder = decoder(for: sample) else { return nil }
+        let key = "parts:\(first.groupKey):\(held.map(\.rawSubmissionId).min() ?? 0)"
         var joined: RawSubmission
         do {
             joined = try decoder.join(parts, total: first.total)
@@ -240,12 +241,12 @@ public struct Intake: SubmissionPipeline {
             // Cannot happen with a decoder that holds parts; keep the first part's bytes in
             // quarantine with the reason rather than lose track of the message.
             joined = sample
-            joined.transportKey = "parts:\(first.groupKey):\(held.map(\.rawSubmissionId).min() ?? 0)"
+            joined.transportKey = key
             let outcome = try refuse(joined, because: IntakeError(.malformed, "The parts of this message could not be joined: \(error)"))
             try store.markPartsJoined(held, into: outcome.rawSubmissionId)
             return outcome
         }
-        joined.transportKey = "parts:\(first.groupKey):\(held.map(\.rawSubmissionId).min() ?? 0)"
+        joined.transportKey = key
         joined.receivedAt = held.map(\.receivedAt).min() ?? joined.receivedAt
         if let adapter = sample.metadata[RawSubmission.adapterKey] { joined.metadata[RawSubmission.adapterKey] = adapter }
         let outcome = try ingest([joined])[0]

@@ -64,8 +64,11 @@ extension Settings {
     }
 
     func channelSettings(serving: Bool) -> ChannelSettings {
-        let config = self.config
-        return ChannelSettings(
+        Self.channelSettings(config, serving: serving)
+    }
+
+    static func channelSettings(_ config: ConfigReader, serving: Bool) -> ChannelSettings {
+        ChannelSettings(
             readers: .init(
                 string: { key, secret in config.string(forKey: ConfigKey(key), isSecret: secret) },
                 int: { config.int(forKey: ConfigKey($0)) },

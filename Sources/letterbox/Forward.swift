@@ -102,14 +102,13 @@ extension Settings {
             guard let found = value(key) else { throw CLIError(.config, "The destination \(name) needs \(prefix)\(key).") }
             return found
         }
-        /// A secret from the config, else the file named by KEYFile, else the environment.
+        /// A secret from the config or the file named by KEYFile (read as the adapters read
+        /// theirs), else the environment.
         func secret(_ key: String, env: String) throws -> String? {
-            if let inline = value(key, secret: true) { return inline }
-            if let path = value(key + "File") {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw CLIError(.config, "\(prefix)\(key)File: cannot read \(path).")
-                }
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            do {
+                if let found = try Settings.channelSettings(config, serving: false).secret(prefix + key) { return found }
+            } catch {
+                throw CLIError(.config, "\(error)")
             }
             return environment[envName + env].flatMap { $0.isEmpty ? nil : $0 }
         }

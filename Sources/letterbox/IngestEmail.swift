@@ -160,10 +160,13 @@ extension Ingest {
 
         /// Splits and decodes without a store: what an import would make of the files.
         private func dryRun(_ settings: Settings) throws {
-            // The email adapter's own decoder, as its configuration section sets it.
-            guard let decoder = try settings.adapters(strict: true).first(where: { $0.name == EmailAdapter.name })?.decoder else {
-                throw CLIError(.config, "The email channel is not configured.")
+            // The email adapter's own decoder, as its configuration section sets it (only that
+            // section is read: a mistake in another cannot stop a dry run).
+            let email: [any ChannelAdapter]
+            do { email = try EmailAdapter.adapters(settings.channelSettings(serving: false)) } catch {
+                throw CLIError(.config, "email.*: \(error)")
             }
+            guard let decoder = email.first?.decoder else { throw CLIError(.config, "The email channel is not configured.") }
             var records = 0, refused = 0
             var verdicts: [String: Int] = [:]
             var messages = 0

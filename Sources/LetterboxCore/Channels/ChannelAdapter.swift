@@ -104,15 +104,15 @@ public struct ChannelSettings: Sendable {
     /// A list given as a YAML list or as one comma-separated string (environment variables).
     public func list(_ key: String) -> [String] { readers.list(key) }
 
-    /// A secret: the value of `key`, or the contents of the file named by `keyFile` (trailing
-    /// new lines removed). Never logged. Nil when neither is set.
+    /// A secret: the value of `key`, or the contents of the file named by `keyFile` (white
+    /// space around it removed). Never logged. Nil when neither is set.
     public func secret(_ key: String) throws(ChannelConfigurationError) -> String? {
         if let value = readers.string(key, true), !value.isEmpty { return value }
         guard let path = string(key + "File") else { return nil }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ChannelConfigurationError("\(key)File: cannot read \(path).")
         }
-        let trimmed = text.trimmingCharacters(in: .newlines)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ChannelConfigurationError("\(key)File: \(path) is empty.") }
         return trimmed
     }
