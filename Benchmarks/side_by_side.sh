@@ -7,8 +7,8 @@
 # Prints each script's own lines per round; take medians across rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-base=$1
-head=$2
+base=$(realpath "$1")
+head=$(realpath "$2")
 rounds=${3:-3}
 for round in $(seq "$rounds"); do
   for which in base head; do
