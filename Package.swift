@@ -57,19 +57,39 @@ let package = Package(
         // libxml2 for Swift: HTML to readable text (and, for SMS, safe XML reading).
         .target(name: "LetterboxXML", dependencies: ["CLibXML2"]),
 
+        // What adapters' one-shot import commands share with the executable: the store options,
+        // exit statuses, the import host (configuration, pipeline, checkpoints), outcome lines.
+        .target(
+            name: "LetterboxCommands",
+            dependencies: [
+                "LetterboxCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // inotify for the adapters' watched folders (phone notes, Maildirs).
         .target(name: "LetterboxWatching"),
 
         // Channel adapters: each depends on the core (and the XML reader, the folder watcher,
-        // and the libraries named) only, never on the store or the server.
+        // the import commands' host, and the libraries named) only, never on the store or the
+        // server.
         .target(
             name: "LetterboxPhoneNotes",
-            dependencies: ["LetterboxCore", "LetterboxWatching", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LetterboxCore", "LetterboxWatching", "LetterboxCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Adapters/PhoneNotes"
         ),
         .target(
             name: "LetterboxEmail",
-            dependencies: ["LetterboxCore", "LetterboxXML", "LetterboxWatching", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "LetterboxCore", "LetterboxXML", "LetterboxWatching", "LetterboxCommands", "CZlib",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Adapters/Email"
         ),
 
@@ -153,6 +173,7 @@ let package = Package(
                 "LetterboxTwilio",
                 "LetterboxServer",
                 "LetterboxForward",
+                "LetterboxCommands",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -213,6 +234,14 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "CommandsTests",
+            dependencies: [
+                "LetterboxCore", "LetterboxCommands", "LetterboxEmail", "LetterboxPhoneNotes", "LetterboxStore", "LetterboxTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -54,25 +54,24 @@ public struct Intake: SubmissionPipeline {
         try ingest(submissions.map { Prepared($0) }, whenKnown: .recordRedelivery)
     }
 
-    /// A batch hashed and decoded ahead of its commit (``prepare(_:)``), so that one thread can
-    /// read and decode the next batch while another commits this one. Decoding is pure, so doing
-    /// it before the raw bytes are stored changes nothing: ``commit(_:whenKnown:)`` still stores
-    /// the raw bytes first, in their own transaction, and the records after.
-    public struct PreparedBatch: @unchecked Sendable {
-        fileprivate var items: [Prepared]
-        public var count: Int { items.count }
-    }
-
-    /// Hashes and decodes submissions without touching the store. Safe on any thread.
-    public func prepare(_ submissions: [RawSubmission]) -> PreparedBatch {
-        PreparedBatch(items: submissions.map { submission in
+    /// Hashes and decodes submissions without touching the store, so that one thread can read
+    /// and decode the next batch while another commits this one. Decoding is pure, so doing it
+    /// before the raw bytes are stored changes nothing: ``commit(_:whenKnown:)`` still stores
+    /// the raw bytes first, in their own transaction, and the records after. Safe on any thread.
+    public func prepare(_ submissions: [RawSubmission]) -> PreparedSubmissions {
+        PreparedSubmissions(count: submissions.count, contents: submissions.map { submission in
             Prepared(submission, decoded: decode(submission))
         })
     }
 
-    /// Commits a prepared batch: the same as ``ingest(_:whenKnown:)`` without decoding again.
-    public func commit(_ batch: PreparedBatch, whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
-        try ingest(batch.items, whenKnown: whenKnown)
+    /// Commits what ``prepare(_:)`` made: the same as ``ingest(_:whenKnown:)`` without decoding
+    /// again. (What another pipeline prepared is ingested as plain submissions.)
+    public func commit(_ prepared: PreparedSubmissions, whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
+        if let items = prepared.contents as? [Prepared] { return try ingest(items, whenKnown: whenKnown) }
+        guard let submissions = prepared.contents as? [RawSubmission] else {
+            preconditionFailure("PreparedSubmissions holding \(type(of: prepared.contents)), not made by a pipeline")
+        }
+        return try ingest(submissions.map { Prepared($0) }, whenKnown: whenKnown)
     }
 
     /// What to do with a submission whose idempotency key is already stored.

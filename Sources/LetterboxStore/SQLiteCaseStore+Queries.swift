@@ -211,8 +211,8 @@ extension SQLiteCaseStore {
         }
     }
 
-    /// Where an earlier import of a mailbox file got to.
-    public func importCheckpoint(path: String) throws(StoreError) -> ImportCheckpoint? {
+    /// Where an earlier import of a mailbox file got to (``ImportCheckpoints``).
+    public func checkpoint(path: String) throws(StoreError) -> ImportCheckpoint? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM import_checkpoints WHERE path = ?", arguments: [path]).map {
                 ImportCheckpoint(path: $0["path"], inode: $0["inode"], offset: $0["offset"], messages: $0["messages"])
@@ -222,7 +222,7 @@ extension SQLiteCaseStore {
 
     /// Records how far an import got. Written after the batch's records are committed, so a
     /// crash between the two only means the next run re-reads (and skips) one batch.
-    public func saveImportCheckpoint(_ checkpoint: ImportCheckpoint) throws(StoreError) {
+    public func saveCheckpoint(_ checkpoint: ImportCheckpoint) throws(StoreError) {
         try write { db in
             try db.execute(
                 sql: """
@@ -259,7 +259,6 @@ extension SQLiteCaseStore {
     }
 }
 
-/// How far an import of one mailbox file got: the byte offset after the last committed message.
 /// Which records `forEachRecord` lists by due date: those with a due date (acknowledge, respond,
 /// hazard clock) on or before `before`, and with `openCasesOnly` only while their case is open.
 public struct RecordsDue: Sendable, Hashable {
@@ -272,16 +271,5 @@ public struct RecordsDue: Sendable, Hashable {
     }
 }
 
-public struct ImportCheckpoint: Sendable, Hashable {
-    public var path: String
-    public var inode: Int64
-    public var offset: Int64
-    public var messages: Int
 
-    public init(path: String, inode: Int64, offset: Int64, messages: Int) {
-        self.path = path
-        self.inode = inode
-        self.offset = offset
-        self.messages = messages
-    }
-}
+extension SQLiteCaseStore: ImportCheckpoints {}

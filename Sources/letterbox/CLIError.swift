@@ -1,21 +1,12 @@
 import ArgumentParser
 import Foundation
 import LetterboxCore
-import LetterboxPhoneNotes
+import LetterboxCommands
 import LetterboxStore
 
 /// An error at the command line's edge, with the sysexits.h status it exits with.
 struct CLIError: Error, CustomStringConvertible {
-    struct Status: Hashable {
-        var code: Int32
-        static let usage = Status(code: 64)  // EX_USAGE
-        static let dataError = Status(code: 65)  // EX_DATAERR: some input was quarantined
-        static let noInput = Status(code: 66)  // EX_NOINPUT: a named file does not exist
-        static let software = Status(code: 70)  // EX_SOFTWARE
-        static let ioError = Status(code: 74)  // EX_IOERR
-        static let tempFail = Status(code: 75)  // EX_TEMPFAIL: try again later
-        static let config = Status(code: 78)  // EX_CONFIG
-    }
+    typealias Status = ExitStatus
 
     var status: Status
     var message: String
@@ -38,7 +29,7 @@ struct CLIError: Error, CustomStringConvertible {
             case .invalid: return CLIError(.usage, error.message)
             default: return CLIError(.ioError, error.message)
             }
-        case let error as NoteFolder.FolderError: return CLIError(.ioError, error.message)
+        case let error as CommandFailure: return CLIError(error.status, error.message)
         default: return CLIError(.software, "\(error)")
         }
     }
@@ -57,11 +48,4 @@ extension AsyncParsableCommand {
             throw ExitCode(failure.status.code)
         }
     }
-}
-
-/// Writes to standard error after flushing standard output, so that when both go to one file
-/// (`letterbox list > out.txt 2>&1`) a summary never lands inside a table row.
-func writeToStandardError(_ text: String) {
-    fflush(nil)
-    FileHandle.standardError.write(Data(text.utf8))
 }

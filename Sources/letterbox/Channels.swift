@@ -1,5 +1,7 @@
+import ArgumentParser
 import Configuration
 import Foundation
+import LetterboxCommands
 import LetterboxCore
 import LetterboxEmail
 import LetterboxPhoneNotes
@@ -19,6 +21,11 @@ enum ChannelRegistry {
         PhoneNotesAdapter.self,
         TwilioAdapter.self,
     ]
+
+    /// The adapters' one-shot import commands, run as `letterbox ingest NAME`.
+    static var importCommands: [any ParsableCommand.Type] {
+        factories.compactMap { $0 as? any ImportingAdapter.Type }.flatMap { $0.importCommands }
+    }
 
     /// The channels records can carry, in registration order, once each.
     static var channels: [Channel] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LetterboxCommands
 
 @main
 struct Letterbox: AsyncParsableCommand {
@@ -40,6 +41,7 @@ struct Letterbox: AsyncParsableCommand {
     static func main() async {
         umask(0o077)  // store files, error notes and moved files: owner-only
         LogSetup.bootstrap()
+        Importing.register(StoreImportHost())
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import LetterboxCommands
 import LetterboxCore
 import LetterboxServer
 import Metrics

@@ -1,22 +1,11 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import LetterboxCommands
 import LetterboxCore
 import LetterboxStore
 import Logging
 import SystemPackage
-
-/// Options every command that touches the store accepts.
-struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The store file. Default: ./letterbox.sqlite (or LETTERBOX_STORE, or 'store' in the config).")
-    var store: String?
-
-    @Option(name: .long, help: "The config file. Default: ./letterbox.yaml when it exists (or LETTERBOX_CONFIG).")
-    var config: String?
-
-    @ArgumentParser.Flag(name: .shortAndLong, help: "Log debug detail to standard error (never message bodies).")
-    var verbose = false
-}
 
 /// Settings resolved from, in order of precedence: flags, LETTERBOX_* environment variables,
 /// the YAML config file, built-in defaults. Key names are documented in README, "Configuration".

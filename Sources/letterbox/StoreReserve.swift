@@ -1,4 +1,5 @@
 import Foundation
+import LetterboxCommands
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LetterboxCommands
 import LetterboxCore
 import LetterboxStore
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LetterboxCommands
 import LetterboxCore
 import LetterboxForward
 import Metrics
@@ -95,6 +96,9 @@ extension Watch {
             let found: [any ChannelService]
             do { found = try adapter.services(context) } catch let error as ChannelConfigurationError {
                 throw CLIError(.noInput, error.description)
+            } catch {
+                // A folder that cannot be watched or written.
+                throw CLIError(.ioError, "\(error)")
             }
             for service in found {
                 logger.info("\(service.description) (store \(settings.storePath))")

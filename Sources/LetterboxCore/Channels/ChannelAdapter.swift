@@ -144,6 +144,21 @@ public protocol SubmissionPipeline: Sendable {
     /// Joins the held parts of messages whose first part arrived before `cutoff` (the rest
     /// will not come) with what has arrived.
     func joinWaitingParts(olderThan cutoff: Date) throws -> [IntakeOutcome]
+    /// Hashes and decodes submissions without touching the store; safe on any thread.
+    /// Default: nothing is done ahead, and ``commit(_:whenKnown:)`` ingests.
+    func prepare(_ submissions: [RawSubmission]) -> PreparedSubmissions
+    /// Stores what ``prepare(_:)`` made, exactly as ``ingest(_:whenKnown:)`` would.
+    func commit(_ prepared: PreparedSubmissions, whenKnown: WhenKnown) throws -> [IntakeOutcome]
+}
+
+extension SubmissionPipeline {
+    public func prepare(_ submissions: [RawSubmission]) -> PreparedSubmissions {
+        PreparedSubmissions(count: submissions.count, contents: submissions)
+    }
+
+    public func commit(_ prepared: PreparedSubmissions, whenKnown: WhenKnown) throws -> [IntakeOutcome] {
+        try ingest(prepared.contents as! [RawSubmission], whenKnown: whenKnown)
+    }
 }
 
 /// What a background service is given.

@@ -1,0 +1,102 @@
+public import ArgumentParser
+public import LetterboxCore
+public import Logging
+import Synchronization
+
+/// An adapter with one-shot import commands of its own (`ingest mbox`, `ingest notes`). The
+/// executable mounts every registered adapter's commands under `letterbox ingest`; a command
+/// reaches the store only through ``ParsableCommand/importing(_:_:)``.
+public protocol ImportingAdapter: ChannelAdapterFactory {
+    /// The commands, each with its `commandName` (`mbox`), run as `letterbox ingest NAME`.
+    static var importCommands: [any ParsableCommand.Type] { get }
+}
+
+/// What the executable gives import commands: the configuration, the pipeline and the store's
+/// checkpoints, and the words and exit status for any error. Registered once, at start-up,
+/// before the command line is parsed (``Importing/register(_:)``).
+public protocol ImportHost: Sendable {
+    /// Reads the configuration the options name (flags, environment, the YAML file), without
+    /// opening the store.
+    func environment(_ options: StoreOptions) async throws -> ImportEnvironment
+    /// Any error as the user sees it: one line, and the status to exit with.
+    func failure(_ error: any Error) -> CommandFailure
+}
+
+/// The configuration an import runs with.
+public struct ImportEnvironment: Sendable {
+    /// Every channel's settings (an adapter reads its own section).
+    public let settings: ChannelSettings
+    public let logger: Logger
+    /// The store, as summaries name it (`/var/lib/letterbox/letterbox.sqlite`).
+    public let storeName: String
+    private let openSession: @Sendable () throws -> ImportSession
+
+    public init(settings: ChannelSettings, logger: Logger, storeName: String, open: @escaping @Sendable () throws -> ImportSession) {
+        self.settings = settings
+        self.logger = logger
+        self.storeName = storeName
+        self.openSession = open
+    }
+
+    /// Opens the store (a dry run never does).
+    public func open() throws -> ImportSession { try openSession() }
+}
+
+/// An open store, as an import uses it.
+public struct ImportSession: Sendable {
+    /// The pipeline with every configured adapter's decoder.
+    public let pipeline: any SubmissionPipeline
+    /// Where earlier runs got to, for imports that resume.
+    public let checkpoints: any ImportCheckpoints
+
+    public init(pipeline: any SubmissionPipeline, checkpoints: any ImportCheckpoints) {
+        self.pipeline = pipeline
+        self.checkpoints = checkpoints
+    }
+}
+
+/// The registered host.
+public enum Importing {
+    private static let registered = Mutex<(any ImportHost)?>(nil)
+
+    /// Called once by the executable before it parses the command line.
+    public static func register(_ host: any ImportHost) {
+        registered.withLock { $0 = host }
+    }
+
+    static var host: any ImportHost {
+        guard let host = registered.withLock({ $0 }) else {
+            preconditionFailure("An import command ran before the executable registered its ImportHost.")
+        }
+        return host
+    }
+}
+
+extension ParsableCommand {
+    /// Runs an import's body with its environment. A failure is printed as one line on standard
+    /// error (`letterbox: ...`) and the command exits with its status; an `ExitCode` thrown by
+    /// the body passes through.
+    public func importing(_ options: StoreOptions, _ body: (ImportEnvironment) async throws -> Void) async throws {
+        let host = Importing.host
+        do {
+            try await body(try await host.environment(options))
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let failure = host.failure(error)
+            writeToStandardError("letterbox: \(failure.message)\n")
+            throw failure.status.exit
+        }
+    }
+
+    /// The environment alone, for a command that reports its own failures (the mail pipe,
+    /// which must exit 75 whatever went wrong).
+    public func importEnvironment(_ options: StoreOptions) async throws -> ImportEnvironment {
+        try await Importing.host.environment(options)
+    }
+
+    /// Any error as the user sees it.
+    public func importFailure(_ error: any Error) -> CommandFailure {
+        Importing.host.failure(error)
+    }
+}
