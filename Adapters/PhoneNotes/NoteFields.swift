@@ -93,6 +93,8 @@ struct NoteFields {
         draft.contactedAtText = written
         if let instant = UKDateReader().date(from: written, relativeTo: receivedAt) {
             draft.contactedAt = instant
+            // The note is the landlord's own record: staff heard the call when it was taken.
+            draft.awareAt = instant
         } else {
             draft.flag(
                 .unreadableDate,

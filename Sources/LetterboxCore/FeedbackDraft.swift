@@ -10,6 +10,12 @@ public struct FeedbackDraft: Hashable, Codable, Sendable {
     public var contactedAt: Date?
     /// The contact time exactly as written, kept whenever one was given.
     public var contactedAtText: String?
+    /// When the landlord became aware of the contact, set only by an adapter whose date is the
+    /// landlord's own record of it: a phone call typed up later was heard when it was taken.
+    /// Nil means on arrival. A sender's clock (an email's Date, a form's date) never sets it, so
+    /// it cannot start a statutory clock early. The store uses it only when it is not after
+    /// arrival.
+    public var awareAt: Date?
     public var contact: ContactDetails
     public var representative: Representative?
     public var subject: String?

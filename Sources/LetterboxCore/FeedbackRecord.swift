@@ -31,6 +31,9 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
     public var receivedAt: Date
     public var contactedAt: Date?
     public var contactedAtText: String?
+    /// When the landlord became aware of it, when that was before arrival (a phone call, when it
+    /// was taken): due dates count from here. Nil: from `receivedAt`.
+    public var awareAt: Date?
     /// The store's contact this record is linked to.
     public var contactId: Int64?
     public var contact: ContactDetails
@@ -95,6 +98,7 @@ public struct FeedbackRecord: Hashable, Codable, Sendable {
         self.receivedAt = receivedAt
         self.contactedAt = draft.contactedAt
         self.contactedAtText = draft.contactedAtText
+        self.awareAt = draft.awareAt
         self.contactId = contactId
         self.contact = draft.contact
         self.representative = draft.representative

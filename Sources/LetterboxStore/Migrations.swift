@@ -32,8 +32,23 @@ enum Migrations {
         migrator.registerMigration("v8-outbox") { db in
             try db.execute(sql: v8)
         }
+        migrator.registerMigration("v9-aware-at") { db in
+            try db.execute(sql: v9)
+        }
         return migrator
     }
+
+    static let v9 = """
+        -- Records say when the landlord became aware of them (FeedbackRecord.awareAt), set by
+        -- the adapter. Before, the store assumed it for phone notes: their call time, when not
+        -- after arrival. Stored phone records get it written in, so re-reading their due dates
+        -- (`triage backfill`, a correction) gives what it gave before.
+        UPDATE records SET document = json_set(document, '$.awareAt', json_extract(document, '$.contactedAt'))
+        WHERE channel = 'phone'
+          AND json_extract(document, '$.contactedAt') IS NOT NULL
+          AND json_extract(document, '$.awareAt') IS NULL
+          AND julianday(json_extract(document, '$.contactedAt')) <= julianday(json_extract(document, '$.receivedAt'));
+        """
 
     static let v8 = """
         -- The transactional outbox: every change a case system needs to know about (a record, a

@@ -3,13 +3,11 @@ import GRDB
 public import LetterboxCore
 
 extension SQLiteCaseStore {
-    /// When the landlord became aware of the contact: when it arrived, or for a phone call
-    /// typed up later, when the call was taken (a member of staff heard it then). Other channels'
-    /// dates are the sender's clock, so they do not start a statutory clock.
+    /// When the landlord became aware of the contact: when it arrived, or earlier when its
+    /// adapter says so from the landlord's own record (a phone call typed up later was heard
+    /// when it was taken). Never after arrival.
     func awareAt(_ record: FeedbackRecord) -> Date {
-        if record.channel == .phone, let called = record.contactedAt, called <= record.receivedAt {
-            return called
-        }
+        if let aware = record.awareAt, aware <= record.receivedAt { return aware }
         return record.receivedAt
     }
 

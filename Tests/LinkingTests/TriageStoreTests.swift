@@ -92,3 +92,46 @@ import Testing
         #expect(due.first?.flags.filter { $0.flag == .urgentSafety }.count == 1)
     }
 }
+
+/// When the statutory clocks start: the adapter says when the landlord became aware.
+@Suite struct AwareAtTests {
+    @Test("A phone note's call time starts the clock; an email's Date header (the sender's clock) never does")
+    func onlyTheLandlordsOwnRecordStartsTheClockEarly() throws {
+        let store = try Channels.store("aware-at")
+        let intake = Channels.intake(store)
+        let note = Channels.note([("Caller", "Amira Haddad"), ("Phone", "07700 900123")], text: "I want to make a complaint: the repair was never done.", at: Channels.at())
+        // An email dated three days before it arrived (a wrong clock, or held in an outbox).
+        let sent = Channels.email(from: "tom@mail.example", name: "Tom Nowak", subject: "Complaint", body: "I want to make a formal complaint: nobody came to fix the boiler.", at: Channels.at(days: -3))
+        let email = RawSubmission(channel: .email, source: sent.source, receivedAt: Channels.at(), bytes: sent.bytes)
+        let outcomes = try intake.ingest([note, email])
+        let call = try Channels.record(store, outcomes[0])
+        #expect(call.awareAt == Channels.at())
+        #expect(call.receivedAt == Channels.at().addingTimeInterval(600))
+        let mail = try Channels.record(store, outcomes[1])
+        #expect(mail.contactedAt == Channels.at(days: -3))
+        #expect(mail.awareAt == nil)
+        let calculator = DueDateCalculator()
+        // Both became known on Monday 2 March: acknowledge by Monday 9 March, not from the Date header's Friday.
+        #expect(mail.acknowledgeBy.map { calculator.londonDay($0).day.description } == "2026-03-09")
+        #expect(call.acknowledgeBy.map { calculator.londonDay($0).day.description } == "2026-03-09")
+    }
+
+    @Test("Phone records stored before awareAt existed get their call time written in by the v9 migration")
+    func migrationWritesTheCallTimeIntoOldPhoneRecords() throws {
+        let store = try Channels.store("aware-at-migration")
+        let path = store.path
+        let outcomes = try Channels.intake(store).ingest([
+            Channels.note([("Caller", "Amira Haddad")], text: "The lift is broken again.", at: Channels.at()),
+            Channels.email(from: "tom@mail.example", name: "Tom Nowak", subject: "Lift", body: "The lift is broken.", at: Channels.at()),
+        ])
+        // As a store written before the field: no awareAt in any document, v9 not yet run.
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "UPDATE records SET document = json_remove(document, '$.awareAt')")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v9-aware-at'")
+        }
+        #expect(try Channels.record(store, outcomes[0]).awareAt == nil)
+        let reopened = try SQLiteCaseStore(path: path)
+        #expect(try Channels.record(reopened, outcomes[0]).awareAt == Channels.at())
+        #expect(try Channels.record(reopened, outcomes[1]).awareAt == nil)
+    }
+}
