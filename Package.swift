@@ -115,7 +115,13 @@ let package = Package(
 
         .target(
             name: "LetterboxTwilio",
-            dependencies: ["LetterboxCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "LetterboxCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Adapters/Twilio"
         ),
 
@@ -220,6 +226,7 @@ let package = Package(
             dependencies: [
                 "LetterboxCore", "LetterboxServer", "LetterboxSMS", "LetterboxWebForm", "LetterboxTwilio", "LetterboxStore", "LetterboxTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

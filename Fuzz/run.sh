@@ -53,7 +53,7 @@ for f in "${sources[@]}"; do
   # The decoders and readers only: an adapter's wiring (its configuration, routes and services,
   # in Sources/LetterboxCore/Channels and each *Adapter.swift) needs swift-log and swift-crypto.
   case "$(basename "$f")" in
-    *Adapter.swift|CallbackAuth.swift|MaildirIntake.swift|TwilioSignature.swift) continue ;;
+    *Adapter.swift|CallbackAuth.swift|MaildirIntake.swift|TwilioSignature.swift|TwilioMediaFetcher.swift) continue ;;
   esac
   sed -E '/^(public |internal )?import Letterbox(Core|XML)$/d' "$f" > "$build/src/$(basename "$(dirname "$f")")-$(basename "$f")"
 done

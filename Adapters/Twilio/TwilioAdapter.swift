@@ -26,11 +26,14 @@ public struct TwilioAdapter: ChannelAdapter, ChannelAdapterFactory {
         public var publicURL: String
         /// The auth token, and while it is being rotated, the secondary one too.
         public var authTokens: [String]
+        /// Set when media are fetched (`fetchMedia: true`); nil records their links only.
+        public var media: TwilioMediaFetcher?
 
-        public init(name: String, publicURL: String, authTokens: [String]) {
+        public init(name: String, publicURL: String, authTokens: [String], media: TwilioMediaFetcher? = nil) {
             self.name = name
             self.publicURL = publicURL
             self.authTokens = authTokens
+            self.media = media
         }
     }
 
@@ -62,10 +65,17 @@ public struct TwilioAdapter: ChannelAdapter, ChannelAdapterFactory {
             guard let parsed = URL(string: url), parsed.scheme == "https" || parsed.scheme == "http", parsed.host != nil else {
                 throw ChannelConfigurationError("\(prefix)publicURL must be the full URL Twilio posts to, such as https://feedback.example.org/sms/\(name), not \(url).")
             }
+            var media: TwilioMediaFetcher?
             if settings.bool(prefix + "fetchMedia", default: false) {
-                throw ChannelConfigurationError("\(prefix)fetchMedia is not supported yet: media are recorded with their URLs and types, and stay at Twilio.")
+                let hosts = settings.list(prefix + "mediaHosts")
+                let maxBytes = settings.int(prefix + "maxMediaBytes", default: 5 << 20)
+                let timeout = settings.double(prefix + "mediaTimeoutSeconds", default: 10)
+                guard maxBytes > 0, timeout > 0, timeout <= 14 else {
+                    throw ChannelConfigurationError("\(prefix)maxMediaBytes must be above 0, and mediaTimeoutSeconds above 0 and at most 14 (Twilio waits 15 s for the answer).")
+                }
+                media = TwilioMediaFetcher(hosts: Set(hosts.isEmpty ? ["api.twilio.com"] : hosts), maxBytes: maxBytes, timeout: timeout)
             }
-            gateways.append(Gateway(name: name, publicURL: url, authTokens: [token] + (secondary.map { [$0] } ?? [])))
+            gateways.append(Gateway(name: name, publicURL: url, authTokens: [token] + (secondary.map { [$0] } ?? []), media: media))
         }
         return gateways.isEmpty ? [] : [TwilioAdapter(gateways: gateways)]
     }
@@ -73,7 +83,7 @@ public struct TwilioAdapter: ChannelAdapter, ChannelAdapterFactory {
     public var routes: [ChannelRoute] {
         gateways.map { gateway in
             ChannelRoute(.post, "/sms/\(gateway.name)", maxBodyBytes: Self.maxBodyBytes) { request in
-                receive(request, gateway: gateway)
+                await receive(request, gateway: gateway)
             }
         }
     }
@@ -84,7 +94,7 @@ public struct TwilioAdapter: ChannelAdapter, ChannelAdapterFactory {
         body: Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>".utf8)
     )
 
-    func receive(_ request: ChannelRequest, gateway: Gateway) -> ChannelAction {
+    func receive(_ request: ChannelRequest, gateway: Gateway) async -> ChannelAction {
         var metadata = [TwilioDecoder.gatewayKey: gateway.name, "request-id": request.requestID]
         if let type = request.header("content-type") { metadata["content-type"] = type }
         let parsed = try? TwilioRequest(body: request.body)
@@ -112,7 +122,18 @@ public struct TwilioAdapter: ChannelAdapter, ChannelAdapterFactory {
                 answer: .text(403, "Signature check failed.\n")
             )
         }
-        return .commit(submission(key: sid.map { "\(gateway.name):\($0)" })) { outcome in
+        var accepted = submission(key: sid.map { "\(gateway.name):\($0)" })
+        if let fetcher = gateway.media, let accountSid = parsed["AccountSid"] {
+            let media = TwilioDecoder.media(parsed)
+            if !media.isEmpty {
+                // The media are fetched now and stored with the webhook, so that the record (and
+                // a retry from quarantine) never depends on Twilio keeping them.
+                let items = await fetcher.fetch(media, accountSid: accountSid, authToken: gateway.authTokens[0])
+                accepted.bytes = TwilioMediaBundle(webhook: request.body, items: items).bytes
+                accepted.metadata["content-type"] = TwilioMediaBundle.contentType
+            }
+        }
+        return .commit(accepted) { outcome in
             outcome.disposition == .quarantined ? .text(400, "\(outcome.reason ?? "The webhook could not be read.")\n") : Self.emptyTwiML
         }
     }

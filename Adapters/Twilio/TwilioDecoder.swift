@@ -1,7 +1,8 @@
 public import LetterboxCore
 
 /// Reads a stored Twilio webhook (the urlencoded body exactly as it arrived) into a draft.
-/// Media (MMS pictures) are recorded with their URLs and types; their bytes stay at Twilio.
+/// Media (MMS pictures) are recorded with their URLs and types. When they were fetched
+/// (`fetchMedia`), the stored bytes are a ``TwilioMediaBundle`` and the media are attachments.
 public struct TwilioDecoder: SubmissionDecoder {
     public let channel = Channel.sms
     public let adapterName = Self.adapter
@@ -14,8 +15,14 @@ public struct TwilioDecoder: SubmissionDecoder {
     public static let gatewayKey = "gateway"
 
     public func decode(_ submission: RawSubmission) throws -> Decoded {
+        var bundle: TwilioMediaBundle?
+        if TwilioMediaBundle.isBundle(submission.bytes) {
+            do { bundle = try TwilioMediaBundle(bytes: submission.bytes) } catch {
+                throw IntakeError(.malformed, "The stored Twilio message and its media could not be read: \(error)")
+            }
+        }
         let request: TwilioRequest
-        do { request = try TwilioRequest(body: submission.bytes) } catch {
+        do { request = try TwilioRequest(body: bundle?.webhook ?? submission.bytes) } catch {
             throw IntakeError(.malformed, "The Twilio webhook could not be read: \(error)")
         }
         guard let sid = request["MessageSid"] ?? request["SmsSid"], !sid.isEmpty else {
@@ -25,11 +32,7 @@ public struct TwilioDecoder: SubmissionDecoder {
             return .ignored(verdict: "sms_status", reason: "A Twilio status callback (\(status)) for message \(sid), not a message from a customer.")
         }
         let body = (request["Body"] ?? "").normalisedForRecord
-        let mediaCount = min(Int(request["NumMedia"] ?? "0") ?? 0, 10)
-        let media: [(url: String, type: String)] = (0..<mediaCount).compactMap { index in
-            guard let url = request["MediaUrl\(index)"], !url.isEmpty else { return nil }
-            return (url, request["MediaContentType\(index)"] ?? "application/octet-stream")
-        }
+        let media = Self.media(request)
         guard !body.isEmpty || !media.isEmpty else {
             throw IntakeError(.empty, "The text message from Twilio (\(sid)) is empty.")
         }
@@ -50,9 +53,46 @@ public struct TwilioDecoder: SubmissionDecoder {
         if let segments = request["NumSegments"], let count = Int(segments), count > 1 {
             draft.extraFields.append(ExtraField(name: "Segments", value: String(count)))
         }
-        for (index, item) in media.enumerated() {
-            draft.extraFields.append(ExtraField(name: "Media \(index + 1)", value: "\(item.type) \(item.url)"))
+        for (number, item) in media.enumerated() {
+            draft.extraFields.append(ExtraField(name: "Media \(number + 1)", value: "\(item.contentType) \(item.url)"))
+            guard let bundle else { continue }
+            if let fetched = bundle.items.first(where: { $0.index == item.index }) {
+                if let data = fetched.data {
+                    draft.attachments.append(AttachmentPayload(name: "media-\(number + 1)\(Self.fileExtension(fetched.contentType))", mediaType: fetched.contentType, data: data))
+                } else {
+                    draft.flag(.mediaNotFetched, "Media \(number + 1) (\(item.url)) was not fetched from Twilio: \(fetched.failure ?? "no reason given")")
+                }
+            }
         }
         return .feedback(draft)
     }
+
+    /// The media a webhook names (`NumMedia`, `MediaUrlN`, `MediaContentTypeN`), ten at most.
+    public static func media(_ request: TwilioRequest) -> [(index: Int, url: String, contentType: String)] {
+        let count = min(max(Int(request["NumMedia"] ?? "0") ?? 0, 0), 10)
+        return (0..<count).compactMap { index in
+            guard let url = request["MediaUrl\(index)"], !url.isEmpty else { return nil }
+            return (index, url, request["MediaContentType\(index)"] ?? "application/octet-stream")
+        }
+    }
+
+    static func fileExtension(_ type: String) -> String {
+        switch type.lowercased() {
+        case "image/jpeg", "image/jpg": ".jpg"
+        case "image/png": ".png"
+        case "image/gif": ".gif"
+        case "image/heic": ".heic"
+        case "video/mp4": ".mp4"
+        case "audio/amr": ".amr"
+        case "text/vcard", "text/x-vcard": ".vcf"
+        case "application/pdf": ".pdf"
+        default: ""
+        }
+    }
+}
+
+extension Flag {
+    /// Media the message links to (a picture message's images) could not be fetched; the link
+    /// and the reason are on the record.
+    public static let mediaNotFetched = Flag(rawValue: "media_not_fetched")
 }

@@ -1,4 +1,8 @@
 import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
 import LetterboxCore
 import LetterboxStore
 import LetterboxTesting
@@ -156,5 +160,146 @@ struct TwilioTests {
         #expect(refused.disposition == .quarantined)
         #expect(refused.reason?.contains("No decoder is installed for the twilio adapter") == true)
         #expect(try both.retry(rawSubmissionId: refused.rawSubmissionId).disposition == .accepted)
+    }
+}
+
+/// Twilio's media host as the test plays it: a media URL needs the account's credentials and
+/// answers with a redirect to the content store, as Twilio's does.
+final class MediaHost: Sendable {
+    static let picture = Data((0..<40_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+    let port: Int
+    let authorizations: Mutex<[String: String]>
+    private let task: Task<Void, any Error>
+
+    static func start(credentials: String) async throws -> MediaHost {
+        let box = Mutex<MediaHost?>(nil)
+        let ports = Mutex(0)
+        let router = Router()
+        router.get("/2010-04-01/Accounts/:account/Messages/:message/Media/:medium") { request, context -> Response in
+            let medium = context.parameters.get("medium") ?? ""
+            box.withLock { $0 }?.authorizations.withLock { $0[medium] = request.headers[.authorization] ?? "" }
+            guard request.headers[.authorization] == credentials else { return Response(status: .unauthorized) }
+            let port = ports.withLock { $0 }
+            switch medium {
+            case "ME1": return Response(status: .temporaryRedirect, headers: [.location: "http://127.0.0.1:\(port)/cdn/ME1"])
+            case "ME2": return Response(status: .temporaryRedirect, headers: [.location: "http://localhost:\(port)/cdn/ME2"])
+            case "BIG": return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: [UInt8](repeating: 1, count: 70_000))))
+            default: return Response(status: .notFound)
+            }
+        }
+        router.get("/cdn/:medium") { request, context -> Response in
+            box.withLock { $0 }?.authorizations.withLock { $0["cdn-" + (context.parameters.get("medium") ?? "")] = request.headers[.authorization] ?? "" }
+            return Response(status: .ok, headers: [.contentType: "image/jpeg"], body: .init(byteBuffer: ByteBuffer(bytes: MediaHost.picture)))
+        }
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "media")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: logger
+        )
+        let task = Task { try await app.runService() }
+        var bound = 0
+        for await value in stream {
+            bound = value
+            break
+        }
+        ports.withLock { $0 = bound }
+        let host = MediaHost(port: bound, task: task)
+        box.withLock { $0 = host }
+        return host
+    }
+
+    private init(port: Int, task: Task<Void, any Error>) {
+        self.port = port
+        self.authorizations = Mutex([:])
+        self.task = task
+    }
+
+    func url(_ medium: String) -> String {
+        "http://127.0.0.1:\(port)/2010-04-01/Accounts/\(TwilioTests.account)/Messages/MM2/Media/\(medium)"
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+}
+
+extension TwilioTests {
+    static let account = "AC0123456789abcdef0123456789abcdef"
+
+    @Test("fetchMedia: the picture is fetched with the account's credentials and stored as an attachment; a failure is flagged with its reason and the text kept; credentials never leave the media hosts")
+    func fetchedMedia() async throws {
+        let credentials = "Basic " + Data("\(Self.account):\(Self.token)".utf8).base64EncodedString()
+        let host = try await MediaHost.start(credentials: credentials)
+        let fetcher = TwilioMediaFetcher(hosts: ["127.0.0.1"], maxBytes: 64_000, timeout: 10)
+        let harness = try await ServerHarness.start { $0.twilio = [.init(name: "twilio", publicURL: Self.publicURL, authTokens: [Self.token], media: fetcher)] }
+        let elsewhere = "https://media.example.invalid/2010-04-01/Accounts/\(Self.account)/Messages/MM2/Media/ME9"
+        let media = [
+            (host.url("ME1"), "image/jpeg"), (host.url("ME2"), "image/jpeg"), (host.url("ME3"), "image/png"),
+            (host.url("BIG"), "image/png"), (elsewhere, "image/gif"),
+        ]
+        let fields = Self.message(sid: "MM2", body: "Photo of the mould in the bathroom", media: media)
+        let reply = try await harness.postForm(fields, path: "/sms/twilio", headers: ["X-Twilio-Signature": Self.signature(fields)])
+        #expect(reply.status == 200)
+        #expect(reply.text.contains("<Response/>"))
+        let record = try #require(try harness.store.records().first)
+        #expect(record.body == "Photo of the mould in the bathroom")
+        #expect(record.attachments.count == 1)
+        let attachment = try #require(record.attachments.first)
+        #expect(attachment.name == "media-1.jpg" && attachment.mediaType == "image/jpeg" && attachment.size == MediaHost.picture.count)
+        #expect(try harness.store.blob(sha256: attachment.sha256) == MediaHost.picture)
+        // Every medium is still listed with its link.
+        #expect(record.extraFields.filter { $0.name.hasPrefix("Media ") }.count == 5)
+        let flag = try #require(record.flags.first { $0.flag == .mediaNotFetched })
+        #expect(flag.reason.contains("Media 2"))
+        let stored = try #require(try harness.store.submissions(.accepted).first)
+        let raw = try #require(try harness.store.blob(sha256: stored.sha256))
+        let reasons = String(decoding: raw, as: UTF8.self)
+        #expect(reasons.contains("redirected to localhost over plain HTTP"))
+        #expect(reasons.contains("HTTP 404"))
+        #expect(reasons.contains("over maxMediaBytes"))
+        #expect(reasons.contains("media.example.invalid is not one of mediaHosts"))
+        // Credentials went to the media host, and not to the content store it redirected to on another host.
+        let seen = host.authorizations.withLock { $0 }
+        #expect(seen["ME1"] == credentials && seen["cdn-ME1"] == credentials)
+        #expect(seen["cdn-ME2"] == nil)
+        // Read again from the stored bytes alone (as `quarantine retry` would): the same attachment.
+        let again = try TwilioDecoder().decode(RawSubmission(channel: .sms, source: "x", receivedAt: Date(), bytes: raw))
+        guard case .feedback(let draft) = again else { Issue.record("not feedback"); return }
+        #expect(draft.attachments.first?.data == MediaHost.picture)
+        await harness.stop()
+        await host.stop()
+    }
+}
+
+extension TwilioTests {
+    static func settings(_ values: [String: String]) -> ChannelSettings {
+        ChannelSettings(
+            readers: .init(
+                string: { key, _ in values[key] }, int: { values[$0].flatMap { Int($0) } }, double: { values[$0].flatMap { Double($0) } },
+                bool: { values[$0].map { $0 == "true" } }, list: { values[$0]?.split(separator: ",").map(String.init) ?? [] }
+            ),
+            adapterNames: ["sms", "twilio"], serving: true
+        )
+    }
+
+    @Test("fetchMedia's settings: credentials go to api.twilio.com unless mediaHosts says otherwise; a timeout Twilio would not wait for is refused")
+    func fetchMediaSettings() throws {
+        let base = ["sms.gateways": "twilio", "sms.twilio.authToken": Self.token, "sms.twilio.publicURL": Self.publicURL]
+        let off = try #require(TwilioAdapter.adapters(Self.settings(base)).first as? TwilioAdapter)
+        #expect(off.gateways.first?.media == nil)
+        let on = try #require(TwilioAdapter.adapters(Self.settings(base.merging(["sms.twilio.fetchMedia": "true"]) { $1 })).first as? TwilioAdapter)
+        #expect(on.gateways.first?.media?.hosts == ["api.twilio.com"])
+        #expect(on.gateways.first?.media?.maxBytes == 5 << 20)
+        #expect(throws: ChannelConfigurationError.self) {
+            try TwilioAdapter.adapters(Self.settings(base.merging(["sms.twilio.fetchMedia": "true", "sms.twilio.mediaTimeoutSeconds": "30"]) { $1 }))
+        }
     }
 }
