@@ -148,9 +148,10 @@ public struct FormBody: Sendable, Hashable {
             throw IntakeError(.malformed, "A part of the multipart form post has a header name that is not plain ASCII.")
         }
         let parser = MultipartParser(boundary: boundary)
-        var parts: [(headers: [(String, String)], body: [UInt8])] = []
+        // Each part's bytes are gathered once, into the Data an attachment keeps.
+        var parts: [(headers: [(String, String)], body: Data)] = []
         var headers: [(String, String)] = []
-        var content: [UInt8] = []
+        var content = Data()
         var open = false
         var tooMany = false
         parser.onHeader = { name, value in
@@ -168,7 +169,7 @@ public struct FormBody: Sendable, Hashable {
                 tooMany = true
             }
             headers = []
-            content = []
+            content = Data()
             open = false
         }
         do {
@@ -198,12 +199,12 @@ public struct FormBody: Sendable, Hashable {
             if let filename = parameters["filename"] {
                 // An empty file input posts a part with an empty file name and no data.
                 if filename.isEmpty && part.body.isEmpty { continue }
-                body.files.append(File(field: name, name: filename, mediaType: type, data: Data(part.body)))
+                body.files.append(File(field: name, name: filename, mediaType: type, data: part.body))
             } else {
                 guard part.body.count <= limits.maxFieldBytes else {
                     throw IntakeError(.tooLarge, "The form field \"\(name)\" is over \(limits.maxFieldBytes) bytes.")
                 }
-                body.fields.append((name, try text(part.body, field: name)))
+                body.fields.append((name, try text([UInt8](part.body), field: name)))
             }
         }
         return body

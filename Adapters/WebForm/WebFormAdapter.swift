@@ -19,8 +19,16 @@ public struct WebFormAdapter: ChannelAdapter, ChannelAdapterFactory {
 
         public init() {}
 
-        /// The largest form post read: every attachment at its limit, plus the text fields.
+        /// The largest JSON API post read (`form.maxJSONBytes`). The API's attachments are
+        /// base64 inside the JSON, read whole into memory, so its limit is far below the HTML
+        /// form's; files of any size up to the form's limits go as multipart to `/feedback`.
+        public var maxJSONBytes = 4 << 20
+
+        /// The largest multipart form post read: every attachment at its limit, plus the text fields.
         public var maxFormBytes: Int { limits.maxAttachments * limits.maxAttachmentBytes + 1024 * 1024 }
+        /// The largest urlencoded form post (text only: the message at its limit, every
+        /// character percent-encoded, and the other fields).
+        public var maxTextFormBytes: Int { min(maxFormBytes, limits.maxMessageCharacters * 12 + 64 * 1024) }
     }
 
     public static let name = "web_form"
@@ -48,6 +56,7 @@ public struct WebFormAdapter: ChannelAdapter, ChannelAdapterFactory {
         var settings = Settings()
         settings.limits.maxAttachments = config.int("form.maxAttachments", default: settings.limits.maxAttachments)
         settings.limits.maxAttachmentBytes = config.int("form.maxAttachmentBytes", default: settings.limits.maxAttachmentBytes)
+        settings.maxJSONBytes = max(64 * 1024, config.int("form.maxJSONBytes", default: settings.maxJSONBytes))
         settings.rateLimit = config.int("form.rateLimit", default: settings.rateLimit)
         settings.rateWindow = config.double("form.rateWindowSeconds", default: settings.rateWindow)
         settings.tokenSecret = try config.secret("form.tokenSecret").map { Data($0.utf8) }
@@ -64,12 +73,16 @@ public struct WebFormAdapter: ChannelAdapter, ChannelAdapterFactory {
         let unavailablePage = html(503, page.problem(title: "Sorry, please try again", message: "We cannot save feedback just now. Nothing has been saved: please go back and send the form again in a few minutes."), retryAfter: ChannelResponse.storeRetryAfter)
         return [
             ChannelRoute(.get, "/feedback", maxBodyBytes: 0) { _ in .respond(html(200, page.form(token: tokens.issue()))) },
-            ChannelRoute(.post, "/feedback", maxBodyBytes: max, tooLarge: tooLargePage, storeUnavailable: unavailablePage) { request in
+            ChannelRoute(
+                .post, "/feedback", maxBodyBytes: max,
+                maxBodyBytesByType: ["application/x-www-form-urlencoded": settings.maxTextFormBytes],
+                tooLarge: tooLargePage, storeUnavailable: unavailablePage
+            ) { request in
                 receive(request, json: false)
             },
             ChannelRoute(
-                .post, "/api/v1/feedback", maxBodyBytes: max,
-                tooLarge: .json(413, ["error": "The body is over \(max) bytes."]),
+                .post, "/api/v1/feedback", maxBodyBytes: settings.maxJSONBytes,
+                tooLarge: .json(413, ["error": "The body is over \(settings.maxJSONBytes) bytes (form.maxJSONBytes). Send larger files as multipart/form-data to /feedback."]),
                 storeUnavailable: .json(503, ["error": "The store cannot be written just now; retry later."], retryAfter: ChannelResponse.storeRetryAfter)
             ) { request in receive(request, json: true) }
         ]

@@ -6,6 +6,7 @@ public import Logging
 import HTTPTypes
 import ServiceLifecycle
 import NIOCore
+import NIOFoundationCompat
 
 /// The request context: Hummingbird's, plus the client's address for the form's rate limit.
 public struct LetterboxRequestContext: RequestContext {
@@ -38,6 +39,8 @@ public final class LetterboxServer: Sendable {
     public let intake: Intake
     public let queue: CommitQueue
     public let metrics: ServerMetrics
+    /// Request bodies in memory, across all requests.
+    public let bodies: BodyBudget
     let logger: Logger
 
     public init(configuration: ServerConfiguration, adapters: [any ChannelAdapter], intake: Intake, logger: Logger, metrics: ServerMetrics = ServerMetrics()) {
@@ -55,6 +58,7 @@ public final class LetterboxServer: Sendable {
         }
         self.intake = intake
         self.queue = CommitQueue(intake: intake, options: configuration.commit, logger: logger)
+        self.bodies = BodyBudget(capacity: configuration.maxBodyMemory)
     }
 
     /// The Hummingbird application, ready to run as a service.
@@ -113,9 +117,20 @@ public final class LetterboxServer: Sendable {
     /// commit, quarantine for refusals, and 503 when the store cannot be written.
     func serve(_ route: ChannelRoute, adapter: String, _ request: Request, _ context: LetterboxRequestContext) async throws -> Response {
         var body = Data()
+        var held = 0
+        defer { bodies.release(held) }
         if route.maxBodyBytes > 0 {
-            guard let read = try await Self.body(request, limit: route.maxBodyBytes) else { return Self.response(route.tooLarge) }
-            body = read
+            let limit = route.maxBodyBytes(contentType: request.headers[.contentType])
+            switch try await Self.body(request, limit: limit, budget: bodies) {
+            case .read(let data, let reserved):
+                body = data
+                held = reserved
+            case .tooLarge:
+                return Self.closing(route.tooLarge)
+            case .busy:
+                context.logger.warning("Request bodies in memory are at server.maxBodyMemoryBytes (\(bodies.capacity)); answered 503")
+                return Self.closing(route.storeUnavailable)
+            }
         }
         var headers: [String: String] = [:]
         for field in request.headers {
@@ -182,6 +197,14 @@ public final class LetterboxServer: Sendable {
         response(.text(status.code, text, retryAfter: retryAfter))
     }
 
+    /// An answer given before the body was read: the connection is closed after it, so the
+    /// client stops sending instead of waiting for the server to read what it refused.
+    static func closing(_ answer: ChannelResponse) -> Response {
+        var answer = answer
+        answer.headers["Connection"] = "close"
+        return response(answer)
+    }
+
     static func response(_ response: ChannelResponse) -> Response {
         var headers = HTTPFields()
         for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) {
@@ -190,16 +213,49 @@ public final class LetterboxServer: Sendable {
         return Response(status: .init(code: response.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
     }
 
-    /// Reads a body up to a limit: nil when it is larger. A declared Content-Length over the
-    /// limit is refused before anything is read.
-    static func body(_ request: Request, limit: Int) async throws -> Data? {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { return nil }
-        do {
-            let buffer = try await request.body.collect(upTo: limit)
-            return Data(buffer.readableBytesView)
-        } catch is NIOTooManyBytesError {
-            return nil
+    enum BodyRead {
+        /// The body, and the bytes of the budget it holds until the request is answered.
+        case read(Data, reserved: Int)
+        case tooLarge
+        /// No room in the budget: nothing was read.
+        case busy
+    }
+
+    /// Reads a body up to a limit, within the server's budget of bodies in memory. A declared
+    /// Content-Length over the limit is refused before anything is read; its bytes are reserved
+    /// up front, and a body without one reserves chunk by chunk.
+    static func body(_ request: Request, limit: Int, budget: BodyBudget) async throws -> BodyRead {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let declared, declared > limit { return .tooLarge }
+        var reserved = 0
+        if let declared, declared > 0 {
+            guard await budget.reserve(declared, patience: 2) else { return .busy }
+            reserved = declared
         }
+        var buffer = ByteBuffer()
+        if let declared { buffer.reserveCapacity(declared) }
+        do {
+            for try await var chunk in request.body {
+                guard buffer.readableBytes + chunk.readableBytes <= limit else {
+                    budget.release(reserved)
+                    return .tooLarge
+                }
+                let needed = buffer.readableBytes + chunk.readableBytes - reserved
+                if needed > 0 {
+                    guard await budget.reserve(needed, patience: 2) else {
+                        budget.release(reserved)
+                        return .busy
+                    }
+                    reserved += needed
+                }
+                buffer.writeBuffer(&chunk)
+            }
+        } catch {
+            budget.release(reserved)
+            throw error
+        }
+        // The Data shares the buffer's storage: the body is in memory once.
+        return .read(Data(buffer: buffer, byteTransferStrategy: .noCopy), reserved: reserved)
     }
 
     func clientAddress(_ request: Request, _ context: LetterboxRequestContext) -> String {

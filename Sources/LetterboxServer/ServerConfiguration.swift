@@ -9,14 +9,18 @@ public struct ServerConfiguration: Sendable {
     /// when every request comes through the proxy (`form.trustForwardedFor`).
     public var trustForwardedFor: Bool
     public var commit: CommitQueue.Options
+    /// Bytes of request bodies held in memory at once, across all requests (``BodyBudget``).
+    public var maxBodyMemory: Int
 
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
         idleTimeout: Int = 30,
         trustForwardedFor: Bool = false,
-        commit: CommitQueue.Options = CommitQueue.Options()
+        commit: CommitQueue.Options = CommitQueue.Options(),
+        maxBodyMemory: Int = 64 << 20
     ) {
+        self.maxBodyMemory = maxBodyMemory
         self.host = host
         self.port = port
         self.idleTimeout = idleTimeout

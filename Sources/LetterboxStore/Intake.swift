@@ -204,6 +204,13 @@ public struct Intake: SubmissionPipeline {
             for (index, outcome) in zip(later, again) { outcomes[index] = outcome }
         }
         let settledOutcomes = outcomes.map { $0! }
+        // Megabytes of blobs just written sit in the connection's page cache (64 MB) as clean
+        // pages nobody will read soon; after a large batch they are given back, so a few form
+        // posts with photos do not hold the cache's worth of memory.
+        var written = 0
+        for item in firstItems { written += item.submission.bytes.count }
+        for result in results { if case .success(.feedback(let draft)) = result { for file in draft.attachments { written += file.data.count } } }
+        if written >= SQLiteCaseStore.releaseMemoryAfterBytes { store.releaseMemory() }
         // The later ones were observed by their own pass.
         observer?(first.map { batch[$0].submission }, first.map { settledOutcomes[$0] })
         // A part that completes its message: join the message now.

@@ -41,6 +41,15 @@ public final class SQLiteCaseStore: Sendable {
 
     public let path: String
     public let options: Options
+    /// A batch that wrote at least this many bytes of raw submissions and attachments gives
+    /// its connections' cached pages back (``releaseMemory()``).
+    static let releaseMemoryAfterBytes = 16 << 20
+
+    /// Frees every connection's cached pages (SQLite's page caches, 64 MB each at most).
+    public func releaseMemory() {
+        pool.releaseMemory()
+    }
+
     let pool: DatabasePool
     let abusiveMatcher: PhraseMatcher<String>
     let emergencyMatcher: PhraseMatcher<String>

@@ -112,6 +112,7 @@ extension Settings {
         server.commit.groupCommit = config.bool(forKey: "server.groupCommit", default: true)
         server.commit.maxBatch = max(1, config.int(forKey: "server.maxBatch", default: server.commit.maxBatch))
         server.trustForwardedFor = config.bool(forKey: "form.trustForwardedFor", default: false)
+        server.maxBodyMemory = max(1 << 20, config.int(forKey: "server.maxBodyMemoryBytes", default: server.maxBodyMemory))
         return server
     }
 }

@@ -14,7 +14,12 @@ public struct ChannelRoute: Sendable {
     public var method: Method
     /// The path, `/sms/twilio`; a segment `:name` is a parameter (``ChannelRequest/parameters``).
     public var path: String
+    /// The largest body the route reads. A declared Content-Length over it is answered
+    /// ``tooLarge`` before a byte is read; a body without one is cut off there.
     public var maxBodyBytes: Int
+    /// Lower limits for some media types (`application/x-www-form-urlencoded` needs far less
+    /// than `multipart/form-data` with photos); the rest get ``maxBodyBytes``.
+    public var maxBodyBytesByType: [String: Int]
     public var tooLarge: ChannelResponse
     public var storeUnavailable: ChannelResponse
     public var handle: @Sendable (ChannelRequest) async -> ChannelAction
@@ -23,6 +28,7 @@ public struct ChannelRoute: Sendable {
         _ method: Method,
         _ path: String,
         maxBodyBytes: Int,
+        maxBodyBytesByType: [String: Int] = [:],
         tooLarge: ChannelResponse? = nil,
         storeUnavailable: ChannelResponse? = nil,
         handle: @escaping @Sendable (ChannelRequest) async -> ChannelAction
@@ -30,9 +36,19 @@ public struct ChannelRoute: Sendable {
         self.method = method
         self.path = path
         self.maxBodyBytes = maxBodyBytes
+        self.maxBodyBytesByType = Dictionary(maxBodyBytesByType.map { ($0.key.lowercased(), min($0.value, maxBodyBytes)) }) { a, _ in a }
         self.tooLarge = tooLarge ?? .text(413, "The body is over \(maxBodyBytes) bytes.\n")
         self.storeUnavailable = storeUnavailable ?? .text(503, "The store cannot be written just now; please retry.\n", retryAfter: ChannelResponse.storeRetryAfter)
         self.handle = handle
+    }
+}
+
+extension ChannelRoute {
+    /// The limit for a body of this Content-Type (parameters ignored).
+    public func maxBodyBytes(contentType: String?) -> Int {
+        guard let contentType, !maxBodyBytesByType.isEmpty else { return maxBodyBytes }
+        let type = (contentType.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        return maxBodyBytesByType[type] ?? maxBodyBytes
     }
 }
 
