@@ -5,7 +5,7 @@ Each configuration runs RUNS times on a fresh store; medians are printed, with t
 group commit to one commit per request measured in the same run. After each run the store is
 checked: it must hold a submission for every 200 wrk counted (answers come only after the commit).
 
-    python3 Benchmarks/bench_server.py [--runs 3] [--seconds 30] [--connections 16]
+    python3 Benchmarks/bench_server.py [--runs 3] [--seconds 30] [--connections 16] [--realistic]
     LETTERBOX_BIN=.build/release/letterbox (default) must be built first:
         swift build -c release --product letterbox
 """
@@ -53,7 +53,7 @@ def run(kind, group_commit, seconds, connections):
                 break
             time.sleep(0.1)
         port = int(open(port_file).read())
-        script = os.path.join(root, "Benchmarks/wrk", "kannel.lua" if kind == "sms" else "form.lua")
+        script = os.path.join(root, "Benchmarks/wrk", {"sms": "kannel.lua", "sms-realistic": "kannel-realistic.lua", "form": "form.lua", "form-realistic": "form-realistic.lua"}[kind])
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, f"http://127.0.0.1:{port}"],
                              env={**os.environ, "KANNEL_XML": corpus}, capture_output=True, text=True, check=True).stdout
     finally:
@@ -71,9 +71,14 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--realistic", action="store_true", help="also many senders, each text different (Benchmarks/wrk/*-realistic.lua)")
     args = parser.parse_args()
     configs = [("sms", True, "SMS callbacks, group commit"), ("sms", False, "SMS callbacks, one commit per request"),
                ("form", True, "form posts, group commit")]
+    if args.realistic:
+        # Many senders, each text different, some follow-ups and resent duplicates; the flood of
+        # one body above stays as the worst case.
+        configs += [("sms-realistic", True, "SMS callbacks, realistic traffic"), ("form-realistic", True, "form posts, realistic traffic")]
     results = {label: [] for _, _, label in configs}
     for index in range(args.runs):
         for kind, group, label in configs:
