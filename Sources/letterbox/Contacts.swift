@@ -21,6 +21,7 @@ struct DecisionOptions: ParsableArguments {
 
 struct Contacts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "contacts",
         abstract: "See, merge and separate contacts (the people records belong to).",
         discussion: """
             Contacts are found by email, phone number and tenancy reference across every
@@ -160,6 +161,7 @@ enum RestrictionText {
 
 struct Restrictions: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "restrictions",
         abstract: "Contact arrangements (restrictions) a person decided, with reviews.",
         discussion: """
             A contact under an arrangement is still recorded and forwarded in full; each
@@ -267,6 +269,7 @@ struct RestrictionsEnd: AsyncParsableCommand {
 
 struct Cases: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cases",
         abstract: "Close and reopen cases.",
         discussion: """
             A repeat joins an open case; the same matter after closure opens a new one.

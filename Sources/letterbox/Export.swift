@@ -6,6 +6,7 @@ import LetterboxStore
 
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export records as JSON Lines or CSV, one record per line.",
         discussion: """
             The field names are a contract (README, "Export"). CSV cells that a

@@ -9,6 +9,7 @@ import Logging
 
 struct Forward: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "forward",
         abstract: "Deliver the outbox's due events once, then exit (for cron).",
         discussion: """
             `letterbox serve` and `letterbox watch` deliver continuously; this delivers
@@ -166,6 +167,7 @@ extension Settings {
 
 struct Outbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "outbox",
         abstract: "See and steer the events waiting for, or sent to, the case systems.",
         discussion: """
             Every record, record joining a case, triage correction, case closed or

@@ -8,6 +8,7 @@ import LetterboxStore
 /// Maildir folders, phone notes), as the adapters supply them.
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Ingest submissions once, from files or standard input.",
         subcommands: ChannelRegistry.importCommands
     )

@@ -8,6 +8,7 @@ import LetterboxForward
 
 struct Quarantine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "quarantine",
         abstract: "See and re-run submissions that could not be read.",
         discussion: """
             Nothing that arrives is lost: a submission that cannot be read is kept, bytes
@@ -149,6 +150,7 @@ struct QuarantineRetry: AsyncParsableCommand {
 
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Counts by channel and disposition, links, flags, reviews, outbox.",
         discussion: "Example:\n  letterbox stats"
     )

@@ -32,6 +32,7 @@ private let londonFormat = Date.VerbatimFormatStyle(
 
 struct List: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List feedback records, oldest first.",
         discussion: """
             Examples:
@@ -121,6 +122,7 @@ struct List: AsyncParsableCommand {
 
 struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show one record in full: contact, flags, text, audit trail.",
         discussion: """
             Examples:

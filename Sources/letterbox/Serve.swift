@@ -13,6 +13,7 @@ import LetterboxStore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the feedback form, its JSON API and SMS gateway callbacks.",
         discussion: """
             Serves, on 127.0.0.1:8080 by default (put a TLS reverse proxy in front; see

@@ -13,6 +13,7 @@ import UnixSignals
 
 struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "watch",
         abstract: "Watch a notes folder and Maildirs; ingest each item as it comes.",
         discussion: """
             Ingests every note already in DIR, then each new one (inotify, with a rescan
