@@ -205,8 +205,8 @@ public struct Intake: SubmissionPipeline {
         }
         let settledOutcomes = outcomes.map { $0! }
         // Megabytes of blobs just written sit in the connection's page cache (64 MB) as clean
-        // pages nobody will read soon; after a large batch they are given back, so a few form
-        // posts with photos do not hold the cache's worth of memory.
+        // pages nobody will read soon; after a batch with megabytes in it they are given back,
+        // so an import or a few form posts with photos do not hold the cache's worth of memory.
         var written = 0
         for item in firstItems { written += item.submission.bytes.count }
         for result in results { if case .success(.feedback(let draft)) = result { for file in draft.attachments { written += file.data.count } } }

@@ -150,7 +150,7 @@ final class MboxBatches: @unchecked Sendable {
     private let capacity = 1
 
     static let maxMessages = 128
-    static let maxBytes = 6 << 20
+    static let maxBytes = 3 << 20
 
     init(reader: MboxReader, pipeline: any SubmissionPipeline, source: String) {
         nonisolated(unsafe) let reader = reader
