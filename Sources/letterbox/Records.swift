@@ -67,9 +67,8 @@ struct List: AsyncParsableCommand {
             let sinceDate = try since.date()
             let store = try settings.openExistingStore()
             let encoder = Timestamp.jsonEncoder()
-            if !json {
-                print(row(["REFERENCE", "CONTACTED", "CHANNEL", "FROM", "SUBJECT", "KIND", "DUE", "FLAGS"]))
-            }
+            // Options are checked before the header, so a mistake prints only the error.
+            let channelFilter = try channel.map { try ChannelNames.channel($0, option: "--channel") }
             var count = 0
             var due: RecordsDue?
             if overdue || dueBefore != nil {
@@ -84,7 +83,10 @@ struct List: AsyncParsableCommand {
                 }
                 due = RecordsDue(before: limitDate, openCasesOnly: overdue)
             }
-            try store.forEachRecord(channel: try channel.map { try ChannelNames.channel($0, option: "--channel") }, since: sinceDate, limit: limit, due: due) { record in
+            if !json {
+                print(row(["REFERENCE", "CONTACTED", "CHANNEL", "FROM", "SUBJECT", "KIND", "DUE", "FLAGS"]))
+            }
+            try store.forEachRecord(channel: channelFilter, since: sinceDate, limit: limit, due: due) { record in
                 count += 1
                 if json {
                     print(try RecordExport.jsonLine(record, encoder: encoder))

@@ -136,6 +136,8 @@ struct ChannelOptionTests {
         #expect(added.status == 0, "\(added.stderr)")
         let list = try Fixtures.run(["list", "--channel", "webform"], in: folder)
         #expect(list.status == 64 && list.stderr.contains("The channels are"))
+        // Only the error: no table header printed before it.
+        #expect(list.stdout.isEmpty, "\(list.stdout)")
     }
 }
 
