@@ -23,9 +23,9 @@ public final class CommitQueue: @unchecked Sendable {
     }
 
     struct Work {
-        var submission: RawSubmission
-        /// Decoded (or refused) by the request handler already; nil to decode on the commit thread.
-        var decoded: Result<Decoded, any Error>?
+        /// Hashed, keyed and (when the handler read it) decoded in the request handler, so the
+        /// commit thread only writes.
+        var prepared: PreparedSubmissions
         var continuation: CheckedContinuation<IntakeOutcome, any Error>
     }
 
@@ -70,14 +70,16 @@ public final class CommitQueue: @unchecked Sendable {
 
     /// Stores a submission and answers once it is durable.
     public func submit(_ submission: RawSubmission, decoded: Result<Decoded, any Error>? = nil) async throws -> IntakeOutcome {
-        try await withCheckedThrowingContinuation { continuation in
+        // Hashing, keying and the metadata's JSON happen here, on the caller's thread.
+        let prepared = intake.prepare(submission, decoded: decoded)
+        return try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             if stopping {
                 condition.unlock()
                 continuation.resume(throwing: StoreError(.busy, "Letterbox is shutting down; try again shortly."))
                 return
             }
-            pending.append(Work(submission: submission, decoded: decoded, continuation: continuation))
+            pending.append(Work(prepared: prepared, continuation: continuation))
             condition.signal()
             condition.unlock()
         }
@@ -102,9 +104,8 @@ public final class CommitQueue: @unchecked Sendable {
     }
 
     private func commit(_ batch: [Work]) {
-        let submissions = batch.map(\.submission)
         do {
-            let outcomes = try intake.ingest(submissions, decoded: batch.map(\.decoded))
+            let outcomes = try intake.commit(all: batch.map(\.prepared))
             for (work, outcome) in zip(batch, outcomes) { work.continuation.resume(returning: outcome) }
         } catch {
             logger.error("The store could not be written; \(batch.count) request(s) answered 503: \(error)")

@@ -83,6 +83,29 @@ public struct Intake: SubmissionPipeline {
         try ingest([Prepared(submission, decoded: .failure(error))])[0]
     }
 
+    /// One submission hashed, keyed and (when `decoded` is given) read, ready for
+    /// ``commit(_:whenKnown:)``: a server does this in the request handler, so the single
+    /// writer only writes. Several made this way are committed together by
+    /// ``commit(_:whenKnown:)`` on their concatenation (``PreparedSubmissions/joined(_:)``).
+    public func prepare(_ submission: RawSubmission, decoded: Result<Decoded, any Error>?) -> PreparedSubmissions {
+        PreparedSubmissions(count: 1, contents: [Prepared(submission, decoded: decoded)])
+    }
+
+    /// Commits several prepared batches as one, in order.
+    public func commit(all batches: [PreparedSubmissions], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
+        var items: [Prepared] = []
+        for batch in batches {
+            if let prepared = batch.contents as? [Prepared] {
+                items += prepared
+            } else if let submissions = batch.contents as? [RawSubmission] {
+                items += submissions.map { Prepared($0) }
+            } else {
+                preconditionFailure("PreparedSubmissions holding \(type(of: batch.contents)), not made by a pipeline")
+            }
+        }
+        return try ingest(items, whenKnown: whenKnown)
+    }
+
     /// Ingests submissions some of which the transport has already read (a server decodes in its
     /// request handlers, in parallel, before the single commit thread) or refused (a callback
     /// that failed authentication, a body that could not be read: `.failure`, so it goes
@@ -147,6 +170,8 @@ public struct Intake: SubmissionPipeline {
         var submission: RawSubmission
         var sha256: String
         var key: String
+        /// The metadata as the store keeps it (JSON, keys sorted): made here, off the writer.
+        var metadataJSON: String
         /// The decoder's answer when it is known before the commit: a batch prepared ahead, or
         /// the transport's own refusal. Nil: decode after the raw bytes are stored.
         var decoded: Result<Decoded, any Error>?
@@ -154,6 +179,8 @@ public struct Intake: SubmissionPipeline {
         init(_ submission: RawSubmission, decoded: Result<Decoded, any Error>? = nil) {
             self.submission = submission
             self.sha256 = SHA256.hash(data: submission.bytes).hexString
+            self.metadataJSON = (try? JSONSerialization.data(withJSONObject: submission.metadata, options: [.sortedKeys]))
+                .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             if let transportKey = submission.transportKey {
                 self.key = "\(submission.channel.rawValue):\(transportKey)"
             } else if let id = submission.senderAssignedID {

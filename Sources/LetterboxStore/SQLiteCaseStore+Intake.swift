@@ -88,10 +88,7 @@ extension SQLiteCaseStore {
         now: String
     ) throws -> Int64 {
         try storeBlob(db, sha256: item.sha256, data: item.submission.bytes, now: now)
-        let metadata = String(
-            decoding: try JSONSerialization.data(withJSONObject: item.submission.metadata, options: [.sortedKeys]),
-            as: UTF8.self
-        )
+        let metadata = item.metadataJSON
         try db.run(
             sql: """
                 INSERT INTO raw_submissions
