@@ -67,11 +67,7 @@ public struct Intake: SubmissionPipeline {
     /// Commits what ``prepare(_:)`` made: the same as ``ingest(_:whenKnown:)`` without decoding
     /// again. (What another pipeline prepared is ingested as plain submissions.)
     public func commit(_ prepared: PreparedSubmissions, whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
-        if let items = prepared.contents as? [Prepared] { return try ingest(items, whenKnown: whenKnown) }
-        guard let submissions = prepared.contents as? [RawSubmission] else {
-            preconditionFailure("PreparedSubmissions holding \(type(of: prepared.contents)), not made by a pipeline")
-        }
-        return try ingest(submissions.map { Prepared($0) }, whenKnown: whenKnown)
+        try commit(all: [prepared], whenKnown: whenKnown)
     }
 
     /// What to do with a submission whose idempotency key is already stored.
@@ -84,35 +80,25 @@ public struct Intake: SubmissionPipeline {
     }
 
     /// One submission hashed, keyed and (when `decoded` is given) read, ready for
-    /// ``commit(_:whenKnown:)``: a server does this in the request handler, so the single
-    /// writer only writes. Several made this way are committed together by
-    /// ``commit(_:whenKnown:)`` on their concatenation (``PreparedSubmissions/joined(_:)``).
+    /// ``commit(all:whenKnown:)``: a server does this in the request handler, so the single
+    /// writer only writes, and commits every waiting request's together.
     public func prepare(_ submission: RawSubmission, decoded: Result<Decoded, any Error>?) -> PreparedSubmissions {
         PreparedSubmissions(count: 1, contents: [Prepared(submission, decoded: decoded)])
     }
 
     /// Commits several prepared batches as one, in order.
     public func commit(all batches: [PreparedSubmissions], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
-        var items: [Prepared] = []
-        for batch in batches {
-            if let prepared = batch.contents as? [Prepared] {
-                items += prepared
-            } else if let submissions = batch.contents as? [RawSubmission] {
-                items += submissions.map { Prepared($0) }
-            } else {
-                preconditionFailure("PreparedSubmissions holding \(type(of: batch.contents)), not made by a pipeline")
-            }
-        }
-        return try ingest(items, whenKnown: whenKnown)
+        try ingest(batches.flatMap(Self.items), whenKnown: whenKnown)
     }
 
-    /// Ingests submissions some of which the transport has already read (a server decodes in its
-    /// request handlers, in parallel, before the single commit thread) or refused (a callback
-    /// that failed authentication, a body that could not be read: `.failure`, so it goes
-    /// straight into quarantine). Nil entries are decoded here as usual.
-    public func ingest(_ submissions: [RawSubmission], decoded: [Result<Decoded, any Error>?], whenKnown: WhenKnown = .recordRedelivery) throws(StoreError) -> [IntakeOutcome] {
-        precondition(submissions.count == decoded.count)
-        return try ingest(zip(submissions, decoded).map { Prepared($0, decoded: $1) }, whenKnown: whenKnown)
+    /// What a ``PreparedSubmissions`` holds: this pipeline's prepared items, or (from the
+    /// protocol's default `prepare`) plain submissions.
+    private static func items(_ batch: PreparedSubmissions) -> [Prepared] {
+        if let prepared = batch.contents as? [Prepared] { return prepared }
+        guard let submissions = batch.contents as? [RawSubmission] else {
+            preconditionFailure("PreparedSubmissions holding \(type(of: batch.contents)), not made by a pipeline")
+        }
+        return submissions.map { Prepared($0) }
     }
 
     /// Reads one submission with the installed decoders, without touching the store. Pure.
@@ -231,13 +217,7 @@ public struct Intake: SubmissionPipeline {
             for (index, outcome) in zip(later, again) { outcomes[index] = outcome }
         }
         let settledOutcomes = outcomes.map { $0! }
-        // Megabytes of blobs just written sit in the connection's page cache (64 MB) as clean
-        // pages nobody will read soon; after a batch with megabytes in it they are given back,
-        // so an import or a few form posts with photos do not hold the cache's worth of memory.
-        var written = 0
-        for item in firstItems { written += item.submission.bytes.count }
-        for result in results { if case .success(.feedback(let draft)) = result { for file in draft.attachments { written += file.data.count } } }
-        if written >= SQLiteCaseStore.releaseMemoryAfterBytes { store.releaseMemory() }
+        store.releaseMemoryAfterLargeWrites()
         // The later ones were observed by their own pass.
         observer?(first.map { batch[$0].submission }, first.map { settledOutcomes[$0] })
         // A part that completes its message: join the message now.

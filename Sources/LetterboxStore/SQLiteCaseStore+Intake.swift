@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import LetterboxCore
 import Crypto
 
@@ -110,6 +111,7 @@ extension SQLiteCaseStore {
             sql: "INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             arguments: [sha256, data.count, data, now]
         )
+        if db.changesCount > 0 { blobBytesWritten.withLock { $0 += data.count } }
     }
 
     func audit(_ db: Database, action: String, rawId: Int64?, recordId: Int64?, reason: String?, at: String, actor: String = "letterbox")

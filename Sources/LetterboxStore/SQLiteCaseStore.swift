@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import Synchronization
 public import LetterboxCore
 
 #if canImport(Glibc)
@@ -42,15 +43,24 @@ public final class SQLiteCaseStore: Sendable {
     public let path: String
     public let options: Options
     /// A batch that wrote at least this many bytes of raw submissions and attachments gives
-    /// its connections' cached pages back (``releaseMemory()``). Measured on a 914 MB mbox
-    /// (20,000 messages): peak RSS 160 MB without, 97 MB with (and 3 MB import batches); on
-    /// 5,000 messages the import rate moved within the machine's noise (264-267 against
-    /// 272-286 messages/s, interleaved). SMS and form batches without files stay under it.
+    /// its connections' cached pages back. Measured on a 914 MB mbox (20,000 messages): peak
+    /// RSS 160 MB without, 97 MB with (and 3 MB import batches); on 5,000 messages the import
+    /// rate moved within the machine's noise (264-267 against 272-286 messages/s,
+    /// interleaved). SMS and form batches without files stay under it.
     static let releaseMemoryAfterBytes = 2 << 20
+    /// Blob bytes written since the last ``releaseMemoryAfterLargeWrites()`` (``storeBlob``).
+    let blobBytesWritten = Mutex(0)
 
-    /// Frees every connection's cached pages (SQLite's page caches, 64 MB each at most).
-    public func releaseMemory() {
-        pool.releaseMemory()
+    /// Megabytes of blobs just written sit in the page caches (64 MB a connection) as clean
+    /// pages nobody will read soon. After a batch that wrote ``releaseMemoryAfterBytes`` or
+    /// more, they are given back, so an import or a few form posts with photos do not hold the
+    /// caches' worth of memory. Called once per batch, outside its transactions.
+    public func releaseMemoryAfterLargeWrites() {
+        let written = blobBytesWritten.withLock { written in
+            defer { written = 0 }
+            return written
+        }
+        if written >= Self.releaseMemoryAfterBytes { pool.releaseMemory() }
     }
 
     let pool: DatabasePool
