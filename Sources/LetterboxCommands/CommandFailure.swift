@@ -29,6 +29,12 @@ public struct CommandFailure: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { message }
+
+    /// Prints the failure as one line on standard error (`letterbox: ...`); the exit to throw.
+    public func reported() -> ExitCode {
+        writeToStandardError("letterbox: \(message)\n")
+        return status.exit
+    }
 }
 
 /// Writes to standard error after flushing standard output, so that when both go to one file

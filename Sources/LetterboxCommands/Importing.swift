@@ -83,9 +83,7 @@ extension ParsableCommand {
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            let failure = host.failure(error)
-            writeToStandardError("letterbox: \(failure.message)\n")
-            throw failure.status.exit
+            throw host.failure(error).reported()
         }
     }
 

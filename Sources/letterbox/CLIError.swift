@@ -4,33 +4,25 @@ import LetterboxCore
 import LetterboxCommands
 import LetterboxStore
 
-/// An error at the command line's edge, with the sysexits.h status it exits with.
-struct CLIError: Error, CustomStringConvertible {
+/// An error at the command line's edge, with the sysexits.h status it exits with: the same
+/// type the adapters' import commands throw.
+typealias CLIError = CommandFailure
+
+extension CommandFailure {
     typealias Status = ExitStatus
 
-    var status: Status
-    var message: String
-
-    init(_ status: Status, _ message: String) {
-        self.status = status
-        self.message = message
-    }
-
-    var description: String { message }
-
     /// Maps any error to the status and message the user sees.
-    static func from(_ error: any Error) -> CLIError {
+    static func from(_ error: any Error) -> CommandFailure {
         switch error {
-        case let error as CLIError: return error
+        case let error as CommandFailure: return error
         case let error as StoreError:
             switch error.code {
-            case .busy, .full: return CLIError(.tempFail, error.message)
-            case .notFound: return CLIError(.noInput, error.message)
-            case .invalid: return CLIError(.usage, error.message)
-            default: return CLIError(.ioError, error.message)
+            case .busy, .full: return CommandFailure(.tempFail, error.message)
+            case .notFound: return CommandFailure(.noInput, error.message)
+            case .invalid: return CommandFailure(.usage, error.message)
+            default: return CommandFailure(.ioError, error.message)
             }
-        case let error as CommandFailure: return CLIError(error.status, error.message)
-        default: return CLIError(.software, "\(error)")
+        default: return CommandFailure(.software, "\(error)")
         }
     }
 }
@@ -43,9 +35,7 @@ extension AsyncParsableCommand {
         } catch let error as ExitCode {
             throw error
         } catch {
-            let failure = CLIError.from(error)
-            writeToStandardError("letterbox: \(failure.message)\n")
-            throw ExitCode(failure.status.code)
+            throw CommandFailure.from(error).reported()
         }
     }
 }

@@ -31,7 +31,6 @@ struct StoreImportHost: ImportHost {
     }
 
     func failure(_ error: any Error) -> CommandFailure {
-        let failure = CLIError.from(error)
-        return CommandFailure(failure.status, failure.message)
+        CommandFailure.from(error)
     }
 }
