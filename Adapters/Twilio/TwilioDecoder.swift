@@ -58,7 +58,7 @@ public struct TwilioDecoder: SubmissionDecoder {
             guard let bundle else { continue }
             if let fetched = bundle.items.first(where: { $0.index == item.index }) {
                 if let data = fetched.data {
-                    draft.attachments.append(AttachmentPayload(name: "media-\(number + 1)\(Self.fileExtension(fetched.contentType))", mediaType: fetched.contentType, data: data))
+                    draft.attachments.append(AttachmentPayload(name: "media-\(number + 1).\(FileNames.fileExtension(for: fetched.contentType))", mediaType: fetched.contentType, data: data))
                 } else {
                     draft.flag(.mediaNotFetched, "Media \(number + 1) (\(item.url)) was not fetched from Twilio: \(fetched.failure ?? "no reason given")")
                 }
@@ -73,20 +73,6 @@ public struct TwilioDecoder: SubmissionDecoder {
         return (0..<count).compactMap { index in
             guard let url = request["MediaUrl\(index)"], !url.isEmpty else { return nil }
             return (index, url, request["MediaContentType\(index)"] ?? "application/octet-stream")
-        }
-    }
-
-    static func fileExtension(_ type: String) -> String {
-        switch type.lowercased() {
-        case "image/jpeg", "image/jpg": ".jpg"
-        case "image/png": ".png"
-        case "image/gif": ".gif"
-        case "image/heic": ".heic"
-        case "video/mp4": ".mp4"
-        case "audio/amr": ".amr"
-        case "text/vcard", "text/x-vcard": ".vcf"
-        case "application/pdf": ".pdf"
-        default: ""
         }
     }
 }

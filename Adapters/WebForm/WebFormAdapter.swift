@@ -27,8 +27,9 @@ public struct WebFormAdapter: ChannelAdapter, ChannelAdapterFactory {
         /// The largest multipart form post read: every attachment at its limit, plus the text fields.
         public var maxFormBytes: Int { limits.maxAttachments * limits.maxAttachmentBytes + 1024 * 1024 }
         /// The largest urlencoded form post (text only: the message at its limit, every
-        /// character percent-encoded, and the other fields).
-        public var maxTextFormBytes: Int { min(maxFormBytes, limits.maxMessageCharacters * 12 + 64 * 1024) }
+        /// character percent-encoded, and the other fields); the route keeps it within
+        /// ``maxFormBytes``.
+        public var maxTextFormBytes: Int { limits.maxMessageCharacters * 12 + 64 * 1024 }
     }
 
     public static let name = "web_form"

@@ -32,11 +32,16 @@ public enum FileNames {
         return base
     }
 
-    static func fileExtension(for mediaType: String) -> String {
+    /// The usual extension for a media type, without the dot; `bin` when there is none.
+    public static func fileExtension(for mediaType: String) -> String {
         switch mediaType.lowercased() {
         case "image/jpeg", "image/jpg", "image/pjpeg": return "jpg"
         case "image/png": return "png"
         case "image/gif": return "gif"
+        case "image/heic": return "heic"
+        case "video/mp4": return "mp4"
+        case "audio/amr": return "amr"
+        case "text/vcard", "text/x-vcard": return "vcf"
         case "application/pdf": return "pdf"
         case "text/plain": return "txt"
         case "text/html": return "html"

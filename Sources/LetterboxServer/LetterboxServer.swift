@@ -228,32 +228,25 @@ public final class LetterboxServer: Sendable {
         let declared = request.headers[.contentLength].flatMap { Int($0) }
         if let declared, declared > limit { return .tooLarge }
         var reserved = 0
+        var kept = false
+        // Whatever is not handed on with the body goes back to the budget.
+        defer { if !kept { budget.release(reserved) } }
         if let declared, declared > 0 {
             guard await budget.reserve(declared, patience: 2) else { return .busy }
             reserved = declared
         }
         var buffer = ByteBuffer()
         if let declared { buffer.reserveCapacity(declared) }
-        do {
-            for try await var chunk in request.body {
-                guard buffer.readableBytes + chunk.readableBytes <= limit else {
-                    budget.release(reserved)
-                    return .tooLarge
-                }
-                let needed = buffer.readableBytes + chunk.readableBytes - reserved
-                if needed > 0 {
-                    guard await budget.reserve(needed, patience: 2) else {
-                        budget.release(reserved)
-                        return .busy
-                    }
-                    reserved += needed
-                }
-                buffer.writeBuffer(&chunk)
+        for try await var chunk in request.body {
+            guard buffer.readableBytes + chunk.readableBytes <= limit else { return .tooLarge }
+            let needed = buffer.readableBytes + chunk.readableBytes - reserved
+            if needed > 0 {
+                guard await budget.reserve(needed, patience: 2) else { return .busy }
+                reserved += needed
             }
-        } catch {
-            budget.release(reserved)
-            throw error
+            buffer.writeBuffer(&chunk)
         }
+        kept = true
         // The Data shares the buffer's storage: the body is in memory once.
         return .read(Data(buffer: buffer, byteTransferStrategy: .noCopy), reserved: reserved)
     }

@@ -47,8 +47,7 @@ extension ChannelRoute {
     /// The limit for a body of this Content-Type (parameters ignored).
     public func maxBodyBytes(contentType: String?) -> Int {
         guard let contentType, !maxBodyBytesByType.isEmpty else { return maxBodyBytes }
-        let type = (contentType.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        return maxBodyBytesByType[type] ?? maxBodyBytes
+        return maxBodyBytesByType[ChannelRequest.mediaType(contentType)] ?? maxBodyBytes
     }
 }
 
@@ -89,9 +88,12 @@ public struct ChannelRequest: Sendable {
 
     /// The Content-Type without its parameters, in lower case (`text/xml`).
     public var mediaType: String? {
-        header("content-type").map {
-            ($0.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-        }
+        header("content-type").map(Self.mediaType)
+    }
+
+    /// A Content-Type's media type: without its parameters, in lower case.
+    public static func mediaType(_ contentType: String) -> String {
+        (contentType.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
     }
 }
 
