@@ -9,10 +9,9 @@ with five photos of FILE_MB each (the form's own limit), a 50 MB JSON post, a 5 
 post and a 60 MB chunked post. Prints each answer and the server's peak RSS (VmHWM) before and
 after. LETTERBOX_BIN names another build; extra settings go in the environment (LETTERBOX_*).
 """
-import argparse, json, os, socket, subprocess, sys, tempfile, threading, time
+import argparse, json, os, socket, sys, tempfile, threading, time
 
-root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-binary = os.environ.get("LETTERBOX_BIN", os.path.join(root, ".build/release/letterbox"))
+from bench_server import start_server  # the same binary (LETTERBOX_BIN) and start-up
 
 
 def peak_mb(pid):
@@ -74,17 +73,10 @@ def main():
     parser.add_argument("--file-mb", type=float, default=9.9)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="letterbox-hostile-")
-    port_file = os.path.join(folder, "port")
     env = dict(os.environ)
     env.setdefault("LETTERBOX_FORM_RATE_LIMIT", "0")
-    server = subprocess.Popen([binary, "serve", "--port", "0", "--port-file", port_file, "--store", os.path.join(folder, "s.sqlite")],
-                              cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, port = start_server(folder, os.path.join(folder, "s.sqlite"), env)
     try:
-        for _ in range(200):
-            if os.path.exists(port_file) and open(port_file).read().strip():
-                break
-            time.sleep(0.1)
-        port = int(open(port_file).read().strip())
         idle = peak_mb(server.pid)
         boundary = "----LetterboxHostile"
         size = int(args.file_mb * 1_000_000)

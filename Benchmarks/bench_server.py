@@ -37,22 +37,27 @@ def parse_wrk(text):
     return rate, latency["50"], latency["99"], total, int(non2xx.group(1)) if non2xx else 0, errors.group(1) if errors else ""
 
 
+def start_server(folder, store, env):
+    """`letterbox serve` on a free port in FOLDER; returns the process and its port."""
+    port_file = os.path.join(folder, "port")
+    server = subprocess.Popen([binary, "serve", "--port", "0", "--port-file", port_file, "--store", store],
+                              env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists(port_file) and open(port_file).read().strip():
+            break
+        time.sleep(0.1)
+    return server, int(open(port_file).read().strip())
+
+
 def run(kind, group_commit, seconds, connections):
     folder = tempfile.mkdtemp(prefix="letterbox-bench-")
     store = os.path.join(folder, "letterbox.sqlite")
-    port_file = os.path.join(folder, "port")
     env = {k: v for k, v in os.environ.items() if not k.startswith("LETTERBOX_")}
     env["LETTERBOX_SERVER_GROUP_COMMIT"] = "true" if group_commit else "false"
     env["LETTERBOX_LOG_LEVEL"] = "warning"
     env["LETTERBOX_FORM_RATE_LIMIT"] = "0"
-    server = subprocess.Popen([binary, "serve", "--port", "0", "--port-file", port_file, "--store", store],
-                              env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, port = start_server(folder, store, env)
     try:
-        for _ in range(100):
-            if os.path.exists(port_file) and open(port_file).read().strip():
-                break
-            time.sleep(0.1)
-        port = int(open(port_file).read())
         script = os.path.join(root, "Benchmarks/wrk", {"sms": "kannel.lua", "sms-realistic": "kannel-realistic.lua", "form": "form.lua", "form-realistic": "form-realistic.lua"}[kind])
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script, f"http://127.0.0.1:{port}"],
                              env={**os.environ, "KANNEL_XML": corpus}, capture_output=True, text=True, check=True).stdout

@@ -11,24 +11,11 @@ local faults = {"The lift at %s has been broken for %d days", "Black mould in th
   "Please put a bike store behind %s, %d bikes were stolen", "The repair at %s was closed %d times without anyone coming"}
 local places = {"Elm Court", "Birch House", "Tower View", "Canal Wharf", "Lister Court", "Park View", "Beech House"}
 
-local function pick(list) return list[math.random(#list)] end
-local function encode(text)
-  return (text:gsub("([^%w%-%.%_ ])", function(c) return string.format("%%%02X", string.byte(c)) end):gsub(" ", "+"))
-end
-
-id = 0
-function setup(thread)
-  id = id + 1
-  thread:set("id", id)
-end
+-- The helpers beside this script (pick, encode, setup, start_thread).
+dofile((debug.getinfo(1, "S").source:match("^@?(.*/)") or "") .. "realistic.lua")
 
 function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-  run = tostring(os.time())
-  math.randomseed(os.time() * 1000 + 7 * id)
-  counter = 0
-  sent = {}
+  start_thread("application/x-www-form-urlencoded", 7 * id)
 end
 
 function request()

@@ -15,11 +15,8 @@ local times = {"since Monday", "for 3 days", "for two weeks", "again", "since th
 local wants = {"pls send someone", "when will it be fixed?", "I want to complain", "this is the 3rd time I have reported it",
   "my kids are cold", "can u call me back", "thanks", "nobody has come", "I am disabled and cannot use the stairs", ""}
 
-local function pick(list) return list[math.random(#list)] end
-
-local function encode(text)
-  return (text:gsub("([^%w%-%.%_ ])", function(c) return string.format("%%%02X", string.byte(c)) end):gsub(" ", "+"))
-end
+-- The helpers beside this script (pick, encode, setup, start_thread).
+dofile((debug.getinfo(1, "S").source:match("^@?(.*/)") or "") .. "realistic.lua")
 
 local function body(sender, text)
   return '<?xml version="1.0" encoding="ISO-8859-1"?>\n<message cid="1"><submit>'
@@ -29,19 +26,8 @@ local function body(sender, text)
     .. '<from><account>FAKE</account></from><to><service>default</service></to></submit></message>'
 end
 
-id = 0
-function setup(thread)
-  id = id + 1
-  thread:set("id", id)
-end
-
 function init(args)
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "text/xml"
-  run = tostring(os.time())
-  math.randomseed(os.time() * 1000 + id)
-  counter = 0
-  sent = {}     -- earlier texts of this thread: {sender, text}
+  start_thread("text/xml", id)  -- sent: earlier texts of this thread, {sender, text, fault, place}
 end
 
 function request()
