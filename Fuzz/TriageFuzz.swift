@@ -1,6 +1,7 @@
 // libFuzzer target for triage (every customer's text goes through it on the commit thread, so
-// it must never trap), due dates, and the readers of the bank-holiday changes file and the
-// labelled evaluation set. Built and run by Fuzz/run.sh; not part of the package build.
+// it must never trap), due dates, and the readers of the bank-holiday changes file, the
+// labelled evaluation set, the trained model's file and the labelled JSONL that trains it.
+// Built and run by Fuzz/run.sh; not part of the package build.
 import Foundation
 
 let fuzzTriage = Triage()
@@ -18,6 +19,11 @@ public func triageFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = fuzzDue.dueDates(kind: reading.kind, stage: reading.stage, hazard: reading.hazard.map { ($0, "") }, received: received)
     _ = try? BankHolidays.parseChanges(text)
     _ = try? TriageEvaluation(text: text)
+    if let model = try? TriageModel(data: bytes) {
+        _ = model.predict("kind", model.features(subject: nil, body: text))
+        _ = model.encoded()
+    }
+    _ = try? LabelledSet.read(bytes)
     _ = CivilDay(iso: text.prefix(10))
     return 0
 }

@@ -16,9 +16,15 @@ public struct TriageReading: Codable, Hashable, Sendable {
     public var flags: [FlagEntry]
     /// The Awaab's Law clock the text calls for, if any.
     public var hazard: HazardClock.Kind?
+    /// The trained model's probability for its likeliest kind (nil when no model read it).
+    public var confidence: Double?
+    /// The model's second likeliest kind, and its probability.
+    public var runnerUp: FeedbackRecord.Kind?
+    public var runnerUpConfidence: Double?
 
     public init(kind: FeedbackRecord.Kind, kindReason: String, category: String? = nil, categoryReason: String? = nil,
-                serviceArea: String, serviceAreaReason: String, stage: Int = 1, flags: [FlagEntry] = [], hazard: HazardClock.Kind? = nil) {
+                serviceArea: String, serviceAreaReason: String, stage: Int = 1, flags: [FlagEntry] = [], hazard: HazardClock.Kind? = nil,
+                confidence: Double? = nil, runnerUp: FeedbackRecord.Kind? = nil, runnerUpConfidence: Double? = nil) {
         self.kind = kind
         self.kindReason = kindReason
         self.category = category
@@ -28,13 +34,25 @@ public struct TriageReading: Codable, Hashable, Sendable {
         self.stage = stage
         self.flags = flags
         self.hazard = hazard
+        self.confidence = confidence
+        self.runnerUp = runnerUp
+        self.runnerUpConfidence = runnerUpConfidence
     }
 }
 
-/// The triage rules: phrase lists (``TriageLexicon``) matched once over the subject and text,
-/// then an ordered set of decisions documented in README "Triage". Rules, not a trained model,
-/// so every reading can be explained and corrected.
+/// Triage: a trained model (``TriageModel``) for the kind and the service area, beside rules
+/// that carry the policy (a request to escalate, the word "complaint", the customer's stated
+/// kind, a complaint about how anti-social behaviour was handled), and phrase lists
+/// (``TriageLexicon``) for the flags. Every reading names its evidence, so it can be checked and
+/// corrected. Without a model it reads by the rules alone (README "Triage").
 public struct Triage: Sendable {
+    /// Which model reads the kind: the one shipped in the binary, another (a landlord's retrained
+    /// model), or none (the rules alone).
+    public enum ModelChoice: Sendable {
+        case shipped
+        case custom(TriageModel)
+        case none
+    }
     public enum Signal: String, Sendable, Hashable, CaseIterable {
         case explicitComplaint, notComplaint, emotion, failure, sarcasm, praise, praiseWeak, update, suggestion, question, fault, asb, escalation
         case firstReport, landlordTarget
@@ -45,6 +63,12 @@ public struct Triage: Sendable {
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
         // service areas
         case areaRepairs, areaDamp, areaSafety, areaASB, areaConduct, areaCommunication, areaRent, areaEstate, areaLettings, areaLeasehold, areaComplaints
+
+        // By case, not by name: the default for a String-backed enum hashes the string, and
+        // triage looks signals up thousands of times a second.
+        @inline(__always) private var ordinal: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+        public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
+        public static func == (a: Signal, b: Signal) -> Bool { a.ordinal == b.ordinal }
     }
 
     public static let categoryNames: [(Signal, String)] = [
@@ -66,11 +90,35 @@ public struct Triage: Sendable {
     private var matcher: PhraseMatcher<Signal> { customMatcher ?? Self.defaultMatcher }
     /// The reference pattern of the landlord's cases, for escalation requests (`LB-2026-000123`).
     public var referencePrefix: String
+    public var modelChoice: ModelChoice
+    /// Below this probability for its likeliest kind, a reading by the model is flagged
+    /// `needs_review` with the two likeliest kinds (`triage.reviewThreshold`).
+    public var reviewThreshold: Double
+    /// The default for ``reviewThreshold``, chosen on the dev split (README "Triage").
+    public static let defaultReviewThreshold = 0.5
+    /// A reading by the model is a complaint when the model gives complaint at least this
+    /// probability, even if another kind is likelier: a missed complaint breaks the Code, a
+    /// complaint read where there is none costs an officer a minute (`triage.complaintThreshold`).
+    public var complaintThreshold: Double
+    public static let defaultComplaintThreshold = 0.3
+
+    /// The model in use, read on first use (the shipped one is decoded once per process).
+    public var model: TriageModel? {
+        switch modelChoice {
+        case .shipped: TriageModel.shipped
+        case .custom(let model): model
+        case .none: nil
+        }
+    }
 
     /// - Parameter lexicon: phrase lists to use instead of ``TriageLexicon/phrases``.
-    public init(lexicon: [(Signal, [String])]? = nil, referencePrefix: String = "LB") {
+    public init(lexicon: [(Signal, [String])]? = nil, referencePrefix: String = "LB", model: ModelChoice = .shipped,
+                reviewThreshold: Double = Triage.defaultReviewThreshold, complaintThreshold: Double = Triage.defaultComplaintThreshold) {
+        self.complaintThreshold = complaintThreshold
         customMatcher = lexicon.map { PhraseMatcher($0) }
         self.referencePrefix = referencePrefix
+        self.modelChoice = model
+        self.reviewThreshold = reviewThreshold
     }
 
     /// Reads one piece of feedback.
@@ -80,17 +128,8 @@ public struct Triage: Sendable {
     ///   - received: when it arrived, for the 12-month time limit.
     public func read(subject: String?, body: String, statedKind: String? = nil, representative: Representative? = nil, received: Date? = nil) -> TriageReading {
         let text = subject.map { $0 + "\n" + body } ?? body
-        let words = PhraseMatcher<Signal>.wordHashes(text)
-        var hits: [Signal: [String]] = [:]
-        for match in matcher.matches(in: words) where !(hits[match.tag]?.contains(match.phrase) ?? false) {
-            hits[match.tag, default: []].append(match.phrase)
-        }
-        if hits[.firstReport] != nil, let failures = hits[.failure] {
-            // "has not reported before": the reporting phrases do not show an earlier failure.
-            let kept = failures.filter { !$0.contains("report") }
-            hits[.failure] = kept.isEmpty ? nil : kept
-        }
-        if Self.mentionsOldAge(text) { hits[.age, default: []].append("age over 70") }
+        let textWords = TriageFeatures.Words(text)
+        let hits = signals(in: text, words: textWords.hashes)
         func has(_ signal: Signal) -> Bool { hits[signal] != nil }
         func count(_ signal: Signal) -> Int { hits[signal]?.count ?? 0 }
         func quoted(_ signals: Signal...) -> String {
@@ -150,8 +189,48 @@ public struct Triage: Sendable {
             kind = .comment
             reason = "No complaint, request, praise, suggestion or question found: a comment."
         }
+        // The model reads the kind unless a policy rule decided it: a request to escalate, the
+        // word "complaint", the customer's choice of complaint, a complaint about how
+        // anti-social behaviour was handled.
+        let policy = has(.escalation) || explicit || stated == .complaint || (has(.asb) && has(.failure))
+        var confidence: Double?
+        var runnerUp: FeedbackRecord.Kind?
+        var runnerUpConfidence: Double?
+        var review: FlagEntry?
+        let features = model.map { TriageFeatures(words: textWords, spec: $0.spec, evidence: $0.spec.signals == true ? Self.evidence(hits, ruleKind: kind) : []) }
+        if let model {
+            if let reading = model.predict("kind", features!, explain: !policy) {
+                let read = FeedbackRecord.Kind(rawValue: reading.label)
+                confidence = reading.probability
+                runnerUp = FeedbackRecord.Kind(rawValue: reading.runnerUp)
+                runnerUpConfidence = reading.runnerUpProbability
+                let complaintChance = reading.probability(of: FeedbackRecord.Kind.complaint.rawValue)
+                if !policy, read != .complaint, complaintChance >= complaintThreshold {
+                    kind = .complaint
+                    let words = model.evidence(model.head("kind")!, features!, for: model.head("kind")!.classes.firstIndex(of: "complaint") ?? 0).map { "“\($0)”" }.joined(separator: ", ")
+                    reason = "Read as a complaint: the trained model gives it \(Self.percent(complaintChance)) (\(Self.describe(read)) \(Self.percent(reading.probability))), and a possible complaint is treated as one"
+                        + (words.isEmpty ? "." : "; the words that weighed most: \(words).")
+                    review = FlagEntry(.needsReview, reason: "The model is unsure: \(Self.describe(read)) \(Self.percent(reading.probability)), a complaint \(Self.percent(complaintChance)). Read as a complaint; an officer should check the kind.")
+                } else if !policy {
+                    kind = read
+                    let words = reading.evidence.map { "“\($0)”" }.joined(separator: ", ")
+                    reason = "Read as \(Self.describe(read)) (\(Self.percent(reading.probability))) by the trained model"
+                        + (words.isEmpty ? "." : "; the words that weighed most: \(words).")
+                    if has(.praise), read == .complaint { reason += " It also praises (\(quoted(.praise))): pass that on too." }
+                    if reading.probability < reviewThreshold {
+                        review = FlagEntry(.needsReview, reason: "The model is unsure: \(Self.describe(read)) \(Self.percent(reading.probability)), \(Self.describe(FeedbackRecord.Kind(rawValue: reading.runnerUp))) \(Self.percent(reading.runnerUpProbability)). An officer should check the kind.")
+                    }
+                } else if read != kind {
+                    reason += " (The model alone would read \(Self.describe(read)), \(Self.percent(reading.probability)); the rule decides.)"
+                }
+            }
+        }
         if let statedKind, let stated, stated != kind {
             reason += " The customer chose “\(statedKind)”; that choice is kept beside this reading."
+        }
+        if let review { flags.append(review) }
+        if !dissatisfied, kind == .complaint {
+            flags.append(FlagEntry(.expressedDissatisfaction, reason: "Read as a complaint: dissatisfaction with the landlord. The Code requires offering the choice to make a complaint."))
         }
         if dissatisfied {
             flags.append(FlagEntry(.expressedDissatisfaction, reason: "Dissatisfaction expressed (\(quoted(.explicitComplaint, .failure, .sarcasm, .emotion, .escalation))). The Code requires offering the choice to make a complaint\(kind == .complaint ? "" : ", even if this is handled as a \(kind.rawValue.replacingOccurrences(of: "_", with: " "))")."))
@@ -188,6 +267,14 @@ public struct Triage: Sendable {
             areaReason = "About anti-social behaviour (\(quoted(.asb)))."
         }
 
+        // The model's service area, when it is sure enough; else the wording's.
+        if let model, let features, let reading = model.predict("area", features, explain: false), reading.probability >= 0.5, reading.label != area,
+           let head = model.head("area"), let index = head.classes.firstIndex(of: reading.label) {
+            area = reading.label
+            let evidence = model.evidence(head, features, for: index)
+            areaReason = "Read by the trained model (\(Self.percent(reading.probability)))" + (evidence.isEmpty ? "." : "; the words that weighed most: \(evidence.map { "“\($0)”" }.joined(separator: ", ")).")
+        }
+
         // Vulnerability: the cue words and their kind only; health details are special category data.
         let cueKinds: [(Signal, String)] = [
             (.age, "age"), (.disability, "disability"), (.illness, "illness"), (.mentalHealth, "mental health"),
@@ -218,7 +305,8 @@ public struct Triage: Sendable {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency: " + what.joined(separator: "; ") + ". Investigate and make safe within 24 hours (Awaab’s Law)."))
             hazard = .emergency
         }
-        if has(.damp) {
+        // Damp or mould, unless the text only thanks for its cure.
+        if has(.damp), kind != .compliment {
             let severe = has(.dampSevere) || has(.children) || has(.pregnancy) || has(.illness) || has(.age)
             flags.append(FlagEntry(.dampMouldHazard, reason: "Damp or mould reported (\(quoted(.damp)))" + (severe
                 ? ", with \(has(.dampSevere) ? "signs it is severe (\(quoted(.dampSevere)))" : "a possibly vulnerable household"): treat as a possible emergency hazard (24 hours) until investigated."
@@ -244,7 +332,74 @@ public struct Triage: Sendable {
         }
 
         return TriageReading(kind: kind, kindReason: reason, category: category, categoryReason: categoryReason,
-                             serviceArea: area, serviceAreaReason: areaReason, stage: stage, flags: flags, hazard: hazard)
+                             serviceArea: area, serviceAreaReason: areaReason, stage: stage, flags: flags, hazard: hazard,
+                             confidence: confidence, runnerUp: runnerUp, runnerUpConfidence: runnerUpConfidence)
+    }
+
+    /// The vulnerability cues, which need the sense and not only the word.
+    static let cueSignals: Set<Signal> = [.age, .disability, .illness, .mentalHealth, .children, .pregnancy, .language, .lifeEvent]
+    private static func hashes(_ words: [String]) -> Set<UInt64> { Set(words.flatMap { PhraseMatcher<Signal>.wordHashes($0) }) }
+    /// "not disabled", "no mental health problems", "isn't pregnant": a negated cue is no cue.
+    static let negators = hashes(["not", "no", "isnt", "arent", "wasnt", "never", "without", "nor", "neither", "dont", "doesnt"])
+    static let affected = hashes(["affected", "fine"])
+
+    /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
+    /// that are negated ("I'm not disabled", "my mental health has not been affected") dropped.
+    func signals(in text: String, words: [UInt64]? = nil) -> [Signal: [String]] {
+        let words = words ?? PhraseMatcher<Signal>.wordHashes(text)
+        var hits: [Signal: [String]] = [:]
+        for match in matcher.matches(in: words) where !(hits[match.tag]?.contains(match.phrase) ?? false) {
+            if Self.cueSignals.contains(match.tag) {
+                let before = words[Swift.max(0, match.word - 2)..<match.word]
+                if before.contains(where: Self.negators.contains) { continue }
+                let end = match.word + match.phrase.split(separator: " ").count
+                let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
+                if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
+            }
+            hits[match.tag, default: []].append(match.phrase)
+        }
+        if hits[.firstReport] != nil, let failures = hits[.failure] {
+            // "has not reported before": the reporting phrases do not show an earlier failure.
+            let kept = failures.filter { !$0.contains("report") }
+            hits[.failure] = kept.isEmpty ? nil : kept
+        }
+        if Self.mentionsOldAge(text) { hits[.age, default: []].append("age over 70") }
+        return hits
+    }
+
+    /// The rules' findings as model features: each signal the phrase lists found (shown by its
+    /// first phrase) and the kind the rules alone would give.
+    static func evidence(_ hits: [Signal: [String]], ruleKind: FeedbackRecord.Kind) -> [(UInt64, String?)] {
+        var evidence = hits.map { (signalHashes[$0.key] ?? 0, $0.value.first) }
+        evidence.append((kindHashes[ruleKind] ?? TriageFeatures.hash(named: "r:" + ruleKind.rawValue), nil))
+        return evidence
+    }
+
+    static let signalHashes = Dictionary(uniqueKeysWithValues: Signal.allCases.map { ($0, TriageFeatures.hash(named: "s:" + $0.rawValue)) })
+    static let kindHashes = Dictionary(uniqueKeysWithValues: kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) })
+
+    /// The rules' findings for a text, as ``TriageModel`` features (for training).
+    public func evidence(subject: String?, body: String) -> [(UInt64, String?)] {
+        var rules = self
+        rules.modelChoice = .none
+        let reading = rules.read(subject: subject, body: body)
+        return Self.evidence(signals(in: subject.map { $0 + "\n" + body } ?? body), ruleKind: reading.kind)
+    }
+
+    /// "a complaint", "an information request": a kind in words.
+    public static func describe(_ kind: FeedbackRecord.Kind) -> String {
+        if let known = descriptions[kind] { return known }
+        let words = kind.rawValue.replacingOccurrences(of: "_", with: " ")
+        return (["a", "e", "i", "o", "u"].contains(words.first.map(String.init) ?? "") ? "an " : "a ") + words
+    }
+
+    static let descriptions: [FeedbackRecord.Kind: String] = [
+        .complaint: "a complaint", .compliment: "a compliment", .suggestion: "a suggestion", .comment: "a comment",
+        .serviceRequest: "a service request", .informationRequest: "an information request", .asbReport: "an ASB report",
+    ]
+
+    static func percent(_ probability: Double) -> String {
+        probability >= 0.995 ? "over 99%" : "\(Int((probability * 100).rounded()))%"
     }
 
     /// A kind the customer chose, read from the form's value or an SMS keyword.
@@ -315,6 +470,8 @@ extension Flag {
     public static let vulnerability = Flag(rawValue: "vulnerability")
     /// Someone is writing for the resident (councillor, MP, relative, advocate, solicitor, Citizens Advice).
     public static let representative = Flag(rawValue: "representative")
+    /// The trained model was unsure of the kind: the reason names the two likeliest kinds.
+    public static let needsReview = Flag(rawValue: "needs_review")
     /// Asks for a complaint to go to stage 2; the reason names the case reference if given.
     public static let escalationRequest = Flag(rawValue: "escalation_request")
     /// The text suggests the problem is over 12 months old: for a person to decide.

@@ -11,6 +11,8 @@ public struct TriageEvaluation: Sendable {
         public var statedKind: String?
         public var subject: String?
         public var body: String
+        /// The labelled service area ("other" for none), when the set labels areas.
+        public var area: String?
     }
 
     /// The flags the set labels (a flag not in this list is not scored).
@@ -19,6 +21,15 @@ public struct TriageEvaluation: Sendable {
     ]
 
     public var items: [Item]
+
+    /// The set of labelled JSONL items (flags outside ``scoredFlags`` are not scored).
+    public init(labelled: [LabelledItem]) {
+        items = labelled.map { item in
+            Item(id: item.id, channel: item.channel ?? "", kind: FeedbackRecord.Kind(rawValue: item.kind),
+                 flags: Set((item.flags ?? []).map(Flag.init(rawValue:)).filter(Self.scoredFlags.contains)),
+                 statedKind: nil, subject: item.subject, body: item.text, area: item.areaClass)
+        }
+    }
 
     public struct FormatError: Error, CustomStringConvertible {
         public var line: Int
@@ -76,6 +87,12 @@ public struct TriageEvaluation: Sendable {
         public var flagCounts: [Flag: (truePositive: Int, falsePositive: Int, falseNegative: Int)]
         public var mistakes: [(id: String, expected: FeedbackRecord.Kind, got: FeedbackRecord.Kind, reason: String)]
         public var flagMisses: [(id: String, flag: Flag, missed: Bool)]
+        /// Items with a labelled service area, and those read right.
+        public var areaTotal = 0
+        public var areaCorrect = 0
+        /// Readings flagged needs_review, and how many of them had the kind wrong.
+        public var reviewed = 0
+        public var reviewedWrong = 0
 
         public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
 
@@ -108,6 +125,14 @@ public struct TriageEvaluation: Sendable {
             result.total += 1
             if reading.kind == item.kind { result.correct += 1 } else {
                 result.mistakes.append((item.id, item.kind, reading.kind, reading.kindReason))
+            }
+            if let area = item.area {
+                result.areaTotal += 1
+                if reading.serviceArea == area { result.areaCorrect += 1 }
+            }
+            if reading.flags.contains(where: { $0.flag == .needsReview }) {
+                result.reviewed += 1
+                if reading.kind != item.kind { result.reviewedWrong += 1 }
             }
             result.confusion[item.kind, default: [:]][reading.kind, default: 0] += 1
             let raised = Set(reading.flags.map(\.flag))
@@ -149,6 +174,13 @@ public struct TriageEvaluation: Sendable {
             }
             out += "\n"
         }
+        if result.areaTotal > 0 {
+            out += "\n  service area: \(result.areaCorrect) of \(result.areaTotal) right (\(pct(Double(result.areaCorrect) / Double(result.areaTotal))))\n"
+        }
+        let wrong = result.total - result.correct
+        out += "\n  needs_review: \(result.reviewed) of \(result.total) readings (\(pct(result.total == 0 ? nil : Double(result.reviewed) / Double(result.total)))) went to review; "
+            + "\(result.reviewedWrong) of them had the kind wrong, which is \(result.reviewedWrong) of the \(wrong) wrong readings (\(pct(wrong == 0 ? nil : Double(result.reviewedWrong) / Double(wrong)))).\n"
+            + "  The readings not sent to review: \(result.correct - (result.reviewed - result.reviewedWrong)) of \(result.total - result.reviewed) right (\(pct(result.total == result.reviewed ? nil : Double(result.correct - (result.reviewed - result.reviewedWrong)) / Double(result.total - result.reviewed)))).\n"
         out += "\n  flag                       recall  precision  labelled\n"
         for flag in scoredFlags {
             let c = result.flagCounts[flag] ?? (0, 0, 0)

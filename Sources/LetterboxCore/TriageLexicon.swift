@@ -143,7 +143,7 @@ public enum TriageLexicon {
         ]),
         (.gas, [
             "smell gas", "smell of gas", "smells of gas", "gas smell", "smelling gas", "gas leak", "leaking gas", "gas leaking",
-            "smelt gas", "carbon monoxide", "co alarm", "co detector", "co monitor", "monoxide", "gas escape",
+            "smelt gas", "smell of oil", "oil tank", "heating oil", "carbon monoxide", "co alarm", "co detector", "co monitor", "monoxide", "gas escape",
         ]),
         (.electrics, [
             "sparking", "sparks", "spark", "exposed wires", "exposed wiring", "bare wires", "electric shock", "electrical shock",
@@ -166,7 +166,7 @@ public enum TriageLexicon {
             "going to fall", "coming away from the wall", "balcony is loose", "railing is loose", "loose railing",
             "big crack", "huge crack", "large crack", "cracks in the walls", "wall is cracking",
             "water pouring through", "pouring through the ceiling", "coming through the ceiling", "flooding", "flooded",
-            "trapped in the lift", "stuck in the lift", "asbestos",
+            "trapped in the lift", "stuck in the lift", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
         ]),
         (.fire, [
             "fire door", "fire doors", "smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors",
@@ -175,16 +175,16 @@ public enum TriageLexicon {
         ]),
         (.security, [
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
-            "burgled", "burglary", "front door wont close", "door wont close", "window wont close", "insecure",
+            "burgled", "burglary", "front door wont close", "door wont close", "window wont close", "insecure", "cant secure", "cannot secure", "can not secure", "window smashed", "door has been kicked in", "kicked in",
         ]),
         (.noHeat, [
             "no heating", "no heat", "heating not working", "heating isnt working", "heating has stopped", "heating broken",
             "heating is broken", "boiler broken", "boiler is broken", "boiler not working", "boiler has broken", "boiler broke",
             "no hot water", "no water", "radiators are cold", "radiators cold", "freezing", "so cold", "no gas", "no electricity",
-            "no power",
+            "no power", "heating off", "heating is off", "electricity is off", "electricity off", "power is off", "no water at all",
         ]),
         (.otherHazard, [
-            "trip hazard", "broken stairs",
+            "trip hazard", "broken stairs", "nearly fell", "window opens all the way", "restrictor",
         ]),
         (.age, [
             "elderly", "pensioner", "pensioners", "old age", "oap", "80 years old", "85 years old", "90 years old", "in my 80s", "lives alone", "live alone", "living alone",
@@ -193,21 +193,21 @@ public enum TriageLexicon {
         (.disability, [
             "disabled", "disability", "disabilities", "wheelchair", "wheelchair user", "blind", "partially sighted", "deaf", "hard of hearing",
             "mobility", "walking frame", "walking stick", "crutches", "registered disabled", "learning disability", "autism", "autistic",
-            "adhd", "housebound", "bed bound", "bedbound",
+            "adhd", "housebound", "bed bound", "bedbound", "learning difficulties", "learning difficulty", "large print", "my sight", "his sight", "her sight", "sight loss",
         ]),
         (.illness, [
             "cancer", "chemo", "chemotherapy", "asthma", "asthmatic", "copd", "heart condition", "heart problems", "diabetes", "diabetic",
             "dementia", "alzheimers", "terminally ill", "terminal", "poorly", "illness", "ill health", "chest infection", "respiratory",
             "breathing problems", "inhaler", "hospital", "operation", "surgery", "recovering", "stroke", "dialysis", "oxygen",
-            "bronchitis", "pneumonia", "immune", "arthritis", "epilepsy", "sickle cell",
+            "bronchitis", "pneumonia", "immune", "arthritis", "epilepsy", "sickle cell", "medical condition", "my condition", "lung condition", "hip replacement", "knee replacement", "multiple sclerosis", "diagnosed", "nebuliser", "gets confused", "in hospital",
         ]),
         (.mentalHealth, [
             "mental health", "depression", "depressed", "anxiety", "anxious", "panic attacks", "panic attack", "ptsd", "suicidal",
-            "self harm", "breakdown", "bipolar", "schizophrenia", "struggling to cope", "cant cope", "cannot cope",
+            "self harm", "nervous breakdown", "mental breakdown", "had a breakdown", "having a breakdown", "verge of a breakdown", "bipolar", "schizophrenia", "struggling to cope", "cant cope", "cannot cope",
         ]),
         (.children, [
             "baby", "babies", "newborn", "new born", "toddler", "toddlers", "young children", "young kids", "little ones",
-            "small children", "infant", "month old", "months old", "babys", "young family", "her children", "his children",
+            "small children", "infant", "month old", "months old", "babys", "young family", "1 year old", "2 year old", "3 year old", "4 year old", "2 yr old", "children sick", "kids sick",
         ]),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [
@@ -217,7 +217,7 @@ public enum TriageLexicon {
         ]),
         (.lifeEvent, [
             "frightened", "scared", "terrified", "distressed", "domestic abuse", "domestic violence", "bereavement", "bereaved", "passed away", "died", "lost my job", "homeless",
-            "carer", "i am a carer", "full time carer", "refugee", "leaving care", "recently released",
+            "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "relationship breakdown", "marriage breakdown", "non molestation", "very distressed", "is old",
         ]),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",

@@ -104,6 +104,26 @@ extension SQLiteCaseStore {
         }
     }
 
+    /// The records whose kind an officer set (`triage set`), as labelled items for
+    /// `letterbox triage train --include-corrections`: the officer's kind and service area,
+    /// with their reason as the comment.
+    public func correctedTriageItems() throws(StoreError) -> [LabelledItem] {
+        try read { db in
+            let decoder = Timestamp.jsonDecoder()
+            var items: [LabelledItem] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT document FROM records WHERE json_extract(document, '$.triageCorrection') IS NOT NULL ORDER BY id")
+            while let row = try rows.next() {
+                let record = try decoder.decode(FeedbackRecord.self, from: Data((row["document"] as String).utf8))
+                guard let kind = record.kind, let correction = record.triageCorrection else { continue }
+                items.append(LabelledItem(
+                    id: "correction-" + record.reference, source: "corrections", channel: record.channel.rawValue, subject: record.subject,
+                    text: record.body, kind: kind.rawValue, serviceArea: record.serviceArea, comment: correction.reason
+                ))
+            }
+            return items
+        }
+    }
+
     /// Reads records stored before triage existed (or all of them, after the rules or the
     /// timescales change), in batches; returns how many were read.
     public func backfillTriage(all: Bool = false, batch: Int = 1000) throws(StoreError) -> Int {

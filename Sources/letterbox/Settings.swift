@@ -16,6 +16,8 @@ struct Settings {
     var logLevel: Logger.Level
     var linking: LinkingPolicy
     var timescales: DueDateCalculator
+    /// triage.model, triage.reviewThreshold and triage.complaintThreshold.
+    var triage: Triage
     /// Every layer of settings, for the commands with settings of their own (`serve`).
     var config: ConfigReader
 
@@ -54,6 +56,7 @@ struct Settings {
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
             linking: try linkingPolicy(config),
             timescales: try timescales(config),
+            triage: try triage(config, referencePrefix: config.string(forKey: "reference.prefix", default: "LB")),
             config: config
         )
     }
@@ -126,10 +129,30 @@ struct Settings {
     func openStore(keepReserve: Bool = true) throws -> SQLiteCaseStore {
         let store = try SQLiteCaseStore(
             path: storePath,
-            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, timescales: timescales)
+            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, triage: triage, timescales: timescales)
         )
         if keepReserve { StoreReserve.ensure(beside: storePath) }
         return store
+    }
+
+    /// triage.model (a model file from `letterbox triage train`, `shipped`, or `none` for the
+    /// rules alone) and triage.reviewThreshold (README, "Triage and due dates").
+    static func triage(_ config: ConfigReader, referencePrefix: String) throws -> Triage {
+        let threshold = config.double(forKey: "triage.reviewThreshold", default: Triage.defaultReviewThreshold)
+        guard (0...1).contains(threshold) else { throw CLIError(.config, "triage.reviewThreshold must be a probability from 0 to 1, not \(threshold).") }
+        let complaintThreshold = config.double(forKey: "triage.complaintThreshold", default: Triage.defaultComplaintThreshold)
+        guard (0...1).contains(complaintThreshold) else {
+            throw CLIError(.config, "triage.complaintThreshold must be a probability from 0 to 1, not \(complaintThreshold).")
+        }
+        let choice: Triage.ModelChoice
+        switch config.string(forKey: "triage.model", default: "shipped") {
+        case "shipped", "": choice = .shipped
+        case "none": choice = .none
+        case let path:
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.config, "triage.model: cannot read \(path).") }
+            do { choice = .custom(try TriageModel(data: data)) } catch { throw CLIError(.config, "triage.model \(path): \(error)") }
+        }
+        return Triage(referencePrefix: referencePrefix, model: choice, reviewThreshold: threshold, complaintThreshold: complaintThreshold)
     }
 
     /// timescales.* and calendar.* (README, "Triage and due dates").

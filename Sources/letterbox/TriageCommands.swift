@@ -8,7 +8,7 @@ struct TriageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
         abstract: "Correct a reading, re-read older records, measure the triage rules.",
-        subcommands: [TriageSet.self, TriageBackfill.self, TriageEvalCommand.self]
+        subcommands: [TriageSet.self, TriageBackfill.self, TriageEvalCommand.self, TriageTrainCommand.self]
     )
 }
 
@@ -97,42 +97,194 @@ struct TriageBackfill: AsyncParsableCommand {
 struct TriageEvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Measure the triage rules on a labelled set (precision, recall).",
+        abstract: "Measure triage on labelled sets (precision, recall, review).",
         discussion: """
-            Prints per-kind precision and recall, the confusion matrix and flag recall.
+            Prints per-kind precision and recall, the confusion matrix, service-area
+            accuracy, how many readings went to review (and how many of those were
+            wrong), and flag recall and precision.
 
-            The set's format is described at the top of Samples/triage/eval.txt.
+            By default: the test split of the shipped labelled data (never trained or
+            tuned on), then Samples/triage/eval.txt, written separately and never
+            trained on. Mistakes are listed for the dev split or other sets, never for
+            the shipped test split: tune on dev.
 
             Examples:
               letterbox triage eval
-              letterbox triage eval --set my-labelled-items.txt --mistakes
+              letterbox triage eval --split dev --mistakes
+              letterbox triage eval --set my-labelled-items.jsonl --model triage-model.bin
+              letterbox triage eval --rules-only
             """
     )
 
-    @Option(help: "The labelled set.") var set = "Samples/triage/eval.txt"
+    @Option(name: .customLong("set"), help: "A labelled set: .jsonl or the eval.txt format (repeatable).") var sets: [String] = []
+    @Option(help: "Split of JSONL sets to score: test, dev, train or all.") var split = "test"
+    @Option(help: "A model file to use instead of the shipped one.") var model: String?
+    @ArgumentParser.Flag(help: "The rules alone, without the model.") var rulesOnly = false
+    @Option(help: "Review below this model probability.") var threshold = Triage.defaultReviewThreshold
+    @Option(help: "Read as a complaint from this model probability.") var complaintThreshold = Triage.defaultComplaintThreshold
     @ArgumentParser.Flag(help: "List each item read differently from its label.") var mistakes = false
 
     func run() async throws {
         try await reportingErrors {
-            guard let text = try? String(contentsOfFile: set, encoding: .utf8) else {
-                throw CLIError(.noInput, "Cannot read the labelled set \(set).")
+            let choice: Triage.ModelChoice
+            if rulesOnly {
+                choice = .none
+            } else if let model {
+                guard let data = FileManager.default.contents(atPath: model) else { throw CLIError(.noInput, "Cannot read the model \(model).") }
+                do { choice = .custom(try TriageModel(data: data)) } catch { throw CLIError(.dataError, "\(model): \(error)") }
+            } else {
+                guard TriageModel.shipped != nil else { throw CLIError(.software, "This build has no trained model; use --rules-only or --model.") }
+                choice = .shipped
             }
-            let evaluation: TriageEvaluation
-            do { evaluation = try TriageEvaluation(text: text) } catch {
-                throw CLIError(.dataError, "\(set): \(error)")
-            }
+            guard ["test", "dev", "train", "all"].contains(split) else { throw CLIError(.usage, "--split: test, dev, train or all.") }
+            let triage = Triage(model: choice, reviewThreshold: threshold, complaintThreshold: complaintThreshold)
             // A fixed arrival date, so that "since 2023" is judged the same on every run.
             let received = Date(timeIntervalSince1970: 1_795_000_000)
-            let result = evaluation.score(Triage(), received: received)
-            print(TriageEvaluation.report(result, title: "Triage on \(set)"))
-            let held = evaluation.items.filter { $0.id > "e150" }
-            if !held.isEmpty, set.hasSuffix("Samples/triage/eval.txt") {
-                let heldOut = evaluation.score(Triage(), received: received) { $0.id > "e150" }
-                print(TriageEvaluation.report(heldOut, title: "Held-out items only (e151-, not used to tune the rules)"))
+            let paths = sets.isEmpty ? shippedLabelledSets + ["Samples/triage/eval.txt"] : sets
+            var jsonl: [String] = []
+            for path in paths where path.hasSuffix(".jsonl") { jsonl.append(path) }
+            let name = rulesOnly ? "The rules alone" : "Triage (\(triage.model?.description ?? "no model"))"
+            if !jsonl.isEmpty {
+                let items = try readLabelledSets(jsonl).filter { split == "all" || $0.split.rawValue == split }
+                let result = TriageEvaluation(labelled: items).score(triage, received: received)
+                print(TriageEvaluation.report(result, title: "\(name) on the \(split) split of \(jsonl.joined(separator: ", "))"))
+                let handWritten = items.filter { $0.base == nil }
+                if handWritten.count != items.count {
+                    let own = TriageEvaluation(labelled: handWritten).score(triage, received: received)
+                    print("  Hand-written items only (no register variants): \(own.correct) of \(own.total) kinds right (\(String(format: "%.1f%%", own.accuracy * 100))), complaint recall \(own.recall(.complaint).map { String(format: "%.1f%%", $0 * 100) } ?? "-").\n")
+                }
+                if mistakes {
+                    let shipped = Set(shippedLabelledSets)
+                    if split == "test" || split == "all", jsonl.contains(where: shipped.contains) {
+                        print("  Mistakes on the shipped test split are not listed: tune on --split dev.")
+                    } else {
+                        printMistakes(result)
+                    }
+                }
             }
-            if mistakes {
-                for m in result.mistakes { print("  \(m.id): labelled \(m.expected.rawValue), read \(m.got.rawValue): \(m.reason)") }
-                for f in result.flagMisses { print("  \(f.id): \(f.missed ? "missed" : "extra") \(f.flag.rawValue)") }
+            for path in paths where !path.hasSuffix(".jsonl") {
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CLIError(.noInput, "Cannot read the labelled set \(path).") }
+                let evaluation: TriageEvaluation
+                do { evaluation = try TriageEvaluation(text: text) } catch { throw CLIError(.dataError, "\(path): \(error)") }
+                let result = evaluation.score(triage, received: received)
+                print(TriageEvaluation.report(result, title: "\(name) on \(path)"))
+                if mistakes { printMistakes(result) }
+            }
+        }
+    }
+
+    private func printMistakes(_ result: TriageEvaluation.Result) {
+        for m in result.mistakes { print("  \(m.id): labelled \(m.expected.rawValue), read \(m.got.rawValue): \(m.reason)") }
+        for f in result.flagMisses { print("  \(f.id): \(f.missed ? "missed" : "extra") \(f.flag.rawValue)") }
+    }
+}
+
+/// The labelled data shipped with Letterbox: hand-written items and their register variants.
+let shippedLabelledSets = ["Samples/triage/labelled.jsonl", "Samples/triage/variants.jsonl"]
+
+func readLabelledSets(_ paths: [String]) throws -> [LabelledItem] {
+    var items: [LabelledItem] = []
+    var seen = Set<String>()
+    for path in paths {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.noInput, "Cannot read the labelled set \(path).") }
+        let read: [LabelledItem]
+        do { read = try LabelledSet.read(data, source: (path as NSString).lastPathComponent) } catch {
+            throw CLIError(.dataError, "\(path): \(error)")
+        }
+        for item in read {
+            guard seen.insert(item.id).inserted else { throw CLIError(.dataError, "\(path): id \(item.id) is also in an earlier set.") }
+            items.append(item)
+        }
+    }
+    return items
+}
+
+struct TriageTrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the triage model from labelled JSONL.",
+        discussion: """
+            Trains the kind and service-area classifiers (logistic regression over hashed
+            words, word pairs and character n-grams) and writes the model. Deterministic:
+            the same data and options give the same bytes.
+
+            By default it trains on the train and dev splits of the shipped data and
+            prints its dev figures; the test split is never read. With
+            --include-corrections, the kinds officers set with `triage set` in this
+            store are added as training items. Point triage.model in letterbox.yaml at
+            the written file to use it.
+
+            Examples:
+              letterbox triage train --output triage-model.bin --include-corrections
+              letterbox triage train --on train --method naive-bayes     # dev figures
+              letterbox triage train --output Sources/LetterboxCore/TriageModelData.swift
+            """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(name: .customLong("data"), help: "Labelled JSONL (repeatable; default: the shipped sets).") var data: [String] = []
+    @Option(help: "Splits to train on: train, train+dev or all.") var on = "train+dev"
+    @Option(help: "logistic or naive-bayes.") var method = "logistic"
+    @Option(help: "log2 of the hash buckets.") var bits = 18
+    @ArgumentParser.Flag(help: "Add character 3- to 5-grams of each word.") var characters = false
+    @ArgumentParser.Flag(help: "No word pairs.") var noPairs = false
+    @ArgumentParser.Flag(help: "Without the rules' findings as features.") var noSignals = false
+    @Option(help: "Passes over the data.") var epochs = 10
+    @Option(help: "AdaGrad learning rate.") var learningRate = 0.5
+    @Option(help: "L2 penalty.") var l2 = 1e-6
+    @ArgumentParser.Flag(help: "Add the kinds officers set in this store.") var includeCorrections = false
+    @Option(help: "Where to write the model (.swift writes the embedded form).") var output: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            guard let method = TriageTraining.Method(rawValue: method) else { throw CLIError(.usage, "--method: logistic or naive-bayes.") }
+            guard (10...22).contains(bits) else { throw CLIError(.usage, "--bits must be 10 to 22.") }
+            let splits: Set<LabelledItem.Split>
+            switch on {
+            case "train": splits = [.train]
+            case "train+dev": splits = [.train, .dev]
+            case "all": splits = [.train, .dev, .test]
+            default: throw CLIError(.usage, "--on: train, train+dev or all.")
+            }
+            var items = try readLabelledSets(data.isEmpty ? shippedLabelledSets : data)
+            let dev = items.filter { $0.split == .dev }
+            items = items.filter { splits.contains($0.split) }
+            var corrections = 0
+            if includeCorrections {
+                let settings = try await Settings.load(storeOptions)
+                let store = try settings.openExistingStore()
+                let corrected = try store.correctedTriageItems()
+                corrections = corrected.count
+                items += corrected
+            }
+            guard !items.isEmpty else { throw CLIError(.dataError, "No labelled items to train on.") }
+            let spec = TriageModel.FeatureSpec(bits: bits, wordPairs: !noPairs, charMin: characters ? 3 : 0, charMax: characters ? 5 : 0, signals: !noSignals)
+            let training = TriageTraining(spec: spec, method: method, epochs: epochs, learningRate: learningRate, l2: l2)
+            let description = "\(method.rawValue), \(items.count) items (\(on)\(corrections > 0 ? ", \(corrections) corrections" : ""))"
+            let model = training.train(items, description: description)
+            print("Trained on \(items.count) items: \(model.heads.map { "\($0.name) \($0.buckets.count) weighted buckets" }.joined(separator: ", ")); \(model.encoded().count) bytes.")
+            if !splits.contains(.dev), !dev.isEmpty {
+                var right = 0, areaRight = 0, complaints = 0, complaintsFound = 0
+                let rules = Triage(model: .none)
+                for item in dev {
+                    let features = model.features(subject: item.subject, body: item.text,
+                                                  evidence: spec.signals == true ? rules.evidence(subject: item.subject, body: item.text) : [], phrases: false)
+                    if model.predict("kind", features)?.label == item.kind { right += 1 }
+                    if model.predict("area", features)?.label == item.areaClass { areaRight += 1 }
+                    if item.kind == "complaint" {
+                        complaints += 1
+                        if model.predict("kind", features)?.label == "complaint" { complaintsFound += 1 }
+                    }
+                }
+                func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f%%", 100 * Double(a) / Double(Swift.max(b, 1))) }
+                print("Dev split, the model alone: kind \(pct(right, dev.count)), complaint recall \(pct(complaintsFound, complaints)), service area \(pct(areaRight, dev.count)) of \(dev.count) items.")
+            }
+            if let output {
+                let bytes = output.hasSuffix(".swift") ? Data(model.swiftSource().utf8) : model.encoded()
+                do { try bytes.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                    throw CLIError(.ioError, "Cannot write \(output): \(error.localizedDescription)")
+                }
+                print("Wrote \(output).")
             }
         }
     }

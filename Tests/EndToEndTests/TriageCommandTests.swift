@@ -28,7 +28,8 @@ struct TriageCommandTests {
         #expect(ingest.status == 0, "\(ingest.stderr)")
 
         let show = try Fixtures.run(["show", "LB-2026-000001", "--store", store, "--config", config])
-        #expect(show.stdout.contains("Kind            complaint: Dissatisfaction"))
+        #expect(show.stdout.contains("Kind            complaint: Read as a complaint"))
+        #expect(show.stdout.contains("missed the appointment"))
         #expect(show.stdout.contains("Category        failure to provide"))
         // SPSO frontline: respond within 5 working days; 1 December is not one in Scotland.
         #expect(show.stdout.contains("Respond by      08/12/2025 23:59"))

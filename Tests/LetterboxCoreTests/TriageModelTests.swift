@@ -1,0 +1,121 @@
+import Foundation
+import LetterboxCore
+import LetterboxTesting
+import Testing
+
+/// The trained triage model: its data, its training, its file, and how triage uses it.
+@Suite struct TriageModelTests {
+    let received = Date(timeIntervalSince1970: 1_795_000_000)
+
+    static func shippedItems() throws -> [LabelledItem] {
+        var items: [LabelledItem] = []
+        for name in ["labelled.jsonl", "variants.jsonl"] {
+            let url = Fixtures.packageRoot.appendingPathComponent("Samples/triage").appendingPathComponent(name)
+            items += try LabelledSet.read(Data(contentsOf: url), source: name)
+        }
+        return items
+    }
+
+    /// The issue asks for at least 2,000 items across every kind and channel, split by a fixed
+    /// hash before tuning; a variant stays in its hand-written item's split.
+    @Test func labelledDataSpreadAndSplit() throws {
+        let items = try Self.shippedItems()
+        #expect(items.count >= 2000)
+        #expect(Set(items.map(\.kind)) == Set(Triage.kinds.map(\.rawValue)))
+        #expect(Set(items.compactMap(\.channel)) == ["email", "sms", "web_form", "phone"])
+        let byId = Dictionary(uniqueKeysWithValues: items.map { ($0.id, $0) })
+        for item in items where item.base != nil {
+            #expect(item.split == byId[item.base!]?.split, "\(item.id) left its base's split")
+        }
+        let splits = Dictionary(grouping: items, by: \.split).mapValues(\.count)
+        #expect(splits[.test, default: 0] >= 300 && splits[.dev, default: 0] >= 150 && splits[.train, default: 0] >= 1200)
+        // The split is a property of the id alone: the same on every run.
+        #expect(LabelledItem(id: "b01-001", text: "", kind: "complaint").split == byId["b01-001"]?.split)
+    }
+
+    /// The shipped weights are reproducible from the data by one command: training on the
+    /// train and dev splits with the defaults gives the bytes in TriageModelData.swift.
+    @Test func shippedModelIsReproducibleFromTheData() throws {
+        let shipped = try #require(TriageModel.shipped)
+        let items = try Self.shippedItems().filter { $0.split != .test }
+        let trained = TriageTraining().train(items, description: shipped.description)
+        #expect(trained.encoded() == shipped.encoded(), "run: letterbox triage train --output Sources/LetterboxCore/TriageModelData.swift")
+    }
+
+    @Test func modelFileRoundTripsAndRefusesDamage() throws {
+        let items = [
+            LabelledItem(id: "1", text: "nobody came to fix my boiler again, third time", kind: "complaint", serviceArea: "repairs"),
+            LabelledItem(id: "2", text: "my tap is dripping, please send a plumber", kind: "service_request", serviceArea: "repairs"),
+            LabelledItem(id: "3", text: "thank you to the caretaker, brilliant", kind: "compliment", serviceArea: "estate_services"),
+        ]
+        let model = TriageTraining(spec: .init(bits: 12), epochs: 5).train(items, description: "three items")
+        let bytes = model.encoded()
+        let read = try TriageModel(data: bytes)
+        #expect(read.encoded() == bytes)
+        #expect(read.description == "three items")
+        #expect(read.predict("kind", read.features(subject: nil, body: "nobody came again"))?.label == "complaint")
+        #expect(throws: TriageModel.FormatError.self) { try TriageModel(data: Data("LETTERBOX-TRIAGE-MODEL 2\n{}".utf8)) }
+        #expect(throws: TriageModel.FormatError.self) { try TriageModel(data: bytes.dropLast()) }
+        #expect(throws: TriageModel.FormatError.self) { try TriageModel(data: bytes + Data([0])) }
+        var header = bytes
+        let at = try #require(header.firstRange(of: Data("\"bits\":12".utf8)))
+        header.replaceSubrange(at, with: Data("\"bits\":40".utf8))
+        #expect(throws: TriageModel.FormatError.self) { try TriageModel(data: header) }
+    }
+
+    @Test func trainingIsDeterministic() throws {
+        let items = try Self.shippedItems().filter { $0.split == .dev }
+        let first = TriageTraining(spec: .init(bits: 14), epochs: 3).train(items, description: "dev")
+        let second = TriageTraining(spec: .init(bits: 14), epochs: 3).train(items, description: "dev")
+        #expect(first.encoded() == second.encoded())
+    }
+
+    @Test func labelledReaderNamesTheLine() {
+        func error(_ text: String) -> LabelledSet.FormatError? {
+            do { _ = try LabelledSet.read(Data(text.utf8)); return nil } catch { return error }
+        }
+        #expect(error("{\"id\":\"a\",\"text\":\"x\",\"kind\":\"complaint\"}\n# note\n\n{\"id\":\"b\",\"text\":\"y\",\"kind\":\"praise\"}")?.line == 4)
+        #expect(error("{\"id\":\"a\",\"text\":\"x\",\"kind\":\"complaint\"}\n{\"id\":\"a\",\"text\":\"y\",\"kind\":\"comment\"}")?.message.contains("twice") == true)
+        #expect(error("not json")?.line == 1)
+        #expect(error("{\"id\":\"a\",\"text\":\"x\",\"kind\":\"comment\",\"serviceArea\":\"gardening\"}") != nil)
+        #expect(error("{\"id\":\"a\",\"text\":\"x\",\"kind\":\"comment\",\"serviceArea\":\"\"}") == nil)
+    }
+
+    /// A reading by the model names its probability and its strongest words; below the
+    /// threshold it goes to review with the two likeliest kinds.
+    @Test func confidenceEvidenceAndReview() throws {
+        let triage = Triage()
+        let reading = triage.read(subject: nil, body: "The hallway light on 2nd floor Birch House is out", received: received)
+        #expect(reading.kind == .serviceRequest)
+        let confidence = try #require(reading.confidence)
+        #expect(confidence > 0.5 && reading.runnerUp != nil && reading.runnerUp != reading.kind)
+        #expect(reading.kindReason.contains("trained model") && reading.kindReason.contains("“"))
+        let strict = Triage(reviewThreshold: 0.999)
+        let unsure = strict.read(subject: nil, body: "About the letter I got on Tuesday", received: received)
+        let review = try #require(unsure.flags.first { $0.flag == .needsReview })
+        #expect(review.reason.contains(Triage.describe(unsure.kind)) && review.reason.contains("%"))
+        #expect(!Triage(reviewThreshold: 0).read(subject: nil, body: "About the letter I got on Tuesday", received: received).flags.contains { $0.flag == .needsReview })
+        // The policy rules still decide: the word "complaint", a request to escalate, the stated kind.
+        let explicit = triage.read(subject: nil, body: "I want to make a complaint, thank you", received: received)
+        #expect(explicit.kind == .complaint && explicit.kindReason.hasPrefix("Says it is a complaint"))
+        #expect(triage.read(subject: nil, body: "Lovely flat.", statedKind: "complaint", received: received).kind == .complaint)
+        // Without a model, the rules alone read it.
+        let rules = Triage(model: .none).read(subject: nil, body: "The hallway light is out", received: received)
+        #expect(rules.confidence == nil && !rules.kindReason.contains("model"))
+    }
+
+    /// Vulnerability cues need the sense, not the word.
+    @Test func vulnerabilityCuesReadInContext() {
+        let triage = Triage()
+        func vulnerable(_ text: String) -> Bool { triage.read(subject: nil, body: text, received: received).flags.contains { $0.flag == .vulnerability } }
+        #expect(!vulnerable("Could I have a breakdown of the charge for the communal heating?"))
+        #expect(!vulnerable("The lift at Tower View is out again, the fourth breakdown since Christmas."))
+        #expect(!vulnerable("I'm not disabled but I find the online account hard to use."))
+        #expect(!vulnerable("I am not pregnant, the form got it wrong."))
+        #expect(!vulnerable("My mental health has not been affected, I just want to report the noise."))
+        #expect(vulnerable("My late husband always bled the radiators and I don't know how."))
+        #expect(vulnerable("I had a nervous breakdown last year and the noise is making it worse."))
+        #expect(vulnerable("I am disabled and the ramp has cracked."))
+        #expect(vulnerable("Since my relationship breakdown I live alone with the kids."))
+    }
+}
