@@ -24,6 +24,8 @@ struct Generator {
 
     enum Label: String {
         case first, duplicate, `repeat`
+        /// A repeat in other words: synonyms, clauses reordered, an email cut down to a text.
+        case reworded
     }
 
     struct Item {
@@ -39,6 +41,9 @@ struct Generator {
     }
 
     var rng: SplitMix
+    /// The reworded repeats draw from their own stream, so that adding them leaves every other
+    /// item of a seed's set as it was.
+    var rewordRng: SplitMix
     var start: Date
     var people: [Person] = []
     var nextPerson = 0
@@ -67,6 +72,7 @@ struct Generator {
 
     init(seed: UInt64, people count: Int, start: Date) {
         rng = SplitMix(seed)
+        rewordRng = SplitMix(seed ^ 0x5245_574F_5244)
         self.start = start
         blocks = Self.blocks(count: max(200, count / 50))
         let first = ["Sandra", "Daniel", "Joan", "Tomasz", "Amira", "Hamza", "Grace", "Peter", "Zoë", "Gwenllian", "Kwame", "Rachel",
@@ -173,6 +179,67 @@ struct Generator {
         return text
     }
 
+    /// Words a tenant swaps when writing about the same matter again.
+    static let synonyms: [(String, String)] = [
+        ("leaking", "dripping"), ("broken", "not working"), ("has been", "is still"), ("black mould", "mould"), ("wall", "walls"),
+        ("out of order", "broken down"), ("not been emptied", "not been collected"), ("Rubbish is piling up", "rubbish piled up"),
+        ("gone up", "increased"), ("does not happen", "never happens"), ("will not lock", "won't lock"), ("is broken", "has broken"),
+        ("loud music", "music blaring"), ("constant noise", "noise all the time"), ("pitch black", "dark"), ("have been out", "are not working"),
+        ("overgrown", "too long"), ("has not been cut", "needs cutting"), ("charged twice", "taken twice"), ("wrong", "incorrect"),
+        ("stopped working", "packed up"), ("no hot water", "no hot water at all"), ("cupboard", "cupboards"), ("bucket", "bowl"),
+    ]
+    static let rewordOpenings = ["Still waiting about this:", "Writing again.", "Chasing this up -", "Me again.", "As I said before,", "Hello again,"]
+
+    /// A heavy rewording of a matter: synonyms, the sentences in another order, a new opening;
+    /// for a text message, the first sentence only, lower-cased and shortened.
+    mutating func rewordHeavily(_ matter: Matter, sms: Bool) -> String {
+        var sentences = matter.sentences
+        for index in sentences.indices {
+            for (from, to) in Self.synonyms where sentences[index].contains(from) && rewordRng.int(3) > 0 {
+                sentences[index] = sentences[index].replacingOccurrences(of: from, with: to)
+            }
+            // Clauses in another order: "X since Y." becomes "Since Y, x."
+            if let since = sentences[index].range(of: " since "), rewordRng.int(2) == 0 {
+                let head = sentences[index][..<since.lowerBound]
+                let tail = sentences[index][since.upperBound...].trimmingCharacters(in: CharacterSet(charactersIn: "."))
+                sentences[index] = "Since \(tail), \(head.prefix(1).lowercased() + head.dropFirst())."
+            }
+        }
+        if sentences.count > 2 { sentences.swapAt(0, 1 + rewordRng.int(sentences.count - 1)) }
+        let opening = Self.rewordOpenings[rewordRng.int(Self.rewordOpenings.count)]
+        if sms {
+            let first = (sentences.first ?? "").lowercased()
+                .replacingOccurrences(of: "please", with: "pls").replacingOccurrences(of: " you ", with: " u ").replacingOccurrences(of: ".", with: "")
+            return "\(opening.lowercased()) \(first) \(sentences.count > 1 ? sentences[1].lowercased() : "")".trimmingCharacters(in: .whitespaces)
+        }
+        return ([opening] + sentences).joined(separator: " ")
+    }
+
+    /// Adds reworded repeats: for about one matter in four, the same person writes again within
+    /// 2 to 20 days in other words. They come from ``rewordRng``, after the rest of the set.
+    mutating func addRewordedRepeats(to items: inout [Item], target: Int) {
+        let firsts = items.indices.filter { items[$0].label == .first }
+        let matters = Dictionary(grouping: items.indices, by: { items[$0].matter })
+        var added = 0
+        for first in firsts where added < target / 10 && rewordRng.int(4) == 0 {
+            let item = items[first]
+            // Not after another first contact about the matter (the window would have restarted).
+            guard matters[item.matter]?.allSatisfy({ $0 == first || items[$0].label != .first }) == true else { continue }
+            let when = item.at.addingTimeInterval(Double(2 * 86_400 + rewordRng.int(18 * 86_400)))
+            let channel = rewordRng.int(4)
+            let matter = storedMatters[item.matter]
+            let text = rewordHeavily(matter, sms: channel == 1)
+            let subject = "Re: " + String(matter.sentences[0].prefix(30))
+            // The main stream is used only after the rest of the set is made.
+            let submission = submission(person: item.person, text: text, subject: subject, at: when, channel: channel)
+            items.append(Item(submission: submission, person: item.person, matter: item.matter, label: .reworded, of: first, at: when))
+            added += 1
+        }
+    }
+
+    /// Every matter made, by index, for the rewordings.
+    var storedMatters: [Matter] = []
+
     // MARK: Channels
 
     mutating func submission(person index: Int, text: String, subject: String, at date: Date, channel: Int) -> RawSubmission {
@@ -235,6 +302,7 @@ struct Generator {
                 let subject = String(matter.sentences[0].prefix(40))
                 items.append(Item(submission: submission(person: who, text: text, subject: subject, at: at, channel: channel), person: who, matter: matters.count, label: .first, of: nil, at: at))
                 matters.append((who, matter, items.count - 1, at, at, text, at))
+                storedMatters.append(matter)
                 if matter.communal, !copied { communal[people[who].block] = matters.count - 1 }
                 // Follow-ups.
                 var last = at
@@ -271,6 +339,13 @@ struct Generator {
             }
         }
         return Array(items.prefix(target))
+    }
+
+    /// The labelled set with reworded repeats added (about one in ten more submissions).
+    mutating func labelledSetWithRewordings(count target: Int, days: Int) -> [Item] {
+        var items = labelledSet(count: target, days: days)
+        addRewordedRepeats(to: &items, target: target)
+        return items
     }
 }
 

@@ -44,10 +44,12 @@ struct DedupEval: ParsableCommand {
     @ArgumentParser.Flag(help: "Print each mistake.") var verbose = false
     @Option(help: "dedup.repeatThreshold (Jaccard).") var repeatThreshold = LinkingPolicy().repeatThreshold
     @Option(help: "dedup.containmentThreshold.") var containmentThreshold = LinkingPolicy().containmentThreshold
+    @Option(help: "dedup.rewordThreshold (above 1: off).") var rewordThreshold = LinkingPolicy().rewordThreshold
+    @ArgumentParser.Flag(inversion: .prefixedNo, help: "Add reworded repeats (synonyms, reordered clauses, texts cut down from emails).") var rewordings = true
 
     func run() throws {
         var generator = Generator(seed: seed, people: people, start: benchStart)
-        let items = generator.labelledSet(count: submissions, days: days)
+        let items = rewordings ? generator.labelledSetWithRewordings(count: submissions, days: days) : generator.labelledSet(count: submissions, days: days)
         // The store sees them in time order, as they would arrive.
         let ordered = items.enumerated().sorted { $0.element.at < $1.element.at }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("letterbox-eval-\(getpid())")
@@ -56,6 +58,7 @@ struct DedupEval: ParsableCommand {
         var policy = LinkingPolicy()
         policy.repeatThreshold = repeatThreshold
         policy.containmentThreshold = containmentThreshold
+        policy.rewordThreshold = rewordThreshold
         let store = try SQLiteCaseStore(path: folder.appendingPathComponent("eval.sqlite").path, options: .init(linking: policy))
         let pipeline = intake(store)
         var referenceToItem: [String: Int] = [:]
@@ -90,8 +93,30 @@ struct DedupEval: ParsableCommand {
         for (index, item) in items.enumerated() where firstOfMatter[item.matter] == nil && outcomeOf[index]?.disposition == .accepted {
             firstOfMatter[item.matter] = index
         }
+        var reworded = Counts()
+        var rewordedKnown = Counts()
+        var rewordLinks = 0
+        var rewordLinksRight = 0
         for (index, item) in items.enumerated() {
             guard let outcome = outcomeOf[index], let reference = outcome.reference, var record = try store.record(reference: reference) else { continue }
+            for link in record.links ?? [] where link.kind == .repeatOf && link.reason.contains("reworded, but") {
+                rewordLinks += 1
+                if item.label != .first, matter(of: link.reference) == item.matter { rewordLinksRight += 1 } else if verbose {
+                    print("  wrong reworded link (\(item.label)): \(link.reason)  ||  [\(record.channel.rawValue)] \(record.body.prefix(140))")
+                }
+            }
+            if item.label == .reworded {
+                // Reworded repeats are scored on their own; the rows below are the set as before.
+                let linked = (record.links ?? []).first { $0.kind == .repeatOf || $0.kind == .duplicateOf }
+                reworded.add(truth: true, predicted: linked != nil, right: linked.map { matter(of: $0.reference) == item.matter } ?? false)
+                if let first = item.of, let firstReference = outcomeOf[first]?.reference, try store.record(reference: firstReference)?.contactId == record.contactId {
+                    rewordedKnown.add(truth: true, predicted: linked != nil, right: linked.map { matter(of: $0.reference) == item.matter } ?? false)
+                }
+                if verbose, linked == nil, let first = item.of, let firstReference = outcomeOf[first]?.reference, let firstRecord = try store.record(reference: firstReference) {
+                    print("  reworded, not linked (\(firstRecord.contactId == record.contactId ? "same" : "other") contact): [\(record.channel.rawValue)] \(record.body.prefix(120))  ||  \(firstRecord.body.prefix(120))")
+                }
+                continue
+            }
             if outcome.disposition == .redelivery {
                 // A form posted twice with the same content: answered with the first record's
                 // reference, a duplicate recognised before it became a record.
@@ -147,7 +172,7 @@ struct DedupEval: ParsableCommand {
         let labels = Dictionary(grouping: items, by: \.label).mapValues(\.count)
         print("Policy: repeatThreshold \(repeatThreshold), containmentThreshold \(containmentThreshold)")
         print("Labelled set: \(items.count) submissions (\(accepted) accepted) from \(people) people over \(days) days, seed \(seed)")
-        print("  truth: \(labels[.first] ?? 0) first contacts, \(labels[.duplicate] ?? 0) duplicates, \(labels[.repeat] ?? 0) repeats")
+        print("  truth: \(labels[.first] ?? 0) first contacts, \(labels[.duplicate] ?? 0) duplicates, \(labels[.repeat] ?? 0) repeats, \(labels[.reworded] ?? 0) reworded repeats")
         print("  channels: " + Dictionary(grouping: items, by: { $0.submission.channel.rawValue }).map { "\($0.key) \($0.value.count)" }.sorted().joined(separator: ", "))
         print("")
         print("                       truth  predicted  right  precision  recall")
@@ -156,6 +181,12 @@ struct DedupEval: ParsableCommand {
         print(any.line("either (own case)"))
         print(knowable.line("  known contact only"))
         print(byCase.line("same case at the end"))
+        print(String(format: "reworded repeats       %5d  %9d  %5d                 %.3f   (linked to their matter's case by any rule)", reworded.truth, reworded.predicted, reworded.right,
+                     reworded.truth == 0 ? 0 : Double(reworded.right) / Double(reworded.truth)))
+        print(String(format: "  known contact only   %5d  %9d  %5d                 %.3f", rewordedKnown.truth, rewordedKnown.predicted, rewordedKnown.right,
+                     rewordedKnown.truth == 0 ? 0 : Double(rewordedKnown.right) / Double(rewordedKnown.truth)))
+        print(String(format: "reworded rule's links  %5s  %9d  %5d      %.3f            (repeat_of links made on content words, on any item)", "", rewordLinks, rewordLinksRight,
+                     rewordLinks == 0 ? 0 : Double(rewordLinksRight) / Double(rewordLinks)))
         print("(\(redeliveries) form posts were byte-identical to an earlier one: answered with its reference as redeliveries, counted as duplicates found)")
         print("")
         print("related links: \(relatedCount), of which between different people: \(relatedRight)")

@@ -194,3 +194,94 @@ public struct TextFingerprint: Sendable, Hashable {
         }
     }()
 }
+
+/// The content words of a text, lightly stemmed ("leaking", "leaks" and "leaked" are "leak"),
+/// without the words every contact uses ("still", "please", "nobody", "flat"): what two
+/// wordings of one matter keep when their word pairs differ. For a contact's own open cases
+/// (README, "Linking").
+public struct ContentWords: Sendable, Hashable {
+    /// FNV-1a hashes of the stems, and each stem's first word as written (lower-cased), for
+    /// explanations.
+    public let hashes: Set<UInt64>
+    public let words: [String]
+
+    /// - Parameter place: the writer's building or address (`rose court`): its words are in
+    ///   every text they send, so they say nothing about the matter.
+    public init(_ text: String, place: String? = nil) {
+        var hashes = Set<UInt64>()
+        var words: [String] = []
+        var placeWords = Set<UInt64>()
+        if let place { TextFingerprint.forEachWord(place) { placeWords.insert(Self.hash(Self.stem($0))) } }
+        TextFingerprint.forEachWord(text) { word in
+            guard word.count >= 3, !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
+            let stem = Self.stem(word)
+            guard stem.count >= 3 else { return }
+            let hash = Self.hash(stem)
+            guard !Self.ignored.contains(hash), !placeWords.contains(hash), hashes.insert(hash).inserted else { return }
+            words.append(String(decoding: word, as: UTF8.self))
+        }
+        self.hashes = hashes
+        self.words = words
+    }
+
+    private init(hashes: Set<UInt64>, words: [String]) {
+        self.hashes = hashes
+        self.words = words
+    }
+
+    /// The same words without those of a place (a building or address both texts name).
+    public func without(_ place: String?) -> ContentWords {
+        guard let place else { return self }
+        var drop = Set<UInt64>()
+        TextFingerprint.forEachWord(place) { drop.insert(Self.hash(Self.stem($0))) }
+        guard !drop.isDisjoint(with: hashes) else { return self }
+        return ContentWords(hashes: hashes.subtracting(drop), words: words.filter { !drop.contains(Self.hash(Self.stem(Array($0.utf8)))) })
+    }
+
+    static func hash(_ stem: [UInt8]) -> UInt64 {
+        var hash = TextFingerprint.fnvOffset
+        for byte in stem { hash = TextFingerprint.fnv(hash, byte) }
+        return hash
+    }
+
+    /// The words (as this text writes them) whose stems both texts have, in this text's order.
+    public func shared(with other: ContentWords) -> [String] {
+        words.filter { other.hashes.contains(Self.hash(Self.stem(Array($0.utf8)))) }
+    }
+
+    /// Light stemming: plural and verb endings off ("leaking" "leak", "ceilings" "ceiling",
+    /// "reported" "report", "flies" "fly"), a doubled final consonant undone ("dripping" "drip").
+    static func stem(_ word: [UInt8]) -> [UInt8] {
+        var w = word
+        func ends(_ suffix: String) -> Bool { w.count > suffix.utf8.count + 2 && w.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+        if ends("ies") { w.removeLast(3); w.append(UInt8(ascii: "y")) }
+        else if ends("ing") { w.removeLast(3) }
+        else if ends("ed") { w.removeLast(2) }
+        else if ends("es"), [UInt8(ascii: "s"), UInt8(ascii: "x"), UInt8(ascii: "h")].contains(w[w.count - 3]) { w.removeLast(2) }
+        else if ends("s"), w[w.count - 2] != UInt8(ascii: "s") { w.removeLast(1) }
+        else if ends("ly") { w.removeLast(2) }
+        if w.count >= 4, w[w.count - 1] == w[w.count - 2], !"aeiouls".utf8.contains(w[w.count - 1]) { w.removeLast() }
+        return w
+    }
+
+    /// Function words, and the words of chasing and of housing in general, which say nothing
+    /// about which matter a text is about. Stemmed as the text's words are.
+    static let ignored: Set<UInt64> = Set("""
+        the and for are but not you your yours our ours they them their there this that these those with from have has had was were
+        been being will would could should can cant cannot dont doesnt didnt isnt wasnt arent havent hasnt wont about into onto over
+        under again still please thank thanks cheers hello dear sir madam regards kind sincerely faithfully just also very really
+        some any all every each other what when where which who why how than then now here one two three four five six first second
+        third time times day days week weeks month months year years today yesterday tomorrow morning afternoon evening night
+        nobody anybody someone anyone somebody everyone nothing something anything everything come came coming back waiting wait
+        waited chase chasing chased report reported reporting told tell ring rang call called phone phoned email emailed text texted
+        letter said say says asked ask want wanted need needed sort sorted fix fixed get got make made going know let see look
+        flat house home property block address repair repairs problem issue job jobs landlord council housing team office
+        since until near feel kept keep date work working room thing things way lot bit many much more most same new old last next
+        never always already ever yet like well good bad
+        my me mine his her him she he its it is am was were be do does did done yes no
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { word in
+        var hash = TextFingerprint.fnvOffset
+        for byte in ContentWords.stem(Array(word.utf8)) { hash = TextFingerprint.fnv(hash, byte) }
+        return hash
+    })
+}

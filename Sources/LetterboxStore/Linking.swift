@@ -311,12 +311,24 @@ extension SQLiteCaseStore {
             let sameBuilding = LinkingRules.sameBuilding(subject.addressKey, row["address_key"])
             guard sameContact || samePostcode || sameBuilding else { continue }
             guard let theirs = try Linking.storedFingerprint(db, recordId: id, textHash: row["text_hash"]) else { continue }
+            let caseOpen = (row["status"] as String?) != "closed"
+            // A reworded repeat is looked for in the same contact's open cases only: their text
+            // and service area, read from the record.
+            var content: ContentWords?
+            var area: String?
+            if sameContact, caseOpen, let text = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT json_extract(document, '$.subject') AS subject, json_extract(document, '$.body') AS body, json_extract(document, '$.serviceArea') AS area FROM records WHERE id = ?"),
+                arguments: [id]
+            ) {
+                content = ContentWords(Linking.comparedText(body: text["body"] ?? "", subject: text["subject"]), place: row["address_key"])
+                area = text["area"]
+            }
             candidates.compared.append(.init(
                 recordId: id, reference: row["reference"], caseId: row["case_id"] ?? id,
                 caseReference: row["case_reference"] ?? row["reference"],
-                caseOpen: (row["status"] as String?) != "closed", caseClosedAt: row["closed_at"],
+                caseOpen: caseOpen, caseClosedAt: row["closed_at"],
                 at: row["event_at"] ?? at, sameContact: sameContact, samePostcode: samePostcode, sameBuilding: sameBuilding,
-                fingerprint: theirs
+                fingerprint: theirs, content: content, serviceArea: area, place: row["address_key"]
             ))
         }
         return candidates

@@ -18,6 +18,12 @@ public struct LinkingPolicy: Sendable {
     /// councillor's letter quoting the tenant. The shorter text needs at least 4 word pairs
     /// within a day of the other, 8 beyond.
     public var containmentThreshold: Double
+    /// A reworded text from the same contact is the same matter as a record of one of their open
+    /// cases when this share of the shorter text's content words (lightly stemmed, without
+    /// function words) are in the other, at least ``rewordMinimumShared`` of them, and the two
+    /// were not read as being about different service areas.
+    public var rewordThreshold: Double
+    public var rewordMinimumShared: Int
     /// Rules for `persistent_contact`.
     public var persistence: [PersistenceRule]
     /// Words and phrases for `abusive_language`, lower-case.
@@ -34,6 +40,8 @@ public struct LinkingPolicy: Sendable {
         repeatThreshold: Double = 0.6,
         relatedThreshold: Double = 0.6,
         containmentThreshold: Double = 0.6,
+        rewordThreshold: Double = 0.7,
+        rewordMinimumShared: Int = 3,
         persistence: [PersistenceRule] = PersistenceRule.defaults,
         abusiveTerms: [String] = LinkingPolicy.defaultAbusiveTerms,
         emergencyTerms: [String] = LinkingPolicy.defaultEmergencyTerms,
@@ -44,6 +52,8 @@ public struct LinkingPolicy: Sendable {
         self.repeatThreshold = repeatThreshold
         self.relatedThreshold = relatedThreshold
         self.containmentThreshold = containmentThreshold
+        self.rewordThreshold = rewordThreshold
+        self.rewordMinimumShared = rewordMinimumShared
         self.persistence = persistence
         self.abusiveTerms = abusiveTerms
         self.emergencyTerms = emergencyTerms
@@ -59,6 +69,19 @@ public struct LinkingPolicy: Sendable {
         let contained = a.containment(b)
         guard contained >= containmentThreshold else { return nil }
         return (jaccard, "\(LinkingRules.percent(contained)) of the shorter text's wording is in the other")
+    }
+
+    /// Whether a reworded text is the same matter as one of the same contact's open-case records
+    /// (the word pairs having failed): the share of content words, and how, in words.
+    func sameMatterReworded(_ a: ContentWords, _ areaA: String?, _ b: ContentWords, _ areaB: String?) -> (share: Double, how: String)? {
+        guard rewordThreshold <= 1, !a.hashes.isEmpty, !b.hashes.isEmpty else { return nil }
+        if let areaA, let areaB, areaA != areaB, areaA != "other", areaB != "other" { return nil }
+        let shared = a.shared(with: b)
+        let share = Double(shared.count) / Double(min(a.hashes.count, b.hashes.count))
+        guard shared.count >= rewordMinimumShared, share >= rewordThreshold else { return nil }
+        let words = shared.prefix(5).map { "“\($0)”" }.joined(separator: ", ")
+        return (share, "reworded, but \(LinkingRules.percent(share)) of the shorter text's content words are in the other (\(words))"
+            + (areaA != nil && areaA == areaB ? ", both about \(areaA!.split(separator: "_").joined(separator: " "))" : ""))
     }
 
     /// How far back (and forward, for imports out of order) the wording lookup reaches.

@@ -11,24 +11,34 @@ public struct LinkingSubject: Sendable {
     public var addressKey: String?
     /// The contact it resolved to, if any.
     public var contactId: Int64?
+    /// Its content words and triage's service area, for reworded repeats.
+    public var content: ContentWords
+    public var serviceArea: String?
 
-    public init(at: Int64, fingerprint: TextFingerprint, postcode: String?, addressKey: String?, contactId: Int64?) {
+    public init(at: Int64, fingerprint: TextFingerprint, postcode: String?, addressKey: String?, contactId: Int64?,
+                content: ContentWords = ContentWords(""), serviceArea: String? = nil) {
         self.at = at
         self.fingerprint = fingerprint
         self.postcode = postcode
         self.addressKey = addressKey
         self.contactId = contactId
+        self.content = content
+        self.serviceArea = serviceArea
     }
 
     /// The subject of a draft: its text as compared, its contact time, its normalised place.
     public init(draft: FeedbackDraft, receivedAt: Date, contactId: Int64?) {
         let postcode = draft.contact.postcode.flatMap(Identifiers.postcode)
+        let compared = Linking.comparedText(body: draft.body, subject: draft.subject)
+        let addressKey = draft.contact.address.flatMap { Identifiers.addressKey($0, postcode: postcode) }
         self.init(
             at: Linking.eventTime(contactedAt: draft.contactedAt, receivedAt: receivedAt),
-            fingerprint: TextFingerprint(Linking.comparedText(body: draft.body, subject: draft.subject)),
+            fingerprint: TextFingerprint(compared),
             postcode: postcode,
-            addressKey: draft.contact.address.flatMap { Identifiers.addressKey($0, postcode: postcode) },
-            contactId: contactId
+            addressKey: addressKey,
+            contactId: contactId,
+            content: ContentWords(compared, place: addressKey),
+            serviceArea: draft.triage?.serviceArea
         )
     }
 
@@ -82,11 +92,20 @@ public struct LinkingCandidates: Sendable {
         public var samePostcode: Bool
         public var sameBuilding: Bool
         public var fingerprint: TextFingerprint
+        /// For the same contact's open cases: the record's content words, service area and
+        /// building (whose words say nothing about the matter).
+        public var content: ContentWords?
+        public var serviceArea: String?
+        public var place: String?
 
         public init(
             recordId: Int64, reference: String, caseId: Int64, caseReference: String, caseOpen: Bool, caseClosedAt: String?,
-            at: Int64, sameContact: Bool, samePostcode: Bool, sameBuilding: Bool, fingerprint: TextFingerprint
+            at: Int64, sameContact: Bool, samePostcode: Bool, sameBuilding: Bool, fingerprint: TextFingerprint,
+            content: ContentWords? = nil, serviceArea: String? = nil, place: String? = nil
         ) {
+            self.content = content
+            self.serviceArea = serviceArea
+            self.place = place
             self.recordId = recordId
             self.reference = reference
             self.caseId = caseId
@@ -157,6 +176,12 @@ public enum LinkingRules {
                 if let same = policy.sameMatter(subject.fingerprint, candidate.fingerprint, seconds: seconds) {
                     let match = Match(candidate: candidate, similarity: jaccard, how: same.how, days: seconds / Linking.day)
                     if candidate.caseOpen, seconds <= repeatWindow { repeats.append(match) } else if !candidate.caseOpen { closedMatches.append(match) }
+                } else if candidate.caseOpen, seconds <= repeatWindow, let theirs = candidate.content,
+                          let reworded = policy.sameMatterReworded(
+                              subject.content.without(candidate.place), subject.serviceArea, theirs.without(subject.addressKey), candidate.serviceArea
+                          ) {
+                    // The same person about an open case in other words: content words, not word pairs.
+                    repeats.append(Match(candidate: candidate, similarity: reworded.share, how: reworded.how, days: seconds / Linking.day))
                 }
             } else if jaccard >= policy.relatedThreshold, seconds <= repeatWindow {
                 let place = candidate.samePostcode ? "the same postcode (\(subject.postcode ?? ""))" : "the same building (\(subject.addressKey ?? ""))"

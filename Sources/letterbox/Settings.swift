@@ -84,6 +84,11 @@ struct Settings {
         policy.repeatThreshold = try share("dedup.repeatThreshold", policy.repeatThreshold)
         policy.relatedThreshold = try share("dedup.relatedThreshold", policy.relatedThreshold)
         policy.containmentThreshold = try share("dedup.containmentThreshold", policy.containmentThreshold)
+        policy.rewordThreshold = try share("dedup.rewordThreshold", policy.rewordThreshold)
+        policy.rewordMinimumShared = config.int(forKey: "dedup.rewordMinimumShared", default: policy.rewordMinimumShared)
+        guard (1...50).contains(policy.rewordMinimumShared) else {
+            throw CLIError(.config, "dedup.rewordMinimumShared must be a number of words from 1 to 50, not \(policy.rewordMinimumShared).")
+        }
         policy.persistence = [
             PersistenceRule(scope: .sameCase, count: try days("persistence.sameCase.count", 5), days: try days("persistence.sameCase.days", 7)),
             PersistenceRule(scope: .allContacts, count: try days("persistence.allContacts.count", 20), days: try days("persistence.allContacts.days", 30)),

@@ -49,6 +49,48 @@ struct RulesTests {
         #expect(late.caseId == nil)
     }
 
+    /// The case: the tenant writes again the next day about the same leak in other
+    /// words; word pairs barely overlap, content words do.
+    @Test("A reworded repeat from the same contact links to their open case on content words; not across service areas, closed cases or people")
+    func rewordedRepeat() {
+        let first = "There is water leaking through my kitchen ceiling from the flat above, near the light."
+        let again = "Still leaking from the flat above into my kitchen ceiling, nobody has come"
+        #expect(TextFingerprint(again).jaccard(TextFingerprint(first)) < LinkingPolicy().repeatThreshold)
+        func subject(_ text: String, area: String? = "repairs") -> LinkingSubject {
+            LinkingSubject(at: Self.now, fingerprint: TextFingerprint(text), postcode: nil, addressKey: nil, contactId: 1,
+                           content: ContentWords(text), serviceArea: area)
+        }
+        func candidate(_ text: String, area: String? = "repairs", open: Bool = true, sameContact: Bool = true) -> LinkingCandidates.Compared {
+            var compared = Self.candidate(10, text, open: open, closedAt: open ? nil : "2026-05-01T10:00:00Z", sameContact: sameContact, samePostcode: !sameContact)
+            compared.content = sameContact && open ? ContentWords(text) : nil
+            compared.serviceArea = area
+            return compared
+        }
+        let linked = LinkingRules.decide(subject(again), .init(compared: [candidate(first)]), policy: LinkingPolicy())
+        #expect(linked.caseId == 10)
+        let reason = linked.links.first { $0.kind == .repeatOf }?.link.reason ?? ""
+        #expect(reason.contains("reworded") && reason.contains("“leaking”") && reason.contains("“kitchen”") && reason.contains("“ceiling”"))
+        // Triage read them as about different service areas: not the same matter.
+        #expect(LinkingRules.decide(subject(again, area: "building_safety"), .init(compared: [candidate(first)]), policy: LinkingPolicy()).caseId == nil)
+        // Another person's leak, or a closed case: content words are not enough.
+        #expect(LinkingRules.decide(subject(again), .init(compared: [candidate(first, sameContact: false)]), policy: LinkingPolicy()).caseId == nil)
+        #expect(LinkingRules.decide(subject(again), .init(compared: [candidate(first, open: false)]), policy: LinkingPolicy()).links.allSatisfy { $0.kind != .repeatOf })
+        // A different matter from the same person shares too few content words.
+        #expect(LinkingRules.decide(subject(Self.bins, area: "repairs"), .init(compared: [candidate(first)]), policy: LinkingPolicy()).caseId == nil)
+        // Off when the threshold is above 1.
+        var off = LinkingPolicy()
+        off.rewordThreshold = 2
+        #expect(LinkingRules.decide(subject(again), .init(compared: [candidate(first)]), policy: off).caseId == nil)
+    }
+
+    @Test("Light stemming and the words every contact uses")
+    func contentWords() {
+        let words = ContentWords("Still LEAKING, the leaks leaked! Dripping taps; please fix the ceilings at Rose Court", place: "rose court")
+        #expect(words.words == ["leaking", "dripping", "taps", "ceilings"])
+        #expect(words.hashes.count == 4)
+        #expect(ContentWords("my flat, please, again, nobody came").hashes.isEmpty)
+    }
+
     @Test("A duplicate decides the case, and the wording of other candidates is not scored")
     func duplicateWins() {
         let candidates = LinkingCandidates(
