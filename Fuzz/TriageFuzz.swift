@@ -1,6 +1,7 @@
 // libFuzzer target for triage (every customer's text goes through it on the commit thread, so
 // it must never trap), due dates, and the readers of the bank-holiday changes file, the
-// labelled evaluation set, the trained model's file and the labelled JSONL that trains it.
+// labelled evaluation set, the trained model's file and the labelled JSONL that trains it,
+// and the content words that link reworded repeats.
 // Built and run by Fuzz/run.sh; not part of the package build.
 import Foundation
 
@@ -24,6 +25,8 @@ public func triageFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = model.encoded()
     }
     _ = try? LabelledSet.read(bytes)
+    let words = ContentWords(text, place: String(text.prefix(12)))
+    _ = words.shared(with: ContentWords(String(text.reversed()))).count + words.without(String(text.suffix(8))).words.count
     _ = CivilDay(iso: text.prefix(10))
     return 0
 }
