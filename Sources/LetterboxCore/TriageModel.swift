@@ -430,18 +430,24 @@ extension TriageModel {
             guard item.rows >= 0, item.rows <= 1 << spec.bits else { throw FormatError("head \(item.name) has \(item.rows) rows") }
             let size = item.rows * 4 + item.rows * width
             guard bytes.count - offset >= size else { throw FormatError("head \(item.name) is cut short") }
-            var buckets: [UInt32] = []
-            buckets.reserveCapacity(item.rows)
-            for row in 0..<item.rows {
-                let at = offset + row * 4
-                let value = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-                guard value < UInt32(1) << spec.bits, buckets.last.map({ $0 < value }) ?? true else {
-                    throw FormatError("head \(item.name) has bucket numbers out of order or range")
-                }
-                buckets.append(value)
+            // Read with raw loads: the shipped model is read by every process that triages
+            // (the mail pipe included), so this runs once per message piped in.
+            let start = offset
+            let buckets = bytes.withUnsafeBytes { raw in
+                (0..<item.rows).map { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * 4, as: UInt32.self)) }
+            }
+            let limit = UInt32(1) << spec.bits
+            for index in buckets.indices where buckets[index] >= limit || (index > 0 && buckets[index - 1] >= buckets[index]) {
+                throw FormatError("head \(item.name) has bucket numbers out of order or range")
             }
             offset += item.rows * 4
-            let weights = bytes[offset..<(offset + item.rows * width)].map { Int8(bitPattern: $0) }
+            let count = item.rows * width
+            let weights = [Int8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                bytes.withUnsafeBytes { raw in
+                    if count > 0 { buffer.baseAddress!.update(from: raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Int8.self), count: count) }
+                }
+                initialized = count
+            }
             offset += item.rows * width
             heads.append(Head(name: item.name, classes: item.classes, bias: item.bias, buckets: buckets, weights: weights, scale: item.scale))
         }
