@@ -312,11 +312,14 @@ extension SQLiteCaseStore {
             guard sameContact || samePostcode || sameBuilding else { continue }
             guard let theirs = try Linking.storedFingerprint(db, recordId: id, textHash: row["text_hash"]) else { continue }
             let caseOpen = (row["status"] as String?) != "closed"
-            // A reworded repeat is looked for in the same contact's open cases only: their text
-            // and service area, read from the record.
+            // A reworded repeat is looked for in the same contact's open cases only, when the
+            // wording tests fail (the rules use content words only then): their text and
+            // service area, read from the record.
             var content: ContentWords?
             var area: String?
-            if sameContact, caseOpen, let text = try Row.fetchOne(
+            let seconds = abs(at - (row["event_at"] ?? at))
+            if sameContact, caseOpen, policy.rewordThreshold <= 1, seconds <= Int64(policy.repeatWindowDays) * Linking.day,
+               policy.sameMatter(fingerprint, theirs, seconds: seconds) == nil, let text = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT json_extract(document, '$.subject') AS subject, json_extract(document, '$.body') AS body, json_extract(document, '$.serviceArea') AS area FROM records WHERE id = ?"),
                 arguments: [id]
             ) {
