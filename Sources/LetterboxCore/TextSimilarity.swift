@@ -279,9 +279,5 @@ public struct ContentWords: Sendable, Hashable {
         since until near feel kept keep date work working room thing things way lot bit many much more most same new old last next
         never always already ever yet like well good bad
         my me mine his her him she he its it is am was were be do does did done yes no
-        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { word in
-        var hash = TextFingerprint.fnvOffset
-        for byte in ContentWords.stem(Array(word.utf8)) { hash = TextFingerprint.fnv(hash, byte) }
-        return hash
-    })
+        """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { ContentWords.hash(ContentWords.stem(Array($0.utf8))) })
 }

@@ -198,8 +198,8 @@ public struct Triage: Sendable {
         var runnerUpConfidence: Double?
         var review: FlagEntry?
         let features = model.map { TriageFeatures(words: textWords, spec: $0.spec, evidence: $0.spec.signals == true ? Self.evidence(hits, ruleKind: kind) : []) }
-        if let model {
-            if let reading = model.predict("kind", features!, explain: !policy) {
+        if let model, let features {
+            if let reading = model.predict("kind", features, explain: !policy) {
                 let read = FeedbackRecord.Kind(rawValue: reading.label)
                 confidence = reading.probability
                 runnerUp = FeedbackRecord.Kind(rawValue: reading.runnerUp)
@@ -207,7 +207,7 @@ public struct Triage: Sendable {
                 let complaintChance = reading.probability(of: FeedbackRecord.Kind.complaint.rawValue)
                 if !policy, read != .complaint, complaintChance >= complaintThreshold {
                     kind = .complaint
-                    let words = model.evidence(model.head("kind")!, features!, for: model.head("kind")!.classes.firstIndex(of: "complaint") ?? 0).map { "“\($0)”" }.joined(separator: ", ")
+                    let words = model.explain("kind", features, label: FeedbackRecord.Kind.complaint.rawValue).map { "“\($0)”" }.joined(separator: ", ")
                     reason = "Read as a complaint: the trained model gives it \(Self.percent(complaintChance)) (\(Self.describe(read)) \(Self.percent(reading.probability))), and a possible complaint is treated as one"
                         + (words.isEmpty ? "." : "; the words that weighed most: \(words).")
                     review = FlagEntry(.needsReview, reason: "The model is unsure: \(Self.describe(read)) \(Self.percent(reading.probability)), a complaint \(Self.percent(complaintChance)). Read as a complaint; an officer should check the kind.")
@@ -268,10 +268,9 @@ public struct Triage: Sendable {
         }
 
         // The model's service area, when it is sure enough; else the wording's.
-        if let model, let features, let reading = model.predict("area", features, explain: false), reading.probability >= 0.5, reading.label != area,
-           let head = model.head("area"), let index = head.classes.firstIndex(of: reading.label) {
+        if let model, let features, let reading = model.predict("area", features, explain: false), reading.probability >= 0.5, reading.label != area {
             area = reading.label
-            let evidence = model.evidence(head, features, for: index)
+            let evidence = model.explain("area", features, label: reading.label)
             areaReason = "Read by the trained model (\(Self.percent(reading.probability)))" + (evidence.isEmpty ? "." : "; the words that weighed most: \(evidence.map { "“\($0)”" }.joined(separator: ", ")).")
         }
 

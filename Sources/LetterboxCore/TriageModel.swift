@@ -133,7 +133,7 @@ public struct TriageModel: Sendable {
 
     /// What one head read: the likeliest class, its probability, the runner-up, and the words
     /// that weighed most for it.
-    public struct Prediction: Hashable, Sendable {
+    public struct Prediction: Sendable {
         public var label: String
         public var probability: Double
         public var runnerUp: String
@@ -144,15 +144,6 @@ public struct TriageModel: Sendable {
         public var probabilities: [(String, Double)]
 
         public func probability(of label: String) -> Double { probabilities.first { $0.0 == label }?.1 ?? 0 }
-
-        public static func == (a: Prediction, b: Prediction) -> Bool {
-            a.label == b.label && a.probability == b.probability && a.evidence == b.evidence
-        }
-
-        public func hash(into hasher: inout Hasher) {
-            hasher.combine(label)
-            hasher.combine(probability)
-        }
     }
 
     public var spec: FeatureSpec
@@ -187,6 +178,13 @@ public struct TriageModel: Sendable {
         return Prediction(label: head.classes[best], probability: probabilities[best], runnerUp: head.classes[second],
                           runnerUpProbability: probabilities[second], evidence: explain ? evidence(head, features, for: best) : [],
                           probabilities: Array(zip(head.classes, probabilities)))
+    }
+
+    /// The words that weighed most for one class of a head ("complaint" when another kind was
+    /// likelier but complaint was likely enough).
+    public func explain(_ headName: String, _ features: TriageFeatures, label: String) -> [String] {
+        guard let head = head(headName), let index = head.classes.firstIndex(of: label) else { return [] }
+        return evidence(head, features, for: index)
     }
 
     /// The readable features with the most weight for a class; strings only for those.
@@ -356,9 +354,6 @@ public struct TriageFeatures: Sendable {
     func phrase(_ candidate: Candidate) -> String {
         candidate.named >= 0 ? names[Int(candidate.named)] : String(decoding: words[Int(candidate.start)..<Int(candidate.end)], as: UTF8.self)
     }
-
-    /// The readable features: (bucket, "word", "word pair" or a rule's phrase), in text order.
-    public var phrases: [(UInt32, String)] { candidates.map { ($0.bucket, phrase($0)) } }
 }
 
 // MARK: - The model file

@@ -269,11 +269,12 @@ struct TriageTrainCommand: AsyncParsableCommand {
                 for item in dev {
                     let features = model.features(subject: item.subject, body: item.text,
                                                   evidence: spec.signals == true ? rules.evidence(subject: item.subject, body: item.text) : [], phrases: false)
-                    if model.predict("kind", features)?.label == item.kind { right += 1 }
-                    if model.predict("area", features)?.label == item.areaClass { areaRight += 1 }
+                    let kind = model.predict("kind", features, explain: false)?.label
+                    if kind == item.kind { right += 1 }
+                    if model.predict("area", features, explain: false)?.label == item.areaClass { areaRight += 1 }
                     if item.kind == "complaint" {
                         complaints += 1
-                        if model.predict("kind", features)?.label == "complaint" { complaintsFound += 1 }
+                        if kind == "complaint" { complaintsFound += 1 }
                     }
                 }
                 func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f%%", 100 * Double(a) / Double(Swift.max(b, 1))) }
