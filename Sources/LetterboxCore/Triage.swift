@@ -58,6 +58,8 @@ public struct Triage: Sendable {
         case firstReport, landlordTarget
         case damp, dampSevere, gas, electrics, electricFitting, water, structural, fire, security, noHeat, otherHazard
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
+        /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
+        case notCue
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -290,7 +292,11 @@ public struct Triage: Sendable {
         var hazard: HazardClock.Kind?
         let waterNearElectrics = has(.water) && has(.electricFitting)
         let noHeatVulnerable = has(.noHeat) && vulnerable
-        let urgent = has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || has(.structural) || has(.fire) || has(.security) || has(.otherHazard)
+        // A question, idea, remark or thanks that names a fire door or a lock ("when was the fire
+        // risk assessment done?") reports no danger; gas, electrics and structure still count.
+        let reportsProblem = ![.informationRequest, .suggestion, .comment, .compliment].contains(kind)
+        let weak = reportsProblem && (has(.fire) || has(.security) || has(.otherHazard))
+        let urgent = has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || has(.structural) || weak
         if urgent {
             var what: [String] = []
             if has(.gas) { what.append("gas (\(quoted(.gas)))") }
@@ -298,9 +304,9 @@ public struct Triage: Sendable {
             if waterNearElectrics { what.append("water near electrics (\(quoted(.water, .electricFitting)))") }
             if noHeatVulnerable { what.append("no heating or water for a possibly vulnerable person (\(quoted(.noHeat)))") }
             if has(.structural) { what.append("structural danger (\(quoted(.structural)))") }
-            if has(.fire) { what.append("fire safety (\(quoted(.fire)))") }
-            if has(.security) { what.append("security of the home (\(quoted(.security)))") }
-            if has(.otherHazard) { what.append("hazard (\(quoted(.otherHazard)))") }
+            if weak, has(.fire) { what.append("fire safety (\(quoted(.fire)))") }
+            if weak, has(.security) { what.append("security of the home (\(quoted(.security)))") }
+            if weak, has(.otherHazard) { what.append("hazard (\(quoted(.otherHazard)))") }
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency: " + what.joined(separator: "; ") + ". Investigate and make safe within 24 hours (Awaab’s Law)."))
             hazard = .emergency
         }
@@ -339,7 +345,7 @@ public struct Triage: Sendable {
     static let cueSignals: Set<Signal> = [.age, .disability, .illness, .mentalHealth, .children, .pregnancy, .language, .lifeEvent]
     private static func hashes(_ words: [String]) -> Set<UInt64> { Set(words.flatMap { PhraseMatcher<Signal>.wordHashes($0) }) }
     /// "not disabled", "no mental health problems", "isn't pregnant": a negated cue is no cue.
-    static let negators = hashes(["not", "no", "isnt", "arent", "wasnt", "never", "without", "nor", "neither", "dont", "doesnt"])
+    static let negators = hashes(["not", "no", "isnt", "arent", "wasnt", "never", "without", "nor", "neither", "dont", "doesnt", "hasnt", "havent", "hadnt", "didnt"])
     static let affected = hashes(["affected", "fine"])
 
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
@@ -347,8 +353,15 @@ public struct Triage: Sendable {
     func signals(in text: String, words: [UInt64]? = nil) -> [Signal: [String]] {
         let words = words ?? PhraseMatcher<Signal>.wordHashes(text)
         var hits: [Signal: [String]] = [:]
-        for match in matcher.matches(in: words) where !(hits[match.tag]?.contains(match.phrase) ?? false) {
+        let matches = matcher.matches(in: words)
+        var notCues: [Range<Int>] = []
+        for match in matches where match.tag == .notCue {
+            notCues.append(match.word..<(match.word + match.phrase.split(separator: " ").count))
+        }
+        for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
+            if match.tag == .notCue { continue }
             if Self.cueSignals.contains(match.tag) {
+                if notCues.contains(where: { $0.contains(match.word) }) { continue }
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
                 let end = match.word + match.phrase.split(separator: " ").count
@@ -440,7 +453,7 @@ public struct Triage: Sendable {
             guard word.utf8.count == 2, let age = Int(word), age >= 70 else { continue }
             let before = index > 0 ? words[index - 1] : ""
             let after = index + 1 < words.count ? words[index + 1] : ""
-            if ["is", "am", "aged", "age", "now"].contains(before) || after == "years" || after == "year" || after == "yrs" { return true }
+            if ["is", "am", "im", "aged", "age", "now", "shes", "hes", "turned"].contains(before) || after == "years" || after == "year" || after == "yrs" { return true }
         }
         return false
     }

@@ -96,6 +96,42 @@ public struct TriageEvaluation: Sendable {
 
         public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
 
+        /// No items scored yet.
+        public init() {
+            self.init(total: 0, correct: 0, confusion: [:], flagCounts: [:], mistakes: [], flagMisses: [])
+        }
+
+        init(total: Int, correct: Int, confusion: [FeedbackRecord.Kind: [FeedbackRecord.Kind: Int]],
+             flagCounts: [Flag: (truePositive: Int, falsePositive: Int, falseNegative: Int)],
+             mistakes: [(id: String, expected: FeedbackRecord.Kind, got: FeedbackRecord.Kind, reason: String)],
+             flagMisses: [(id: String, flag: Flag, missed: Bool)]) {
+            self.total = total
+            self.correct = correct
+            self.confusion = confusion
+            self.flagCounts = flagCounts
+            self.mistakes = mistakes
+            self.flagMisses = flagMisses
+        }
+
+        /// Adds another result's counts (the folds of a cross-validation).
+        public mutating func merge(_ other: Result) {
+            total += other.total
+            correct += other.correct
+            for (expected, row) in other.confusion {
+                for (got, count) in row { confusion[expected, default: [:]][got, default: 0] += count }
+            }
+            for (flag, c) in other.flagCounts {
+                let mine = flagCounts[flag] ?? (0, 0, 0)
+                flagCounts[flag] = (mine.truePositive + c.truePositive, mine.falsePositive + c.falsePositive, mine.falseNegative + c.falseNegative)
+            }
+            mistakes += other.mistakes
+            flagMisses += other.flagMisses
+            areaTotal += other.areaTotal
+            areaCorrect += other.areaCorrect
+            reviewed += other.reviewed
+            reviewedWrong += other.reviewedWrong
+        }
+
         public func precision(_ kind: FeedbackRecord.Kind) -> Double? {
             let predicted = confusion.values.reduce(0) { $0 + ($1[kind] ?? 0) }
             return predicted == 0 ? nil : Double(confusion[kind]?[kind] ?? 0) / Double(predicted)

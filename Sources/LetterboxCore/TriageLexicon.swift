@@ -68,6 +68,10 @@ public enum TriageLexicon {
             "thanks for the update", "thank you for the update", "working again", "now fixed", "been sorted", "all sorted", "no action requested",
             "no action needed", "just letting you know", "just to let you know", "just so you know", "for your information", "please note",
             "just to say", "letting you know", "wanted to let us know",
+            "no need", "no need to", "not needed", "nothing needed", "nothing further", "no further action", "nothing to add",
+            "please ignore", "ignore my", "for your records", "for information", "fyi", "just confirming", "to confirm",
+            "see you", "see u", "is fine", "thats fine", "that is fine", "works for me", "suits me", "will be in",
+            "will be away", "be late", "ring after", "call after", "new number", "my new number",
         ]),
         (.praise, [
             "thank you so much", "thanks so much", "thank u so much", "thank you to", "thanks to", "to thank", "wanted to thank", "praise",
@@ -154,10 +158,14 @@ public enum TriageLexicon {
         (.electricFitting, [
             "light fitting", "light fittings", "ceiling light", "socket", "sockets", "plug socket", "electrics", "fuse box",
             "consumer unit", "light switch", "wiring", "electrical", "the lights",
+            "the switch", "ceiling rose", "the light in", "out of the light", "out the light", "by the light", "into the light", "from the light",
+            "near the light", "round the light", "switched off the power", "switched off the electrics", "turned off the power",
+            "turned off the electrics", "switched off at the fuse box", "turned the power off", "turned the electrics off",
         ]),
         (.water, [
             "water coming through", "water pouring", "water dripping", "dripping", "leaking", "water leaking", "flooding", "flooded",
-            "water is coming", "water coming", "wet", "soaking",
+            "water is coming", "water coming", "wet", "soaking", "coming thru", "water coming thru", "pouring out", "water pouring out",
+            "dripping on", "dripping into", "running down the wall", "water has been coming",
         ]),
         (.structural, [
             "ceiling collapsed", "ceiling has collapsed", "ceiling fell", "ceiling came down", "ceiling caved", "caved in",
@@ -167,11 +175,16 @@ public enum TriageLexicon {
             "big crack", "huge crack", "large crack", "cracks in the walls", "wall is cracking",
             "water pouring through", "pouring through the ceiling", "coming through the ceiling", "flooding", "flooded",
             "trapped in the lift", "stuck in the lift", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
+            "gonna come down", "going to come down", "will come down", "could come down", "about to come down", "ceiling is coming down",
+            "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
+            "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
+            "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
+            "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
         ]),
         (.fire, [
             "fire door", "fire doors", "smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors",
             "fire exit", "fire escape", "cladding", "fire risk", "fire hazard", "fire safety", "propped open", "blocked exit",
-            "sprinkler", "sprinklers",
+            "sprinkler", "sprinklers", "fire extinguisher", "extinguisher", "extinguishers", "no alarm", "fire blanket",
         ]),
         (.security, [
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
@@ -185,6 +198,9 @@ public enum TriageLexicon {
         ]),
         (.otherHazard, [
             "trip hazard", "broken stairs", "nearly fell", "window opens all the way", "restrictor",
+            "cant get out of my flat", "cant get out of the flat", "cannot get out of my flat", "cannot leave the", "cant leave the",
+            "stuck in my flat", "trapped in my flat", "trapped in the flat", "cutting themselves", "cut themselves", "cut himself",
+            "cut herself", "glass has fallen out", "piece has fallen out", "shards of glass", "exposed", "step crumbled", "has crumbled",
         ]),
         (.age, [
             "elderly", "pensioner", "pensioners", "old age", "oap", "80 years old", "85 years old", "90 years old", "in my 80s", "lives alone", "live alone", "living alone",
@@ -194,6 +210,8 @@ public enum TriageLexicon {
             "disabled", "disability", "disabilities", "wheelchair", "wheelchair user", "blind", "partially sighted", "deaf", "hard of hearing",
             "mobility", "walking frame", "walking stick", "crutches", "registered disabled", "learning disability", "autism", "autistic",
             "adhd", "housebound", "bed bound", "bedbound", "learning difficulties", "learning difficulty", "large print", "my sight", "his sight", "her sight", "sight loss",
+            "bad knee", "bad knees", "bad hip", "bad back", "bad legs", "cant do stairs", "cant do the stairs", "cannot do stairs",
+            "cant manage stairs", "cannot manage stairs", "cant manage the stairs", "cant climb", "cannot climb", "uses a wheelchair",
         ]),
         (.illness, [
             "cancer", "chemo", "chemotherapy", "asthma", "asthmatic", "copd", "heart condition", "heart problems", "diabetes", "diabetic",
@@ -209,15 +227,28 @@ public enum TriageLexicon {
             "baby", "babies", "newborn", "new born", "toddler", "toddlers", "young children", "young kids", "little ones",
             "small children", "infant", "month old", "months old", "babys", "young family", "1 year old", "2 year old", "3 year old", "4 year old", "2 yr old", "children sick", "kids sick",
         ]),
+        (.notCue, [
+            "blind corner", "blind spot", "blinds", "window blind", "baby things", "baby clothes", "baby changing", "mobility scooters",
+            "mobility scooter", "older residents", "older tenants", "older people", "elderly residents", "elderly people",
+            "elderly tenants",
+        ]),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [
             "interpreter", "translator", "translation", "english is not my first language", "my english is", "my english not",
+            "in polish", "in arabic", "in bengali", "in urdu", "in somali", "in farsi", "in tigrinya", "in romanian", "in portuguese",
+            "in spanish", "in turkish", "in punjabi", "in gujarati", "in chinese", "in cantonese", "in mandarin", "in russian",
+            "in ukrainian", "in lithuanian", "in kurdish", "in amharic", "in tamil", "in albanian", "in pashto", "in dari",
+            "sign language", "bsl", "not understand english", "i not understand",
             "dont speak english", "doesnt speak english", "does not speak english", "not speak english", "speak little english",
             "sorry for my english", "sorry my english",
         ]),
         (.lifeEvent, [
             "frightened", "scared", "terrified", "distressed", "domestic abuse", "domestic violence", "bereavement", "bereaved", "passed away", "died", "lost my job", "homeless",
             "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "relationship breakdown", "marriage breakdown", "non molestation", "very distressed", "is old",
+            "dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed", "partner passed",
+            "son passed", "daughter passed", "afraid to leave", "afraid to go", "afraid to be", "afraid for my", "afraid of him",
+            "afraid of her", "afraid of them", "dont feel safe", "do not feel safe", "not feel safe", "feel unsafe",
+            "harassed", "harassing me", "harassing us", "threatened me", "threatened to", "threatening me", "threats to me",
         ]),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",

@@ -46,6 +46,14 @@ public struct LabelledItem: Codable, Hashable, Sendable {
         }
     }
 
+    /// The item's fold of `count` for cross-validation, by the same fixed hash as ``split`` (its
+    /// higher digits), so a register variant stays in its hand-written item's fold.
+    public func fold(of count: Int) -> Int {
+        var hash = TextFingerprint.fnvOffset
+        for byte in (base ?? id).utf8 { hash = TextFingerprint.fnv(hash, byte) }
+        return Int((TextFingerprint.mix(hash) / 10) % UInt64(max(count, 1)))
+    }
+
     /// The area as a class name: "other" when the label leaves it empty.
     public var areaClass: String { (serviceArea?.isEmpty ?? true) ? "other" : serviceArea! }
 }
@@ -100,8 +108,12 @@ public struct TriageTraining: Sendable {
     public var epochs: Int
     public var learningRate: Double
     public var l2: Double
+    /// Logistic runs, each with its own shuffle, whose weights are averaged.
+    public var runs: Int
 
-    public init(spec: TriageModel.FeatureSpec = .init(), method: Method = .logistic, epochs: Int = 10, learningRate: Double = 0.5, l2: Double = 1e-6) {
+    public init(spec: TriageModel.FeatureSpec = .init(), method: Method = .logistic, epochs: Int = 10, learningRate: Double = 0.5, l2: Double = 1e-4,
+                runs: Int = 5) {
+        self.runs = max(runs, 1)
         self.spec = spec
         self.method = method
         self.epochs = epochs
@@ -153,12 +165,15 @@ public struct TriageTraining: Sendable {
             let typical = features.map(\.value).sorted()[features.count / 2]
             return TriageModel.Head(name: name, classes: classes, bias: bias, dense: dense.map { $0 / Float(typical) })
         case .logistic:
+            var sumWeights = [Double](repeating: 0, count: buckets * width)
+            var sumBias = [Double](repeating: 0, count: width)
+            for run in 0..<runs {
             var weights = [Double](repeating: 0, count: buckets * width)
             var squares = [Double](repeating: 1e-8, count: buckets * width)
             var bias = [Double](repeating: 0, count: width)
             var biasSquares = [Double](repeating: 1e-8, count: width)
             var order = Array(features.indices)
-            var random = SplitMix64(seed: 0x5452_4941_4745)  // "TRIAGE"
+            var random = SplitMix64(seed: 0x5452_4941_4745 &+ UInt64(run))  // "TRIAGE"
             var scores = [Double](repeating: 0, count: width)
             for _ in 0..<epochs {
                 for index in stride(from: order.count - 1, to: 0, by: -1) {
@@ -190,7 +205,11 @@ public struct TriageTraining: Sendable {
                     }
                 }
             }
-            return TriageModel.Head(name: name, classes: classes, bias: bias.map(Float.init), dense: weights.map(Float.init))
+            for index in sumWeights.indices { sumWeights[index] += weights[index] }
+            for index in sumBias.indices { sumBias[index] += bias[index] }
+            }
+            let share = 1 / Double(runs)
+            return TriageModel.Head(name: name, classes: classes, bias: sumBias.map { Float($0 * share) }, dense: sumWeights.map { Float($0 * share) })
         }
     }
 }

@@ -173,10 +173,11 @@ struct TriageEvalCommand: AsyncParsableCommand {
         }
     }
 
-    private func printMistakes(_ result: TriageEvaluation.Result) {
-        for m in result.mistakes { print("  \(m.id): labelled \(m.expected.rawValue), read \(m.got.rawValue): \(m.reason)") }
-        for f in result.flagMisses { print("  \(f.id): \(f.missed ? "missed" : "extra") \(f.flag.rawValue)") }
-    }
+}
+
+func printMistakes(_ result: TriageEvaluation.Result) {
+    for m in result.mistakes { print("  \(m.id): labelled \(m.expected.rawValue), read \(m.got.rawValue): \(m.reason)") }
+    for f in result.flagMisses { print("  \(f.id): \(f.missed ? "missed" : "extra") \(f.flag.rawValue)") }
 }
 
 /// The labelled data shipped with Letterbox: hand-written items and their register variants.
@@ -197,6 +198,30 @@ func readLabelledSets(_ paths: [String]) throws -> [LabelledItem] {
         }
     }
     return items
+}
+
+extension TriageTrainCommand {
+    /// Grouped k-fold cross-validation over the training items: a steadier figure to tune on
+    /// than the dev split alone (every item is scored once, by a model that never saw it or
+    /// its register variants). The test split is never part of it unless `--on all`.
+    func crossValidate(_ items: [LabelledItem], folds: Int, training: TriageTraining) throws {
+        guard (2...20).contains(folds) else { throw CLIError(.usage, "--folds must be 2 to 20.") }
+        let received = Date(timeIntervalSince1970: 1_795_000_000)
+        var total = TriageEvaluation.Result()
+        var ownRight = 0, ownTotal = 0
+        for fold in 0..<folds {
+            let held = items.filter { $0.fold(of: folds) == fold }
+            let model = training.train(items.filter { $0.fold(of: folds) != fold }, description: "fold \(fold + 1) of \(folds)")
+            let triage = Triage(model: .custom(model), complaintThreshold: complaintThreshold)
+            total.merge(TriageEvaluation(labelled: held).score(triage, received: received))
+            let own = TriageEvaluation(labelled: held.filter { $0.base == nil }).score(triage, received: received)
+            ownRight += own.correct
+            ownTotal += own.total
+        }
+        print(TriageEvaluation.report(total, title: "Cross-validated triage (\(folds) folds) on \(items.count) training items"))
+        if mistakes { printMistakes(total) }
+        print("  Hand-written items only: \(ownRight) of \(ownTotal) kinds right (\(String(format: "%.1f%%", 100 * Double(ownRight) / Double(max(ownTotal, 1))))).\n")
+    }
 }
 
 struct TriageTrainCommand: AsyncParsableCommand {
@@ -231,9 +256,14 @@ struct TriageTrainCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Without the rules' findings as features.") var noSignals = false
     @Option(help: "Passes over the data.") var epochs = 10
     @Option(help: "AdaGrad learning rate.") var learningRate = 0.5
-    @Option(help: "L2 penalty.") var l2 = 1e-6
+    @Option(help: "L2 penalty.") var l2 = 1e-4
+    @Option(help: "Training runs (each shuffled differently) whose weights are averaged.") var runs = 5
     @ArgumentParser.Flag(help: "Add the kinds officers set in this store.") var includeCorrections = false
     @Option(help: "Where to write the model (.swift writes the embedded form).") var output: String?
+    @Option(help: ArgumentHelp("Also cross-validate: train on all but one fold and score the whole triage on it, for each of N folds.",
+                               valueName: "N")) var folds: Int?
+    @ArgumentParser.Flag(help: "With --folds: list each item read differently from its label.") var mistakes = false
+    @Option(help: "With --folds: read as a complaint from this model probability.") var complaintThreshold = Triage.defaultComplaintThreshold
 
     func run() async throws {
         try await reportingErrors {
@@ -259,7 +289,7 @@ struct TriageTrainCommand: AsyncParsableCommand {
             }
             guard !items.isEmpty else { throw CLIError(.dataError, "No labelled items to train on.") }
             let spec = TriageModel.FeatureSpec(bits: bits, wordPairs: !noPairs, charMin: characters ? 3 : 0, charMax: characters ? 5 : 0, signals: !noSignals)
-            let training = TriageTraining(spec: spec, method: method, epochs: epochs, learningRate: learningRate, l2: l2)
+            let training = TriageTraining(spec: spec, method: method, epochs: epochs, learningRate: learningRate, l2: l2, runs: runs)
             let description = "\(method.rawValue), \(items.count) items (\(on)\(corrections > 0 ? ", \(corrections) corrections" : ""))"
             let model = training.train(items, description: description)
             print("Trained on \(items.count) items: \(model.heads.map { "\($0.name) \($0.buckets.count) weighted buckets" }.joined(separator: ", ")); \(model.encoded().count) bytes.")
@@ -280,6 +310,7 @@ struct TriageTrainCommand: AsyncParsableCommand {
                 func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f%%", 100 * Double(a) / Double(Swift.max(b, 1))) }
                 print("Dev split, the model alone: kind \(pct(right, dev.count)), complaint recall \(pct(complaintsFound, complaints)), service area \(pct(areaRight, dev.count)) of \(dev.count) items.")
             }
+            if let folds { try crossValidate(items, folds: folds, training: training) }
             if let output {
                 let bytes = output.hasSuffix(".swift") ? Data(model.swiftSource().utf8) : model.encoded()
                 do { try bytes.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
