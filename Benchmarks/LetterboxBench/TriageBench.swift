@@ -41,9 +41,16 @@ struct TriageSpeed: ParsableCommand {
             triageRates.append(Double(records) / Date().timeIntervalSince(began))
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        var loads: [Double] = []
+        for _ in 0..<runs {
+            let began = Date()
+            sink &+= TriageModel.loadShipped()?.heads.count ?? 0
+            loads.append(Date().timeIntervalSince(began))
+        }
         print(String(format: "Triage + due dates, one thread, %d records per run, median of %d runs:", records, runs))
         print(String(format: "  triage:              %9.0f records/s (target 20000: %.1fx)", median(triageRates), median(triageRates) / 20_000))
         print(String(format: "  word split only:     %9.0f records/s (triage takes %.1fx as long)", median(baseRates), median(baseRates) / median(triageRates)))
+        print(String(format: "  loading the shipped model (once per process): %.2f ms", median(loads) * 1000))
         if sink == 42 { print("") }
     }
 }
