@@ -42,9 +42,12 @@ public struct TriageModel: Sendable {
         public var weights: [Int8]
         public var scale: Float
 
-        /// Row of each bucket (-1: none), for models of up to 2^20 buckets: one load instead of a
-        /// binary search per feature.
-        let rows: [Int32]
+        /// Which buckets carry a row: one bit per bucket, and before each 64-bit word the number
+        /// of rows in the words before it, so a bucket's row is one popcount away (a rank
+        /// bitmap: 40 KB for 2^18 buckets, where a table of rows took 1 MB and a page fault per
+        /// 4 KB of it at start-up, paid by every mail-pipe process).
+        let present: [UInt64]
+        let ranks: [Int32]
 
         public init(name: String, classes: [String], bias: [Float], buckets: [UInt32], weights: [Int8], scale: Float) {
             self.name = name
@@ -53,14 +56,17 @@ public struct TriageModel: Sendable {
             self.buckets = buckets
             self.weights = weights
             self.scale = scale
-            let size = Int(buckets.last ?? 0) + 1
-            if size <= 1 << 20, !buckets.isEmpty {
-                var rows = [Int32](repeating: -1, count: size)
-                for (row, bucket) in buckets.enumerated() { rows[Int(bucket)] = Int32(row) }
-                self.rows = rows
-            } else {
-                rows = []
+            let words = (Int(buckets.last ?? 0) >> 6) + 1
+            var present = [UInt64](repeating: 0, count: buckets.isEmpty ? 0 : words)
+            for bucket in buckets { present[Int(bucket >> 6)] |= 1 << UInt64(bucket & 63) }
+            var ranks = [Int32](repeating: 0, count: present.count)
+            var total: Int32 = 0
+            for index in present.indices {
+                ranks[index] = total
+                total += Int32(present[index].nonzeroBitCount)
             }
+            self.present = present
+            self.ranks = ranks
         }
 
         /// Quantises a dense weight table (`dense[bucket * classes + class]`), keeping the
@@ -82,18 +88,12 @@ public struct TriageModel: Sendable {
         }
 
         @inline(__always) func row(of bucket: UInt32) -> Int? {
-            if !rows.isEmpty {
-                guard Int(bucket) < rows.count else { return nil }
-                let row = rows[Int(bucket)]
-                return row < 0 ? nil : Int(row)
-            }
-            var low = 0
-            var high = buckets.count
-            while low < high {
-                let middle = (low + high) >> 1
-                if buckets[middle] < bucket { low = middle + 1 } else { high = middle }
-            }
-            return low < buckets.count && buckets[low] == bucket ? low : nil
+            let word = Int(bucket >> 6)
+            guard word < present.count else { return nil }
+            let bits = present[word]
+            let bit = UInt64(1) << UInt64(bucket & 63)
+            guard bits & bit != 0 else { return nil }
+            return Int(ranks[word]) + (bits & (bit &- 1)).nonzeroBitCount
         }
 
         /// The probability of each class for the features.
