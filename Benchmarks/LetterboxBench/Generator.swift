@@ -47,6 +47,11 @@ struct Generator {
     var start: Date
     var people: [Person] = []
     var nextPerson = 0
+    /// The topics each person has written about. A person's second matter is on another topic:
+    /// two "different" matters with the same opening about the same block from the same person
+    /// ("The green space near Elm Court 2 is overgrown") are one matter to any reader, and
+    /// counting the link between them as wrong measured the generator, not the linking.
+    var topicsOf: [Int: Set<Int>] = [:]
     /// Blocks of flats: 200, or one per 50 people in a larger population (about a tower
     /// block's worth of households to a postcode), each with its own postcode.
     let blocks: [(name: String, street: String, postcode: String)]
@@ -149,7 +154,12 @@ struct Generator {
     }
 
     mutating func matter(person: Int, topic: Int? = nil) -> Matter {
-        let topic = topic ?? rng.int(Self.topics.count)
+        var topic = topic ?? rng.int(Self.topics.count)
+        let used = topicsOf[person, default: []]
+        if used.count < Self.topics.count {
+            while used.contains(topic) { topic = (topic + 1) % Self.topics.count }
+        }
+        topicsOf[person, default: []].insert(topic)
         let template = Self.topics[topic]
         let block = people[person].block
         var sentences = [fill(template.opening[rng.int(template.opening.count)], block: block)]
@@ -295,6 +305,7 @@ struct Generator {
                     // A neighbour reports the same communal fault in nearly the same words.
                     matter = matters[existing].matter
                     copied = true
+                    topicsOf[who, default: []].insert(matter.topic)
                 }
                 let at = start.addingTimeInterval(Double(rng.int(days * 86_400)))
                 let channel = rng.int(4)

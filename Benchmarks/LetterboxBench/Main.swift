@@ -185,7 +185,7 @@ struct DedupEval: ParsableCommand {
                      reworded.truth == 0 ? 0 : Double(reworded.right) / Double(reworded.truth)))
         print(String(format: "  known contact only   %5d  %9d  %5d                 %.3f", rewordedKnown.truth, rewordedKnown.predicted, rewordedKnown.right,
                      rewordedKnown.truth == 0 ? 0 : Double(rewordedKnown.right) / Double(rewordedKnown.truth)))
-        print(String(format: "reworded rule's links  %5s  %9d  %5d      %.3f            (repeat_of links made on content words, on any item)", "", rewordLinks, rewordLinksRight,
+        print(String(format: "reworded rule's links         %9d  %5d      %.3f            (repeat_of links made on content words, on any item)", rewordLinks, rewordLinksRight,
                      rewordLinks == 0 ? 0 : Double(rewordLinksRight) / Double(rewordLinks)))
         print("(\(redeliveries) form posts were byte-identical to an earlier one: answered with its reference as redeliveries, counted as duplicates found)")
         print("")
