@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LetterboxCommands
+import LetterboxEmail
 
 @main
 struct Letterbox: AsyncParsableCommand {
@@ -42,6 +43,15 @@ struct Letterbox: AsyncParsableCommand {
         umask(0o077)  // store files, error notes and moved files: owner-only
         LogSetup.bootstrap()
         Importing.register(StoreImportHost())
+        // The mail pipe starts one process per message. Parsing the command line from the root
+        // builds every command's arguments by reflection, a fifth of the process's work; parse
+        // only the pipe's own options. Any parse error takes the ordinary path below, so the
+        // messages and the usage are the same.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.starts(with: ["ingest", "email"]), let pipe = try? EmailPipeCommand.parse(Array(arguments.dropFirst(2))) {
+            do { try await pipe.run() } catch { exit(withError: error) }
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
