@@ -445,28 +445,48 @@ public struct Triage: Sendable {
         return nil
     }
 
+    /// Each number of `length` digits in the text, with the word before and after it, in one
+    /// pass and without a string per word (these run on every record an import triages).
+    static func forEachNumber(_ text: String, length: Int, _ body: (_ value: Int, _ before: [UInt8], _ after: [UInt8]) -> Bool) -> Bool {
+        var before: [UInt8] = []
+        var previous: [UInt8] = []
+        var pending: Int?
+        var found = false
+        TextFingerprint.forEachWord(text) { word in
+            guard !found else { return }
+            if let value = pending {
+                pending = nil
+                if body(value, before, word) { found = true; return }
+            }
+            if word.count == length, word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                pending = word.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                before = previous
+            }
+            previous = word
+        }
+        if !found, let value = pending { found = body(value, before, []) }
+        return found
+    }
+
+    private static let ageBefore: [[UInt8]] = ["is", "am", "im", "aged", "age", "now", "shes", "hes", "turned"].map { Array($0.utf8) }
+    private static let ageAfter: [[UInt8]] = ["years", "year", "yrs"].map { Array($0.utf8) }
+    private static let yearBefore: [[UInt8]] = ["since", "from", "in"].map { Array($0.utf8) }
+
     /// "is 79", "aged 84", "84 years old": an age of 70 or over.
     static func mentionsOldAge(_ text: String) -> Bool {
         guard text.utf8.contains(where: { $0 >= 0x37 && $0 <= 0x39 }) else { return false }
-        let words = TextFingerprint.words(text).map { String(decoding: $0, as: UTF8.self) }
-        for (index, word) in words.enumerated() {
-            guard word.utf8.count == 2, let age = Int(word), age >= 70 else { continue }
-            let before = index > 0 ? words[index - 1] : ""
-            let after = index + 1 < words.count ? words[index + 1] : ""
-            if ["is", "am", "im", "aged", "age", "now", "shes", "hes", "turned"].contains(before) || after == "years" || after == "year" || after == "yrs" { return true }
+        return forEachNumber(text, length: 2) { age, before, after in
+            age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after))
         }
-        return false
     }
 
     /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
     static func mentionsOldYear(_ text: String, received: Date?) -> Bool {
         guard let received, text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
         let year = UKDateReader.londonCalendar.component(.year, from: received)
-        let words = TextFingerprint.words(text).map { String(decoding: $0, as: UTF8.self) }
-        for (index, word) in words.enumerated() where index > 0 && ["since", "from", "in"].contains(words[index - 1]) {
-            if word.utf8.count == 4, let value = Int(word), value >= 1990, value <= year - 2 { return true }
+        return forEachNumber(text, length: 4) { value, before, _ in
+            yearBefore.contains(before) && value >= 1990 && value <= year - 2
         }
-        return false
     }
 }
 

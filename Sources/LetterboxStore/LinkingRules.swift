@@ -11,9 +11,15 @@ public struct LinkingSubject: Sendable {
     public var addressKey: String?
     /// The contact it resolved to, if any.
     public var contactId: Int64?
-    /// Its content words and triage's service area, for reworded repeats.
-    public var content: ContentWords
+    /// Triage's service area, for reworded repeats.
     public var serviceArea: String?
+    /// The content words are made only when the rules ask (a reworded repeat is tried only
+    /// when the wording tests fail): given, or from this text.
+    private var givenContent: ContentWords?
+    private var contentText: String
+
+    /// Its content words (with light stemming, its own place left out), for reworded repeats.
+    public var content: ContentWords { givenContent ?? ContentWords(contentText, place: addressKey) }
 
     public init(at: Int64, fingerprint: TextFingerprint, postcode: String?, addressKey: String?, contactId: Int64?,
                 content: ContentWords = ContentWords(""), serviceArea: String? = nil) {
@@ -22,7 +28,8 @@ public struct LinkingSubject: Sendable {
         self.postcode = postcode
         self.addressKey = addressKey
         self.contactId = contactId
-        self.content = content
+        self.givenContent = content
+        self.contentText = ""
         self.serviceArea = serviceArea
     }
 
@@ -37,9 +44,10 @@ public struct LinkingSubject: Sendable {
             postcode: postcode,
             addressKey: addressKey,
             contactId: contactId,
-            content: ContentWords(compared, place: addressKey),
             serviceArea: draft.triage?.serviceArea
         )
+        givenContent = nil
+        contentText = compared
     }
 
     /// The keys to file the record under, and to look up near-identical wording by.
@@ -168,6 +176,7 @@ public enum LinkingRules {
         var repeats: [Match] = []
         var closedMatches: [Match] = []
         var related: [Match] = []
+        lazy var content = subject.content
         for candidate in candidates.compared where candidate.recordId != candidates.duplicate?.recordId {
             guard candidate.sameContact || candidate.samePostcode || candidate.sameBuilding else { continue }
             let seconds = abs(subject.at - candidate.at)
@@ -178,7 +187,7 @@ public enum LinkingRules {
                     if candidate.caseOpen, seconds <= repeatWindow { repeats.append(match) } else if !candidate.caseOpen { closedMatches.append(match) }
                 } else if candidate.caseOpen, seconds <= repeatWindow, let theirs = candidate.content,
                           let reworded = policy.sameMatterReworded(
-                              subject.content.without(candidate.place), subject.serviceArea, theirs.without(subject.addressKey), candidate.serviceArea
+                              content.without(candidate.place), subject.serviceArea, theirs.without(subject.addressKey), candidate.serviceArea
                           ) {
                     // The same person about an open case in other words: content words, not word pairs.
                     repeats.append(Match(candidate: candidate, similarity: reworded.share, how: reworded.how, days: seconds / Linking.day))
