@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import LetterboxCore
 
 /// What the store works out about a record as it commits it: who the contact is, which case it
@@ -319,12 +320,28 @@ extension SQLiteCaseStore {
             var area: String?
             let seconds = abs(at - (row["event_at"] ?? at))
             if sameContact, caseOpen, policy.rewordThreshold <= 1, seconds <= Int64(policy.repeatWindowDays) * Linking.day,
-               policy.sameMatter(fingerprint, theirs, seconds: seconds) == nil, let text = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT json_extract(document, '$.subject') AS subject, json_extract(document, '$.body') AS body, json_extract(document, '$.serviceArea') AS area FROM records WHERE id = ?"),
-                arguments: [id]
-            ) {
-                content = ContentWords(Linking.comparedText(body: text["body"] ?? "", subject: text["subject"]), place: row["address_key"])
-                area = text["area"]
+               policy.sameMatter(fingerprint, theirs, seconds: seconds) == nil {
+                let textHash: Int64? = row["text_hash"]
+                let key = textHash.map { ContentWordsKey(textHash: $0, place: row["address_key"]) }
+                if let key, let known = contentWords.withLock({ $0[key] }) {
+                    content = known
+                    area = try String.fetchOne(
+                        db.cachedStatement(sql: "SELECT json_extract(document, '$.serviceArea') FROM records WHERE id = ?"), arguments: [id]
+                    )
+                } else if let text = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT json_extract(document, '$.subject') AS subject, json_extract(document, '$.body') AS body, json_extract(document, '$.serviceArea') AS area FROM records WHERE id = ?"),
+                    arguments: [id]
+                ) {
+                    let made = ContentWords(Linking.comparedText(body: text["body"] ?? "", subject: text["subject"]), place: row["address_key"])
+                    content = made
+                    area = text["area"]
+                    if let key {
+                        contentWords.withLock { cache in
+                            if cache.count >= Self.contentWordsKept { cache.removeAll(keepingCapacity: true) }
+                            cache[key] = made
+                        }
+                    }
+                }
             }
             candidates.compared.append(.init(
                 recordId: id, reference: row["reference"], caseId: row["case_id"] ?? id,

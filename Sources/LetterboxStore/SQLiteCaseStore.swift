@@ -51,6 +51,16 @@ public final class SQLiteCaseStore: Sendable {
     /// Blob bytes written since the last ``releaseMemoryAfterLargeWrites()`` (``storeBlob``).
     let blobBytesWritten = Mutex(0)
 
+    /// Content words of earlier records, by text hash and place (a pure function of both, so a
+    /// rolled-back row cannot leave a wrong entry): an import compares the same open cases'
+    /// records with many later ones, and making the words was 4% of it. Emptied when full.
+    let contentWords = Mutex<[ContentWordsKey: ContentWords]>([:])
+    struct ContentWordsKey: Hashable {
+        var textHash: Int64
+        var place: String?
+    }
+    static let contentWordsKept = 20_000
+
     /// Megabytes of blobs just written sit in the page caches (64 MB a connection) as clean
     /// pages nobody will read soon. After a batch that wrote ``releaseMemoryAfterBytes`` or
     /// more, they are given back, so an import or a few form posts with photos do not hold the
