@@ -54,7 +54,7 @@ public struct Triage: Sendable {
         case none
     }
     public enum Signal: String, Sendable, Hashable, CaseIterable {
-        case explicitComplaint, notComplaint, emotion, failure, sarcasm, praise, praiseWeak, update, suggestion, question, fault, asb, escalation
+        case explicitComplaint, complaintReference, notComplaint, emotion, failure, sarcasm, praise, praiseWeak, update, suggestion, question, fault, asb, escalation
         case firstReport, landlordTarget
         case damp, dampSevere, gas, electrics, electricFitting, water, structural, fire, security, noHeat, otherHazard
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
@@ -140,7 +140,10 @@ public struct Triage: Sendable {
         let questionMarks = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "?") ? 1 : 0) }
 
         // Dissatisfaction: an explicit complaint, a service failure, or words of displeasure.
-        let explicit = has(.explicitComplaint) && !has(.notComplaint)
+        // "Thank you for how you handled my complaint" names an earlier complaint, not a new one:
+        // the word alone, beside praise, does not decide.
+        let referenceOnly = has(.complaintReference) && (hits[.explicitComplaint] ?? []).allSatisfy { $0 == "complaint" || $0 == "complaints" }
+        let explicit = has(.explicitComplaint) && !has(.notComplaint) && !(referenceOnly && has(.praise))
         let dissatisfied = explicit || has(.failure) || has(.emotion) || has(.sarcasm) || has(.escalation)
         var flags: [FlagEntry] = []
 

@@ -8,6 +8,10 @@ public enum TriageLexicon {
             "complaint", "complain", "complaining", "complained", "formal complaint", "make a complaint", "raise a complaint",
             "log a complaint", "lodge a complaint", "want to complain", "wish to complain", "this is a complaint",
         ]),
+        (.complaintReference, [
+            "my complaint", "the complaint", "your complaint", "our complaint", "her complaint", "his complaint", "complaints team",
+            "complaints manager", "complaints department", "complaint reference", "complaints officer",
+        ]),
         (.notComplaint, [
             "not a complaint", "not complaining", "no complaints", "not to complain", "isnt a complaint", "is not a complaint",
             "no complaint", "not making a complaint",

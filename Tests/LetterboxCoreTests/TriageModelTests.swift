@@ -117,5 +117,30 @@ import Testing
         #expect(vulnerable("I had a nervous breakdown last year and the noise is making it worse."))
         #expect(vulnerable("I am disabled and the ramp has cracked."))
         #expect(vulnerable("Since my relationship breakdown I live alone with the kids."))
+        #expect(!vulnerable("Please put a mirror on the blind corner in the car park."))
+        #expect(!vulnerable("Just to say, my mental health hasn't been affected, I only want the fan replaced."))
+        #expect(vulnerable("My neighbour keeps shouting at me on the stairs. I don't feel safe in my own home."))
+        #expect(vulnerable("I asked for my letters in Bengali and they still come in English."))
+    }
+
+    /// A fire door or a lock named in a question raises no emergency; gas or water in a light
+    /// fitting always does.
+    @Test func hazardsNeedAReportedProblem() {
+        let triage = Triage()
+        func urgent(_ text: String) -> Bool { triage.read(subject: nil, body: text, received: received).flags.contains { $0.flag == .urgentSafety } }
+        #expect(!urgent("When was the fire risk assessment for Oak House done? I'd like to read it."))
+        #expect(urgent("The fire door on the 3rd floor landing does not close on its own any more."))
+        #expect(urgent("Do you know who to call? I can smell gas in the kitchen."))
+        #expect(urgent("water pouring out the light in my hall!! switched it off"))
+    }
+
+    /// "My complaint" beside thanks names an earlier complaint; the word alone does not make a
+    /// new one. A complaint about the handling of one still reads as a complaint.
+    @Test func thanksForComplaintHandlingIsNotAComplaint() {
+        let triage = Triage()
+        let thanks = triage.read(subject: nil, body: "Dear team, thank you for the way you handled my complaint. You listened and the outcome was fair. I really appreciate it.", received: received)
+        #expect(thanks.kind == .compliment)
+        let unhappy = triage.read(subject: nil, body: "My complaint has had no reply for six weeks and nobody will tell me who is dealing with it.", received: received)
+        #expect(unhappy.kind == .complaint)
     }
 }
