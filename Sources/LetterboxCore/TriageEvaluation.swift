@@ -96,23 +96,6 @@ public struct TriageEvaluation: Sendable {
 
         public var accuracy: Double { total == 0 ? 0 : Double(correct) / Double(total) }
 
-        /// No items scored yet.
-        public init() {
-            self.init(total: 0, correct: 0, confusion: [:], flagCounts: [:], mistakes: [], flagMisses: [])
-        }
-
-        init(total: Int, correct: Int, confusion: [FeedbackRecord.Kind: [FeedbackRecord.Kind: Int]],
-             flagCounts: [Flag: (truePositive: Int, falsePositive: Int, falseNegative: Int)],
-             mistakes: [(id: String, expected: FeedbackRecord.Kind, got: FeedbackRecord.Kind, reason: String)],
-             flagMisses: [(id: String, flag: Flag, missed: Bool)]) {
-            self.total = total
-            self.correct = correct
-            self.confusion = confusion
-            self.flagCounts = flagCounts
-            self.mistakes = mistakes
-            self.flagMisses = flagMisses
-        }
-
         /// Adds another result's counts (the folds of a cross-validation).
         public mutating func merge(_ other: Result) {
             total += other.total
@@ -223,5 +206,12 @@ public struct TriageEvaluation: Sendable {
             out += "  " + flag.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0) + pct(result.flagRecall(flag)) + "   " + pct(result.flagPrecision(flag)) + "     \(c.truePositive + c.falseNegative)\n"
         }
         return out
+    }
+}
+
+extension TriageEvaluation.Result {
+    /// No items scored yet (in an extension, so the memberwise initialiser stays).
+    public init() {
+        self.init(total: 0, correct: 0, confusion: [:], flagCounts: [:], mistakes: [], flagMisses: [])
     }
 }

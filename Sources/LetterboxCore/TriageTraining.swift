@@ -36,10 +36,15 @@ public struct LabelledItem: Codable, Hashable, Sendable {
         case train, dev, test
     }
 
-    public var split: Split {
+    /// The fixed hash of the hand-written item's id that the split and the folds come from.
+    private var baseHash: UInt64 {
         var hash = TextFingerprint.fnvOffset
         for byte in (base ?? id).utf8 { hash = TextFingerprint.fnv(hash, byte) }
-        switch TextFingerprint.mix(hash) % 10 {
+        return TextFingerprint.mix(hash)
+    }
+
+    public var split: Split {
+        switch baseHash % 10 {
         case 0, 1: return unsure == true ? .dev : .test
         case 2: return .dev
         default: return .train
@@ -49,9 +54,7 @@ public struct LabelledItem: Codable, Hashable, Sendable {
     /// The item's fold of `count` for cross-validation, by the same fixed hash as ``split`` (its
     /// higher digits), so a register variant stays in its hand-written item's fold.
     public func fold(of count: Int) -> Int {
-        var hash = TextFingerprint.fnvOffset
-        for byte in (base ?? id).utf8 { hash = TextFingerprint.fnv(hash, byte) }
-        return Int((TextFingerprint.mix(hash) / 10) % UInt64(max(count, 1)))
+        Int((baseHash / 10) % UInt64(max(count, 1)))
     }
 
     /// The area as a class name: "other" when the label leaves it empty.

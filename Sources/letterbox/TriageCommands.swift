@@ -148,10 +148,9 @@ struct TriageEvalCommand: AsyncParsableCommand {
                 let items = try readLabelledSets(jsonl).filter { split == "all" || $0.split.rawValue == split }
                 let result = TriageEvaluation(labelled: items).score(triage, received: received)
                 print(TriageEvaluation.report(result, title: "\(name) on the \(split) split of \(jsonl.joined(separator: ", "))"))
-                let handWritten = items.filter { $0.base == nil }
-                if handWritten.count != items.count {
-                    let own = TriageEvaluation(labelled: handWritten).score(triage, received: received)
-                    print("  Hand-written items only (no register variants): \(own.correct) of \(own.total) kinds right (\(String(format: "%.1f%%", own.accuracy * 100))), complaint recall \(own.recall(.complaint).map { String(format: "%.1f%%", $0 * 100) } ?? "-").\n")
+                let own = HandWritten(items, result)
+                if own.total != items.count {
+                    print("  Hand-written items only (no register variants): \(own.right) of \(own.total) kinds right (\(percent(own.right, own.total))), complaint recall \(own.complaints == 0 ? "-" : percent(own.complaintsFound, own.complaints)).\n")
                 }
                 if mistakes {
                     let shipped = Set(shippedLabelledSets)
@@ -174,6 +173,23 @@ struct TriageEvalCommand: AsyncParsableCommand {
     }
 
 }
+
+/// The hand-written items' figures, from a scoring of all the items (their mistakes), so they
+/// are not read a second time.
+struct HandWritten {
+    var right = 0, total = 0, complaints = 0, complaintsFound = 0
+
+    init(_ items: [LabelledItem], _ result: TriageEvaluation.Result) {
+        let ids = Set(items.lazy.filter { $0.base == nil }.map(\.id))
+        let wrong = result.mistakes.filter { ids.contains($0.id) }
+        total = ids.count
+        right = total - wrong.count
+        complaints = items.count { $0.base == nil && $0.kind == FeedbackRecord.Kind.complaint.rawValue }
+        complaintsFound = complaints - wrong.count { $0.expected == .complaint }
+    }
+}
+
+func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100 * Double(part) / Double(max(whole, 1))) }
 
 func printMistakes(_ result: TriageEvaluation.Result) {
     for m in result.mistakes { print("  \(m.id): labelled \(m.expected.rawValue), read \(m.got.rawValue): \(m.reason)") }
@@ -208,19 +224,16 @@ extension TriageTrainCommand {
         guard (2...20).contains(folds) else { throw CLIError(.usage, "--folds must be 2 to 20.") }
         let received = Date(timeIntervalSince1970: 1_795_000_000)
         var total = TriageEvaluation.Result()
-        var ownRight = 0, ownTotal = 0
         for fold in 0..<folds {
             let held = items.filter { $0.fold(of: folds) == fold }
             let model = training.train(items.filter { $0.fold(of: folds) != fold }, description: "fold \(fold + 1) of \(folds)")
             let triage = Triage(model: .custom(model), complaintThreshold: complaintThreshold)
             total.merge(TriageEvaluation(labelled: held).score(triage, received: received))
-            let own = TriageEvaluation(labelled: held.filter { $0.base == nil }).score(triage, received: received)
-            ownRight += own.correct
-            ownTotal += own.total
         }
         print(TriageEvaluation.report(total, title: "Cross-validated triage (\(folds) folds) on \(items.count) training items"))
         if mistakes { printMistakes(total) }
-        print("  Hand-written items only: \(ownRight) of \(ownTotal) kinds right (\(String(format: "%.1f%%", 100 * Double(ownRight) / Double(max(ownTotal, 1))))).\n")
+        let own = HandWritten(items, total)
+        print("  Hand-written items only: \(own.right) of \(own.total) kinds right (\(percent(own.right, own.total))).\n")
     }
 }
 
@@ -307,8 +320,7 @@ struct TriageTrainCommand: AsyncParsableCommand {
                         if kind == "complaint" { complaintsFound += 1 }
                     }
                 }
-                func pct(_ a: Int, _ b: Int) -> String { String(format: "%.1f%%", 100 * Double(a) / Double(Swift.max(b, 1))) }
-                print("Dev split, the model alone: kind \(pct(right, dev.count)), complaint recall \(pct(complaintsFound, complaints)), service area \(pct(areaRight, dev.count)) of \(dev.count) items.")
+                print("Dev split, the model alone: kind \(percent(right, dev.count)), complaint recall \(percent(complaintsFound, complaints)), service area \(percent(areaRight, dev.count)) of \(dev.count) items.")
             }
             if let folds { try crossValidate(items, folds: folds, training: training) }
             if let output {
