@@ -57,6 +57,9 @@ public struct Triage: Sendable {
         case explicitComplaint, complaintReference, notComplaint, emotion, failure, sarcasm, praise, praiseWeak, update, suggestion, question, fault, asb, escalation
         case firstReport, landlordTarget
         case damp, dampSevere, gas, electrics, electricFitting, water, structural, fire, security, noHeat, otherHazard
+        /// A part of a building that can fall on or from someone (a balcony, render, a chimney), and
+        /// words of it giving way ("come loose", "fallen"): structural danger when they are near.
+        case fallingPart, givingWay
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
         /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
         case notCue
@@ -103,6 +106,28 @@ public struct Triage: Sendable {
     /// complaint read where there is none costs an officer a minute (`triage.complaintThreshold`).
     public var complaintThreshold: Double
     public static let defaultComplaintThreshold = 0.3
+    /// The hazard flags the model reads beside the phrase lists. (A vulnerability head was tried:
+    /// alone it found under 60% of cues at any useful precision, and as a check on the lists it
+    /// withdrew true cues, so vulnerability is the lists' reading of sense and negation.)
+    public static let modelFlags: [Flag] = [.urgentSafety, .dampMouldHazard]
+    /// How the model's reading of a hazard flag combines with the phrase lists': the lists'
+    /// finding stands from `keep`, and the model raises the flag alone from `raise`. Hazards
+    /// favour recall: the lists miss wordings nobody thought of.
+    public struct FlagModelSetting: Sendable, Equatable {
+        public var keep: Double
+        public var raise: Double
+        public init(keep: Double, raise: Double) {
+            self.keep = keep
+            self.raise = raise
+        }
+    }
+    public var flagModelSettings: [Flag: FlagModelSetting]
+    /// The defaults for ``flagModelSettings``: the model alone, cross-validated, and the lists with
+    /// the model on items written after the lists were last tuned (README "Triage").
+    public static let defaultFlagModelSettings: [Flag: FlagModelSetting] = [
+        .urgentSafety: .init(keep: 0, raise: 0.2),
+        .dampMouldHazard: .init(keep: 0, raise: 0.5),
+    ]
 
     /// The model in use, read on first use (the shipped one is decoded once per process).
     public var model: TriageModel? {
@@ -121,6 +146,17 @@ public struct Triage: Sendable {
         self.referencePrefix = referencePrefix
         self.modelChoice = model
         self.reviewThreshold = reviewThreshold
+        flagModelSettings = Self.defaultFlagModelSettings
+    }
+
+    /// Whether a flag is raised: the phrase lists' finding, weighed by the model's reading of the
+    /// flag when the model has one. Returns the model's probability when it decided.
+    func decide(_ flag: Flag, rules: Bool, features: TriageFeatures?) -> (raised: Bool, byModel: Double?) {
+        guard let model, let features, let setting = flagModelSettings[flag], !(rules && setting.keep <= 0), let head = model.head(flag.rawValue),
+              let yes = head.classes.firstIndex(of: "yes") else { return (rules, nil) }
+        let probability = head.probabilities(features)[yes]
+        if rules, probability >= setting.keep { return (true, nil) }
+        return probability >= setting.raise ? (true, probability) : (false, rules ? probability : nil)
     }
 
     /// Reads one piece of feedback.
@@ -299,8 +335,17 @@ public struct Triage: Sendable {
         // risk assessment done?") reports no danger; gas, electrics and structure still count.
         let reportsProblem = ![.informationRequest, .suggestion, .comment, .compliment].contains(kind)
         let weak = reportsProblem && (has(.fire) || has(.security) || has(.otherHazard))
-        let urgent = has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || has(.structural) || weak
-        if urgent {
+        let ruleUrgent = has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || has(.structural) || weak
+        // No heating or water is an emergency only for a possibly vulnerable person: policy, which
+        // the model does not overrule when the lack of heat is all the lists found.
+        let onlyCold = has(.noHeat) && !vulnerable && ![Signal.gas, .electrics, .electricFitting, .structural, .fire, .security, .otherHazard].contains(where: has)
+        let (urgent, urgentByModel) = onlyCold ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
+        if urgent, !ruleUrgent, let urgentByModel {
+            flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency, read by the trained model (\(Self.percent(urgentByModel)))"
+                + Self.weighed(model?.explain(Flag.urgentSafety.rawValue, features!, label: "yes") ?? [])
+                + " Investigate and make safe within 24 hours (Awaab’s Law)."))
+            hazard = .emergency
+        } else if urgent {
             var what: [String] = []
             if has(.gas) { what.append("gas (\(quoted(.gas)))") }
             if has(.electrics) { what.append("electrics (\(quoted(.electrics)))") }
@@ -314,7 +359,14 @@ public struct Triage: Sendable {
             hazard = .emergency
         }
         // Damp or mould, unless the text only thanks for its cure.
-        if has(.damp), kind != .compliment {
+        let ruleDamp = has(.damp) && kind != .compliment
+        let (damp, dampByModel) = decide(.dampMouldHazard, rules: ruleDamp, features: features)
+        if damp, !ruleDamp, let dampByModel {
+            flags.append(FlagEntry(.dampMouldHazard, reason: "Possible damp or mould, read by the trained model (\(Self.percent(dampByModel)))"
+                + Self.weighed(model?.explain(Flag.dampMouldHazard.rawValue, features!, label: "yes") ?? [])
+                + " A significant hazard to investigate within 10 working days (Awaab’s Law)."))
+            if hazard == nil { hazard = .significant }
+        } else if damp {
             let severe = has(.dampSevere) || has(.children) || has(.pregnancy) || has(.illness) || has(.age)
             flags.append(FlagEntry(.dampMouldHazard, reason: "Damp or mould reported (\(quoted(.damp)))" + (severe
                 ? ", with \(has(.dampSevere) ? "signs it is severe (\(quoted(.dampSevere)))" : "a possibly vulnerable household"): treat as a possible emergency hazard (24 hours) until investigated."
@@ -364,15 +416,26 @@ public struct Triage: Sendable {
         for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
             if match.tag == .notCue { continue }
             if Self.cueSignals.contains(match.tag) {
-                if notCues.contains(where: { $0.contains(match.word) }) { continue }
+                let end = match.word + match.phrase.split(separator: " ").count
+                if notCues.contains(where: { $0.overlaps(match.word..<end) }) { continue }
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
-                let end = match.word + match.phrase.split(separator: " ").count
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
             }
             hits[match.tag, default: []].append(match.phrase)
         }
+        // "the balcony railing has come loose", "render has fallen from the front": a part that can
+        // fall, within a few words of its giving way, is structural danger; apart they are not.
+        let parts = matches.filter { $0.tag == .fallingPart }, giving = matches.filter { $0.tag == .givingWay }
+        for part in parts {
+            if let way = giving.first(where: { abs($0.word - part.word) <= 6 }) {
+                let phrase = part.word < way.word ? "\(part.phrase) … \(way.phrase)" : "\(way.phrase) … \(part.phrase)"
+                if !(hits[.structural]?.contains(phrase) ?? false) { hits[.structural, default: []].append(phrase) }
+            }
+        }
+        hits[.fallingPart] = nil
+        hits[.givingWay] = nil
         if hits[.firstReport] != nil, let failures = hits[.failure] {
             // "has not reported before": the reporting phrases do not show an earlier failure.
             let kept = failures.filter { !$0.contains("report") }
@@ -412,6 +475,11 @@ public struct Triage: Sendable {
         .complaint: "a complaint", .compliment: "a compliment", .suggestion: "a suggestion", .comment: "a comment",
         .serviceRequest: "a service request", .informationRequest: "an information request", .asbReport: "an ASB report",
     ]
+
+    /// "; the words that weighed most: “gas”, “smell”." or "."
+    static func weighed(_ evidence: [String]) -> String {
+        evidence.isEmpty ? "." : "; the words that weighed most: \(evidence.map { "“\($0)”" }.joined(separator: ", "))."
+    }
 
     static func percent(_ probability: Double) -> String {
         probability >= 0.995 ? "over 99%" : "\(Int((probability * 100).rounded()))%"

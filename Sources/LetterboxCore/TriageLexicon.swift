@@ -143,6 +143,7 @@ public enum TriageLexicon {
             "black marks on the walls", "black mould", "fungus", "fungi", "wet walls", "walls are wet", "walls are soaking",
             "water running down the walls", "streaming windows", "windows streaming", "rising damp", "spores", "musty smell",
             "smells musty", "smells damp", "damp smell", "musty", "damp patch", "damp patches", "green fur",
+            "wet to the touch", "wall is wet", "walls wet", "wet wall",
         ]),
         (.dampSevere, [
             "covered in", "everywhere", "spreading", "all over", "whole wall", "every room", "coughing", "breathing", "chest infection",
@@ -165,6 +166,8 @@ public enum TriageLexicon {
             "the switch", "ceiling rose", "the light in", "out of the light", "out the light", "by the light", "into the light", "from the light",
             "near the light", "round the light", "switched off the power", "switched off the electrics", "turned off the power",
             "turned off the electrics", "switched off at the fuse box", "turned the power off", "turned the electrics off",
+            "next to the light", "spotlights", "spotlight", "spot lights", "downlights", "downlight", "lights have tripped",
+            "lights tripped", "electrics tripped", "power tripped", "trip switch", "tripped the electrics", "rcd",
         ]),
         (.water, [
             "water coming through", "water pouring", "water dripping", "dripping", "leaking", "water leaking", "flooding", "flooded",
@@ -183,6 +186,16 @@ public enum TriageLexicon {
             "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
             "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
+        ]),
+        (.fallingPart, [
+            "balcony", "balconies", "railing", "railings", "balustrade", "render", "rendering", "masonry", "brickwork", "bricks",
+            "chimney", "chimney pot", "roof tiles", "roof tile", "slates", "slate", "coping stone", "coping stones", "gutter",
+            "guttering", "canopy", "cladding panel", "ceiling", "plasterboard", "parapet", "lintel",
+        ]),
+        (.givingWay, [
+            "come loose", "came loose", "coming loose", "loose", "wobbling", "wobbly", "wobbles", "fallen", "fell", "falling", "fall off",
+            "fallen off", "coming away", "come away", "came away", "hanging off", "dropped off", "crumbling", "gave way", "given way",
+            "fallen down", "fell down", "fell off", "blown off", "ripped off",
             "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
         ]),
         (.fire, [
@@ -193,6 +206,9 @@ public enum TriageLexicon {
         (.security, [
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
             "burgled", "burglary", "front door wont close", "door wont close", "window wont close", "insecure", "cant secure", "cannot secure", "can not secure", "window smashed", "door has been kicked in", "kicked in",
+            "anyone can get in", "anyone could get in", "anyone can walk in", "anyone could walk in", "anyone could climb in",
+            "anyone can climb in", "wont shut", "will not shut", "will not close", "will not lock", "been forced", "forced open",
+            "door forced", "lock is broken", "lock broken", "broken lock",
         ]),
         (.noHeat, [
             "no heating", "no heat", "heating not working", "heating isnt working", "heating has stopped", "heating broken",
@@ -216,6 +232,9 @@ public enum TriageLexicon {
             "adhd", "housebound", "bed bound", "bedbound", "learning difficulties", "learning difficulty", "large print", "my sight", "his sight", "her sight", "sight loss",
             "bad knee", "bad knees", "bad hip", "bad back", "bad legs", "cant do stairs", "cant do the stairs", "cannot do stairs",
             "cant manage stairs", "cannot manage stairs", "cant manage the stairs", "cant climb", "cannot climb", "uses a wheelchair",
+            "my hip", "my hips", "my knee", "my knees", "dyslexia", "dyslexic", "cant read well", "cannot read well",
+            "can not read well", "cant read or write", "cannot read or write", "can not read or write", "struggle to read",
+            "struggle with reading", "not read very well", "cant read very well",
         ]),
         (.illness, [
             "cancer", "chemo", "chemotherapy", "asthma", "asthmatic", "copd", "heart condition", "heart problems", "diabetes", "diabetic",
@@ -235,6 +254,8 @@ public enum TriageLexicon {
             "blind corner", "blind spot", "blinds", "window blind", "baby things", "baby clothes", "baby changing", "mobility scooters",
             "mobility scooter", "older residents", "older tenants", "older people", "elderly residents", "elderly people",
             "elderly tenants",
+            "elderly neighbour", "elderly neighbours", "disabled neighbour", "disabled neighbours", "elderly lady next door",
+            "elderly man next door", "elderly couple next door",
         ]),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [

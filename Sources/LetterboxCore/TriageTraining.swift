@@ -135,7 +135,14 @@ public struct TriageTraining: Sendable {
         }
         let kind = trainHead(name: "kind", classes: Self.kindClasses, labels: items.map(\.kind), features: features)
         let area = trainHead(name: "area", classes: Self.areaClasses, labels: items.map(\.areaClass), features: features)
-        return TriageModel(spec: spec, heads: [kind, area], description: description)
+        // The flag heads learn from items whose flags were labelled (an officer's correction of the
+        // kind says nothing about them).
+        let flagged = items.indices.filter { items[$0].flags != nil }
+        let flagHeads = Triage.modelFlags.map { flag in
+            trainHead(name: flag.rawValue, classes: ["no", "yes"], labels: flagged.map { items[$0].flags!.contains(flag.rawValue) ? "yes" : "no" },
+                      features: flagged.map { features[$0] })
+        }
+        return TriageModel(spec: spec, heads: [kind, area] + (flagged.isEmpty ? [] : flagHeads), description: description)
     }
 
     func trainHead(name: String, classes: [String], labels: [String], features: [TriageFeatures]) -> TriageModel.Head {

@@ -123,6 +123,7 @@ struct TriageEvalCommand: AsyncParsableCommand {
     @Option(help: "Review below this model probability.") var threshold = Triage.defaultReviewThreshold
     @Option(help: "Read as a complaint from this model probability.") var complaintThreshold = Triage.defaultComplaintThreshold
     @ArgumentParser.Flag(help: "List each item read differently from its label.") var mistakes = false
+    @Option(name: .customLong("flag-model"), help: ArgumentHelp("How the model's reading of a flag weighs with the phrase lists' (repeatable): the lists' finding stands from KEEP, the model raises the flag alone from RAISE (above 1: never).", valueName: "FLAG=KEEP/RAISE")) var flagModel: [String] = []
 
     func run() async throws {
         try await reportingErrors {
@@ -137,7 +138,8 @@ struct TriageEvalCommand: AsyncParsableCommand {
                 choice = .shipped
             }
             guard ["test", "dev", "train", "all"].contains(split) else { throw CLIError(.usage, "--split: test, dev, train or all.") }
-            let triage = Triage(model: choice, reviewThreshold: threshold, complaintThreshold: complaintThreshold)
+            var triage = Triage(model: choice, reviewThreshold: threshold, complaintThreshold: complaintThreshold)
+            triage.flagModelSettings = try flagModelSettings(flagModel)
             // A fixed arrival date, so that "since 2023" is judged the same on every run.
             let received = Date(timeIntervalSince1970: 1_795_000_000)
             let paths = sets.isEmpty ? shippedLabelledSets + ["Samples/triage/eval.txt"] : sets
@@ -227,7 +229,8 @@ extension TriageTrainCommand {
         for fold in 0..<folds {
             let held = items.filter { $0.fold(of: folds) == fold }
             let model = training.train(items.filter { $0.fold(of: folds) != fold }, description: "fold \(fold + 1) of \(folds)")
-            let triage = Triage(model: .custom(model), complaintThreshold: complaintThreshold)
+            var triage = Triage(model: .custom(model), complaintThreshold: complaintThreshold)
+            triage.flagModelSettings = try flagModelSettings(flagModel)
             total.merge(TriageEvaluation(labelled: held).score(triage, received: received))
         }
         print(TriageEvaluation.report(total, title: "Cross-validated triage (\(folds) folds) on \(items.count) training items"))
@@ -277,6 +280,7 @@ struct TriageTrainCommand: AsyncParsableCommand {
                                valueName: "N")) var folds: Int?
     @ArgumentParser.Flag(help: "With --folds: list each item read differently from its label.") var mistakes = false
     @Option(help: "With --folds: read as a complaint from this model probability.") var complaintThreshold = Triage.defaultComplaintThreshold
+    @Option(name: .customLong("flag-model"), help: ArgumentHelp("With --folds: how the model's reading of a flag weighs with the phrase lists' (repeatable, as for eval).", valueName: "FLAG=KEEP/RAISE")) var flagModel: [String] = []
 
     func run() async throws {
         try await reportingErrors {
@@ -332,4 +336,19 @@ struct TriageTrainCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// `urgent_safety=0/0.5`: the settings of ``Triage/flagModelSettings`` given on the command line,
+/// over the defaults.
+func flagModelSettings(_ arguments: [String]) throws -> [LetterboxCore.Flag: Triage.FlagModelSetting] {
+    var settings = Triage.defaultFlagModelSettings
+    for argument in arguments {
+        let parts = argument.split(separator: "=", maxSplits: 1)
+        let values = parts.count == 2 ? parts[1].split(separator: "/").compactMap { Double($0) } : []
+        guard parts.count == 2, values.count == 2, let flag = Triage.modelFlags.first(where: { $0.rawValue == parts[0] }) else {
+            throw CLIError(.usage, "--flag-model \(argument): FLAG=KEEP/RAISE, FLAG one of \(Triage.modelFlags.map(\.rawValue).joined(separator: ", ")).")
+        }
+        settings[flag] = .init(keep: values[0], raise: values[1])
+    }
+    return settings
 }

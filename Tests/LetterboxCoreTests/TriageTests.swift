@@ -10,7 +10,8 @@ import Testing
     func flags(_ reading: TriageReading) -> Set<Flag> { Set(reading.flags.map(\.flag)) }
 
     /// The labelled set: the issue's targets, and the figures this version reaches so a
-    /// regression shows. (Urgent-safety recall is 17 of 18: below the 95% target; README says so.)
+    /// regression shows. (Urgent safety: the phrase lists alone found 17 of 18; with the model's
+    /// hazard reading, 18 of 18.)
     @Test func evaluationSet() throws {
         let text = try String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Samples/triage/eval.txt"), encoding: .utf8)
         let evaluation = try TriageEvaluation(text: text)
@@ -19,7 +20,8 @@ import Testing
         let result = evaluation.score(triage, received: received)
         #expect(result.accuracy >= 0.90, "kinds right: \(result.correct) of \(result.total)")
         #expect((result.flagRecall(.dampMouldHazard) ?? 0) >= 0.95)
-        #expect((result.flagRecall(.urgentSafety) ?? 0) >= 17.0 / 18.0)
+        #expect((result.flagRecall(.urgentSafety) ?? 0) >= 1)
+        #expect((result.flagPrecision(.urgentSafety) ?? 0) >= 0.85)
         // With the trained model (issue 14) comments are the weak kind here: 7 of 15.
         for kind in Triage.kinds { #expect((result.recall(kind) ?? 0) >= (kind == .comment ? 0.4 : 0.85), "recall of \(kind.rawValue)") }
         #expect((result.recall(.complaint) ?? 0) >= 0.95)
@@ -62,10 +64,43 @@ import Testing
         #expect(flags(gas).contains(.urgentSafety) && gas.hazard == .emergency)
         let water = triage.read(subject: nil, body: "Water is dripping out of the ceiling light fitting.", received: received)
         #expect(flags(water).contains(.urgentSafety))
-        let cold = triage.read(subject: nil, body: "No heating since yesterday.", received: received)
+        let cold = triage.read(subject: nil, body: "No heating since yesterday.", received: received)  // not urgent unless vulnerable
         #expect(!flags(cold).contains(.urgentSafety))
         let coldAndOld = triage.read(subject: nil, body: "No heating since yesterday. My mum is 84 and has COPD.", received: received)
         #expect(flags(coldAndOld).contains(.urgentSafety) && flags(coldAndOld).contains(.vulnerability))
+    }
+
+    /// The model reads urgent danger in wordings the phrase lists miss, and says so; no heating
+    /// alone stays the lists' (policy: urgent only for a possibly vulnerable person).
+    @Test func theModelRaisesHazardsTheListsMiss() throws {
+        let rulesOnly = Triage(model: .none)
+        for text in ["Water is running into the fuse cupboard from the flat above.", "There's a smell like rotten eggs by the boiler cupboard."] {
+            #expect(!flags(rulesOnly.read(subject: nil, body: text, received: received)).contains(.urgentSafety), "\(text)")
+            let reading = triage.read(subject: nil, body: text, received: received)
+            let reason = try #require(reading.flags.first { $0.flag == .urgentSafety }?.reason, "\(text)")
+            #expect(reason.contains("read by the trained model") && reason.contains("the words that weighed most"))
+            #expect(reading.hazard == .emergency)
+        }
+        // The model's say can be switched off, flag by flag.
+        var listsOnly = triage
+        listsOnly.flagModelSettings[.urgentSafety] = .init(keep: 0, raise: 2)
+        #expect(!flags(listsOnly.read(subject: nil, body: "Water is running into the fuse cupboard from the flat above.", received: received)).contains(.urgentSafety))
+        #expect(!flags(triage.read(subject: nil, body: "No heating since yesterday, it's cold.", received: received)).contains(.urgentSafety))
+    }
+
+    /// A part that can fall, near words of it giving way, is structural danger; apart, or a part
+    /// that cannot hurt anyone, is not.
+    @Test func partsGivingWay() {
+        let rules = Triage(model: .none)
+        let balcony = rules.read(subject: nil, body: "The balcony railing has come loose and moves when you lean on it.", received: received)
+        let reason = balcony.flags.first { $0.flag == .urgentSafety }?.reason ?? ""
+        #expect(reason.contains("structural danger (“balcony … come loose”"), "\(reason)")
+        #expect(!flags(rules.read(subject: nil, body: "The kitchen cupboard door has come loose on its hinge.", received: received)).contains(.urgentSafety))
+        #expect(!flags(triage.read(subject: nil, body: "The kitchen cupboard door has come loose on its hinge.", received: received)).contains(.urgentSafety))
+        let apart = "The balcony is lovely in summer. Separately, a shelf in the hall has come loose and I would like it fixed when someone is next around."
+        #expect(!flags(rules.read(subject: nil, body: apart, received: received)).contains(.urgentSafety))
+        // A cue inside a phrase that discloses nothing: the neighbour is not the household.
+        #expect(!flags(triage.read(subject: nil, body: "My elderly neighbour is lovely and keeps the landing tidy.", received: received)).contains(.vulnerability))
     }
 
     @Test func vulnerabilityReasonHoldsCueWordsNotTheText() throws {
