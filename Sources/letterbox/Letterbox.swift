@@ -43,13 +43,23 @@ struct Letterbox: AsyncParsableCommand {
         umask(0o077)  // store files, error notes and moved files: owner-only
         LogSetup.bootstrap()
         Importing.register(StoreImportHost())
-        // The mail pipe starts one process per message. Parsing the command line from the root
-        // builds every command's arguments by reflection, a fifth of the process's work; parse
-        // only the pipe's own options. Any parse error takes the ordinary path below, so the
-        // messages and the usage are the same.
+        // The mail pipe starts one process per message, and a watched folder's helper one per
+        // note. Parsing the command line from the root builds every command's arguments by
+        // reflection, a fifth of the process's work; for `ingest NAME` parse only that
+        // command's own options. Any parse error takes the ordinary path below, so the messages
+        // and the usage are the same.
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.starts(with: ["ingest", "email"]), let pipe = try? EmailPipeCommand.parse(Array(arguments.dropFirst(2))) {
-            do { try await pipe.run() } catch { exit(withError: error) }
+        if arguments.count >= 2, arguments[0] == "ingest",
+           let leaf = ChannelRegistry.importCommands.first(where: { $0.configuration.commandName == arguments[1] && $0.configuration.subcommands.isEmpty }),
+           let command = try? leaf.parse(Array(arguments.dropFirst(2))) {
+            do {
+                if var command = command as? any AsyncParsableCommand {
+                    try await command.run()
+                } else {
+                    var command = command
+                    try command.run()
+                }
+            } catch { exit(withError: error) }
             return
         }
         do {
