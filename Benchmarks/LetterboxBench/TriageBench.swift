@@ -19,10 +19,15 @@ struct TriageSpeed: ParsableCommand {
         let evaluation = try TriageEvaluation(text: String(contentsOfFile: set, encoding: .utf8))
         let items = evaluation.items
         let triage = Triage()
+        // The same triage with the hazard flags from the phrase lists alone, interleaved with the
+        // full one, so the cost of the model's hazard heads is measured side by side.
+        var listsOnly = Triage()
+        for flag in Triage.modelFlags { listsOnly.flagModelSettings[flag] = .init(keep: 0, raise: 2) }
         let calculator = DueDateCalculator()
         let received = Date(timeIntervalSince1970: 1_795_000_000)
         var triageRates: [Double] = []
         var baseRates: [Double] = []
+        var listsRates: [Double] = []
         var sink = 0
         for _ in 0..<runs {
             var began = Date()
@@ -31,6 +36,7 @@ struct TriageSpeed: ParsableCommand {
                 sink &+= PhraseMatcher<Triage.Signal>.wordHashes(item.subject.map { $0 + "\n" + item.body } ?? item.body).count
             }
             baseRates.append(Double(records) / Date().timeIntervalSince(began))
+            for (rates, triage) in [(0, listsOnly), (1, triage)] {
             began = Date()
             for index in 0..<records {
                 let item = items[index % items.count]
@@ -38,7 +44,9 @@ struct TriageSpeed: ParsableCommand {
                 let due = calculator.dueDates(kind: reading.kind, stage: reading.stage, hazard: reading.hazard.map { ($0, "") }, received: received.addingTimeInterval(Double(index % 500) * 3_600))
                 sink &+= reading.flags.count + (due.acknowledgeBy == nil ? 0 : 1)
             }
-            triageRates.append(Double(records) / Date().timeIntervalSince(began))
+            let rate = Double(records) / Date().timeIntervalSince(began)
+            if rates == 0 { listsRates.append(rate) } else { triageRates.append(rate) }
+            }
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         var loads: [Double] = []
@@ -49,6 +57,7 @@ struct TriageSpeed: ParsableCommand {
         }
         print(String(format: "Triage + due dates, one thread, %d records per run, median of %d runs:", records, runs))
         print(String(format: "  triage:              %9.0f records/s (target 20000: %.1fx)", median(triageRates), median(triageRates) / 20_000))
+        print(String(format: "  hazards by the lists alone: %9.0f records/s (the model's hazard heads cost %.1f%%)", median(listsRates), (median(listsRates) / median(triageRates) - 1) * 100))
         print(String(format: "  word split only:     %9.0f records/s (triage takes %.1fx as long)", median(baseRates), median(baseRates) / median(triageRates)))
         print(String(format: "  loading the shipped model (once per process): %.2f ms", median(loads) * 1000))
         if sink == 42 { print("") }

@@ -358,8 +358,9 @@ public struct Triage: Sendable {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency: " + what.joined(separator: "; ") + ". Investigate and make safe within 24 hours (Awaab’s Law)."))
             hazard = .emergency
         }
-        // Damp or mould, unless the text only thanks for its cure.
-        let ruleDamp = has(.damp) && kind != .compliment
+        // Damp or mould, unless the text only thanks for its cure or suggests how to prevent it
+        // ("trickle vents would help, a lot of flats here get condensation").
+        let ruleDamp = has(.damp) && kind != .compliment && kind != .suggestion
         let (damp, dampByModel) = decide(.dampMouldHazard, rules: ruleDamp, features: features)
         if damp, !ruleDamp, let dampByModel {
             flags.append(FlagEntry(.dampMouldHazard, reason: "Possible damp or mould, read by the trained model (\(Self.percent(dampByModel)))"
