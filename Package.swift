@@ -46,6 +46,8 @@ let package = Package(
             dependencies: [
                 "LetterboxCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The system SQLite's C interface, for writing large blobs in place (storeBlob).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

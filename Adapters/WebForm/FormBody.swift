@@ -137,6 +137,9 @@ public struct FormBody: Sendable, Hashable {
         return body
     }
 
+    /// How much of a multipart body the parser is given at a time.
+    public static let parseSlice = 1 << 16
+
     static func multipart(_ bytes: Data, boundary: String, limits: Limits) throws(IntakeError) -> FormBody {
         guard !boundary.isEmpty, boundary.utf8.count <= 200 else {
             throw IntakeError(.malformed, "The multipart form post has no boundary in its Content-Type, so its parts cannot be told apart.")
@@ -148,10 +151,15 @@ public struct FormBody: Sendable, Hashable {
             throw IntakeError(.malformed, "A part of the multipart form post has a header name that is not plain ASCII.")
         }
         let parser = MultipartParser(boundary: boundary)
-        // Each part's bytes are gathered once, into the Data an attachment keeps.
+        // A part's bytes are a slice of the body, not a copy: its data starts after the first
+        // blank line past the previous part, and each piece the parser hands over is checked
+        // against the body there. A piece that does not match (a preamble with a blank line in
+        // it) makes that part a copy instead.
         var parts: [(headers: [(String, String)], body: Data)] = []
         var headers: [(String, String)] = []
-        var content = Data()
+        var copied: Data?
+        var partStart: Int?
+        var position = bytes.startIndex
         var open = false
         var tooMany = false
         parser.onHeader = { name, value in
@@ -160,20 +168,37 @@ public struct FormBody: Sendable, Hashable {
         }
         parser.onBody = { buffer in
             open = true
-            content.append(contentsOf: buffer.readableBytesView)
+            if copied == nil, partStart == nil {
+                partStart = Self.bodyStart(in: bytes, from: position)
+                position = partStart ?? position
+            }
+            if copied == nil, partStart != nil, Self.matches(bytes, at: position, buffer) {
+                position += buffer.readableBytes
+            } else {
+                if copied == nil { copied = partStart.map { bytes[$0..<position] } ?? Data() }
+                copied!.append(contentsOf: buffer.readableBytesView)
+            }
         }
         parser.onPartComplete = {
             if parts.count < limits.maxParts {
-                parts.append((headers, content))
+                parts.append((headers, copied ?? partStart.map { bytes[$0..<position] } ?? Data()))
             } else {
                 tooMany = true
             }
             headers = []
-            content = Data()
+            copied = nil
+            partStart = nil
             open = false
         }
         do {
-            try parser.execute(ByteBuffer(bytes: bytes))
+            // In slices: the parser keeps its place between calls, and a copy of the whole body
+            // into one ByteBuffer would hold it twice (four 50 MB posts reached 286 MB).
+            var start = bytes.startIndex
+            while start < bytes.endIndex {
+                let end = bytes.index(start, offsetBy: Self.parseSlice, limitedBy: bytes.endIndex) ?? bytes.endIndex
+                try parser.execute(ByteBuffer(bytes: bytes[start..<end]))
+                start = end
+            }
         } catch {
             throw IntakeError(.malformed, "The multipart form post is malformed (a boundary line is broken).")
         }
@@ -208,6 +233,29 @@ public struct FormBody: Sendable, Hashable {
             }
         }
         return body
+    }
+
+    /// Where a part's data starts: after the first blank line (CRLF CRLF) from `from`.
+    static func bodyStart(in bytes: Data, from: Int) -> Int? {
+        bytes.withUnsafeBytes { raw -> Int? in
+            let base = bytes.startIndex
+            var index = from - base
+            while index + 3 < raw.count {
+                if raw[index] == 13, raw[index + 1] == 10, raw[index + 2] == 13, raw[index + 3] == 10 { return base + index + 4 }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    /// Whether the parser's piece is the body's bytes at `at`.
+    static func matches(_ bytes: Data, at: Int, _ piece: ByteBuffer) -> Bool {
+        guard at + piece.readableBytes <= bytes.endIndex else { return false }
+        return bytes.withUnsafeBytes { raw in
+            piece.withUnsafeReadableBytes { piece in
+                piece.isEmpty || memcmp(raw.baseAddress! + (at - bytes.startIndex), piece.baseAddress!, piece.count) == 0
+            }
+        }
     }
 
     /// True when, after any `--boundary` line, a header line's name (the bytes before its colon,

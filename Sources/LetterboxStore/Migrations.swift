@@ -35,8 +35,28 @@ enum Migrations {
         migrator.registerMigration("v9-aware-at") { db in
             try db.execute(sql: v9)
         }
+        migrator.registerMigration("v10-blob-bytes-last") { db in
+            try db.execute(sql: v10)
+        }
         return migrator
     }
+
+    static let v10 = """
+        -- The bytes become the row's last column, so that a large blob is inserted as a zeroblob
+        -- and written in place (SQLiteCaseStore.storeBlob): SQLite keeps a trailing zeroblob
+        -- unexpanded, but one followed by another column is built in memory whole, and a 50 MB
+        -- form post held 100 MB inside SQLite. The table is copied once.
+        CREATE TABLE blobs_v10 (
+            id          INTEGER PRIMARY KEY,
+            sha256      TEXT NOT NULL UNIQUE,
+            size        INTEGER NOT NULL,
+            created_at  TEXT NOT NULL,
+            data        BLOB NOT NULL
+        );
+        INSERT INTO blobs_v10 (id, sha256, size, created_at, data) SELECT id, sha256, size, created_at, data FROM blobs;
+        DROP TABLE blobs;
+        ALTER TABLE blobs_v10 RENAME TO blobs;
+        """
 
     static let v9 = """
         -- Records say when the landlord became aware of them (FeedbackRecord.awareAt), set by

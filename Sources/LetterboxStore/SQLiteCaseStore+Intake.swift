@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 import LetterboxCore
 import Crypto
@@ -106,13 +107,48 @@ extension SQLiteCaseStore {
         return db.lastInsertedRowID
     }
 
+    /// Stores bytes once per content. A large blob goes in as a zeroblob and is written in
+    /// place a megabyte at a time: bound as a value, SQLite copies it once to bind and again to
+    /// build the row, and a 50 MB form post held 100 MB inside SQLite beside the body itself.
     func storeBlob(_ db: Database, sha256: String, data: Data, now: String) throws {
+        let inPlace = data.count >= Self.blobWrittenInPlaceFrom
+        if inPlace {
+            // Through a small page cache: the blob's pages (zeroed by the insert, then written)
+            // go to the WAL as they fill instead of 64 MB of them waiting in memory.
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.blobPageCacheKiB)")
+        }
+        defer { if inPlace { try? db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)") } }
         try db.run(
-            sql: "INSERT INTO blobs (sha256, size, data, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            arguments: [sha256, data.count, data, now]
+            sql: inPlace
+                ? "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, zeroblob(?)) ON CONFLICT DO NOTHING"
+                : "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            arguments: [sha256, data.count, now, inPlace ? data.count : data]
         )
-        if db.changesCount > 0 { blobBytesWritten.withLock { $0 += data.count } }
+        guard db.changesCount > 0 else { return }
+        blobBytesWritten.withLock { $0 += data.count }
+        guard inPlace else { return }
+        var handle: OpaquePointer?
+        var code = sqlite3_blob_open(db.sqliteConnection, "main", "blobs", "data", db.lastInsertedRowID, 1, &handle)
+        defer { sqlite3_blob_close(handle) }
+        if code == SQLITE_OK {
+            code = data.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let length = min(Self.blobWriteSlice, bytes.count - offset)
+                    let written = sqlite3_blob_write(handle, bytes.baseAddress! + offset, Int32(length), Int32(offset))
+                    guard written == SQLITE_OK else { return written }
+                    offset += length
+                }
+                return SQLITE_OK
+            }
+        }
+        // The error rolls the insert back with its transaction: no zeroed blob is kept.
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
     }
+    static let blobWrittenInPlaceFrom = 1 << 20
+    static let blobWriteSlice = 1 << 20
 
     func audit(_ db: Database, action: String, rawId: Int64?, recordId: Int64?, reason: String?, at: String, actor: String = "letterbox")
         throws

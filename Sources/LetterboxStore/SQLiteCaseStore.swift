@@ -48,6 +48,10 @@ public final class SQLiteCaseStore: Sendable {
     /// rate moved within the machine's noise (264-267 against 272-286 messages/s,
     /// interleaved). SMS and form batches without files stay under it.
     static let releaseMemoryAfterBytes = 2 << 20
+    /// The page cache, in KiB (PRAGMA cache_size), and the smaller one a large blob is written
+    /// through, so that its pages go to the WAL as they are written rather than wait in memory.
+    static let pageCacheKiB = 65536
+    static let blobPageCacheKiB = 4096
     /// Blob bytes written since the last ``releaseMemoryAfterLargeWrites()`` (``storeBlob``).
     let blobBytesWritten = Mutex(0)
 
@@ -106,7 +110,7 @@ public final class SQLiteCaseStore: Sendable {
             // 64 MB of page cache (SQLite's default is 2 MB, 125 of these 16 KB pages). A batch's
             // transaction dirties more pages than that, and a full cache spills them into the WAL
             // mid-transaction, writing the same pages again and again: 70 writes per record.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -\(SQLiteCaseStore.pageCacheKiB)")
             // Each record is committed in its own savepoint (so one the store rejects is
             // quarantined alone), and a savepoint keeps the original of every page it changes in
             // a statement journal: in memory, not a temporary file written 16 KB at a time.

@@ -134,6 +134,40 @@ struct CaseStoreTests {
         #expect(blobs == 1)
     }
 
+    /// Large bytes go in as a zeroblob written in place through a small page cache: they read
+    /// back exactly, once per content, raw or attachment, across the write slices' edges.
+    @Test func largeBlobsAreWrittenInPlaceAndReadBackExactly() throws {
+        struct WithAttachment: SubmissionDecoder {
+            var channel: Channel { .phone }
+            func decode(_ submission: RawSubmission) throws -> Decoded {
+                var draft = FeedbackDraft(channel: .phone, body: "Photos of the mould attached.")
+                draft.attachments = [AttachmentPayload(name: "mould.jpg", mediaType: "image/jpeg", data: CaseStoreTests.photo)]
+                return .feedback(draft)
+            }
+        }
+        let intake = Intake(store: store, decoders: [WithAttachment()])
+        var raw = Data("Caller: Jane Smith\n\n".utf8)
+        raw.append(Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }))  // just over the in-place size
+        let outcomes = try intake.ingest([note("a"), RawSubmission(channel: .phone, source: "big.txt", receivedAt: Date(), bytes: raw)])
+        let stored = try #require(try store.rawSubmission(id: outcomes[1].rawSubmissionId))
+        #expect(try store.blob(sha256: stored.sha256) == raw)
+        let reference = try #require(outcomes[0].reference)
+        let record = try #require(try store.record(reference: reference))
+        let attachment = try #require(record.attachments.first)
+        #expect(try store.blob(sha256: attachment.sha256) == Self.photo)
+        // The same photo again is the same blob, not a second.
+        _ = try intake.ingest([note("b")])
+        let queue = try DatabaseQueue(path: store.path)
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM blobs WHERE size = ?", arguments: [Self.photo.count]) } == 1)
+        // Four blobs in all: three raw submissions and the one photo.
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM blobs") } == 4)
+    }
+    static let photo: Data = {
+        var photo = Data(count: 3 << 20 + 17)
+        photo.withUnsafeMutableBytes { for index in $0.indices { $0[index] = UInt8(truncatingIfNeeded: index &* 131 &+ index >> 20) } }
+        return photo
+    }()
+
     @Test func aLockedStoreWaitsThenReportsBusy() throws {
         let path = folder.appendingPathComponent("locked.sqlite").path
         _ = try SQLiteCaseStore(path: path)

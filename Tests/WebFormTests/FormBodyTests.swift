@@ -26,6 +26,25 @@ struct FormBodyTests {
         #expect(draft.attachments.first?.mediaType == "application/pdf")
     }
 
+    /// The parser is given the body in slices; a boundary, a header or a CRLF cut by a slice's
+    /// edge reads the same as whole, byte for byte.
+    @Test("multipart: parts straddling the parser's slice edges come out whole", arguments: [-70, -41, -2, -1, 0, 1, 3, 40])
+    func sliceEdges(shift: Int) throws {
+        var file = [UInt8]()
+        for index in 0..<(FormBody.parseSlice - 160 + shift) { file.append(UInt8(truncatingIfNeeded: index &* 31 &+ 7)) }
+        file[100] = 0x2D; file[101] = 0x2D  // "--" inside the data: not a boundary
+        var raw = Data("--bnd\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"a.bin\"\r\nContent-Type: image/jpeg\r\n\r\n".utf8)
+        raw.append(contentsOf: file)
+        raw.append(Data("\r\n--bnd\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nMould in the bedroom\r\n--bnd\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"b.bin\"\r\n\r\n".utf8))
+        raw.append(contentsOf: file.reversed())
+        raw.append(Data("\r\n--bnd--\r\n".utf8))
+        let body = try FormBody.parse(raw, contentType: "multipart/form-data; boundary=bnd")
+        #expect(body["message"] == "Mould in the bedroom")
+        #expect(body.files.map(\.name) == ["a.bin", "b.bin"])
+        #expect(body.files.first.map { [UInt8]($0.data) } == file)
+        #expect(body.files.last.map { [UInt8]($0.data) } == file.reversed())
+    }
+
     @Test("Unreadable bodies are IntakeErrors with a reason", arguments: [
         ("message=%FF%FE", "application/x-www-form-urlencoded"),
         ("--b\r\nContent-Disposition: form-data; name=\"m\"\r\n\r\nno end", "multipart/form-data; boundary=b"),
