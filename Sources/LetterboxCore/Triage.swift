@@ -248,15 +248,12 @@ public struct Triage: Sendable {
                 let complaintChance = reading.probability(of: FeedbackRecord.Kind.complaint.rawValue)
                 if !policy, read != .complaint, complaintChance >= complaintThreshold {
                     kind = .complaint
-                    let words = model.explain("kind", features, label: FeedbackRecord.Kind.complaint.rawValue).map { "“\($0)”" }.joined(separator: ", ")
                     reason = "Read as a complaint: the trained model gives it \(Self.percent(complaintChance)) (\(Self.describe(read)) \(Self.percent(reading.probability))), and a possible complaint is treated as one"
-                        + (words.isEmpty ? "." : "; the words that weighed most: \(words).")
+                        + Self.weighed(model.explain("kind", features, label: FeedbackRecord.Kind.complaint.rawValue))
                     review = FlagEntry(.needsReview, reason: "The model is unsure: \(Self.describe(read)) \(Self.percent(reading.probability)), a complaint \(Self.percent(complaintChance)). Read as a complaint; an officer should check the kind.")
                 } else if !policy {
                     kind = read
-                    let words = reading.evidence.map { "“\($0)”" }.joined(separator: ", ")
-                    reason = "Read as \(Self.describe(read)) (\(Self.percent(reading.probability))) by the trained model"
-                        + (words.isEmpty ? "." : "; the words that weighed most: \(words).")
+                    reason = "Read as \(Self.describe(read)) (\(Self.percent(reading.probability))) by the trained model" + Self.weighed(reading.evidence)
                     if has(.praise), read == .complaint { reason += " It also praises (\(quoted(.praise))): pass that on too." }
                     if reading.probability < reviewThreshold {
                         review = FlagEntry(.needsReview, reason: "The model is unsure: \(Self.describe(read)) \(Self.percent(reading.probability)), \(Self.describe(FeedbackRecord.Kind(rawValue: reading.runnerUp))) \(Self.percent(reading.runnerUpProbability)). An officer should check the kind.")
@@ -312,7 +309,7 @@ public struct Triage: Sendable {
         if let model, let features, let reading = model.predict("area", features, explain: false), reading.probability >= 0.5, reading.label != area {
             area = reading.label
             let evidence = model.explain("area", features, label: reading.label)
-            areaReason = "Read by the trained model (\(Self.percent(reading.probability)))" + (evidence.isEmpty ? "." : "; the words that weighed most: \(evidence.map { "“\($0)”" }.joined(separator: ", ")).")
+            areaReason = "Read by the trained model (\(Self.percent(reading.probability)))" + Self.weighed(evidence)
         }
 
         // Vulnerability: the cue words and their kind only; health details are special category data.
@@ -342,7 +339,7 @@ public struct Triage: Sendable {
         let (urgent, urgentByModel) = onlyCold ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
         if urgent, !ruleUrgent, let urgentByModel {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency, read by the trained model (\(Self.percent(urgentByModel)))"
-                + Self.weighed(model?.explain(Flag.urgentSafety.rawValue, features!, label: "yes") ?? [])
+                + Self.weighed(features.flatMap { model?.explain(Flag.urgentSafety.rawValue, $0, label: "yes") } ?? [])
                 + " Investigate and make safe within 24 hours (Awaab’s Law)."))
             hazard = .emergency
         } else if urgent {
@@ -364,7 +361,7 @@ public struct Triage: Sendable {
         let (damp, dampByModel) = decide(.dampMouldHazard, rules: ruleDamp, features: features)
         if damp, !ruleDamp, let dampByModel {
             flags.append(FlagEntry(.dampMouldHazard, reason: "Possible damp or mould, read by the trained model (\(Self.percent(dampByModel)))"
-                + Self.weighed(model?.explain(Flag.dampMouldHazard.rawValue, features!, label: "yes") ?? [])
+                + Self.weighed(features.flatMap { model?.explain(Flag.dampMouldHazard.rawValue, $0, label: "yes") } ?? [])
                 + " A significant hazard to investigate within 10 working days (Awaab’s Law)."))
             if hazard == nil { hazard = .significant }
         } else if damp {
@@ -428,7 +425,8 @@ public struct Triage: Sendable {
         }
         // "the balcony railing has come loose", "render has fallen from the front": a part that can
         // fall, within a few words of its giving way, is structural danger; apart they are not.
-        let parts = matches.filter { $0.tag == .fallingPart }, giving = matches.filter { $0.tag == .givingWay }
+        let parts = hits[.fallingPart] == nil || hits[.givingWay] == nil ? [] : matches.filter { $0.tag == .fallingPart }
+        let giving = parts.isEmpty ? [] : matches.filter { $0.tag == .givingWay }
         for part in parts {
             if let way = giving.first(where: { abs($0.word - part.word) <= 6 }) {
                 let phrase = part.word < way.word ? "\(part.phrase) … \(way.phrase)" : "\(way.phrase) … \(part.phrase)"
