@@ -186,6 +186,7 @@ public enum TriageLexicon {
             "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
             "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
+            "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
         ]),
         (.fallingPart, [
             "balcony", "balconies", "railing", "railings", "balustrade", "render", "rendering", "masonry", "brickwork", "bricks",
@@ -196,7 +197,6 @@ public enum TriageLexicon {
             "come loose", "came loose", "coming loose", "loose", "wobbling", "wobbly", "wobbles", "fallen", "fell", "falling", "fall off",
             "fallen off", "coming away", "come away", "came away", "hanging off", "dropped off", "crumbling", "gave way", "given way",
             "fallen down", "fell down", "fell off", "blown off", "ripped off",
-            "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
         ]),
         (.fire, [
             "fire door", "fire doors", "smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors",

@@ -98,6 +98,9 @@ import Testing
         #expect(reason.contains("structural danger (“balcony … come loose”"), "\(reason)")
         #expect(!flags(rules.read(subject: nil, body: "The kitchen cupboard door has come loose on its hinge.", received: received)).contains(.urgentSafety))
         #expect(!flags(triage.read(subject: nil, body: "The kitchen cupboard door has come loose on its hinge.", received: received)).contains(.urgentSafety))
+        // Danger named outright stays structural whatever part it is (an edit once moved these
+        // phrases into the giving-way list, where they counted only beside a part).
+        #expect(flags(rules.read(subject: nil, body: "The tree by the car park looks dangerous after the storm.", received: received)).contains(.urgentSafety))
         let apart = "The balcony is lovely in summer. Separately, a shelf in the hall has come loose and I would like it fixed when someone is next around."
         #expect(!flags(rules.read(subject: nil, body: apart, received: received)).contains(.urgentSafety))
         // A cue inside a phrase that discloses nothing: the neighbour is not the household.
