@@ -112,6 +112,10 @@ extension SQLiteCaseStore {
     /// build the row, and a 50 MB form post held 100 MB inside SQLite beside the body itself.
     func storeBlob(_ db: Database, sha256: String, data: Data, now: String) throws {
         let inPlace = data.count >= Self.blobWrittenInPlaceFrom
+        // Stored already (the same photo again): nothing to write, and no cache to shrink.
+        if inPlace, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE sha256 = ?"), arguments: [sha256]) == true {
+            return
+        }
         if inPlace {
             // Through a small page cache: the blob's pages (zeroed by the insert, then written)
             // go to the WAL as they fill instead of 64 MB of them waiting in memory.

@@ -52,25 +52,18 @@ struct Letterbox: AsyncParsableCommand {
         if arguments.count >= 2, arguments[0] == "ingest",
            let leaf = ChannelRegistry.importCommands.first(where: { $0.configuration.commandName == arguments[1] && $0.configuration.subcommands.isEmpty }),
            let command = try? leaf.parse(Array(arguments.dropFirst(2))) {
-            do {
-                if var command = command as? any AsyncParsableCommand {
-                    try await command.run()
-                } else {
-                    var command = command
-                    try command.run()
-                }
-            } catch { exit(withError: error) }
+            do { try await run(command) } catch { exit(withError: error) }
             return
         }
-        do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
+        do { try await run(try parseAsRoot()) } catch { exit(withError: error) }
+    }
+
+    private static func run(_ command: any ParsableCommand) async throws {
+        var command = command
+        if var asyncCommand = command as? any AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
         }
     }
 }
