@@ -13,7 +13,7 @@ import Testing
 )
 struct BrowserTests {
     @Test("A real browser: the empty form's error summary, then a filled form with a photo becomes a record")
-    func chromiumFillsTheForm() throws {
+    func chromiumFillsTheForm() async throws {
         let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
         try #require(browser != nil, "chromium is missing: apt-get install chromium (.ci/run does)")
         let root = try Fixtures.temporaryFolder("browser")
@@ -31,9 +31,10 @@ struct BrowserTests {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (data, errorText) = try await Fixtures.offPool {
+            (output.fileHandleForReading.readDataToEndOfFile(), String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        }
+        try await Fixtures.waitForExit(process)
         try #require(process.terminationStatus == 0, "the browser script failed: \(errorText)")
         let pages = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 

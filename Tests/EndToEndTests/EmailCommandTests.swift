@@ -17,52 +17,52 @@ struct EmailCommandTests {
         try Data(contentsOf: Fixtures.samples("email").appendingPathComponent(name))
     }
 
-    @Test func pipeCommitsThenExitsZeroAndKeepsTheEnvelope() throws {
-        let result = try Fixtures.run(
+    @Test func pipeCommitsThenExitsZeroAndKeepsTheEnvelope() async throws {
+        let result = try await Fixtures.run(
             ["ingest", "email", "--store", store, "--sender", "maria.kowalska@example.net", "--recipient", "complaints@example-housing.org.uk"],
             stdin: Data("From maria.kowalska@example.net Fri Apr  3 10:15:00 2026\n".utf8) + sample("01-complaint-plain.eml")
         )
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("LB-2026-000001") || result.stdout.contains("accepted"))
         let db = try DatabaseQueue(path: store)
-        let metadata = try db.read { try String.fetchOne($0, sql: "SELECT metadata FROM raw_submissions") } ?? ""
+        let metadata = try await db.read { try String.fetchOne($0, sql: "SELECT metadata FROM raw_submissions") } ?? ""
         #expect(metadata.contains("complaints@example-housing.org.uk"))
         #expect(metadata.contains("maria.kowalska@example.net"))
         // The stored bytes are the message, without the mbox From line.
-        let bytes = try db.read { try Data.fetchOne($0, sql: "SELECT b.data FROM blobs b JOIN raw_submissions r ON r.sha256 = b.sha256") }
+        let bytes = try await db.read { try Data.fetchOne($0, sql: "SELECT b.data FROM blobs b JOIN raw_submissions r ON r.sha256 = b.sha256") }
         #expect(bytes == (try sample("01-complaint-plain.eml")))
     }
 
-    @Test func unreadableMailIsQuarantinedAndStillExitsZero() throws {
-        let result = try Fixtures.run(["ingest", "email", "--store", store], stdin: Data("no headers here, just words\n".utf8))
+    @Test func unreadableMailIsQuarantinedAndStillExitsZero() async throws {
+        let result = try await Fixtures.run(["ingest", "email", "--store", store], stdin: Data("no headers here, just words\n".utf8))
         #expect(result.status == 0)
         #expect(result.stdout.contains("quarantined"))
-        let list = try Fixtures.run(["quarantine", "list", "--store", store])
+        let list = try await Fixtures.run(["quarantine", "list", "--store", store])
         #expect(list.stdout.contains("not an email"))
     }
 
-    @Test func aStoreThatCannotBeWrittenExitsTempFail() throws {
+    @Test func aStoreThatCannotBeWrittenExitsTempFail() async throws {
         // Another connection holds the write lock for longer than the busy timeout.
         _ = try SQLiteCaseStore(path: store)
         let blocker = try DatabaseQueue(path: store)
         let message = try sample("01-complaint-plain.eml")
-        let result = try blocker.inDatabase { db -> Fixtures.RunResult in
+        let result = try await Fixtures.offPool { try blocker.inDatabase { db -> Fixtures.RunResult in
             try db.execute(sql: "BEGIN EXCLUSIVE")
             defer { try? db.execute(sql: "ROLLBACK") }
-            return try Fixtures.run(["ingest", "email", "--store", store], environment: ["LETTERBOX_BUSY_TIMEOUT": "0.2"], stdin: message)
-        }
+            return try Fixtures.runWaiting(["ingest", "email", "--store", store], environment: ["LETTERBOX_BUSY_TIMEOUT": "0.2"], stdin: message)
+        } }
         #expect(result.status == 75, "\(result.stderr)")
         // A store in a folder that does not exist: also a temporary failure for the mail server.
-        let missing = try Fixtures.run(["ingest", "email", "--store", "/nonexistent/x.sqlite"], stdin: try sample("01-complaint-plain.eml"))
+        let missing = try await Fixtures.run(["ingest", "email", "--store", "/nonexistent/x.sqlite"], stdin: try sample("01-complaint-plain.eml"))
         #expect(missing.status == 75)
     }
 
     @Test("A file that is not an mbox is refused (exit 65), the first time and every time, and nothing is stored (issue 13, defect 6)")
-    func notAnMbox() throws {
+    func notAnMbox() async throws {
         let file = folder.appendingPathComponent("message.eml")
         try sample("01-complaint-plain.eml").write(to: file)
         for _ in 0..<2 {
-            let result = try Fixtures.run(["ingest", "mbox", "--store", store, file.path])
+            let result = try await Fixtures.run(["ingest", "mbox", "--store", store, file.path])
             #expect(result.status == 65)
             #expect(result.stderr.contains("is not an mbox file: it does not start with a \"From \" line"))
             #expect(!result.stdout.contains("imported by an earlier run"))
@@ -71,10 +71,10 @@ struct EmailCommandTests {
         // An empty file is an empty mailbox, not an error.
         let empty = folder.appendingPathComponent("empty.mbox")
         try Data().write(to: empty)
-        #expect(try Fixtures.run(["ingest", "mbox", "--store", store, empty.path]).status == 0)
+        #expect(try await Fixtures.run(["ingest", "mbox", "--store", store, empty.path]).status == 0)
     }
 
-    @Test func mboxGzipResumeAndNoDuplicates() throws {
+    @Test func mboxGzipResumeAndNoDuplicates() async throws {
         // Three messages, mboxrd-quoted, CRLF in one, gzip-compressed.
         var mbox = Data()
         for (index, name) in ["01-complaint-plain.eml", "03-html-only-webmail.eml", "09-councillor.eml"].enumerated() {
@@ -89,21 +89,21 @@ struct EmailCommandTests {
         gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
         gzip.arguments = ["-k", plain.path]
         try gzip.run()
-        gzip.waitUntilExit()
-        let first = try Fixtures.run(["ingest", "mbox", "--store", store, plain.path + ".gz"])
+        try await Fixtures.waitForExit(gzip)
+        let first = try await Fixtures.run(["ingest", "mbox", "--store", store, plain.path + ".gz"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("3 records"))
         // The plain file holds the same messages: all recognised, nothing created twice.
-        let second = try Fixtures.run(["ingest", "mbox", "--store", store, plain.path])
+        let second = try await Fixtures.run(["ingest", "mbox", "--store", store, plain.path])
         #expect(second.stderr.contains("0 records"))
         #expect(second.stderr.contains("3 already stored"))
         // Running the plain file again resumes at its end without reading anything.
-        let third = try Fixtures.run(["ingest", "mbox", "--store", store, plain.path])
+        let third = try await Fixtures.run(["ingest", "mbox", "--store", store, plain.path])
         #expect(third.stderr.contains("3 imported by an earlier run"))
         let db = try DatabaseQueue(path: store)
-        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 3)
-        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_submissions") } == 3)
-        let unquoted = try db.read { try String.fetchOne($0, sql: "SELECT document FROM records WHERE document LIKE '%ward office%'") }
+        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 3)
+        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_submissions") } == 3)
+        let unquoted = try await db.read { try String.fetchOne($0, sql: "SELECT document FROM records WHERE document LIKE '%ward office%'") }
         #expect(unquoted?.contains("From the ward office") == true)
         #expect(unquoted?.contains(">From the ward office") == false)
     }
@@ -119,14 +119,14 @@ struct EmailCommandTests {
         return box
     }
 
-    @Test func maildirImportMarksSeenOnlyAfterTheCommitAndKeepLeavesItAlone() throws {
+    @Test func maildirImportMarksSeenOnlyAfterTheCommitAndKeepLeavesItAlone() async throws {
         let box = try makeMaildir()
-        let kept = try Fixtures.run(["ingest", "maildir", "--keep", "--store", store, box.path])
+        let kept = try await Fixtures.run(["ingest", "maildir", "--keep", "--store", store, box.path])
         #expect(kept.status == 0, "\(kept.stderr)")
         #expect(kept.stderr.contains("2 records"))
         #expect(kept.stderr.contains("1 ignored"))
         #expect(FileManager.default.fileExists(atPath: box.appendingPathComponent("new/1712000000.M1P1.host").path))
-        let moved = try Fixtures.run(["ingest", "maildir", "--store", store, box.path])
+        let moved = try await Fixtures.run(["ingest", "maildir", "--store", store, box.path])
         #expect(moved.stderr.contains("3 already stored"))
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: box.appendingPathComponent("cur").path))
         #expect(names == ["1712000000.M1P1.host:2,S", "1712000001.M2P1.host:2,FS"])
@@ -134,7 +134,7 @@ struct EmailCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: box.appendingPathComponent("new").path).isEmpty)
     }
 
-    @Test func watchTakesEachNewMessageIntoCur() throws {
+    @Test func watchTakesEachNewMessageIntoCur() async throws {
         let box = try makeMaildir()
         let process = Process()
         process.executableURL = Fixtures.binary
@@ -143,20 +143,20 @@ struct EmailCommandTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        #expect(Fixtures.waitUntil(timeout: 10) {
+        #expect(await Fixtures.eventually(timeout: 10) {
             ((try? FileManager.default.contentsOfDirectory(atPath: box.appendingPathComponent("new").path)) ?? ["x"]).isEmpty
         })
         // Delivered the Maildir way: written in tmp/, renamed into new/.
         let tmp = box.appendingPathComponent("tmp/1712000009.M9P1.host")
         try sample("02-forwarded-complaint.eml").write(to: tmp)
         try FileManager.default.moveItem(at: tmp, to: box.appendingPathComponent("new/1712000009.M9P1.host"))
-        #expect(Fixtures.waitUntil(timeout: 10) {
+        #expect(await Fixtures.eventually(timeout: 10) {
             FileManager.default.fileExists(atPath: box.appendingPathComponent("cur/1712000009.M9P1.host:2,S").path)
         })
         process.terminate()
-        process.waitUntilExit()
+        try await Fixtures.waitForExit(process)
         #expect(process.terminationStatus == 0)
         let db = try DatabaseQueue(path: store)
-        #expect(try db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 2)
+        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 2)
     }
 }

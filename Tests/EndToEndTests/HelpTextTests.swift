@@ -18,17 +18,17 @@ struct HelpTextTests {
     ]
 
     /// The help before the usage line: the overview and the discussion.
-    static func prose(_ command: [String], columns: Int) throws -> String {
-        let result = try Fixtures.run(command + ["--help"], environment: ["COLUMNS": String(columns)])
+    static func prose(_ command: [String], columns: Int) async throws -> String {
+        let result = try await Fixtures.run(command + ["--help"], environment: ["COLUMNS": String(columns)])
         let text = result.stdout + result.stderr
         return String(text[..<(text.range(of: "USAGE:")?.lowerBound ?? text.endIndex)])
     }
 
     @Test("Every command's overview and discussion read the same at 80 columns as on a wide terminal", arguments: commands)
-    func notRewrapped(_ command: [String]) throws {
-        let narrow = try Self.prose(command, columns: 80)
+    func notRewrapped(_ command: [String]) async throws {
+        let narrow = try await Self.prose(command, columns: 80)
         #expect(!narrow.isEmpty)
-        #expect(narrow == (try Self.prose(command, columns: 250)), "letterbox \(command.joined(separator: " ")) --help is re-wrapped at 80 columns")
+        #expect(narrow == (try await Self.prose(command, columns: 250)), "letterbox \(command.joined(separator: " ")) --help is re-wrapped at 80 columns")
         for line in narrow.split(separator: "\n") { #expect(line.count <= 80, "\(line)") }
     }
 }

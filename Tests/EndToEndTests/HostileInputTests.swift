@@ -38,7 +38,7 @@ struct HostileInputTests {
     /// stop sending.
     /// `Benchmarks/bench_hostile.py` runs the same at the default sizes on the release build.
     @Test("Four full-size form posts at once, a 50 MB JSON post, a 5 MB urlencoded post, a 60 MB chunked post: each answered at once or after its turn, over-limit ones refused, nothing lost, peak RSS under 150 MB")
-    func memoryStaysBounded() throws {
+    func memoryStaysBounded() async throws {
         let root = try Fixtures.temporaryFolder("hostile")
         let storePath = root.appendingPathComponent("letterbox.sqlite").path
         let server = try ServeProcess(storePath: storePath, folder: root, environment: [
@@ -56,7 +56,7 @@ struct HostileInputTests {
         let urlencoded = Data("message=".utf8) + Data(repeating: 0x61, count: 5_000_000)
         let chunked = Data(repeating: 0x62, count: 60_000_000)
         let statuses = Mutex<[String: Int]>([:])
-        DispatchQueue.concurrentPerform(iterations: 7) { index in
+        try await Fixtures.offPool { DispatchQueue.concurrentPerform(iterations: 7) { index in
             let status: Int
             switch index {
             case 0..<4:
@@ -78,7 +78,7 @@ struct HostileInputTests {
                 status = (try? RawHTTP.parse(RawHTTP.exchange(port: server.port, bytes: request)).status) ?? -1
             }
             statuses.withLock { $0["\(index)"] = status }
-        }
+        } }
         let answered = statuses.withLock { $0 }
         let peak = Self.peakRSS(pid)
         // Each form is stored (200) or, while the others hold the memory, asked to come back (503).

@@ -88,7 +88,7 @@ struct KannelTests {
             Self.stop(fake)
         }
         let store = try SQLiteCaseStore(path: storePath)
-        let arrived = try Fixtures.waitUntil(timeout: 30) { try store.records().count >= 4 }
+        let arrived = try await Fixtures.eventually(timeout: 30) { try store.records().count >= 4 }
         let count = try store.records().count
         try #require(arrived, "only \(count) records arrived; smsbox log: \(Self.tail(root.appendingPathComponent("smsbox.log")))")
         let records = try store.records().sorted { $0.id < $1.id }

@@ -15,7 +15,7 @@ import Glibc
 @Suite(.serialized)
 struct ServeCommandTests {
     @Test("serve also watches watch.notes from the config, and stops with status 0 on SIGTERM, everything committed")
-    func watchAndStop() throws {
+    func watchAndStop() async throws {
         let root = try Fixtures.temporaryFolder("serve")
         let notes = root.appendingPathComponent("notes")
         try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: true)
@@ -28,19 +28,19 @@ struct ServeCommandTests {
         let note = try Data(contentsOf: Fixtures.samples("phone-notes").appendingPathComponent("01-repair-delay-complaint.txt"))
         try note.write(to: notes.appendingPathComponent("call.txt"))
         let store = try SQLiteCaseStore(path: storePath)
-        #expect(try Fixtures.waitUntil(timeout: 20) { try store.records(channel: .phone).count == 1 })
+        #expect(try await Fixtures.eventually(timeout: 20) { try store.records(channel: .phone).count == 1 })
         let sms = Fixtures.samples("sms").appendingPathComponent("kannel-boiler.xml")
         #expect(try RawHTTP.post(port: server.port, path: "/sms/kannel?kid=stop-1", body: Data(contentsOf: sms), contentType: "text/xml").status == 200)
 
         kill(server.process.processIdentifier, SIGTERM)
-        server.process.waitUntilExit()
+        try await Fixtures.waitForExit(server.process)
         #expect(server.process.terminationReason == .exit)
         #expect(server.process.terminationStatus == 0)
         #expect(try store.records().count == 2)
     }
 
     @Test("SIGTERM while a callback is half sent: the request in flight is answered and stored, then serve exits 0")
-    func inFlightOnShutdown() throws {
+    func inFlightOnShutdown() async throws {
         let root = try Fixtures.temporaryFolder("serve-stop")
         let storePath = root.appendingPathComponent("letterbox.sqlite").path
         let server = try ServeProcess(storePath: storePath, folder: root)
@@ -51,19 +51,19 @@ struct ServeCommandTests {
         // Headers and part of the body, then SIGTERM, then the rest.
         let split = request.count - body.count + 100
         connection.send(request.prefix(split))
-        usleep(300_000)
+        try await Task.sleep(for: .microseconds(300_000))
         kill(server.process.processIdentifier, SIGTERM)
-        usleep(500_000)
+        try await Task.sleep(for: .microseconds(500_000))
         connection.send(request.dropFirst(split))
         let response = connection.readToEnd(timeoutSeconds: 20)
         #expect(String(decoding: response, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
-        server.process.waitUntilExit()
+        try await Fixtures.waitForExit(server.process)
         #expect(server.process.terminationStatus == 0)
         #expect(try SQLiteCaseStore(path: storePath).records().count == 1)
     }
 
     @Test("Twilio through the configuration contract: sms.gateways [twilio], sms.twilio.profile, authTokenFile and publicURL; served at POST /sms/twilio beside Kannel")
-    func twilioFromConfig() throws {
+    func twilioFromConfig() async throws {
         let root = try Fixtures.temporaryFolder("serve-twilio")
         let storePath = root.appendingPathComponent("letterbox.sqlite").path
         let tokenFile = root.appendingPathComponent("twilio-token")
@@ -105,7 +105,7 @@ struct ServeCommandTests {
     }
 
     @Test("Killed between storing a post and reading it: the next serve settles it on its own, and nothing stays pending")
-    func pendingSettledAfterACrash() throws {
+    func pendingSettledAfterACrash() async throws {
         let root = try Fixtures.temporaryFolder("serve-pending")
         let storePath = root.appendingPathComponent("letterbox.sqlite").path
         let crashing = try ServeProcess(storePath: storePath, folder: root, environment: ["LETTERBOX_FAULT": "kill-after-raw"])
@@ -113,24 +113,24 @@ struct ServeCommandTests {
         // The process dies after the raw bytes are committed: no answer comes back.
         let reply = try? RawHTTP.post(port: crashing.port, path: "/api/v1/feedback", body: form, contentType: "application/json")
         #expect(reply?.status != 201)
-        crashing.process.waitUntilExit()
+        try await Fixtures.waitForExit(crashing.process)
         #expect(crashing.process.terminationReason == .uncaughtSignal)
         let store = try SQLiteCaseStore(path: storePath)
         #expect(try store.submissions(.pending).count == 1)
         #expect(try store.records().isEmpty)
 
         // Until a run settles it, `quarantine list` shows it once it has been pending a minute.
-        try DatabaseQueue(path: storePath).write { db in
+        try await DatabaseQueue(path: storePath).write { db in
             try db.execute(sql: "UPDATE raw_submissions SET received_at = ? WHERE disposition = 'pending'", arguments: [Timestamp.string(Date().addingTimeInterval(-120))])
         }
-        let listed = try Fixtures.run(["quarantine", "list", "--store", storePath])
+        let listed = try await Fixtures.run(["quarantine", "list", "--store", storePath])
         #expect(listed.stdout.contains("interrupted"))
         #expect(listed.stderr.contains("0 quarantined submission(s), 1 interrupted"))
 
         // The web form user gave up, so nobody sends it again: the next serve settles it anyway.
         let server = try ServeProcess(storePath: storePath, folder: root, environment: ["LETTERBOX_INTAKE_PENDING_AFTER_SECONDS": "1"])
         defer { server.stop() }
-        #expect(try Fixtures.waitUntil(timeout: 20) { try store.records().count == 1 })
+        #expect(try await Fixtures.eventually(timeout: 20) { try store.records().count == 1 })
         #expect(try store.submissions(.pending).isEmpty)
         let record = try #require(try store.records().first)
         #expect(record.contact.email == "grace.adeyemi@mail.example")
@@ -138,16 +138,16 @@ struct ServeCommandTests {
     }
 
     @Test("A mistake in one adapter's section (a Twilio gateway with no token) stops serve with the reason, and never the mail pipe")
-    func brokenSectionStopsOnlyServe() throws {
+    func brokenSectionStopsOnlyServe() async throws {
         let root = try Fixtures.temporaryFolder("broken-section")
         let storePath = root.appendingPathComponent("letterbox.sqlite").path
         let config = root.appendingPathComponent("letterbox.yaml")
         try Data("sms:\n  gateways: [twilio]\n  twilio:\n    profile: twilio\n    publicURL: https://feedback.example.org/sms/twilio\n".utf8).write(to: config)
         let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent("01-complaint-plain.eml"))
-        let piped = try Fixtures.run(["ingest", "email", "--store", storePath], environment: ["LETTERBOX_CONFIG": config.path], stdin: mail)
+        let piped = try await Fixtures.run(["ingest", "email", "--store", storePath], environment: ["LETTERBOX_CONFIG": config.path], stdin: mail)
         #expect(piped.status == 0)
         #expect(piped.stdout.hasPrefix("accepted"))
-        let served = try Fixtures.run(["serve", "--port", "0", "--store", storePath], environment: ["LETTERBOX_CONFIG": config.path])
+        let served = try await Fixtures.run(["serve", "--port", "0", "--store", storePath], environment: ["LETTERBOX_CONFIG": config.path])
         #expect(served.status == 78)
         #expect(served.stderr.contains("sms.twilio.authToken"))
     }

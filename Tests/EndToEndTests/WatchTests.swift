@@ -36,12 +36,12 @@ struct WatchTests {
         try Data(contentsOf: Fixtures.samples("phone-notes").appendingPathComponent(name))
     }
 
-    @Test func watchIngestsMovesAndStopsCleanlyOnSIGTERM() throws {
+    @Test func watchIngestsMovesAndStopsCleanlyOnSIGTERM() async throws {
         // Before the watcher starts: one note already there, and one that was stored by an earlier
         // run that crashed before moving it.
         try sample("01-repair-delay-complaint.txt").write(to: inbox.appendingPathComponent("01.txt"))
         try sample("03-compliment-caretaker.txt").write(to: inbox.appendingPathComponent("already-stored.txt"))
-        let earlier = try Fixtures.run(["ingest", "notes", inbox.appendingPathComponent("already-stored.txt").path, "--store", storePath])
+        let earlier = try await Fixtures.run(["ingest", "notes", inbox.appendingPathComponent("already-stored.txt").path, "--store", storePath])
         #expect(earlier.status == 0)
 
         let process = Process()
@@ -69,19 +69,25 @@ struct WatchTests {
         #expect(FileManager.default.createFile(atPath: slow.path, contents: nil))
         let handle = try FileHandle(forWritingTo: slow)
         let pieces = stride(from: 0, to: slowText.count, by: 120).map { Array(slowText[$0..<min($0 + 120, slowText.count)]) }
-        for piece in pieces {
-            try handle.write(contentsOf: Data(piece))
-            usleep(300_000)
-            #expect(FileManager.default.fileExists(atPath: slow.path), "the watcher took a note that was still being written")
+        // On a thread of its own, so the pauses are 0.3 s of wall time however busy the pool is.
+        let takenEarly = try await Fixtures.offPool {
+            var taken = false
+            for piece in pieces {
+                try handle.write(contentsOf: Data(piece))
+                usleep(300_000)
+                if !FileManager.default.fileExists(atPath: slow.path) { taken = true }
+            }
+            try handle.close()
+            return taken
         }
-        try handle.close()
+        #expect(!takenEarly, "the watcher took a note that was still being written")
 
-        let done = Fixtures.waitUntil(timeout: 30) {
+        let done = await Fixtures.eventually(timeout: 30) {
             files(in: "processed").count == 5 && files(in: "failed").count == 4
         }
         #expect(done, "processed: \(files(in: "processed")), failed: \(files(in: "failed"))")
         #expect(kill(process.processIdentifier, SIGTERM) == 0)
-        process.waitUntilExit()
+        try await Fixtures.waitForExit(process)
         #expect(process.terminationStatus == 0)
 
         // Skipped files are untouched; the folder holds nothing else.
@@ -105,10 +111,10 @@ struct WatchTests {
         #expect(stdout.contains("redelivery"))
     }
 
-    @Test func aCrashBetweenRawAndRecordLosesNothingAndDuplicatesNothing() throws {
+    @Test func aCrashBetweenRawAndRecordLosesNothingAndDuplicatesNothing() async throws {
         let file = inbox.appendingPathComponent("note.txt")
         try sample("04-suggestion-bike-storage.txt").write(to: file)
-        let crashed = try Fixtures.run(["ingest", "notes", file.path, "--store", storePath], environment: ["LETTERBOX_FAULT": "kill-after-raw"])
+        let crashed = try await Fixtures.run(["ingest", "notes", file.path, "--store", storePath], environment: ["LETTERBOX_FAULT": "kill-after-raw"])
         #expect(crashed.terminatedBySignal)
         #expect(crashed.status == SIGKILL)
         do {
@@ -116,35 +122,35 @@ struct WatchTests {
             #expect(try store.records().isEmpty)
             #expect(try store.submissions(.pending).count == 1, "the raw bytes were committed before the crash")
         }
-        let again = try Fixtures.run(["ingest", "notes", file.path, "--store", storePath])
+        let again = try await Fixtures.run(["ingest", "notes", file.path, "--store", storePath])
         #expect(again.status == 0)
         #expect(again.stdout.hasPrefix("accepted"))
-        let third = try Fixtures.run(["ingest", "notes", file.path, "--store", storePath])
+        let third = try await Fixtures.run(["ingest", "notes", file.path, "--store", storePath])
         #expect(third.stdout.hasPrefix("redelivery"))
         let store = try SQLiteCaseStore(path: storePath)
         #expect(try store.records().count == 1)
         #expect(try store.submissions(.pending).isEmpty)
         let queue = try DatabaseQueue(path: storePath)
-        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_submissions") } == 2)
+        #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_submissions") } == 2)
     }
 
-    @Test func aLockedStoreExitsTempFail() throws {
+    @Test func aLockedStoreExitsTempFail() async throws {
         try sample("01-repair-delay-complaint.txt").write(to: inbox.appendingPathComponent("01.txt"))
         _ = try SQLiteCaseStore(path: storePath)
         let blocker = try DatabaseQueue(path: storePath)
-        let result = try blocker.inDatabase { db -> Fixtures.RunResult in
+        let result = try await Fixtures.offPool { try blocker.inDatabase { db -> Fixtures.RunResult in
             try db.execute(sql: "BEGIN EXCLUSIVE")
             defer { try? db.execute(sql: "ROLLBACK") }
-            return try Fixtures.run(
+            return try Fixtures.runWaiting(
                 ["ingest", "notes", inbox.appendingPathComponent("01.txt").path, "--store", storePath],
                 environment: ["LETTERBOX_BUSY_TIMEOUT": "0.5"]
             )
-        }
+        } }
         #expect(result.status == 75)
         #expect(result.stderr.contains("locked"))
     }
 
-    @Test func aFolderThatCannotBeWrittenExitsIOError() throws {
+    @Test func aFolderThatCannotBeWrittenExitsIOError() async throws {
         let locked = root.appendingPathComponent("readonly")
         try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
         // Root ignores file modes, so make the folder immutable instead.
@@ -154,7 +160,7 @@ struct WatchTests {
             chattr.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
             chattr.arguments = ["+i", locked.path]
             try chattr.run()
-            chattr.waitUntilExit()
+            try await Fixtures.waitForExit(chattr)
             try #require(chattr.terminationStatus == 0, "chattr +i is needed to make a folder unwritable for root")
         } else {
             try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: locked.path)
@@ -168,13 +174,13 @@ struct WatchTests {
                 chattr.waitUntilExit()
             }
         }
-        let result = try Fixtures.run(["watch", locked.path, "--store", storePath])
+        let result = try await Fixtures.run(["watch", locked.path, "--store", storePath])
         #expect(result.status == 74)
         #expect(result.stderr.contains(locked.path))
     }
 
-    @Test func oneShotIngestReportsEachFileAndExitsDataErrorOnQuarantine() throws {
-        let result = try Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", storePath])
+    @Test func oneShotIngestReportsEachFileAndExitsDataErrorOnQuarantine() async throws {
+        let result = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", storePath])
         #expect(result.status == 65, "the malformed sample is quarantined")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == Fixtures.sampleFiles("phone-notes").count)
@@ -182,49 +188,49 @@ struct WatchTests {
         // Files named on the command line are left where they are.
         #expect(FileManager.default.fileExists(atPath: Fixtures.samples("phone-notes").appendingPathComponent("01-repair-delay-complaint.txt").path))
 
-        let list = try Fixtures.run(["list", "--store", storePath, "--json"])
+        let list = try await Fixtures.run(["list", "--store", storePath, "--json"])
         #expect(list.status == 0)
         #expect(list.stdout.split(separator: "\n").count == lines.count - 1)
-        let csv = try Fixtures.run(["export", "--format", "csv", "--store", storePath])
+        let csv = try await Fixtures.run(["export", "--format", "csv", "--store", storePath])
         #expect(csv.stdout.hasPrefix(RecordExport.csvHeader + "\r\n"))
-        let jsonl = try Fixtures.run(["export", "--format", "jsonl", "--store", storePath])
+        let jsonl = try await Fixtures.run(["export", "--format", "jsonl", "--store", storePath])
         let first = try Timestamp.jsonDecoder().decode(FeedbackRecord.self, from: Data(jsonl.stdout.split(separator: "\n")[0].utf8))
         #expect(first.reference == "LB-\(Calendar(identifier: .gregorian).component(.year, from: Date()))-000001")
-        let raw = try Fixtures.run(["show", first.reference, "--raw", "--store", storePath])
+        let raw = try await Fixtures.run(["show", first.reference, "--raw", "--store", storePath])
         #expect(raw.stdout == String(decoding: try sample("01-repair-delay-complaint.txt"), as: UTF8.self))
-        let quarantine = try Fixtures.run(["quarantine", "list", "--store", storePath])
+        let quarantine = try await Fixtures.run(["quarantine", "list", "--store", storePath])
         #expect(quarantine.stdout.contains("13-malformed-no-details.txt"))
-        let missing = try Fixtures.run(["show", "LB-1999-000001", "--store", storePath])
+        let missing = try await Fixtures.run(["show", "LB-1999-000001", "--store", storePath])
         #expect(missing.status == 66)
-        let usage = try Fixtures.run(["list", "--since", "not a date", "--store", storePath])
+        let usage = try await Fixtures.run(["list", "--since", "not a date", "--store", storePath])
         #expect(usage.status == 64)
     }
 
-    @Test func storeLocationComesFromFlagEnvironmentOrConfigFile() throws {
+    @Test func storeLocationComesFromFlagEnvironmentOrConfigFile() async throws {
         let note = inbox.appendingPathComponent("n.txt")
         try sample("03-compliment-caretaker.txt").write(to: note)
         try "store: from-config.sqlite\nreference:\n  prefix: CFG\n".write(
             to: root.appendingPathComponent("letterbox.yaml"), atomically: true, encoding: .utf8)
-        let viaConfig = try Fixtures.run(["ingest", "notes", note.path], in: root)
+        let viaConfig = try await Fixtures.run(["ingest", "notes", note.path], in: root)
         #expect(viaConfig.status == 0)
         #expect(viaConfig.stdout.contains("CFG-"))
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("from-config.sqlite").path))
-        let viaEnvironment = try Fixtures.run(["ingest", "notes", note.path], environment: ["LETTERBOX_STORE": "from-env.sqlite"], in: root)
+        let viaEnvironment = try await Fixtures.run(["ingest", "notes", note.path], environment: ["LETTERBOX_STORE": "from-env.sqlite"], in: root)
         #expect(viaEnvironment.status == 0)
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("from-env.sqlite").path))
-        let viaFlag = try Fixtures.run(
+        let viaFlag = try await Fixtures.run(
             ["ingest", "notes", note.path, "--store", "from-flag.sqlite"], environment: ["LETTERBOX_STORE": "from-env.sqlite"], in: root)
         #expect(viaFlag.status == 0)
         #expect(viaFlag.stdout.hasPrefix("accepted"), "a different store, so not a redelivery")
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("from-flag.sqlite").path))
     }
 
-    @Test func oversizedAndEmptyAndBinaryNotesAreQuarantinedWithReasons() throws {
+    @Test func oversizedAndEmptyAndBinaryNotesAreQuarantinedWithReasons() async throws {
         try Data().write(to: inbox.appendingPathComponent("empty.txt"))
         try Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52]).write(to: inbox.appendingPathComponent("photo.txt"))
         try Data(("Caller: A\n\n" + String(repeating: "x", count: 2_000)).utf8).write(to: inbox.appendingPathComponent("big.txt"))
         try Data("Caller: B\nPhone: 07700 900111\n\n   \n".utf8).write(to: inbox.appendingPathComponent("nobody.txt"))
-        let result = try Fixtures.run(["ingest", "notes", inbox.path, "--store", storePath], environment: ["LETTERBOX_NOTES_MAX_BYTES": "1000"])
+        let result = try await Fixtures.run(["ingest", "notes", inbox.path, "--store", storePath], environment: ["LETTERBOX_NOTES_MAX_BYTES": "1000"])
         #expect(result.status == 65)
         let reasons = try SQLiteCaseStore(path: storePath).submissions(.quarantined).map { ($0.source as NSString).lastPathComponent + " " + ($0.errorCode ?? "") }
         #expect(reasons.sorted() == ["big.txt too_large", "empty.txt empty", "nobody.txt malformed", "photo.txt binary"])

@@ -283,7 +283,7 @@ struct ForwardCommandTests {
                 url: \(receiver.url)
             """.write(to: config, atomically: true, encoding: .utf8)
         let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent("01-complaint-plain.eml"))
-        #expect(try await blocking { try Fixtures.run(["ingest", "email", "--store", store, "--config", config.path], stdin: mail) }.status == 0)
+        #expect(try await Fixtures.run(["ingest", "email", "--store", store, "--config", config.path], stdin: mail).status == 0)
         let environment = ["LETTERBOX_FORWARD_CRM_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
         receiver.mode.withLock { $0 = .stall(seconds: 2) }
         let child = Process()
@@ -301,13 +301,13 @@ struct ForwardCommandTests {
         #expect(await waitFor(seconds: 10) { receiver.deliveries.count == 1 })
         // The claim lapses (lease: timeout + 5 s), and the next run delivers the same event again.
         try await Task.sleep(for: .seconds(15.5))
-        let again = try await blocking { try Fixtures.run(["forward", "--store", store, "--config", config.path], environment: environment) }
+        let again = try await Fixtures.run(["forward", "--store", store, "--config", config.path], environment: environment)
         #expect(again.status == 0, "\(again.stderr)")
         let got = receiver.deliveries
         #expect(got.count == 2)
         #expect(got.count == 2 && got[0].id == got[1].id)
         #expect(got.allSatisfy { $0.signatureValid })
-        let list = try await blocking { try Fixtures.run(["outbox", "list", "--store", store, "--config", config.path]) }
+        let list = try await Fixtures.run(["outbox", "list", "--store", store, "--config", config.path])
         #expect(list.stdout.contains("delivered"))
         // The secret never reaches the output or the logs.
         #expect(!(again.stdout + again.stderr + list.stdout).contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))

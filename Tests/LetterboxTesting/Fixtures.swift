@@ -50,8 +50,33 @@ public enum Fixtures {
         public var stderr: String
     }
 
-    /// Runs the built `letterbox` with arguments and extra environment, waiting for it to exit.
+    /// Runs the built `letterbox` with arguments and extra environment, waiting for it to exit on
+    /// a thread of its own: a test that waited on the cooperative pool (two threads on this
+    /// machine) would starve the in-process servers and workers of other suites running beside it.
     public static func run(
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        in folder: URL? = nil,
+        stdin: Data? = nil
+    ) async throws -> RunResult {
+        try await offPool { try runWaiting(arguments, environment: environment, in: folder, stdin: stdin) }
+    }
+
+    /// Runs blocking work (processes, sockets, sleeps) on a thread of its own, off the cooperative
+    /// pool, which the receivers' handlers and workers under test also need.
+    public static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// Waits for a child process to exit, off the cooperative pool.
+    public static func waitForExit(_ process: Process) async throws {
+        try await offPool { process.waitUntilExit() }
+    }
+
+    /// The same run, blocking the calling thread: for code already off the pool.
+    public static func runWaiting(
         _ arguments: [String],
         environment: [String: String] = [:],
         in folder: URL? = nil,
