@@ -57,6 +57,9 @@ public struct Triage: Sendable {
         case explicitComplaint, complaintReference, notComplaint, emotion, failure, sarcasm, praise, praiseWeak, update, suggestion, question, fault, asb, escalation
         case firstReport, landlordTarget
         case damp, dampSevere, gas, electrics, electricFitting, water, structural, fire, security, noHeat, otherHazard
+        /// A danger over or never there, and words that it goes on. Context for
+        /// the hazard flags only: not features of the model.
+        case hazardOver, ongoing
         /// A part of a building that can fall on or from someone (a balcony, render, a chimney), and
         /// words of it giving way ("come loose", "fallen"): structural danger when they are near.
         case fallingPart, givingWay
@@ -332,11 +335,17 @@ public struct Triage: Sendable {
         // risk assessment done?") reports no danger; gas, electrics and structure still count.
         let reportsProblem = ![.informationRequest, .suggestion, .comment, .compliment].contains(kind)
         let weak = reportsProblem && (has(.fire) || has(.security) || has(.otherHazard))
-        let ruleUrgent = has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || has(.structural) || weak
+        // An idea or thanks that names gas or sparks ("give every flat a CO alarm", "he fixed the
+        // sparking socket in half an hour") reports no danger now; the model may still read one.
+        let praiseOrIdea = kind == .suggestion || kind == .compliment
+        let ruleUrgent = !praiseOrIdea && (has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || has(.structural) || weak)
         // No heating or water is an emergency only for a possibly vulnerable person: policy, which
-        // the model does not overrule when the lack of heat is all the lists found.
+        // the model does not overrule when the lack of heat is all the lists found. Nor is a danger
+        // the text says is over, unless it also says it goes on ("still", "again") or the household
+        // is without heat and possibly vulnerable.
         let onlyCold = has(.noHeat) && !vulnerable && ![Signal.gas, .electrics, .electricFitting, .structural, .fire, .security, .otherHazard].contains(where: has)
-        let (urgent, urgentByModel) = onlyCold ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
+        let over = has(.hazardOver) && !has(.ongoing) && !noHeatVulnerable
+        let (urgent, urgentByModel) = onlyCold || over ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
         if urgent, !ruleUrgent, let urgentByModel {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency, read by the trained model (\(Self.percent(urgentByModel)))"
                 + Self.weighed(features.flatMap { model?.explain(Flag.urgentSafety.rawValue, $0, label: "yes") } ?? [])
@@ -400,6 +409,7 @@ public struct Triage: Sendable {
     /// "not disabled", "no mental health problems", "isn't pregnant": a negated cue is no cue.
     static let negators = hashes(["not", "no", "isnt", "arent", "wasnt", "never", "without", "nor", "neither", "dont", "doesnt", "hasnt", "havent", "hadnt", "didnt"])
     static let affected = hashes(["affected", "fine"])
+    static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get"]))
 
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
     /// that are negated ("I'm not disabled", "my mental health has not been affected") dropped.
@@ -421,6 +431,8 @@ public struct Triage: Sendable {
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
             }
+            // "nobody has fixed it", "never made safe": a negated end of the danger is none.
+            if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
             hits[match.tag, default: []].append(match.phrase)
         }
         // "the balcony railing has come loose", "render has fallen from the front": a part that can
@@ -435,6 +447,14 @@ public struct Triage: Sendable {
         }
         hits[.fallingPart] = nil
         hits[.givingWay] = nil
+        if hits[.ongoing] != nil, hits[.hazardOver] != nil {
+            // "safe again", "working again": the word that would say it goes on is part of the phrase that says it is over.
+            let over = matches.filter { $0.tag == .hazardOver }.map { $0.word..<($0.word + $0.phrase.split(separator: " ").count) }
+            let going = matches.filter { match in
+                match.tag == .ongoing && !over.contains { $0.overlaps(match.word..<(match.word + match.phrase.split(separator: " ").count)) }
+            }
+            hits[.ongoing] = going.isEmpty ? nil : Array(Set(going.map(\.phrase))).sorted()
+        }
         if hits[.firstReport] != nil, let failures = hits[.failure] {
             // "has not reported before": the reporting phrases do not show an earlier failure.
             let kept = failures.filter { !$0.contains("report") }
@@ -447,11 +467,13 @@ public struct Triage: Sendable {
     /// The rules' findings as model features: each signal the phrase lists found (shown by its
     /// first phrase) and the kind the rules alone would give.
     static func evidence(_ hits: [Signal: [String]], ruleKind: FeedbackRecord.Kind) -> [(UInt64, String?)] {
-        var evidence = hits.map { (signalHashes[$0.key] ?? 0, $0.value.first) }
+        var evidence = hits.filter { !contextSignals.contains($0.key) }.map { (signalHashes[$0.key] ?? 0, $0.value.first) }
         evidence.append((kindHashes[ruleKind] ?? TriageFeatures.hash(named: "r:" + ruleKind.rawValue), nil))
         return evidence
     }
 
+    /// Signals that only qualify others for the hazard flags; the model does not read them.
+    static let contextSignals: Set<Signal> = [.hazardOver, .ongoing]
     static let signalHashes = Dictionary(uniqueKeysWithValues: Signal.allCases.map { ($0, TriageFeatures.hash(named: "s:" + $0.rawValue)) })
     static let kindHashes = Dictionary(uniqueKeysWithValues: kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) })
 

@@ -86,7 +86,8 @@ public struct TriageEvaluation: Sendable {
         public var confusion: [FeedbackRecord.Kind: [FeedbackRecord.Kind: Int]]
         public var flagCounts: [Flag: (truePositive: Int, falsePositive: Int, falseNegative: Int)]
         public var mistakes: [(id: String, expected: FeedbackRecord.Kind, got: FeedbackRecord.Kind, reason: String)]
-        public var flagMisses: [(id: String, flag: Flag, missed: Bool)]
+        /// Flags missed or raised where the label has none; a raised one with the reading's reason.
+        public var flagMisses: [(id: String, flag: Flag, missed: Bool, reason: String?)]
         /// Items with a labelled service area, and those read right.
         public var areaTotal = 0
         public var areaCorrect = 0
@@ -161,10 +162,10 @@ public struct TriageEvaluation: Sendable {
                 case (true, true): counts.truePositive += 1
                 case (false, true):
                     counts.falsePositive += 1
-                    result.flagMisses.append((item.id, flag, false))
+                    result.flagMisses.append((item.id, flag, false, reading.flags.first { $0.flag == flag }?.reason))
                 case (true, false):
                     counts.falseNegative += 1
-                    result.flagMisses.append((item.id, flag, true))
+                    result.flagMisses.append((item.id, flag, true, nil))
                 case (false, false): break
                 }
                 result.flagCounts[flag] = counts

@@ -222,6 +222,23 @@ public enum TriageLexicon {
             "stuck in my flat", "trapped in my flat", "trapped in the flat", "cutting themselves", "cut themselves", "cut himself",
             "cut herself", "glass has fallen out", "piece has fallen out", "shards of glass", "exposed", "step crumbled", "has crumbled",
         ]),
+        // A danger that is over or was never there: "sorted it fast, thanks", "all fine, no fire".
+        // Not "turned out" ("it turned out to be gas") nor "not my flat" ("not my flat that leaks,
+        // upstairs, but it comes through my light"): a missed emergency costs more than a false one.
+        (.hazardOver, [
+            "sorted it", "fixed it", "fixed in the end", "sorted in the end", "made it safe", "made safe", "now safe", "is safe now",
+            "safe again", "felt safe again", "now capped", "capped and safe", "all fine", "all fine now", "all ok now", "all good now",
+            "no fire", "false alarm", "has been restored", "have restored it", "been restored", "power is back",
+            "leak has stopped", "leak stopped", "stopped leaking", "stopped sparking", "dripping has stopped", "water has stopped",
+            "closed it when they left", "nothing needed", "no repair needed", "no job needed", "nothing is needed",
+            "nothing is exposed", "nothing exposed", "no smell now", "can no longer smell", "fine now", "back to normal",
+            "working again", "is dry", "ceiling is dry", "been cut up", "still works", "still working",
+        ]),
+        // The danger goes on: "still", "again", "it's back". Beside ``hazardOver`` it keeps the flag.
+        (.ongoing, [
+            "still", "again", "keeps", "keep", "is back", "came back", "come back", "back again", "but now", "started again",
+            "right now", "at the moment", "not fixed", "isnt fixed", "hasnt been fixed", "not been fixed", "not safe", "worse",
+        ]),
         (.age, [
             "elderly", "pensioner", "pensioners", "old age", "oap", "80 years old", "85 years old", "90 years old", "in my 80s", "lives alone", "live alone", "living alone",
             "in my eighties", "in her 80s", "in his 80s", "in her nineties", "in his nineties", "aged 8", "my elderly",

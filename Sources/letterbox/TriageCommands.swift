@@ -195,7 +195,7 @@ func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100
 
 func printMistakes(_ result: TriageEvaluation.Result) {
     for m in result.mistakes { print("  \(m.id): labelled \(m.expected.rawValue), read \(m.got.rawValue): \(m.reason)") }
-    for f in result.flagMisses { print("  \(f.id): \(f.missed ? "missed" : "extra") \(f.flag.rawValue)") }
+    for f in result.flagMisses { print("  \(f.id): \(f.missed ? "missed" : "extra") \(f.flag.rawValue)" + (f.reason.map { ": " + $0 } ?? "")) }
 }
 
 /// The labelled data shipped with Letterbox: hand-written items and their register variants.

@@ -89,6 +89,30 @@ import Testing
         #expect(!flags(triage.read(subject: nil, body: "No heating since yesterday, it's cold.", received: received)).contains(.urgentSafety))
     }
 
+    /// A danger the text says is over ("sorted it fast", "all fine, no fire") is no emergency,
+    /// unless the text also says it goes on or the ending is negated; an idea or thanks that names
+    /// gas is none either.
+    @Test func dangerOverIsNoEmergency() {
+        for text in [
+            "gas man came within the hour last nite when i smelt gas, sorted it fast",
+            "the smoke alarm went off cos i burnt the toast, all fine no fire",
+            "The electrician came out on Sunday night when our sockets were sparking and made it safe.",
+        ] {
+            #expect(!flags(triage.read(subject: nil, body: text, received: received)).contains(.urgentSafety), "\(text)")
+        }
+        for text in [
+            "The engineer made it safe last week but the socket is sparking again.",
+            "My socket is sparking and nobody has fixed it.",
+            "The gas leak was fixed in the end but I can still smell gas.",
+            "Engineer made it safe but the boiler is condemned, no heating and I have a newborn.",
+        ] {
+            #expect(flags(triage.read(subject: nil, body: text, received: received)).contains(.urgentSafety), "\(text)")
+        }
+        let idea = triage.read(subject: nil, body: "Suggestion: it would be a good idea for the newsletter to remind people to test their carbon monoxide alarms once a month.",
+                               received: received)
+        #expect(idea.kind == .suggestion && !flags(idea).contains(.urgentSafety))
+    }
+
     /// A part that can fall, near words of it giving way, is structural danger; apart, or a part
     /// that cannot hurt anyone, is not.
     @Test func partsGivingWay() {
