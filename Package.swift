@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The model, the adapter and decoder protocols, text and identifier normalisation.
@@ -49,6 +50,20 @@ let package = Package(
                 // The system SQLite's C interface, for writing large blobs in place (storeBlob).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // The PostgreSQL store (issue 16): its schema, health and `store copy` from SQLite.
+        .target(
+            name: "LetterboxPostgres",
+            dependencies: [
+                "LetterboxCore",
+                "LetterboxStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -183,6 +198,7 @@ let package = Package(
                 "LetterboxServer",
                 "LetterboxForward",
                 "LetterboxCommands",
+                "LetterboxPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

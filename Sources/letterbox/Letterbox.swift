@@ -35,7 +35,7 @@ struct Letterbox: AsyncParsableCommand {
             """,
         subcommands: [
             Ingest.self, Watch.self, Serve.self, List.self, Show.self, Export.self, Quarantine.self, Stats.self,
-            Contacts.self, Cases.self, Restrictions.self, TriageCommand.self, Forward.self, Outbox.self,
+            Contacts.self, Cases.self, Restrictions.self, TriageCommand.self, Forward.self, Outbox.self, StoreCommand.self,
         ]
     )
 

@@ -107,9 +107,20 @@ struct Settings {
         return policy
     }
 
+    /// A PostgreSQL URL is never taken for a SQLite file name: the commands that do not run on
+    /// PostgreSQL yet say so (issue 16: `store check` and `store copy` do).
+    func refusePostgres() throws {
+        guard storePath.hasPrefix("postgres://") || storePath.hasPrefix("postgresql://") else { return }
+        throw CLIError(
+            .config,
+            "The store is a PostgreSQL URL; this command runs on a SQLite store only so far. `letterbox store check` and `letterbox store copy` work with PostgreSQL (README, \"Running several instances\")."
+        )
+    }
+
     /// The store, for commands that only make sense on one that exists (reading it, or changing
     /// what is in it): a mistyped path says so (exit 66) instead of creating an empty store.
     func openExistingStore() throws -> SQLiteCaseStore {
+        try refusePostgres()
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw CLIError(
                 .noInput,
@@ -132,6 +143,7 @@ struct Settings {
     /// The store, created (owner-only) when it does not exist yet: for the commands that take
     /// submissions in (ingest, watch, serve) and for forward.
     func openStore(keepReserve: Bool = true) throws -> SQLiteCaseStore {
+        try refusePostgres()
         let store = try SQLiteCaseStore(
             path: storePath,
             options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, triage: triage, timescales: timescales)

@@ -1,0 +1,198 @@
+import Foundation
+public import Logging
+import GRDB
+import PostgresNIO
+
+/// A PostgreSQL case store: its connection pool, its migrations and its health. (The intake
+/// pipeline, linking and the commands that read records run on SQLite so far; issue 16.)
+public final class PostgresStore: Sendable {
+    public let location: PostgresLocation
+    let client: PostgresClient
+    let logger: Logger
+
+    let lastProblem: LastProblem
+
+    init(location: PostgresLocation, client: PostgresClient, logger: Logger, lastProblem: LastProblem = LastProblem()) {
+        self.location = location
+        self.client = client
+        self.logger = logger
+        self.lastProblem = lastProblem
+    }
+
+    /// Opens the store for the length of `body`: runs the pool, applies any migrations not yet
+    /// applied (one instance at a time, under an advisory lock), and closes the pool after.
+    public static func withStore<T: Sendable>(
+        _ location: PostgresLocation, logger: Logger = Logger(label: "letterbox.postgres"), migrate: Bool = true,
+        _ body: @Sendable (PostgresStore) async throws -> T
+    ) async throws -> T {
+        // The pool's own messages (a connection that failed, and again, and again) are kept
+        // as the last one seen, for the error a command reports, not written out at each retry.
+        let lastProblem = LastProblem()
+        let background = Logger(label: "letterbox.postgres.pool") { _ in lastProblem }
+        let client = PostgresClient(configuration: location.configuration, backgroundLogger: background)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let store = PostgresStore(location: location, client: client, logger: logger, lastProblem: lastProblem)
+            // The pool retries a server it cannot reach for as long as it is asked to: a first
+            // query with a deadline says at once that the store is not there.
+            try await store.reachable(within: .seconds(5))
+            if migrate { try await store.migrate() }
+            return try await body(store)
+        }
+    }
+
+    public struct Unreachable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Throws ``Unreachable`` when the server does not answer a query within `limit`.
+    func reachable(within limit: Duration) async throws {
+        let client = client
+        let location = location
+        let lastProblem = lastProblem
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await client.query("SELECT 1")
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return false
+            }
+            let answered = try await group.next() ?? false
+            group.cancelAll()
+            if !answered {
+                let seen = lastProblem.text.map { " (last: \($0))" } ?? ""
+                throw Unreachable(description: "no answer from \(location) within \(limit.components.seconds) s\(seen): is the server running, and do the URL, user and password name it?")
+            }
+        }
+    }
+
+    /// Applies the migrations not yet applied, in order, each in its own transaction.
+    @discardableResult
+    public func migrate() async throws -> [String] {
+        try await client.query("CREATE TABLE IF NOT EXISTS letterbox_migrations (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", logger: logger)
+        var applied: [String] = []
+        for (identifier, sql) in PostgresSchema.migrations {
+            let done = try await client.withTransaction(logger: logger) { connection -> Bool in
+                // Two instances starting at once: the second waits here, then finds it applied.
+                try await connection.query("SELECT pg_advisory_xact_lock(7165000116)", logger: logger)
+                let rows = try await connection.query("SELECT 1 FROM letterbox_migrations WHERE identifier = \(identifier)", logger: logger)
+                for try await _ in rows { return false }
+                for statement in Self.statements(sql) {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("INSERT INTO letterbox_migrations (identifier) VALUES (\(identifier))", logger: logger)
+                return true
+            }
+            if done { applied.append(identifier) }
+        }
+        return applied
+    }
+
+    /// The statements of a migration: comments dropped, split at semicolons (the schema has
+    /// none inside its literals).
+    static func statements(_ sql: String) -> [String] {
+        let lines = sql.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            guard let comment = line.range(of: "--") else { return line }
+            return line[..<comment.lowerBound]
+        }
+        return lines.joined(separator: "\n").split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+
+    /// What `letterbox store check` reports.
+    public struct Check: Sendable {
+        public var server: String
+        public var schema: String
+        public var writable: Bool
+        public var roundTripMilliseconds: Double
+        public var maximumConnections: Int
+        public var counts: [(table: String, rows: Int)]
+    }
+
+    public func check() async throws -> Check {
+        let began = ContinuousClock.now
+        var server = ""
+        for try await (version,) in try await client.query("SHOW server_version", logger: logger).decode(String.self) { server = version }
+        let trip = ContinuousClock.now - began
+        var schema = "none"
+        for try await (identifier,) in try await client.query("SELECT identifier FROM letterbox_migrations ORDER BY applied_at DESC, identifier DESC LIMIT 1", logger: logger).decode(String.self) {
+            schema = identifier
+        }
+        // Writable: not a standby, and a write in a transaction that is rolled back succeeds.
+        var writable = false
+        do {
+            try await client.withConnection { connection in
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query("INSERT INTO reference_counters (prefix, year, last) VALUES ('letterbox-check', -1, 0) ON CONFLICT DO NOTHING", logger: logger)
+                try await connection.query("ROLLBACK", logger: logger)
+            }
+            writable = true
+        } catch {
+            logger.warning("The PostgreSQL store cannot be written: \(Self.describe(error))")
+        }
+        var counts: [(String, Int)] = []
+        for (table, _) in PostgresSchema.tables {
+            for try await (rows,) in try await client.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), logger: logger).decode(Int.self) {
+                counts.append((table, rows))
+            }
+        }
+        let seconds = Double(trip.components.seconds) + Double(trip.components.attoseconds) / 1e18
+        return Check(server: server, schema: schema, writable: writable, roundTripMilliseconds: seconds * 1000,
+                     maximumConnections: location.configuration.options.maximumConnections, counts: counts)
+    }
+
+    /// An error in words: PostgreSQL's own message and code when there is one. (`PSQLError`'s
+    /// description hides them, so that queries' data cannot leak into logs; the server's
+    /// message names no row data here, only what failed.)
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? Unreachable { return error.description }
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let message = error.serverInfo?[.message] {
+            return "PostgreSQL: \(message)" + (error.serverInfo?[.sqlState].map { " (\($0))" } ?? "")
+        }
+        return "PostgreSQL: \(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+    }
+}
+
+/// `letterbox store check` for a SQLite store: the same report, for the embedded backend.
+public enum SQLiteCheck {
+    public static func check(_ path: String) throws -> PostgresStore.Check {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        return try queue.read { db in
+            let schema = try String.fetchOne(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1") ?? "none"
+            let version = try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? ""
+            var counts: [(String, Int)] = []
+            for (table, _) in PostgresSchema.tables where try db.tableExists(table) {
+                counts.append((table, try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0))
+            }
+            return PostgresStore.Check(server: "SQLite \(version)", schema: schema, writable: FileManager.default.isWritableFile(atPath: path),
+                                       roundTripMilliseconds: 0, maximumConnections: 1, counts: counts)
+        }
+    }
+}
+
+/// A log handler that keeps the last problem the connection pool reported (its error, which
+/// names what failed and never a password) and writes nothing.
+final class LastProblem: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: String?
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    var text: String? { lock.withLock { last } }
+
+    func log(event: LogEvent) {
+        guard event.level >= .info else { return }
+        let error = event.metadata?["psql_error"].map { "\($0)" }
+        lock.withLock { last = error.map { "\(event.message): \($0)" } ?? "\(event.message)" }
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import GRDB
+import LetterboxTesting
+import Testing
+
+/// The PostgreSQL store's first commands on a real PostgreSQL (issue 16): `store copy` from a
+/// SQLite store made the way the quick start makes one, interrupted and run again, checked by
+/// counts and checksums; `store check` on both backends; the other commands refusing a
+/// PostgreSQL URL rather than taking it for a file name; no password in any output.
+@Suite(.serialized)
+struct PostgresStoreTests {
+    @Test("store copy: interrupted, run again, run a third time; every row once, counts and checksums match, check reports it")
+    func copyAndCheck() async throws {
+        try #require(Fixtures.peerAvailable("/usr/lib/postgresql/15/bin/initdb") || PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
+        let server = try await Fixtures.offPool { try PostgresServer() }
+        defer { server.stop() }
+        try await Fixtures.offPool { try server.createDatabase("letterbox") }
+        let root = try Fixtures.temporaryFolder("pg-copy")
+        let sqlite = root.appendingPathComponent("letterbox.sqlite").path
+        _ = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", sqlite])
+        for name in ["01-complaint-plain.eml", "02-forwarded-complaint.eml", "08-tenant-reply.eml", "09-councillor.eml"] {
+            let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent(name))
+            #expect(try await Fixtures.run(["ingest", "email", "--store", sqlite], stdin: mail).status == 0)
+        }
+        let records = try await DatabaseQueue(path: sqlite).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM records") } ?? 0
+        #expect(records >= 10)
+
+        let url = server.url("letterbox")
+        // Interrupted after the raw bytes: nothing else is there yet, and nothing is half there.
+        let stopped = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", url, "--stop-after-blob-batches", "1"])
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+        #expect(try server.psql("SELECT count(*) FROM records", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let blobs = try server.psql("SELECT count(*) FROM blobs", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(blobs) ?? 0 > 0)
+
+        let copied = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", url])
+        #expect(copied.status == 0, "\(copied.stderr)")
+        #expect(copied.stdout.contains("every table's count and checksum match"))
+        #expect(copied.stdout.contains("records                 \(records) rows"), "\(copied.stdout)")
+        let again = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", url])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try server.psql("SELECT count(*) FROM records", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines) == String(records))
+        // The next id PostgreSQL gives follows the copied ones.
+        #expect(try server.psql("SELECT nextval(pg_get_serial_sequence('records', 'id'))", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines) == String(records + 1))
+        // A row changed behind the copy's back is found by the check.
+        _ = try server.psql("UPDATE records SET document = document || ' ' WHERE id = 1", database: "letterbox")
+        let changed = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", url])
+        #expect(changed.status == 70)
+        #expect(changed.stderr.contains("records (\(records) rows in SQLite, \(records) in PostgreSQL, checksums differ)"), "\(changed.stderr)")
+
+        let check = try await Fixtures.run(["store", "check", "--store", url])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("PostgreSQL store postgres://postgres@/letterbox"))
+        #expect(check.stdout.contains("schema:       v1-sqlite-v10"))
+        #expect(check.stdout.contains("writable:     yes"))
+        #expect(check.stdout.contains("records                 \(records)"))
+        let local = try await Fixtures.run(["store", "check", "--store", sqlite])
+        #expect(local.status == 0 && local.stdout.contains("schema:       v10-blob-bytes-last") && local.stdout.contains("records                 \(records)"))
+    }
+
+    @Test("A PostgreSQL URL is never a file name; a password in it is never shown; an unreachable server is a temporary failure")
+    func refusedAndRedacted() async throws {
+        let root = try Fixtures.temporaryFolder("pg-refuse")
+        let url = "postgres://letterbox:s3cret-pw@/letterbox?host=\(root.path)&port=5999"
+        for arguments in [["list", "--store", url], ["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", url]] {
+            let result = try await Fixtures.run(arguments, in: root)
+            #expect(result.status == 78, "\(arguments[0]): \(result.stderr)")
+            #expect(result.stderr.contains("runs on a SQLite store only so far"))
+            #expect(!result.stderr.contains("s3cret"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty, "no file was created for the URL")
+        let down = try await Fixtures.run(["store", "check", "--store", url], environment: ["LETTERBOX_STORE_PASSWORD": "another-secret"])
+        #expect(down.status == 75, "\(down.stderr)")
+        #expect(down.stderr.contains("postgres://letterbox@/letterbox"))
+        #expect(!down.stderr.contains("s3cret") && !down.stderr.contains("another-secret"))
+    }
+}

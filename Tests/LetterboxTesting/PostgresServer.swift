@@ -1,0 +1,88 @@
+public import Foundation
+
+/// A throwaway PostgreSQL server for tests, from Debian's `postgresql` package: its own data
+/// folder under the temporary folder, listening only on a Unix socket in that folder (no TCP),
+/// trust authentication, stopped and removed by ``stop()``. As root, initdb and the server run
+/// as the `postgres` user, which PostgreSQL requires.
+public final class PostgresServer: Sendable {
+    public let folder: URL
+    public let port: Int
+    let binaries: String
+
+    /// The newest installed server's programs, if any.
+    public static var installed: String? {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init).sorted()
+        guard let newest = versions.last else { return nil }
+        let folder = "\(root)/\(newest)/bin"
+        return FileManager.default.isExecutableFile(atPath: folder + "/initdb") ? folder : nil
+    }
+
+    public init() throws {
+        guard let binaries = Self.installed else {
+            throw Failure(description: "PostgreSQL is not installed: apt-get install postgresql (.ci/run does)")
+        }
+        self.binaries = binaries
+        folder = try Fixtures.temporaryFolder("pg")
+        port = 20_000 + Int.random(in: 0..<20_000)
+        if getuid() == 0 {
+            try Self.shell("chown postgres \(folder.path)")
+        }
+        try run("\(binaries)/initdb -D \(folder.path)/data -U postgres -A trust --no-sync -E UTF8 >\(folder.path)/initdb.log 2>&1")
+        try run("\(binaries)/pg_ctl -D \(folder.path)/data -l \(folder.path)/pg.log -w -o \"-k \(folder.path) -p \(port) -c listen_addresses='' -c fsync=off\" start >/dev/null")
+    }
+
+    /// A store URL for a database of this server (created by ``createDatabase(_:)``).
+    public func url(_ database: String = "postgres", password: String? = nil) -> String {
+        "postgres://postgres\(password.map { ":" + $0 } ?? "")@/\(database)?host=\(folder.path)&port=\(port)"
+    }
+
+    /// A new, empty database.
+    public func createDatabase(_ name: String) throws {
+        try run("\(binaries)/createdb -h \(folder.path) -p \(port) -U postgres \(name)")
+    }
+
+    /// Runs SQL with psql and returns its unaligned output.
+    public func psql(_ sql: String, database: String) throws -> String {
+        let output = folder.appendingPathComponent("psql-\(UUID().uuidString).out")
+        let script = folder.appendingPathComponent("psql-\(UUID().uuidString).sql")
+        try sql.write(to: script, atomically: true, encoding: .utf8)
+        if getuid() == 0 { try Self.shell("chown postgres \(script.path)") }
+        try run("/usr/bin/psql -X -q -At -v ON_ERROR_STOP=1 -h \(folder.path) -p \(port) -U postgres -d \(database) -f \(script.path) > \(output.path) 2>&1")
+        return try String(contentsOf: output, encoding: .utf8)
+    }
+
+    public func stop() {
+        try? run("\(binaries)/pg_ctl -D \(folder.path)/data -m immediate -w stop >/dev/null 2>&1")
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Runs a shell command as the user PostgreSQL runs as.
+    func run(_ command: String) throws {
+        if getuid() == 0 {
+            try Self.shell("cd \(folder.path) && su postgres -s /bin/sh -c '\(command.replacingOccurrences(of: "'", with: "'\\''"))'")
+        } else {
+            try Self.shell(command)
+        }
+    }
+
+    /// Runs `sh -c command` and waits for it with waitpid. Not Foundation's Process: it learns
+    /// of a child's end from a socket the child inherits, which the server that `pg_ctl start`
+    /// leaves running inherits too, so its wait would never end.
+    static func shell(_ command: String) throws {
+        var pid: pid_t = 0
+        let arguments = ["/bin/sh", "-c", command]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        guard spawned == 0 else { throw Failure(description: "cannot start /bin/sh: \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        guard exited == 0 else { throw Failure(description: "\(command) exited \(exited)") }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+}
