@@ -44,7 +44,8 @@ public enum StoreCopy {
         var copied: [String: Int] = [:]
         let logger = store.logger
 
-        // Blobs: in committed batches of up to 32 MB, after the last one already there.
+        // Blobs: in committed batches of up to 8 MB (a batch is held about four times over while
+        // it is bound and sent), after the last one already there.
         let blobColumns = try columns(source, "blobs")
         var after = try await maxID(store, "blobs")
         var batches = 0
@@ -54,7 +55,7 @@ public enum StoreCopy {
                 var rows: [[DatabaseValue]] = []
                 var bytes = 0
                 let cursor = try Row.fetchCursor(db, sql: "SELECT \(list(blobColumns)) FROM blobs WHERE id > ? ORDER BY id", arguments: [from])
-                while bytes < 32 << 20, rows.count < 1000, let row = try cursor.next() {
+                while bytes < 8 << 20, rows.count < 1000, let row = try cursor.next() {
                     let values = blobColumns.indices.map { row[$0] as DatabaseValue }
                     bytes += values.reduce(0) { $0 + size($1) }
                     rows.append(values)
