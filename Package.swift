@@ -230,6 +230,7 @@ let package = Package(
         .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxCore", "LetterboxPhoneNotes", "LetterboxTesting"]),
         .testTarget(name: "LetterboxXMLTests", dependencies: ["LetterboxXML"]),
+        .testTarget(name: "PostgresTests", dependencies: ["LetterboxPostgres"]),
         .testTarget(name: "EmailTests", dependencies: ["LetterboxCore", "LetterboxEmail", "LetterboxXML", "LetterboxStore", "LetterboxTesting"]),
         .testTarget(name: "SMSTests", dependencies: ["LetterboxCore", "LetterboxSMS", "LetterboxTesting"]),
         .testTarget(
