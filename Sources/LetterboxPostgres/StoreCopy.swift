@@ -13,8 +13,9 @@ import PostgresNIO
 /// Re-runnable after an interruption: the blobs (nearly all the bytes) go in batches that each
 /// commit, and a re-run starts after the last blob copied; every other table goes in one
 /// transaction (rows point both ways, which the deferred foreign keys allow only within one),
-/// with rows already there left alone. Copying into a store that has its own records (written
-/// there, not copied) is refused: ids would collide.
+/// with rows already there left alone. Copying into a store that has rows of its own (written
+/// there, not copied: an id past the source's largest) is refused before anything is written,
+/// since ids would collide; any other difference fails the check at the end.
 public enum StoreCopy {
     public struct TableReport: Sendable {
         public var table: String
@@ -31,6 +32,15 @@ public enum StoreCopy {
         }
     }
 
+    public struct TargetNotEmpty: Error, CustomStringConvertible {
+        public var table: String
+        public var targetLargest: Int64
+        public var sourceLargest: Int64
+        public var description: String {
+            "The PostgreSQL store already has rows of its own (\(table) up to id \(targetLargest); the SQLite store's go up to \(sourceLargest)). Copy into an empty database."
+        }
+    }
+
     /// Copies, then checks. `stopAfterBlobBatches` ends the run early, as an interruption would (tests).
     public static func copy(
         from sqlitePath: String, to store: PostgresStore, progress: @Sendable (String) -> Void = { _ in },
@@ -43,6 +53,13 @@ public enum StoreCopy {
         let source = try DatabaseQueue(path: sqlitePath, configuration: configuration)
         var copied: [String: Int] = [:]
         let logger = store.logger
+
+        // Rows of the target's own would collide with the copied ids: refuse before writing.
+        for table in PostgresSchema.identityTables.sorted() {
+            let theirs = try await maxID(store, table)
+            let mine = try await source.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(max(id), 0) FROM \(table)") ?? 0 }
+            if theirs > mine { throw TargetNotEmpty(table: table, targetLargest: theirs, sourceLargest: mine) }
+        }
 
         // Blobs: in committed batches of up to 8 MB (a batch is held about four times over while
         // it is bound and sent), after the last one already there.

@@ -97,6 +97,8 @@ struct StoreCopyCommand: AsyncParsableCommand {
                 }
             } catch let mismatch as StoreCopy.Mismatch {
                 throw CLIError(.software, mismatch.description)
+            } catch let notEmpty as StoreCopy.TargetNotEmpty {
+                throw CLIError(.dataError, notEmpty.description)
             } catch let error as CLIError {
                 throw error
             } catch {

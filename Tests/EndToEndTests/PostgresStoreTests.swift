@@ -48,6 +48,17 @@ struct PostgresStoreTests {
         #expect(changed.status == 70)
         #expect(changed.stderr.contains("records (\(records) rows in SQLite, \(records) in PostgreSQL, checksums differ)"), "\(changed.stderr)")
 
+        // A database with rows of its own is refused before anything is written.
+        try await Fixtures.offPool { try server.createDatabase("used") }
+        _ = try server.psql("SELECT 1", database: "used")
+        let used = server.url("used")
+        #expect(try await Fixtures.run(["store", "check", "--store", used]).status == 0)  // creates the schema
+        _ = try server.psql("INSERT INTO contacts (id, name, created_at) VALUES (900000, NULL, '2026-01-01T00:00:00Z')", database: "used")
+        let refused = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", used])
+        #expect(refused.status == 65, "\(refused.stderr)")
+        #expect(refused.stderr.contains("already has rows of its own (contacts up to id 900000"))
+        #expect(try server.psql("SELECT count(*) FROM records", database: "used").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+
         let check = try await Fixtures.run(["store", "check", "--store", url])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("PostgreSQL store postgres://postgres@/letterbox"))
