@@ -9,14 +9,6 @@ import LetterboxTesting
 import Testing
 import Synchronization
 
-/// Runs blocking work (processes, sockets, sleeps) on a thread of its own: the cooperative pool
-/// (two threads here) also runs the receivers' handlers and the worker, and other suites' too.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-    }
-}
-
 @Suite("Email to a case system through sendmail")
 struct EmailForwardTests {
     /// A sendmail stand-in: writes each message to out/, or exits 75 while a `tempfail` file exists.
@@ -192,14 +184,14 @@ struct RequestTrackerTests {
 
     @Test("A case is one ticket with its custom fields; later records are correspondence, a correction a comment, closing resolves it; a retry after a crash makes no second ticket")
     func tickets() async throws {
-        let rt = try await blocking { try RequestTracker() }
+        let rt = try await Fixtures.offPool { try RequestTracker() }
         defer { rt.stop() }
-        #expect(try await blocking { rt.ready() })
+        #expect(try await Fixtures.offPool { rt.ready() })
         let setup = try Setup()
         let reference = try setup.thread("anna@tenant.example", count: 2, topic: "boiler")
         // As if a worker had created this ticket and died before marking the event delivered.
         let other = try setup.thread("bob@tenant.example", count: 1, topic: "lift")
-        let made = try await blocking {
+        let made = try await Fixtures.offPool {
             try rt.call("POST", "/ticket", json: [
                 "Queue": "Complaints", "Subject": "[\(other)] made before a crash", "CustomFields": ["Letterbox reference": other],
             ]).0
@@ -210,25 +202,25 @@ struct RequestTrackerTests {
         let worker = try setup.worker { $0.destinations = [destination(rt)]; $0.timeout = 30 }
         let summary = await worker.runOnce()
         #expect(summary.delivered == 5)
-        let tickets = try await blocking { try rt.tickets(reference: reference) }
+        let tickets = try await Fixtures.offPool { try rt.tickets(reference: reference) }
         #expect(tickets.count == 1)
         let ticket = try #require(tickets.first)
         #expect(ticket["Subject"]?.hasPrefix("[\(reference)]") == true)
         #expect(ticket["Status"] == "resolved")
         #expect(ticket["Due"]?.hasPrefix("1970") == false)
         let id = try #require(ticket["id"])
-        let history = try await blocking { try rt.history(id) }
+        let history = try await Fixtures.offPool { try rt.history(id) }
         #expect(history.filter { $0 == "Correspond" }.count == 1)
         #expect(history.filter { $0 == "Comment" }.count >= 2)
         #expect(try setup.store.remoteId(destination: "rt", caseId: try #require(try setup.store.caseId(reference: reference))) == id)
-        #expect(try await blocking { try rt.tickets(reference: other) }.count == 1)
+        #expect(try await Fixtures.offPool { try rt.tickets(reference: other) }.count == 1)
     }
 
     @Test("A custom field that refuses Letterbox's value (RT keeps the ticket, drops the value): a retry still finds the ticket by subject")
     func refusedCustomField() async throws {
-        let rt = try await blocking { try RequestTracker() }
+        let rt = try await Fixtures.offPool { try RequestTracker() }
         defer { rt.stop() }
-        #expect(try await blocking { rt.ready() })
+        #expect(try await Fixtures.offPool { rt.ready() })
         var fields = RequestTrackerDestination.CustomFieldNames()
         fields.reference = "Strict reference"
         let strict = ForwardConfiguration.DestinationSettings(
@@ -245,15 +237,15 @@ struct RequestTrackerTests {
         var components = URLComponents()
         components.queryItems = [URLQueryItem(name: "query", value: "Queue = 'Strict'")]
         let query = components.percentEncodedQuery!
-        let count = try await blocking { ((try rt.call("GET", "/tickets?" + query).1 as? [String: Any])?["count"] as? Int) }
+        let count = try await Fixtures.offPool { ((try rt.call("GET", "/tickets?" + query).1 as? [String: Any])?["count"] as? Int) }
         #expect(count == 1)
     }
 
     @Test("A queue that does not exist is a clear error naming it, and the event is kept")
     func missingQueue() async throws {
-        let rt = try await blocking { try RequestTracker() }
+        let rt = try await Fixtures.offPool { try RequestTracker() }
         defer { rt.stop() }
-        #expect(try await blocking { rt.ready() })
+        #expect(try await Fixtures.offPool { rt.ready() })
         let setup = try Setup()
         try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
         let worker = try setup.worker { $0.destinations = [destination(rt, queue: "Complaintz")]; $0.timeout = 30 }
@@ -295,7 +287,7 @@ struct ForwardCommandTests {
         try child.run()
         #expect(await waitFor(seconds: 20) { receiver.requests.withLock { $0 } >= 1 })
         kill(child.processIdentifier, SIGKILL)
-        try await blocking { child.waitUntilExit() }
+        try await Fixtures.offPool { child.waitUntilExit() }
         receiver.mode.withLock { $0 = .accept }
         // The stalled request completes at the receiver although its sender is gone.
         #expect(await waitFor(seconds: 10) { receiver.deliveries.count == 1 })

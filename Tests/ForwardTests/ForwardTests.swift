@@ -347,7 +347,7 @@ struct WebhookTests {
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
-        try await blocking { openssl.waitUntilExit() }
+        try await Fixtures.offPool { openssl.waitUntilExit() }
         try #require(openssl.terminationStatus == 0)
         let receiver = try await Receiver.start(tls: (folder.appendingPathComponent("server.pem").path, folder.appendingPathComponent("server.key").path))
         defer { Task { await receiver.stop() } }
