@@ -467,7 +467,7 @@ public struct Triage: Sendable {
     /// The rules' findings as model features: each signal the phrase lists found (shown by its
     /// first phrase) and the kind the rules alone would give.
     static func evidence(_ hits: [Signal: [String]], ruleKind: FeedbackRecord.Kind) -> [(UInt64, String?)] {
-        var evidence = hits.filter { !contextSignals.contains($0.key) }.map { (signalHashes[$0.key] ?? 0, $0.value.first) }
+        var evidence: [(UInt64, String?)] = hits.compactMap { contextSignals.contains($0.key) ? nil : (signalHashes[$0.key] ?? 0, $0.value.first) }
         evidence.append((kindHashes[ruleKind] ?? TriageFeatures.hash(named: "r:" + ruleKind.rawValue), nil))
         return evidence
     }

@@ -74,6 +74,9 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return components.string ?? "a PostgreSQL URL"
     }
 
+    /// Connections one process keeps to the server at most.
+    public static let maximumConnections = 10
+
     var configuration: PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketFolder {
@@ -87,7 +90,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
             configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: mode)
         }
         configuration.options.connectTimeout = .seconds(5)
-        configuration.options.maximumConnections = 10
+        configuration.options.maximumConnections = Self.maximumConnections
         return configuration
     }
 }

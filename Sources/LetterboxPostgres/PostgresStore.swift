@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import GRDB
+import Synchronization
 import PostgresNIO
 
 /// A PostgreSQL case store: its connection pool, its migrations and its health. (The intake
@@ -140,7 +141,7 @@ public final class PostgresStore: Sendable {
         }
         let seconds = Double(trip.components.seconds) + Double(trip.components.attoseconds) / 1e18
         return Check(server: server, schema: schema, writable: writable, roundTripMilliseconds: seconds * 1000,
-                     maximumConnections: location.configuration.options.maximumConnections, counts: counts)
+                     maximumConnections: PostgresLocation.maximumConnections, counts: counts)
     }
 
     /// An error in words: PostgreSQL's own message and code when there is one. (`PSQLError`'s
@@ -178,8 +179,7 @@ public enum SQLiteCheck {
 /// A log handler that keeps the last problem the connection pool reported (its error, which
 /// names what failed and never a password) and writes nothing.
 final class LastProblem: LogHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var last: String?
+    private let last = Mutex<String?>(nil)
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
 
@@ -188,11 +188,11 @@ final class LastProblem: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    var text: String? { lock.withLock { last } }
+    var text: String? { last.withLock { $0 } }
 
     func log(event: LogEvent) {
         guard event.level >= .info else { return }
         let error = event.metadata?["psql_error"].map { "\($0)" }
-        lock.withLock { last = error.map { "\(event.message): \($0)" } ?? "\(event.message)" }
+        last.withLock { $0 = error.map { "\(event.message): \($0)" } ?? "\(event.message)" }
     }
 }

@@ -54,17 +54,23 @@ public enum StoreCopy {
         var copied: [String: Int] = [:]
         let logger = store.logger
 
+        // Each table's columns, read once for the copy and the check.
+        let columns = try await source.read { db in
+            try Dictionary(uniqueKeysWithValues: PostgresSchema.tables.map { ($0.name, try db.columns(in: $0.name).map(\.name)) })
+        }
         // Rows of the target's own would collide with the copied ids: refuse before writing.
+        var targetLargest: [String: Int64] = [:]
         for table in PostgresSchema.identityTables.sorted() {
             let theirs = try await maxID(store, table)
             let mine = try await source.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(max(id), 0) FROM \(table)") ?? 0 }
             if theirs > mine { throw TargetNotEmpty(table: table, targetLargest: theirs, sourceLargest: mine) }
+            targetLargest[table] = theirs
         }
 
         // Blobs: in committed batches of up to 8 MB (a batch is held about four times over while
         // it is bound and sent), after the last one already there.
-        let blobColumns = try columns(source, "blobs")
-        var after = try await maxID(store, "blobs")
+        let blobColumns = columns["blobs"] ?? []
+        var after = targetLargest["blobs"] ?? 0
         var batches = 0
         while true {
             let from = after
@@ -95,7 +101,7 @@ public enum StoreCopy {
         try await store.client.withTransaction(logger: logger) { connection in
             try await connection.query("SET CONSTRAINTS ALL DEFERRED", logger: logger)
             for (table, key) in rest {
-                let names = try columns(source, table)
+                let names = columns[table] ?? []
                 if key.isEmpty {
                     // No key to find rows already there by: the table is written whole again.
                     try await connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)"), logger: logger)
@@ -131,7 +137,7 @@ public enum StoreCopy {
         // The check: every table's rows, counted and summed as hashes, on both sides.
         var reports: [TableReport] = []
         for (table, _) in PostgresSchema.tables {
-            let names = try columns(source, table)
+            let names = columns[table] ?? []
             let mine = try await source.read { db in
                 var sum = RowSum()
                 let cursor = try Row.fetchCursor(db, sql: "SELECT \(list(names)) FROM \(table)")
@@ -149,10 +155,6 @@ public enum StoreCopy {
         let wrong = reports.filter { $0.sourceRows != $0.targetRows || !$0.checksumsMatch }
         if !wrong.isEmpty { throw Mismatch(tables: wrong) }
         return reports
-    }
-
-    static func columns(_ source: DatabaseQueue, _ table: String) throws -> [String] {
-        try source.read { db in try db.columns(in: table).map(\.name) }
     }
 
     static func list(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }

@@ -3,6 +3,7 @@ import Configuration
 import Foundation
 import LetterboxCommands
 import LetterboxCore
+import LetterboxPostgres
 import LetterboxStore
 import Logging
 import SystemPackage
@@ -110,7 +111,7 @@ struct Settings {
     /// A PostgreSQL URL is never taken for a SQLite file name: the commands that do not run on
     /// PostgreSQL yet say so (issue 16: `store check` and `store copy` do).
     func refusePostgres() throws {
-        guard storePath.hasPrefix("postgres://") || storePath.hasPrefix("postgresql://") else { return }
+        guard PostgresLocation.isPostgres(storePath) else { return }
         throw CLIError(
             .config,
             "The store is a PostgreSQL URL; this command runs on a SQLite store only so far. `letterbox store check` and `letterbox store copy` work with PostgreSQL (README, \"Running several instances\")."
