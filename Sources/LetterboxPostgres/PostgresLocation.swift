@@ -1,5 +1,6 @@
 public import Foundation
 import PostgresNIO
+import NIOSSL
 
 /// Where a PostgreSQL store is: `postgres://user@host:port/db` (or `postgresql://`), or a Unix
 /// socket folder with `?host=/run/postgresql`. The password comes from `LETTERBOX_STORE_PASSWORD`,
@@ -91,6 +92,23 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         }
         configuration.options.connectTimeout = .seconds(5)
         configuration.options.maximumConnections = Self.maximumConnections
+        return configuration
+    }
+
+    /// The same, for one connection of the synchronous store (``PostgresCaseStore``).
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        if let socketFolder {
+            configuration = .init(unixSocketPath: "\(socketFolder)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+        } else {
+            let mode: PostgresConnection.Configuration.TLS = switch tls {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: mode)
+        }
+        configuration.options.connectTimeout = .seconds(5)
         return configuration
     }
 }

@@ -1,3 +1,5 @@
+import LetterboxStore
+
 /// The PostgreSQL schema, as append-only migrations like the SQLite store's (`Migrations.swift`
 /// in LetterboxStore). The first is the SQLite schema as it stands at v10, in PostgreSQL's
 /// types: `bigint` for INTEGER, `text` for TEXT (times stay ISO 8601 text, as the SQLite store
@@ -8,7 +10,33 @@
 enum PostgresSchema {
     static let migrations: [(identifier: String, sql: String)] = [
         ("v1-sqlite-v10", v1),
+        ("v2-one-submission-per-key", v2),
     ]
+
+    /// The lock migrations take (`pg_advisory_xact_lock`): two instances starting at once apply
+    /// them one after the other.
+    static let migrationLock: Int64 = 7_165_000_116
+
+    /// Applies the migrations not yet applied, in order, each in its own transaction, on a
+    /// synchronous connection (``PostgresCaseStore``).
+    static func migrate(_ db: SyncPostgresConnection) throws {
+        try db.run("CREATE TABLE IF NOT EXISTS letterbox_migrations (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", [])
+        let applied = Set(try db.values("SELECT identifier FROM letterbox_migrations", [], as: String.self))
+        for (identifier, sql) in migrations where !applied.contains(identifier) {
+            try db.run("BEGIN", [])
+            do {
+                try db.run("SELECT pg_advisory_xact_lock(?)", [migrationLock])
+                if try db.value("SELECT 1 FROM letterbox_migrations WHERE identifier = ?", [identifier], as: Int64.self) == nil {
+                    for statement in PostgresStore.statements(sql) { try db.run(statement, []) }
+                    try db.run("INSERT INTO letterbox_migrations (identifier) VALUES (?)", [identifier])
+                }
+                try db.run("COMMIT", [])
+            } catch {
+                _ = try? db.run("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
 
     /// The tables, in an order where each row's references are written before it (apart from
     /// the references that go both ways, which the deferred keys allow), and each table's key.
@@ -40,6 +68,12 @@ enum PostgresSchema {
 
     /// Tables whose `id` is generated: their sequences follow the largest id after a copy.
     static let identityTables: Set<String> = Set(tables.filter { $0.key == ["id"] }.map(\.name))
+
+    /// One stored submission per idempotency key, whichever instance stored it (redeliveries,
+    /// rows that point at the original, excepted): the guard beneath the write lock.
+    static let v2 = """
+        CREATE UNIQUE INDEX raw_submissions_one_per_key ON raw_submissions(idempotency_key) WHERE disposition != 'redelivery';
+        """
 
     static let v1 = """
         CREATE TABLE blobs (

@@ -78,7 +78,7 @@ public final class PostgresStore: Sendable {
         for (identifier, sql) in PostgresSchema.migrations {
             let done = try await client.withTransaction(logger: logger) { connection -> Bool in
                 // Two instances starting at once: the second waits here, then finds it applied.
-                try await connection.query("SELECT pg_advisory_xact_lock(7165000116)", logger: logger)
+                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
                 let rows = try await connection.query("SELECT 1 FROM letterbox_migrations WHERE identifier = \(identifier)", logger: logger)
                 for try await _ in rows { return false }
                 for statement in Self.statements(sql) {

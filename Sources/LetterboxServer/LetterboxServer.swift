@@ -47,7 +47,9 @@ public final class LetterboxServer: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.adapters = adapters
-        self.store = intake.store
+        // Settings refuses a PostgreSQL store for `serve` until the server runs on it (issue 16).
+        guard let store = intake.sqliteStore else { preconditionFailure("The server runs on the SQLite store only, so far.") }
+        self.store = store
         self.logger = logger
         var intake = intake
         // Every committed submission is counted, the joined parts of long texts included.

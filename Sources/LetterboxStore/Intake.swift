@@ -13,7 +13,10 @@ import Crypto
 /// decoder runs), decodes them, and commits every record, quarantine and ignore verdict in a
 /// second transaction: two durable commits per batch, however large.
 public struct Intake: SubmissionPipeline {
-    public let store: SQLiteCaseStore
+    /// The store the pipeline writes to: SQLite, or PostgreSQL (LetterboxPostgres).
+    package let backend: any IntakeStore
+    /// The store, when it is the SQLite one.
+    public var sqliteStore: SQLiteCaseStore? { backend as? SQLiteCaseStore }
     private let byChannel: [Channel: any SubmissionDecoder]
     private let byAdapter: [String: any SubmissionDecoder]
     /// Called after the raw submissions are committed and before decoding: a fault-injection
@@ -26,7 +29,12 @@ public struct Intake: SubmissionPipeline {
     /// The pipeline with these decoders. The first decoder installed for a channel reads that
     /// channel's submissions that name no adapter.
     public init(store: SQLiteCaseStore, decoders: [any SubmissionDecoder]) {
-        self.store = store
+        self.init(backend: store, decoders: decoders)
+    }
+
+    /// The pipeline over any store.
+    package init(backend: any IntakeStore, decoders: [any SubmissionDecoder]) {
+        self.backend = backend
         var channels: [Channel: any SubmissionDecoder] = [:]
         var adapters: [String: any SubmissionDecoder] = [:]
         for decoder in decoders {
@@ -35,6 +43,11 @@ public struct Intake: SubmissionPipeline {
         }
         self.byChannel = channels
         self.byAdapter = adapters
+    }
+
+    /// The pipeline over any store, with every adapter's decoder.
+    package init(backend: any IntakeStore, adapters: [any ChannelAdapter]) {
+        self.init(backend: backend, decoders: adapters.map(\.decoder))
     }
 
     /// The pipeline with every adapter's decoder.
@@ -108,7 +121,7 @@ public struct Intake: SubmissionPipeline {
 
     /// Decodes a quarantined (or interrupted) submission again with today's decoders.
     public func retry(rawSubmissionId: Int64) throws(StoreError) -> IntakeOutcome {
-        guard let stored = try store.rawSubmission(id: rawSubmissionId) else {
+        guard let stored = try backend.rawSubmission(id: rawSubmissionId) else {
             throw StoreError(.notFound, "There is no submission #\(rawSubmissionId).")
         }
         guard stored.disposition == .quarantined || stored.disposition == .pending else {
@@ -123,7 +136,7 @@ public struct Intake: SubmissionPipeline {
     /// Reads a stored submission again with today's decoders and settles it (joining its
     /// message when it is the part that completes one).
     private func settleStored(_ stored: StoredSubmission, actor: String) throws(StoreError) -> IntakeOutcome {
-        let bytes = try store.blob(sha256: stored.sha256) ?? Data()
+        let bytes = try backend.blob(sha256: stored.sha256) ?? Data()
         let submission = RawSubmission(
             channel: stored.channel,
             source: stored.source,
@@ -131,7 +144,7 @@ public struct Intake: SubmissionPipeline {
             bytes: bytes,
             metadata: stored.metadata
         )
-        let outcome = try store.settle([(stored.id, decode(submission))], actor: actor)[0]
+        let outcome = try backend.settle([(stored.id, decode(submission))], actor: actor)[0]
         observer?([submission], [outcome])
         if let group = outcome.heldIn { try joinIfComplete(group) }
         return outcome
@@ -145,14 +158,14 @@ public struct Intake: SubmissionPipeline {
     /// commits second finds it settled and changes nothing.
     public func settlePending(receivedBefore cutoff: Date, limit: Int = 500) throws(StoreError) -> [IntakeOutcome] {
         var outcomes: [IntakeOutcome] = []
-        for id in try store.pendingSubmissionIds(receivedBefore: cutoff, limit: limit) {
-            guard let stored = try store.rawSubmission(id: id), stored.disposition == .pending else { continue }
+        for id in try backend.pendingSubmissionIds(receivedBefore: cutoff, limit: limit) {
+            guard let stored = try backend.rawSubmission(id: id), stored.disposition == .pending else { continue }
             outcomes.append(try settleStored(stored, actor: "letterbox (resumed after an interruption)"))
         }
         return outcomes
     }
 
-    struct Prepared {
+    package struct Prepared {
         var submission: RawSubmission
         var sha256: String
         var key: String
@@ -190,7 +203,7 @@ public struct Intake: SubmissionPipeline {
         }
         var outcomes = [IntakeOutcome?](repeating: nil, count: batch.count)
         let firstItems = first.map { batch[$0] }
-        let receipts = try store.receive(firstItems, recordRedelivery: whenKnown == .recordRedelivery)
+        let receipts = try backend.receive(firstItems, recordRedelivery: whenKnown == .recordRedelivery)
         afterReceive?()
         var fresh: [(rawId: Int64, offset: Int)] = []
         for (offset, receipt) in receipts.enumerated() {
@@ -210,14 +223,14 @@ public struct Intake: SubmissionPipeline {
         let results = needsDecoding ? Self.concurrentMap(fresh, transform) : fresh.map(transform)
         let toSettle = zip(fresh, results).map { ($0.rawId, $1) }
         let settleIndexes = fresh.map { first[$0.offset] }
-        let settled = try store.settle(toSettle, actor: "letterbox")
+        let settled = try backend.settle(toSettle, actor: "letterbox")
         for (index, outcome) in zip(settleIndexes, settled) { outcomes[index] = outcome }
         if !later.isEmpty {
             let again = try ingest(later.map { batch[$0] }, whenKnown: whenKnown)
             for (index, outcome) in zip(later, again) { outcomes[index] = outcome }
         }
         let settledOutcomes = outcomes.map { $0! }
-        store.releaseMemoryAfterLargeWrites()
+        backend.releaseMemoryAfterLargeWrites()
         // The later ones were observed by their own pass.
         observer?(first.map { batch[$0].submission }, first.map { settledOutcomes[$0] })
         // A part that completes its message: join the message now.
@@ -227,7 +240,7 @@ public struct Intake: SubmissionPipeline {
 
     /// Joins a message held in parts once every part has arrived.
     private func joinIfComplete(_ group: String) throws(StoreError) {
-        let waiting = try store.waitingParts(groupKey: group)
+        let waiting = try backend.waitingParts(groupKey: group)
         guard let total = waiting.first?.total, Set(waiting.map(\.partNumber)).count >= total else { return }
         try join(waiting)
     }
@@ -240,8 +253,8 @@ public struct Intake: SubmissionPipeline {
         var parts: [HeldSubmission] = []
         var seen = Set<Int>()
         for part in held where seen.insert(part.partNumber).inserted {
-            guard let stored = try store.rawSubmission(id: part.rawSubmissionId) else { continue }
-            let bytes = try store.blob(sha256: stored.sha256) ?? Data()
+            guard let stored = try backend.rawSubmission(id: part.rawSubmissionId) else { continue }
+            let bytes = try backend.blob(sha256: stored.sha256) ?? Data()
             let submission = RawSubmission(channel: stored.channel, source: stored.source, receivedAt: stored.receivedAt, bytes: bytes, metadata: stored.metadata)
             parts.append(HeldSubmission(number: part.partNumber, rawSubmissionId: part.rawSubmissionId, receivedAt: part.receivedAt, submission: submission))
         }
@@ -256,21 +269,21 @@ public struct Intake: SubmissionPipeline {
             joined = sample
             joined.transportKey = key
             let outcome = try refuse(joined, because: IntakeError(.malformed, "The parts of this message could not be joined: \(error)"))
-            try store.markPartsJoined(held, into: outcome.rawSubmissionId)
+            try backend.markPartsJoined(held, into: outcome.rawSubmissionId)
             return outcome
         }
         joined.transportKey = key
         joined.receivedAt = held.map(\.receivedAt).min() ?? joined.receivedAt
         if let adapter = sample.metadata[RawSubmission.adapterKey] { joined.metadata[RawSubmission.adapterKey] = adapter }
         let outcome = try ingest([joined])[0]
-        try store.markPartsJoined(held, into: outcome.rawSubmissionId)
+        try backend.markPartsJoined(held, into: outcome.rawSubmissionId)
         return outcome
     }
 
     /// Joins the messages whose first part arrived before `cutoff` with the parts that came.
     public func joinWaitingParts(olderThan cutoff: Date) throws(StoreError) -> [IntakeOutcome] {
         var outcomes: [IntakeOutcome] = []
-        for group in try store.partsWaiting(since: cutoff) {
+        for group in try backend.partsWaiting(since: cutoff) {
             if let outcome = try join(group) { outcomes.append(outcome) }
         }
         return outcomes
@@ -319,7 +332,7 @@ public struct Intake: SubmissionPipeline {
     /// (pure, so read on the caller's thread, never on the single writer).
     public func completed(_ decoded: Decoded, receivedAt: Date) -> Decoded {
         guard case .feedback(var draft) = decoded else { return decoded }
-        draft.triage = store.readTriage(draft, received: receivedAt)
+        draft.triage = backend.readTriage(draft, received: receivedAt)
         return .feedback(draft)
     }
 }

@@ -14,6 +14,16 @@ enum Linking {
     /// The LSH table's time partition, in days.
     static let periodDays: Int64 = 30
 
+    /// Bounds on the wording comparison per record, so its cost does not grow with a flood from
+    /// one person or one building: the most recent records sharing each band, the contact's most
+    /// recent records, and the total compared.
+    static let candidatesPerBand = 25
+    static let contactCandidates = 40
+    static let maxCandidates = 80
+
+    /// Persistence rules count a contact's records up to this many.
+    static let countCap = 100
+
     /// When the customer made contact, as Unix seconds: the date the message or note gives when
     /// it is plausible (up to a year before arrival, not after it), else when it arrived.
     static func eventTime(contactedAt: Date?, receivedAt: Date) -> Int64 {
@@ -52,16 +62,19 @@ enum Linking {
         }
     }
 
-    static func storeShingles(_ db: Database, recordId: Int64, _ fingerprint: TextFingerprint) throws {
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO record_shingles (record_id, word_count, shingles) VALUES (?, ?, ?)")
-            .execute(arguments: [recordId, fingerprint.wordCount, Data(fingerprint.packedShingles)])
+    static func storeShingles(_ db: some StoreConnection, recordId: Int64, _ fingerprint: TextFingerprint) throws {
+        try db.run(
+            """
+            INSERT INTO record_shingles (record_id, word_count, shingles) VALUES (?, ?, ?)
+            ON CONFLICT (record_id) DO UPDATE SET word_count = excluded.word_count, shingles = excluded.shingles
+            """,
+            [recordId, fingerprint.wordCount, Data(fingerprint.packedShingles)]
+        )
     }
 
     /// A stored record's fingerprint (every record has one: written with it, or by migration v5).
-    static func storedFingerprint(_ db: Database, recordId: Int64, textHash: Int64?) throws -> TextFingerprint? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT word_count, shingles FROM record_shingles WHERE record_id = ?"), arguments: [recordId]
-        ).map { row in
+    static func storedFingerprint(_ db: some StoreConnection, recordId: Int64, textHash: Int64?) throws -> TextFingerprint? {
+        try db.row("SELECT word_count, shingles FROM record_shingles WHERE record_id = ?", [recordId]).map { row in
             TextFingerprint(packed: [UInt8](row["shingles"] as Data), wordCount: row["word_count"], textHash: textHash)
         }
     }
@@ -79,28 +92,19 @@ enum Linking {
             let at = eventTime(contactedAt: record.contactedAt, receivedAt: record.receivedAt)
             let fingerprint = TextFingerprint(comparedText(body: record.body, subject: record.subject))
             let postcode = record.contact.postcode.flatMap(Identifiers.postcode)
-            try db.execute(
-                sql: """
+            try db.run("""
                     UPDATE records SET case_id = ?, origin_contact_id = contact_id, event_at = ?, text_hash = ?, postcode = ?,
                         address_key = ? WHERE id = ?
-                    """,
-                arguments: [
+                    """, [
                     caseId, at, fingerprint.textHash, postcode,
                     record.contact.address.flatMap { Identifiers.addressKey($0, postcode: postcode) }, id,
-                ]
-            )
+                ])
             if caseId == id {
-                try db.execute(
-                    sql: "INSERT INTO cases (id, reference, contact_id, opened_at) VALUES (?, ?, ?, ?)",
-                    arguments: [id, record.reference, row["contact_id"] as Int64?, at]
-                )
+                try db.run("INSERT INTO cases (id, reference, contact_id, opened_at) VALUES (?, ?, ?, ?)", [id, record.reference, row["contact_id"] as Int64?, at])
             }
             let address = record.contact.address.flatMap { Identifiers.addressKey($0, postcode: postcode) }
             for key in placeBandKeys(fingerprint, postcode: postcode, addressKey: address) {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?)",
-                    arguments: [at / day / periodDays, key, at / day, id]
-                )
+                try db.run("INSERT INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [at / day / periodDays, key, at / day, id])
             }
         }
     }
@@ -123,21 +127,15 @@ struct LinkingOutcome {
     var bandKeys: [Int64] = []
 }
 
-extension SQLiteCaseStore {
+extension CaseStoreRules {
     /// Moves every record of case `from` into case `into`, marks `from` merged, links its first
     /// record to the case, and audits it.
-    func joinCase(_ db: Database, from: Int64, into: Int64, reason: String, rawId: Int64?, now: String, actor: String) throws {
-        try db.run(sql: "UPDATE records SET case_id = ? WHERE case_id = ?", arguments: [into, from])
-        try db.run(
-            sql: "UPDATE cases SET status = 'merged', merged_into = ?, closed_at = ?, closed_by = ?, close_reason = ? WHERE id = ?",
-            arguments: [into, now, actor, reason, from]
-        )
-        try db.run(
-            sql: "INSERT OR IGNORE INTO record_links (record_id, kind, target_id, similarity, reason, created_at) VALUES (?, ?, ?, NULL, ?, ?)",
-            arguments: [from, RecordLink.Kind.repeatOf.rawValue, into, reason, now]
-        )
+    func joinCase(_ db: some StoreConnection, from: Int64, into: Int64, reason: String, rawId: Int64?, now: String, actor: String) throws {
+        try db.run("UPDATE records SET case_id = ? WHERE case_id = ?", [into, from])
+        try db.run("UPDATE cases SET status = 'merged', merged_into = ?, closed_at = ?, closed_by = ?, close_reason = ? WHERE id = ?", [into, now, actor, reason, from])
+        try db.run("INSERT INTO record_links (record_id, kind, target_id, similarity, reason, created_at) VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT DO NOTHING", [from, RecordLink.Kind.repeatOf.rawValue, into, reason, now])
         try audit(db, action: "case_joined", rawId: rawId, recordId: from, reason: reason, at: now, actor: actor)
-        let references = try String.fetchAll(db, sql: "SELECT reference FROM cases WHERE id IN (?, ?) ORDER BY id = ?", arguments: [from, into, into])
+        let references = try db.values("SELECT reference FROM cases WHERE id IN (?, ?) ORDER BY id = ?", [from, into, into], as: String.self)
         try enqueueEvent(
             db, .caseJoined, caseId: from, recordId: nil,
             data: ["joinedCase": references.first ?? "", "intoCase": references.last ?? "", "reason": reason, "by": actor], now: now
@@ -147,39 +145,33 @@ extension SQLiteCaseStore {
     /// After two contacts become one: the open cases that are the same matter (by the same
     /// rules as for a new record) are joined, the later into the earlier, so that the order in
     /// which a person's emails and texts arrived does not decide how many cases there are.
-    func joinSameMatterCases(_ db: Database, keep: Int64, mergedRecords: [Int64], now: String, actor: String) throws {
+    func joinSameMatterCases(_ db: some StoreConnection, keep: Int64, mergedRecords: [Int64], now: String, actor: String) throws {
         let policy = options.linking
         let window = Int64(policy.repeatWindowDays) * Linking.day
         func text(_ id: Int64) throws -> (TextFingerprint, Int64, Int64, String)? {
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
+            guard let row = try db.row("""
                     SELECT r.event_at, r.case_id, r.reference, r.text_hash, c.status
                     FROM records r JOIN cases c ON c.id = r.case_id WHERE r.id = ?
-                    """),
-                arguments: [id]
-            ), (row["status"] as String) == "open",
+                    """, [id]), (row["status"] as String) == "open",
                 let fingerprint = try Linking.storedFingerprint(db, recordId: id, textHash: row["text_hash"])
             else { return nil }
             return (fingerprint, row["event_at"], row["case_id"], row["reference"])
         }
         for id in mergedRecords {
             guard let (mine, at, _, reference) = try text(id) else { continue }
-            let others = try Int64.fetchAll(
-                db.cachedStatement(sql: """
+            let others = try db.values("""
                     SELECT id FROM records INDEXED BY records_by_contact_time
                     WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at DESC LIMIT 100
-                    """),
-                arguments: [keep, at - window, at + window]
-            )
+                    """, [keep, at - window, at + window], as: Int64.self)
             for other in others where other != id {
                 // Re-read both cases each time: an earlier join in this loop may have moved them.
                 guard let (theirs, theirAt, theirCase, theirReference) = try text(other),
-                    let myCase = try Int64.fetchOne(db.cachedStatement(sql: "SELECT case_id FROM records WHERE id = ?"), arguments: [id]),
+                    let myCase = try db.value("SELECT case_id FROM records WHERE id = ?", [id], as: Int64.self),
                     myCase != theirCase,
                     let same = policy.sameMatter(mine, theirs, seconds: abs(at - theirAt))
                 else { continue }
                 let (into, from) = (min(myCase, theirCase), max(myCase, theirCase))
-                let references = try String.fetchAll(db, sql: "SELECT reference FROM cases WHERE id IN (?, ?) ORDER BY id", arguments: [into, from])
+                let references = try db.values("SELECT reference FROM cases WHERE id IN (?, ?) ORDER BY id", [into, from], as: String.self)
                 let reason = "Case \(references.last ?? "?") joined into case \(references.first ?? "?"): once their contacts were found to be one person, \(reference) and \(theirReference) are the same matter (\(same.how))."
                 try joinCase(db, from: from, into: into, reason: reason, rawId: nil, now: now, actor: actor)
             }
@@ -192,7 +184,7 @@ extension SQLiteCaseStore {
     /// ``LinkingRules`` decide (pure), then counts for the persistence rules.
     /// `followUp` is the case email threading found.
     func link(
-        _ db: Database,
+        _ db: some StoreConnection,
         recordId: Int64,
         draft: FeedbackDraft,
         receivedAt: Date,
@@ -211,7 +203,7 @@ extension SQLiteCaseStore {
         if let caseId = decision.caseId {
             outcome.caseId = caseId
             outcome.newCase = false
-            outcome.caseReference = try String.fetchOne(db.cachedStatement(sql: "SELECT reference FROM cases WHERE id = ?"), arguments: [caseId]) ?? ""
+            outcome.caseReference = try db.value("SELECT reference FROM cases WHERE id = ?", [caseId], as: String.self) ?? ""
         }
         outcome.links = decision.links.map { ($0.kind, $0.targetId, $0.link) }
         outcome.casesToJoin = decision.casesToJoin
@@ -225,27 +217,24 @@ extension SQLiteCaseStore {
     /// earlier records whose wording may matter (those sharing a band key at the same place,
     /// and the same contact's recent records), with their stored fingerprints. Bounded per
     /// record, so the cost does not grow with a flood from one person or one building.
-    func findCandidates(_ db: Database, _ subject: LinkingSubject, bandKeys: [Int64], followUp: CaseLink?) throws -> LinkingCandidates {
+    func findCandidates(_ db: some StoreConnection, _ subject: LinkingSubject, bandKeys: [Int64], followUp: CaseLink?) throws -> LinkingCandidates {
         let policy = options.linking
         let at = subject.at
         let fingerprint = subject.fingerprint
         var candidates = LinkingCandidates()
         if let followUp {
-            let caseId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT case_id FROM records WHERE id = ?"), arguments: [followUp.id]) ?? followUp.id
+            let caseId = try db.value("SELECT case_id FROM records WHERE id = ?", [followUp.id], as: Int64.self) ?? followUp.id
             candidates.followUp = .init(recordId: followUp.id, reference: followUp.reference, caseId: caseId, how: followUp.how)
         }
 
         // 1. The same text from the same contact within the window: a duplicate of the first.
         if let contactId = subject.contactId, let hash = fingerprint.textHash {
             let window = Int64(policy.duplicateWindowDays) * Linking.day
-            if let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
+            if let row = try db.row("""
                     SELECT id, reference, case_id FROM records INDEXED BY records_by_text
                     WHERE contact_id = ? AND text_hash = ? AND event_at BETWEEN ? AND ?
                     ORDER BY event_at, id LIMIT 1
-                    """),
-                arguments: [contactId, hash, at - window, at + window]
-            ) {
+                    """, [contactId, hash, at - window, at + window]) {
                 candidates.duplicate = .init(recordId: row["id"], reference: row["reference"], caseId: row["case_id"] ?? row["id"])
             }
         }
@@ -267,14 +256,11 @@ extension SQLiteCaseStore {
                 // Newest first, one period at a time: each lookup is an index range read
                 // backwards that stops after a few rows, however full the bucket is.
                 var found = 0
-                for period in periods.reversed() where found < Self.candidatesPerBand {
-                    let ids = try Int64.fetchAll(
-                        db.cachedStatement(sql: """
+                for period in periods.reversed() where found < Linking.candidatesPerBand {
+                    let ids = try db.values("""
                             SELECT record_id FROM lsh_bands WHERE period = ? AND bucket = ? AND day BETWEEN ? AND ?
                             ORDER BY day DESC LIMIT ?
-                            """),
-                        arguments: [period, key, firstDay, lastDay, Self.candidatesPerBand - found]
-                    )
+                            """, [period, key, firstDay, lastDay, Linking.candidatesPerBand - found], as: Int64.self)
                     found += ids.count
                     for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
                 }
@@ -285,26 +271,20 @@ extension SQLiteCaseStore {
             // a short text can be the same matter as a long one (containment), which bands
             // miss; and a closed case is looked for further back.
             let window = Int64(policy.lookupDays) * Linking.day
-            let ids = try Int64.fetchAll(
-                db.cachedStatement(sql: """
+            let ids = try db.values("""
                     SELECT id FROM records INDEXED BY records_by_contact_time
-                    WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at DESC LIMIT \(Self.contactCandidates)
-                    """),
-                arguments: [contactId, at - window, at + window]
-            )
+                    WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at DESC LIMIT \(Linking.contactCandidates)
+                    """, [contactId, at - window, at + window], as: Int64.self)
             for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
         }
 
         // 3. What the rules need of each: only the same contact's and the same place's can matter.
-        for id in candidateIds.prefix(Self.maxCandidates) {
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
+        for id in candidateIds.prefix(Linking.maxCandidates) {
+            guard let row = try db.row("""
                     SELECT r.id, r.reference, r.contact_id, r.case_id, r.event_at, r.postcode, r.address_key, r.text_hash,
                            c.reference AS case_reference, c.status, c.closed_at
                     FROM records r LEFT JOIN cases c ON c.id = r.case_id WHERE r.id = ?
-                    """),
-                arguments: [id]
-            ) else { continue }
+                    """, [id]) else { continue }
             let theirContact: Int64? = row["contact_id"]
             let sameContact = subject.contactId != nil && theirContact == subject.contactId
             let theirPostcode: String? = row["postcode"]
@@ -322,22 +302,17 @@ extension SQLiteCaseStore {
             if sameContact, caseOpen, policy.rewordThreshold <= 1, seconds <= Int64(policy.repeatWindowDays) * Linking.day,
                policy.sameMatter(fingerprint, theirs, seconds: seconds) == nil {
                 let textHash: Int64? = row["text_hash"]
-                let key = textHash.map { ContentWordsKey(textHash: $0, place: row["address_key"]) }
-                if let key, let known = contentWords.withLock({ $0[key] }) {
+                let key = textHash.map { StoreCaches.ContentWordsKey(textHash: $0, place: row["address_key"]) }
+                if let key, let known = caches.contentWords.withLock({ $0[key] }) {
                     content = known
-                    area = try String.fetchOne(
-                        db.cachedStatement(sql: "SELECT json_extract(document, '$.serviceArea') FROM records WHERE id = ?"), arguments: [id]
-                    )
-                } else if let text = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT json_extract(document, '$.subject') AS subject, json_extract(document, '$.body') AS body, json_extract(document, '$.serviceArea') AS area FROM records WHERE id = ?"),
-                    arguments: [id]
-                ) {
+                    area = try db.value("SELECT json_extract(document, '$.serviceArea') FROM records WHERE id = ?", [id], as: String.self)
+                } else if let text = try db.row("SELECT json_extract(document, '$.subject') AS subject, json_extract(document, '$.body') AS body, json_extract(document, '$.serviceArea') AS area FROM records WHERE id = ?", [id]) {
                     let made = ContentWords(Linking.comparedText(body: text["body"] ?? "", subject: text["subject"]), place: row["address_key"])
                     content = made
                     area = text["area"]
                     if let key {
-                        contentWords.withLock { cache in
-                            if cache.count >= Self.contentWordsKept { cache.removeAll(keepingCapacity: true) }
+                        caches.contentWords.withLock { cache in
+                            if cache.count >= StoreCaches.contentWordsKept { cache.removeAll(keepingCapacity: true) }
                             cache[key] = made
                         }
                     }
@@ -356,7 +331,7 @@ extension SQLiteCaseStore {
 
     /// The persistence rules, counted with this record included (up to a cap, so a flood of
     /// texts costs the same per text however long it goes on) and decided by ``LinkingRules``.
-    func persistenceFlags(_ db: Database, _ subject: LinkingSubject, caseId: Int64?, caseReference: String) throws -> [FlagEntry] {
+    func persistenceFlags(_ db: some StoreConnection, _ subject: LinkingSubject, caseId: Int64?, caseReference: String) throws -> [FlagEntry] {
         guard let contactId = subject.contactId else { return [] }
         var flags: [FlagEntry] = []
         for rule in options.linking.persistence where rule.count > 0 {
@@ -371,23 +346,17 @@ extension SQLiteCaseStore {
             case .afterClosed:
                 continue
             }
-            let cap = max(Self.countCap, rule.count)
-            let window: [any DatabaseValueConvertible] = [scope.id, subject.at - Int64(rule.days) * Linking.day, subject.at]
-            let count = try Int.fetchOne(
-                db.cachedStatement(sql: """
+            let cap = max(Linking.countCap, rule.count)
+            let window: [SQLValue] = [scope.id.sqlValue, (subject.at - Int64(rule.days) * Linking.day).sqlValue, subject.at.sqlValue]
+            let count = try db.value("""
                     SELECT COUNT(*) FROM (SELECT 1 FROM records INDEXED BY \(scope.index)
-                    WHERE \(scope.column) = ? AND event_at BETWEEN ? AND ? LIMIT ?)
-                    """),
-                arguments: StatementArguments(window + [cap])
-            ) ?? 0
+                    WHERE \(scope.column) = ? AND event_at BETWEEN ? AND ? LIMIT ?) AS capped
+                    """, SQLArguments(window + [cap.sqlValue]), as: Int.self) ?? 0
             let references = {
-                try String.fetchAll(
-                    db.cachedStatement(sql: """
+                try db.values("""
                         SELECT reference FROM records INDEXED BY \(scope.index)
                         WHERE \(scope.column) = ? AND event_at BETWEEN ? AND ? ORDER BY \(scope.order) LIMIT 20
-                        """),
-                    arguments: StatementArguments(window)
-                )
+                        """, SQLArguments(window), as: String.self)
             }
             if let flag = try LinkingRules.persistence(rule, counted: count, cap: cap, references: try references(), caseReference: caseReference) {
                 flags.append(flag)
@@ -396,20 +365,11 @@ extension SQLiteCaseStore {
         return flags
     }
 
-    /// Bounds on the wording comparison per record, so its cost does not grow with a flood from
-    /// one person or one building: the most recent records sharing each band, the contact's most
-    /// recent records, and the total compared.
-    static let candidatesPerBand = 25
-    static let contactCandidates = 40
-    static let maxCandidates = 80
-
-    /// Persistence rules count a contact's records up to this many.
-    static let countCap = 100
 
     // MARK: Text rules and arrangements
 
     /// `abusive_language`, and `restricted_contact` (or `restriction_does_not_apply` for an emergency).
-    func textAndArrangementFlags(_ db: Database, draft: FeedbackDraft, contactId: Int64?) throws -> [FlagEntry] {
+    func textAndArrangementFlags(_ db: some StoreConnection, draft: FeedbackDraft, contactId: Int64?) throws -> [FlagEntry] {
         var flags: [FlagEntry] = []
         let text = (draft.subject ?? "") + "\n" + draft.body
         let words = PhraseMatcher<String>.wordHashes(text)
@@ -421,15 +381,12 @@ extension SQLiteCaseStore {
             ))
         }
         guard let contactId else { return flags }
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
+        let rows = try db.rows("""
                 WITH RECURSIVE members(id) AS (
                     SELECT ? UNION SELECT c.id FROM contacts c JOIN members m ON c.merged_into = m.id
                 )
-                SELECT * FROM restrictions WHERE ended_at IS NULL AND contact_id IN members ORDER BY id
-                """),
-            arguments: [contactId]
-        )
+                SELECT * FROM restrictions WHERE ended_at IS NULL AND contact_id IN (SELECT id FROM members) ORDER BY id
+                """, [contactId])
         for row in rows {
             let restriction = Self.restriction(row)
             guard restriction.channels.isEmpty || restriction.channels.contains(draft.channel.rawValue) else { continue }

@@ -151,7 +151,7 @@ public struct PersistenceRule: Sendable, Hashable {
 extension PhraseMatcher where Tag == String {
     /// A configured term list, each term tagged with its words as matched (`can't lock` is
     /// `cant lock`), so a reason quotes what was found.
-    init(terms: [String]) {
+    package init(terms: [String]) {
         self.init(terms.compactMap { term in
             let words = TextFingerprint.words(term)
             return words.isEmpty ? nil : (words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " "), [term])

@@ -66,6 +66,12 @@ extension SQLiteCaseStore {
     }
 
     static func restriction(_ row: Row) -> Restriction {
+        restriction(SQLRow(row))
+    }
+}
+
+extension CaseStoreRules {
+    static func restriction(_ row: SQLRow) -> Restriction {
         Restriction(
             id: row["id"], contactId: row["contact_id"], reason: row["reason"], approvedBy: row["approved_by"],
             reviewBy: row["review_by"], singlePointOfContact: row["single_point_of_contact"],
@@ -75,6 +81,9 @@ extension SQLiteCaseStore {
             endedAt: (row["ended_at"] as String?).flatMap(Timestamp.date), endedBy: row["ended_by"], endReason: row["end_reason"]
         )
     }
+}
+
+extension SQLiteCaseStore {
 
     private func requireContact(_ db: Database, _ id: Int64) throws -> Row {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM contacts WHERE id = ?", arguments: [id]) else {
@@ -301,16 +310,14 @@ struct ContactResolution {
     var created = false
 }
 
-extension SQLiteCaseStore {
+extension CaseStoreRules {
     // MARK: Resolving and merging contacts
 
     /// The contact at the end of a chain of merges.
-    func rootContact(_ db: Database, _ id: Int64) throws -> Int64 {
+    func rootContact(_ db: some StoreConnection, _ id: Int64) throws -> Int64 {
         var current = id
         for _ in 0..<64 {
-            guard let next = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT merged_into FROM contacts WHERE id = ?"), arguments: [current]
-            ) else { return current }
+            guard let next = try db.value("SELECT merged_into FROM contacts WHERE id = ?", [current], as: Int64.self) else { return current }
             current = next
         }
         return current
@@ -320,7 +327,7 @@ extension SQLiteCaseStore {
     /// tenancy reference), or creates one. A submission carrying identifiers of two contacts
     /// shows they are one person: the later is merged into the earlier, audited, and can be
     /// undone. A name (and postcode) alone never links: it is a weak match for a person to confirm.
-    func resolveContact(_ db: Database, _ details: ContactDetails, rawId: Int64, now: String) throws -> ContactResolution {
+    func resolveContact(_ db: some StoreConnection, _ details: ContactDetails, rawId: Int64, now: String) throws -> ContactResolution {
         var resolution = ContactResolution()
         var identifiers: [(String, String)] = []
         if let email = details.email.flatMap(Identifiers.email) { identifiers.append(("email", email)) }
@@ -343,10 +350,7 @@ extension SQLiteCaseStore {
         // Each identifier's contact, followed to the end of its merges, in the order found.
         var matched: [(kind: String, value: String, direct: Int64, root: Int64)] = []
         for (kind, value) in identifiers {
-            if let direct = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT contact_id FROM contact_identifiers WHERE kind = ? AND value = ?"),
-                arguments: [kind, value]
-            ) {
+            if let direct = try db.value("SELECT contact_id FROM contact_identifiers WHERE kind = ? AND value = ?", [kind, value], as: Int64.self) {
                 matched.append((kind, value, direct, try rootContact(db, direct)))
             }
         }
@@ -364,18 +368,17 @@ extension SQLiteCaseStore {
                 resolution.merges.append((other, contactId, reason))
             }
             if let name = details.name {
-                try db.run(sql: "UPDATE contacts SET name = COALESCE(name, ?), name_key = COALESCE(name_key, ?) WHERE id = ?",
-                           arguments: [name, nameKey, contactId])
+                try db.run("UPDATE contacts SET name = COALESCE(name, ?), name_key = COALESCE(name_key, ?) WHERE id = ?", [name, nameKey, contactId])
             }
             if let postcode {
-                try db.run(sql: "UPDATE contacts SET postcode = ? WHERE id = ?", arguments: [postcode, contactId])
+                try db.run("UPDATE contacts SET postcode = ? WHERE id = ?", [postcode, contactId])
             }
         } else {
-            try db.run(
-                sql: "INSERT INTO contacts (name, name_key, postcode, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [details.name, nameKey, postcode, now]
-            )
-            contactId = db.lastInsertedRowID
+            guard let created = try db.value(
+                "INSERT INTO contacts (name, name_key, postcode, created_at) VALUES (?, ?, ?, ?) RETURNING id",
+                [details.name, nameKey, postcode, now], as: Int64.self
+            ) else { throw StoreError(.io, "The store gave no id for a new contact.") }
+            contactId = created
             resolution.originId = contactId
             resolution.created = true
             if let nameKey {
@@ -383,24 +386,18 @@ extension SQLiteCaseStore {
             }
         }
         for (kind, value) in identifiers {
-            try db.run(
-                sql: "INSERT INTO contact_identifiers (kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [kind, value, contactId]
-            )
+            try db.run("INSERT INTO contact_identifiers (kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [kind, value, contactId])
         }
         resolution.contactId = contactId
         return resolution
     }
 
     /// Other contacts with the same name (and, better, the same postcode): possibly the same person.
-    private func findWeakMatches(_ db: Database, contactId: Int64, nameKey: String, postcode: String?, into resolution: inout ContactResolution) throws {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
+    private func findWeakMatches(_ db: some StoreConnection, contactId: Int64, nameKey: String, postcode: String?, into resolution: inout ContactResolution) throws {
+        let rows = try db.rows("""
                 SELECT id, postcode FROM contacts WHERE name_key = ? AND merged_into IS NULL AND id != ?
-                ORDER BY (postcode IS ? ) DESC, id DESC LIMIT 5
-                """),
-            arguments: [nameKey, contactId, postcode]
-        )
+                ORDER BY (postcode IS NOT DISTINCT FROM ?) DESC, id DESC LIMIT 5
+                """, [nameKey, contactId, postcode])
         guard !rows.isEmpty else { return }
         var described: [String] = []
         for row in rows {
@@ -418,25 +415,18 @@ extension SQLiteCaseStore {
 
     /// Merges contact `merge` into `keep`: its records and cases move with it; its identifiers
     /// stay its own (pointing at `keep` through `merged_into`), so `unmerge` can undo it.
-    func mergeContacts(_ db: Database, keep: Int64, merge: Int64, actor: String, reason: String, now: String) throws {
-        let moved = try Int64.fetchAll(
-            db.cachedStatement(sql: """
+    func mergeContacts(_ db: some StoreConnection, keep: Int64, merge: Int64, actor: String, reason: String, now: String) throws {
+        let moved = try db.values("""
                 SELECT r.id FROM records r JOIN cases c ON c.id = r.case_id
                 WHERE r.contact_id = ? AND c.status = 'open' ORDER BY r.event_at DESC LIMIT 200
-                """),
-            arguments: [merge]
-        )
-        try db.run(sql: "UPDATE contacts SET merged_into = ? WHERE id = ?", arguments: [keep, merge])
-        try db.run(sql: "UPDATE records SET contact_id = ? WHERE contact_id = ?", arguments: [keep, merge])
-        try db.run(sql: "UPDATE cases SET contact_id = ? WHERE contact_id = ?", arguments: [keep, merge])
-        try db.run(sql: "DELETE FROM possible_same_contacts WHERE (contact_id = ? AND other_id = ?) OR (contact_id = ? AND other_id = ?)",
-                   arguments: [keep, merge, merge, keep])
+                """, [merge], as: Int64.self)
+        try db.run("UPDATE contacts SET merged_into = ? WHERE id = ?", [keep, merge])
+        try db.run("UPDATE records SET contact_id = ? WHERE contact_id = ?", [keep, merge])
+        try db.run("UPDATE cases SET contact_id = ? WHERE contact_id = ?", [keep, merge])
+        try db.run("DELETE FROM possible_same_contacts WHERE (contact_id = ? AND other_id = ?) OR (contact_id = ? AND other_id = ?)", [keep, merge, merge, keep])
         try auditContact(db, action: "contact_merged", contactId: merge, reason: "Contact #\(merge) merged into #\(keep): \(reason)", at: now, actor: actor)
         // One event, ordered with the kept contact's latest case; it names every open case of theirs.
-        let open = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT id, reference FROM cases WHERE contact_id = ? AND status = 'open' ORDER BY id DESC LIMIT 50"),
-            arguments: [keep]
-        )
+        let open = try db.rows("SELECT id, reference FROM cases WHERE contact_id = ? AND status = 'open' ORDER BY id DESC LIMIT 50", [keep])
         if let latest = open.first {
             try enqueueEvent(
                 db, .contactMerged, caseId: latest["id"], recordId: nil,
@@ -451,10 +441,7 @@ extension SQLiteCaseStore {
     }
 
 
-    func auditContact(_ db: Database, action: String, contactId: Int64, recordId: Int64? = nil, reason: String, at: String, actor: String) throws {
-        try db.run(
-            sql: "INSERT INTO audit_log (at, actor, action, record_id, contact_id, reason) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [at, actor, action, recordId, contactId, reason]
-        )
+    func auditContact(_ db: some StoreConnection, action: String, contactId: Int64, recordId: Int64? = nil, reason: String, at: String, actor: String) throws {
+        try db.run("INSERT INTO audit_log (at, actor, action, record_id, contact_id, reason) VALUES (?, ?, ?, ?, ?, ?)", [at, actor, action, recordId, contactId, reason])
     }
 }

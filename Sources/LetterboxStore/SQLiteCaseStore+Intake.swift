@@ -2,40 +2,101 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
-import LetterboxCore
+package import LetterboxCore
 import Crypto
 
-enum Receipt {
+/// The case a follow-up belongs to, as email threading or a mentioned reference found it.
+struct CaseLink {
+    var id: Int64
+    var reference: String
+    var how: String
+}
+
+package enum Receipt {
     /// Stored (or found pending after a crash): decode it and settle it.
     case fresh(rawId: Int64)
     /// Already known: nothing more to do.
     case settled(IntakeOutcome)
 }
 
-extension SQLiteCaseStore {
+extension SQLiteCaseStore: IntakeStore {
     /// Stores the raw bytes of each submission, or recognises a redelivery. One transaction.
-    func receive(_ batch: [Intake.Prepared], recordRedelivery: Bool = true) throws(StoreError) -> [Receipt] {
+    package func receive(_ batch: [Intake.Prepared], recordRedelivery: Bool = true) throws(StoreError) -> [Receipt] {
+        try write { db in try receiveRows(db, batch, recordRedelivery: recordRedelivery) }
+    }
+
+    /// Commits what the decoders made of each stored submission. One transaction; each
+    /// submission in its own savepoint, so one that the store rejects is quarantined alone.
+    package func settle(_ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws(StoreError) -> [IntakeOutcome] {
+        guard !results.isEmpty else { return [] }
+        return try write { db in try settleRows(db, results, actor: actor) }
+    }
+
+    /// Stores bytes once per content; true when written now. A large blob goes in as a
+    /// zeroblob and is written in place a megabyte at a time: bound as a value, SQLite copies it
+    /// once to bind and again to build the row, and a 50 MB form post held 100 MB inside SQLite
+    /// beside the body itself.
+    static func storeBlob(_ db: Database, sha256: String, data: Data, now: String) throws -> Bool {
+        let inPlace = data.count >= Self.blobWrittenInPlaceFrom
+        // Stored already (the same photo again): nothing to write, and no cache to shrink.
+        if inPlace, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE sha256 = ?"), arguments: [sha256]) == true {
+            return false
+        }
+        if inPlace {
+            // Through a small page cache: the blob's pages (zeroed by the insert, then written)
+            // go to the WAL as they fill instead of 64 MB of them waiting in memory.
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.blobPageCacheKiB)")
+        }
+        defer { if inPlace { try? db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)") } }
+        try db.cachedStatement(
+            sql: inPlace
+                ? "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, zeroblob(?)) ON CONFLICT DO NOTHING"
+                : "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+        ).execute(arguments: [sha256, data.count, now, inPlace ? data.count : data])
+        guard db.changesCount > 0 else { return false }
+        guard inPlace else { return true }
+        var handle: OpaquePointer?
+        var code = sqlite3_blob_open(db.sqliteConnection, "main", "blobs", "data", db.lastInsertedRowID, 1, &handle)
+        defer { sqlite3_blob_close(handle) }
+        if code == SQLITE_OK {
+            code = data.withUnsafeBytes { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let length = min(Self.blobWriteSlice, bytes.count - offset)
+                    let written = sqlite3_blob_write(handle, bytes.baseAddress! + offset, Int32(length), Int32(offset))
+                    guard written == SQLITE_OK else { return written }
+                    offset += length
+                }
+                return SQLITE_OK
+            }
+        }
+        // The error rolls the insert back with its transaction: no zeroed blob is kept.
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        return true
+    }
+    static let blobWrittenInPlaceFrom = 1 << 20
+    static let blobWriteSlice = 1 << 20
+}
+
+extension CaseStoreRules {
+    /// Stores the raw bytes of each submission, or recognises a redelivery: the body of the
+    /// store's receiving transaction.
+    package func receiveRows(_ db: some StoreConnection, _ batch: [Intake.Prepared], recordRedelivery: Bool) throws -> [Receipt] {
         let now = Timestamp.string(Date())
-        return try write { db in
-            try batch.map { item -> Receipt in
-                if let existing = try Row.fetchOne(
-                    db.cachedStatement(
-                    sql: """
+        return try batch.map { item -> Receipt in
+                if let existing = try db.row("""
                         SELECT r.id, r.disposition, r.reason, r.error_code, rec.reference
                         FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
                         WHERE r.idempotency_key = ? AND r.disposition != 'redelivery'
                         ORDER BY r.id LIMIT 1
-                        """),
-                    arguments: [item.key]
-                ) {
+                        """, [item.key]) {
                     let originalId: Int64 = existing["id"]
                     let disposition = Disposition(rawValue: existing["disposition"]) ?? .pending
                     if disposition == .pending {
                         // Stored before a crash and never settled: carry on with the same row.
-                        try db.run(
-                            sql: "UPDATE raw_submissions SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
-                            arguments: [now, originalId]
-                        )
+                        try db.run("UPDATE raw_submissions SET attempts = attempts + 1, updated_at = ? WHERE id = ?", [now, originalId])
                         return .fresh(rawId: originalId)
                     }
                     let reference: String? = existing["reference"]
@@ -77,12 +138,11 @@ extension SQLiteCaseStore {
                 }
                 let rawId = try insertRaw(db, item, disposition: .pending, reason: nil, originalId: nil, now: now)
                 return .fresh(rawId: rawId)
-            }
         }
     }
 
     private func insertRaw(
-        _ db: Database,
+        _ db: some StoreConnection,
         _ item: Intake.Prepared,
         disposition: Disposition,
         reason: String?,
@@ -91,94 +151,44 @@ extension SQLiteCaseStore {
     ) throws -> Int64 {
         try storeBlob(db, sha256: item.sha256, data: item.submission.bytes, now: now)
         let metadata = item.metadataJSON
-        try db.run(
-            sql: """
+        let id = try db.value("""
                 INSERT INTO raw_submissions
                     (channel, source, received_at, idempotency_key, sha256, size, metadata, disposition, reason,
                      original_id, attempts, updated_at, sender_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-                """,
-            arguments: [
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id
+                """, [
                 item.submission.channel.rawValue, item.submission.source, Timestamp.string(item.submission.receivedAt),
                 item.key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
                 originalId, now, item.submission.senderAssignedID,
-            ]
-        )
-        return db.lastInsertedRowID
+            ], as: Int64.self)
+        guard let id else { throw StoreError(.io, "The store gave no id for a stored submission.") }
+        return id
     }
 
-    /// Stores bytes once per content. A large blob goes in as a zeroblob and is written in
-    /// place a megabyte at a time: bound as a value, SQLite copies it once to bind and again to
-    /// build the row, and a 50 MB form post held 100 MB inside SQLite beside the body itself.
-    func storeBlob(_ db: Database, sha256: String, data: Data, now: String) throws {
-        let inPlace = data.count >= Self.blobWrittenInPlaceFrom
-        // Stored already (the same photo again): nothing to write, and no cache to shrink.
-        if inPlace, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE sha256 = ?"), arguments: [sha256]) == true {
-            return
-        }
-        if inPlace {
-            // Through a small page cache: the blob's pages (zeroed by the insert, then written)
-            // go to the WAL as they fill instead of 64 MB of them waiting in memory.
-            try db.execute(sql: "PRAGMA cache_size = -\(Self.blobPageCacheKiB)")
-        }
-        defer { if inPlace { try? db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)") } }
-        try db.run(
-            sql: inPlace
-                ? "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, zeroblob(?)) ON CONFLICT DO NOTHING"
-                : "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            arguments: [sha256, data.count, now, inPlace ? data.count : data]
-        )
-        guard db.changesCount > 0 else { return }
-        blobBytesWritten.withLock { $0 += data.count }
-        guard inPlace else { return }
-        var handle: OpaquePointer?
-        var code = sqlite3_blob_open(db.sqliteConnection, "main", "blobs", "data", db.lastInsertedRowID, 1, &handle)
-        defer { sqlite3_blob_close(handle) }
-        if code == SQLITE_OK {
-            code = data.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let length = min(Self.blobWriteSlice, bytes.count - offset)
-                    let written = sqlite3_blob_write(handle, bytes.baseAddress! + offset, Int32(length), Int32(offset))
-                    guard written == SQLITE_OK else { return written }
-                    offset += length
-                }
-                return SQLITE_OK
-            }
-        }
-        // The error rolls the insert back with its transaction: no zeroed blob is kept.
-        guard code == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    /// Stores bytes once per content (the store's own way), counting what was written.
+    func storeBlob(_ db: some StoreConnection, sha256: String, data: Data, now: String) throws {
+        if try db.storeBlob(sha256: sha256, data: data, now: now) {
+            caches.blobBytesWritten.withLock { $0 += data.count }
         }
     }
-    static let blobWrittenInPlaceFrom = 1 << 20
-    static let blobWriteSlice = 1 << 20
 
-    func audit(_ db: Database, action: String, rawId: Int64?, recordId: Int64?, reason: String?, at: String, actor: String = "letterbox")
+    func audit(_ db: some StoreConnection, action: String, rawId: Int64?, recordId: Int64?, reason: String?, at: String, actor: String = "letterbox")
         throws
     {
-        try db.run(
-            sql: "INSERT INTO audit_log (at, actor, action, raw_submission_id, record_id, reason) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [at, actor, action, rawId, recordId, reason]
-        )
+        try db.run("INSERT INTO audit_log (at, actor, action, raw_submission_id, record_id, reason) VALUES (?, ?, ?, ?, ?, ?)", [at, actor, action, rawId, recordId, reason])
     }
 
-    /// Commits what the decoders made of each stored submission. One transaction; each
-    /// submission in its own savepoint, so one that the store rejects is quarantined alone.
-    func settle(_ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws(StoreError) -> [IntakeOutcome] {
-        guard !results.isEmpty else { return [] }
+    /// What the decoders made of each stored submission, committed: the body of the store's
+    /// settling transaction. Each submission in its own savepoint, so one that the store
+    /// rejects is quarantined alone.
+    package func settleRows(_ db: some StoreConnection, _ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws -> [IntakeOutcome] {
         let now = Timestamp.string(Date())
         let encoder = Timestamp.jsonEncoder()
-        return try write { db in
-            try results.map { rawId, result -> IntakeOutcome in
-                guard let row = try Row.fetchOne(
-                    db.cachedStatement(
-                    sql: """
+        return try results.map { rawId, result -> IntakeOutcome in
+                guard let row = try db.row("""
                         SELECT r.*, rec.reference FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
                         WHERE r.id = ?
-                        """),
-                    arguments: [rawId]
-                ) else {
+                        """, [rawId]) else {
                     throw StoreError(.notFound, "Submission #\(rawId) vanished from the store.")
                 }
                 let disposition = Disposition(rawValue: row["disposition"]) ?? .pending
@@ -190,48 +200,36 @@ extension SQLiteCaseStore {
                     return try quarantine(db, rawId: rawId, error: error, now: now, actor: actor)
                 case .success(.ignored(let verdict, let reason)):
                     // The verdict (auto_reply, bounce_permanent, ...) goes where a quarantine's code goes.
-                    try db.run(
-                        sql: "UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?",
-                        arguments: [verdict, reason, now, rawId]
-                    )
+                    try db.run("UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?", [verdict, reason, now, rawId])
                     try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: "\(verdict): \(reason)", at: now, actor: actor)
                     return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: reason, errorCode: verdict)
                 case .success(.held(let part)):
                     // Held in the same commit as its verdict, so a part that was answered is never
                     // left out of the joining (the sweep reads message_parts).
-                    try db.run(
-                        sql: "UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?",
-                        arguments: [part.verdict, part.reason, now, rawId]
-                    )
-                    try db.run(
-                        sql: """
-                            INSERT OR IGNORE INTO message_parts (group_key, part_number, total, raw_submission_id, received_at)
-                            VALUES (?, ?, ?, ?, ?)
-                            """,
-                        arguments: [part.group, part.number, part.total, rawId, row["received_at"] as String]
-                    )
+                    try db.run("UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?", [part.verdict, part.reason, now, rawId])
+                    try db.run("""
+                            INSERT INTO message_parts (group_key, part_number, total, raw_submission_id, received_at)
+                            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                            """, [part.group, part.number, part.total, rawId, row["received_at"] as String])
                     try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: "\(part.verdict): \(part.reason)", at: now, actor: actor)
                     return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: part.reason, errorCode: part.verdict, heldIn: part.group)
                 case .success(.feedback(let draft)):
                     do {
                         var outcome: IntakeOutcome?
-                        try db.inSavepoint {
+                        try db.savepoint {
                             outcome = try commitRecord(db, draft: draft, raw: row, now: now, encoder: encoder, actor: actor)
-                            return .commit
                         }
                         return outcome!
-                    } catch let error as DatabaseError
-                        where error.resultCode == .SQLITE_CONSTRAINT || error.resultCode == .SQLITE_TOOBIG
-                    {
-                        let reason = IntakeError(.malformed, "The store could not hold the record read from it: \(error.message ?? "\(error)").")
+                    } catch {
+                        guard let refusal = db.refusedRow(error) else { throw error }
+                        let reason = IntakeError(.malformed, "The store could not hold the record read from it: \(refusal).")
                         return try quarantine(db, rawId: rawId, error: reason, now: now, actor: actor)
                     }
                 }
-            }
         }
     }
 
-    private func quarantine(_ db: Database, rawId: Int64, error: any Error, now: String, actor: String) throws -> IntakeOutcome {
+    private func quarantine(_ db: some StoreConnection, rawId: Int64, error: any Error, now: String, actor: String) throws -> IntakeOutcome {
         let code: String
         let reason: String
         if let error = error as? IntakeError {
@@ -241,22 +239,19 @@ extension SQLiteCaseStore {
             code = "decoder_failure"
             reason = "The decoder failed unexpectedly (\(error)). The submission is kept; retry it after an update."
         }
-        try db.run(
-            sql: """
+        try db.run("""
                 UPDATE raw_submissions SET disposition = 'quarantined', error_code = ?, reason = ?, updated_at = ?,
                     attempts = attempts + (CASE WHEN disposition = 'quarantined' THEN 1 ELSE 0 END)
                 WHERE id = ?
-                """,
-            arguments: [code, reason, now, rawId]
-        )
+                """, [code, reason, now, rawId])
         try audit(db, action: "quarantined", rawId: rawId, recordId: nil, reason: reason, at: now, actor: actor)
         return IntakeOutcome(rawSubmissionId: rawId, disposition: .quarantined, reason: reason, errorCode: code)
     }
 
     private func commitRecord(
-        _ db: Database,
+        _ db: some StoreConnection,
         draft original: FeedbackDraft,
-        raw: Row,
+        raw: SQLRow,
         now: String,
         encoder: JSONEncoder,
         actor: String
@@ -282,7 +277,7 @@ extension SQLiteCaseStore {
         let key: String = raw["idempotency_key"]
         // The store has one writer at a time and this runs inside its transaction, so the next
         // row id is known before the insert and the document is written once.
-        let recordId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM records")) ?? 1
+        let recordId = try db.value("SELECT COALESCE(MAX(id), 0) + 1 FROM records", [], as: Int64.self) ?? 1
         let linked = try link(db, recordId: recordId, draft: draft, receivedAt: receivedAt, contactId: contactId, followUp: followUp)
         draft.flags.append(contentsOf: linked.flags)
         draft.flags.append(contentsOf: try textAndArrangementFlags(db, draft: draft, contactId: contactId))
@@ -304,73 +299,46 @@ extension SQLiteCaseStore {
         record.links = links.isEmpty ? nil : links
         let document = String(decoding: try encoder.encode(record), as: UTF8.self)
         if linked.newCase {
-            try db.run(
-                sql: "INSERT INTO cases (id, reference, contact_id, opened_at) VALUES (?, ?, ?, ?)",
-                arguments: [recordId, reference, contactId, linked.eventAt]
-            )
+            try db.run("INSERT INTO cases (id, reference, contact_id, opened_at) VALUES (?, ?, ?, ?)", [recordId, reference, contactId, linked.eventAt])
         }
-        try db.run(
-            sql: """
+        try db.run("""
                 INSERT INTO records (id, reference, channel, received_at, contacted_at, contact_id, idempotency_key,
                                      raw_submission_id, follow_up_of, document, case_id, origin_contact_id, event_at,
                                      text_hash, postcode, address_key, kind, category, service_area, acknowledge_by,
                                      respond_by, hazard_due, next_due)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """, [
                 recordId, reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.string), contactId, key,
                 rawId, followUp?.id, document, linked.caseId, resolution.originId, linked.eventAt,
                 linked.fingerprint.textHash, linked.postcode, linked.addressKey,
-            ] + Self.triageColumns(record)
-        )
+            ] + Self.triageColumns(record))
         try Linking.storeShingles(db, recordId: recordId, linked.fingerprint)
         let day = linked.eventAt / Linking.day
         for bucket in linked.bandKeys {
-            try db.run(
-                sql: "INSERT OR IGNORE INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?)",
-                arguments: [day / Linking.periodDays, bucket, day, recordId]
-            )
+            try db.run("INSERT INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [day / Linking.periodDays, bucket, day, recordId])
         }
         for (kind, targetId, link) in linked.links where kind != .followUpOf {
-            try db.run(
-                sql: "INSERT OR IGNORE INTO record_links (record_id, kind, target_id, similarity, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [recordId, kind.rawValue, targetId, link.similarity, link.reason, now]
-            )
+            try db.run("INSERT INTO record_links (record_id, kind, target_id, similarity, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [recordId, kind.rawValue, targetId, link.similarity, link.reason, now])
         }
         for joined in linked.casesToJoin {
             let reason = "Case \(joined.reference) joined into case \(record.caseReference ?? ""): \(reference) is the same matter as both (in \(joined.evidence)), from the same contact."
             try joinCase(db, from: joined.id, into: linked.caseId, reason: reason, rawId: rawId, now: now, actor: actor)
         }
         for (other, evidence) in resolution.weakMatches {
-            try db.run(
-                sql: "INSERT OR IGNORE INTO possible_same_contacts (contact_id, other_id, evidence, record_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [contactId, other, evidence, recordId, now]
-            )
+            try db.run("INSERT INTO possible_same_contacts (contact_id, other_id, evidence, record_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [contactId, other, evidence, recordId, now])
         }
         if resolution.created, let contactId {
             try auditContact(db, action: "contact_created", contactId: contactId, recordId: recordId, reason: "New contact #\(contactId) from \(reference).", at: now, actor: actor)
         }
         for entry in record.flags {
-            try db.run(
-                sql: "INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)",
-                arguments: [recordId, entry.flag.rawValue, entry.reason]
-            )
+            try db.run("INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)", [recordId, entry.flag.rawValue, entry.reason])
         }
         for attachment in attachments {
-            try db.run(
-                sql: "INSERT INTO attachments (record_id, name, media_type, size, sha256) VALUES (?, ?, ?, ?, ?)",
-                arguments: [recordId, attachment.name, attachment.mediaType, attachment.size, attachment.sha256]
-            )
+            try db.run("INSERT INTO attachments (record_id, name, media_type, size, sha256) VALUES (?, ?, ?, ?, ?)", [recordId, attachment.name, attachment.mediaType, attachment.size, attachment.sha256])
         }
-        try db.run(
-            sql: "UPDATE raw_submissions SET disposition = 'accepted', record_id = ?, error_code = NULL, reason = NULL, updated_at = ? WHERE id = ?",
-            arguments: [recordId, now, rawId]
-        )
+        try db.run("UPDATE raw_submissions SET disposition = 'accepted', record_id = ?, error_code = NULL, reason = NULL, updated_at = ? WHERE id = ?", [recordId, now, rawId])
         for messageId in draft.thread?.messageIDs ?? [] {
-            try db.run(
-                sql: "INSERT INTO thread_ids (channel, message_id, record_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [draft.channel.rawValue, messageId, recordId]
-            )
+            try db.run("INSERT INTO thread_ids (channel, message_id, record_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [draft.channel.rawValue, messageId, recordId])
         }
         // The case system hears of it in the same transaction: a new case, or a record joining one.
         try enqueueRecordEvent(
@@ -384,15 +352,12 @@ extension SQLiteCaseStore {
     }
 
     /// Flags a record whose sender-assigned id (Message-ID) another, different submission used.
-    private func flagReusedSenderID(_ db: Database, _ draft: inout FeedbackDraft, senderId: String, channel: String, key: String) throws {
-        guard let other = try Row.fetchOne(
-            db.cachedStatement(sql: """
+    private func flagReusedSenderID(_ db: some StoreConnection, _ draft: inout FeedbackDraft, senderId: String, channel: String, key: String) throws {
+        guard let other = try db.row("""
                 SELECT r.id, rec.reference FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
                 WHERE r.channel = ? AND r.sender_id = ? AND r.idempotency_key != ? AND r.disposition != 'redelivery'
                 ORDER BY r.id LIMIT 1
-                """),
-            arguments: [channel, senderId, key]
-        ) else { return }
+                """, [channel, senderId, key]) else { return }
         let otherId: Int64 = other["id"]
         let otherReference: String? = other["reference"]
         draft.flag(
@@ -401,28 +366,20 @@ extension SQLiteCaseStore {
         )
     }
 
-    struct CaseLink {
-        var id: Int64
-        var reference: String
-        var how: String
-    }
 
     /// Finds the case a submission follows up: one whose message it replies to, or whose
     /// reference it mentions, and only when the sender is that case's contact or representative.
     /// A match with anyone else adds `possible_follow_up` for a person to decide.
-    private func findCase(_ db: Database, for draft: inout FeedbackDraft, contactId: Int64?) throws -> CaseLink? {
+    private func findCase(_ db: some StoreConnection, for draft: inout FeedbackDraft, contactId: Int64?) throws -> CaseLink? {
         guard let thread = draft.thread, !thread.isEmpty else { return nil }
         var candidates: [(Int64, String)] = []
         for id in thread.repliesTo.prefix(50) {
-            if let recordId = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT record_id FROM thread_ids WHERE channel = ? AND message_id = ? LIMIT 1"),
-                arguments: [draft.channel.rawValue, id]
-            ) {
+            if let recordId = try db.value("SELECT record_id FROM thread_ids WHERE channel = ? AND message_id = ? LIMIT 1", [draft.channel.rawValue, id], as: Int64.self) {
                 candidates.append((recordId, "it replies to message \(id)"))
             }
         }
         for mentioned in thread.mentionedReferences.prefix(20) {
-            if let recordId = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM records WHERE reference = ?"), arguments: [mentioned]) {
+            if let recordId = try db.value("SELECT id FROM records WHERE reference = ?", [mentioned], as: Int64.self) {
                 candidates.append((recordId, "it mentions \(mentioned)"))
             }
         }
@@ -431,13 +388,10 @@ extension SQLiteCaseStore {
         var refused: [String] = []
         var checked = Set<Int64>()
         for (recordId, how) in candidates {
-            guard let row = try Row.fetchOne(
-                db.cachedStatement(sql: """
+            guard let row = try db.row("""
                     SELECT root.id, root.reference, root.contact_id, root.document FROM records r
                     JOIN records root ON root.id = COALESCE(r.case_id, r.follow_up_of, r.id) WHERE r.id = ?
-                    """),
-                arguments: [recordId]
-            ) else { continue }
+                    """, [recordId]) else { continue }
             let rootId: Int64 = row["id"]
             let rootReference: String = row["reference"]
             guard checked.insert(rootId).inserted else { continue }
@@ -461,17 +415,14 @@ extension SQLiteCaseStore {
     }
 
     /// The next reference for the year (London time) the submission was received in.
-    private func nextReference(_ db: Database, for receivedAt: Date) throws -> String {
+    private func nextReference(_ db: some StoreConnection, for receivedAt: Date) throws -> String {
         let year = UKDateReader.londonCalendar.component(.year, from: receivedAt)
         let prefix = options.referencePrefix
-        let number = try Int64.fetchOne(
-            db.cachedStatement(sql: """
+        let number = try db.value("""
                 INSERT INTO reference_counters (prefix, year, last) VALUES (?, ?, 1)
-                ON CONFLICT (prefix, year) DO UPDATE SET last = last + 1
+                ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1
                 RETURNING last
-                """),
-            arguments: [prefix, year]
-        )!
+                """, [prefix, year], as: Int64.self)!
         let digits = String(number)
         return "\(prefix)-\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }

@@ -140,11 +140,11 @@ public struct OutboxCounts: Sendable {
     public var unqueued: Int
 }
 
-extension SQLiteCaseStore {
+extension CaseStoreRules {
     // MARK: Writing events (inside the transaction of the change)
 
     /// Adds an event to the outbox. Called inside the transaction that makes the change.
-    func enqueueEvent(_ db: Database, _ type: OutboxEventType, caseId: Int64, recordId: Int64?, data: [String: Any] = [:], now: String)
+    func enqueueEvent(_ db: some StoreConnection, _ type: OutboxEventType, caseId: Int64, recordId: Int64?, data: [String: Any] = [:], now: String)
         throws
     {
         let json = data.isEmpty ? "{}" : String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
@@ -153,20 +153,23 @@ extension SQLiteCaseStore {
 
     /// The same for a record's own event, on intake's hot path: its one detail is a fixed word,
     /// so no JSON encoder is needed.
-    func enqueueRecordEvent(_ db: Database, linked how: String?, caseId: Int64, recordId: Int64, now: String) throws {
+    func enqueueRecordEvent(_ db: some StoreConnection, linked how: String?, caseId: Int64, recordId: Int64, now: String) throws {
         try insertEvent(
             db, how == nil ? .recordCreated : .recordLinked, caseId: caseId, recordId: recordId,
             json: how.map { #"{"how":""# + $0 + #""}"# } ?? "{}", now: now
         )
     }
 
-    private func insertEvent(_ db: Database, _ type: OutboxEventType, caseId: Int64, recordId: Int64?, json: String, now: String) throws {
+    private func insertEvent(_ db: some StoreConnection, _ type: OutboxEventType, caseId: Int64, recordId: Int64?, json: String, now: String) throws {
         try db.run(
-            sql: "INSERT INTO outbox_events (event_id, type, case_id, record_id, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [Self.newEventId(), type.rawValue, caseId, recordId, now, json]
+            "INSERT INTO outbox_events (event_id, type, case_id, record_id, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
+            [Outbox.newEventId(), type.rawValue, caseId, recordId, now, json]
         )
     }
+}
 
+/// Outbox helpers shared by both stores.
+enum Outbox {
     private static let base32: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
     /// `evt_`, the time in milliseconds (10 base-32 characters) and 16 random ones (80 bits),
@@ -192,6 +195,9 @@ extension SQLiteCaseStore {
             return 30
         }
     }
+}
+
+extension SQLiteCaseStore {
 
     // MARK: Delivery (the worker)
 

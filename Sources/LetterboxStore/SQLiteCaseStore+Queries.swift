@@ -44,9 +44,7 @@ extension SQLiteCaseStore {
         """
 
     public func rawSubmission(id: Int64) throws(StoreError) -> StoredSubmission? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.submissionColumns) WHERE r.id = ?", arguments: [id]).map(Self.submission)
-        }
+        try read { db in try storedSubmission(db, id: id) }
     }
 
     /// Submissions with the given disposition, oldest first.
@@ -63,13 +61,7 @@ extension SQLiteCaseStore {
     /// Submissions stored but never read (`pending`) that arrived before `cutoff`, oldest first:
     /// left by a process that stopped between its two commits.
     public func pendingSubmissionIds(receivedBefore cutoff: Date, limit: Int = 500) throws(StoreError) -> [Int64] {
-        try read { db in
-            try Int64.fetchAll(
-                db,
-                sql: "SELECT id FROM raw_submissions WHERE disposition = 'pending' AND received_at < ? ORDER BY id LIMIT ?",
-                arguments: [Timestamp.string(cutoff), limit]
-            )
-        }
+        try read { db in try pendingIds(db, receivedBefore: cutoff, limit: limit) }
     }
 
     /// The exact bytes stored under a SHA-256.
@@ -213,29 +205,50 @@ extension SQLiteCaseStore {
 
     /// Where an earlier import of a mailbox file got to (``ImportCheckpoints``).
     public func checkpoint(path: String) throws(StoreError) -> ImportCheckpoint? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM import_checkpoints WHERE path = ?", arguments: [path]).map {
-                ImportCheckpoint(path: $0["path"], inode: $0["inode"], offset: $0["offset"], messages: $0["messages"])
-            }
-        }
+        try read { db in try checkpoint(db, path: path) }
     }
 
     /// Records how far an import got. Written after the batch's records are committed, so a
     /// crash between the two only means the next run re-reads (and skips) one batch.
     public func saveCheckpoint(_ checkpoint: ImportCheckpoint) throws(StoreError) {
-        try write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO import_checkpoints (path, inode, offset, messages, updated_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (path) DO UPDATE SET inode = excluded.inode, offset = excluded.offset,
-                        messages = excluded.messages, updated_at = excluded.updated_at
-                    """,
-                arguments: [checkpoint.path, checkpoint.inode, checkpoint.offset, checkpoint.messages, Timestamp.string(Date())]
-            )
-        }
+        try write { db in try saveCheckpoint(db, checkpoint) }
     }
 
     static func submission(_ row: Row) -> StoredSubmission {
+        submission(SQLRow(row))
+    }
+}
+
+extension CaseStoreRules {
+    package func storedSubmission(_ db: some StoreConnection, id: Int64) throws -> StoredSubmission? {
+        try db.row("SELECT \(SQLiteCaseStore.submissionColumns) WHERE r.id = ?", [id]).map(Self.submission)
+    }
+
+    package func pendingIds(_ db: some StoreConnection, receivedBefore cutoff: Date, limit: Int) throws -> [Int64] {
+        try db.values(
+            "SELECT id FROM raw_submissions WHERE disposition = 'pending' AND received_at < ? ORDER BY id LIMIT ?",
+            [Timestamp.string(cutoff), limit], as: Int64.self
+        )
+    }
+
+    package func checkpoint(_ db: some StoreConnection, path: String) throws -> ImportCheckpoint? {
+        try db.row(#"SELECT path, inode, "offset", messages FROM import_checkpoints WHERE path = ?"#, [path]).map {
+            ImportCheckpoint(path: $0["path"], inode: $0["inode"], offset: $0["offset"], messages: $0["messages"])
+        }
+    }
+
+    package func saveCheckpoint(_ db: some StoreConnection, _ checkpoint: ImportCheckpoint) throws {
+        try db.run(
+            #"""
+            INSERT INTO import_checkpoints (path, inode, "offset", messages, updated_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (path) DO UPDATE SET inode = excluded.inode, "offset" = excluded."offset",
+                messages = excluded.messages, updated_at = excluded.updated_at
+            """#,
+            [checkpoint.path, checkpoint.inode, checkpoint.offset, checkpoint.messages, Timestamp.string(Date())]
+        )
+    }
+
+    static func submission(_ row: SQLRow) -> StoredSubmission {
         let metadataText: String = row["metadata"]
         let metadata = (try? JSONSerialization.jsonObject(with: Data(metadataText.utf8))) as? [String: String] ?? [:]
         return StoredSubmission(

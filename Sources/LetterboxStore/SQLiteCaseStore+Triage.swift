@@ -2,7 +2,7 @@ public import Foundation
 import GRDB
 public import LetterboxCore
 
-extension SQLiteCaseStore {
+extension CaseStoreRules {
     /// When the landlord became aware of the contact: when it arrived, or earlier when its
     /// adapter says so from the landlord's own record (a phone call typed up later was heard
     /// when it was taken). Never after arrival.
@@ -12,7 +12,7 @@ extension SQLiteCaseStore {
     }
 
     /// The triage rules' reading of a draft (pure: the pipeline calls it while decoding).
-    func readTriage(_ draft: FeedbackDraft, received: Date) -> TriageReading {
+    package func readTriage(_ draft: FeedbackDraft, received: Date) -> TriageReading {
         options.triage.read(
             subject: draft.subject, body: draft.body, statedKind: draft.statedKind,
             representative: draft.representative, received: received
@@ -42,7 +42,7 @@ extension SQLiteCaseStore {
     }
 
     /// kind, category, service_area, acknowledge_by, respond_by, hazard_due, next_due.
-    static func triageColumns(_ record: FeedbackRecord) -> StatementArguments {
+    static func triageColumns(_ record: FeedbackRecord) -> SQLArguments {
         let hazard = record.dueDates?.hazardClocks.map(\.dueBy).min()
         return [
             record.kind?.rawValue, record.category, record.serviceArea,
@@ -50,7 +50,9 @@ extension SQLiteCaseStore {
             hazard.map(Timestamp.string), record.dueDates?.next.map(Timestamp.string),
         ]
     }
+}
 
+extension SQLiteCaseStore {
     /// An officer corrects the kind, category or service area. The record's reading, due dates
     /// and columns change; Letterbox's own reading stays in the record (`triage`) and the audit
     /// log keeps both, with the officer's reason.
@@ -160,12 +162,12 @@ extension SQLiteCaseStore {
 
     /// Writes a record whose triage or due dates changed: its document and the columns read from it.
     private func saveTriage(_ db: Database, id: Int64, _ record: FeedbackRecord, encoder: JSONEncoder) throws {
-        try db.execute(
-            sql: """
-                UPDATE records SET document = ?, kind = ?, category = ?, service_area = ?, acknowledge_by = ?,
-                    respond_by = ?, hazard_due = ?, next_due = ? WHERE id = ?
-                """,
-            arguments: [String(decoding: try encoder.encode(record), as: UTF8.self)] + Self.triageColumns(record) + [id]
+        try db.run(
+            """
+            UPDATE records SET document = ?, kind = ?, category = ?, service_area = ?, acknowledge_by = ?,
+                respond_by = ?, hazard_due = ?, next_due = ? WHERE id = ?
+            """,
+            [String(decoding: try encoder.encode(record), as: UTF8.self)] + Self.triageColumns(record) + [id]
         )
     }
 

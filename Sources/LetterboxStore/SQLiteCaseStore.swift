@@ -12,7 +12,7 @@ import Glibc
 ///
 /// One writer at a time (SQLite's own lock, waited on up to ``Options/busyTimeout``), many
 /// readers; the command-line tool can read while a watcher or the server writes.
-public final class SQLiteCaseStore: Sendable {
+public final class SQLiteCaseStore: CaseStoreRules {
     public struct Options: Sendable {
         /// How long to wait for another process's write lock before giving up with ``StoreError/Code/busy``.
         public var busyTimeout: TimeInterval
@@ -52,25 +52,14 @@ public final class SQLiteCaseStore: Sendable {
     /// through, so that its pages go to the WAL as they are written rather than wait in memory.
     static let pageCacheKiB = 65536
     static let blobPageCacheKiB = 4096
-    /// Blob bytes written since the last ``releaseMemoryAfterLargeWrites()`` (``storeBlob``).
-    let blobBytesWritten = Mutex(0)
-
-    /// Content words of earlier records, by text hash and place (a pure function of both, so a
-    /// rolled-back row cannot leave a wrong entry): an import compares the same open cases'
-    /// records with many later ones, and making the words was 4% of it. Emptied when full.
-    let contentWords = Mutex<[ContentWordsKey: ContentWords]>([:])
-    struct ContentWordsKey: Hashable {
-        var textHash: Int64
-        var place: String?
-    }
-    static let contentWordsKept = 20_000
+    package let caches = StoreCaches()
 
     /// Megabytes of blobs just written sit in the page caches (64 MB a connection) as clean
     /// pages nobody will read soon. After a batch that wrote ``releaseMemoryAfterBytes`` or
     /// more, they are given back, so an import or a few form posts with photos do not hold the
     /// caches' worth of memory. Called once per batch, outside its transactions.
     public func releaseMemoryAfterLargeWrites() {
-        let written = blobBytesWritten.withLock { written in
+        let written = caches.blobBytesWritten.withLock { written in
             defer { written = 0 }
             return written
         }
@@ -78,8 +67,8 @@ public final class SQLiteCaseStore: Sendable {
     }
 
     let pool: DatabasePool
-    let abusiveMatcher: PhraseMatcher<String>
-    let emergencyMatcher: PhraseMatcher<String>
+    package let abusiveMatcher: PhraseMatcher<String>
+    package let emergencyMatcher: PhraseMatcher<String>
 
     /// Opens the store at `path`, creating it (mode 0600) and bringing its schema up to date.
     public init(path: String, options: Options = Options()) throws(StoreError) {

@@ -90,7 +90,11 @@ extension Settings {
 
     /// The pipeline with every configured adapter's decoder, and the crash-test hook when asked for.
     func intake(store: SQLiteCaseStore, adapters: [any ChannelAdapter]? = nil) -> Intake {
-        var intake = Intake(store: store, adapters: adapters ?? ((try? self.adapters(strict: false, logger: makeLogger())) ?? []))
+        intake(backend: store, adapters: adapters)
+    }
+
+    func intake(backend: any IntakeStore, adapters: [any ChannelAdapter]? = nil) -> Intake {
+        var intake = Intake(backend: backend, adapters: adapters ?? ((try? self.adapters(strict: false, logger: makeLogger())) ?? []))
         if ProcessInfo.processInfo.environment["LETTERBOX_FAULT"] == "kill-after-raw" {
             intake.afterReceive = { kill(getpid(), SIGKILL) }
         }

@@ -3,6 +3,7 @@ import Foundation
 import LetterboxCommands
 import LetterboxCore
 import LetterboxStore
+import LetterboxPostgres
 
 /// `letterbox ingest`: every adapter's one-shot import commands (the mail pipe, mbox files,
 /// Maildir folders, phone notes), as the adapters supply them.
@@ -25,6 +26,10 @@ struct StoreImportHost: ImportHost {
             logger: logger,
             storeName: settings.storePath
         ) {
+            if PostgresLocation.isPostgres(settings.storePath) {
+                let store = try settings.openPostgresStore()
+                return ImportSession(pipeline: settings.intake(backend: store), checkpoints: store)
+            }
             let store = try settings.openStore()
             return ImportSession(pipeline: settings.intake(store: store), checkpoints: store)
         }

@@ -141,6 +141,17 @@ struct Settings {
         }
     }
 
+    /// The PostgreSQL store the settings name, with its schema brought up to date.
+    func openPostgresStore() throws -> PostgresCaseStore {
+        let location: PostgresLocation
+        do { location = try PostgresLocation(storePath) } catch { throw CLIError(.config, error.description) }
+        return try PostgresCaseStore(
+            location: location,
+            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, triage: triage, timescales: timescales),
+            logger: makeLogger()
+        )
+    }
+
     /// The store, created (owner-only) when it does not exist yet: for the commands that take
     /// submissions in (ingest, watch, serve) and for forward.
     func openStore(keepReserve: Bool = true) throws -> SQLiteCaseStore {

@@ -123,8 +123,8 @@ extension Watch {
         services.append(.init(service: ChannelServiceRunner(service: settler)))
         // The outbox's delivery worker runs wherever records are made continuously.
         let forward = try settings.forwardConfiguration()
-        if !forward.destinations.isEmpty {
-            services.append(.init(service: try ForwardSetup.worker(forward, store: intake.store, logger: logger)))
+        if !forward.destinations.isEmpty, let store = intake.sqliteStore {
+            services.append(.init(service: try ForwardSetup.worker(forward, store: store, logger: logger)))
         }
         return services
     }

@@ -1,0 +1,290 @@
+package import Foundation
+public import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import PostgresNIO
+public import LetterboxCore
+public import LetterboxStore
+
+/// The case store on PostgreSQL, for the intake pipeline: the same rules as the SQLite store
+/// (``CaseStoreRules``, written once in LetterboxStore), run on a PostgreSQL connection.
+///
+/// Synchronous, as the pipeline is: each call takes a connection from a small pool and waits
+/// for PostgreSQL's answers on the calling thread (NIO's event loops do the I/O, not Swift's
+/// cooperative pool, so waiting cannot starve them).
+///
+/// **Across instances.** Every transaction that writes intake takes one transaction-scoped
+/// advisory lock first, so intake on all instances is one writer at a time, as on SQLite: the
+/// idempotency check and the insert of a raw submission, contact resolution, case linking and
+/// reference numbers are decided by one transaction at a time and cannot race. The lock is
+/// released when the transaction ends, so an instance that dies mid-write holds nothing. A
+/// unique index on the idempotency key of every stored submission (v2) is the second guard.
+public final class PostgresCaseStore: Sendable {
+    public let location: PostgresLocation
+    public let options: SQLiteCaseStore.Options
+    package let abusiveMatcher: PhraseMatcher<String>
+    package let emergencyMatcher: PhraseMatcher<String>
+    package let caches = StoreCaches()
+    let logger: Logger
+    private let idle = Mutex<[PostgresConnection]>([])
+    private let nextId = Atomic<Int>(1)
+
+    /// The lock every intake write takes (`pg_advisory_xact_lock`): one writer at a time across
+    /// instances. (Migrations take another.)
+    static let writeLock: Int64 = 7_165_000_216
+
+    /// Opens the store: connects, and applies any migrations not yet applied.
+    public init(location: PostgresLocation, options: SQLiteCaseStore.Options = SQLiteCaseStore.Options(), logger: Logger = Logger(label: "letterbox.postgres")) throws(StoreError) {
+        self.location = location
+        self.options = options
+        self.logger = logger
+        self.abusiveMatcher = PhraseMatcher(terms: options.linking.abusiveTerms)
+        self.emergencyMatcher = PhraseMatcher(terms: options.linking.emergencyTerms)
+        try withConnection { connection in
+            try PostgresSchema.migrate(connection)
+        }
+    }
+
+    deinit {
+        for connection in idle.withLock({ $0 }) { try? connection.close().wait() }
+    }
+
+    /// Closes the idle connections.
+    public func close() {
+        for connection in idle.withLock({ list in defer { list = [] }; return list }) { try? connection.close().wait() }
+    }
+
+    // MARK: Connections and transactions
+
+    func withConnection<T>(_ body: (SyncPostgresConnection) throws -> T) throws(StoreError) -> T {
+        do {
+            let connection = try idle.withLock { $0.popLast() } ?? connect()
+            let sync = SyncPostgresConnection(connection: connection, logger: logger)
+            do {
+                let result = try body(sync)
+                idle.withLock { $0.append(connection) }
+                return result
+            } catch {
+                if connection.isClosed {
+                    // Lost with the server: the next call opens a new one.
+                } else {
+                    idle.withLock { $0.append(connection) }
+                }
+                throw error
+            }
+        } catch {
+            throw Self.storeError(error, location: location)
+        }
+    }
+
+    private func connect() throws -> PostgresConnection {
+        let id = nextId.wrappingAdd(1, ordering: .relaxed).oldValue
+        return try PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try location.connectionConfiguration(), id: id, logger: logger
+        ).wait()
+    }
+
+    /// A transaction that writes intake: under the write lock, committed when `body` returns,
+    /// rolled back when it throws.
+    func write<T>(_ body: (SyncPostgresConnection) throws -> T) throws(StoreError) -> T {
+        try withConnection { connection in
+            try connection.run("BEGIN", [])
+            do {
+                try connection.run("SELECT pg_advisory_xact_lock(?)", [Self.writeLock])
+                let result = try body(connection)
+                try connection.run("COMMIT", [])
+                return result
+            } catch {
+                if !connection.connection.isClosed { _ = try? connection.run("ROLLBACK", []) }
+                throw error
+            }
+        }
+    }
+
+    func read<T>(_ body: (SyncPostgresConnection) throws -> T) throws(StoreError) -> T {
+        try withConnection(body)
+    }
+
+    static func storeError(_ error: any Error, location: PostgresLocation) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? PSQLError {
+            let state = error.serverInfo?[.sqlState] ?? ""
+            let described = PostgresStore.describe(error)
+            if state == "53100" { return StoreError(.full, "The PostgreSQL store \(location) is out of disk space: \(described)") }
+            if state.hasPrefix("08") || state.hasPrefix("57") || error.serverInfo == nil {
+                // The connection, not the statement: the server is down, restarting or
+                // unreachable. Temporary, so a mail server retries (exit 75) and HTTP answers 503.
+                return StoreError(.busy, "The PostgreSQL store \(location) cannot be reached: \(described)")
+            }
+            return StoreError(.io, "The PostgreSQL store \(location) reported an error: \(described)")
+        }
+        if error is ChannelError || error is IOError {
+            return StoreError(.busy, "The PostgreSQL store \(location) cannot be reached: \(error)")
+        }
+        return StoreError(.io, "The PostgreSQL store \(location) reported an error: \(error)")
+    }
+}
+
+extension PostgresCaseStore: IntakeStore, ImportCheckpoints {
+    package func receive(_ batch: [Intake.Prepared], recordRedelivery: Bool) throws(StoreError) -> [Receipt] {
+        try write { db in try receiveRows(db, batch, recordRedelivery: recordRedelivery) }
+    }
+
+    package func settle(_ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws(StoreError) -> [IntakeOutcome] {
+        guard !results.isEmpty else { return [] }
+        return try write { db in try settleRows(db, results, actor: actor) }
+    }
+
+    package func rawSubmission(id: Int64) throws(StoreError) -> StoredSubmission? {
+        try read { db in try storedSubmission(db, id: id) }
+    }
+
+    package func blob(sha256: String) throws(StoreError) -> Data? {
+        try read { db in try db.value("SELECT data FROM blobs WHERE sha256 = ?", [sha256], as: Data.self) }
+    }
+
+    package func pendingSubmissionIds(receivedBefore cutoff: Date, limit: Int) throws(StoreError) -> [Int64] {
+        try read { db in try pendingIds(db, receivedBefore: cutoff, limit: limit) }
+    }
+
+    package func waitingParts(groupKey: String) throws(StoreError) -> [HeldPart] {
+        try read { db in try waitingParts(db, groupKey: groupKey) }
+    }
+
+    package func markPartsJoined(_ parts: [HeldPart], into joinedSubmissionId: Int64) throws(StoreError) {
+        try write { db in try markJoined(db, parts, into: joinedSubmissionId) }
+    }
+
+    package func partsWaiting(since cutoff: Date) throws(StoreError) -> [[HeldPart]] {
+        try read { db in try partsWaiting(db, since: cutoff) }
+    }
+
+    public func checkpoint(path: String) throws(StoreError) -> ImportCheckpoint? {
+        try read { db in try checkpoint(db, path: path) }
+    }
+
+    public func saveCheckpoint(_ checkpoint: ImportCheckpoint) throws(StoreError) {
+        try write { db in try saveCheckpoint(db, checkpoint) }
+    }
+
+    package func releaseMemoryAfterLargeWrites() {
+        caches.blobBytesWritten.withLock { $0 = 0 }
+    }
+}
+
+/// One PostgreSQL connection as the shared store code sees it: statements in the shared
+/// dialect are rewritten once each (`?` to `$n`, `INDEXED BY` dropped, `json_extract` to
+/// `->>`) and run synchronously.
+struct SyncPostgresConnection: StoreConnection {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Rewritten statements, by their shared text.
+    private static let rewritten = Mutex<[String: String]>([:])
+
+    func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        let result = try connection.query(query(sql, arguments), logger: logger).wait()
+        var names: [String]?
+        return result.rows.map { row in
+            let columns = names ?? row.map(\.columnName)
+            names = columns
+            return SQLRow(names: columns, values: row.map(Self.value))
+        }
+    }
+
+    @discardableResult
+    func run(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        let result = try connection.query(query(sql, arguments), logger: logger).wait()
+        return result.metadata.rows ?? 0
+    }
+
+    func savepoint(_ body: () throws -> Void) throws {
+        try run("SAVEPOINT letterbox", [])
+        do {
+            try body()
+            try run("RELEASE SAVEPOINT letterbox", [])
+        } catch {
+            if !connection.isClosed { _ = try? run("ROLLBACK TO SAVEPOINT letterbox", []) }
+            throw error
+        }
+    }
+
+    func storeBlob(sha256: String, data: Data, now: String) throws -> Bool {
+        try run(
+            "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [sha256, data.count, now, data]
+        ) > 0
+    }
+
+    func refusedRow(_ error: any Error) -> String? {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return nil }
+        // Integrity (23), data (22: text PostgreSQL cannot hold, a value out of range) and
+        // limits (54): the row, not the store.
+        guard state.hasPrefix("23") || state.hasPrefix("22") || state.hasPrefix("54") else { return nil }
+        return PostgresStore.describe(error)
+    }
+
+    private func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {
+        let text = Self.rewritten.withLock { $0[sql] } ?? {
+            let made = Self.rewrite(sql)
+            Self.rewritten.withLock { $0[sql] = made }
+            return made
+        }()
+        var binds = PostgresBindings(capacity: arguments.values.count)
+        for value in arguments.values {
+            switch value {
+            case .null: binds.appendNull()
+            case .integer(let number): binds.append(number)
+            case .real(let number): binds.append(number)
+            case .text(let string): binds.append(string)
+            case .blob(let data): binds.append(ByteBuffer(bytes: data))
+            }
+        }
+        return PostgresQuery(unsafeSQL: text, binds: binds)
+    }
+
+    /// A statement in the shared dialect, in PostgreSQL's.
+    static func rewrite(_ sql: String) -> String {
+        var out = ""
+        var number = 0
+        var quote: Character?
+        for character in sql {
+            if let open = quote {
+                out.append(character)
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+                out.append(character)
+            } else if character == "?" {
+                number += 1
+                out += "$\(number)"
+            } else {
+                out.append(character)
+            }
+        }
+        out = out.replacing(/\s+INDEXED BY\s+\w+/, with: "")
+        out = out.replacing(/json_extract\(([\w.]+), '\$\.(\w+)'\)/) { match in "(\(match.1)::jsonb ->> '\(match.2)')" }
+        return out
+    }
+
+    static func value(_ cell: PostgresCell) -> SQLValue {
+        guard cell.bytes != nil else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid:
+            return (try? cell.decode(Int64.self)).map(SQLValue.integer) ?? .null
+        case .bool:
+            return (try? cell.decode(Bool.self)).map { .integer($0 ? 1 : 0) } ?? .null
+        case .float4, .float8:
+            return (try? cell.decode(Double.self)).map(SQLValue.real) ?? .null
+        case .numeric:
+            return (try? cell.decode(String.self)).flatMap { Int64($0).map(SQLValue.integer) ?? Double($0).map(SQLValue.real) } ?? .null
+        case .bytea:
+            return (try? cell.decode(ByteBuffer.self)).map { .blob(Data($0.readableBytesView)) } ?? .null
+        case .void:
+            return .null
+        default:
+            return (try? cell.decode(String.self)).map(SQLValue.text) ?? .null
+        }
+    }
+}

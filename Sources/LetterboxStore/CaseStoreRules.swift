@@ -1,0 +1,47 @@
+package import Foundation
+package import Synchronization
+package import LetterboxCore
+
+/// A case store as the shared rules see it: its options and word lists, and the caches its
+/// writer keeps. Intake, contact resolution, linking, persistence and the outbox events are
+/// written once, in extensions of this protocol, against a ``StoreConnection``; the SQLite
+/// store and the PostgreSQL store (LetterboxPostgres) each open the transaction and hand the
+/// rules their connection.
+package protocol CaseStoreRules: Sendable {
+    var options: SQLiteCaseStore.Options { get }
+    var abusiveMatcher: PhraseMatcher<String> { get }
+    var emergencyMatcher: PhraseMatcher<String> { get }
+    var caches: StoreCaches { get }
+}
+
+/// What a store's writer remembers between transactions.
+package final class StoreCaches: Sendable {
+    /// Blob bytes written since the last release of the page caches (SQLite).
+    package let blobBytesWritten = Mutex(0)
+
+    /// Content words of earlier records, by text hash and place (a pure function of both, so a
+    /// rolled-back row cannot leave a wrong entry): an import compares the same open cases'
+    /// records with many later ones, and making the words was 4% of it. Emptied when full.
+    let contentWords = Mutex<[ContentWordsKey: ContentWords]>([:])
+    struct ContentWordsKey: Hashable {
+        var textHash: Int64
+        var place: String?
+    }
+    static let contentWordsKept = 20_000
+
+    package init() {}
+}
+
+/// What the pipeline (``Intake``) needs of a store: receiving raw bytes, settling what the
+/// decoders made of them, and finding what was left pending or held in parts.
+package protocol IntakeStore: CaseStoreRules {
+    func receive(_ batch: [Intake.Prepared], recordRedelivery: Bool) throws(StoreError) -> [Receipt]
+    func settle(_ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws(StoreError) -> [IntakeOutcome]
+    func rawSubmission(id: Int64) throws(StoreError) -> StoredSubmission?
+    func blob(sha256: String) throws(StoreError) -> Data?
+    func pendingSubmissionIds(receivedBefore cutoff: Date, limit: Int) throws(StoreError) -> [Int64]
+    func waitingParts(groupKey: String) throws(StoreError) -> [HeldPart]
+    func markPartsJoined(_ parts: [HeldPart], into joinedSubmissionId: Int64) throws(StoreError)
+    func partsWaiting(since cutoff: Date) throws(StoreError) -> [[HeldPart]]
+    func releaseMemoryAfterLargeWrites()
+}

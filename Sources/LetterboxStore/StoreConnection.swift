@@ -1,0 +1,242 @@
+public import Foundation
+import GRDB
+
+/// One value a statement binds or a row holds, in the types both stores share: SQLite's five
+/// storage classes, which the PostgreSQL schema maps to `bigint`, `double precision`, `text`
+/// and `bytea`.
+package enum SQLValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob(Data)
+}
+
+/// A Swift value that binds as an ``SQLValue``.
+package protocol SQLArgument {
+    var sqlValue: SQLValue { get }
+}
+
+/// A Swift value read from an ``SQLValue`` (nil when the value has another type).
+package protocol SQLColumnValue {
+    init?(sqlValue: SQLValue)
+}
+
+extension Int64: SQLArgument, SQLColumnValue {
+    package var sqlValue: SQLValue { .integer(self) }
+    package init?(sqlValue: SQLValue) {
+        switch sqlValue {
+        case .integer(let value): self = value
+        case .real(let value): self.init(exactly: value.rounded(.towardZero))
+        default: return nil
+        }
+    }
+}
+
+extension Int: SQLArgument, SQLColumnValue {
+    package var sqlValue: SQLValue { .integer(Int64(self)) }
+    package init?(sqlValue: SQLValue) {
+        guard let value = Int64(sqlValue: sqlValue) else { return nil }
+        self.init(value)
+    }
+}
+
+extension Bool: SQLArgument, SQLColumnValue {
+    package var sqlValue: SQLValue { .integer(self ? 1 : 0) }
+    package init?(sqlValue: SQLValue) {
+        guard let value = Int64(sqlValue: sqlValue) else { return nil }
+        self = value != 0
+    }
+}
+
+extension Double: SQLArgument, SQLColumnValue {
+    package var sqlValue: SQLValue { .real(self) }
+    package init?(sqlValue: SQLValue) {
+        switch sqlValue {
+        case .real(let value): self = value
+        case .integer(let value): self = Double(value)
+        default: return nil
+        }
+    }
+}
+
+extension String: SQLArgument, SQLColumnValue {
+    package var sqlValue: SQLValue { .text(self) }
+    package init?(sqlValue: SQLValue) {
+        switch sqlValue {
+        case .text(let value): self = value
+        case .blob(let data): self = String(decoding: data, as: UTF8.self)
+        default: return nil
+        }
+    }
+}
+
+extension Data: SQLArgument, SQLColumnValue {
+    package var sqlValue: SQLValue { .blob(self) }
+    package init?(sqlValue: SQLValue) {
+        switch sqlValue {
+        case .blob(let value): self = value
+        case .text(let value): self = Data(value.utf8)
+        default: return nil
+        }
+    }
+}
+
+/// The values a statement binds, in order: `[id, now, reason]`, nils included.
+package struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
+    package var values: [SQLValue]
+
+    package init(_ values: [SQLValue]) { self.values = values }
+
+    package init(arrayLiteral elements: (any SQLArgument)?...) {
+        values = elements.map { $0?.sqlValue ?? .null }
+    }
+
+    package static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments {
+        SQLArguments(lhs.values + rhs.values)
+    }
+}
+
+/// One row a query returned, read by column name as GRDB's rows are: `let id: Int64 = row["id"]`.
+package struct SQLRow: Sendable {
+    package var names: [String]
+    package var values: [SQLValue]
+
+    package init(names: [String], values: [SQLValue]) {
+        self.names = names
+        self.values = values
+    }
+
+    package func value(_ name: String) -> SQLValue {
+        // Rows have a handful of columns: a scan beats hashing the name.
+        for (index, column) in names.enumerated() where column == name { return values[index] }
+        preconditionFailure("no column \(name) in \(names)")
+    }
+
+    package subscript<T: SQLColumnValue>(_ name: String) -> T {
+        let value = value(name)
+        guard let typed = T(sqlValue: value) else { preconditionFailure("column \(name) holds \(value), not \(T.self)") }
+        return typed
+    }
+
+    package subscript<T: SQLColumnValue>(_ name: String) -> T? {
+        let value = value(name)
+        if case .null = value { return nil }
+        return T(sqlValue: value)
+    }
+
+    package subscript<T: SQLColumnValue>(_ index: Int) -> T? {
+        if case .null = values[index] { return nil }
+        return T(sqlValue: values[index])
+    }
+}
+
+/// A connection inside a transaction, as the shared store code sees it: the rules of intake,
+/// linking and contacts are written once against this, and run on SQLite (GRDB's `Database`)
+/// and on PostgreSQL (LetterboxPostgres).
+///
+/// Statements are written once, in the SQL both understand: `?` placeholders,
+/// `INSERT ... ON CONFLICT DO NOTHING`, `RETURNING`, `IS NOT DISTINCT FROM`. Two SQLite forms are
+/// kept because SQLite needs them and PostgreSQL's connection rewrites them: `INDEXED BY name`
+/// (dropped; PostgreSQL's planner chooses) and `json_extract(document, '$.key')`.
+package protocol StoreConnection {
+    /// Every row the statement returns.
+    func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
+    /// Runs a statement; returns how many rows it changed.
+    @discardableResult
+    func run(_ sql: String, _ arguments: SQLArguments) throws -> Int
+    /// Runs `body` in a savepoint: undone alone when it throws, the transaction going on.
+    func savepoint(_ body: () throws -> Void) throws
+    /// Stores bytes under their SHA-256 unless stored already; true when written now.
+    func storeBlob(sha256: String, data: Data, now: String) throws -> Bool
+    /// Whether an error is the store refusing a row (a constraint, a value too big), which
+    /// quarantines the one submission instead of failing the batch.
+    func refusedRow(_ error: any Error) -> String?
+}
+
+extension StoreConnection {
+    package func row(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? {
+        try rows(sql, arguments).first
+    }
+
+    /// The first column of the first row, or nil.
+    package func value<T: SQLColumnValue>(_ sql: String, _ arguments: SQLArguments = [], as type: T.Type = T.self) throws -> T? {
+        guard let row = try rows(sql, arguments).first, !row.values.isEmpty else { return nil }
+        return row[0]
+    }
+
+    /// The first column of every row (nulls left out).
+    package func values<T: SQLColumnValue>(_ sql: String, _ arguments: SQLArguments = [], as type: T.Type = T.self) throws -> [T] {
+        try rows(sql, arguments).compactMap { $0.values.isEmpty ? nil : $0[0] }
+    }
+}
+
+// MARK: SQLite
+
+extension Database: StoreConnection {
+    package func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        let statement = try cachedStatement(sql: sql)
+        let names = statement.columnNames
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.values.map(\.databaseValue)))
+        var result: [SQLRow] = []
+        while let row = try cursor.next() {
+            var values: [SQLValue] = []
+            values.reserveCapacity(names.count)
+            for index in 0..<names.count { values.append(SQLValue(row[index] as DatabaseValue)) }
+            result.append(SQLRow(names: names, values: values))
+        }
+        return result
+    }
+
+    @discardableResult
+    package func run(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        try cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.values.map(\.databaseValue)))
+        return changesCount
+    }
+
+    package func savepoint(_ body: () throws -> Void) throws {
+        try inSavepoint {
+            try body()
+            return .commit
+        }
+    }
+
+    package func storeBlob(sha256: String, data: Data, now: String) throws -> Bool {
+        try SQLiteCaseStore.storeBlob(self, sha256: sha256, data: data, now: now)
+    }
+
+    package func refusedRow(_ error: any Error) -> String? {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT || error.resultCode == .SQLITE_TOOBIG else {
+            return nil
+        }
+        return error.message ?? "\(error)"
+    }
+}
+
+extension SQLRow {
+    init(_ row: Row) {
+        self.init(names: Array(row.columnNames), values: row.databaseValues.map(SQLValue.init))
+    }
+}
+
+extension SQLValue {
+    init(_ value: DatabaseValue) {
+        switch value.storage {
+        case .null: self = .null
+        case .int64(let value): self = .integer(value)
+        case .double(let value): self = .real(value)
+        case .string(let value): self = .text(value)
+        case .blob(let value): self = .blob(value)
+        }
+    }
+
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let value): value.databaseValue
+        case .real(let value): value.databaseValue
+        case .text(let value): value.databaseValue
+        case .blob(let value): value.databaseValue
+        }
+    }
+}

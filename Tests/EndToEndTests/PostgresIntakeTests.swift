@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+import LetterboxTesting
+import Testing
+
+/// Intake on PostgreSQL (issue 16): the same submissions make the same records, contacts,
+/// cases, links, flags and outbox events as on SQLite; and processes writing one PostgreSQL
+/// store at the same moment create one record per submission, one contact per person and one
+/// case per matter.
+@Suite(.serialized)
+struct PostgresIntakeTests {
+    /// What the two stores are compared by: every row that intake decides, by reference
+    /// (ids differ: PostgreSQL's identity sequences skip numbers a rolled-back insert took).
+    static let comparisons = [
+        """
+        SELECT r.reference, r.channel, r.kind, r.category, r.service_area, c.reference, COALESCE(f.reference, ''),
+               CASE WHEN r.next_due IS NULL THEN 'no clock' ELSE 'clock' END, c.status
+        FROM records r JOIN cases c ON c.id = r.case_id LEFT JOIN records f ON f.id = r.follow_up_of ORDER BY r.reference
+        """,
+        "SELECT r.reference, fl.flag FROM record_flags fl JOIN records r ON r.id = fl.record_id ORDER BY 1, 2",
+        "SELECT a.reference, l.kind, b.reference FROM record_links l JOIN records a ON a.id = l.record_id JOIN records b ON b.id = l.target_id ORDER BY 1, 2, 3",
+        "SELECT disposition, COALESCE(error_code, ''), count(*) FROM raw_submissions GROUP BY disposition, error_code ORDER BY 1, 2",
+        "SELECT e.type, c.reference, COALESCE(r.reference, '') FROM outbox_events e JOIN cases c ON c.id = e.case_id LEFT JOIN records r ON r.id = e.record_id ORDER BY e.id",
+        // Contacts: which records share one (each group named by its first record).
+        """
+        SELECT (SELECT min(o.reference) FROM records o WHERE o.contact_id = r.contact_id), r.reference
+        FROM records r WHERE r.contact_id IS NOT NULL ORDER BY 2
+        """,
+        "SELECT action, count(*) FROM audit_log GROUP BY action ORDER BY 1",
+    ]
+
+    static func sqliteRows(_ path: String, _ sql: String) throws -> String {
+        try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: sql).map { row in
+                row.databaseValues.map { $0.isNull ? "" : "\($0.storage.value ?? "")" }.joined(separator: "|")
+            }.joined(separator: "\n")
+        }
+    }
+
+    /// The sample mail, phone notes and texts, in one order, into `store`; returns each command's output.
+    static func ingestSamples(store: String) async throws -> [String] {
+        var outputs: [String] = []
+        let mail = try FileManager.default.contentsOfDirectory(atPath: Fixtures.samples("email").path).filter { $0.hasSuffix(".eml") }.sorted()
+        for name in mail + mail.prefix(3) {
+            let bytes = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent(name))
+            let result = try await Fixtures.run(["ingest", "email", "--store", store], stdin: bytes)
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+            outputs.append(result.stdout)
+        }
+        // One sample note is malformed on purpose: quarantined, exit 65, on both.
+        let notes = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", store])
+        #expect(notes.status == 65, "\(notes.stderr)")
+        outputs.append(notes.stdout)
+        return outputs
+    }
+
+    @Test("The same submissions make the same records, cases, links, flags, contacts and events on SQLite and on PostgreSQL")
+    func sameBehaviour() async throws {
+        try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
+        let server = try await Fixtures.offPool { try PostgresServer() }
+        defer { server.stop() }
+        try await Fixtures.offPool { try server.createDatabase("intake") }
+        let root = try Fixtures.temporaryFolder("pg-intake")
+        let sqlite = root.appendingPathComponent("letterbox.sqlite").path
+        let url = server.url("intake")
+
+        let onSQLite = try await Self.ingestSamples(store: sqlite)
+        let onPostgres = try await Self.ingestSamples(store: url)
+        #expect(onSQLite == onPostgres)
+        #expect(onSQLite.joined().contains("follow-up of"), "the samples include a follow-up")
+
+        for sql in Self.comparisons {
+            let expected = try Self.sqliteRows(sqlite, sql)
+            let found = try server.psql(sql, database: "intake").trimmingCharacters(in: .newlines)
+            #expect(found == expected, "\(sql)")
+            #expect(!expected.isEmpty || sql.contains("record_links"), "\(sql)")
+        }
+        // The reference counter has no gaps: the records are numbered 1 to n.
+        let references = try server.psql("SELECT count(*), max(reference) FROM records", database: "intake").trimmingCharacters(in: .newlines)
+        let count = Int(references.split(separator: "|")[0]) ?? 0
+        #expect(references.hasSuffix(String(format: "%06d", count)), "\(references)")
+    }
+
+    /// A message from `from` about a leak, with its own Message-ID.
+    static func mail(from: String, id: String, body: String) -> Data {
+        Data("""
+            From: Tenant <\(from)>\r
+            To: feedback@example-housing.org.uk\r
+            Subject: Leak in my kitchen ceiling\r
+            Message-ID: <\(id)@example.net>\r
+            Date: Tue, 01 Dec 2026 09:00:00 +0000\r
+            Content-Type: text/plain; charset=utf-8\r
+            \r
+            \(body)\r
+
+            """.utf8)
+    }
+
+    @Test("Processes writing one PostgreSQL store at once: one record per submission, one contact per person, one case per matter")
+    func concurrentProcesses() async throws {
+        try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
+        let server = try await Fixtures.offPool { try PostgresServer() }
+        defer { server.stop() }
+        try await Fixtures.offPool { try server.createDatabase("race") }
+        let url = server.url("race")
+        // The schema first, so the race is intake's, not the migrations'.
+        #expect(try await Fixtures.run(["store", "check", "--store", url]).status == 0)
+
+        // The same message from eight MTAs at the same moment.
+        let same = Self.mail(from: "ann@example.net", id: "same-1", body: "Water is coming through my kitchen ceiling near the light. Please send someone today.")
+        // Six messages from one person about the same leak, worded a little differently, at once.
+        let repeats = (1...6).map { number in
+            Self.mail(
+                from: "bob@example.net", id: "bob-\(number)",
+                body: "Water is still coming through the ceiling of my kitchen at flat 3, near the light fitting. Message \(number): please send someone."
+            )
+        }
+        let results = try await withThrowingTaskGroup(of: (Int32, String).self) { group in
+            for _ in 0..<8 {
+                group.addTask { let r = try await Fixtures.run(["ingest", "email", "--store", url], stdin: same); return (r.status, r.stdout + r.stderr) }
+            }
+            for message in repeats {
+                group.addTask { let r = try await Fixtures.run(["ingest", "email", "--store", url], stdin: message); return (r.status, r.stdout + r.stderr) }
+            }
+            var all: [(Int32, String)] = []
+            for try await result in group { all.append(result) }
+            return all
+        }
+        for (status, output) in results { #expect(status == 0, "\(output)") }
+        let psql = { (sql: String) in try server.psql(sql, database: "race").trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(try psql("SELECT count(*) FROM records WHERE idempotency_key LIKE '%same-1@example.net%'") == "1")
+        // Every process answered with that record's reference (one that found the submission
+        // stored but not yet settled by another waited for it, then reported it).
+        let reference = try psql("SELECT reference FROM records WHERE idempotency_key LIKE '%same-1@example.net%'")
+        #expect(results.filter { $0.1.contains(reference) }.count == 8, "\(results.map(\.1))")
+        #expect(try psql("SELECT count(*) FROM records") == "7")
+        #expect(try psql("SELECT count(*) FROM contacts WHERE merged_into IS NULL") == "2")
+        #expect(try psql("SELECT count(DISTINCT case_id) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = 'bob@example.net')") == "1")
+        #expect(try psql("SELECT count(DISTINCT reference) FROM records") == "7")
+        #expect(try psql("SELECT max(reference) FROM records").hasSuffix("000007"))
+        // Every record's event is in the outbox, once.
+        #expect(try psql("SELECT count(*) FROM outbox_events WHERE record_id IS NOT NULL") == "7")
+    }
+}
