@@ -1,5 +1,6 @@
 package import Foundation
 public import Logging
+import Dispatch
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -59,7 +60,14 @@ public final class PostgresCaseStore: Sendable {
 
     func withConnection<T>(_ body: (SyncPostgresConnection) throws -> T) throws(StoreError) -> T {
         do {
-            let connection = try idle.withLock { $0.popLast() } ?? connect()
+            // A connection the server closed (a restart, a failover) is left behind here: a
+            // statement sent on it would wait for ever.
+            var reused: PostgresConnection?
+            while reused == nil, let next = idle.withLock({ $0.popLast() }) {
+                if next.isClosed { continue }
+                reused = next
+            }
+            let connection = try reused ?? connect()
             let sync = SyncPostgresConnection(connection: connection, logger: logger)
             do {
                 let result = try body(sync)
@@ -168,6 +176,16 @@ extension PostgresCaseStore: IntakeStore, ImportCheckpoints {
         try write { db in try saveCheckpoint(db, checkpoint) }
     }
 
+    /// Checks that a write succeeds now (not a standby, not out of space, the server there): a
+    /// row written and rolled back.
+    public func checkWritable() throws(StoreError) {
+        try withConnection { db in
+            try db.run("BEGIN", [])
+            defer { _ = try? db.run("ROLLBACK", []) }
+            try db.run("INSERT INTO reference_counters (prefix, year, last) VALUES ('letterbox-check', -1, 0) ON CONFLICT DO NOTHING", [])
+        }
+    }
+
     package func releaseMemoryAfterLargeWrites() {
         caches.blobBytesWritten.withLock { $0 = 0 }
     }
@@ -183,8 +201,28 @@ struct SyncPostgresConnection: StoreConnection {
     /// Rewritten statements, by their shared text.
     private static let rewritten = Mutex<[String: String]>([:])
 
+    /// How long one statement may take before the connection is given up as dead (a network
+    /// gone quiet, not a closed socket): closed, and the call fails as temporary.
+    static let statementDeadline: DispatchTimeInterval = .seconds(60)
+
+    /// Waits for PostgreSQL's answer, up to ``statementDeadline``.
+    private func answer(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+        let future = connection.query(try query(sql, arguments), logger: logger)
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
+        future.whenComplete { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + Self.statementDeadline) == .success, let result = outcome.withLock({ $0 }) else {
+            let closing: EventLoopFuture<Void> = connection.close(); _ = closing
+            throw StoreError(.busy, "PostgreSQL did not answer within \(Self.statementDeadline); the connection was closed.")
+        }
+        return try result.get()
+    }
+
     func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
-        let result = try connection.query(query(sql, arguments), logger: logger).wait()
+        let result = try answer(sql, arguments)
         var names: [String]?
         return result.rows.map { row in
             let columns = names ?? row.map(\.columnName)
@@ -195,8 +233,7 @@ struct SyncPostgresConnection: StoreConnection {
 
     @discardableResult
     func run(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        let result = try connection.query(query(sql, arguments), logger: logger).wait()
-        return result.metadata.rows ?? 0
+        return try answer(sql, arguments).metadata.rows ?? 0
     }
 
     func savepoint(_ body: () throws -> Void) throws {

@@ -35,7 +35,7 @@ public struct LetterboxRequestContext: RequestContext {
 public final class LetterboxServer: Sendable {
     public let configuration: ServerConfiguration
     public let adapters: [any ChannelAdapter]
-    public let store: SQLiteCaseStore
+    let store: any IntakeStore
     public let intake: Intake
     public let queue: CommitQueue
     public let metrics: ServerMetrics
@@ -47,9 +47,7 @@ public final class LetterboxServer: Sendable {
         self.metrics = metrics
         self.configuration = configuration
         self.adapters = adapters
-        // Settings refuses a PostgreSQL store for `serve` until the server runs on it (issue 16).
-        guard let store = intake.sqliteStore else { preconditionFailure("The server runs on the SQLite store only, so far.") }
-        self.store = store
+        self.store = intake.backend
         self.logger = logger
         var intake = intake
         // Every committed submission is counted, the joined parts of long texts included.

@@ -44,4 +44,6 @@ package protocol IntakeStore: CaseStoreRules {
     func markPartsJoined(_ parts: [HeldPart], into joinedSubmissionId: Int64) throws(StoreError)
     func partsWaiting(since cutoff: Date) throws(StoreError) -> [[HeldPart]]
     func releaseMemoryAfterLargeWrites()
+    /// Checks that the store can be written now (for health checks and start-up).
+    func checkWritable() throws(StoreError)
 }

@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
             let logger = settings.makeLogger()
             let configuration = try settings.serverConfiguration()
             let adapters = try settings.adapters(strict: true, serving: true, logger: logger)
-            let store = try settings.openStore()
+            let store = try settings.openIntakeStore()
             try store.checkWritable()
             // One registry for /metrics: the server's own counters, and everything recorded through
             // swift-metrics (the forwarding worker, the watchers).
@@ -68,7 +68,7 @@ struct Serve: AsyncParsableCommand {
             let server = LetterboxServer(
                 configuration: configuration,
                 adapters: adapters,
-                intake: settings.intake(store: store, adapters: adapters),
+                intake: settings.intake(backend: store, adapters: adapters),
                 logger: logger,
                 metrics: metrics
             )

@@ -152,6 +152,12 @@ struct Settings {
         )
     }
 
+    /// The store the commands that take submissions in (ingest, watch, serve) write: SQLite
+    /// (created when missing), or PostgreSQL.
+    func openIntakeStore() throws -> any IntakeStore {
+        PostgresLocation.isPostgres(storePath) ? try openPostgresStore() : try openStore()
+    }
+
     /// The store, created (owner-only) when it does not exist yet: for the commands that take
     /// submissions in (ingest, watch, serve) and for forward.
     func openStore(keepReserve: Bool = true) throws -> SQLiteCaseStore {

@@ -68,8 +68,8 @@ struct Watch: AsyncParsableCommand {
             let logger = settings.makeLogger()
             // Lenient: a mistake in a section watch does not use (sms.*, form.*) must not stop the watchers.
             let adapters = try settings.adapters(strict: false, logger: logger)
-            let store = try settings.openStore()
-            let services = try Self.services(adapters: adapters, intake: settings.intake(store: store, adapters: adapters), settings: settings, logger: logger)
+            let store = try settings.openIntakeStore()
+            let services = try Self.services(adapters: adapters, intake: settings.intake(backend: store, adapters: adapters), settings: settings, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
@@ -123,7 +123,13 @@ extension Watch {
         services.append(.init(service: ChannelServiceRunner(service: settler)))
         // The outbox's delivery worker runs wherever records are made continuously.
         let forward = try settings.forwardConfiguration()
-        if !forward.destinations.isEmpty, let store = intake.sqliteStore {
+        if !forward.destinations.isEmpty {
+            guard let store = intake.sqliteStore else {
+                throw CLIError(
+                    .config,
+                    "forward: destinations are configured, but forwarding from a PostgreSQL store is not built yet (issue 16): run `letterbox forward` against a SQLite store, or remove forward.destinations for now. Events wait in the outbox and are not lost."
+                )
+            }
             services.append(.init(service: try ForwardSetup.worker(forward, store: store, logger: logger)))
         }
         return services

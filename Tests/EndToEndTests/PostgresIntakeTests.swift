@@ -141,4 +141,135 @@ struct PostgresIntakeTests {
         // Every record's event is in the outbox, once.
         #expect(try psql("SELECT count(*) FROM outbox_events WHERE record_id IS NOT NULL") == "7")
     }
+
+    /// A Kannel post-xml callback from `sender` with `text`.
+    static func kannel(sender: String, text: String) -> Data {
+        let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text
+        return Data("""
+            <?xml version="1.0" encoding="ISO-8859-1"?>
+            <message cid="1"><submit><oa><number>\(sender)</number></oa><da><number>447700900456</number></da>
+            <ud>\(encoded)</ud><dcs><coding>0</coding></dcs>
+            <at><year>2026</year><month>12</month><day>1</day><hour>09</hour><minute>15</minute><second>51</second><timezone>0</timezone></at>
+            <from><account>FAKE</account></from><to><service>default</service></to></submit></message>
+            """.utf8)
+    }
+
+    @Test("Two serve instances on one PostgreSQL: the same callbacks to both at once make one record each; one sender's texts to alternate instances make one contact and one case; SIGKILL loses nothing answered 200")
+    func twoInstances() async throws {
+        try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
+        let server = try await Fixtures.offPool { try PostgresServer() }
+        defer { server.stop() }
+        try await Fixtures.offPool { try server.createDatabase("two") }
+        let url = server.url("two")
+        let root = try Fixtures.temporaryFolder("pg-two")
+        #expect(try await Fixtures.run(["store", "check", "--store", url]).status == 0)
+        let first = try await Fixtures.offPool { try ServeProcess(storePath: url, folder: root) }
+        let second = try await Fixtures.offPool { try ServeProcess(storePath: url, folder: root) }
+        defer { first.stop(); second.stop() }
+        let ports = [first.port, second.port]
+
+        // Ten gateway callbacks, each posted four times (twice to each instance) at once.
+        let callbacks = (0..<10).map { index in
+            (kid: "kid-\(index)", body: Self.kannel(sender: "4477009010\(String(format: "%02d", index))", text: "Text \(index): the hallway light at Birch House is out"))
+        }
+        let answers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for callback in callbacks {
+                for attempt in 0..<4 {
+                    group.addTask {
+                        try await Fixtures.offPool {
+                            try RawHTTP.post(port: ports[attempt % 2], path: "/sms/kannel?kid=\(callback.kid)", body: callback.body, contentType: "text/xml").status
+                        }
+                    }
+                }
+            }
+            var all: [Int] = []
+            for try await status in group { all.append(status) }
+            return all
+        }
+        #expect(answers.count == 40 && answers.allSatisfy { $0 == 200 }, "\(answers)")
+        let psql = { (sql: String) in try server.psql(sql, database: "two").trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(try psql("SELECT count(*) FROM records") == "10")
+        #expect(try psql("SELECT count(DISTINCT idempotency_key) FROM records") == "10")
+
+        // One tenant's texts about one leak, to alternate instances, at once.
+        let leak = [
+            "Water coming through my kitchen ceiling from the flat above, near the light",
+            "Still water coming through my kitchen ceiling from flat above near the light. Nobody came",
+            "water still coming thru kitchen ceiling from the flat above by the light pls send someone",
+            "The leak through my kitchen ceiling from the flat above is worse, near the light fitting",
+        ]
+        let leakAnswers = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (index, text) in leak.enumerated() {
+                group.addTask {
+                    try await Fixtures.offPool {
+                        try RawHTTP.post(port: ports[index % 2], path: "/sms/kannel?kid=leak-\(index)", body: Self.kannel(sender: "447700902000", text: text), contentType: "text/xml").status
+                    }
+                }
+            }
+            var all: [Int] = []
+            for try await status in group { all.append(status) }
+            return all
+        }
+        #expect(leakAnswers.allSatisfy { $0 == 200 })
+        #expect(try psql("SELECT count(*) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+447700902000')") == "4")
+        #expect(try psql("SELECT count(DISTINCT case_id) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+447700902000')") == "1")
+
+        // SIGKILL one instance while both take callbacks: every kid answered 200 is stored.
+        let firstProcess = first.process.processIdentifier
+        let kids = try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<60 {
+                group.addTask {
+                    let kid = "load-\(index)"
+                    let body = Self.kannel(sender: "4477009030\(String(format: "%02d", index))", text: "Load \(index): the lift at Tower View is out of order again")
+                    let status = try? await Fixtures.offPool {
+                        try RawHTTP.post(port: ports[index % 2], path: "/sms/kannel?kid=\(kid)", body: body, contentType: "text/xml").status
+                    }
+                    return status == 200 ? kid : nil
+                }
+                if index == 20 { kill(firstProcess, SIGKILL) }
+            }
+            var answered: [String] = []
+            for try await kid in group { if let kid { answered.append(kid) } }
+            return answered
+        }
+        let stored = Set(try psql("SELECT metadata FROM raw_submissions WHERE disposition = 'accepted' AND metadata LIKE '%load-%'")
+            .split(separator: "\n").compactMap { line in line.firstMatch(of: /load-\d+/).map { String($0.output) } })
+        #expect(kids.count >= 30, "the surviving instance answered its share")
+        #expect(Set(kids).isSubset(of: stored), "\(Set(kids).subtracting(stored))")
+    }
+
+    @Test("PostgreSQL lost: /readyz and intake answer 503 and the mail pipe exits 75; back: the same instance takes submissions again without a restart")
+    func databaseLost() async throws {
+        try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
+        let server = try await Fixtures.offPool { try PostgresServer() }
+        defer { server.stop() }
+        try await Fixtures.offPool { try server.createDatabase("lost") }
+        let url = server.url("lost")
+        let root = try Fixtures.temporaryFolder("pg-lost")
+        let serve = try await Fixtures.offPool { try ServeProcess(storePath: url, folder: root) }
+        defer { serve.stop() }
+        let port = serve.port
+        let post = { (kid: String) in
+            try await Fixtures.offPool {
+                try RawHTTP.post(port: port, path: "/sms/kannel?kid=\(kid)", body: Self.kannel(sender: "447700904000", text: "Text \(kid): no heating"), contentType: "text/xml").status
+            }
+        }
+        let ready = { try await Fixtures.offPool { try RawHTTP.get(port: port, path: "/readyz").status } }
+        #expect(try await post("before") == 200)
+        #expect(try await ready() == 200)
+
+        try await Fixtures.offPool { try server.pause() }
+        #expect(try await post("during") == 503)
+        #expect(try await ready() == 503)
+        let mail = Self.mail(from: "cat@example.net", id: "lost-1", body: "The heating is off again.")
+        let pipe = try await Fixtures.run(["ingest", "email", "--store", url], stdin: mail)
+        #expect(pipe.status == 75, "\(pipe.stderr)")
+
+        try await Fixtures.offPool { try server.resume() }
+        #expect(try await ready() == 200)
+        #expect(try await post("after") == 200)
+        #expect(try await post("during") == 200)
+        #expect(try await Fixtures.run(["ingest", "email", "--store", url], stdin: mail).status == 0)
+        #expect(try server.psql("SELECT count(*) FROM records", database: "lost").trimmingCharacters(in: .whitespacesAndNewlines) == "4")
+    }
 }

@@ -52,6 +52,16 @@ public final class PostgresServer: Sendable {
         return try String(contentsOf: output, encoding: .utf8)
     }
 
+    /// Stops the server and keeps its data (a database lost for a while).
+    public func pause() throws {
+        try run("\(binaries)/pg_ctl -D \(folder.path)/data -m fast -w stop >/dev/null")
+    }
+
+    /// Starts it again after ``pause()``.
+    public func resume() throws {
+        try run("\(binaries)/pg_ctl -D \(folder.path)/data -l \(folder.path)/pg.log -w -o \"-k \(folder.path) -p \(port) -c listen_addresses='' -c fsync=off\" start >/dev/null")
+    }
+
     public func stop() {
         try? run("\(binaries)/pg_ctl -D \(folder.path)/data -m immediate -w stop >/dev/null 2>&1")
         try? FileManager.default.removeItem(at: folder)

@@ -118,6 +118,11 @@ public enum RawHTTP {
         return Data((head + "\r\n").utf8) + (body ?? Data())
     }
 
+    /// One GET, blocking; the answer parsed.
+    public static func get(port: Int, path: String) throws -> HTTPReply {
+        try parse(exchange(port: port, bytes: request("GET", path, port: port)))
+    }
+
     /// One POST, blocking; the answer parsed.
     public static func post(port: Int, path: String, body: Data, contentType: String, headers: [String: String] = [:]) throws -> HTTPReply {
         try parse(exchange(port: port, bytes: request("POST", path, port: port, body: body, contentType: contentType, headers: headers)))
