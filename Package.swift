@@ -257,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "ForwardTests",
             dependencies: [
-                "LetterboxCore", "LetterboxForward", "LetterboxStore", "LetterboxEmail", "LetterboxTesting",
+                "LetterboxCore", "LetterboxForward", "LetterboxStore", "LetterboxEmail", "LetterboxTesting", "LetterboxPostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

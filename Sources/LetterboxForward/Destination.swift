@@ -36,7 +36,7 @@ public protocol Destination: Sendable {
     /// The most attachment bytes to read for one event (the rest is sent as metadata).
     var attachmentLimit: Int { get }
     /// Sends one event. Never throws: every failure is an attempt result, kept with the event.
-    func deliver(_ content: OutboxContent, store: SQLiteCaseStore) async -> AttemptResult
+    func deliver(_ content: OutboxContent, store: any OutboxStore) async -> AttemptResult
     /// Releases connections (called once, when the worker stops).
     func shutdown() async
 }

@@ -80,7 +80,7 @@ public struct ForwardConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// The worker for these destinations; it shuts their HTTP client down when it stops.
-    public func makeWorker(store: SQLiteCaseStore, logger: Logger) throws(Invalid) -> ForwardWorker {
+    public func makeWorker(store: any OutboxStore, logger: Logger) throws(Invalid) -> ForwardWorker {
         let client = try makeHTTPClient()
         let made: [any Destination]
         do { made = try makeDestinations(client: client) } catch {

@@ -30,7 +30,7 @@ public final class ForwardWorker: Service, Sendable {
         public var gone = 0
     }
 
-    let store: SQLiteCaseStore
+    let store: any OutboxStore
     let destinations: [any Destination]
     let options: Options
     let logger: Logger
@@ -42,7 +42,7 @@ public final class ForwardWorker: Service, Sendable {
     let onStop: @Sendable () async -> Void
 
     public init(
-        store: SQLiteCaseStore, destinations: [any Destination], options: Options = Options(), logger: Logger,
+        store: any OutboxStore, destinations: [any Destination], options: Options = Options(), logger: Logger,
         onStop: @escaping @Sendable () async -> Void = {}
     ) {
         self.onStop = onStop

@@ -57,7 +57,7 @@ public struct RequestTrackerDestination: Destination {
         var result: AttemptResult
     }
 
-    public func deliver(_ content: OutboxContent, store: SQLiteCaseStore) async -> AttemptResult {
+    public func deliver(_ content: OutboxContent, store: any OutboxStore) async -> AttemptResult {
         do {
             let delivery = content.delivery
             switch delivery.type {
@@ -96,7 +96,7 @@ public struct RequestTrackerDestination: Destination {
 
     /// The case's ticket: the one kept from before, else one found by searching for the
     /// reference, else a new one. Returns its id and whether it was created now.
-    func ticket(for content: OutboxContent, store: SQLiteCaseStore, createWith: OutboxContent) async throws -> (String, Bool) {
+    func ticket(for content: OutboxContent, store: any OutboxStore, createWith: OutboxContent) async throws -> (String, Bool) {
         let delivery = content.delivery
         if let id = try await existingTicket(caseId: delivery.caseId, reference: delivery.caseReference, store: store) { return (id, false) }
         let fields = try await queueCustomFields()
@@ -133,7 +133,7 @@ public struct RequestTrackerDestination: Destination {
     }
 
     /// The ticket kept for the case, or found in RT by its reference (and then kept).
-    func existingTicket(caseId: Int64, reference: String, store: SQLiteCaseStore) async throws -> String? {
+    func existingTicket(caseId: Int64, reference: String, store: any OutboxStore) async throws -> String? {
         if let id = try store.remoteId(destination: name, caseId: caseId) { return id }
         guard !reference.isEmpty else { return nil }
         let fields = try await queueCustomFields()
@@ -154,7 +154,7 @@ public struct RequestTrackerDestination: Destination {
     }
 
     /// The tickets a comment goes on: the event's case, and for a join or a merge the others named.
-    func tickets(commentedOn content: OutboxContent, store: SQLiteCaseStore) async throws -> [String] {
+    func tickets(commentedOn content: OutboxContent, store: any OutboxStore) async throws -> [String] {
         let delivery = content.delivery
         var ids: [String] = []
         if let id = try await existingTicket(caseId: delivery.caseId, reference: delivery.caseReference, store: store) { ids.append(id) }

@@ -47,3 +47,15 @@ package protocol IntakeStore: CaseStoreRules {
     /// Checks that the store can be written now (for health checks and start-up).
     func checkWritable() throws(StoreError)
 }
+
+/// Transactions as the shared queries that are not intake's see them (the outbox).
+package protocol StoreTransactions: CaseStoreRules {
+    func reading<T>(_ body: (any StoreConnection) throws -> T) throws(StoreError) -> T
+    /// A write transaction. `exclusive`: under the store's one-writer lock (whatever changes
+    /// records, contacts or cases, or adds events); else only the rows it changes are locked
+    /// (claiming and settling deliveries on PostgreSQL). SQLite has one writer either way.
+    func writing<T>(exclusive: Bool, _ body: (any StoreConnection) throws -> T) throws(StoreError) -> T
+    /// The clause that locks the rows a claim selects from `table` and skips rows another
+    /// transaction holds: `FOR UPDATE OF d SKIP LOCKED` on PostgreSQL, nothing on SQLite.
+    func skipLocked(_ table: String) -> String
+}

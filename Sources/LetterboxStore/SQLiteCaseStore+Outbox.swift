@@ -170,6 +170,13 @@ extension CaseStoreRules {
 
 /// Outbox helpers shared by both stores.
 enum Outbox {
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func trimmed(_ text: String, to limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        // A character cut in half becomes U+FFFD: the answer is for reading, not for parsing.
+        return String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…"
+    }
     private static let base32: [UInt8] = Array("0123456789abcdefghjkmnpqrstvwxyz".utf8)
 
     /// `evt_`, the time in milliseconds (10 base-32 characters) and 16 random ones (80 bits),
@@ -197,7 +204,7 @@ enum Outbox {
     }
 }
 
-extension SQLiteCaseStore {
+extension StoreTransactions {
 
     // MARK: Delivery (the worker)
 
@@ -205,40 +212,34 @@ extension SQLiteCaseStore {
     /// seen for the first time starts from the first event (or the first created on or after
     /// `since`). Returns how many rows were added; reads only, when nothing is new.
     @discardableResult
-    public func queueEvents(destination: String, since: Date? = nil, limit: Int = 5000) throws(StoreError) -> Int {
-        let state = try read { db -> (position: Int64?, last: Int64) in
-            let position = try Int64.fetchOne(db, sql: "SELECT position FROM outbox_destinations WHERE name = ?", arguments: [destination])
-            let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox_events") ?? 0
+    package func outboxQueueEvents(destination: String, since: Date? = nil, limit: Int = 5000) throws(StoreError) -> Int {
+        let state = try reading { db -> (position: Int64?, last: Int64) in
+            let position = try db.value("SELECT position FROM outbox_destinations WHERE name = ?", [destination], as: Int64.self)
+            let last = try db.value("SELECT COALESCE(MAX(id), 0) FROM outbox_events", [], as: Int64.self) ?? 0
             return (position, last)
         }
         if let position = state.position, position >= state.last { return 0 }
         let now = Timestamp.string(Date())
-        return try write { db in
-            var position = try Int64.fetchOne(db, sql: "SELECT position FROM outbox_destinations WHERE name = ?", arguments: [destination])
+        return try writing(exclusive: true) { db in
+            var position = try db.value("SELECT position FROM outbox_destinations WHERE name = ?", [destination], as: Int64.self)
             if position == nil {
                 var start: Int64 = 0
                 if let since {
-                    start = try Int64.fetchOne(
-                        db, sql: "SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM outbox_events)) - 1 FROM outbox_events WHERE created_at >= ?",
-                        arguments: [Timestamp.string(since)]
-                    ) ?? 0
+                    start = try db.value("SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM outbox_events)) - 1 FROM outbox_events WHERE created_at >= ?", [Timestamp.string(since)], as: Int64.self) ?? 0
                 }
-                try db.run(sql: "INSERT INTO outbox_destinations (name, position, created_at) VALUES (?, ?, ?)", arguments: [destination, start, now])
+                try db.run("INSERT INTO outbox_destinations (name, position, created_at) VALUES (?, ?, ?)", [destination, start, now])
                 position = start
             }
-            let upTo = try Int64.fetchOne(
-                db, sql: "SELECT MAX(id) FROM (SELECT id FROM outbox_events WHERE id > ? ORDER BY id LIMIT ?)", arguments: [position!, limit]
-            )
+            let upTo = try db.value("SELECT MAX(id) FROM (SELECT id FROM outbox_events WHERE id > ? ORDER BY id LIMIT ?) AS next", [position!, limit], as: Int64.self)
             guard let upTo else { return 0 }
-            try db.run(
-                sql: """
-                    INSERT OR IGNORE INTO outbox_deliveries (event_row, destination, case_id, state, next_attempt_at)
-                    SELECT id, ?, case_id, 'pending', 0 FROM outbox_events WHERE id > ? AND id <= ?
-                    """,
-                arguments: [destination, position!, upTo]
+            let added = try db.run(
+                """
+                INSERT INTO outbox_deliveries (event_row, destination, case_id, state, next_attempt_at)
+                SELECT id, ?, case_id, 'pending', 0 FROM outbox_events WHERE id > ? AND id <= ? ON CONFLICT DO NOTHING
+                """,
+                [destination, position!, upTo]
             )
-            let added = db.changesCount
-            try db.run(sql: "UPDATE outbox_destinations SET position = ? WHERE name = ?", arguments: [upTo, destination])
+            try db.run("UPDATE outbox_destinations SET position = ? WHERE name = ?", [upTo, destination])
             return added
         }
     }
@@ -248,26 +249,25 @@ extension SQLiteCaseStore {
     /// none claimed by another worker whose lease has not ended.
     /// With `dueBy`, only deliveries due by then (a one-shot run passes its start, so an event
     /// that fails is not tried again in the same run).
-    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date(), dueBy: Date? = nil)
+    package func outboxClaimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date(), dueBy: Date? = nil)
         throws(StoreError) -> [ClaimedDelivery]
     {
-        let nowMs = Self.milliseconds(now)
-        let dueMs = dueBy.map { min(nowMs, Self.milliseconds($0)) } ?? nowMs
+        let nowMs = Outbox.milliseconds(now)
+        let dueMs = dueBy.map { min(nowMs, Outbox.milliseconds($0)) } ?? nowMs
         // A read first: an idle worker polling an empty queue costs no write (and no fsync).
-        let due = try read { db in
-            try Bool.fetchOne(
-                db.cachedStatement(sql: """
+        let due = try reading { db in
+            try db.value("""
                     SELECT EXISTS (SELECT 1 FROM outbox_deliveries WHERE destination = ? AND state IN ('pending', 'retrying')
                         AND next_attempt_at <= ? AND claimed_until <= ?)
                     AND NOT EXISTS (SELECT 1 FROM outbox_destinations WHERE name = ? AND disabled_at IS NOT NULL)
-                    """),
-                arguments: [destination, dueMs, nowMs, destination]
-            ) ?? false
+                    """, [destination, dueMs, nowMs, destination], as: Bool.self) ?? false
         }
         guard due else { return [] }
-        return try write { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: """
+        // Not under the intake lock: the rows claimed are locked instead, and rows another
+        // instance is claiming at this moment are skipped (PostgreSQL's SKIP LOCKED; SQLite
+        // has one writer anyway).
+        return try writing(exclusive: false) { db in
+            let rows = try db.rows("""
                     SELECT d.id, d.attempts, d.claims, e.event_id, e.type, e.case_id, e.record_id, e.created_at, e.data, c.reference AS case_reference
                     FROM outbox_deliveries d INDEXED BY outbox_deliveries_due
                     JOIN outbox_events e ON e.id = d.event_row
@@ -276,16 +276,14 @@ extension SQLiteCaseStore {
                       AND NOT EXISTS (
                         SELECT 1 FROM outbox_deliveries p INDEXED BY outbox_deliveries_open_by_case
                         WHERE p.destination = d.destination AND p.case_id = d.case_id AND p.state != 'delivered' AND p.event_row < d.event_row)
-                    ORDER BY d.event_row LIMIT ?
-                    """),
-                arguments: [destination, dueMs, nowMs, limit]
-            )
+                    ORDER BY d.event_row LIMIT ? \(skipLocked("d"))
+                    """, [destination, dueMs, nowMs, limit])
             guard !rows.isEmpty else { return [] }
             let until = nowMs + Int64(lease * 1000)
             var claimed: [ClaimedDelivery] = []
             for row in rows {
                 let id: Int64 = row["id"]
-                try db.run(sql: "UPDATE outbox_deliveries SET claimed_until = ?, claimed_by = ?, claims = claims + 1 WHERE id = ?", arguments: [until, worker, id])
+                try db.run("UPDATE outbox_deliveries SET claimed_until = ?, claimed_by = ?, claims = claims + 1 WHERE id = ?", [until, worker, id])
                 guard let type = OutboxEventType(rawValue: row["type"]) else { continue }
                 claimed.append(
                     ClaimedDelivery(
@@ -302,11 +300,11 @@ extension SQLiteCaseStore {
 
     /// The record and attachments an event is about. Attachment bytes are read while their
     /// running total stays within `attachmentLimit`; past it, metadata only.
-    public func content(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent {
-        try read { db in
+    package func outboxContent(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent {
+        try reading { db in
             var content = OutboxContent(delivery: delivery, recordJSON: nil, record: nil, files: [], filesOmitted: false)
             guard let recordId = delivery.recordId,
-                let document = try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM records WHERE id = ?"), arguments: [recordId])
+                let document = try db.value("SELECT document FROM records WHERE id = ?", [recordId], as: String.self)
             else { return content }
             content.recordJSON = document
             let record = try Timestamp.jsonDecoder().decode(FeedbackRecord.self, from: Data(document.utf8))
@@ -314,7 +312,7 @@ extension SQLiteCaseStore {
             var total = 0
             for attachment in record.attachments {
                 if total + attachment.size <= attachmentLimit,
-                    let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT data FROM blobs WHERE sha256 = ?"), arguments: [attachment.sha256])
+                    let data = try db.value("SELECT data FROM blobs WHERE sha256 = ?", [attachment.sha256], as: Data.self)
                 {
                     total += attachment.size
                     content.files.append(.init(attachment: attachment, data: data))
@@ -328,87 +326,69 @@ extension SQLiteCaseStore {
     }
 
     /// Records what became of a batch of attempts, in one transaction, and releases the claims.
-    public func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
+    package func outboxSettleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
         guard !results.isEmpty else { return }
         let now = Timestamp.string(Date())
-        try write { db in
+        try writing(exclusive: false) { db in
             for result in results {
-                let answer = result.answer.map { Self.trimmed($0, to: 500) }
+                let answer = result.answer.map { Outbox.trimmed($0, to: 500) }
                 let outcomeName: String
                 switch result.outcome {
                 case .delivered:
                     outcomeName = "delivered"
-                    try db.run(
-                        sql: """
+                    try db.run("""
                             UPDATE outbox_deliveries SET state = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL,
                                 claimed_until = 0, claimed_by = NULL WHERE id = ?
-                            """,
-                        arguments: [now, result.deliveryId]
-                    )
+                            """, [now, result.deliveryId])
                 case .failed(let retryAt):
                     outcomeName = retryAt == nil ? "dead" : "failed"
-                    try db.run(
-                        sql: """
+                    try db.run("""
                             UPDATE outbox_deliveries SET state = ?, attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
                                 claimed_until = 0, claimed_by = NULL WHERE id = ?
-                            """,
-                        arguments: [
+                            """, [
                             retryAt == nil ? DeliveryState.dead.rawValue : DeliveryState.retrying.rawValue,
-                            retryAt.map(Self.milliseconds) ?? 0, answer, result.deliveryId,
-                        ]
-                    )
+                            retryAt.map(Outbox.milliseconds) ?? 0, answer, result.deliveryId,
+                        ])
                 case .gone:
                     outcomeName = "gone"
                     // Not counted as a failed attempt: the event waits, whole, until the destination is enabled again.
-                    try db.run(
-                        sql: "UPDATE outbox_deliveries SET last_error = ?, claimed_until = 0, claimed_by = NULL WHERE id = ?",
-                        arguments: [answer, result.deliveryId]
-                    )
-                    try db.run(
-                        sql: "UPDATE outbox_destinations SET disabled_at = ?, disabled_reason = ? WHERE name = ? AND disabled_at IS NULL",
-                        arguments: [now, "The receiver answered 410 Gone (delivery #\(result.deliveryId)).", destination]
-                    )
+                    try db.run("UPDATE outbox_deliveries SET last_error = ?, claimed_until = 0, claimed_by = NULL WHERE id = ?", [answer, result.deliveryId])
+                    try db.run("UPDATE outbox_destinations SET disabled_at = ?, disabled_reason = ? WHERE name = ? AND disabled_at IS NULL", [now, "The receiver answered 410 Gone (delivery #\(result.deliveryId)).", destination])
                 }
-                let number = try Int.fetchOne(
-                    db.cachedStatement(sql: "SELECT COALESCE(MAX(number), 0) + 1 FROM outbox_attempts WHERE delivery_id = ?"),
-                    arguments: [result.deliveryId]
-                ) ?? 1
-                try db.run(
-                    sql: "INSERT INTO outbox_attempts (delivery_id, number, started_at, seconds, outcome, status, answer) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [result.deliveryId, number, Timestamp.string(result.startedAt), result.seconds, outcomeName, result.status, answer]
-                )
+                let number = try db.value("SELECT COALESCE(MAX(number), 0) + 1 FROM outbox_attempts WHERE delivery_id = ?", [result.deliveryId], as: Int.self) ?? 1
+                try db.run("INSERT INTO outbox_attempts (delivery_id, number, started_at, seconds, outcome, status, answer) VALUES (?, ?, ?, ?, ?, ?, ?)", [result.deliveryId, number, Timestamp.string(result.startedAt), result.seconds, outcomeName, result.status, answer])
             }
         }
     }
 
     /// The id a destination gave a case (an RT ticket, the first Message-ID), if it has one.
-    public func remoteId(destination: String, caseId: Int64) throws(StoreError) -> String? {
-        try read { db in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT remote_id FROM forward_remote_ids WHERE destination = ? AND case_id = ?"),
-                arguments: [destination, caseId]
-            )
+    package func outboxRemoteId(destination: String, caseId: Int64) throws(StoreError) -> String? {
+        try reading { db in
+            try db.value("SELECT remote_id FROM forward_remote_ids WHERE destination = ? AND case_id = ?", [destination, caseId], as: String.self)
         }
     }
 
     /// Keeps the id a destination gave a case, at once (so a crash before the delivery is marked
     /// does not lose it).
-    public func saveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError) {
-        try write { db in
+    package func outboxSaveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError) {
+        _ = try writing(exclusive: false) { db in
             try db.run(
-                sql: "INSERT INTO forward_remote_ids (destination, case_id, remote_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET remote_id = excluded.remote_id",
-                arguments: [destination, caseId, remoteId, Timestamp.string(Date())]
+                """
+                INSERT INTO forward_remote_ids (destination, case_id, remote_id, created_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (destination, case_id) DO UPDATE SET remote_id = excluded.remote_id
+                """,
+                [destination, caseId, remoteId, Timestamp.string(Date())]
             )
         }
     }
 
     /// The case an event's case was joined into, followed to the end (for a destination that
     /// files later events on the surviving case).
-    public func survivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)? {
-        try read { db in
+    package func outboxSurvivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)? {
+        try reading { db in
             var id = caseId
             for _ in 0..<20 {
-                guard let row = try Row.fetchOne(db, sql: "SELECT reference, merged_into FROM cases WHERE id = ?", arguments: [id]) else { return nil }
+                guard let row = try db.row("SELECT reference, merged_into FROM cases WHERE id = ?", [id]) else { return nil }
                 guard let next: Int64 = row["merged_into"] else { return (id, row["reference"]) }
                 id = next
             }
@@ -417,59 +397,51 @@ extension SQLiteCaseStore {
     }
 
     /// The id of the case with this reference.
-    public func caseId(reference: String) throws(StoreError) -> Int64? {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE reference = ?", arguments: [reference]) }
+    package func outboxCaseId(reference: String) throws(StoreError) -> Int64? {
+        try reading { db in try db.value("SELECT id FROM cases WHERE reference = ?", [reference], as: Int64.self) }
     }
 
     // MARK: Operations (the outbox command, stats, metrics)
 
-    public func deliveries(destination: String? = nil, state: DeliveryState? = nil, limit: Int = 200) throws(StoreError) -> [DeliveryView] {
-        try read { db in
+    package func outboxDeliveries(destination: String? = nil, state: DeliveryState? = nil, limit: Int = 200) throws(StoreError) -> [DeliveryView] {
+        try reading { db in
             var conditions: [String] = []
-            var arguments: StatementArguments = []
+            var arguments: [SQLValue] = []
             if let destination {
                 conditions.append("d.destination = ?")
-                _ = arguments.append(contentsOf: [destination])
+                arguments.append(destination.sqlValue)
             }
             if let state {
                 conditions.append("d.state = ?")
-                _ = arguments.append(contentsOf: [state.rawValue])
+                arguments.append(state.rawValue.sqlValue)
             }
-            _ = arguments.append(contentsOf: [limit])
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            arguments.append(limit.sqlValue)
+            let rows = try db.rows("""
                     SELECT d.*, e.event_id, e.type, e.created_at, c.reference AS case_reference, r.reference AS record_reference
                     FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_row
                     LEFT JOIN cases c ON c.id = e.case_id LEFT JOIN records r ON r.id = e.record_id
                     \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                     ORDER BY d.id DESC LIMIT ?
-                    """,
-                arguments: arguments
-            )
+                    """, SQLArguments(arguments))
             return rows.reversed().map(Self.deliveryView)
         }
     }
 
-    public func delivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])? {
-        try read { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: """
+    package func outboxDelivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])? {
+        try reading { db in
+            guard let row = try db.row("""
                     SELECT d.*, e.event_id, e.type, e.created_at, c.reference AS case_reference, r.reference AS record_reference
                     FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_row
                     LEFT JOIN cases c ON c.id = e.case_id LEFT JOIN records r ON r.id = e.record_id WHERE d.id = ?
-                    """,
-                arguments: [id]
-            ) else { return nil }
-            let attempts = try Row.fetchAll(db, sql: "SELECT * FROM outbox_attempts WHERE delivery_id = ? ORDER BY number", arguments: [id]).map {
+                    """, [id]) else { return nil }
+            let attempts = try db.rows("SELECT * FROM outbox_attempts WHERE delivery_id = ? ORDER BY number", [id]).map {
                 AttemptView(number: $0["number"], startedAt: $0["started_at"], seconds: $0["seconds"], outcome: $0["outcome"], status: $0["status"], answer: $0["answer"])
             }
             return (Self.deliveryView(row), attempts)
         }
     }
 
-    static func deliveryView(_ row: Row) -> DeliveryView {
+    static func deliveryView(_ row: SQLRow) -> DeliveryView {
         let next: Int64 = row["next_attempt_at"]
         return DeliveryView(
             id: row["id"], destination: row["destination"], eventId: row["event_id"], type: row["type"], caseReference: row["case_reference"],
@@ -482,25 +454,27 @@ extension SQLiteCaseStore {
     /// Sends dead (or waiting) deliveries back to the queue, due now. With `id`, that delivery;
     /// otherwise every dead one (of one destination). Audited. Returns how many.
     @discardableResult
-    public func retryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
+    package func outboxRetryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
         let now = Timestamp.string(Date())
-        return try write { db in
+        return try writing(exclusive: true) { db in
             if let id {
-                guard let state = try String.fetchOne(db, sql: "SELECT state FROM outbox_deliveries WHERE id = ?", arguments: [id]) else {
+                guard let state = try db.value("SELECT state FROM outbox_deliveries WHERE id = ?", [id], as: String.self) else {
                     throw StoreError(.notFound, "There is no delivery #\(id) (see letterbox outbox list).")
                 }
                 guard state != DeliveryState.delivered.rawValue else {
                     throw StoreError(.invalid, "Delivery #\(id) was delivered; use letterbox outbox replay to send it again.")
                 }
-                try db.execute(sql: "UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0 WHERE id = ?", arguments: [id])
+            }
+            let count: Int
+            if let id {
+                count = try db.run("UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0 WHERE id = ?", [id])
             } else {
-                try db.execute(
-                    sql: "UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0 WHERE state = 'dead'"
+                count = try db.run(
+                    "UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0 WHERE state = 'dead'"
                         + (destination == nil ? "" : " AND destination = ?"),
-                    arguments: destination.map { [$0] } ?? []
+                    destination.map { SQLArguments([$0.sqlValue]) } ?? []
                 )
             }
-            let count = db.changesCount
             try audit(db, action: "outbox_retry", rawId: nil, recordId: nil,
                       reason: id.map { "Delivery #\($0) queued again." } ?? "\(count) dead deliveries\(destination.map { " to \($0)" } ?? "") queued again.",
                       at: now, actor: actor)
@@ -511,18 +485,14 @@ extension SQLiteCaseStore {
     /// Sends delivered events of one destination again, with their original ids, from `since`.
     /// Audited. Returns how many.
     @discardableResult
-    public func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
+    package func outboxReplayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
         let now = Timestamp.string(Date())
-        return try write { db in
-            try db.execute(
-                sql: """
+        return try writing(exclusive: true) { db in
+            let count = try db.run("""
                     UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0
                     WHERE destination = ? AND state = 'delivered'
                       AND event_row IN (SELECT id FROM outbox_events WHERE created_at >= ?)
-                    """,
-                arguments: [destination, Timestamp.string(since)]
-            )
-            let count = db.changesCount
+                    """, [destination, Timestamp.string(since)])
             try audit(db, action: "outbox_replay", rawId: nil, recordId: nil,
                       reason: "\(count) delivered events to \(destination) since \(Timestamp.string(since)) queued again with their original ids.",
                       at: now, actor: actor)
@@ -532,11 +502,12 @@ extension SQLiteCaseStore {
 
     /// Enables a destination a receiver's 410 disabled. Audited. False if it was not disabled.
     @discardableResult
-    public func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool {
+    package func outboxEnableDestination(_ name: String, actor: String) throws(StoreError) -> Bool {
         let now = Timestamp.string(Date())
-        return try write { db in
-            try db.execute(sql: "UPDATE outbox_destinations SET disabled_at = NULL, disabled_reason = NULL WHERE name = ? AND disabled_at IS NOT NULL", arguments: [name])
-            guard db.changesCount > 0 else { return false }
+        return try writing(exclusive: true) { db in
+            guard try db.run("UPDATE outbox_destinations SET disabled_at = NULL, disabled_reason = NULL WHERE name = ? AND disabled_at IS NOT NULL", [name]) > 0 else {
+                return false
+            }
             try audit(db, action: "outbox_enabled", rawId: nil, recordId: nil, reason: "Destination \(name) enabled again.", at: now, actor: actor)
             return true
         }
@@ -544,14 +515,14 @@ extension SQLiteCaseStore {
 
     /// Counts per destination, for `stats` and `/metrics`. `destinations` adds configured ones
     /// that have not been seen yet (everything is unqueued for them).
-    public func outboxCounts(destinations: [String] = [], countDelivered: Bool = true) throws(StoreError) -> [OutboxCounts] {
-        try read { db in
-            let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM outbox_events") ?? 0
+    package func outboxOutboxCounts(destinations: [String] = [], countDelivered: Bool = true) throws(StoreError) -> [OutboxCounts] {
+        try reading { db in
+            let last = try db.value("SELECT COALESCE(MAX(id), 0) FROM outbox_events", [], as: Int64.self) ?? 0
             var result: [String: OutboxCounts] = [:]
             for name in destinations {
                 result[name] = OutboxCounts(destination: name, pending: 0, retrying: 0, dead: 0, delivered: 0, unqueued: Int(last))
             }
-            for row in try Row.fetchAll(db, sql: "SELECT name, position, disabled_reason FROM outbox_destinations") {
+            for row in try db.rows("SELECT name, position, disabled_reason FROM outbox_destinations") {
                 let name: String = row["name"]
                 var counts = result[name] ?? OutboxCounts(destination: name, pending: 0, retrying: 0, dead: 0, delivered: 0, unqueued: 0)
                 counts.unqueued = Int(last - (row["position"] as Int64))
@@ -560,7 +531,7 @@ extension SQLiteCaseStore {
             }
             // Delivered rows only grow; /metrics leaves them out so a scrape costs the same in a year.
             let filter = countDelivered ? "" : "WHERE state != 'delivered'"
-            for row in try Row.fetchAll(db, sql: "SELECT destination, state, COUNT(*) AS n FROM outbox_deliveries \(filter) GROUP BY destination, state") {
+            for row in try db.rows("SELECT destination, state, COUNT(*) AS n FROM outbox_deliveries \(filter) GROUP BY destination, state") {
                 let name: String = row["destination"]
                 var counts = result[name] ?? OutboxCounts(destination: name, pending: 0, retrying: 0, dead: 0, delivered: 0, unqueued: 0)
                 let n: Int = row["n"]
@@ -574,12 +545,10 @@ extension SQLiteCaseStore {
                 result[name] = counts
             }
             for (name, var counts) in result {
-                if let oldest = try String.fetchOne(
-                    db, sql: """
+                if let oldest = try db.value("""
                         SELECT MIN(e.created_at) FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_row
                         WHERE d.destination = ? AND d.state IN ('pending', 'retrying', 'dead')
-                        """, arguments: [name]
-                ) {
+                        """, [name], as: String.self) {
                     counts.oldestWaiting = Timestamp.date(oldest)
                 }
                 result[name] = counts
@@ -588,11 +557,85 @@ extension SQLiteCaseStore {
         }
     }
 
-    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+}
 
-    static func trimmed(_ text: String, to limit: Int) -> String {
-        guard text.utf8.count > limit else { return text }
-        // A character cut in half becomes U+FFFD: the answer is for reading, not for parsing.
-        return String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…"
+/// The outbox as the forwarding worker, its destinations and the outbox command use it, on
+/// either store (the queries are ``StoreTransactions``'s, written once).
+public protocol OutboxStore: Sendable {
+    @discardableResult
+    func queueEvents(destination: String, since: Date?, limit: Int) throws(StoreError) -> Int
+    func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date, dueBy: Date?) throws(StoreError) -> [ClaimedDelivery]
+    func content(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent
+    func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError)
+    func remoteId(destination: String, caseId: Int64) throws(StoreError) -> String?
+    func saveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError)
+    func survivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)?
+    func caseId(reference: String) throws(StoreError) -> Int64?
+    func deliveries(destination: String?, state: DeliveryState?, limit: Int) throws(StoreError) -> [DeliveryView]
+    func delivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])?
+    @discardableResult
+    func retryDeliveries(id: Int64?, destination: String?, actor: String) throws(StoreError) -> Int
+    @discardableResult
+    func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int
+    @discardableResult
+    func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool
+    func outboxCounts(destinations: [String], countDelivered: Bool) throws(StoreError) -> [OutboxCounts]
+}
+
+extension OutboxStore {
+    @discardableResult
+    public func queueEvents(destination: String, since: Date? = nil) throws(StoreError) -> Int {
+        try queueEvents(destination: destination, since: since, limit: 5000)
+    }
+
+    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, dueBy: Date? = nil) throws(StoreError) -> [ClaimedDelivery] {
+        try claimDeliveries(destination: destination, limit: limit, lease: lease, worker: worker, now: Date(), dueBy: dueBy)
+    }
+
+    public func deliveries(destination: String? = nil, state: DeliveryState? = nil) throws(StoreError) -> [DeliveryView] {
+        try deliveries(destination: destination, state: state, limit: 200)
+    }
+}
+
+extension SQLiteCaseStore: StoreTransactions, OutboxStore {
+    package func reading<T>(_ body: (any StoreConnection) throws -> T) throws(StoreError) -> T { try read { db in try body(db) } }
+    package func writing<T>(exclusive: Bool, _ body: (any StoreConnection) throws -> T) throws(StoreError) -> T { try write { db in try body(db) } }
+    package func skipLocked(_ table: String) -> String { "" }
+
+    @discardableResult
+    public func queueEvents(destination: String, since: Date? = nil, limit: Int = 5000) throws(StoreError) -> Int {
+        try outboxQueueEvents(destination: destination, since: since, limit: limit)
+    }
+    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date(), dueBy: Date? = nil) throws(StoreError) -> [ClaimedDelivery] {
+        try outboxClaimDeliveries(destination: destination, limit: limit, lease: lease, worker: worker, now: now, dueBy: dueBy)
+    }
+    public func content(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent {
+        try outboxContent(of: delivery, attachmentLimit: attachmentLimit)
+    }
+    public func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
+        try outboxSettleDeliveries(results, destination: destination)
+    }
+    public func remoteId(destination: String, caseId: Int64) throws(StoreError) -> String? { try outboxRemoteId(destination: destination, caseId: caseId) }
+    public func saveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError) {
+        try outboxSaveRemoteId(remoteId, destination: destination, caseId: caseId)
+    }
+    public func survivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)? { try outboxSurvivingCase(caseId) }
+    public func caseId(reference: String) throws(StoreError) -> Int64? { try outboxCaseId(reference: reference) }
+    public func deliveries(destination: String? = nil, state: DeliveryState? = nil, limit: Int = 200) throws(StoreError) -> [DeliveryView] {
+        try outboxDeliveries(destination: destination, state: state, limit: limit)
+    }
+    public func delivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])? { try outboxDelivery(id: id) }
+    @discardableResult
+    public func retryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
+        try outboxRetryDeliveries(id: id, destination: destination, actor: actor)
+    }
+    @discardableResult
+    public func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
+        try outboxReplayDeliveries(destination: destination, since: since, actor: actor)
+    }
+    @discardableResult
+    public func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool { try outboxEnableDestination(name, actor: actor) }
+    public func outboxCounts(destinations: [String] = [], countDelivered: Bool = true) throws(StoreError) -> [OutboxCounts] {
+        try outboxOutboxCounts(destinations: destinations, countDelivered: countDelivered)
     }
 }

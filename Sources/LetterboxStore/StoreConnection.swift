@@ -155,6 +155,10 @@ package protocol StoreConnection {
 }
 
 extension StoreConnection {
+    package func rows(_ sql: String) throws -> [SQLRow] {
+        try rows(sql, [])
+    }
+
     package func row(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? {
         try rows(sql, arguments).first
     }

@@ -4,6 +4,7 @@ import Foundation
 import LetterboxCommands
 import LetterboxCore
 import LetterboxForward
+import LetterboxPostgres
 import LetterboxStore
 import Logging
 
@@ -38,7 +39,7 @@ struct Forward: AsyncParsableCommand {
                 print("No destinations are configured (forward.destinations); nothing to deliver.")
                 return
             }
-            let store = try settings.openStore()
+            let store: any OutboxStore = PostgresLocation.isPostgres(settings.storePath) ? try settings.openPostgresStore() : try settings.openStore()
             let worker = try ForwardSetup.worker(forward, store: store, logger: logger)
             let summary = await worker.runOnce()
             print("Delivered \(summary.delivered); failed \(summary.failed) (to be retried); dead \(summary.dead); refused with 410 \(summary.gone).")
@@ -49,7 +50,7 @@ struct Forward: AsyncParsableCommand {
 
 enum ForwardSetup {
     /// The delivery worker for the configured destinations.
-    static func worker(_ forward: ForwardConfiguration, store: SQLiteCaseStore, logger: Logger) throws -> ForwardWorker {
+    static func worker(_ forward: ForwardConfiguration, store: any OutboxStore, logger: Logger) throws -> ForwardWorker {
         do {
             let worker = try forward.makeWorker(store: store, logger: logger)
             logger.info("Forwarding to \(forward)")
@@ -201,7 +202,7 @@ struct OutboxList: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openExistingStore()
+            let store = try await Settings.load(storeOptions).openOutboxStore()
             let rows = try store.deliveries(destination: destination, state: state?.state, limit: limit)
             var out = ""
             for row in rows {
@@ -225,7 +226,7 @@ struct OutboxShow: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openExistingStore()
+            let store = try await Settings.load(storeOptions).openOutboxStore()
             guard let (row, attempts) = try store.delivery(id: id) else { throw CLIError(.noInput, "There is no delivery #\(id).") }
             var out = "Delivery #\(row.id) to \(row.destination): \(row.state)\n"
             out += "Event \(row.eventId) \(row.type), case \(row.caseReference ?? "-")\(row.recordReference.map { ", record \($0)" } ?? ""), created \(row.createdAt)\n"
@@ -258,7 +259,7 @@ struct OutboxRetry: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openExistingStore()
+            let store = try await Settings.load(storeOptions).openOutboxStore()
             let count = try store.retryDeliveries(id: id, destination: destination, actor: actorName(by))
             print("\(count) deliver\(count == 1 ? "y" : "ies") queued again.")
         }
@@ -279,7 +280,7 @@ struct OutboxReplay: AsyncParsableCommand {
             guard let date = UKDateReader().date(from: since, relativeTo: Date()) else {
                 throw CLIError(.usage, "--since \(since): not a date. Use 2026-04-01 or 01/04/2026 (day first).")
             }
-            let store = try await Settings.load(storeOptions).openExistingStore()
+            let store = try await Settings.load(storeOptions).openOutboxStore()
             let count = try store.replayDeliveries(destination: destination, since: date, actor: actorName(by))
             print("\(count) delivered event\(count == 1 ? "" : "s") queued again for \(destination).")
         }
@@ -294,7 +295,7 @@ struct OutboxEnable: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openExistingStore()
+            let store = try await Settings.load(storeOptions).openOutboxStore()
             if try store.enableDestination(destination, actor: actorName(by)) {
                 print("\(destination) is enabled; its waiting events will be delivered.")
             } else {

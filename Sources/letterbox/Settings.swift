@@ -152,6 +152,11 @@ struct Settings {
         )
     }
 
+    /// The outbox of the store the settings name: PostgreSQL, or an existing SQLite store.
+    func openOutboxStore() throws -> any OutboxStore {
+        PostgresLocation.isPostgres(storePath) ? try openPostgresStore() : try openExistingStore()
+    }
+
     /// The store the commands that take submissions in (ingest, watch, serve) write: SQLite
     /// (created when missing), or PostgreSQL.
     func openIntakeStore() throws -> any IntakeStore {

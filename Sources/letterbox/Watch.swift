@@ -123,13 +123,7 @@ extension Watch {
         services.append(.init(service: ChannelServiceRunner(service: settler)))
         // The outbox's delivery worker runs wherever records are made continuously.
         let forward = try settings.forwardConfiguration()
-        if !forward.destinations.isEmpty {
-            guard let store = intake.sqliteStore else {
-                throw CLIError(
-                    .config,
-                    "forward: destinations are configured, but forwarding from a PostgreSQL store is not built yet (issue 16): run `letterbox forward` against a SQLite store, or remove forward.destinations for now. Events wait in the outbox and are not lost."
-                )
-            }
+        if !forward.destinations.isEmpty, let store = intake.backend as? any OutboxStore {
             services.append(.init(service: try ForwardSetup.worker(forward, store: store, logger: logger)))
         }
         return services

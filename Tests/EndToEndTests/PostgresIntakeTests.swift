@@ -71,12 +71,12 @@ struct PostgresIntakeTests {
 
         for sql in Self.comparisons {
             let expected = try Self.sqliteRows(sqlite, sql)
-            let found = try server.psql(sql, database: "intake").trimmingCharacters(in: .newlines)
+            let found = try await Fixtures.offPool { try server.psql(sql, database: "intake").trimmingCharacters(in: .newlines) }
             #expect(found == expected, "\(sql)")
             #expect(!expected.isEmpty || sql.contains("record_links"), "\(sql)")
         }
         // The reference counter has no gaps: the records are numbered 1 to n.
-        let references = try server.psql("SELECT count(*), max(reference) FROM records", database: "intake").trimmingCharacters(in: .newlines)
+        let references = try await Fixtures.offPool { try server.psql("SELECT count(*), max(reference) FROM records", database: "intake").trimmingCharacters(in: .newlines) }
         let count = Int(references.split(separator: "|")[0]) ?? 0
         #expect(references.hasSuffix(String(format: "%06d", count)), "\(references)")
     }
@@ -127,19 +127,19 @@ struct PostgresIntakeTests {
             return all
         }
         for (status, output) in results { #expect(status == 0, "\(output)") }
-        let psql = { (sql: String) in try server.psql(sql, database: "race").trimmingCharacters(in: .whitespacesAndNewlines) }
-        #expect(try psql("SELECT count(*) FROM records WHERE idempotency_key LIKE '%same-1@example.net%'") == "1")
+        let psql = { (sql: String) in try await Fixtures.offPool { try server.psql(sql, database: "race").trimmingCharacters(in: .whitespacesAndNewlines) } }
+        #expect(try await psql("SELECT count(*) FROM records WHERE idempotency_key LIKE '%same-1@example.net%'") == "1")
         // Every process answered with that record's reference (one that found the submission
         // stored but not yet settled by another waited for it, then reported it).
-        let reference = try psql("SELECT reference FROM records WHERE idempotency_key LIKE '%same-1@example.net%'")
+        let reference = try await psql("SELECT reference FROM records WHERE idempotency_key LIKE '%same-1@example.net%'")
         #expect(results.filter { $0.1.contains(reference) }.count == 8, "\(results.map(\.1))")
-        #expect(try psql("SELECT count(*) FROM records") == "7")
-        #expect(try psql("SELECT count(*) FROM contacts WHERE merged_into IS NULL") == "2")
-        #expect(try psql("SELECT count(DISTINCT case_id) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = 'bob@example.net')") == "1")
-        #expect(try psql("SELECT count(DISTINCT reference) FROM records") == "7")
-        #expect(try psql("SELECT max(reference) FROM records").hasSuffix("000007"))
+        #expect(try await psql("SELECT count(*) FROM records") == "7")
+        #expect(try await psql("SELECT count(*) FROM contacts WHERE merged_into IS NULL") == "2")
+        #expect(try await psql("SELECT count(DISTINCT case_id) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = 'bob@example.net')") == "1")
+        #expect(try await psql("SELECT count(DISTINCT reference) FROM records") == "7")
+        #expect(try await psql("SELECT max(reference) FROM records").hasSuffix("000007"))
         // Every record's event is in the outbox, once.
-        #expect(try psql("SELECT count(*) FROM outbox_events WHERE record_id IS NOT NULL") == "7")
+        #expect(try await psql("SELECT count(*) FROM outbox_events WHERE record_id IS NOT NULL") == "7")
     }
 
     /// A Kannel post-xml callback from `sender` with `text`.
@@ -187,9 +187,9 @@ struct PostgresIntakeTests {
             return all
         }
         #expect(answers.count == 40 && answers.allSatisfy { $0 == 200 }, "\(answers)")
-        let psql = { (sql: String) in try server.psql(sql, database: "two").trimmingCharacters(in: .whitespacesAndNewlines) }
-        #expect(try psql("SELECT count(*) FROM records") == "10")
-        #expect(try psql("SELECT count(DISTINCT idempotency_key) FROM records") == "10")
+        let psql = { (sql: String) in try await Fixtures.offPool { try server.psql(sql, database: "two").trimmingCharacters(in: .whitespacesAndNewlines) } }
+        #expect(try await psql("SELECT count(*) FROM records") == "10")
+        #expect(try await psql("SELECT count(DISTINCT idempotency_key) FROM records") == "10")
 
         // One tenant's texts about one leak, to alternate instances, at once.
         let leak = [
@@ -211,8 +211,8 @@ struct PostgresIntakeTests {
             return all
         }
         #expect(leakAnswers.allSatisfy { $0 == 200 })
-        #expect(try psql("SELECT count(*) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+447700902000')") == "4")
-        #expect(try psql("SELECT count(DISTINCT case_id) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+447700902000')") == "1")
+        #expect(try await psql("SELECT count(*) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+447700902000')") == "4")
+        #expect(try await psql("SELECT count(DISTINCT case_id) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+447700902000')") == "1")
 
         // SIGKILL one instance while both take callbacks: every kid answered 200 is stored.
         let firstProcess = first.process.processIdentifier
@@ -232,7 +232,7 @@ struct PostgresIntakeTests {
             for try await kid in group { if let kid { answered.append(kid) } }
             return answered
         }
-        let stored = Set(try psql("SELECT metadata FROM raw_submissions WHERE disposition = 'accepted' AND metadata LIKE '%load-%'")
+        let stored = Set(try await psql("SELECT metadata FROM raw_submissions WHERE disposition = 'accepted' AND metadata LIKE '%load-%'")
             .split(separator: "\n").compactMap { line in line.firstMatch(of: /load-\d+/).map { String($0.output) } })
         #expect(kids.count >= 30, "the surviving instance answered its share")
         #expect(Set(kids).isSubset(of: stored), "\(Set(kids).subtracting(stored))")
@@ -270,6 +270,7 @@ struct PostgresIntakeTests {
         #expect(try await post("after") == 200)
         #expect(try await post("during") == 200)
         #expect(try await Fixtures.run(["ingest", "email", "--store", url], stdin: mail).status == 0)
-        #expect(try server.psql("SELECT count(*) FROM records", database: "lost").trimmingCharacters(in: .whitespacesAndNewlines) == "4")
+        let count = try await Fixtures.offPool { try server.psql("SELECT count(*) FROM records", database: "lost").trimmingCharacters(in: .whitespacesAndNewlines) }
+        #expect(count == "4")
     }
 }
