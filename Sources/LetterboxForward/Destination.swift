@@ -1,5 +1,5 @@
 public import Foundation
-public import LetterboxStore
+package import LetterboxStore
 
 /// What one attempt at one event came to, as a destination sees it.
 public struct AttemptResult: Sendable {
@@ -30,7 +30,7 @@ public struct AttemptResult: Sendable {
 
 /// A case system Letterbox forwards to. Each is named in `forward.destinations` and has its
 /// own queue position; `deliver` is called for one event at a time per case, in order.
-public protocol Destination: Sendable {
+package protocol Destination: Sendable {
     /// The name from the configuration (`crm`, `rt`, `officers`).
     var name: String { get }
     /// The most attachment bytes to read for one event (the rest is sent as metadata).
@@ -42,7 +42,7 @@ public protocol Destination: Sendable {
 }
 
 extension Destination {
-    public var attachmentLimit: Int { 10 * 1024 * 1024 }
+    package var attachmentLimit: Int { 10 * 1024 * 1024 }
     public func shutdown() async {}
 }
 

@@ -29,7 +29,7 @@ public struct EmailDestination: Destination {
 
     func messageId(_ eventId: String) -> String { "<\(eventId)@\(domain)>" }
 
-    public func deliver(_ content: OutboxContent, store: any OutboxStore) async -> AttemptResult {
+    package func deliver(_ content: OutboxContent, store: any OutboxStore) async -> AttemptResult {
         let delivery = content.delivery
         let id = messageId(delivery.eventId)
         let first: String?

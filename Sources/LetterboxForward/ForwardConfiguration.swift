@@ -1,7 +1,7 @@
 public import AsyncHTTPClient
 public import Foundation
-public import LetterboxStore
-public import Logging
+package import LetterboxStore
+package import Logging
 import NIOCore
 import NIOSSL
 
@@ -80,7 +80,7 @@ public struct ForwardConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// The worker for these destinations; it shuts their HTTP client down when it stops.
-    public func makeWorker(store: any OutboxStore, logger: Logger) throws(Invalid) -> ForwardWorker {
+    package func makeWorker(store: any OutboxStore, logger: Logger) throws(Invalid) -> ForwardWorker {
         let client = try makeHTTPClient()
         let made: [any Destination]
         do { made = try makeDestinations(client: client) } catch {
@@ -96,7 +96,7 @@ public struct ForwardConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// The destinations, ready to deliver.
-    public func makeDestinations(client: HTTPClient) throws(Invalid) -> [any Destination] {
+    package func makeDestinations(client: HTTPClient) throws(Invalid) -> [any Destination] {
         var made: [any Destination] = []
         for settings in destinations {
             switch settings.kind {

@@ -1,6 +1,6 @@
 public import Foundation
-public import LetterboxStore
-public import Logging
+package import LetterboxStore
+package import Logging
 import Metrics
 public import ServiceLifecycle
 import Synchronization
@@ -41,7 +41,7 @@ public final class ForwardWorker: Service, Sendable {
 
     let onStop: @Sendable () async -> Void
 
-    public init(
+    package init(
         store: any OutboxStore, destinations: [any Destination], options: Options = Options(), logger: Logger,
         onStop: @escaping @Sendable () async -> Void = {}
     ) {

@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 public import Foundation
-public import LetterboxStore
+package import LetterboxStore
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -57,7 +57,7 @@ public struct RequestTrackerDestination: Destination {
         var result: AttemptResult
     }
 
-    public func deliver(_ content: OutboxContent, store: any OutboxStore) async -> AttemptResult {
+    package func deliver(_ content: OutboxContent, store: any OutboxStore) async -> AttemptResult {
         do {
             let delivery = content.delivery
             switch delivery.type {

@@ -24,7 +24,7 @@ public struct WebhookDestination: Destination {
         self.timeout = timeout
     }
 
-    public func deliver(_ content: OutboxContent, store: any OutboxStore) async -> AttemptResult {
+    package func deliver(_ content: OutboxContent, store: any OutboxStore) async -> AttemptResult {
         let body = Self.body(content)
         let timestamp = Int64(Date().timeIntervalSince1970)
         var request = HTTPClientRequest(url: url)

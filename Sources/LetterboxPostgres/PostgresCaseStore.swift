@@ -1,4 +1,4 @@
-public import Foundation
+package import Foundation
 public import Logging
 import Dispatch
 import NIOCore
@@ -337,41 +337,4 @@ extension PostgresCaseStore: StoreTransactions, OutboxStore {
         try transaction(exclusive: exclusive) { db in try body(db) }
     }
     package func skipLocked(_ table: String) -> String { "FOR UPDATE OF \(table) SKIP LOCKED" }
-
-    @discardableResult
-    public func queueEvents(destination: String, since: Date? = nil, limit: Int = 5000) throws(StoreError) -> Int {
-        try outboxQueueEvents(destination: destination, since: since, limit: limit)
-    }
-    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date(), dueBy: Date? = nil) throws(StoreError) -> [ClaimedDelivery] {
-        try outboxClaimDeliveries(destination: destination, limit: limit, lease: lease, worker: worker, now: now, dueBy: dueBy)
-    }
-    public func content(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent {
-        try outboxContent(of: delivery, attachmentLimit: attachmentLimit)
-    }
-    public func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
-        try outboxSettleDeliveries(results, destination: destination)
-    }
-    public func remoteId(destination: String, caseId: Int64) throws(StoreError) -> String? { try outboxRemoteId(destination: destination, caseId: caseId) }
-    public func saveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError) {
-        try outboxSaveRemoteId(remoteId, destination: destination, caseId: caseId)
-    }
-    public func survivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)? { try outboxSurvivingCase(caseId) }
-    public func caseId(reference: String) throws(StoreError) -> Int64? { try outboxCaseId(reference: reference) }
-    public func deliveries(destination: String? = nil, state: DeliveryState? = nil, limit: Int = 200) throws(StoreError) -> [DeliveryView] {
-        try outboxDeliveries(destination: destination, state: state, limit: limit)
-    }
-    public func delivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])? { try outboxDelivery(id: id) }
-    @discardableResult
-    public func retryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
-        try outboxRetryDeliveries(id: id, destination: destination, actor: actor)
-    }
-    @discardableResult
-    public func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
-        try outboxReplayDeliveries(destination: destination, since: since, actor: actor)
-    }
-    @discardableResult
-    public func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool { try outboxEnableDestination(name, actor: actor) }
-    public func outboxCounts(destinations: [String] = [], countDelivered: Bool = true) throws(StoreError) -> [OutboxCounts] {
-        try outboxOutboxCounts(destinations: destinations, countDelivered: countDelivered)
-    }
 }

@@ -212,7 +212,7 @@ extension StoreTransactions {
     /// seen for the first time starts from the first event (or the first created on or after
     /// `since`). Returns how many rows were added; reads only, when nothing is new.
     @discardableResult
-    package func outboxQueueEvents(destination: String, since: Date? = nil, limit: Int = 5000) throws(StoreError) -> Int {
+    package func queueEvents(destination: String, since: Date? = nil, limit: Int = 5000) throws(StoreError) -> Int {
         let state = try reading { db -> (position: Int64?, last: Int64) in
             let position = try db.value("SELECT position FROM outbox_destinations WHERE name = ?", [destination], as: Int64.self)
             let last = try db.value("SELECT COALESCE(MAX(id), 0) FROM outbox_events", [], as: Int64.self) ?? 0
@@ -249,7 +249,7 @@ extension StoreTransactions {
     /// none claimed by another worker whose lease has not ended.
     /// With `dueBy`, only deliveries due by then (a one-shot run passes its start, so an event
     /// that fails is not tried again in the same run).
-    package func outboxClaimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date(), dueBy: Date? = nil)
+    package func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date(), dueBy: Date? = nil)
         throws(StoreError) -> [ClaimedDelivery]
     {
         let nowMs = Outbox.milliseconds(now)
@@ -300,7 +300,7 @@ extension StoreTransactions {
 
     /// The record and attachments an event is about. Attachment bytes are read while their
     /// running total stays within `attachmentLimit`; past it, metadata only.
-    package func outboxContent(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent {
+    package func content(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent {
         try reading { db in
             var content = OutboxContent(delivery: delivery, recordJSON: nil, record: nil, files: [], filesOmitted: false)
             guard let recordId = delivery.recordId,
@@ -326,7 +326,7 @@ extension StoreTransactions {
     }
 
     /// Records what became of a batch of attempts, in one transaction, and releases the claims.
-    package func outboxSettleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
+    package func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
         guard !results.isEmpty else { return }
         let now = Timestamp.string(Date())
         try writing(exclusive: false) { db in
@@ -362,7 +362,7 @@ extension StoreTransactions {
     }
 
     /// The id a destination gave a case (an RT ticket, the first Message-ID), if it has one.
-    package func outboxRemoteId(destination: String, caseId: Int64) throws(StoreError) -> String? {
+    package func remoteId(destination: String, caseId: Int64) throws(StoreError) -> String? {
         try reading { db in
             try db.value("SELECT remote_id FROM forward_remote_ids WHERE destination = ? AND case_id = ?", [destination, caseId], as: String.self)
         }
@@ -370,7 +370,7 @@ extension StoreTransactions {
 
     /// Keeps the id a destination gave a case, at once (so a crash before the delivery is marked
     /// does not lose it).
-    package func outboxSaveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError) {
+    package func saveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError) {
         _ = try writing(exclusive: false) { db in
             try db.run(
                 """
@@ -384,7 +384,7 @@ extension StoreTransactions {
 
     /// The case an event's case was joined into, followed to the end (for a destination that
     /// files later events on the surviving case).
-    package func outboxSurvivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)? {
+    package func survivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)? {
         try reading { db in
             var id = caseId
             for _ in 0..<20 {
@@ -397,13 +397,13 @@ extension StoreTransactions {
     }
 
     /// The id of the case with this reference.
-    package func outboxCaseId(reference: String) throws(StoreError) -> Int64? {
+    package func caseId(reference: String) throws(StoreError) -> Int64? {
         try reading { db in try db.value("SELECT id FROM cases WHERE reference = ?", [reference], as: Int64.self) }
     }
 
     // MARK: Operations (the outbox command, stats, metrics)
 
-    package func outboxDeliveries(destination: String? = nil, state: DeliveryState? = nil, limit: Int = 200) throws(StoreError) -> [DeliveryView] {
+    package func deliveries(destination: String? = nil, state: DeliveryState? = nil, limit: Int = 200) throws(StoreError) -> [DeliveryView] {
         try reading { db in
             var conditions: [String] = []
             var arguments: [SQLValue] = []
@@ -427,7 +427,7 @@ extension StoreTransactions {
         }
     }
 
-    package func outboxDelivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])? {
+    package func delivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])? {
         try reading { db in
             guard let row = try db.row("""
                     SELECT d.*, e.event_id, e.type, e.created_at, c.reference AS case_reference, r.reference AS record_reference
@@ -454,7 +454,7 @@ extension StoreTransactions {
     /// Sends dead (or waiting) deliveries back to the queue, due now. With `id`, that delivery;
     /// otherwise every dead one (of one destination). Audited. Returns how many.
     @discardableResult
-    package func outboxRetryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
+    package func retryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
         let now = Timestamp.string(Date())
         return try writing(exclusive: true) { db in
             if let id {
@@ -485,7 +485,7 @@ extension StoreTransactions {
     /// Sends delivered events of one destination again, with their original ids, from `since`.
     /// Audited. Returns how many.
     @discardableResult
-    package func outboxReplayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
+    package func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
         let now = Timestamp.string(Date())
         return try writing(exclusive: true) { db in
             let count = try db.run("""
@@ -502,7 +502,7 @@ extension StoreTransactions {
 
     /// Enables a destination a receiver's 410 disabled. Audited. False if it was not disabled.
     @discardableResult
-    package func outboxEnableDestination(_ name: String, actor: String) throws(StoreError) -> Bool {
+    package func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool {
         let now = Timestamp.string(Date())
         return try writing(exclusive: true) { db in
             guard try db.run("UPDATE outbox_destinations SET disabled_at = NULL, disabled_reason = NULL WHERE name = ? AND disabled_at IS NOT NULL", [name]) > 0 else {
@@ -515,7 +515,7 @@ extension StoreTransactions {
 
     /// Counts per destination, for `stats` and `/metrics`. `destinations` adds configured ones
     /// that have not been seen yet (everything is unqueued for them).
-    package func outboxOutboxCounts(destinations: [String] = [], countDelivered: Bool = true) throws(StoreError) -> [OutboxCounts] {
+    package func outboxCounts(destinations: [String] = [], countDelivered: Bool = true) throws(StoreError) -> [OutboxCounts] {
         try reading { db in
             let last = try db.value("SELECT COALESCE(MAX(id), 0) FROM outbox_events", [], as: Int64.self) ?? 0
             var result: [String: OutboxCounts] = [:]
@@ -559,83 +559,12 @@ extension StoreTransactions {
 
 }
 
-/// The outbox as the forwarding worker, its destinations and the outbox command use it, on
-/// either store (the queries are ``StoreTransactions``'s, written once).
-public protocol OutboxStore: Sendable {
-    @discardableResult
-    func queueEvents(destination: String, since: Date?, limit: Int) throws(StoreError) -> Int
-    func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date, dueBy: Date?) throws(StoreError) -> [ClaimedDelivery]
-    func content(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent
-    func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError)
-    func remoteId(destination: String, caseId: Int64) throws(StoreError) -> String?
-    func saveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError)
-    func survivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)?
-    func caseId(reference: String) throws(StoreError) -> Int64?
-    func deliveries(destination: String?, state: DeliveryState?, limit: Int) throws(StoreError) -> [DeliveryView]
-    func delivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])?
-    @discardableResult
-    func retryDeliveries(id: Int64?, destination: String?, actor: String) throws(StoreError) -> Int
-    @discardableResult
-    func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int
-    @discardableResult
-    func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool
-    func outboxCounts(destinations: [String], countDelivered: Bool) throws(StoreError) -> [OutboxCounts]
-}
-
-extension OutboxStore {
-    @discardableResult
-    public func queueEvents(destination: String, since: Date? = nil) throws(StoreError) -> Int {
-        try queueEvents(destination: destination, since: since, limit: 5000)
-    }
-
-    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, dueBy: Date? = nil) throws(StoreError) -> [ClaimedDelivery] {
-        try claimDeliveries(destination: destination, limit: limit, lease: lease, worker: worker, now: Date(), dueBy: dueBy)
-    }
-
-    public func deliveries(destination: String? = nil, state: DeliveryState? = nil) throws(StoreError) -> [DeliveryView] {
-        try deliveries(destination: destination, state: state, limit: 200)
-    }
-}
+/// The outbox as the forwarding worker, its destinations and the outbox command use it: the
+/// queries above, on either store.
+package protocol OutboxStore: StoreTransactions {}
 
 extension SQLiteCaseStore: StoreTransactions, OutboxStore {
     package func reading<T>(_ body: (any StoreConnection) throws -> T) throws(StoreError) -> T { try read { db in try body(db) } }
     package func writing<T>(exclusive: Bool, _ body: (any StoreConnection) throws -> T) throws(StoreError) -> T { try write { db in try body(db) } }
     package func skipLocked(_ table: String) -> String { "" }
-
-    @discardableResult
-    public func queueEvents(destination: String, since: Date? = nil, limit: Int = 5000) throws(StoreError) -> Int {
-        try outboxQueueEvents(destination: destination, since: since, limit: limit)
-    }
-    public func claimDeliveries(destination: String, limit: Int, lease: TimeInterval, worker: String, now: Date = Date(), dueBy: Date? = nil) throws(StoreError) -> [ClaimedDelivery] {
-        try outboxClaimDeliveries(destination: destination, limit: limit, lease: lease, worker: worker, now: now, dueBy: dueBy)
-    }
-    public func content(of delivery: ClaimedDelivery, attachmentLimit: Int) throws(StoreError) -> OutboxContent {
-        try outboxContent(of: delivery, attachmentLimit: attachmentLimit)
-    }
-    public func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
-        try outboxSettleDeliveries(results, destination: destination)
-    }
-    public func remoteId(destination: String, caseId: Int64) throws(StoreError) -> String? { try outboxRemoteId(destination: destination, caseId: caseId) }
-    public func saveRemoteId(_ remoteId: String, destination: String, caseId: Int64) throws(StoreError) {
-        try outboxSaveRemoteId(remoteId, destination: destination, caseId: caseId)
-    }
-    public func survivingCase(_ caseId: Int64) throws(StoreError) -> (id: Int64, reference: String)? { try outboxSurvivingCase(caseId) }
-    public func caseId(reference: String) throws(StoreError) -> Int64? { try outboxCaseId(reference: reference) }
-    public func deliveries(destination: String? = nil, state: DeliveryState? = nil, limit: Int = 200) throws(StoreError) -> [DeliveryView] {
-        try outboxDeliveries(destination: destination, state: state, limit: limit)
-    }
-    public func delivery(id: Int64) throws(StoreError) -> (DeliveryView, [AttemptView])? { try outboxDelivery(id: id) }
-    @discardableResult
-    public func retryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
-        try outboxRetryDeliveries(id: id, destination: destination, actor: actor)
-    }
-    @discardableResult
-    public func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
-        try outboxReplayDeliveries(destination: destination, since: since, actor: actor)
-    }
-    @discardableResult
-    public func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool { try outboxEnableDestination(name, actor: actor) }
-    public func outboxCounts(destinations: [String] = [], countDelivered: Bool = true) throws(StoreError) -> [OutboxCounts] {
-        try outboxOutboxCounts(destinations: destinations, countDelivered: countDelivered)
-    }
 }
