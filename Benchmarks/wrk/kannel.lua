@@ -7,7 +7,8 @@ file:close()
 
 threads = {}
 counter = 0
-id = 0
+-- WRK_THREAD_BASE: several wrk processes at once (one per instance) number their threads apart.
+id = tonumber(os.getenv("WRK_THREAD_BASE") or "0")
 
 function setup(thread)
   id = id + 1

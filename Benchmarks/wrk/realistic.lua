@@ -6,7 +6,9 @@ function encode(text)
   return (text:gsub("([^%w%-%.%_ ])", function(c) return string.format("%%%02X", string.byte(c)) end):gsub(" ", "+"))
 end
 
-id = 0
+-- WRK_THREAD_BASE: when several wrk processes run at once (one per instance), each numbers its
+-- threads from its own base, so that their senders and message ids differ.
+id = tonumber(os.getenv("WRK_THREAD_BASE") or "0")
 function setup(thread)
   id = id + 1
   thread:set("id", id)

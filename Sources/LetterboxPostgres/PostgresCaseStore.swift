@@ -338,3 +338,5 @@ extension PostgresCaseStore: StoreTransactions, OutboxStore {
     }
     package func skipLocked(_ table: String) -> String { "FOR UPDATE OF \(table) SKIP LOCKED" }
 }
+
+extension PostgresCaseStore: CaseStore {}

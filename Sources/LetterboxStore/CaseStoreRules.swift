@@ -59,3 +59,9 @@ package protocol StoreTransactions: CaseStoreRules {
     /// transaction holds: `FOR UPDATE OF d SKIP LOCKED` on PostgreSQL, nothing on SQLite.
     func skipLocked(_ table: String) -> String
 }
+
+/// Everything the commands ask of a store: intake, the outbox, and (StoreReading) listing,
+/// showing, exporting, counting and correcting. Both stores are one.
+package protocol CaseStore: IntakeStore, OutboxStore {}
+
+extension SQLiteCaseStore: CaseStore {}

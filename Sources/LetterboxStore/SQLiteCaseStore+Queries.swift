@@ -47,16 +47,6 @@ extension SQLiteCaseStore {
         try read { db in try storedSubmission(db, id: id) }
     }
 
-    /// Submissions with the given disposition, oldest first.
-    public func submissions(_ disposition: Disposition, limit: Int = 1000) throws(StoreError) -> [StoredSubmission] {
-        try read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT \(Self.submissionColumns) WHERE r.disposition = ? ORDER BY r.id LIMIT ?",
-                arguments: [disposition.rawValue, limit]
-            ).map(Self.submission)
-        }
-    }
 
     /// Submissions stored but never read (`pending`) that arrived before `cutoff`, oldest first:
     /// left by a process that stopped between its two commits.
@@ -64,144 +54,16 @@ extension SQLiteCaseStore {
         try read { db in try pendingIds(db, receivedBefore: cutoff, limit: limit) }
     }
 
-    /// The exact bytes stored under a SHA-256.
-    public func blob(sha256: String) throws(StoreError) -> Data? {
-        try read { db in try Data.fetchOne(db, sql: "SELECT data FROM blobs WHERE sha256 = ?", arguments: [sha256]) }
-    }
 
-    public func record(reference: String) throws(StoreError) -> FeedbackRecord? {
-        let decoder = Timestamp.jsonDecoder()
-        return try read { db in
-            guard let row = try Row.fetchOne(
-                db,
-                sql: "SELECT \(Self.recordColumns) FROM records WHERE reference = ?",
-                arguments: [reference.uppercased()]
-            ) else { return nil }
-            return try Self.record(row, decoder)
-        }
-    }
 
-    /// Records in the order received, optionally from one channel and received at or after `since`.
-    public func records(channel: Channel? = nil, since: Date? = nil, limit: Int? = nil) throws(StoreError) -> [FeedbackRecord] {
-        var result: [FeedbackRecord] = []
-        try forEachRecord(channel: channel, since: since, limit: limit) { result.append($0) }
-        return result
-    }
 
-    /// Streams records without holding them all in memory (for export): in the order received,
-    /// or, with `due`, soonest due first.
-    public func forEachRecord(
-        channel: Channel? = nil,
-        since: Date? = nil,
-        limit: Int? = nil,
-        due: RecordsDue? = nil,
-        _ body: (FeedbackRecord) throws -> Void
-    ) throws(StoreError) {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let due {
-            conditions.append("next_due IS NOT NULL AND next_due <= ?")
-            _ = arguments.append(contentsOf: [Timestamp.string(due.before)])
-            if due.openCasesOnly { conditions.append(Self.caseNotClosed) }
-        }
-        if let channel {
-            conditions.append("channel = ?")
-            _ = arguments.append(contentsOf: [channel.rawValue])
-        }
-        if let since {
-            conditions.append("received_at >= ?")
-            _ = arguments.append(contentsOf: [Timestamp.string(since)])
-        }
-        var sql = "SELECT \(Self.recordColumns) FROM records"
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += due == nil ? " ORDER BY received_at, id" : " ORDER BY next_due, id"
-        if let limit { sql += " LIMIT \(limit)" }
-        let decoder = Timestamp.jsonDecoder()
-        let finalSQL = sql
-        let finalArguments = arguments
-        try read { db in
-            let cursor = try Row.fetchCursor(db, sql: finalSQL, arguments: finalArguments)
-            while let row = try cursor.next() {
-                try body(try Self.record(row, decoder))
-            }
-        }
-    }
 
     /// The document, and the columns that change after it was written (merges of contacts and cases).
     static let recordColumns = "document, contact_id, (SELECT reference FROM cases WHERE cases.id = records.case_id) AS case_reference"
 
-    /// A record as stored, with its current contact and case (a merge moves them; the document
-    /// keeps what was known when it arrived, and the audit log says what changed).
-    static func record(_ row: Row, _ decoder: JSONDecoder) throws -> FeedbackRecord {
-        let document: String = row["document"]
-        var record = try decoder.decode(FeedbackRecord.self, from: Data(document.utf8))
-        record.contactId = row["contact_id"]
-        if let caseReference: String = row["case_reference"] { record.caseReference = caseReference }
-        return record
-    }
 
-    /// The audit trail of a record and of every submission linked to it, oldest first.
-    public func auditTrail(recordId: Int64? = nil, rawSubmissionId: Int64? = nil) throws(StoreError) -> [AuditEntry] {
-        try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM audit_log
-                    WHERE record_id = ? OR raw_submission_id = ?
-                       OR raw_submission_id IN (SELECT id FROM raw_submissions WHERE record_id = ?)
-                    ORDER BY id
-                    """,
-                arguments: [recordId, rawSubmissionId, recordId]
-            ).map(Self.auditEntry)
-        }
-    }
 
-    static func auditEntry(_ row: Row) -> AuditEntry {
-        AuditEntry(
-            id: row["id"],
-            at: Timestamp.date(row["at"]) ?? Date(timeIntervalSince1970: 0),
-            actor: row["actor"],
-            action: row["action"],
-            rawSubmissionId: row["raw_submission_id"],
-            recordId: row["record_id"],
-            reason: row["reason"]
-        )
-    }
 
-    /// How many submissions each channel has had, by disposition.
-    public func dispositionCounts() throws(StoreError) -> [Channel: [Disposition: Int]] {
-        try read { db in
-            var counts: [Channel: [Disposition: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT channel, disposition, COUNT(*) AS n FROM raw_submissions GROUP BY 1, 2") {
-                let channel = Channel(rawValue: row["channel"])
-                guard let disposition = Disposition(rawValue: row["disposition"]) else { continue }
-                counts[channel, default: [:]][disposition] = row["n"]
-            }
-            return counts
-        }
-    }
-
-    /// Ignored submissions by channel and verdict (auto_reply, bounce_permanent, ...).
-    public func ignoredVerdictCounts() throws(StoreError) -> [(channel: Channel, verdict: String, count: Int)] {
-        try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT channel, COALESCE(error_code, 'not_feedback') AS verdict, COUNT(*) AS n FROM raw_submissions
-                    WHERE disposition = 'ignored' GROUP BY 1, 2 ORDER BY 1, 3 DESC
-                    """
-            ).map { (Channel(rawValue: $0["channel"]), $0["verdict"], $0["n"]) }
-        }
-    }
-
-    /// Records linked as follow-ups, and records flagged as possible follow-ups.
-    public func followUpCounts() throws(StoreError) -> (linked: Int, possible: Int) {
-        try read { db in
-            let linked = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE follow_up_of IS NOT NULL") ?? 0
-            let possible = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_flags WHERE flag = 'possible_follow_up'") ?? 0
-            return (linked, possible)
-        }
-    }
 
     /// Where an earlier import of a mailbox file got to (``ImportCheckpoints``).
     public func checkpoint(path: String) throws(StoreError) -> ImportCheckpoint? {

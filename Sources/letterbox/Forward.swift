@@ -202,7 +202,7 @@ struct OutboxList: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openOutboxStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let rows = try store.deliveries(destination: destination, state: state?.state, limit: limit)
             var out = ""
             for row in rows {
@@ -226,7 +226,7 @@ struct OutboxShow: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openOutboxStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             guard let (row, attempts) = try store.delivery(id: id) else { throw CLIError(.noInput, "There is no delivery #\(id).") }
             var out = "Delivery #\(row.id) to \(row.destination): \(row.state)\n"
             out += "Event \(row.eventId) \(row.type), case \(row.caseReference ?? "-")\(row.recordReference.map { ", record \($0)" } ?? ""), created \(row.createdAt)\n"
@@ -259,7 +259,7 @@ struct OutboxRetry: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openOutboxStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let count = try store.retryDeliveries(id: id, destination: destination, actor: actorName(by))
             print("\(count) deliver\(count == 1 ? "y" : "ies") queued again.")
         }
@@ -280,7 +280,7 @@ struct OutboxReplay: AsyncParsableCommand {
             guard let date = UKDateReader().date(from: since, relativeTo: Date()) else {
                 throw CLIError(.usage, "--since \(since): not a date. Use 2026-04-01 or 01/04/2026 (day first).")
             }
-            let store = try await Settings.load(storeOptions).openOutboxStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             let count = try store.replayDeliveries(destination: destination, since: date, actor: actorName(by))
             print("\(count) delivered event\(count == 1 ? "" : "s") queued again for \(destination).")
         }
@@ -295,7 +295,7 @@ struct OutboxEnable: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let store = try await Settings.load(storeOptions).openOutboxStore()
+            let store = try await Settings.load(storeOptions).openExistingStore()
             if try store.enableDestination(destination, actor: actorName(by)) {
                 print("\(destination) is enabled; its waiting events will be delivered.")
             } else {

@@ -58,7 +58,7 @@ struct QuarantineList: AsyncParsableCommand {
 
 extension QuarantineList {
     /// Pending for over a minute: no run is reading it now.
-    static func interrupted(_ store: SQLiteCaseStore) throws -> [StoredSubmission] {
+    static func interrupted(_ store: any CaseStore) throws -> [StoredSubmission] {
         let cutoff = Date().addingTimeInterval(-60)
         return try store.submissions(.pending).filter { $0.receivedAt < cutoff }
     }
@@ -134,7 +134,7 @@ struct QuarantineRetry: AsyncParsableCommand {
             let settings = try await Settings.load(storeOptions)
             let store = try settings.openExistingStore()
             // Every channel's decoder, the SMS gateways' profiles from the config included.
-            let intake = settings.intake(store: store)
+            let intake = settings.intake(backend: store)
             let ids = all ? try (store.submissions(.quarantined, limit: Int.max) + QuarantineList.interrupted(store)).map(\.id) : [id!]
             var stillQuarantined = 0
             for id in ids {

@@ -108,19 +108,21 @@ struct Settings {
         return policy
     }
 
-    /// A PostgreSQL URL is never taken for a SQLite file name: the commands that do not run on
-    /// PostgreSQL yet say so (issue 16: `store check` and `store copy` do).
+    /// A PostgreSQL URL is never taken for a SQLite file name, where a SQLite file is what is
+    /// needed.
     func refusePostgres() throws {
         guard PostgresLocation.isPostgres(storePath) else { return }
-        throw CLIError(
-            .config,
-            "The store is a PostgreSQL URL; this command runs on a SQLite store only so far. `letterbox store check` and `letterbox store copy` work with PostgreSQL (README, \"Running several instances\")."
-        )
+        throw CLIError(.config, "The store is a PostgreSQL URL, and this needs a SQLite store file.")
     }
 
     /// The store, for commands that only make sense on one that exists (reading it, or changing
     /// what is in it): a mistyped path says so (exit 66) instead of creating an empty store.
-    func openExistingStore() throws -> SQLiteCaseStore {
+    func openExistingStore() throws -> any CaseStore {
+        PostgresLocation.isPostgres(storePath) ? try openPostgresStore() : try openExistingSQLiteStore()
+    }
+
+    /// The SQLite store at the path, which must exist.
+    func openExistingSQLiteStore() throws -> SQLiteCaseStore {
         try refusePostgres()
         guard FileManager.default.fileExists(atPath: storePath) else {
             throw CLIError(
@@ -150,11 +152,6 @@ struct Settings {
             options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, triage: triage, timescales: timescales),
             logger: makeLogger()
         )
-    }
-
-    /// The outbox of the store the settings name: PostgreSQL, or an existing SQLite store.
-    func openOutboxStore() throws -> any OutboxStore {
-        PostgresLocation.isPostgres(storePath) ? try openPostgresStore() : try openExistingStore()
     }
 
     /// The store the commands that take submissions in (ingest, watch, serve) write: SQLite

@@ -42,7 +42,7 @@ struct StoreCheck: AsyncParsableCommand {
                     throw CLIError(.tempFail, "Cannot use the PostgreSQL store \(location): \(PostgresStore.describe(error))")
                 }
             } else {
-                _ = try settings.openExistingStore()  // missing, or an older schema brought up to date
+                _ = try settings.openExistingSQLiteStore()  // missing, or an older schema brought up to date
                 name = "SQLite store \(settings.storePath)"
                 check = try SQLiteCheck.check(settings.storePath)
             }

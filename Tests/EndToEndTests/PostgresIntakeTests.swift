@@ -81,6 +81,41 @@ struct PostgresIntakeTests {
         #expect(references.hasSuffix(String(format: "%06d", count)), "\(references)")
     }
 
+    /// A command's output with what differs by when it ran taken out: times and dates.
+    static func timeless(_ text: String) -> String {
+        text.replacing(/\d{4}-\d\d-\d\d([T ][\d:.]+(Z|[+-]\d\d:?\d\d)?)?/, with: "<time>")
+            .replacing(/\d+ (working )?days?/, with: "<days>")
+    }
+
+    @Test("The commands that read and correct records say the same on PostgreSQL as on SQLite: list, show, export, stats, quarantine, contacts, cases, restrictions, triage, outbox")
+    func sameReading() async throws {
+        try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
+        let server = try await Fixtures.offPool { try PostgresServer() }
+        defer { server.stop() }
+        try await Fixtures.offPool { try server.createDatabase("reading") }
+        let root = try Fixtures.temporaryFolder("pg-reading")
+        let stores = [root.appendingPathComponent("letterbox.sqlite").path, server.url("reading")]
+        for store in stores { _ = try await Self.ingestSamples(store: store) }
+        let commands: [[String]] = [
+            ["list"], ["list", "--channel", "email"], ["show", "LB-2026-000001"], ["show", "LB-2026-000007"], ["export", "--format", "jsonl"], ["export", "--format", "csv"],
+            ["stats"], ["quarantine", "list"], ["quarantine", "show", "1"], ["contacts", "show", "2"],
+            ["cases", "close", "LB-2026-000003", "--reason", "Resolved by phone", "--by", "Priya"], ["show", "LB-2026-000003"],
+            ["restrictions", "add", "2", "--reason", "Daily calls", "--approved-by", "Head of Service", "--review-by", "2027-03-01"],
+            ["restrictions", "list"], ["contacts", "merge", "2", "3", "--reason", "Same tenant, confirmed by phone"], ["contacts", "show", "2"],
+            ["triage", "set", "LB-2026-000004", "--kind", "complaint", "--reason", "She asked for a complaint"], ["show", "LB-2026-000004"],
+            ["outbox", "list"], ["export", "--format", "jsonl"],
+        ]
+        for command in commands {
+            var outputs: [String] = []
+            for store in stores {
+                let result = try await Fixtures.run(command + ["--store", store])
+                outputs.append("exit \(result.status)\n" + Self.timeless(result.stdout) + Self.timeless(result.stderr.replacingOccurrences(of: store, with: "<store>")))
+            }
+            #expect(outputs[0] == outputs[1], "\(command.joined(separator: " ")):\nSQLite:\n\(outputs[0])\nPostgreSQL:\n\(outputs[1])")
+            #expect(outputs[0].hasPrefix("exit 0") || command.first == "quarantine", "\(command): \(outputs[0].prefix(300))")
+        }
+    }
+
     /// A message from `from` about a leak, with its own Message-ID.
     static func mail(from: String, id: String, body: String) -> Data {
         Data("""
