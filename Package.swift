@@ -216,7 +216,7 @@ let package = Package(
         .executableTarget(
             name: "LetterboxBench",
             dependencies: [
-                "LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxEmail", "LetterboxSMS", "LetterboxWebForm",
+                "LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxEmail", "LetterboxSMS", "LetterboxWebForm", "LetterboxPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

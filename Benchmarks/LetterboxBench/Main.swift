@@ -5,6 +5,7 @@ import LetterboxCore
 import LetterboxEmail
 import LetterboxPhoneNotes
 import LetterboxSMS
+import LetterboxPostgres
 import LetterboxStore
 import LetterboxWebForm
 
@@ -46,6 +47,7 @@ struct DedupEval: ParsableCommand {
     @Option(help: "dedup.containmentThreshold.") var containmentThreshold = LinkingPolicy().containmentThreshold
     @Option(help: "dedup.rewordThreshold (above 1: off).") var rewordThreshold = LinkingPolicy().rewordThreshold
     @ArgumentParser.Flag(inversion: .prefixedNo, help: "Add reworded repeats (synonyms, reordered clauses, texts cut down from emails).") var rewordings = true
+    @Option(help: "An empty PostgreSQL database to run on (postgres://...), instead of a new SQLite file: the figures must be the same.") var store: String?
 
     func run() throws {
         var generator = Generator(seed: seed, people: people, start: benchStart)
@@ -59,8 +61,13 @@ struct DedupEval: ParsableCommand {
         policy.repeatThreshold = repeatThreshold
         policy.containmentThreshold = containmentThreshold
         policy.rewordThreshold = rewordThreshold
-        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("eval.sqlite").path, options: .init(linking: policy))
-        let pipeline = intake(store)
+        let store: any CaseStore
+        if let url = self.store {
+            store = try PostgresCaseStore(location: try PostgresLocation(url), options: .init(linking: policy))
+        } else {
+            store = try SQLiteCaseStore(path: folder.appendingPathComponent("eval.sqlite").path, options: .init(linking: policy))
+        }
+        let pipeline = Intake(backend: store, decoders: [PhoneNoteDecoder(), EmailDecoder(), SMSDecoder(gateways: ["kannel": .kannel]), WebFormDecoder()])
         var referenceToItem: [String: Int] = [:]
         var outcomeOf: [Int: IntakeOutcome] = [:]
         for chunk in stride(from: 0, to: ordered.count, by: 200) {
@@ -190,8 +197,8 @@ struct DedupEval: ParsableCommand {
         print("(\(redeliveries) form posts were byte-identical to an earlier one: answered with its reference as redeliveries, counted as duplicates found)")
         print("")
         print("related links: \(relatedCount), of which between different people: \(relatedRight)")
-        let cases = try DatabaseQueue(path: store.path).read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cases WHERE status != 'merged'") ?? 0
+        let cases = try store.reading { db in
+            try db.value("SELECT COUNT(*) FROM cases WHERE status != 'merged'", as: Int.self) ?? 0
         }
         print("cases: \(cases) (truth: \(labels[.first] ?? 0) first contacts)")
     }
