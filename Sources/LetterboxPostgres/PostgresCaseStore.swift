@@ -102,13 +102,15 @@ public final class PostgresCaseStore: Sendable {
     /// A transaction, under the write lock when `exclusive`.
     func transaction<T>(exclusive: Bool, _ body: (SyncPostgresConnection) throws -> T) throws(StoreError) -> T {
         try withConnection { connection in
-            try connection.run("BEGIN", [])
+            // Sent without waiting: the first statement that reads waits for these too.
+            try connection.send("BEGIN", [])
             do {
-                if exclusive { try connection.run("SELECT pg_advisory_xact_lock(?)", [Self.writeLock]) }
+                if exclusive { try connection.send("SELECT pg_advisory_xact_lock(?)", [Self.writeLock]) }
                 let result = try body(connection)
                 try connection.run("COMMIT", [])
                 return result
             } catch {
+                connection.discardPending()
                 if !connection.connection.isClosed { _ = try? connection.run("ROLLBACK", []) }
                 throw error
             }
@@ -202,6 +204,37 @@ extension PostgresCaseStore: IntakeStore, ImportCheckpoints {
 struct SyncPostgresConnection: StoreConnection {
     let connection: PostgresConnection
     let logger: Logger
+    /// Statements sent (``send(_:_:)``) whose answers have not been read yet, in order. The
+    /// connection runs its statements in the order given, so waiting for these before any
+    /// statement that waits keeps every error in its place; an intake commit waits once per
+    /// read instead of once per insert.
+    private let pending = Pending()
+
+    final class Pending {
+        var futures: [EventLoopFuture<PostgresQueryResult>] = []
+    }
+
+    init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    func send(_ sql: String, _ arguments: SQLArguments) throws {
+        pending.futures.append(connection.query(try query(sql, arguments), logger: logger))
+    }
+
+    /// Waits for every statement sent; throws the first one's error (after waiting for the rest,
+    /// which then fail too, the transaction being aborted).
+    private func flush() throws {
+        let futures = pending.futures
+        guard !futures.isEmpty else { return }
+        pending.futures = []
+        var first: (any Error)?
+        for future in futures {
+            do { _ = try wait(future) } catch { if first == nil { first = error } }
+        }
+        if let first { throw first }
+    }
 
     /// Rewritten statements, by their shared text.
     private static let rewritten = Mutex<[String: String]>([:])
@@ -210,9 +243,20 @@ struct SyncPostgresConnection: StoreConnection {
     /// gone quiet, not a closed socket): closed, and the call fails as temporary.
     static let statementDeadline: DispatchTimeInterval = .seconds(60)
 
-    /// Waits for PostgreSQL's answer, up to ``statementDeadline``.
+    /// Waits for PostgreSQL's answer, up to ``statementDeadline``, after the answers of any
+    /// statements sent before it.
     private func answer(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
         let future = connection.query(try query(sql, arguments), logger: logger)
+        do {
+            try flush()
+        } catch {
+            _ = try? wait(future)
+            throw error
+        }
+        return try wait(future)
+    }
+
+    private func wait(_ future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
         future.whenComplete { result in
@@ -242,14 +286,20 @@ struct SyncPostgresConnection: StoreConnection {
     }
 
     func savepoint(_ body: () throws -> Void) throws {
-        try run("SAVEPOINT letterbox", [])
+        try send("SAVEPOINT letterbox", [])
         do {
             try body()
             try run("RELEASE SAVEPOINT letterbox", [])
         } catch {
+            discardPending()
             if !connection.isClosed { _ = try? run("ROLLBACK TO SAVEPOINT letterbox", []) }
             throw error
         }
+    }
+
+    /// Waits for the statements sent and forgets their errors (before a rollback).
+    func discardPending() {
+        _ = try? flush()
     }
 
     func storeBlob(sha256: String, data: Data, now: String) throws -> Bool {

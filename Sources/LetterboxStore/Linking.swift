@@ -63,7 +63,7 @@ enum Linking {
     }
 
     static func storeShingles(_ db: some StoreConnection, recordId: Int64, _ fingerprint: TextFingerprint) throws {
-        try db.run(
+        try db.send(
             """
             INSERT INTO record_shingles (record_id, word_count, shingles) VALUES (?, ?, ?)
             ON CONFLICT (record_id) DO UPDATE SET word_count = excluded.word_count, shingles = excluded.shingles

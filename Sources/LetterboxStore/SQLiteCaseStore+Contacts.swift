@@ -243,6 +243,6 @@ extension CaseStoreRules {
 
 
     func auditContact(_ db: some StoreConnection, action: String, contactId: Int64, recordId: Int64? = nil, reason: String, at: String, actor: String) throws {
-        try db.run("INSERT INTO audit_log (at, actor, action, record_id, contact_id, reason) VALUES (?, ?, ?, ?, ?, ?)", [at, actor, action, recordId, contactId, reason])
+        try db.send("INSERT INTO audit_log (at, actor, action, record_id, contact_id, reason) VALUES (?, ?, ?, ?, ?, ?)", [at, actor, action, recordId, contactId, reason])
     }
 }

@@ -175,7 +175,7 @@ extension CaseStoreRules {
     func audit(_ db: some StoreConnection, action: String, rawId: Int64?, recordId: Int64?, reason: String?, at: String, actor: String = "letterbox")
         throws
     {
-        try db.run("INSERT INTO audit_log (at, actor, action, raw_submission_id, record_id, reason) VALUES (?, ?, ?, ?, ?, ?)", [at, actor, action, rawId, recordId, reason])
+        try db.send("INSERT INTO audit_log (at, actor, action, raw_submission_id, record_id, reason) VALUES (?, ?, ?, ?, ?, ?)", [at, actor, action, rawId, recordId, reason])
     }
 
     /// What the decoders made of each stored submission, committed: the body of the store's
@@ -200,14 +200,14 @@ extension CaseStoreRules {
                     return try quarantine(db, rawId: rawId, error: error, now: now, actor: actor)
                 case .success(.ignored(let verdict, let reason)):
                     // The verdict (auto_reply, bounce_permanent, ...) goes where a quarantine's code goes.
-                    try db.run("UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?", [verdict, reason, now, rawId])
+                    try db.send("UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?", [verdict, reason, now, rawId])
                     try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: "\(verdict): \(reason)", at: now, actor: actor)
                     return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: reason, errorCode: verdict)
                 case .success(.held(let part)):
                     // Held in the same commit as its verdict, so a part that was answered is never
                     // left out of the joining (the sweep reads message_parts).
-                    try db.run("UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?", [part.verdict, part.reason, now, rawId])
-                    try db.run("""
+                    try db.send("UPDATE raw_submissions SET disposition = 'ignored', error_code = ?, reason = ?, updated_at = ? WHERE id = ?", [part.verdict, part.reason, now, rawId])
+                    try db.send("""
                             INSERT INTO message_parts (group_key, part_number, total, raw_submission_id, received_at)
                             VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                             """, [part.group, part.number, part.total, rawId, row["received_at"] as String])
@@ -239,7 +239,7 @@ extension CaseStoreRules {
             code = "decoder_failure"
             reason = "The decoder failed unexpectedly (\(error)). The submission is kept; retry it after an update."
         }
-        try db.run("""
+        try db.send("""
                 UPDATE raw_submissions SET disposition = 'quarantined', error_code = ?, reason = ?, updated_at = ?,
                     attempts = attempts + (CASE WHEN disposition = 'quarantined' THEN 1 ELSE 0 END)
                 WHERE id = ?
@@ -299,9 +299,9 @@ extension CaseStoreRules {
         record.links = links.isEmpty ? nil : links
         let document = String(decoding: try encoder.encode(record), as: UTF8.self)
         if linked.newCase {
-            try db.run("INSERT INTO cases (id, reference, contact_id, opened_at) VALUES (?, ?, ?, ?)", [recordId, reference, contactId, linked.eventAt])
+            try db.send("INSERT INTO cases (id, reference, contact_id, opened_at) VALUES (?, ?, ?, ?)", [recordId, reference, contactId, linked.eventAt])
         }
-        try db.run("""
+        try db.send("""
                 INSERT INTO records (id, reference, channel, received_at, contacted_at, contact_id, idempotency_key,
                                      raw_submission_id, follow_up_of, document, case_id, origin_contact_id, event_at,
                                      text_hash, postcode, address_key, kind, category, service_area, acknowledge_by,
@@ -315,30 +315,30 @@ extension CaseStoreRules {
         try Linking.storeShingles(db, recordId: recordId, linked.fingerprint)
         let day = linked.eventAt / Linking.day
         for bucket in linked.bandKeys {
-            try db.run("INSERT INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [day / Linking.periodDays, bucket, day, recordId])
+            try db.send("INSERT INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [day / Linking.periodDays, bucket, day, recordId])
         }
         for (kind, targetId, link) in linked.links where kind != .followUpOf {
-            try db.run("INSERT INTO record_links (record_id, kind, target_id, similarity, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [recordId, kind.rawValue, targetId, link.similarity, link.reason, now])
+            try db.send("INSERT INTO record_links (record_id, kind, target_id, similarity, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [recordId, kind.rawValue, targetId, link.similarity, link.reason, now])
         }
         for joined in linked.casesToJoin {
             let reason = "Case \(joined.reference) joined into case \(record.caseReference ?? ""): \(reference) is the same matter as both (in \(joined.evidence)), from the same contact."
             try joinCase(db, from: joined.id, into: linked.caseId, reason: reason, rawId: rawId, now: now, actor: actor)
         }
         for (other, evidence) in resolution.weakMatches {
-            try db.run("INSERT INTO possible_same_contacts (contact_id, other_id, evidence, record_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [contactId, other, evidence, recordId, now])
+            try db.send("INSERT INTO possible_same_contacts (contact_id, other_id, evidence, record_id, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [contactId, other, evidence, recordId, now])
         }
         if resolution.created, let contactId {
             try auditContact(db, action: "contact_created", contactId: contactId, recordId: recordId, reason: "New contact #\(contactId) from \(reference).", at: now, actor: actor)
         }
         for entry in record.flags {
-            try db.run("INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)", [recordId, entry.flag.rawValue, entry.reason])
+            try db.send("INSERT INTO record_flags (record_id, flag, reason) VALUES (?, ?, ?)", [recordId, entry.flag.rawValue, entry.reason])
         }
         for attachment in attachments {
-            try db.run("INSERT INTO attachments (record_id, name, media_type, size, sha256) VALUES (?, ?, ?, ?, ?)", [recordId, attachment.name, attachment.mediaType, attachment.size, attachment.sha256])
+            try db.send("INSERT INTO attachments (record_id, name, media_type, size, sha256) VALUES (?, ?, ?, ?, ?)", [recordId, attachment.name, attachment.mediaType, attachment.size, attachment.sha256])
         }
-        try db.run("UPDATE raw_submissions SET disposition = 'accepted', record_id = ?, error_code = NULL, reason = NULL, updated_at = ? WHERE id = ?", [recordId, now, rawId])
+        try db.send("UPDATE raw_submissions SET disposition = 'accepted', record_id = ?, error_code = NULL, reason = NULL, updated_at = ? WHERE id = ?", [recordId, now, rawId])
         for messageId in draft.thread?.messageIDs ?? [] {
-            try db.run("INSERT INTO thread_ids (channel, message_id, record_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [draft.channel.rawValue, messageId, recordId])
+            try db.send("INSERT INTO thread_ids (channel, message_id, record_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [draft.channel.rawValue, messageId, recordId])
         }
         // The case system hears of it in the same transaction: a new case, or a record joining one.
         try enqueueRecordEvent(

@@ -161,7 +161,7 @@ extension CaseStoreRules {
     }
 
     private func insertEvent(_ db: some StoreConnection, _ type: OutboxEventType, caseId: Int64, recordId: Int64?, json: String, now: String) throws {
-        try db.run(
+        try db.send(
             "INSERT INTO outbox_events (event_id, type, case_id, record_id, created_at, data) VALUES (?, ?, ?, ?, ?, ?)",
             [Outbox.newEventId(), type.rawValue, caseId, recordId, now, json]
         )

@@ -145,6 +145,10 @@ package protocol StoreConnection {
     /// Runs a statement; returns how many rows it changed.
     @discardableResult
     func run(_ sql: String, _ arguments: SQLArguments) throws -> Int
+    /// Runs a statement whose result nothing reads (an insert of a flag, an audit line): a
+    /// connection may send it on without waiting for the answer, and report its error at the
+    /// next statement that waits (PostgreSQL does; SQLite runs it at once).
+    func send(_ sql: String, _ arguments: SQLArguments) throws
     /// Runs `body` in a savepoint: undone alone when it throws, the transaction going on.
     func savepoint(_ body: () throws -> Void) throws
     /// Stores bytes under their SHA-256 unless stored already; true when written now.
@@ -196,6 +200,10 @@ extension Database: StoreConnection {
     package func run(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         try cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.values.map(\.databaseValue)))
         return changesCount
+    }
+
+    package func send(_ sql: String, _ arguments: SQLArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.values.map(\.databaseValue)))
     }
 
     package func savepoint(_ body: () throws -> Void) throws {
