@@ -28,7 +28,8 @@ public final class PostgresCaseStore: Sendable {
     package let emergencyMatcher: PhraseMatcher<String>
     package let caches = StoreCaches()
     let logger: Logger
-    private let idle = Mutex<[PostgresConnection]>([])
+    /// Open connections not in use, each with the statements prepared on it.
+    private let idle = Mutex<[SyncPostgresConnection]>([])
     private let nextId = Atomic<Int>(1)
 
     /// The lock every intake write takes (`pg_advisory_xact_lock`): one writer at a time across
@@ -48,12 +49,12 @@ public final class PostgresCaseStore: Sendable {
     }
 
     deinit {
-        for connection in idle.withLock({ $0 }) { try? connection.close().wait() }
+        for idle in idle.withLock({ $0 }) { try? idle.connection.close().wait() }
     }
 
     /// Closes the idle connections.
     public func close() {
-        for connection in idle.withLock({ list in defer { list = [] }; return list }) { try? connection.close().wait() }
+        for idle in idle.withLock({ list in defer { list = [] }; return list }) { try? idle.connection.close().wait() }
     }
 
     // MARK: Connections and transactions
@@ -62,22 +63,21 @@ public final class PostgresCaseStore: Sendable {
         do {
             // A connection the server closed (a restart, a failover) is left behind here: a
             // statement sent on it would wait for ever.
-            var reused: PostgresConnection?
+            var reused: SyncPostgresConnection?
             while reused == nil, let next = idle.withLock({ $0.popLast() }) {
-                if next.isClosed { continue }
+                if next.connection.isClosed { continue }
                 reused = next
             }
-            let connection = try reused ?? connect()
-            let sync = SyncPostgresConnection(connection: connection, logger: logger)
+            let sync = try reused ?? SyncPostgresConnection(connection: connect(), logger: logger)
             do {
                 let result = try body(sync)
-                idle.withLock { $0.append(connection) }
+                idle.withLock { $0.append(sync) }
                 return result
             } catch {
-                if connection.isClosed {
+                if sync.connection.isClosed {
                     // Lost with the server: the next call opens a new one.
                 } else {
-                    idle.withLock { $0.append(connection) }
+                    idle.withLock { $0.append(sync) }
                 }
                 throw error
             }
@@ -121,8 +121,29 @@ public final class PostgresCaseStore: Sendable {
         try withConnection(body)
     }
 
+    /// The SQLSTATE of a server error, from either of postgres-nio's error types.
+    static func sqlState(_ error: any Error) -> String? {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] }
+        if let error = error as? PostgresError, case .server(let message) = error { return message.fields[.sqlState] }
+        return nil
+    }
+
     static func storeError(_ error: any Error, location: PostgresLocation) -> StoreError {
         if let error = error as? StoreError { return error }
+        if let error = error as? PostgresError {
+            let described = PostgresStore.describe(error)
+            switch error {
+            case .server:
+                let state = sqlState(error) ?? ""
+                if state == "53100" { return StoreError(.full, "The PostgreSQL store \(location) is out of disk space: \(described)") }
+                if state.hasPrefix("08") || state.hasPrefix("57") {
+                    return StoreError(.busy, "The PostgreSQL store \(location) cannot be reached: \(described)")
+                }
+                return StoreError(.io, "The PostgreSQL store \(location) reported an error: \(described)")
+            default:
+                return StoreError(.busy, "The PostgreSQL store \(location) cannot be reached: \(described)")
+            }
+        }
         if let error = error as? PSQLError {
             let state = error.serverInfo?[.sqlState] ?? ""
             let described = PostgresStore.describe(error)
@@ -201,7 +222,7 @@ extension PostgresCaseStore: IntakeStore, ImportCheckpoints {
 /// One PostgreSQL connection as the shared store code sees it: statements in the shared
 /// dialect are rewritten once each (`?` to `$n`, `INDEXED BY` dropped, `json_extract` to
 /// `->>`) and run synchronously.
-struct SyncPostgresConnection: StoreConnection {
+struct SyncPostgresConnection: StoreConnection, Sendable {
     let connection: PostgresConnection
     let logger: Logger
     /// Statements sent (``send(_:_:)``) whose answers have not been read yet, in order. The
@@ -210,17 +231,54 @@ struct SyncPostgresConnection: StoreConnection {
     /// read instead of once per insert.
     private let pending = Pending()
 
-    final class Pending {
-        var futures: [EventLoopFuture<PostgresQueryResult>] = []
+    /// The statements this connection has prepared, by their text (PostgresCaseStore keeps one
+    /// per connection).
+    let prepared: PreparedStatements
+
+    /// Used by one thread at a time, as its connection is.
+    final class Pending: @unchecked Sendable {
+        var futures: [EventLoopFuture<Void>] = []
     }
 
-    init(connection: PostgresConnection, logger: Logger) {
+    /// Statements prepared on one connection: intake runs the same few dozen for every record,
+    /// and preparing each once saves PostgreSQL parsing and planning it every time (its CPU per
+    /// record was most of the cost).
+    final class PreparedStatements: @unchecked Sendable {
+        /// Used by one thread at a time (the connection is taken from the pool by one caller).
+        var byText: [String: PreparedQuery] = [:]
+    }
+
+    init(connection: PostgresConnection, logger: Logger, prepared: PreparedStatements = PreparedStatements()) {
         self.connection = connection
         self.logger = logger
+        self.prepared = prepared
     }
 
     func send(_ sql: String, _ arguments: SQLArguments) throws {
-        pending.futures.append(connection.query(try query(sql, arguments), logger: logger))
+        pending.futures.append(try execute(sql, arguments).map { _ in })
+    }
+
+    /// Runs a statement as a prepared statement (prepared on first use on this connection).
+    private func execute(_ sql: String, _ arguments: SQLArguments) throws -> EventLoopFuture<[PostgresRow]> {
+        let text = Self.postgresText(sql)
+        let statement: PreparedQuery
+        if let known = prepared.byText[text] {
+            statement = known
+        } else {
+            statement = try wait(connection.prepare(query: text))
+            prepared.byText[text] = statement
+        }
+        return statement.execute(arguments.values.map(Self.data))
+    }
+
+    static func data(_ value: SQLValue) -> PostgresData {
+        switch value {
+        case .null: .null
+        case .integer(let number): PostgresData(int64: number)
+        case .real(let number): PostgresData(double: number)
+        case .text(let string): PostgresData(string: string)
+        case .blob(let bytes): PostgresData(type: .bytea, value: ByteBuffer(bytes: bytes))
+        }
     }
 
     /// Waits for every statement sent; throws the first one's error (after waiting for the rest,
@@ -247,6 +305,11 @@ struct SyncPostgresConnection: StoreConnection {
     /// statements sent before it.
     private func answer(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
         let future = connection.query(try query(sql, arguments), logger: logger)
+        return try afterPending(future)
+    }
+
+    /// Waits for the statements sent before `future`, then for it.
+    private func afterPending<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
         do {
             try flush()
         } catch {
@@ -256,9 +319,9 @@ struct SyncPostgresConnection: StoreConnection {
         return try wait(future)
     }
 
-    private func wait(_ future: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
+    private func wait<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
         let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
+        let outcome = Mutex<Result<T, any Error>?>(nil)
         future.whenComplete { result in
             outcome.withLock { $0 = result }
             done.signal()
@@ -271,9 +334,9 @@ struct SyncPostgresConnection: StoreConnection {
     }
 
     func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
-        let result = try answer(sql, arguments)
+        let result = try afterPending(try execute(sql, arguments))
         var names: [String]?
-        return result.rows.map { row in
+        return result.map { row in
             let columns = names ?? row.map(\.columnName)
             names = columns
             return SQLRow(names: columns, values: row.map(Self.value))
@@ -310,19 +373,23 @@ struct SyncPostgresConnection: StoreConnection {
     }
 
     func refusedRow(_ error: any Error) -> String? {
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return nil }
+        guard let state = PostgresCaseStore.sqlState(error) else { return nil }
         // Integrity (23), data (22: text PostgreSQL cannot hold, a value out of range) and
         // limits (54): the row, not the store.
         guard state.hasPrefix("23") || state.hasPrefix("22") || state.hasPrefix("54") else { return nil }
         return PostgresStore.describe(error)
     }
 
-    private func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {
-        let text = Self.rewritten.withLock { $0[sql] } ?? {
-            let made = Self.rewrite(sql)
-            Self.rewritten.withLock { $0[sql] = made }
+    static func postgresText(_ sql: String) -> String {
+        rewritten.withLock { $0[sql] } ?? {
+            let made = rewrite(sql)
+            rewritten.withLock { $0[sql] = made }
             return made
         }()
+    }
+
+    private func query(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQuery {
+        let text = Self.postgresText(sql)
         var binds = PostgresBindings(capacity: arguments.values.count)
         for value in arguments.values {
             switch value {
@@ -360,23 +427,31 @@ struct SyncPostgresConnection: StoreConnection {
         return out
     }
 
+    /// A cell's value. The bytes are always in PostgreSQL's binary format (what postgres-nio
+    /// asks for), whatever the cell says: a prepared statement's row description is taken
+    /// before it runs, when PostgreSQL still reports the text format.
     static func value(_ cell: PostgresCell) -> SQLValue {
-        guard cell.bytes != nil else { return .null }
+        guard var bytes = cell.bytes else { return .null }
         switch cell.dataType {
-        case .int2, .int4, .int8, .oid:
-            return (try? cell.decode(Int64.self)).map(SQLValue.integer) ?? .null
+        case .int8:
+            return bytes.readInteger(as: Int64.self).map(SQLValue.integer) ?? .null
+        case .int4, .oid:
+            return bytes.readInteger(as: Int32.self).map { .integer(Int64($0)) } ?? .null
+        case .int2:
+            return bytes.readInteger(as: Int16.self).map { .integer(Int64($0)) } ?? .null
         case .bool:
-            return (try? cell.decode(Bool.self)).map { .integer($0 ? 1 : 0) } ?? .null
-        case .float4, .float8:
-            return (try? cell.decode(Double.self)).map(SQLValue.real) ?? .null
-        case .numeric:
-            return (try? cell.decode(String.self)).flatMap { Int64($0).map(SQLValue.integer) ?? Double($0).map(SQLValue.real) } ?? .null
+            return bytes.readInteger(as: UInt8.self).map { .integer($0 == 0 ? 0 : 1) } ?? .null
+        case .float8:
+            return bytes.readInteger(as: UInt64.self).map { .real(Double(bitPattern: $0)) } ?? .null
+        case .float4:
+            return bytes.readInteger(as: UInt32.self).map { .real(Double(Float(bitPattern: $0))) } ?? .null
         case .bytea:
-            return (try? cell.decode(ByteBuffer.self)).map { .blob(Data($0.readableBytesView)) } ?? .null
+            return .blob(Data(bytes.readableBytesView))
         case .void:
             return .null
         default:
-            return (try? cell.decode(String.self)).map(SQLValue.text) ?? .null
+            // text, varchar, name, json: UTF-8 in both formats. (No query here returns numeric.)
+            return .text(String(decoding: bytes.readableBytesView, as: UTF8.self))
         }
     }
 }

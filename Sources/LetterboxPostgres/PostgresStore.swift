@@ -149,6 +149,9 @@ public final class PostgresStore: Sendable {
     /// message names no row data here, only what failed.)
     public static func describe(_ error: any Error) -> String {
         if let error = error as? Unreachable { return error.description }
+        if let error = error as? PostgresError, case .server(let message) = error {
+            return "PostgreSQL: \(message.fields[.message] ?? "error")" + (message.fields[.sqlState].map { " (\($0))" } ?? "")
+        }
         guard let error = error as? PSQLError else { return "\(error)" }
         if let message = error.serverInfo?[.message] {
             return "PostgreSQL: \(message)" + (error.serverInfo?[.sqlState].map { " (\($0))" } ?? "")

@@ -383,7 +383,7 @@ extension CaseStoreRules {
         guard let contactId else { return flags }
         let rows = try db.rows("""
                 WITH RECURSIVE members(id) AS (
-                    SELECT ? UNION SELECT c.id FROM contacts c JOIN members m ON c.merged_into = m.id
+                    SELECT CAST(? AS bigint) UNION SELECT c.id FROM contacts c JOIN members m ON c.merged_into = m.id
                 )
                 SELECT * FROM restrictions WHERE ended_at IS NULL AND contact_id IN (SELECT id FROM members) ORDER BY id
                 """, [contactId])

@@ -136,7 +136,7 @@ extension StoreTransactions {
         try reading { db in
             let row = try requireContact(db, id)
             let members = try db.values("""
-                WITH RECURSIVE members(id) AS (SELECT ? UNION SELECT c.id FROM contacts c JOIN members m ON c.merged_into = m.id)
+                WITH RECURSIVE members(id) AS (SELECT CAST(? AS bigint) UNION SELECT c.id FROM contacts c JOIN members m ON c.merged_into = m.id)
                 SELECT id FROM members WHERE id != ? ORDER BY id
                 """, [id, id], as: Int64.self)
             let all = [id] + members
@@ -194,7 +194,7 @@ extension StoreTransactions {
             let root = try rootContact(db, parent)
             try db.run("UPDATE contacts SET merged_into = NULL WHERE id = ?", [id])
             try db.run("""
-                WITH RECURSIVE members(id) AS (SELECT ? UNION SELECT c.id FROM contacts c JOIN members m ON c.merged_into = m.id)
+                WITH RECURSIVE members(id) AS (SELECT CAST(? AS bigint) UNION SELECT c.id FROM contacts c JOIN members m ON c.merged_into = m.id)
                 UPDATE records SET contact_id = ? WHERE contact_id = ? AND origin_contact_id IN (SELECT id FROM members)
                 """, [id, id, root])
             try db.run("""
