@@ -337,7 +337,7 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
         let result = try afterPending(try execute(sql, arguments))
         var names: [String]?
         return result.map { row in
-            let columns = names ?? row.map(\.columnName)
+            let columns = names ?? row.map { $0.columnName }
             names = columns
             return SQLRow(names: columns, values: row.map(Self.value))
         }

@@ -44,6 +44,11 @@ package protocol IntakeStore: CaseStoreRules {
     func markPartsJoined(_ parts: [HeldPart], into joinedSubmissionId: Int64) throws(StoreError)
     func partsWaiting(since cutoff: Date) throws(StoreError) -> [[HeldPart]]
     func releaseMemoryAfterLargeWrites()
+    /// The triage rules' reading of a draft. A requirement, not only the extension's method, so
+    /// that the pipeline (which holds `any IntakeStore`) calls the store's specialised copy:
+    /// through the existential, the extension's generic body copied the whole options value
+    /// (the triage model's tables among them) for every record.
+    func readTriage(_ draft: FeedbackDraft, received: Date) -> TriageReading
     /// Checks that the store can be written now (for health checks and start-up).
     func checkWritable() throws(StoreError)
 }

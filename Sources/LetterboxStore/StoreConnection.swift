@@ -185,7 +185,7 @@ extension Database: StoreConnection {
     package func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
         let statement = try cachedStatement(sql: sql)
         let names = statement.columnNames
-        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments.values.map(\.databaseValue)))
+        let cursor = try Row.fetchCursor(statement, arguments: arguments.statementArguments)
         var result: [SQLRow] = []
         while let row = try cursor.next() {
             var values: [SQLValue] = []
@@ -198,12 +198,12 @@ extension Database: StoreConnection {
 
     @discardableResult
     package func run(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        try cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.values.map(\.databaseValue)))
+        try cachedStatement(sql: sql).execute(arguments: arguments.statementArguments)
         return changesCount
     }
 
     package func send(_ sql: String, _ arguments: SQLArguments) throws {
-        try cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments.values.map(\.databaseValue)))
+        try cachedStatement(sql: sql).execute(arguments: arguments.statementArguments)
     }
 
     package func savepoint(_ body: () throws -> Void) throws {
@@ -228,6 +228,19 @@ extension Database: StoreConnection {
 extension SQLRow {
     init(_ row: Row) {
         self.init(names: Array(row.columnNames), values: row.databaseValues.map(SQLValue.init))
+    }
+}
+
+extension SQLArguments {
+    /// The values as GRDB binds them. Through GRDB's initializer for optional existentials:
+    /// the one for a sequence of one type maps with a key path, which (GRDB's generic code not
+    /// being specialised here) was projected at run time, generic metadata looked up, for every
+    /// statement: a tenth of a form post's commit.
+    var statementArguments: StatementArguments {
+        var converted: [(any DatabaseValueConvertible)?] = []
+        converted.reserveCapacity(values.count)
+        for value in values { converted.append(value.databaseValue) }
+        return StatementArguments(converted)
     }
 }
 

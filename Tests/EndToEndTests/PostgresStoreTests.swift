@@ -29,8 +29,8 @@ struct PostgresStoreTests {
         // Interrupted after the raw bytes: nothing else is there yet, and nothing is half there.
         let stopped = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", url, "--stop-after-blob-batches", "1"])
         #expect(stopped.status == 0, "\(stopped.stderr)")
-        #expect(try server.psql("SELECT count(*) FROM records", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
-        let blobs = try server.psql("SELECT count(*) FROM blobs", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try await Fixtures.offPool { try server.psql("SELECT count(*) FROM records", database: "letterbox") }.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let blobs = try await Fixtures.offPool { try server.psql("SELECT count(*) FROM blobs", database: "letterbox") }.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(Int(blobs) ?? 0 > 0)
 
         let copied = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", url])
@@ -46,11 +46,11 @@ struct PostgresStoreTests {
             #expect(fromSQLite.status == 0 && fromPostgres.status == 0, "\(fromPostgres.stderr)")
             #expect(!fromSQLite.stdout.isEmpty && fromSQLite.stdout == fromPostgres.stdout, "export --format \(format)")
         }
-        #expect(try server.psql("SELECT count(*) FROM records", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines) == String(records))
+        #expect(try await Fixtures.offPool { try server.psql("SELECT count(*) FROM records", database: "letterbox") }.trimmingCharacters(in: .whitespacesAndNewlines) == String(records))
         // The next id PostgreSQL gives follows the copied ones.
         #expect(try server.psql("SELECT nextval(pg_get_serial_sequence('records', 'id'))", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines) == String(records + 1))
         // A row changed behind the copy's back is found by the check.
-        _ = try server.psql("UPDATE records SET document = document || ' ' WHERE id = 1", database: "letterbox")
+        _ = try await Fixtures.offPool { try server.psql("UPDATE records SET document = document || ' ' WHERE id = 1", database: "letterbox") }
         let changed = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", url])
         #expect(changed.status == 70)
         #expect(changed.stderr.contains("records (\(records) rows in SQLite, \(records) in PostgreSQL, checksums differ)"), "\(changed.stderr)")
@@ -59,11 +59,11 @@ struct PostgresStoreTests {
         try await Fixtures.offPool { try server.createDatabase("used") }
         let used = server.url("used")
         #expect(try await Fixtures.run(["store", "check", "--store", used]).status == 0)  // creates the schema
-        _ = try server.psql("INSERT INTO contacts (id, name, created_at) VALUES (900000, NULL, '2026-01-01T00:00:00Z')", database: "used")
+        _ = try await Fixtures.offPool { try server.psql("INSERT INTO contacts (id, name, created_at) VALUES (900000, NULL, '2026-01-01T00:00:00Z')", database: "used") }
         let refused = try await Fixtures.run(["store", "copy", "--from", sqlite, "--to", used])
         #expect(refused.status == 65, "\(refused.stderr)")
         #expect(refused.stderr.contains("already has rows of its own (contacts up to id 900000"))
-        #expect(try server.psql("SELECT count(*) FROM records", database: "used").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(try await Fixtures.offPool { try server.psql("SELECT count(*) FROM records", database: "used") }.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
 
         let check = try await Fixtures.run(["store", "check", "--store", url])
         #expect(check.status == 0, "\(check.stderr)")
