@@ -244,7 +244,8 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
     /// and preparing each once saves PostgreSQL parsing and planning it every time (its CPU per
     /// record was most of the cost).
     final class PreparedStatements: @unchecked Sendable {
-        /// Used by one thread at a time (the connection is taken from the pool by one caller).
+        /// By the statement's shared text. Used by one thread at a time (the connection is taken
+        /// from the pool by one caller).
         var byText: [String: PreparedQuery] = [:]
     }
 
@@ -260,13 +261,14 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
 
     /// Runs a statement as a prepared statement (prepared on first use on this connection).
     private func execute(_ sql: String, _ arguments: SQLArguments) throws -> EventLoopFuture<[PostgresRow]> {
-        let text = Self.postgresText(sql)
+        // Keyed by the shared text: a statement prepared before is run without rewriting it
+        // again or taking the rewrite cache's lock.
         let statement: PreparedQuery
-        if let known = prepared.byText[text] {
+        if let known = prepared.byText[sql] {
             statement = known
         } else {
-            statement = try wait(connection.prepare(query: text))
-            prepared.byText[text] = statement
+            statement = try wait(connection.prepare(query: Self.postgresText(sql)))
+            prepared.byText[sql] = statement
         }
         return statement.execute(arguments.values.map(Self.data))
     }

@@ -15,8 +15,6 @@ import Crypto
 public struct Intake: SubmissionPipeline {
     /// The store the pipeline writes to: SQLite, or PostgreSQL (LetterboxPostgres).
     package let backend: any IntakeStore
-    /// The store, when it is the SQLite one.
-    public var sqliteStore: SQLiteCaseStore? { backend as? SQLiteCaseStore }
     private let byChannel: [Channel: any SubmissionDecoder]
     private let byAdapter: [String: any SubmissionDecoder]
     /// Called after the raw submissions are committed and before decoding: a fault-injection

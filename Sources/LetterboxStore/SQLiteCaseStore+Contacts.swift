@@ -65,9 +65,6 @@ extension SQLiteCaseStore {
         CivilDay(london: now).description
     }
 
-    static func restriction(_ row: Row) -> Restriction {
-        restriction(SQLRow(row))
-    }
 }
 
 extension CaseStoreRules {

@@ -76,9 +76,6 @@ extension SQLiteCaseStore {
         try write { db in try saveCheckpoint(db, checkpoint) }
     }
 
-    static func submission(_ row: Row) -> StoredSubmission {
-        submission(SQLRow(row))
-    }
 }
 
 extension CaseStoreRules {

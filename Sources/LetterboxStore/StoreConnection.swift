@@ -225,12 +225,6 @@ extension Database: StoreConnection {
     }
 }
 
-extension SQLRow {
-    init(_ row: Row) {
-        self.init(names: Array(row.columnNames), values: row.databaseValues.map(SQLValue.init))
-    }
-}
-
 extension SQLArguments {
     /// The values as GRDB binds them. Through GRDB's initializer for optional existentials:
     /// the one for a sequence of one type maps with a key path, which (GRDB's generic code not
