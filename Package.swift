@@ -223,8 +223,10 @@ let package = Package(
             path: "Benchmarks/LetterboxBench"
         ),
         // Shared helpers for every test target: sample paths, temporary folders, the built binary.
+        // (Also the stores the store and pipeline suites run on, SQLite and PostgreSQL.)
         .target(
             name: "LetterboxTesting",
+            dependencies: ["LetterboxCore", "LetterboxStore", "LetterboxPostgres"],
             path: "Tests/LetterboxTesting"
         ),
 

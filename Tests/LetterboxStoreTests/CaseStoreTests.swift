@@ -6,14 +6,22 @@ import LetterboxStore
 import LetterboxTesting
 import Testing
 
-/// The store on a real SQLite file in a temporary folder.
+/// The store on a real SQLite file in a temporary folder and on a real PostgreSQL database: the
+/// tests that take a backend make the same assertions of both; the rest are about SQLite's file.
 struct CaseStoreTests {
     let folder: URL
-    let store: SQLiteCaseStore
 
     init() throws {
         folder = try Fixtures.temporaryFolder("store")
-        store = try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path)
+    }
+
+    func store(_ backend: Backend, options: SQLiteCaseStore.Options = SQLiteCaseStore.Options()) throws -> any CaseStore {
+        try TestStores.make(backend, "store", options: options)
+    }
+
+    /// A count of rows, asked of either store.
+    func count(_ store: any CaseStore, _ sql: String, _ arguments: SQLArguments = []) throws -> Int? {
+        try store.reading { db in try db.value(sql, arguments, as: Int.self) }
     }
 
     func note(_ text: String, at date: Date = Date(), source: String = "note.txt") -> RawSubmission {
@@ -23,14 +31,17 @@ struct CaseStoreTests {
     static let good = "Caller: Jane Smith\nPhone: 07700 900123\nTenancy ref: T-1\n\nThe gutter is leaking.\n"
 
     @Test func storeFileIsOwnerOnlyAndInWALMode() throws {
+        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path)
         let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let queue = try DatabaseQueue(path: store.path)
         #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
     }
 
-    @Test func acceptedThenRedeliveredKeepsOneRecord() throws {
-        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+    @Test(arguments: Backend.allCases)
+    func acceptedThenRedeliveredKeepsOneRecord(_ backend: Backend) throws {
+        let store = try store(backend)
+        let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
         let first = try intake.ingest([note(Self.good)])[0]
         #expect(first.disposition == .accepted)
         let reference = try #require(first.reference)
@@ -48,8 +59,10 @@ struct CaseStoreTests {
         #expect(try store.auditTrail(rawSubmissionId: again.rawSubmissionId).map(\.action) == ["redelivery"])
     }
 
-    @Test func sameKeyTwiceInOneBatchIsOneRecord() throws {
-        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+    @Test(arguments: Backend.allCases)
+    func sameKeyTwiceInOneBatchIsOneRecord(_ backend: Backend) throws {
+        let store = try store(backend)
+        let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
         let outcomes = try intake.ingest([note(Self.good), note(Self.good)])
         #expect(outcomes.map(\.disposition) == [.accepted, .redelivery])
         #expect(outcomes[1].reference == outcomes[0].reference)
@@ -64,8 +77,10 @@ struct CaseStoreTests {
         }
     }
 
-    @Test func quarantinedBytesAreKeptAndRetriedAfterAFix() throws {
-        let broken = Intake(store: store, decoders: [BrokenDecoder()])
+    @Test(arguments: Backend.allCases)
+    func quarantinedBytesAreKeptAndRetriedAfterAFix(_ backend: Backend) throws {
+        let store = try store(backend)
+        let broken = Intake(backend: store, decoders: [BrokenDecoder()])
         let outcome = try broken.ingest([note(Self.good)])[0]
         #expect(outcome.disposition == .quarantined)
         #expect(outcome.reason == "This build cannot read phone notes.")
@@ -77,7 +92,7 @@ struct CaseStoreTests {
         #expect(again.disposition == .redelivery)
         #expect(again.errorCode == "malformed")
         // Retrying with a decoder that works turns it into a record on the same submission.
-        let fixed = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let fixed = Intake(backend: store, decoders: [PhoneNoteDecoder()])
         let retried = try fixed.retry(rawSubmissionId: outcome.rawSubmissionId)
         #expect(retried.disposition == .accepted)
         #expect(try store.submissions(.quarantined).isEmpty)
@@ -87,8 +102,10 @@ struct CaseStoreTests {
         #expect(throws: StoreError.self) { try fixed.retry(rawSubmissionId: outcome.rawSubmissionId) }
     }
 
-    @Test func referencesAreSequentialWithinALondonYear() throws {
-        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+    @Test(arguments: Backend.allCases)
+    func referencesAreSequentialWithinALondonYear(_ backend: Backend) throws {
+        let store = try store(backend)
+        let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
         let reader = UKDateReader()
         let dates = ["2026-12-31T23:30:00Z", "2026-06-30T12:00:00+01:00", "2027-01-01T00:00:01Z", "2027-01-02T09:00:00Z"]
         let outcomes = try intake.ingest(dates.enumerated().map { index, text in
@@ -97,14 +114,17 @@ struct CaseStoreTests {
         #expect(outcomes.map(\.reference) == ["LB-2026-000001", "LB-2026-000002", "LB-2027-000001", "LB-2027-000002"])
     }
 
-    @Test func referencePrefixIsConfigurable() throws {
-        let custom = try SQLiteCaseStore(path: folder.appendingPathComponent("other.sqlite").path, options: .init(referencePrefix: "HX"))
-        let outcome = try Intake(store: custom, decoders: [PhoneNoteDecoder()]).ingest([note(Self.good)])[0]
+    @Test(arguments: Backend.allCases)
+    func referencePrefixIsConfigurable(_ backend: Backend) throws {
+        let custom = try store(backend, options: .init(referencePrefix: "HX"))
+        let outcome = try Intake(backend: custom, decoders: [PhoneNoteDecoder()]).ingest([note(Self.good)])[0]
         #expect(outcome.reference?.hasPrefix("HX-") == true)
     }
 
-    @Test func contactsLinkOnStrongIdentifiersOnly() throws {
-        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+    @Test(arguments: Backend.allCases)
+    func contactsLinkOnStrongIdentifiersOnly(_ backend: Backend) throws {
+        let store = try store(backend)
+        let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
         let outcomes = try intake.ingest([
             note("Caller: Jane Smith\nPhone: 07700 900123\n\nOne."),
             note("Caller: J Smith\nPhone: +44 7700 900123\nEmail: jane@example.org\n\nTwo."),
@@ -115,7 +135,9 @@ struct CaseStoreTests {
         #expect(records[2].contactId != records[0].contactId)
     }
 
-    @Test func attachmentsAreStoredOnceByContent() throws {
+    @Test(arguments: Backend.allCases)
+    func attachmentsAreStoredOnceByContent(_ backend: Backend) throws {
+        let store = try store(backend)
         struct WithAttachment: SubmissionDecoder {
             var channel: Channel { .phone }
             func decode(_ submission: RawSubmission) throws -> Decoded {
@@ -124,19 +146,19 @@ struct CaseStoreTests {
                 return .feedback(draft)
             }
         }
-        let intake = Intake(store: store, decoders: [WithAttachment()])
+        let intake = Intake(backend: store, decoders: [WithAttachment()])
         let outcomes = try intake.ingest([note("first"), note("second")])
         let records = try outcomes.map { try #require(try store.record(reference: $0.reference!)) }
         #expect(records[0].attachments.first?.sha256 == records[1].attachments.first?.sha256)
         #expect(records[0].attachments.first?.size == 1000)
-        let queue = try DatabaseQueue(path: store.path)
-        let blobs = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM blobs WHERE size = 1000") }
-        #expect(blobs == 1)
+        #expect(try count(store, "SELECT COUNT(*) FROM blobs WHERE size = 1000") == 1)
     }
 
     /// Large bytes go in as a zeroblob written in place through a small page cache: they read
     /// back exactly, once per content, raw or attachment, across the write slices' edges.
-    @Test func largeBlobsAreWrittenInPlaceAndReadBackExactly() throws {
+    @Test(arguments: Backend.allCases)
+    func largeBlobsAreWrittenInPlaceAndReadBackExactly(_ backend: Backend) throws {
+        let store = try store(backend)
         struct WithAttachment: SubmissionDecoder {
             var channel: Channel { .phone }
             func decode(_ submission: RawSubmission) throws -> Decoded {
@@ -145,7 +167,7 @@ struct CaseStoreTests {
                 return .feedback(draft)
             }
         }
-        let intake = Intake(store: store, decoders: [WithAttachment()])
+        let intake = Intake(backend: store, decoders: [WithAttachment()])
         var raw = Data("Caller: Jane Smith\n\n".utf8)
         raw.append(Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }))  // just over the in-place size
         let outcomes = try intake.ingest([note("a"), RawSubmission(channel: .phone, source: "big.txt", receivedAt: Date(), bytes: raw)])
@@ -157,10 +179,9 @@ struct CaseStoreTests {
         #expect(try store.blob(sha256: attachment.sha256) == Self.photo)
         // The same photo again is the same blob, not a second.
         _ = try intake.ingest([note("b")])
-        let queue = try DatabaseQueue(path: store.path)
-        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM blobs WHERE size = ?", arguments: [Self.photo.count]) } == 1)
+        #expect(try count(store, "SELECT COUNT(*) FROM blobs WHERE size = ?", [Self.photo.count]) == 1)
         // Four blobs in all: three raw submissions and the one photo.
-        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM blobs") } == 4)
+        #expect(try count(store, "SELECT COUNT(*) FROM blobs") == 4)
     }
     static let photo: Data = {
         var photo = Data(count: 3 << 20 + 17)
@@ -197,12 +218,14 @@ struct CaseStoreTests {
         }
     }
 
-    @Test func ignoredSubmissionsAreKeptWithTheirReason() throws {
+    @Test(arguments: Backend.allCases)
+    func ignoredSubmissionsAreKeptWithTheirReason(_ backend: Backend) throws {
+        let store = try store(backend)
         struct AutoReply: SubmissionDecoder {
             var channel: Channel { .phone }
             func decode(_ submission: RawSubmission) throws -> Decoded { .ignored(verdict: "auto_reply", reason: "auto-reply (test)") }
         }
-        let outcome = try Intake(store: store, decoders: [AutoReply()]).ingest([note("out of office")])[0]
+        let outcome = try Intake(backend: store, decoders: [AutoReply()]).ingest([note("out of office")])[0]
         #expect(outcome.disposition == .ignored)
         #expect(outcome.errorCode == "auto_reply")
         #expect(try store.dispositionCounts()[.phone]?[.ignored] == 1)

@@ -66,15 +66,21 @@ enum Channels {
         return RawSubmission(channel: .phone, source: "phone-notes/\(UUID().uuidString).txt", receivedAt: date.addingTimeInterval(600), bytes: Data(note.utf8))
     }
 
-    static func intake(_ store: SQLiteCaseStore) -> Intake {
-        Intake(store: store, decoders: [
+    static func intake(_ store: any IntakeStore) -> Intake {
+        Intake(backend: store, decoders: [
             PhoneNoteDecoder(), EmailDecoder(), SMSDecoder(gateways: ["kannel": .kannel]), WebFormDecoder(),
         ])
     }
 
-    static func store(_ label: String, policy: LinkingPolicy = LinkingPolicy()) throws -> SQLiteCaseStore {
+    /// A new store on either backend (the suites that use it run on both).
+    static func store(_ label: String, _ backend: Backend, policy: LinkingPolicy = LinkingPolicy()) throws -> any CaseStore {
+        try TestStores.make(backend, label, options: .init(linking: policy))
+    }
+
+    /// A new SQLite store, for what only SQLite has (its migrations, its file).
+    static func sqliteStore(_ label: String) throws -> SQLiteCaseStore {
         let folder = try Fixtures.temporaryFolder(label)
-        return try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path, options: .init(linking: policy))
+        return try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path)
     }
 
     struct Missing: Error, CustomStringConvertible {
@@ -82,7 +88,7 @@ enum Channels {
     }
 
     /// The record an accepted outcome made.
-    static func record(_ store: SQLiteCaseStore, _ outcome: IntakeOutcome) throws -> FeedbackRecord {
+    static func record(_ store: any CaseStore, _ outcome: IntakeOutcome) throws -> FeedbackRecord {
         guard let reference = outcome.reference, let record = try store.record(reference: reference) else {
             throw Missing(description: "no record for \(outcome)")
         }

@@ -26,9 +26,9 @@ struct ScenarioTests {
         at: Channels.at(hours: 5)
     )
 
-    @Test("The same leak by web form, email and text within a day: one case, three linked records")
-    func sameLeakOnThreeChannels() throws {
-        let store = try Channels.store("leak")
+    @Test("The same leak by web form, email and text within a day: one case, three linked records", arguments: Backend.allCases)
+    func sameLeakOnThreeChannels(_ backend: Backend) throws {
+        let store = try Channels.store("leak", backend)
         let outcomes = try Channels.intake(store).ingest([Self.leakForm, Self.leakEmail, Self.leakSMS])
         #expect(outcomes.map(\.disposition) == [.accepted, .accepted, .accepted])
         let records = try store.records()
@@ -42,11 +42,11 @@ struct ScenarioTests {
         #expect(!records.flatMap(\.flags).contains { $0.flag == .persistentContact })
     }
 
-    @Test("The three channels in every order end as one case of three records, even when the first two are strangers to each other")
-    func sameLeakInEveryOrder() throws {
+    @Test("The three channels in every order end as one case of three records, even when the first two are strangers to each other", arguments: Backend.allCases)
+    func sameLeakInEveryOrder(_ backend: Backend) throws {
         let items = [Self.leakForm, Self.leakEmail, Self.leakSMS]
         for order in [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]] {
-            let store = try Channels.store("leak-order")
+            let store = try Channels.store("leak-order", backend)
             let intake = Channels.intake(store)
             for index in order { _ = try intake.ingest([items[index]]) }
             let records = try store.records()
@@ -58,9 +58,9 @@ struct ScenarioTests {
 
     // MARK: A councillor writing for a tenant who also writes
 
-    @Test("A councillor writes for a tenant who also wrote: the tenant's contact and case, the councillor as representative, consent required")
-    func councillorAndTenant() throws {
-        let store = try Channels.store("cllr")
+    @Test("A councillor writes for a tenant who also wrote: the tenant's contact and case, the councillor as representative, consent required", arguments: Backend.allCases)
+    func councillorAndTenant(_ backend: Backend) throws {
+        let store = try Channels.store("cllr", backend)
         let intake = Channels.intake(store)
         let tenantText = "There is black mould on the bedroom wall where my two children sleep. It has been reported three times since October and nobody has treated it. The children keep getting chest infections."
         let tenant = Channels.note([
@@ -89,9 +89,9 @@ struct ScenarioTests {
 
     // MARK: Two neighbours reporting the same lift
 
-    @Test("Two neighbours report the same broken lift: two cases, linked as related, not duplicates")
-    func neighboursAndTheLift() throws {
-        let store = try Channels.store("lift")
+    @Test("Two neighbours report the same broken lift: two cases, linked as related, not duplicates", arguments: Backend.allCases)
+    func neighboursAndTheLift(_ backend: Backend) throws {
+        let store = try Channels.store("lift", backend)
         let intake = Channels.intake(store)
         let text = "The lift in Beech House has been broken since Friday. I am on the 9th floor and cannot get my shopping up the stairs. Please fix the lift."
         let first = Channels.note([
@@ -119,9 +119,9 @@ struct ScenarioTests {
 
     // MARK: Thirty near-identical emails in a week
 
-    @Test("A customer sends 30 near-identical emails in a week: one case, every email kept, duplicates and repeats linked, persistent_contact with the rule and counts")
-    func thirtyEmailsInAWeek() throws {
-        let store = try Channels.store("thirty")
+    @Test("A customer sends 30 near-identical emails in a week: one case, every email kept, duplicates and repeats linked, persistent_contact with the rule and counts", arguments: Backend.allCases)
+    func thirtyEmailsInAWeek(_ backend: Backend) throws {
+        let store = try Channels.store("thirty", backend)
         let intake = Channels.intake(store)
         var submissions: [RawSubmission] = []
         for index in 0..<30 {
@@ -154,9 +154,9 @@ struct ScenarioTests {
         #expect(persistent[19].contains { $0.reason.contains("20 or more contacts within 30 days") && $0.reason.contains("20 contacts from this person") })
     }
 
-    @Test("An arrangement scoped to the web form applies to web-form records and not to texts (issue 13, defect 3)")
-    func restrictionScopedToWebForm() throws {
-        let store = try Channels.store("restricted-webform")
+    @Test("An arrangement scoped to the web form applies to web-form records and not to texts (issue 13, defect 3)", arguments: Backend.allCases)
+    func restrictionScopedToWebForm(_ backend: Backend) throws {
+        let store = try Channels.store("restricted-webform", backend)
         let intake = Channels.intake(store)
         let fields: [(String, String)] = [("name", "Rita Moss"), ("email", "rita.moss@example.com"), ("phone", "07700 900444"), ("message", "The fence is still broken.")]
         let first = try intake.ingest([Channels.form(fields, at: Channels.at())])[0]
@@ -175,9 +175,9 @@ struct ScenarioTests {
 
     // MARK: A restricted customer reporting a gas smell
 
-    @Test("A customer under a contact arrangement: recorded in full and flagged; a gas smell is never restricted")
-    func restrictedCustomerReportsGas() throws {
-        let store = try Channels.store("restricted")
+    @Test("A customer under a contact arrangement: recorded in full and flagged; a gas smell is never restricted", arguments: Backend.allCases)
+    func restrictedCustomerReportsGas(_ backend: Backend) throws {
+        let store = try Channels.store("restricted", backend)
         let intake = Channels.intake(store)
         let first = try intake.ingest([Channels.sms(from: "447700900333", text: "You lot are useless, ring me back NOW about the fence", at: Channels.at())])[0]
         let contactId = try #require(try Channels.record(store, first).contactId)
@@ -211,9 +211,9 @@ struct ScenarioTests {
 
     // MARK: Contacts
 
-    @Test("Identifiers of two contacts on one submission join them (audited); a name and postcode alone never do, and unmerge gives records back")
-    func contactsLinkMergeAndUnmerge() throws {
-        let store = try Channels.store("contacts")
+    @Test("Identifiers of two contacts on one submission join them (audited); a name and postcode alone never do, and unmerge gives records back", arguments: Backend.allCases)
+    func contactsLinkMergeAndUnmerge(_ backend: Backend) throws {
+        let store = try Channels.store("contacts", backend)
         let intake = Channels.intake(store)
         let byEmail = Channels.email(from: "s.okafor@mail.example", name: "Sandra Okafor", subject: "Bins", body: "The communal bins were not emptied this week.", at: Channels.at())
         let byPhone = Channels.sms(from: "447700900123", text: "Grass on the estate has not been cut all summer", at: Channels.at(days: 1))
@@ -254,9 +254,9 @@ struct ScenarioTests {
         #expect(throws: StoreError.self) { try store.mergeContacts(keep: a, merge: a, actor: "x", reason: "y") }
     }
 
-    @Test("A tenancy reference in the wrong format for this landlord is kept, flagged, and not used to link")
-    func tenancyPatternIsConfigurable() throws {
-        let store = try Channels.store("tenancy", policy: LinkingPolicy(tenancyPattern: try TenancyPattern("T-?[0-9]{6}")))
+    @Test("A tenancy reference in the wrong format for this landlord is kept, flagged, and not used to link", arguments: Backend.allCases)
+    func tenancyPatternIsConfigurable(_ backend: Backend) throws {
+        let store = try Channels.store("tenancy", backend, policy: LinkingPolicy(tenancyPattern: try TenancyPattern("T-?[0-9]{6}")))
         let intake = Channels.intake(store)
         let outcomes = try intake.ingest([
             Channels.note([("Caller", "A Person"), ("Tenancy ref", "t 100311")], text: "Rent query one.", at: Channels.at()),
@@ -273,9 +273,9 @@ struct ScenarioTests {
 
     // MARK: Cases after closure, and exact duplicates outside the window
 
-    @Test("The same matter after its case was closed opens a new case linked same_matter_as, flagged persistent_contact; a duplicate after 7 days is a repeat, not a duplicate")
-    func afterClosureAndWindows() throws {
-        let store = try Channels.store("closed")
+    @Test("The same matter after its case was closed opens a new case linked same_matter_as, flagged persistent_contact; a duplicate after 7 days is a repeat, not a duplicate", arguments: Backend.allCases)
+    func afterClosureAndWindows(_ backend: Backend) throws {
+        let store = try Channels.store("closed", backend)
         let intake = Channels.intake(store)
         let text = "The communal door entry system at Elm Court has not worked for two weeks and anyone can walk in."
         let first = try intake.ingest([Channels.email(from: "t@mail.example", name: "T Mensah", subject: "Door entry", body: text, at: Channels.at())])[0]
@@ -291,9 +291,9 @@ struct ScenarioTests {
         #expect(third.flags.contains { $0.flag == .persistentContact && $0.reason.contains("after that case was closed") })
     }
 
-    @Test("Abusive language is flagged with the terms, and the record is kept in full")
-    func abusiveLanguage() throws {
-        let store = try Channels.store("abuse")
+    @Test("Abusive language is flagged with the terms, and the record is kept in full", arguments: Backend.allCases)
+    func abusiveLanguage(_ backend: Backend) throws {
+        let store = try Channels.store("abuse", backend)
         let outcome = try Channels.intake(store).ingest([
             Channels.sms(from: "447700900444", text: "Fix my bloody boiler you useless bastards or I know where you live", at: Channels.at()),
         ])[0]

@@ -7,8 +7,9 @@ import Testing
 
 /// Triage and due dates in the pipeline, on a real store, through the real decoders.
 @Suite struct TriageStoreTests {
-    @Test func everyRecordGetsAKindFlagsAndDueDates() throws {
-        let store = try Channels.store("triage-intake")
+    @Test(arguments: Backend.allCases)
+    func everyRecordGetsAKindFlagsAndDueDates(_ backend: Backend) throws {
+        let store = try Channels.store("triage-intake", backend)
         let intake = Channels.intake(store)
         // Monday 2 March 2026, 09:00 UTC.
         let outcomes = try intake.ingest([
@@ -32,8 +33,8 @@ import Testing
         let compliment = try Channels.record(store, outcomes[2])
         #expect(compliment.kind == .compliment && compliment.respondBy == nil && compliment.acknowledgeBy != nil)
         // Flags are in the flag table too, for reports.
-        let counted = try DatabaseQueue(path: store.path).read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_flags WHERE flag IN ('damp_mould_hazard', 'expressed_dissatisfaction')")
+        let counted = try store.reading { db in
+            try db.value("SELECT COUNT(*) FROM record_flags WHERE flag IN ('damp_mould_hazard', 'expressed_dissatisfaction')", as: Int.self)
         }
         #expect(counted == 2)
 
@@ -46,8 +47,9 @@ import Testing
         #expect(try store.dueRecords(before: Channels.at(days: 30), openOnly: false).map(\.reference).contains(damp.reference))
     }
 
-    @Test func anOfficerCorrectsTheKindAndBothReadingsAreKept() throws {
-        let store = try Channels.store("triage-correct")
+    @Test(arguments: Backend.allCases)
+    func anOfficerCorrectsTheKindAndBothReadingsAreKept(_ backend: Backend) throws {
+        let store = try Channels.store("triage-correct", backend)
         let outcomes = try Channels.intake(store).ingest([
             Channels.email(from: "joan@mail.example", name: "Joan Price", subject: "Window", body: "The window handle has snapped off, can someone come and fix it?", at: Channels.at()),
         ])
@@ -73,16 +75,17 @@ import Testing
         }
     }
 
-    @Test func backfillReadsRecordsStoredBeforeTriage() throws {
-        let store = try Channels.store("triage-backfill")
+    @Test(arguments: Backend.allCases)
+    func backfillReadsRecordsStoredBeforeTriage(_ backend: Backend) throws {
+        let store = try Channels.store("triage-backfill", backend)
         let outcomes = try Channels.intake(store).ingest([
             Channels.sms(from: "447700900777", text: "I can smell gas in the hallway", at: Channels.at()),
         ])
         let record = try Channels.record(store, outcomes[0])
         // As a store from before v6 would have it: no kind, no triage flags.
-        try DatabaseQueue(path: store.path).write { db in
-            try db.execute(sql: "UPDATE records SET kind = NULL, next_due = NULL WHERE id = ?", arguments: [record.id])
-            try db.execute(sql: "DELETE FROM record_flags WHERE record_id = ?", arguments: [record.id])
+        try store.writing(exclusive: true) { db in
+            try db.run("UPDATE records SET kind = NULL, next_due = NULL WHERE id = ?", [record.id])
+            try db.run("DELETE FROM record_flags WHERE record_id = ?", [record.id])
         }
         #expect(try store.dueRecords(before: Channels.at(days: 5), openOnly: false).isEmpty)
         #expect(try store.backfillTriage() == 1)
@@ -95,9 +98,9 @@ import Testing
 
 /// When the statutory clocks start: the adapter says when the landlord became aware.
 @Suite struct AwareAtTests {
-    @Test("A phone note's call time starts the clock; an email's Date header (the sender's clock) never does")
-    func onlyTheLandlordsOwnRecordStartsTheClockEarly() throws {
-        let store = try Channels.store("aware-at")
+    @Test("A phone note's call time starts the clock; an email's Date header (the sender's clock) never does", arguments: Backend.allCases)
+    func onlyTheLandlordsOwnRecordStartsTheClockEarly(_ backend: Backend) throws {
+        let store = try Channels.store("aware-at", backend)
         let intake = Channels.intake(store)
         let note = Channels.note([("Caller", "Amira Haddad"), ("Phone", "07700 900123")], text: "I want to make a complaint: the repair was never done.", at: Channels.at())
         // An email dated three days before it arrived (a wrong clock, or held in an outbox).
@@ -116,9 +119,9 @@ import Testing
         #expect(call.acknowledgeBy.map { calculator.londonDay($0).day.description } == "2026-03-09")
     }
 
-    @Test("Phone records stored before awareAt existed get their call time written in by the v9 migration")
+    @Test("Phone records stored before awareAt existed get their call time written in by the v9 migration (SQLite's; PostgreSQL's schema began after it)")
     func migrationWritesTheCallTimeIntoOldPhoneRecords() throws {
-        let store = try Channels.store("aware-at-migration")
+        let store = try Channels.sqliteStore("aware-at-migration")
         let path = store.path
         let outcomes = try Channels.intake(store).ingest([
             Channels.note([("Caller", "Amira Haddad")], text: "The lift is broken again.", at: Channels.at()),

@@ -10,7 +10,7 @@ import LetterboxWebForm
 struct FormTests {
     @Test("GET /feedback: every input has a label, the token and the hidden honeypot are there")
     func page() async throws {
-        let harness = try await ServerHarness.start()
+        let harness = try await ServerHarness.start(.sqlite)
         let reply = try await harness.request("GET", "/feedback")
         #expect(reply.status == 200)
         #expect(reply.headers["content-type"]?.hasPrefix("text/html") == true)
@@ -27,9 +27,9 @@ struct FormTests {
         await harness.stop()
     }
 
-    @Test("A post is stored and the confirmation gives the reference; the same token again returns the same reference")
-    func postAndResubmit() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("A post is stored and the confirmation gives the reference; the same token again returns the same reference", arguments: Backend.allCases)
+    func postAndResubmit(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         let token = try #require(ServerHarness.token(in: try await harness.request("GET", "/feedback").text))
         let fields = [
             ("token", token), ("kind", "complaint"), ("name", "Ann Smith"), ("email", "Ann@Example.com"),
@@ -57,9 +57,9 @@ struct FormTests {
         await harness.stop()
     }
 
-    @Test("An empty form comes back 422 with an error summary linked to the fields, and the typed text kept")
-    func validation() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("An empty form comes back 422 with an error summary linked to the fields, and the typed text kept", arguments: Backend.allCases)
+    func validation(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         let reply = try await harness.postForm([("name", "Bob <Jones>"), ("email", "not-an-email"), ("message", "  ")])
         #expect(reply.status == 422)
         let html = reply.text
@@ -72,9 +72,9 @@ struct FormTests {
         await harness.stop()
     }
 
-    @Test("A multipart post with a photo stores the attachment; a filled honeypot is kept as ignored")
-    func multipartAndHoneypot() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("A multipart post with a photo stores the attachment; a filled honeypot is kept as ignored", arguments: Backend.allCases)
+    func multipartAndHoneypot(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         let photo = Data([0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 0x42, count: 5000))
         let boundary = "----LetterboxTest7MA4YWxkTrZu0gW"
         let body = ServerHarness.multipart(
@@ -96,9 +96,9 @@ struct FormTests {
         await harness.stop()
     }
 
-    @Test("Bad posts: 10,000 parts, a missing boundary, invalid UTF-8 are 400 and kept in quarantine; wrong type 415")
-    func badPosts() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("Bad posts: 10,000 parts, a missing boundary, invalid UTF-8 are 400 and kept in quarantine; wrong type 415", arguments: Backend.allCases)
+    func badPosts(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         let boundary = "xyz"
         let many = ServerHarness.multipart(boundary: boundary, fields: (0..<10_000).map { ("f\($0)", "v") })
         #expect(try await harness.request("POST", "/feedback", body: many, contentType: "multipart/form-data; boundary=\(boundary)").status == 400)
@@ -117,9 +117,9 @@ struct FormTests {
         await harness.stop()
     }
 
-    @Test("A post over the size limit is refused with 413 before it is read in full")
-    func tooLarge() async throws {
-        let harness = try await ServerHarness.start { $0.formLimits.maxAttachmentBytes = 100_000 }
+    @Test("A post over the size limit is refused with 413 before it is read in full", arguments: Backend.allCases)
+    func tooLarge(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend) { $0.formLimits.maxAttachmentBytes = 100_000 }
         let limit = harness.configuration.form.maxFormBytes
         let boundary = "big"
         let body = ServerHarness.multipart(
@@ -133,9 +133,9 @@ struct FormTests {
         await harness.stop()
     }
 
-    @Test("The per-address rate limit answers 429 with Retry-After")
-    func rateLimit() async throws {
-        let harness = try await ServerHarness.start { $0.rateLimit = 3 }
+    @Test("The per-address rate limit answers 429 with Retry-After", arguments: Backend.allCases)
+    func rateLimit(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend) { $0.rateLimit = 3 }
         for index in 0..<3 {
             #expect(try await harness.postForm([("message", "Message \(index)")]).status == 200)
         }
@@ -146,9 +146,9 @@ struct FormTests {
         await harness.stop()
     }
 
-    @Test("JSON API: 201 with the reference; the same Idempotency-Key returns it again; errors are 422; bad JSON 400")
-    func json() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("JSON API: 201 with the reference; the same Idempotency-Key returns it again; errors are 422; bad JSON 400", arguments: Backend.allCases)
+    func json(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         let body = Data(#"{"kind":"compliment","name":"Dev Patel","email":"dev@example.com","message":"The caretaker was very helpful.","onBehalfOf":{"name":"Mrs Patel","relationship":"son","consent":true}}"#.utf8)
         let first = try await harness.request("POST", "/api/v1/feedback", body: body, contentType: "application/json", headers: ["Idempotency-Key": "abc-123"])
         #expect(first.status == 201)

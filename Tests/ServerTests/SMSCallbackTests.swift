@@ -9,9 +9,9 @@ import Testing
 
 @Suite("SMS callbacks over real HTTP")
 struct SMSCallbackTests {
-    @Test("A Kannel post is stored once, answered 200 with an empty body; the retry with the same kid creates nothing")
-    func kannelIdempotent() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("A Kannel post is stored once, answered 200 with an empty body; the retry with the same kid creates nothing", arguments: Backend.allCases)
+    func kannelIdempotent(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         let body = try harness.corpus("kannel-boiler.xml")
         let first = try await harness.postXML("/sms/kannel?kid=6da8964e-5e60", body)
         #expect(first.status == 200)
@@ -33,9 +33,9 @@ struct SMSCallbackTests {
         await harness.stop()
     }
 
-    @Test("Esendex: an inbound text becomes a record; a delivery report and an opt-out are ignored with their reasons")
-    func esendex() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("Esendex: an inbound text becomes a record; a delivery report and an opt-out are ignored with their reasons", arguments: Backend.allCases)
+    func esendex(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         for name in ["esendex-inbound.xml", "esendex-delivered.xml", "esendex-optout.xml"] {
             let reply = try await harness.postXML("/sms/esendex", try harness.corpus(name))
             #expect(reply.status == 200, "\(name)")
@@ -46,9 +46,9 @@ struct SMSCallbackTests {
         await harness.stop()
     }
 
-    @Test("Two parts of a long text posted separately become one record, however they interleave with other texts")
-    func parts() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("Two parts of a long text posted separately become one record, however they interleave with other texts", arguments: Backend.allCases)
+    func parts(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         #expect(try await harness.postXML("/sms/kannel?kid=p2", try harness.corpus("kannel-long-part2.xml")).status == 200)
         #expect(try harness.store.records().isEmpty)
         #expect(try await harness.postXML("/sms/kannel?kid=other", try harness.corpus("kannel-welsh-ucs2.xml")).status == 200)
@@ -64,11 +64,10 @@ struct SMSCallbackTests {
         await harness.stop()
     }
 
-    @Test("A part is held in the same commit that answers it: the pipeline alone (no server) joins two parts, and a lone part is in the sweep's table at once")
-    func partsHeldInTheirCommit() throws {
-        let root = try Fixtures.temporaryFolder("parts")
-        let store = try SQLiteCaseStore(path: root.appendingPathComponent("letterbox.sqlite").path)
-        let intake = Intake(store: store, adapters: [SMSAdapter()])
+    @Test("A part is held in the same commit that answers it: the pipeline alone (no server) joins two parts, and a lone part is in the sweep's table at once", arguments: Backend.allCases)
+    func partsHeldInTheirCommit(_ backend: Backend) throws {
+        let store = try TestStores.make(backend, "parts")
+        let intake = Intake(backend: store, adapters: [SMSAdapter()])
         func part(_ name: String, kid: String) throws -> RawSubmission {
             RawSubmission(
                 channel: .sms, source: "sms/kannel", receivedAt: Date(),
@@ -98,11 +97,11 @@ struct SMSCallbackTests {
         #expect(try store.records().count == 2)
     }
 
-    @Test("A long text whose second part never comes is recorded after the wait, the gap marked and flagged")
-    func partTimeout() async throws {
+    @Test("A long text whose second part never comes is recorded after the wait, the gap marked and flagged", arguments: Backend.allCases)
+    func partTimeout(_ backend: Backend) async throws {
         // 8 s, not 1: with every suite running at once on two busy cores, a post has taken over
         // three seconds.
-        let harness = try await ServerHarness.start { $0.partTimeout = 8 }
+        let harness = try await ServerHarness.start(backend) { $0.partTimeout = 8 }
         #expect(try await harness.postXML("/sms/kannel?kid=lonely", try harness.corpus("kannel-long-part1.xml")).status == 200)
         #expect(try harness.store.records().isEmpty)
         let arrived = try await Fixtures.eventually(timeout: 40) { try !harness.store.records().isEmpty }
@@ -115,7 +114,7 @@ struct SMSCallbackTests {
 
     @Test("A client that stops sending is disconnected after the idle timeout")
     func slowClient() async throws {
-        let harness = try await ServerHarness.start { $0.idleTimeout = 1 }
+        let harness = try await ServerHarness.start(.sqlite) { $0.idleTimeout = 1 }
         let start = Date()
         // Half a request line, then nothing: the server must close the connection.
         let raw = try RawHTTP.exchange(port: harness.port, bytes: Data("POST /sms/kannel HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n<message>".utf8))
@@ -127,10 +126,10 @@ struct SMSCallbackTests {
         await harness.stop()
     }
 
-    @Test("Authentication: a wrong secret gets 401 and the text is kept in quarantine with the reason; the right one is stored")
-    func authentication() async throws {
+    @Test("Authentication: a wrong secret gets 401 and the text is kept in quarantine with the reason; the right one is stored", arguments: Backend.allCases)
+    func authentication(_ backend: Backend) async throws {
         let secret = "s3cret-value"
-        let harness = try await ServerHarness.start { configuration in
+        let harness = try await ServerHarness.start(backend) { configuration in
             configuration.gateways = [
                 "kannel": .init(profile: .kannel, auth: .query(parameter: "key", secret: secret)),
                 "esendex": .init(profile: .esendex, auth: .basic(username: "esendex", password: secret)),
@@ -167,9 +166,9 @@ struct SMSCallbackTests {
         await harness.stop()
     }
 
-    @Test("Bad callbacks: malformed XML, XXE and an entity bomb get 400 and are kept; unknown gateway 404; not XML 415; too large 413")
-    func badInput() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("Bad callbacks: malformed XML, XXE and an entity bomb get 400 and are kept; unknown gateway 404; not XML 415; too large 413", arguments: Backend.allCases)
+    func badInput(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         let xxe = #"<?xml version="1.0"?><!DOCTYPE m [<!ENTITY x SYSTEM "file:///etc/passwd">]><message><submit><oa><number>447700900123</number></oa><ud>&x;</ud></submit></message>"#
         let bomb = #"<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]><message><submit><ud>&d;</ud></submit></message>"#
         for body in ["<message><submit><ud>broken", xxe, bomb] {
@@ -195,9 +194,11 @@ struct SMSCallbackTests {
 
     @Test("A store that cannot be written answers 503 with Retry-After, so the gateway retries; readyz says not ready")
     func storeUnavailable() async throws {
-        let harness = try await ServerHarness.start(storeOptions: .init(busyTimeout: 0.2))
-        // Another process (here, another connection) holds the write lock.
-        let blocker = try DatabaseQueue(path: harness.store.path)
+        let harness = try await ServerHarness.start(.sqlite, storeOptions: .init(busyTimeout: 0.2))
+        // Another process (here, another connection) holds the write lock. (PostgreSQL's own case,
+        // the database gone, is PostgresIntakeTests.databaseLost.)
+        let sqlite = try #require(harness.store as? SQLiteCaseStore)
+        let blocker = try DatabaseQueue(path: sqlite.path)
         let locked = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         let holder = Thread {
@@ -224,9 +225,9 @@ struct SMSCallbackTests {
         await harness.stop()
     }
 
-    @Test("Concurrent callbacks are group-committed: every one is answered and stored exactly once")
-    func concurrent() async throws {
-        let harness = try await ServerHarness.start()
+    @Test("Concurrent callbacks are group-committed: every one is answered and stored exactly once", arguments: Backend.allCases)
+    func concurrent(_ backend: Backend) async throws {
+        let harness = try await ServerHarness.start(backend)
         let template = try harness.corpus("kannel-boiler.xml")
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<64 {

@@ -37,11 +37,12 @@ struct HarnessConfiguration {
     }
 }
 
-/// A real `LetterboxServer` on 127.0.0.1 (a free port), over a real SQLite file, for one test,
-/// with the adapters' services (the sweep for long texts) running beside it.
+/// A real `LetterboxServer` on 127.0.0.1 (a free port), over a real SQLite file or a real
+/// PostgreSQL database, for one test, with the adapters' services (the sweep for long texts)
+/// running beside it.
 struct ServerHarness {
     let root: URL
-    let store: SQLiteCaseStore
+    let store: any CaseStore
     let server: LetterboxServer
     let configuration: HarnessConfiguration
     let port: Int
@@ -49,17 +50,18 @@ struct ServerHarness {
     let services: [Task<Void, any Error>]
 
     static func start(
+        _ backend: Backend,
         _ configure: (inout HarnessConfiguration) -> Void = { _ in },
         storeOptions: SQLiteCaseStore.Options = .init()
     ) async throws -> ServerHarness {
         let root = try Fixtures.temporaryFolder("server")
-        let store = try SQLiteCaseStore(path: root.appendingPathComponent("letterbox.sqlite").path, options: storeOptions)
+        let store = try await Fixtures.offPool { try TestStores.make(backend, "server", options: storeOptions) }
         var configuration = HarnessConfiguration()
         configure(&configuration)
         var logger = Logger(label: "test")
         logger.logLevel = ProcessInfo.processInfo.environment["LETTERBOX_TEST_LOG"] == nil ? .critical : .debug
         let adapters = configuration.adapters
-        let server = LetterboxServer(configuration: configuration.server, adapters: adapters, intake: Intake(store: store, adapters: adapters), logger: logger)
+        let server = LetterboxServer(configuration: configuration.server, adapters: adapters, intake: Intake(backend: store, adapters: adapters), logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = server.application { port in
             continuation.yield(port)

@@ -36,7 +36,7 @@ struct TwilioTests {
     }
 
     static func start() async throws -> ServerHarness {
-        try await ServerHarness.start { $0.twilio = [.init(name: "twilio", publicURL: publicURL, authTokens: [token])] }
+        try await ServerHarness.start(.sqlite) { $0.twilio = [.init(name: "twilio", publicURL: publicURL, authTokens: [token])] }
     }
 
     @Test("The signature matches the example in Twilio's security documentation")
@@ -239,7 +239,7 @@ extension TwilioTests {
         let credentials = "Basic " + Data("\(Self.account):\(Self.token)".utf8).base64EncodedString()
         let host = try await MediaHost.start(credentials: credentials)
         let fetcher = TwilioMediaFetcher(hosts: ["127.0.0.1"], maxBytes: 64_000, timeout: 10)
-        let harness = try await ServerHarness.start { $0.twilio = [.init(name: "twilio", publicURL: Self.publicURL, authTokens: [Self.token], media: fetcher)] }
+        let harness = try await ServerHarness.start(.sqlite) { $0.twilio = [.init(name: "twilio", publicURL: Self.publicURL, authTokens: [Self.token], media: fetcher)] }
         let elsewhere = "https://media.example.invalid/2010-04-01/Accounts/\(Self.account)/Messages/MM2/Media/ME9"
         let media = [
             (host.url("ME1"), "image/jpeg"), (host.url("ME2"), "image/jpeg"), (host.url("ME3"), "image/png"),
