@@ -5,10 +5,10 @@ import LetterboxTesting
 import Testing
 
 /// `letterbox contacts`, `cases`, `restrictions`, `show` and `stats`, run as the built binary on
-/// phone notes in a real folder.
+/// phone notes in a real folder, on a SQLite file and on a PostgreSQL database.
 struct ContactsCommandTests {
     let folder: URL
-    var store: String { folder.appendingPathComponent("s.sqlite").path }
+    var sqliteStore: String { folder.appendingPathComponent("s.sqlite").path }
 
     init() throws {
         folder = try Fixtures.temporaryFolder("letterbox-contacts")
@@ -20,8 +20,9 @@ struct ContactsCommandTests {
         return path
     }
 
-    @Test("Contacts, cases and arrangements from the command line: links and flags explained by show, overdue reviews in list and stats, every change audited")
-    func contactsCasesAndRestrictions() async throws {
+    @Test("Contacts, cases and arrangements from the command line: links and flags explained by show, overdue reviews in list and stats, every change audited", arguments: Backend.allCases)
+    func contactsCasesAndRestrictions(_ backend: Backend) async throws {
+        let store = try await TestStores.name(backend, sqlitePath: sqliteStore)
         let first = try note("1.txt", "Caller: Joan Whitaker\nPhone: 07700 900555\nPostcode: LS6 2AB\nCall date: 02/03/2026 09:00\n\nThe communal door entry system at Elm Court has not worked for two weeks and anyone can walk in.\n")
         let second = try note("2.txt", "Caller: Joan Whitaker\nPhone: 07700900555\nCall date: 04/03/2026 10:00\n\nStill waiting. The communal door entry system at Elm Court has not worked for two weeks and anyone can walk in.\n")
         let third = try note("3.txt", "Caller: Mrs Joan Whitaker\nPostcode: ls6 2ab\nCall date: 05/03/2026 11:00\n\nAsked for a copy of her tenancy agreement.\n")
@@ -69,7 +70,7 @@ struct ContactsCommandTests {
             "--vulnerability-check", "Checked: no disclosed needs", "--store", store,
         ])
         #expect(add.status == 0, "\(add.stderr)")
-        let overdue = try SQLiteCaseStore(path: store).addRestriction(
+        let overdue = try TestStores.open(store).addRestriction(
             contactId: 2, reason: "Abusive emails", approvedBy: "Director", reviewBy: "2026-01-01", singlePointOfContact: nil,
             channels: [], vulnerabilityCheck: nil, actor: "test"
         )
@@ -87,8 +88,10 @@ struct ContactsCommandTests {
         let end = try await Fixtures.run(["restrictions", "end", "1", "--reason", "Reviewed", "--store", store])
         #expect(end.status == 0)
         #expect(try await Fixtures.run(["restrictions", "list", "--store", store]).stdout.contains("#1 ") == false)
-        let audit = try await DatabaseQueue(path: store).read { db in
-            try String.fetchAll(db, sql: "SELECT action FROM audit_log WHERE contact_id IS NOT NULL OR action LIKE 'case_%' ORDER BY id")
+        let audit = try await Fixtures.offPool {
+            try TestStores.open(store).reading { db in
+                try db.values("SELECT action FROM audit_log WHERE contact_id IS NOT NULL OR action LIKE 'case_%' ORDER BY id", as: String.self)
+            }
         }
         for action in ["contact_merged", "contact_unmerged", "case_closed", "restriction_added", "restriction_ended"] {
             #expect(audit.contains(action), "\(action) in \(audit)")

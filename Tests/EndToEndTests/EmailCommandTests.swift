@@ -4,10 +4,11 @@ import LetterboxStore
 import LetterboxTesting
 import Testing
 
-/// `letterbox ingest email|mbox|maildir` and `watch --maildir`, run as the built binary.
+/// `letterbox ingest email|mbox|maildir` and `watch --maildir`, run as the built binary, on a
+/// SQLite file and on a PostgreSQL database.
 struct EmailCommandTests {
     let folder: URL
-    var store: String { folder.appendingPathComponent("s.sqlite").path }
+    var sqliteStore: String { folder.appendingPathComponent("s.sqlite").path }
 
     init() throws {
         folder = try Fixtures.temporaryFolder("letterbox-email")
@@ -17,23 +18,26 @@ struct EmailCommandTests {
         try Data(contentsOf: Fixtures.samples("email").appendingPathComponent(name))
     }
 
-    @Test func pipeCommitsThenExitsZeroAndKeepsTheEnvelope() async throws {
+    @Test(arguments: Backend.allCases)
+    func pipeCommitsThenExitsZeroAndKeepsTheEnvelope(_ backend: Backend) async throws {
+        let store = try await TestStores.name(backend, sqlitePath: sqliteStore)
         let result = try await Fixtures.run(
             ["ingest", "email", "--store", store, "--sender", "maria.kowalska@example.net", "--recipient", "complaints@example-housing.org.uk"],
             stdin: Data("From maria.kowalska@example.net Fri Apr  3 10:15:00 2026\n".utf8) + sample("01-complaint-plain.eml")
         )
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("LB-2026-000001") || result.stdout.contains("accepted"))
-        let db = try DatabaseQueue(path: store)
-        let metadata = try await db.read { try String.fetchOne($0, sql: "SELECT metadata FROM raw_submissions") } ?? ""
+        let metadata = try await TestStores.value(store, "SELECT metadata FROM raw_submissions", as: String.self) ?? ""
         #expect(metadata.contains("complaints@example-housing.org.uk"))
         #expect(metadata.contains("maria.kowalska@example.net"))
         // The stored bytes are the message, without the mbox From line.
-        let bytes = try await db.read { try Data.fetchOne($0, sql: "SELECT b.data FROM blobs b JOIN raw_submissions r ON r.sha256 = b.sha256") }
+        let bytes = try await TestStores.value(store, "SELECT b.data FROM blobs b JOIN raw_submissions r ON r.sha256 = b.sha256", as: Data.self)
         #expect(bytes == (try sample("01-complaint-plain.eml")))
     }
 
-    @Test func unreadableMailIsQuarantinedAndStillExitsZero() async throws {
+    @Test(arguments: Backend.allCases)
+    func unreadableMailIsQuarantinedAndStillExitsZero(_ backend: Backend) async throws {
+        let store = try await TestStores.name(backend, sqlitePath: sqliteStore)
         let result = try await Fixtures.run(["ingest", "email", "--store", store], stdin: Data("no headers here, just words\n".utf8))
         #expect(result.status == 0)
         #expect(result.stdout.contains("quarantined"))
@@ -42,6 +46,7 @@ struct EmailCommandTests {
     }
 
     @Test func aStoreThatCannotBeWrittenExitsTempFail() async throws {
+        let store = sqliteStore
         // Another connection holds the write lock for longer than the busy timeout.
         _ = try SQLiteCaseStore(path: store)
         let blocker = try DatabaseQueue(path: store)
@@ -57,8 +62,9 @@ struct EmailCommandTests {
         #expect(missing.status == 75)
     }
 
-    @Test("A file that is not an mbox is refused (exit 65), the first time and every time, and nothing is stored (issue 13, defect 6)")
-    func notAnMbox() async throws {
+    @Test("A file that is not an mbox is refused (exit 65), the first time and every time, and nothing is stored (issue 13, defect 6)", arguments: Backend.allCases)
+    func notAnMbox(_ backend: Backend) async throws {
+        let store = try await TestStores.name(backend, sqlitePath: sqliteStore)
         let file = folder.appendingPathComponent("message.eml")
         try sample("01-complaint-plain.eml").write(to: file)
         for _ in 0..<2 {
@@ -67,14 +73,20 @@ struct EmailCommandTests {
             #expect(result.stderr.contains("is not an mbox file: it does not start with a \"From \" line"))
             #expect(!result.stdout.contains("imported by an earlier run"))
         }
-        #expect(!FileManager.default.fileExists(atPath: store))
+        if backend == .sqlite {
+            #expect(!FileManager.default.fileExists(atPath: store))
+        } else {
+            #expect(try await TestStores.value(store, "SELECT COUNT(*) FROM raw_submissions", as: Int.self) == 0)
+        }
         // An empty file is an empty mailbox, not an error.
         let empty = folder.appendingPathComponent("empty.mbox")
         try Data().write(to: empty)
         #expect(try await Fixtures.run(["ingest", "mbox", "--store", store, empty.path]).status == 0)
     }
 
-    @Test func mboxGzipResumeAndNoDuplicates() async throws {
+    @Test(arguments: Backend.allCases)
+    func mboxGzipResumeAndNoDuplicates(_ backend: Backend) async throws {
+        let store = try await TestStores.name(backend, sqlitePath: sqliteStore)
         // Three messages, mboxrd-quoted, CRLF in one, gzip-compressed.
         var mbox = Data()
         for (index, name) in ["01-complaint-plain.eml", "03-html-only-webmail.eml", "09-councillor.eml"].enumerated() {
@@ -100,10 +112,9 @@ struct EmailCommandTests {
         // Running the plain file again resumes at its end without reading anything.
         let third = try await Fixtures.run(["ingest", "mbox", "--store", store, plain.path])
         #expect(third.stderr.contains("3 imported by an earlier run"))
-        let db = try DatabaseQueue(path: store)
-        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 3)
-        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_submissions") } == 3)
-        let unquoted = try await db.read { try String.fetchOne($0, sql: "SELECT document FROM records WHERE document LIKE '%ward office%'") }
+        #expect(try await TestStores.value(store, "SELECT COUNT(*) FROM records", as: Int.self) == 3)
+        #expect(try await TestStores.value(store, "SELECT COUNT(*) FROM raw_submissions", as: Int.self) == 3)
+        let unquoted = try await TestStores.value(store, "SELECT document FROM records WHERE document LIKE '%ward office%'", as: String.self)
         #expect(unquoted?.contains("From the ward office") == true)
         #expect(unquoted?.contains(">From the ward office") == false)
     }
@@ -119,7 +130,9 @@ struct EmailCommandTests {
         return box
     }
 
-    @Test func maildirImportMarksSeenOnlyAfterTheCommitAndKeepLeavesItAlone() async throws {
+    @Test(arguments: Backend.allCases)
+    func maildirImportMarksSeenOnlyAfterTheCommitAndKeepLeavesItAlone(_ backend: Backend) async throws {
+        let store = try await TestStores.name(backend, sqlitePath: sqliteStore)
         let box = try makeMaildir()
         let kept = try await Fixtures.run(["ingest", "maildir", "--keep", "--store", store, box.path])
         #expect(kept.status == 0, "\(kept.stderr)")
@@ -134,7 +147,9 @@ struct EmailCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: box.appendingPathComponent("new").path).isEmpty)
     }
 
-    @Test func watchTakesEachNewMessageIntoCur() async throws {
+    @Test(arguments: Backend.allCases)
+    func watchTakesEachNewMessageIntoCur(_ backend: Backend) async throws {
+        let store = try await TestStores.name(backend, sqlitePath: sqliteStore)
         let box = try makeMaildir()
         let process = Process()
         process.executableURL = Fixtures.binary
@@ -156,7 +171,6 @@ struct EmailCommandTests {
         process.terminate()
         try await Fixtures.waitForExit(process)
         #expect(process.terminationStatus == 0)
-        let db = try DatabaseQueue(path: store)
-        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 2)
+        #expect(try await TestStores.value(store, "SELECT COUNT(*) FROM records", as: Int.self) == 2)
     }
 }

@@ -3,10 +3,10 @@ import LetterboxTesting
 import Testing
 
 /// `letterbox triage`, `list --due-before/--overdue` and `show`, run as the built binary on phone
-/// notes in a real folder, with a config choosing the Scottish calendar and a preset.
+/// notes in a real folder (on SQLite and on PostgreSQL), with a config choosing the Scottish calendar and a preset.
 struct TriageCommandTests {
     let folder: URL
-    var store: String { folder.appendingPathComponent("s.sqlite").path }
+    var sqliteStore: String { folder.appendingPathComponent("s.sqlite").path }
 
     init() throws {
         folder = try Fixtures.temporaryFolder("letterbox-triage")
@@ -18,8 +18,9 @@ struct TriageCommandTests {
         return path
     }
 
-    @Test("Kinds, flags and due dates shown; an officer's correction changes the dates and is audited; due and overdue lists")
-    func triageFromTheCommandLine() async throws {
+    @Test("Kinds, flags and due dates shown; an officer's correction changes the dates and is audited; due and overdue lists", arguments: Backend.allCases)
+    func triageFromTheCommandLine(_ backend: Backend) async throws {
+        let store = try await TestStores.name(backend, sqlitePath: sqliteStore)
         // Fri 28 Nov 2025 16:00; St Andrew's Day falls on Sunday 30 Nov, so Scotland's holiday is Mon 1 Dec.
         let complaint = try write("1.txt", "Caller: Joan Whitaker\nPhone: 07700 900555\nCall date: 28/11/2025 16:00\n\nThe gas engineer missed the appointment again and nobody phoned. Third time.\n")
         let gas = try write("2.txt", "Caller: Tom Nowak\nPhone: 07700 900666\nCall date: 28/11/2025 16:30\n\nCaller can smell gas in the kitchen.\n")

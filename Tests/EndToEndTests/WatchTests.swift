@@ -9,18 +9,19 @@ import Testing
 import Glibc
 #endif
 
-/// The built `letterbox` on real files, a real watched folder and a real SQLite file.
+/// The built `letterbox` on real files, a real watched folder and a real SQLite file (or, for
+/// the tests that take a backend, a real PostgreSQL database).
 @Suite(.serialized)
 struct WatchTests {
     let root: URL
     let inbox: URL
-    let storePath: String
+    let sqlitePath: String
 
     init() throws {
         root = try Fixtures.temporaryFolder("watch")
         inbox = root.appendingPathComponent("inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        storePath = root.appendingPathComponent("letterbox.sqlite").path
+        sqlitePath = root.appendingPathComponent("letterbox.sqlite").path
     }
 
     func files(in sub: String) -> [String] {
@@ -36,7 +37,9 @@ struct WatchTests {
         try Data(contentsOf: Fixtures.samples("phone-notes").appendingPathComponent(name))
     }
 
-    @Test func watchIngestsMovesAndStopsCleanlyOnSIGTERM() async throws {
+    @Test(arguments: Backend.allCases)
+    func watchIngestsMovesAndStopsCleanlyOnSIGTERM(_ backend: Backend) async throws {
+        let storePath = try await TestStores.name(backend, sqlitePath: sqlitePath)
         // Before the watcher starts: one note already there, and one that was stored by an earlier
         // run that crashed before moving it.
         try sample("01-repair-delay-complaint.txt").write(to: inbox.appendingPathComponent("01.txt"))
@@ -94,7 +97,7 @@ struct WatchTests {
         let left = try FileManager.default.contentsOfDirectory(atPath: inbox.path).sorted()
         #expect(left == [".hidden.txt", "failed", "processed", "saving.tmp", "~$note.docx"])
 
-        let store = try SQLiteCaseStore(path: storePath)
+        let store = try TestStores.open(storePath)
         let records = try store.records()
         #expect(records.count == 5, "01, 03 (once, though it arrived twice), 05, 07, slow")
         #expect(Set(records.map(\.subject)).contains("Black mould in baby's bedroom"))
@@ -111,14 +114,16 @@ struct WatchTests {
         #expect(stdout.contains("redelivery"))
     }
 
-    @Test func aCrashBetweenRawAndRecordLosesNothingAndDuplicatesNothing() async throws {
+    @Test(arguments: Backend.allCases)
+    func aCrashBetweenRawAndRecordLosesNothingAndDuplicatesNothing(_ backend: Backend) async throws {
+        let storePath = try await TestStores.name(backend, sqlitePath: sqlitePath)
         let file = inbox.appendingPathComponent("note.txt")
         try sample("04-suggestion-bike-storage.txt").write(to: file)
         let crashed = try await Fixtures.run(["ingest", "notes", file.path, "--store", storePath], environment: ["LETTERBOX_FAULT": "kill-after-raw"])
         #expect(crashed.terminatedBySignal)
         #expect(crashed.status == SIGKILL)
         do {
-            let store = try SQLiteCaseStore(path: storePath)
+            let store = try TestStores.open(storePath)
             #expect(try store.records().isEmpty)
             #expect(try store.submissions(.pending).count == 1, "the raw bytes were committed before the crash")
         }
@@ -127,16 +132,16 @@ struct WatchTests {
         #expect(again.stdout.hasPrefix("accepted"))
         let third = try await Fixtures.run(["ingest", "notes", file.path, "--store", storePath])
         #expect(third.stdout.hasPrefix("redelivery"))
-        let store = try SQLiteCaseStore(path: storePath)
+        let store = try TestStores.open(storePath)
         #expect(try store.records().count == 1)
         #expect(try store.submissions(.pending).isEmpty)
-        let queue = try DatabaseQueue(path: storePath)
-        #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM raw_submissions") } == 2)
+        #expect(try await TestStores.value(storePath, "SELECT COUNT(*) FROM raw_submissions", as: Int.self) == 2)
     }
 
     @Test func aLockedStoreExitsTempFail() async throws {
+        let storePath = sqlitePath
         try sample("01-repair-delay-complaint.txt").write(to: inbox.appendingPathComponent("01.txt"))
-        _ = try SQLiteCaseStore(path: storePath)
+        _ = try TestStores.open(storePath)
         let blocker = try DatabaseQueue(path: storePath)
         let result = try await Fixtures.offPool { try blocker.inDatabase { db -> Fixtures.RunResult in
             try db.execute(sql: "BEGIN EXCLUSIVE")
@@ -151,6 +156,7 @@ struct WatchTests {
     }
 
     @Test func aFolderThatCannotBeWrittenExitsIOError() async throws {
+        let storePath = sqlitePath
         let locked = root.appendingPathComponent("readonly")
         try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
         // Root ignores file modes, so make the folder immutable instead.
@@ -179,7 +185,9 @@ struct WatchTests {
         #expect(result.stderr.contains(locked.path))
     }
 
-    @Test func oneShotIngestReportsEachFileAndExitsDataErrorOnQuarantine() async throws {
+    @Test(arguments: Backend.allCases)
+    func oneShotIngestReportsEachFileAndExitsDataErrorOnQuarantine(_ backend: Backend) async throws {
+        let storePath = try await TestStores.name(backend, sqlitePath: sqlitePath)
         let result = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", storePath])
         #expect(result.status == 65, "the malformed sample is quarantined")
         let lines = result.stdout.split(separator: "\n")
@@ -225,14 +233,16 @@ struct WatchTests {
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("from-flag.sqlite").path))
     }
 
-    @Test func oversizedAndEmptyAndBinaryNotesAreQuarantinedWithReasons() async throws {
+    @Test(arguments: Backend.allCases)
+    func oversizedAndEmptyAndBinaryNotesAreQuarantinedWithReasons(_ backend: Backend) async throws {
+        let storePath = try await TestStores.name(backend, sqlitePath: sqlitePath)
         try Data().write(to: inbox.appendingPathComponent("empty.txt"))
         try Data([0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52]).write(to: inbox.appendingPathComponent("photo.txt"))
         try Data(("Caller: A\n\n" + String(repeating: "x", count: 2_000)).utf8).write(to: inbox.appendingPathComponent("big.txt"))
         try Data("Caller: B\nPhone: 07700 900111\n\n   \n".utf8).write(to: inbox.appendingPathComponent("nobody.txt"))
         let result = try await Fixtures.run(["ingest", "notes", inbox.path, "--store", storePath], environment: ["LETTERBOX_NOTES_MAX_BYTES": "1000"])
         #expect(result.status == 65)
-        let reasons = try SQLiteCaseStore(path: storePath).submissions(.quarantined).map { ($0.source as NSString).lastPathComponent + " " + ($0.errorCode ?? "") }
+        let reasons = try TestStores.open(storePath).submissions(.quarantined).map { ($0.source as NSString).lastPathComponent + " " + ($0.errorCode ?? "") }
         #expect(reasons.sorted() == ["big.txt too_large", "empty.txt empty", "nobody.txt malformed", "photo.txt binary"])
     }
 }

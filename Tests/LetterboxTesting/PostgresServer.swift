@@ -76,15 +76,24 @@ public final class PostgresServer: Sendable {
         }
     }
 
-    /// Runs `sh -c command` and waits for it with waitpid. Not Foundation's Process: it learns
-    /// of a child's end from a socket the child inherits, which the server that `pg_ctl start`
-    /// leaves running inherits too, so its wait would never end.
+    /// Runs `sh -c command` and waits for it with waitpid, with no descriptor but the standard
+    /// three inherited. Not Foundation's Process: it learns of a child's end from a socket the
+    /// child inherits, which the server that `pg_ctl start` leaves running inherits too, so its
+    /// wait would never end.
     static func shell(_ command: String) throws {
         var pid: pid_t = 0
         let arguments = ["/bin/sh", "-c", command]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        // Only standard input, output and error are passed on: the server `pg_ctl start` leaves
+        // running would otherwise hold the write end of every pipe the test process had open at
+        // that moment, and a test reading a child's output to its end would wait for ever.
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // (glibc ignores a close of a descriptor that is not open.)
+        for descriptor in 3..<min(getdtablesize(), 4096) { posix_spawn_file_actions_addclose(&actions, descriptor) }
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, environ)
         guard spawned == 0 else { throw Failure(description: "cannot start /bin/sh: \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}

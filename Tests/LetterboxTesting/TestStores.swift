@@ -60,3 +60,20 @@ package enum TestStores {
         try open(makeName(backend, label), options: options)
     }
 }
+
+extension TestStores {
+    /// The first column of the first row of a query, asked of the store named `name` (a path
+    /// or a URL, as `--store` takes it) on a thread off the cooperative pool.
+    package static func value<T: SQLColumnValue & Sendable>(_ name: String, _ sql: String, as type: T.Type = T.self) async throws -> T? {
+        try await Fixtures.offPool { try open(name).reading { db in try db.value(sql, as: T.self) } }
+    }
+
+    /// A new store's name for `backend`: `sqlitePath` for SQLite (the test's own file), a new
+    /// PostgreSQL database's URL otherwise.
+    package static func name(_ backend: Backend, sqlitePath: String) async throws -> String {
+        switch backend {
+        case .sqlite: sqlitePath
+        case .postgres: try await Fixtures.offPool { try makeName(.postgres, "") }
+        }
+    }
+}
