@@ -190,7 +190,7 @@ struct PostgresIntakeTests {
             """.utf8)
     }
 
-    @Test("Two serve instances on one PostgreSQL: the same callbacks to both at once make one record each; one sender's texts to alternate instances make one contact and one case; SIGKILL loses nothing answered 200")
+    @Test("Two serve instances on one PostgreSQL: the same callbacks to both at once make one record each; one sender's texts to alternate instances make one contact and one case; one leak by form, text and piped email to different instances at once is one case; SIGKILL loses nothing answered 200")
     func twoInstances() async throws {
         try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
         let server = try await Fixtures.offPool { try PostgresServer() }
@@ -249,6 +249,46 @@ struct PostgresIntakeTests {
         #expect(leakAnswers.allSatisfy { $0 == 200 })
         #expect(try await psql("SELECT count(*) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+447700902000')") == "4")
         #expect(try await psql("SELECT count(DISTINCT case_id) FROM records WHERE contact_id = (SELECT contact_id FROM contact_identifiers WHERE value = '+447700902000')") == "1")
+
+        // The same leak on three channels at once: the web form's JSON post to one instance, a
+        // text to the other, and the email piped in by an MTA (`ingest email`, a third process).
+        // One person, one case, whichever commits first.
+        let form = Data(#"{"kind":"complaint","name":"Anna Kowalska","email":"anna.k@mail.example","phone":"07700 900111","address":"Flat 3, Rose Court, Mill Lane","postcode":"ls6 2ab","tenancyRef":"T-100311","subject":"Leak through kitchen ceiling","message":"Water is leaking through my kitchen ceiling from the flat above. It started last night and is dripping onto the light fitting. Please send someone today."}"#.utf8)
+        let email = Data("""
+            From: Anna Kowalska <Anna.K@MAIL.example>
+            To: complaints@example-housing.org.uk
+            Subject: Leak kitchen ceiling Flat 3 Rose Court
+            Date: Tue, 1 Dec 2026 10:05:00 +0000
+            Message-ID: <leak-three-channels@mail.example>
+            Content-Type: text/plain; charset=utf-8
+
+            Hello,
+
+            Water is leaking through my kitchen ceiling from the flat above. It started last night and is dripping onto the light fitting. Please send someone today.
+
+            Anna Kowalska
+            Flat 3 Rose Court
+
+            """.replacingOccurrences(of: "\n", with: "\r\n").utf8)
+        let text = Self.kannel(sender: "447700900111", text: "Water leaking through my kitchen ceiling from the flat above, dripping onto the light fitting. Please send someone today. Anna, Flat 3 Rose Court")
+        let threeChannels = try await withThrowingTaskGroup(of: (String, Int).self) { group in
+            group.addTask {
+                ("form", try await Fixtures.offPool { try RawHTTP.post(port: ports[0], path: "/api/v1/feedback", body: form, contentType: "application/json").status })
+            }
+            group.addTask {
+                ("sms", try await Fixtures.offPool { try RawHTTP.post(port: ports[1], path: "/sms/kannel?kid=leak-three", body: text, contentType: "text/xml").status })
+            }
+            group.addTask { ("email", Int(try await Fixtures.run(["ingest", "email", "--store", url], stdin: email).status)) }
+            var all: [(String, Int)] = []
+            for try await answer in group { all.append(answer) }
+            return all
+        }
+        #expect(Dictionary(uniqueKeysWithValues: threeChannels) == ["form": 201, "sms": 200, "email": 0], "\(threeChannels)")
+        let anna = "(SELECT id FROM records WHERE document LIKE '%dripping onto the light fitting%')"
+        #expect(try await psql("SELECT count(*) FROM records WHERE id IN \(anna)") == "3")
+        #expect(try await psql("SELECT string_agg(DISTINCT channel, ',' ORDER BY channel) FROM records WHERE id IN \(anna)") == "email,sms,web_form")
+        #expect(try await psql("SELECT count(DISTINCT contact_id) FROM records WHERE id IN \(anna)") == "1")
+        #expect(try await psql("SELECT count(DISTINCT case_id) FROM records WHERE id IN \(anna)") == "1")
 
         // SIGKILL one instance while both take callbacks: every kid answered 200 is stored.
         let firstProcess = first.process.processIdentifier
