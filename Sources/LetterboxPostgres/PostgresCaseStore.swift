@@ -68,7 +68,7 @@ public final class PostgresCaseStore: Sendable {
                 if next.connection.isClosed { continue }
                 reused = next
             }
-            let sync = try reused ?? SyncPostgresConnection(connection: connect(), logger: logger)
+            let sync = try reused ?? SyncPostgresConnection(connection: connect(), logger: logger, observer: options.statementObserver)
             do {
                 let result = try body(sync)
                 idle.withLock { $0.append(sync) }
@@ -249,10 +249,15 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
         var byText: [String: PreparedQuery] = [:]
     }
 
-    init(connection: PostgresConnection, logger: Logger, prepared: PreparedStatements = PreparedStatements()) {
+    /// Told the shared text of every statement run (benchmarks collect intake's queries with
+    /// it, to print their plans).
+    let observer: (@Sendable (String) -> Void)?
+
+    init(connection: PostgresConnection, logger: Logger, prepared: PreparedStatements = PreparedStatements(), observer: (@Sendable (String) -> Void)? = nil) {
         self.connection = connection
         self.logger = logger
         self.prepared = prepared
+        self.observer = observer
     }
 
     func send(_ sql: String, _ arguments: SQLArguments) throws {
@@ -261,6 +266,7 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
 
     /// Runs a statement as a prepared statement (prepared on first use on this connection).
     private func execute(_ sql: String, _ arguments: SQLArguments) throws -> EventLoopFuture<[PostgresRow]> {
+        observer?(sql)
         // Keyed by the shared text: a statement prepared before is run without rewriting it
         // again or taking the rewrite cache's lock.
         let statement: PreparedQuery
@@ -306,6 +312,7 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
     /// Waits for PostgreSQL's answer, up to ``statementDeadline``, after the answers of any
     /// statements sent before it.
     private func answer(_ sql: String, _ arguments: SQLArguments) throws -> PostgresQueryResult {
+        observer?(sql)
         let future = connection.query(try query(sql, arguments), logger: logger)
         return try afterPending(future)
     }
@@ -466,4 +473,7 @@ extension PostgresCaseStore: StoreTransactions, OutboxStore {
     package func skipLocked(_ table: String) -> String { "FOR UPDATE OF \(table) SKIP LOCKED" }
 }
 
-extension PostgresCaseStore: CaseStore {}
+extension PostgresCaseStore: CaseStore {
+    /// A statement in the shared dialect as PostgreSQL is given it (for EXPLAIN in benchmarks).
+    public static func postgresDialect(_ sql: String) -> String { SyncPostgresConnection.postgresText(sql) }
+}

@@ -4,8 +4,9 @@ import GRDB
 import Synchronization
 import PostgresNIO
 
-/// A PostgreSQL case store: its connection pool, its migrations and its health. (The intake
-/// pipeline, linking and the commands that read records run on SQLite so far; issue 16.)
+/// A PostgreSQL store as `letterbox store check` and `store copy` use it: an asynchronous
+/// connection pool, for its health and for copying tables in bulk. (Intake, linking and every
+/// other command use ``PostgresCaseStore``, whose migration this one runs too.)
 public final class PostgresStore: Sendable {
     public let location: PostgresLocation
     let client: PostgresClient
@@ -70,26 +71,17 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// Applies the migrations not yet applied, in order, each in its own transaction.
-    @discardableResult
-    public func migrate() async throws -> [String] {
-        try await client.query("CREATE TABLE IF NOT EXISTS letterbox_migrations (identifier text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())", logger: logger)
-        var applied: [String] = []
-        for (identifier, sql) in PostgresSchema.migrations {
-            let done = try await client.withTransaction(logger: logger) { connection -> Bool in
-                // Two instances starting at once: the second waits here, then finds it applied.
-                try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.migrationLock))", logger: logger)
-                let rows = try await connection.query("SELECT 1 FROM letterbox_migrations WHERE identifier = \(identifier)", logger: logger)
-                for try await _ in rows { return false }
-                for statement in Self.statements(sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query("INSERT INTO letterbox_migrations (identifier) VALUES (\(identifier))", logger: logger)
-                return true
+    /// Applies the migrations not yet applied: the case store's own migration
+    /// (``PostgresSchema/migrate(_:)``, the one list, under the one advisory lock), run on a
+    /// thread of its own because it waits for its answers.
+    func migrate() async throws {
+        let location = location
+        let logger = logger
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try PostgresCaseStore(location: location, logger: logger).close() })
             }
-            if done { applied.append(identifier) }
         }
-        return applied
     }
 
     /// The statements of a migration: comments dropped, split at semicolons (the schema has
