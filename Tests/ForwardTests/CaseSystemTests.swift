@@ -28,7 +28,7 @@ struct EmailForwardTests {
 
     @Test("One message per event: stable Message-ID across retries, later events answer the first, exit 75 is retried")
     func email() async throws {
-        let setup = try Setup()
+        let setup = try Setup(.sqlite)
         let sendmail = try Self.standIn(setup.root)
         let reference = try setup.thread("anna@tenant.example", count: 2, topic: "boiler")
         let officers = ForwardConfiguration.DestinationSettings(
@@ -187,7 +187,7 @@ struct RequestTrackerTests {
         let rt = try await Fixtures.offPool { try RequestTracker() }
         defer { rt.stop() }
         #expect(try await Fixtures.offPool { rt.ready() })
-        let setup = try Setup()
+        let setup = try Setup(.sqlite)
         let reference = try setup.thread("anna@tenant.example", count: 2, topic: "boiler")
         // As if a worker had created this ticket and died before marking the event delivered.
         let other = try setup.thread("bob@tenant.example", count: 1, topic: "lift")
@@ -229,7 +229,7 @@ struct RequestTrackerTests {
         // Two stores give their first case the same reference: the second is a worker that
         // created the ticket and died before it could keep the ticket's id.
         for _ in 0..<2 {
-            let setup = try Setup()
+            let setup = try Setup(.sqlite)
             try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
             let worker = try setup.worker { $0.destinations = [strict]; $0.timeout = 30 }
             #expect(await worker.runOnce().delivered == 1)
@@ -246,7 +246,7 @@ struct RequestTrackerTests {
         let rt = try await Fixtures.offPool { try RequestTracker() }
         defer { rt.stop() }
         #expect(try await Fixtures.offPool { rt.ready() })
-        let setup = try Setup()
+        let setup = try Setup(.sqlite)
         try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
         let worker = try setup.worker { $0.destinations = [destination(rt, queue: "Complaintz")]; $0.timeout = 30 }
         #expect(await worker.runOnce().failed == 1)

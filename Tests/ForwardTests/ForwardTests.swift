@@ -34,15 +34,16 @@ enum Mail {
     }
 }
 
+/// A store (SQLite or PostgreSQL) with email intake, and workers over its outbox.
 struct Setup {
     let root: URL
-    let store: SQLiteCaseStore
+    let store: any CaseStore
     let intake: Intake
 
-    init() throws {
+    init(_ backend: Backend) throws {
         root = try Fixtures.temporaryFolder("forward")
-        store = try SQLiteCaseStore(path: root.appendingPathComponent("letterbox.sqlite").path)
-        intake = Intake(store: store, decoders: [EmailDecoder()])
+        store = try TestStores.make(backend, "forward")
+        intake = Intake(backend: store, decoders: [EmailDecoder()])
     }
 
     @discardableResult
@@ -113,9 +114,9 @@ struct SigningTests {
 
 @Suite("The outbox in the store")
 struct OutboxStoreTests {
-    @Test("Each accepted record writes an event in its transaction; redeliveries, machine mail and quarantine write none")
-    func events() throws {
-        let setup = try Setup()
+    @Test("Each accepted record writes an event in its transaction; redeliveries, machine mail and quarantine write none", arguments: Backend.allCases)
+    func events(_ backend: Backend) throws {
+        let setup = try Setup(backend)
         let first = UUID().uuidString
         let original = Mail.raw(from: "anna@tenant.example", subject: "Leak", body: "Water is coming through the bathroom ceiling.", id: first)
         try setup.ingest(original)
@@ -130,9 +131,9 @@ struct OutboxStoreTests {
         #expect(rows.allSatisfy { $0.eventId.hasPrefix("evt_") && $0.eventId.count == 30 })
     }
 
-    @Test("Closing, reopening, correcting triage and merging contacts are events too")
-    func changes() throws {
-        let setup = try Setup()
+    @Test("Closing, reopening, correcting triage and merging contacts are events too", arguments: Backend.allCases)
+    func changes(_ backend: Backend) throws {
+        let setup = try Setup(backend)
         let a = try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
         let b = try setup.thread("bob@tenant.example", count: 1, topic: "lift")
         _ = try setup.store.setCaseStatus(reference: a, open: false, actor: "officer", reason: "Repaired")
@@ -146,9 +147,9 @@ struct OutboxStoreTests {
         #expect(types == ["record.created", "record.created", "case.closed", "case.reopened", "record.triage_corrected", "contact.merged", "case.joined"])
     }
 
-    @Test("A claim takes the earliest waiting event of each case only, and holds it until its lease ends")
-    func claims() throws {
-        let setup = try Setup()
+    @Test("A claim takes the earliest waiting event of each case only, and holds it until its lease ends", arguments: Backend.allCases)
+    func claims(_ backend: Backend) throws {
+        let setup = try Setup(backend)
         try setup.thread("anna@tenant.example", count: 3, topic: "boiler")
         try setup.thread("bob@tenant.example", count: 2, topic: "lift")
         try setup.store.queueEvents(destination: "crm")
@@ -169,9 +170,9 @@ struct OutboxStoreTests {
         #expect(next.contains { $0.caseId == first[0].caseId && $0.deliveryId != first[0].deliveryId })
     }
 
-    @Test("A destination added later with `since` starts at that date; without it, from the first event")
-    func positions() throws {
-        let setup = try Setup()
+    @Test("A destination added later with `since` starts at that date; without it, from the first event", arguments: Backend.allCases)
+    func positions(_ backend: Backend) throws {
+        let setup = try Setup(backend)
         try setup.thread("anna@tenant.example", count: 2, topic: "boiler")
         #expect(try setup.store.queueEvents(destination: "all") == 2)
         #expect(try setup.store.queueEvents(destination: "new", since: Date().addingTimeInterval(3600)) == 0)
@@ -183,11 +184,11 @@ struct OutboxStoreTests {
 
 @Suite("Webhook delivery to a receiver that checks signatures", .serialized)
 struct WebhookTests {
-    @Test("Every event arrives once, signed, in order per case, with the record in the export contract and its attachments")
-    func delivers() async throws {
+    @Test("Every event arrives once, signed, in order per case, with the record in the export contract and its attachments", arguments: Backend.allCases)
+    func delivers(_ backend: Backend) async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let setup = try Setup()
+        let setup = try Setup(backend)
         let photo = Data((0..<5000).map { UInt8($0 % 251) })
         try setup.ingest(Mail.raw(from: "anna@tenant.example", subject: "Mould", body: "Black mould in the bedroom.", attachments: [("mould.jpg", photo)]))
         try setup.thread("bob@tenant.example", count: 3, topic: "lift")
@@ -209,10 +210,10 @@ struct WebhookTests {
         #expect(rows.allSatisfy { $0.state == "delivered" })
     }
 
-    @Test("A receiver down for the whole first run gets everything, in order per case, once it is back")
-    func outage() async throws {
+    @Test("A receiver down for the whole first run gets everything, in order per case, once it is back", arguments: Backend.allCases)
+    func outage(_ backend: Backend) async throws {
         let port = try freePort()
-        let setup = try Setup()
+        let setup = try Setup(backend)
         try setup.thread("anna@tenant.example", count: 3, topic: "boiler")
         try setup.thread("bob@tenant.example", count: 2, topic: "lift")
         let down = try setup.worker { $0.destinations = [webhook("http://127.0.0.1:\(port)/hook")] }
@@ -237,11 +238,11 @@ struct WebhookTests {
         }
     }
 
-    @Test("500 and a reset connection are retried; 429's Retry-After is honoured; the last failure dead-letters; retry brings it back")
-    func failures() async throws {
+    @Test("500 and a reset connection are retried; 429's Retry-After is honoured; the last failure dead-letters; retry brings it back", arguments: Backend.allCases)
+    func failures(_ backend: Backend) async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let setup = try Setup()
+        let setup = try Setup(backend)
         try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
         receiver.mode.withLock { $0 = .fail(500) }
         let worker = { try setup.worker { $0.destinations = [webhook(receiver.url)]; $0.schedule = RetrySchedule(delays: [0.2], jitter: 0) } }
@@ -272,11 +273,11 @@ struct WebhookTests {
         #expect(receiver.deliveries.count == 1)
     }
 
-    @Test("410 disables the destination and keeps its events until an operator enables it")
-    func gone() async throws {
+    @Test("410 disables the destination and keeps its events until an operator enables it", arguments: Backend.allCases)
+    func gone(_ backend: Backend) async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let setup = try Setup()
+        let setup = try Setup(backend)
         try setup.thread("anna@tenant.example", count: 2, topic: "boiler")
         receiver.mode.withLock { $0 = .gone }
         let worker = { try setup.worker { $0.destinations = [webhook(receiver.url)] } }
@@ -290,11 +291,11 @@ struct WebhookTests {
         #expect(receiver.deliveries.map(\.type) == ["record.created", "record.linked"])
     }
 
-    @Test("A receiver that stalls past the timeout is a failure; a case that keeps failing holds up no other case")
-    func stallAndIsolation() async throws {
+    @Test("A receiver that stalls past the timeout is a failure; a case that keeps failing holds up no other case", arguments: Backend.allCases)
+    func stallAndIsolation(_ backend: Backend) async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let setup = try Setup()
+        let setup = try Setup(backend)
         try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
         receiver.mode.withLock { $0 = .stall(seconds: 4) }
         let stalled = try setup.worker { $0.destinations = [webhook(receiver.url)]; $0.timeout = 1 }
@@ -307,11 +308,11 @@ struct WebhookTests {
         #expect(await worker.runOnce().delivered == 1)
     }
 
-    @Test("Replay sends delivered events again with their original ids; a failing destination holds up no other destination")
-    func replayAndIsolation() async throws {
+    @Test("Replay sends delivered events again with their original ids; a failing destination holds up no other destination", arguments: Backend.allCases)
+    func replayAndIsolation(_ backend: Backend) async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let setup = try Setup()
+        let setup = try Setup(backend)
         try setup.thread("anna@tenant.example", count: 2, topic: "boiler")
         let down = try freePort()
         let worker = try setup.worker {
@@ -351,7 +352,7 @@ struct WebhookTests {
         try #require(openssl.terminationStatus == 0)
         let receiver = try await Receiver.start(tls: (folder.appendingPathComponent("server.pem").path, folder.appendingPathComponent("server.key").path))
         defer { Task { await receiver.stop() } }
-        let setup = try Setup()
+        let setup = try Setup(.sqlite)
         try setup.thread("anna@tenant.example", count: 1, topic: "boiler")
         let strict = try setup.worker { $0.destinations = [webhook(receiver.httpsURL)] }
         #expect(await strict.runOnce().failed == 1)
@@ -365,11 +366,11 @@ struct WebhookTests {
         #expect(receiver.deliveries.count == 1 && receiver.deliveries[0].signatureValid)
     }
 
-    @Test("A 5 MB text with 20 attachments arrives whole; past the size limit, attachments go as metadata, flagged")
-    func large() async throws {
+    @Test("A 5 MB text with 20 attachments arrives whole; past the size limit, attachments go as metadata, flagged", arguments: Backend.allCases)
+    func large(_ backend: Backend) async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
-        let setup = try Setup()
+        let setup = try Setup(backend)
         let text = String(repeating: "The damp is worse every week. ", count: 5_000_000 / 30)
         let files = (1...20).map { ("photo-\($0).jpg", Data(repeating: UInt8($0), count: 100_000)) }
         try setup.ingest(Mail.raw(from: "anna@tenant.example", subject: "Damp", body: text, attachments: files))
