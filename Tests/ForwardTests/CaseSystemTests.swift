@@ -258,12 +258,12 @@ struct RequestTrackerTests {
 
 @Suite("letterbox forward, the command")
 struct ForwardCommandTests {
-    @Test("Killed with SIGKILL after the receiver got an event but before it was marked: the next run sends it again with the same webhook-id")
-    func killedMidDelivery() async throws {
+    @Test("Killed with SIGKILL after the receiver got an event but before it was marked: the next run sends it again with the same webhook-id", arguments: Backend.allCases)
+    func killedMidDelivery(_ backend: Backend) async throws {
         let receiver = try await Receiver.start()
         defer { Task { await receiver.stop() } }
         let root = try Fixtures.temporaryFolder("forward-kill")
-        let store = root.appendingPathComponent("letterbox.sqlite").path
+        let store = try await TestStores.name(backend, sqlitePath: root.appendingPathComponent("letterbox.sqlite").path)
         let config = root.appendingPathComponent("letterbox.yaml")
         try """
             forward:
