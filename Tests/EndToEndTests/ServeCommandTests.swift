@@ -11,15 +11,15 @@ import Glibc
 #endif
 
 /// The built `letterbox serve` as a process: the watched folder from the config in the same
-/// process, and a clean stop on SIGTERM.
+/// process, and a clean stop on SIGTERM (on SQLite and on PostgreSQL).
 @Suite(.serialized)
 struct ServeCommandTests {
-    @Test("serve also watches watch.notes from the config, and stops with status 0 on SIGTERM, everything committed")
-    func watchAndStop() async throws {
+    @Test("serve also watches watch.notes from the config, and stops with status 0 on SIGTERM, everything committed", arguments: Backend.allCases)
+    func watchAndStop(_ backend: Backend) async throws {
         let root = try Fixtures.temporaryFolder("serve")
         let notes = root.appendingPathComponent("notes")
         try FileManager.default.createDirectory(at: notes, withIntermediateDirectories: true)
-        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let storePath = try await TestStores.name(backend, sqlitePath: root.appendingPathComponent("letterbox.sqlite").path)
         let server = try ServeProcess(
             storePath: storePath, folder: root,
             environment: ["LETTERBOX_WATCH_NOTES": notes.path, "LETTERBOX_WATCH_SETTLE_SECONDS": "0.5"]
@@ -27,7 +27,7 @@ struct ServeCommandTests {
         defer { server.stop() }
         let note = try Data(contentsOf: Fixtures.samples("phone-notes").appendingPathComponent("01-repair-delay-complaint.txt"))
         try note.write(to: notes.appendingPathComponent("call.txt"))
-        let store = try SQLiteCaseStore(path: storePath)
+        let store = try TestStores.open(storePath)
         #expect(try await Fixtures.eventually(timeout: 20) { try store.records(channel: .phone).count == 1 })
         let sms = Fixtures.samples("sms").appendingPathComponent("kannel-boiler.xml")
         #expect(try RawHTTP.post(port: server.port, path: "/sms/kannel?kid=stop-1", body: Data(contentsOf: sms), contentType: "text/xml").status == 200)
@@ -39,10 +39,10 @@ struct ServeCommandTests {
         #expect(try store.records().count == 2)
     }
 
-    @Test("SIGTERM while a callback is half sent: the request in flight is answered and stored, then serve exits 0")
-    func inFlightOnShutdown() async throws {
+    @Test("SIGTERM while a callback is half sent: the request in flight is answered and stored, then serve exits 0", arguments: Backend.allCases)
+    func inFlightOnShutdown(_ backend: Backend) async throws {
         let root = try Fixtures.temporaryFolder("serve-stop")
-        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let storePath = try await TestStores.name(backend, sqlitePath: root.appendingPathComponent("letterbox.sqlite").path)
         let server = try ServeProcess(storePath: storePath, folder: root)
         defer { server.stop() }
         let body = try Data(contentsOf: Fixtures.samples("sms").appendingPathComponent("kannel-boiler.xml"))
@@ -59,7 +59,7 @@ struct ServeCommandTests {
         #expect(String(decoding: response, as: UTF8.self).hasPrefix("HTTP/1.1 200"))
         try await Fixtures.waitForExit(server.process)
         #expect(server.process.terminationStatus == 0)
-        #expect(try SQLiteCaseStore(path: storePath).records().count == 1)
+        #expect(try TestStores.open(storePath).records().count == 1)
     }
 
     @Test("Twilio through the configuration contract: sms.gateways [twilio], sms.twilio.profile, authTokenFile and publicURL; served at POST /sms/twilio beside Kannel")
@@ -104,10 +104,10 @@ struct ServeCommandTests {
         #expect(records.contains { $0.contact.phone?.e164 == "+447700900777" })
     }
 
-    @Test("Killed between storing a post and reading it: the next serve settles it on its own, and nothing stays pending")
-    func pendingSettledAfterACrash() async throws {
+    @Test("Killed between storing a post and reading it: the next serve settles it on its own, and nothing stays pending", arguments: Backend.allCases)
+    func pendingSettledAfterACrash(_ backend: Backend) async throws {
         let root = try Fixtures.temporaryFolder("serve-pending")
-        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let storePath = try await TestStores.name(backend, sqlitePath: root.appendingPathComponent("letterbox.sqlite").path)
         let crashing = try ServeProcess(storePath: storePath, folder: root, environment: ["LETTERBOX_FAULT": "kill-after-raw"])
         let form = Data(#"{"kind": "complaint", "name": "Grace Adeyemi", "email": "grace.adeyemi@mail.example", "message": "The communal door has not locked for a month and strangers sleep in the stairwell."}"#.utf8)
         // The process dies after the raw bytes are committed: no answer comes back.
@@ -115,13 +115,15 @@ struct ServeCommandTests {
         #expect(reply?.status != 201)
         try await Fixtures.waitForExit(crashing.process)
         #expect(crashing.process.terminationReason == .uncaughtSignal)
-        let store = try SQLiteCaseStore(path: storePath)
+        let store = try TestStores.open(storePath)
         #expect(try store.submissions(.pending).count == 1)
         #expect(try store.records().isEmpty)
 
         // Until a run settles it, `quarantine list` shows it once it has been pending a minute.
-        try await DatabaseQueue(path: storePath).write { db in
-            try db.execute(sql: "UPDATE raw_submissions SET received_at = ? WHERE disposition = 'pending'", arguments: [Timestamp.string(Date().addingTimeInterval(-120))])
+        try await Fixtures.offPool {
+            try store.writing(exclusive: true) { db in
+                try db.run("UPDATE raw_submissions SET received_at = ? WHERE disposition = 'pending'", [Timestamp.string(Date().addingTimeInterval(-120))])
+            }
         }
         let listed = try await Fixtures.run(["quarantine", "list", "--store", storePath])
         #expect(listed.stdout.contains("interrupted"))
