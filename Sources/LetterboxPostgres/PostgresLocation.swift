@@ -13,9 +13,17 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     public var port: Int
     public var database: String
     public var tls: TLSMode
+    /// `sslrootcert`: the CA certificates (PEM) a server's certificate must chain to under
+    /// `verify-ca` and `verify-full`; without it, the system's trusted roots.
+    public var rootCertificates: String?
     var password: String?
 
-    public enum TLSMode: String, Sendable { case disable, prefer, require }
+    /// `sslmode`, as libpq reads it: `disable` never encrypts; `allow` and `prefer` (the default)
+    /// encrypt when the server offers it; `require` always encrypts. None of these three checks
+    /// the server's certificate (Debian's PostgreSQL encrypts with a self-signed one out of the
+    /// box). `verify-ca` also checks that the certificate chains to a trusted root, and
+    /// `verify-full` that it names the host too.
+    public enum TLSMode: String, Sendable { case disable, prefer, require, verifyCA = "verify-ca", verifyFull = "verify-full" }
 
     /// Whether a `--store` value names PostgreSQL rather than a SQLite file.
     public static func isPostgres(_ store: String) -> Bool {
@@ -47,8 +55,14 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         switch query["sslmode"] ?? "prefer" {
         case "disable": tls = .disable
         case "prefer", "allow": tls = .prefer
-        case "require", "verify-ca", "verify-full": tls = .require
-        case let other: throw Invalid(description: "sslmode=\(other) is not one of disable, prefer or require.")
+        case "require": tls = .require
+        case "verify-ca": tls = .verifyCA
+        case "verify-full": tls = .verifyFull
+        case let other: throw Invalid(description: "sslmode=\(other) is not one of disable, allow, prefer, require, verify-ca or verify-full.")
+        }
+        rootCertificates = query["sslrootcert"].flatMap { $0.isEmpty ? nil : $0 }
+        if let file = rootCertificates, !FileManager.default.isReadableFile(atPath: file) {
+            throw Invalid(description: "sslrootcert names \(file), which cannot be read.")
         }
         if let secret = environment["LETTERBOX_STORE_PASSWORD"], !secret.isEmpty {
             password = secret
@@ -85,8 +99,8 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         } else {
             let mode: PostgresClient.Configuration.TLS = switch tls {
             case .disable: .disable
-            case .prefer: .prefer(.makeClientConfiguration())
-            case .require: .require(.makeClientConfiguration())
+            case .prefer: .prefer(tlsConfiguration())
+            case .require, .verifyCA, .verifyFull: .require(tlsConfiguration())
             }
             configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: mode)
         }
@@ -103,12 +117,25 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         } else {
             let mode: PostgresConnection.Configuration.TLS = switch tls {
             case .disable: .disable
-            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration()))
+            case .require, .verifyCA, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration()))
             }
             configuration = .init(host: host ?? "localhost", port: port, username: user, password: password, database: database, tls: mode)
         }
         configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// TLS as `sslmode` asks: the certificate checked only under `verify-ca` (its chain) and
+    /// `verify-full` (its chain and the host name), against `sslrootcert` when given.
+    func tlsConfiguration() -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable, .prefer, .require: configuration.certificateVerification = .none
+        case .verifyCA: configuration.certificateVerification = .noHostnameVerification
+        case .verifyFull: configuration.certificateVerification = .fullVerification
+        }
+        if let rootCertificates { configuration.trustRoots = .file(rootCertificates) }
         return configuration
     }
 }

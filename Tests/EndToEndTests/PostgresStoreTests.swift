@@ -98,4 +98,31 @@ struct PostgresStoreTests {
         #expect(down.stderr.contains("postgres://letterbox@/letterbox"))
         #expect(!down.stderr.contains("s3cret") && !down.stderr.contains("another-secret"))
     }
+
+    @Test("TLS as libpq's sslmode says: prefer and require encrypt without checking the certificate (Debian's own is self-signed); verify-ca checks its chain against sslrootcert, verify-full the host name too; the mail pipe stores over it")
+    func tls() async throws {
+        try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
+        let server = try await Fixtures.offPool { try PostgresServer(tls: true) }
+        defer { server.stop() }
+        try await Fixtures.offPool { try server.createDatabase("secure") }
+        func check(_ url: String) async throws -> Fixtures.RunResult { try await Fixtures.run(["store", "check", "--store", url]) }
+        // The server takes TCP connections only with TLS, so each that works used it.
+        let required = try await check(server.tcpURL("secure", query: "sslmode=require"))
+        #expect(required.status == 0, "\(required.stderr)")
+        #expect(try await check(server.tcpURL("secure", query: "")).status == 0, "the default, prefer")
+        let full = try await check(server.tcpURL("secure", host: "localhost", query: "sslmode=verify-full&sslrootcert=\(server.caFile)"))
+        #expect(full.status == 0, "\(full.stderr)")
+        // 127.0.0.1 is not a name the certificate gives: verify-full refuses it, verify-ca does not ask.
+        #expect(try await check(server.tcpURL("secure", query: "sslmode=verify-full&sslrootcert=\(server.caFile)")).status != 0)
+        #expect(try await check(server.tcpURL("secure", query: "sslmode=verify-ca&sslrootcert=\(server.caFile)")).status == 0)
+        // Without sslrootcert the system's roots are asked, and they do not know the test CA.
+        let untrusted = try await check(server.tcpURL("secure", host: "localhost", query: "sslmode=verify-full"))
+        #expect(untrusted.status != 0)
+        #expect(try await check(server.tcpURL("secure", query: "sslmode=disable")).status != 0, "refused: no TLS")
+
+        let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent("01-complaint-plain.eml"))
+        let piped = try await Fixtures.run(["ingest", "email", "--store", server.tcpURL("secure", host: "localhost", query: "sslmode=verify-full&sslrootcert=\(server.caFile)")], stdin: mail)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(try await Fixtures.offPool { try server.psql("SELECT count(*) FROM records", database: "secure") }.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
 }

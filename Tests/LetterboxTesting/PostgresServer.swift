@@ -8,6 +8,8 @@ public final class PostgresServer: Sendable {
     public let folder: URL
     public let port: Int
     let binaries: String
+    /// The server's own options (`-c name=value`), kept for ``resume()``.
+    let options: String
 
     /// The newest installed server's programs, if any.
     public static var installed: String? {
@@ -18,18 +20,56 @@ public final class PostgresServer: Sendable {
         return FileManager.default.isExecutableFile(atPath: folder + "/initdb") ? folder : nil
     }
 
-    public init() throws {
+    /// `tls`: the server also listens on 127.0.0.1 (TCP), where it takes only TLS connections,
+    /// with a certificate for `localhost` from a test CA of its own (``caFile``); the socket
+    /// folder stays open as always.
+    public init(tls: Bool = false) throws {
         guard let binaries = Self.installed else {
             throw Failure(description: "PostgreSQL is not installed: apt-get install postgresql (.ci/run does)")
         }
         self.binaries = binaries
-        folder = try Fixtures.temporaryFolder("pg")
+        let folder = try Fixtures.temporaryFolder("pg")
+        self.folder = folder
         port = 20_000 + Int.random(in: 0..<20_000)
+        var options = "-c listen_addresses='' -c fsync=off"
+        if tls {
+            // A CA, and a server certificate it signed that names localhost (and no address).
+            let path = folder.path
+            try "subjectAltName=DNS:localhost\n".write(toFile: "\(path)/san.ext", atomically: true, encoding: .utf8)
+            try Self.shell("""
+                cd \(path) && \
+                openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj '/CN=Letterbox test CA' 2>/dev/null && \
+                openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj '/CN=localhost' 2>/dev/null && \
+                openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext 2>/dev/null && \
+                chmod 600 server.key
+                """)
+            options = "-c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on -c ssl_cert_file=\(path)/server.pem -c ssl_key_file=\(path)/server.key"
+        }
+        self.options = options
         if getuid() == 0 {
-            try Self.shell("chown postgres \(folder.path)")
+            try Self.shell("chown -R postgres \(folder.path)")
         }
         try run("\(binaries)/initdb -D \(folder.path)/data -U postgres -A trust --no-sync -E UTF8 >\(folder.path)/initdb.log 2>&1")
-        try run("\(binaries)/pg_ctl -D \(folder.path)/data -l \(folder.path)/pg.log -w -o \"-k \(folder.path) -p \(port) -c listen_addresses='' -c fsync=off\" start >/dev/null")
+        if tls {
+            // TCP only with TLS: a connection without it is refused, so one that works used it.
+            try """
+                local all all trust
+                hostssl all all 127.0.0.1/32 trust
+                hostnossl all all 127.0.0.1/32 reject
+
+                """.write(toFile: "\(folder.path)/data/pg_hba.conf", atomically: true, encoding: .utf8)
+            if getuid() == 0 { try Self.shell("chown postgres \(folder.path)/data/pg_hba.conf") }
+        }
+        try run("\(binaries)/pg_ctl -D \(folder.path)/data -l \(folder.path)/pg.log -w -o \"-k \(folder.path) -p \(port) \(options)\" start >/dev/null")
+    }
+
+    /// The test CA's certificate (a server started with `tls`).
+    public var caFile: String { folder.appendingPathComponent("ca.pem").path }
+
+    /// A store URL over TCP to 127.0.0.1 or `host` (a server started with `tls`), with the given
+    /// query (`sslmode=...`).
+    public func tcpURL(_ database: String, host: String = "127.0.0.1", query: String) -> String {
+        "postgres://postgres@\(host):\(port)/\(database)?\(query)"
     }
 
     /// A store URL for a database of this server (created by ``createDatabase(_:)``).
@@ -59,7 +99,7 @@ public final class PostgresServer: Sendable {
 
     /// Starts it again after ``pause()``.
     public func resume() throws {
-        try run("\(binaries)/pg_ctl -D \(folder.path)/data -l \(folder.path)/pg.log -w -o \"-k \(folder.path) -p \(port) -c listen_addresses='' -c fsync=off\" start >/dev/null")
+        try run("\(binaries)/pg_ctl -D \(folder.path)/data -l \(folder.path)/pg.log -w -o \"-k \(folder.path) -p \(port) \(options)\" start >/dev/null")
     }
 
     public func stop() {

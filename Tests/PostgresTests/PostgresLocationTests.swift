@@ -16,6 +16,10 @@ struct PostgresLocationTests {
         let bare = try PostgresLocation("postgres://db.internal", environment: ["USER": "housing"])
         #expect(bare.user == "housing" && bare.database == "housing" && bare.port == 5432)
         #expect(try PostgresLocation("postgres://u@h/d?sslmode=require", environment: [:]).tls == .require)
+        #expect(try PostgresLocation("postgres://u@h/d?sslmode=verify-ca", environment: [:]).tls == .verifyCA)
+        #expect(try PostgresLocation("postgres://u@h/d?sslmode=verify-full", environment: [:]).tls == .verifyFull)
+        #expect(try PostgresLocation("postgres://u@h/d?sslmode=allow", environment: [:]).tls == .prefer)
+        #expect(throws: PostgresLocation.Invalid.self) { try PostgresLocation("postgres://u@h/d?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem", environment: [:]) }
         #expect(try PostgresLocation("postgres://u@h/d?sslmode=disable", environment: [:]).tls == .disable)
         #expect(throws: PostgresLocation.Invalid.self) { try PostgresLocation("postgres://u@h/d?sslmode=sometimes", environment: [:]) }
         #expect(throws: PostgresLocation.Invalid.self) { try PostgresLocation("letterbox.sqlite", environment: [:]) }
