@@ -252,18 +252,29 @@ extension CaseStoreRules {
             let firstDay = (at - window) / Linking.day
             let lastDay = (at + window) / Linking.day
             let periods = Array((firstDay / Linking.periodDays)...(lastDay / Linking.periodDays))
-            for key in bandKeys {
-                // Newest first, one period at a time: each lookup is an index range read
-                // backwards that stops after a few rows, however full the bucket is.
-                var found = 0
-                for period in periods.reversed() where found < Linking.candidatesPerBand {
-                    let ids = try db.values("""
-                            SELECT record_id FROM lsh_bands WHERE period = ? AND bucket = ? AND day BETWEEN ? AND ?
-                            ORDER BY day DESC LIMIT ?
-                            """, [period, key, firstDay, lastDay, Linking.candidatesPerBand - found], as: Int64.self)
-                    found += ids.count
-                    for id in ids where seen.insert(id).inserted { candidateIds.append(id) }
+            // One statement for every band and period: each part is an index range read
+            // backwards that stops after a few rows, however full the bucket is. (One statement,
+            // not one per band and period: on PostgreSQL each is a round trip, and there are
+            // twenty or thirty of them per record.)
+            var parts: [String] = []
+            var arguments: [SQLValue] = []
+            for (index, key) in bandKeys.enumerated() {
+                for period in periods {
+                    parts.append("""
+                        SELECT k, day, record_id FROM (SELECT \(index) AS k, day, record_id FROM lsh_bands
+                        WHERE period = ? AND bucket = ? AND day BETWEEN ? AND ? ORDER BY day DESC, record_id DESC LIMIT \(Linking.candidatesPerBand)) AS b\(parts.count)
+                        """)
+                    arguments += [.integer(period), .integer(key), .integer(firstDay), .integer(lastDay)]
                 }
+            }
+            var byKey = [[(day: Int64, id: Int64)]](repeating: [], count: bandKeys.count)
+            for row in try db.rows(parts.joined(separator: " UNION ALL "), SQLArguments(arguments)) {
+                byKey[Int(row["k"] as Int64)].append((row["day"], row["record_id"]))
+            }
+            for rows in byKey {
+                // Each band's newest first, as many as it may give (across its periods).
+                let newest = rows.sorted { $0.day != $1.day ? $0.day > $1.day : $0.id > $1.id }.prefix(Linking.candidatesPerBand)
+                for row in newest where seen.insert(row.id).inserted { candidateIds.append(row.id) }
             }
         }
         if !fingerprint.shingles.isEmpty, let contactId = subject.contactId {
@@ -279,19 +290,31 @@ extension CaseStoreRules {
         }
 
         // 3. What the rules need of each: only the same contact's and the same place's can matter.
-        for id in candidateIds.prefix(Linking.maxCandidates) {
-            guard let row = try db.row("""
+        //    Read for all of them in one statement (one round trip on PostgreSQL, not two per
+        //    candidate), and taken in the order they were found.
+        let chosen = Array(candidateIds.prefix(Linking.maxCandidates))
+        var rowsById: [Int64: SQLRow] = [:]
+        if !chosen.isEmpty {
+            let marks = Array(repeating: "?", count: chosen.count).joined(separator: ", ")
+            for row in try db.rows("""
                     SELECT r.id, r.reference, r.contact_id, r.case_id, r.event_at, r.postcode, r.address_key, r.text_hash,
-                           c.reference AS case_reference, c.status, c.closed_at
-                    FROM records r LEFT JOIN cases c ON c.id = r.case_id WHERE r.id = ?
-                    """, [id]) else { continue }
+                           c.reference AS case_reference, c.status, c.closed_at, s.word_count, s.shingles
+                    FROM records r LEFT JOIN cases c ON c.id = r.case_id LEFT JOIN record_shingles s ON s.record_id = r.id
+                    WHERE r.id IN (\(marks))
+                    """, SQLArguments(chosen.map { .integer($0) })) {
+                rowsById[row["id"]] = row
+            }
+        }
+        for id in chosen {
+            guard let row = rowsById[id] else { continue }
             let theirContact: Int64? = row["contact_id"]
             let sameContact = subject.contactId != nil && theirContact == subject.contactId
             let theirPostcode: String? = row["postcode"]
             let samePostcode = subject.postcode != nil && theirPostcode == subject.postcode
             let sameBuilding = LinkingRules.sameBuilding(subject.addressKey, row["address_key"])
             guard sameContact || samePostcode || sameBuilding else { continue }
-            guard let theirs = try Linking.storedFingerprint(db, recordId: id, textHash: row["text_hash"]) else { continue }
+            guard let shingles: Data = row["shingles"], let words: Int = row["word_count"] else { continue }
+            let theirs = TextFingerprint(packed: [UInt8](shingles), wordCount: words, textHash: row["text_hash"])
             let caseOpen = (row["status"] as String?) != "closed"
             // A reworded repeat is looked for in the same contact's open cases only, when the
             // wording tests fail (the rules use content words only then): their text and

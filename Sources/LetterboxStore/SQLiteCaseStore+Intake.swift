@@ -314,8 +314,11 @@ extension CaseStoreRules {
             ] + Self.triageColumns(record))
         try Linking.storeShingles(db, recordId: recordId, linked.fingerprint)
         let day = linked.eventAt / Linking.day
-        for bucket in linked.bandKeys {
-            try db.send("INSERT INTO lsh_bands (period, bucket, day, record_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [day / Linking.periodDays, bucket, day, recordId])
+        if !linked.bandKeys.isEmpty {
+            // One statement for the record's bands (a round trip less per band on PostgreSQL).
+            let rows = Array(repeating: "(?, ?, ?, ?)", count: linked.bandKeys.count).joined(separator: ", ")
+            let values = linked.bandKeys.flatMap { bucket -> [SQLValue] in [.integer(day / Linking.periodDays), .integer(bucket), .integer(day), .integer(recordId)] }
+            try db.send("INSERT INTO lsh_bands (period, bucket, day, record_id) VALUES \(rows) ON CONFLICT DO NOTHING", SQLArguments(values))
         }
         for (kind, targetId, link) in linked.links where kind != .followUpOf {
             try db.send("INSERT INTO record_links (record_id, kind, target_id, similarity, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING", [recordId, kind.rawValue, targetId, link.similarity, link.reason, now])

@@ -31,7 +31,8 @@ public final class PostgresServer: Sendable {
         let folder = try Fixtures.temporaryFolder("pg")
         self.folder = folder
         port = 20_000 + Int.random(in: 0..<20_000)
-        var options = "-c listen_addresses='' -c fsync=off"
+        // Room for every suite's stores and serve processes at once (each keeps a few connections).
+        var options = "-c listen_addresses='' -c fsync=off -c max_connections=300"
         if tls {
             // A CA, and a server certificate it signed that names localhost (and no address).
             let path = folder.path
@@ -43,7 +44,7 @@ public final class PostgresServer: Sendable {
                 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile san.ext 2>/dev/null && \
                 chmod 600 server.key
                 """)
-            options = "-c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on -c ssl_cert_file=\(path)/server.pem -c ssl_key_file=\(path)/server.key"
+            options = "-c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300 -c ssl=on -c ssl_cert_file=\(path)/server.pem -c ssl_key_file=\(path)/server.key"
         }
         self.options = options
         if getuid() == 0 {

@@ -49,7 +49,7 @@ package enum TestStores {
 
     /// Opens a store by its name (``makeName(_:_:)``), as the commands do.
     package static func open(_ name: String, options: SQLiteCaseStore.Options = SQLiteCaseStore.Options()) throws -> any CaseStore & ImportCheckpoints {
-        if name.hasPrefix("postgres") {
+        if PostgresLocation.isPostgres(name) {
             return try PostgresCaseStore(location: PostgresLocation(name), options: options)
         }
         return try SQLiteCaseStore(path: name, options: options)
