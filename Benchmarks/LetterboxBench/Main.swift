@@ -18,14 +18,15 @@ struct LetterboxBench: ParsableCommand {
             Examples:
               swift run -c release letterbox-bench dedup-eval --submissions 2400
               swift run -c release letterbox-bench dedup-scale --records 1000000 --store /var/tmp/big.sqlite
+              swift run -c release letterbox-bench dedup-scale --postgres 'postgres://postgres@/postgres?host=/run/postgresql'
               swift run -c release letterbox-bench triage-speed
             """,
         subcommands: [DedupEval.self, DedupScale.self, TriageSpeed.self]
     )
 }
 
-func intake(_ store: SQLiteCaseStore) -> Intake {
-    Intake(store: store, decoders: [PhoneNoteDecoder(), EmailDecoder(), SMSDecoder(gateways: ["kannel": .kannel]), WebFormDecoder()])
+func intake(_ store: any IntakeStore) -> Intake {
+    Intake(backend: store, decoders: [PhoneNoteDecoder(), EmailDecoder(), SMSDecoder(gateways: ["kannel": .kannel]), WebFormDecoder()])
 }
 
 let benchStart = Date(timeIntervalSince1970: 1_735_689_600)  // 1 January 2025
@@ -233,10 +234,15 @@ struct DedupScale: ParsableCommand {
     @Option(help: "Submissions per batch (per transaction pair).") var batch = 500
     @Option(help: "Measurement runs (medians reported).") var runs = 3
     @ArgumentParser.Flag(help: "Print each batch's wall and CPU time (is it waiting on the disk or computing?).") var trace = false
+    @Option(help: "Measure on this PostgreSQL server instead (postgres://user@host/db, a superuser's): the large store is the SQLite one copied there once with `letterbox store copy`, and each run measures on a fresh copy of it (CREATE DATABASE ... TEMPLATE).") var postgres: String?
 
     func run() throws {
         let people = max(1000, records / 4)
         try build(people: people)
+        if let postgres {
+            try runOnPostgres(server: postgres, people: people)
+            return
+        }
         // Every run measures on a fresh copy of the large store, so runs do not pile their
         // submissions into each other's window and each sees the same history.
         try DatabaseQueue(path: store).writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
@@ -276,7 +282,7 @@ struct DedupScale: ParsableCommand {
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    func rate(_ workload: [RawSubmission], into store: SQLiteCaseStore) throws -> Double {
+    func rate(_ workload: [RawSubmission], into store: any IntakeStore) throws -> Double {
         let pipeline = intake(store)
         let began = Date()
         var accepted = 0
