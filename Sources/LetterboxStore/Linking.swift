@@ -290,32 +290,44 @@ extension CaseStoreRules {
         }
 
         // 3. What the rules need of each: only the same contact's and the same place's can matter.
-        //    Read for all of them in one statement (one round trip on PostgreSQL, not two per
-        //    candidate), and taken in the order they were found.
+        //    Read for all of them in three statements (records, their cases, their shingles: a
+        //    few round trips on PostgreSQL, not two per candidate), each a plain key lookup so
+        //    that no plan can scan (a join's plan made while a new store's tables were empty
+        //    scanned `cases` for as long as the connection lived), taken in the order found.
         let chosen = Array(candidateIds.prefix(Linking.maxCandidates))
         var rowsById: [Int64: SQLRow] = [:]
+        var caseById: [Int64: SQLRow] = [:]
+        var shinglesById: [Int64: SQLRow] = [:]
+        func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
         if !chosen.isEmpty {
-            let marks = Array(repeating: "?", count: chosen.count).joined(separator: ", ")
             for row in try db.rows("""
-                    SELECT r.id, r.reference, r.contact_id, r.case_id, r.event_at, r.postcode, r.address_key, r.text_hash,
-                           c.reference AS case_reference, c.status, c.closed_at, s.word_count, s.shingles
-                    FROM records r LEFT JOIN cases c ON c.id = r.case_id LEFT JOIN record_shingles s ON s.record_id = r.id
-                    WHERE r.id IN (\(marks))
+                    SELECT id, reference, contact_id, case_id, event_at, postcode, address_key, text_hash
+                    FROM records WHERE id IN (\(marks(chosen.count)))
                     """, SQLArguments(chosen.map { .integer($0) })) {
                 rowsById[row["id"]] = row
+            }
+            let caseIds = Array(Set(rowsById.values.compactMap { $0["case_id"] as Int64? })).sorted()
+            if !caseIds.isEmpty {
+                for row in try db.rows("SELECT id, reference, status, closed_at FROM cases WHERE id IN (\(marks(caseIds.count)))", SQLArguments(caseIds.map { .integer($0) })) {
+                    caseById[row["id"]] = row
+                }
+            }
+            for row in try db.rows("SELECT record_id, word_count, shingles FROM record_shingles WHERE record_id IN (\(marks(chosen.count)))", SQLArguments(chosen.map { .integer($0) })) {
+                shinglesById[row["record_id"]] = row
             }
         }
         for id in chosen {
             guard let row = rowsById[id] else { continue }
+            let caseRow = (row["case_id"] as Int64?).flatMap { caseById[$0] }
             let theirContact: Int64? = row["contact_id"]
             let sameContact = subject.contactId != nil && theirContact == subject.contactId
             let theirPostcode: String? = row["postcode"]
             let samePostcode = subject.postcode != nil && theirPostcode == subject.postcode
             let sameBuilding = LinkingRules.sameBuilding(subject.addressKey, row["address_key"])
             guard sameContact || samePostcode || sameBuilding else { continue }
-            guard let shingles: Data = row["shingles"], let words: Int = row["word_count"] else { continue }
+            guard let stored = shinglesById[id], let shingles: Data = stored["shingles"], let words: Int = stored["word_count"] else { continue }
             let theirs = TextFingerprint(packed: [UInt8](shingles), wordCount: words, textHash: row["text_hash"])
-            let caseOpen = (row["status"] as String?) != "closed"
+            let caseOpen = (caseRow?["status"] as String?) != "closed"
             // A reworded repeat is looked for in the same contact's open cases only, when the
             // wording tests fail (the rules use content words only then): their text and
             // service area, read from the record.
@@ -343,8 +355,8 @@ extension CaseStoreRules {
             }
             candidates.compared.append(.init(
                 recordId: id, reference: row["reference"], caseId: row["case_id"] ?? id,
-                caseReference: row["case_reference"] ?? row["reference"],
-                caseOpen: caseOpen, caseClosedAt: row["closed_at"],
+                caseReference: caseRow?["reference"] ?? row["reference"],
+                caseOpen: caseOpen, caseClosedAt: caseRow?["closed_at"],
                 at: row["event_at"] ?? at, sameContact: sameContact, samePostcode: samePostcode, sameBuilding: sameBuilding,
                 fingerprint: theirs, content: content, serviceArea: area, place: row["address_key"]
             ))
