@@ -120,7 +120,7 @@ struct ServeCommandTests {
         #expect(try store.records().isEmpty)
 
         // Until a run settles it, `quarantine list` shows it once it has been pending a minute.
-        try await Fixtures.offPool {
+        _ = try await Fixtures.offPool {
             try store.writing(exclusive: true) { db in
                 try db.run("UPDATE raw_submissions SET received_at = ? WHERE disposition = 'pending'", [Timestamp.string(Date().addingTimeInterval(-120))])
             }

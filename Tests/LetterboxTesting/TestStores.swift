@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 package import LetterboxStore
 package import LetterboxCore
