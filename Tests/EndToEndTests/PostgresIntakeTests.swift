@@ -190,7 +190,7 @@ struct PostgresIntakeTests {
             """.utf8)
     }
 
-    @Test("Two serve instances on one PostgreSQL: the same callbacks to both at once make one record each; one sender's texts to alternate instances make one contact and one case; one leak by form, text and piped email to different instances at once is one case; SIGKILL loses nothing answered 200")
+    @Test("Two serve instances on one PostgreSQL: the same callbacks to both at once make one record each, and so does one form post sent to both; one sender's texts to alternate instances make one contact and one case; one leak by form, text and piped email to different instances at once is one case; SIGKILL loses nothing answered 200")
     func twoInstances() async throws {
         try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
         let server = try await Fixtures.offPool { try PostgresServer() }
@@ -226,6 +226,28 @@ struct PostgresIntakeTests {
         let psql = { (sql: String) in try await Fixtures.offPool { try server.psql(sql, database: "two").trimmingCharacters(in: .whitespacesAndNewlines) } }
         #expect(try await psql("SELECT count(*) FROM records") == "10")
         #expect(try await psql("SELECT count(DISTINCT idempotency_key) FROM records") == "10")
+
+        // The same form post (its Idempotency-Key, as a browser's retry or a gateway's resend
+        // would carry) to both instances at once, four times: one record, and every answer gives
+        // its reference: 201 from the commit that stored it (posts that met in one group commit
+        // share its answer), 200 from any that found it stored.
+        let formPost = Data(#"{"kind":"complaint","name":"Tomasz Nowak","email":"t.nowak@mail.example","message":"The bins at Cedar Court have not been collected for three weeks."}"#.utf8)
+        let formAnswers = try await withThrowingTaskGroup(of: HTTPReply.self) { group in
+            for attempt in 0..<4 {
+                group.addTask {
+                    try await Fixtures.offPool {
+                        try RawHTTP.post(port: ports[attempt % 2], path: "/api/v1/feedback", body: formPost, contentType: "application/json", headers: ["Idempotency-Key": "form-both-1"])
+                    }
+                }
+            }
+            var all: [HTTPReply] = []
+            for try await reply in group { all.append(reply) }
+            return all
+        }
+        #expect(formAnswers.allSatisfy { [200, 201].contains($0.status) } && formAnswers.contains { $0.status == 201 }, "\(formAnswers.map(\.status))")
+        let formReferences = Set(formAnswers.compactMap { $0.text.firstMatch(of: /LB-\d{4}-\d{6}/).map { String($0.output) } })
+        #expect(formReferences.count == 1, "\(formReferences)")
+        #expect(try await psql("SELECT count(*) FROM records WHERE document LIKE '%Cedar Court have not been collected%'") == "1")
 
         // One tenant's texts about one leak, to alternate instances, at once.
         let leak = [
