@@ -250,10 +250,7 @@ struct DedupScale: ParsableCommand {
         var empty: [Double] = []
         var full: [Double] = []
         for run in 0..<runs {
-            // Two weeks of contacts arriving just after everything in the large store, from the
-            // same population (so many are known contacts with a history).
-            var generator = Generator(seed: 1_000 + UInt64(run), people: people, start: benchStart.addingTimeInterval(Double(3 * 365) * 86_400))
-            let workload = generator.labelledSet(count: measure, days: 14).map(\.submission)
+            let workload = workload(run: run, people: people)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("letterbox-scale-\(getpid())-\(run)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let emptyStore = try SQLiteCaseStore(path: folder.appendingPathComponent("empty.sqlite").path)
@@ -267,14 +264,26 @@ struct DedupScale: ParsableCommand {
             print(String(format: "run %d: empty store %.0f records/s, large store %.0f records/s", run + 1, empty.last!, full.last!))
         }
         let size = try DatabaseQueue(path: store).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") ?? 0 }
+        report("Median", empty: empty, full: full, size: size)
+        try printPlans(path: copy)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+    }
+
+    /// Two weeks of contacts arriving just after everything in the large store, from the same
+    /// population (so many are known contacts with a history): the same for both stores of a run.
+    func workload(run: Int, people: Int) -> [RawSubmission] {
+        var generator = Generator(seed: 1_000 + UInt64(run), people: people, start: benchStart.addingTimeInterval(Double(3 * 365) * 86_400))
+        return generator.labelledSet(count: measure, days: 14).map(\.submission)
+    }
+
+    /// The medians of the runs and their ratio, under `heading`.
+    func report(_ heading: String, empty: [Double], full: [Double], size: Int) {
         let emptyMedian = median(empty)
         let fullMedian = median(full)
-        print(String(format: "\nMedian of %d runs, %d submissions each in batches of %d (all four channels):", runs, measure, batch))
+        print(String(format: "\n%@ of %d runs, %d submissions each in batches of %d (all four channels):", heading, runs, measure, batch))
         print(String(format: "  empty store:            %8.0f records/s", emptyMedian))
         print(String(format: "  store of %9d:     %8.0f records/s", size, fullMedian))
         print(String(format: "  ratio: %.1f%% of the empty-store rate (target: at least 80%%)", 100 * fullMedian / emptyMedian))
-        try printPlans(path: copy)
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
     }
 
     func median(_ values: [Double]) -> Double {

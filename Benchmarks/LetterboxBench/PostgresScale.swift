@@ -22,8 +22,7 @@ extension DedupScale {
         var empty: [Double] = []
         var full: [Double] = []
         for run in 0..<runs {
-            var generator = Generator(seed: 1_000 + UInt64(run), people: people, start: benchStart.addingTimeInterval(Double(3 * 365) * 86_400))
-            let workload = generator.labelledSet(count: measure, days: 14).map(\.submission)
+            let workload = workload(run: run, people: people)
             try admin.run("DROP DATABASE IF EXISTS \(Self.emptyDatabase)", database: "postgres")
             try admin.run("CREATE DATABASE \(Self.emptyDatabase)", database: "postgres")
             let emptyStore = try PostgresCaseStore(location: PostgresLocation(admin.url(database: Self.emptyDatabase)))
@@ -38,12 +37,7 @@ extension DedupScale {
             big.close()
             print(String(format: "run %d: empty store %.0f records/s, large store %.0f records/s", run + 1, empty.last!, full.last!))
         }
-        let emptyMedian = median(empty)
-        let fullMedian = median(full)
-        print(String(format: "\nPostgreSQL, median of %d runs, %d submissions each in batches of %d (all four channels):", runs, measure, batch))
-        print(String(format: "  empty store:            %8.0f records/s", emptyMedian))
-        print(String(format: "  store of %9d:     %8.0f records/s", size, fullMedian))
-        print(String(format: "  ratio: %.1f%% of the empty-store rate (target: at least 80%%)", 100 * fullMedian / emptyMedian))
+        report("PostgreSQL, median", empty: empty, full: full, size: size)
         try printPostgresPlans(admin)
         try admin.run("DROP DATABASE IF EXISTS \(Self.runDatabase)", database: "postgres")
         try admin.run("DROP DATABASE IF EXISTS \(Self.emptyDatabase)", database: "postgres")

@@ -298,21 +298,20 @@ extension CaseStoreRules {
         var rowsById: [Int64: SQLRow] = [:]
         var caseById: [Int64: SQLRow] = [:]
         var shinglesById: [Int64: SQLRow] = [:]
-        func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
         if !chosen.isEmpty {
             for row in try db.rows("""
                     SELECT id, reference, contact_id, case_id, event_at, postcode, address_key, text_hash
-                    FROM records WHERE id IN (\(marks(chosen.count)))
+                    FROM records WHERE id IN (\(SQLArguments.placeholders(chosen.count)))
                     """, SQLArguments(chosen.map { .integer($0) })) {
                 rowsById[row["id"]] = row
             }
             let caseIds = Array(Set(rowsById.values.compactMap { $0["case_id"] as Int64? })).sorted()
             if !caseIds.isEmpty {
-                for row in try db.rows("SELECT id, reference, status, closed_at FROM cases WHERE id IN (\(marks(caseIds.count)))", SQLArguments(caseIds.map { .integer($0) })) {
+                for row in try db.rows("SELECT id, reference, status, closed_at FROM cases WHERE id IN (\(SQLArguments.placeholders(caseIds.count)))", SQLArguments(caseIds.map { .integer($0) })) {
                     caseById[row["id"]] = row
                 }
             }
-            for row in try db.rows("SELECT record_id, word_count, shingles FROM record_shingles WHERE record_id IN (\(marks(chosen.count)))", SQLArguments(chosen.map { .integer($0) })) {
+            for row in try db.rows("SELECT record_id, word_count, shingles FROM record_shingles WHERE record_id IN (\(SQLArguments.placeholders(chosen.count)))", SQLArguments(chosen.map { .integer($0) })) {
                 shinglesById[row["record_id"]] = row
             }
         }

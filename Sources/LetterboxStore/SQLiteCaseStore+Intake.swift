@@ -316,7 +316,7 @@ extension CaseStoreRules {
         let day = linked.eventAt / Linking.day
         if !linked.bandKeys.isEmpty {
             // One statement for the record's bands (a round trip less per band on PostgreSQL).
-            let rows = Array(repeating: "(?, ?, ?, ?)", count: linked.bandKeys.count).joined(separator: ", ")
+            let rows = Array(repeating: "(\(SQLArguments.placeholders(4)))", count: linked.bandKeys.count).joined(separator: ", ")
             let values = linked.bandKeys.flatMap { bucket -> [SQLValue] in [.integer(day / Linking.periodDays), .integer(bucket), .integer(day), .integer(recordId)] }
             try db.send("INSERT INTO lsh_bands (period, bucket, day, record_id) VALUES \(rows) ON CONFLICT DO NOTHING", SQLArguments(values))
         }

@@ -95,6 +95,12 @@ package struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
     package static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments {
         SQLArguments(lhs.values + rhs.values)
     }
+
+    /// `count` placeholders for an `IN (...)` list or a row of a multi-row `VALUES`, separated
+    /// by commas: `?, ?, ?`.
+    package static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
 }
 
 /// One row a query returned, read by column name as GRDB's rows are: `let id: Int64 = row["id"]`.

@@ -140,8 +140,7 @@ extension StoreTransactions {
                 SELECT id FROM members WHERE id != ? ORDER BY id
                 """, [id, id], as: Int64.self)
             let all = [id] + members
-            let placeholders = Array(repeating: "?", count: all.count).joined(separator: ", ")
-            let identifiers = try db.rows("SELECT kind, value, contact_id FROM contact_identifiers WHERE contact_id IN (\(placeholders)) ORDER BY kind, value", SQLArguments(all.map(\.sqlValue))).map { (kind: $0["kind"] as String, value: $0["value"] as String, contactId: $0["contact_id"] as Int64) }
+            let identifiers = try db.rows("SELECT kind, value, contact_id FROM contact_identifiers WHERE contact_id IN (\(SQLArguments.placeholders(all.count))) ORDER BY kind, value", SQLArguments(all.map(\.sqlValue))).map { (kind: $0["kind"] as String, value: $0["value"] as String, contactId: $0["contact_id"] as Int64) }
             let records = try db.rows("""
                 SELECT r.reference, r.channel, r.received_at, r.event_at, c.reference AS case_reference
                 FROM records r LEFT JOIN cases c ON c.id = r.case_id WHERE r.contact_id = ? ORDER BY r.event_at, r.id
@@ -158,8 +157,8 @@ extension StoreTransactions {
                 SELECT other_id AS other, evidence FROM possible_same_contacts WHERE contact_id = ?
                 UNION SELECT contact_id AS other, evidence FROM possible_same_contacts WHERE other_id = ?
                 """, [id, id]).map { (contactId: $0["other"] as Int64, evidence: $0["evidence"] as String) }
-            let restrictions = try db.rows("SELECT * FROM restrictions WHERE contact_id IN (\(placeholders)) ORDER BY id", SQLArguments(all.map(\.sqlValue))).map(Self.restriction)
-            let audit = try db.rows("SELECT * FROM audit_log WHERE contact_id IN (\(placeholders)) ORDER BY id", SQLArguments(all.map(\.sqlValue))).map(Self.auditEntry)
+            let restrictions = try db.rows("SELECT * FROM restrictions WHERE contact_id IN (\(SQLArguments.placeholders(all.count))) ORDER BY id", SQLArguments(all.map(\.sqlValue))).map(Self.restriction)
+            let audit = try db.rows("SELECT * FROM audit_log WHERE contact_id IN (\(SQLArguments.placeholders(all.count))) ORDER BY id", SQLArguments(all.map(\.sqlValue))).map(Self.auditEntry)
             return ContactSummary(
                 id: id, name: row["name"], mergedInto: row["merged_into"], createdAt: Timestamp.date(row["created_at"]) ?? Date(),
                 members: members, identifiers: identifiers, records: records, cases: cases, possiblySame: possible,
