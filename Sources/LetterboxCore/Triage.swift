@@ -59,10 +59,18 @@ public struct Triage: Sendable {
         case damp, dampSevere, gas, electrics, electricFitting, water, structural, fire, security, noHeat, otherHazard
         /// A danger over or never there, and words that it goes on. Context for
         /// the hazard flags only: not features of the model.
-        case hazardOver, ongoing
+        case hazardOver, ongoing, dampOver
+        /// A hazard the word before denies ("no smell of gas"): context only, so that the model
+        /// does not raise what the text says is not there.
+        case denied
         /// A part of a building that can fall on or from someone (a balcony, render, a chimney), and
         /// words of it giving way ("come loose", "fallen"): structural danger when they are near.
         case fallingPart, givingWay
+        /// Words that call a thing dangerous ("unsafe", "taped over"): electrics when near a socket
+        /// or a fitting; context only.
+        case danger
+        /// A gas appliance and a smell: gas when they are near; context only.
+        case gasAppliance, smell
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
         /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
         case notCue
@@ -128,7 +136,7 @@ public struct Triage: Sendable {
     /// The defaults for ``flagModelSettings``: the model alone, cross-validated, and the lists with
     /// the model on items written after the lists were last tuned (README "Triage").
     public static let defaultFlagModelSettings: [Flag: FlagModelSetting] = [
-        .urgentSafety: .init(keep: 0, raise: 0.2),
+        .urgentSafety: .init(keep: 0, raise: 0.3),
         .dampMouldHazard: .init(keep: 0, raise: 0.5),
     ]
 
@@ -345,6 +353,7 @@ public struct Triage: Sendable {
         // is without heat and possibly vulnerable.
         let onlyCold = has(.noHeat) && !vulnerable && ![Signal.gas, .electrics, .electricFitting, .structural, .fire, .security, .otherHazard].contains(where: has)
         let over = has(.hazardOver) && !has(.ongoing) && !noHeatVulnerable
+            || has(.denied) && !ruleUrgent && ![Signal.water, .electricFitting, .noHeat, .fire, .security, .otherHazard].contains(where: has)
         let (urgent, urgentByModel) = onlyCold || over ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
         if urgent, !ruleUrgent, let urgentByModel {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency, read by the trained model (\(Self.percent(urgentByModel)))"
@@ -366,8 +375,12 @@ public struct Triage: Sendable {
         }
         // Damp or mould, unless the text only thanks for its cure or suggests how to prevent it
         // ("trickle vents would help, a lot of flats here get condensation").
-        let ruleDamp = has(.damp) && kind != .compliment && kind != .suggestion
-        let (damp, dampByModel) = decide(.dampMouldHazard, rules: ruleDamp, features: features)
+        // Nor when the text says it is over or was never there ("finally dry", "nothing wrong at
+        // the moment"), unless it also says it goes on ("it's back").
+        let dampOver = has(.dampOver) && !has(.ongoing)
+        let ruleDamp = has(.damp) && kind != .compliment && kind != .suggestion && !dampOver
+        let noDamp = dampOver || !has(.damp) && has(.denied) || kind == .compliment || kind == .suggestion
+        let (damp, dampByModel) = noDamp ? (false, nil) : decide(.dampMouldHazard, rules: ruleDamp, features: features)
         if damp, !ruleDamp, let dampByModel {
             flags.append(FlagEntry(.dampMouldHazard, reason: "Possible damp or mould, read by the trained model (\(Self.percent(dampByModel)))"
                 + Self.weighed(features.flatMap { model?.explain(Flag.dampMouldHazard.rawValue, $0, label: "yes") } ?? [])
@@ -409,7 +422,15 @@ public struct Triage: Sendable {
     /// "not disabled", "no mental health problems", "isn't pregnant": a negated cue is no cue.
     static let negators = hashes(["not", "no", "isnt", "arent", "wasnt", "never", "without", "nor", "neither", "dont", "doesnt", "hasnt", "havent", "hadnt", "didnt"])
     static let affected = hashes(["affected", "fine"])
+    static let well = hashes(["fine", "ok", "okay", "good", "great"])
     static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get"]))
+    /// Hazards a word just before denies: "no smell of gas", "no mould or anything", "not damp".
+    static let deniable: Set<Signal> = [.gas, .electrics, .damp]
+    /// "my neighbour is elderly", "the neighbour who is disabled": a cue about someone outside the
+    /// household, unless the writer comes back into the words between. Not for life events: "my
+    /// neighbour is harassing me" is the writer's.
+    static let neighbours = hashes(["neighbour", "neighbours", "neighbor", "neighbors"])
+    static let firstPerson = hashes(["i", "im", "ive", "me", "my", "we", "us", "our", "mine", "myself"])
 
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
     /// that are negated ("I'm not disabled", "my mental health has not been affected") dropped.
@@ -428,8 +449,17 @@ public struct Triage: Sendable {
                 if notCues.contains(where: { $0.overlaps(match.word..<end) }) { continue }
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
+                let near = words[Swift.max(0, match.word - 3)..<match.word]
+                if match.tag != .lifeEvent, let other = near.lastIndex(where: Self.neighbours.contains),
+                   !near[other...].contains(where: Self.firstPerson.contains) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
+                // "my mental health is fine": a cue the words after call well, with no negation between.
+                if let well = after.prefix(3).firstIndex(where: Self.well.contains), !after[..<well].contains(where: Self.negators.contains) { continue }
+            }
+            if Self.deniable.contains(match.tag), match.word > 0, Self.negators.contains(words[match.word - 1]) {
+                hits[.denied, default: []].append(match.phrase)
+                continue
             }
             // "nobody has fixed it", "never made safe": a negated end of the danger is none.
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
@@ -447,9 +477,30 @@ public struct Triage: Sendable {
         }
         hits[.fallingPart] = nil
         hits[.givingWay] = nil
-        if hits[.ongoing] != nil, hits[.hazardOver] != nil {
-            // "safe again", "working again": the word that would say it goes on is part of the phrase that says it is over.
-            let over = matches.filter { $0.tag == .hazardOver }.map { $0.word..<($0.word + $0.phrase.split(separator: " ").count) }
+        // "two sockets taped over as unsafe": a fitting called dangerous is an electrical danger.
+        if hits[.danger] != nil, hits[.electricFitting] != nil {
+            let fittings = matches.filter { $0.tag == .electricFitting }
+            for word in matches where word.tag == .danger {
+                if let fitting = fittings.first(where: { abs($0.word - word.word) <= 6 }) {
+                    let phrase = fitting.word < word.word ? "\(fitting.phrase) … \(word.phrase)" : "\(word.phrase) … \(fitting.phrase)"
+                    if !(hits[.electrics]?.contains(phrase) ?? false) { hits[.electrics, default: []].append(phrase) }
+                }
+            }
+        }
+        hits[.danger] = nil
+        // "the gas cooker flame keeps going out and there's a smell": a smell near gas is gas
+        // ("no smell" is none).
+        if hits[.gasAppliance] != nil, hits[.smell] != nil, hits[.gas] == nil {
+            let smells = matches.filter { $0.tag == .smell && !($0.word > 0 && Self.negators.contains(words[$0.word - 1])) }
+            if let appliance = matches.first(where: { item in item.tag == .gasAppliance && smells.contains { abs($0.word - item.word) <= 8 } }) {
+                hits[.gas] = ["\(appliance.phrase) … smell"]
+            }
+        }
+        hits[.gasAppliance] = nil
+        hits[.smell] = nil
+        if hits[.ongoing] != nil, hits[.hazardOver] != nil || hits[.dampOver] != nil {
+            // "safe again", "still dry": the word that would say it goes on is part of the phrase that says it is over.
+            let over = matches.filter { $0.tag == .hazardOver || $0.tag == .dampOver }.map { $0.word..<($0.word + $0.phrase.split(separator: " ").count) }
             let going = matches.filter { match in
                 match.tag == .ongoing && !over.contains { $0.overlaps(match.word..<(match.word + match.phrase.split(separator: " ").count)) }
             }
@@ -473,7 +524,7 @@ public struct Triage: Sendable {
     }
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
-    static let contextSignals: Set<Signal> = [.hazardOver, .ongoing]
+    static let contextSignals: Set<Signal> = [.hazardOver, .ongoing, .dampOver, .denied]
     static let signalHashes = Dictionary(uniqueKeysWithValues: Signal.allCases.map { ($0, TriageFeatures.hash(named: "s:" + $0.rawValue)) })
     static let kindHashes = Dictionary(uniqueKeysWithValues: kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) })
 

@@ -75,7 +75,7 @@ import Testing
     /// alone stays the lists' (policy: urgent only for a possibly vulnerable person).
     @Test func theModelRaisesHazardsTheListsMiss() throws {
         let rulesOnly = Triage(model: .none)
-        for text in ["Water is running into the fuse cupboard from the flat above.", "There's a smell like rotten eggs by the boiler cupboard."] {
+        for text in ["Water is running into the fuse cupboard from the flat above.", "The fuse box is hot to the touch and crackling."] {
             #expect(!flags(rulesOnly.read(subject: nil, body: text, received: received)).contains(.urgentSafety), "\(text)")
             let reading = triage.read(subject: nil, body: text, received: received)
             let reason = try #require(reading.flags.first { $0.flag == .urgentSafety }?.reason, "\(text)")
@@ -87,6 +87,29 @@ import Testing
         listsOnly.flagModelSettings[.urgentSafety] = .init(keep: 0, raise: 2)
         #expect(!flags(listsOnly.read(subject: nil, body: "Water is running into the fuse cupboard from the flat above.", received: received)).contains(.urgentSafety))
         #expect(!flags(triage.read(subject: nil, body: "No heating since yesterday, it's cold.", received: received)).contains(.urgentSafety))
+    }
+
+    /// What the lists learned from probes written after they were last tuned (b26, b27): a smell
+    /// near a gas appliance, a fitting called unsafe, a denied hazard, damp that is over, and cues
+    /// about a neighbour or said to be well.
+    @Test func hazardsAndCuesInContext() {
+        let rulesOnly = Triage(model: .none)
+        func has(_ text: String, _ flag: Flag, _ reader: Triage? = nil) -> Bool {
+            flags((reader ?? triage).read(subject: nil, body: text, received: received)).contains(flag)
+        }
+        #expect(has("There's a smell like rotten eggs by the boiler cupboard.", .urgentSafety, rulesOnly))
+        #expect(has("Two sockets have been taped over by your operative as unsafe since August.", .urgentSafety, rulesOnly))
+        #expect(!has("Caller said someone has damaged the gas meter cupboard door. No smell of gas. Asked for a new door.", .urgentSafety))
+        #expect(!has("is it normal to get condensation on the windows? no mould or anything", .dampMouldHazard))
+        #expect(!has("the damp in my bedroom was fixed last month and its still dry, cheers", .dampMouldHazard))
+        #expect(has("the damp was fixed last month but the mould is back", .dampMouldHazard))
+        #expect(!has("My neighbour is elderly and the path is slippery. Could it be gritted?", .vulnerability))
+        #expect(has("My neighbour is harassing me.", .vulnerability))
+        #expect(has("My neighbour shouts at me and I am disabled.", .vulnerability))
+        #expect(!has("My mental health is fine, I just want to know why my repair was cancelled.", .vulnerability))
+        #expect(has("My mental health is not good since the flood.", .vulnerability))
+        #expect(!has("car park barrier had a breakdown again", .vulnerability))
+        #expect(has("my daughter has cystic fibrosis and the mould is spreading", .vulnerability))
     }
 
     /// A danger the text says is over ("sorted it fast", "all fine, no fire") is no emergency,
