@@ -37,9 +37,12 @@ let package = Package(
         // Foundation and swift-log only.
         .target(
             name: "LetterboxCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CTriageModel", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("bank-holiday-changes.txt")]
         ),
+        // The shipped triage model's bytes, compiled in from the file `letterbox triage train`
+        // writes (C23 #embed), so a process reads it in place instead of decoding a copy.
+        .target(name: "CTriageModel", exclude: ["triage-model.bin"]),
 
         // The SQLite case store and the intake pipeline that writes to it.
         .target(

@@ -258,7 +258,7 @@ struct TriageTrainCommand: AsyncParsableCommand {
             Examples:
               letterbox triage train --output triage-model.bin --include-corrections
               letterbox triage train --on train --method naive-bayes     # dev figures
-              letterbox triage train --output Sources/LetterboxCore/TriageModelData.swift
+              letterbox triage train --output Sources/CTriageModel/triage-model.bin
             """
     )
 
@@ -328,8 +328,7 @@ struct TriageTrainCommand: AsyncParsableCommand {
             }
             if let folds { try crossValidate(items, folds: folds, training: training) }
             if let output {
-                let bytes = output.hasSuffix(".swift") ? Data(model.swiftSource().utf8) : model.encoded()
-                do { try bytes.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                do { try model.encoded().write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
                     throw CLIError(.ioError, "Cannot write \(output): \(error.localizedDescription)")
                 }
                 print("Wrote \(output).")

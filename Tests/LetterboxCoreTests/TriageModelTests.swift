@@ -34,12 +34,12 @@ import Testing
     }
 
     /// The shipped weights are reproducible from the data by one command: training on the
-    /// train and dev splits with the defaults gives the bytes in TriageModelData.swift.
+    /// train and dev splits with the defaults gives the bytes in Sources/CTriageModel/triage-model.bin.
     @Test func shippedModelIsReproducibleFromTheData() throws {
         let shipped = try #require(TriageModel.shipped)
         let items = try Self.shippedItems().filter { $0.split != .test }
         let trained = TriageTraining().train(items, description: shipped.description)
-        #expect(trained.encoded() == shipped.encoded(), "run: letterbox triage train --output Sources/LetterboxCore/TriageModelData.swift")
+        #expect(trained.encoded() == shipped.encoded(), "run: letterbox triage train --output Sources/CTriageModel/triage-model.bin")
     }
 
     @Test func modelFileRoundTripsAndRefusesDamage() throws {

@@ -1,0 +1,12 @@
+#ifndef LETTERBOX_CTRIAGEMODEL_H
+#define LETTERBOX_CTRIAGEMODEL_H
+
+#include <stddef.h>
+
+/// The shipped triage model (`letterbox triage train --output
+/// Sources/CTriageModel/triage-model.bin`), compiled into the binary as bytes: read in place,
+/// with no decoding and no copy, by every process that triages.
+const unsigned char *letterbox_triage_model_bytes(void);
+size_t letterbox_triage_model_size(void);
+
+#endif
