@@ -399,9 +399,19 @@ extension TriageModel {
         return data
     }
 
-    /// Reads a model file, checking every count, index and number.
+    /// Reads a model file, checking every count, index and number. The bytes are read where they
+    /// are (the shipped model's are the binary's own), not copied first.
     public init(data: Data) throws(FormatError) {
-        let bytes = [UInt8](data)
+        let result = data.withUnsafeBytes { raw -> Result<Parsed, FormatError> in
+            do throws(FormatError) { return .success(try Self.parse(raw)) } catch { return .failure(error) }
+        }
+        let parsed = try result.get()
+        self.init(spec: parsed.spec, heads: parsed.heads, description: parsed.description)
+    }
+
+    private typealias Parsed = (spec: FeatureSpec, heads: [Head], description: String)
+
+    private static func parse(_ bytes: UnsafeRawBufferPointer) throws(FormatError) -> Parsed {
         let magic = Array(Self.magic.utf8)
         guard bytes.count > magic.count, bytes.starts(with: magic) else { throw FormatError("it does not start with \(Self.magic.dropLast())") }
         guard let newline = bytes[magic.count...].firstIndex(of: 0x0A) else { throw FormatError("the header line has no end") }
@@ -429,9 +439,7 @@ extension TriageModel {
             // Read with raw loads: the shipped model is read by every process that triages
             // (the mail pipe included), so this runs once per message piped in.
             let start = offset
-            let buckets = bytes.withUnsafeBytes { raw in
-                (0..<item.rows).map { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * 4, as: UInt32.self)) }
-            }
+            let buckets = (0..<item.rows).map { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + $0 * 4, as: UInt32.self)) }
             let limit = UInt32(1) << spec.bits
             for index in buckets.indices where buckets[index] >= limit || (index > 0 && buckets[index - 1] >= buckets[index]) {
                 throw FormatError("head \(item.name) has bucket numbers out of order or range")
@@ -439,16 +447,14 @@ extension TriageModel {
             offset += item.rows * 4
             let count = item.rows * width
             let weights = [Int8](unsafeUninitializedCapacity: count) { buffer, initialized in
-                bytes.withUnsafeBytes { raw in
-                    if count > 0 { buffer.baseAddress!.update(from: raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Int8.self), count: count) }
-                }
+                if count > 0 { buffer.baseAddress!.update(from: bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Int8.self), count: count) }
                 initialized = count
             }
             offset += item.rows * width
             heads.append(Head(name: item.name, classes: item.classes, bias: item.bias, buckets: buckets, weights: weights, scale: item.scale))
         }
         guard offset == bytes.count else { throw FormatError("\(bytes.count - offset) bytes follow the last head") }
-        self.init(spec: spec, heads: heads, description: header.description)
+        return (spec, heads, header.description)
     }
 
     /// The model shipped with Letterbox (Sources/CTriageModel/triage-model.bin, compiled in),
