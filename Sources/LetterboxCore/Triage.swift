@@ -378,8 +378,11 @@ public struct Triage: Sendable {
         // Nor when the text says it is over or was never there ("finally dry", "nothing wrong at
         // the moment"), unless it also says it goes on ("it's back").
         let dampOver = has(.dampOver) && !has(.ongoing)
-        let ruleDamp = has(.damp) && kind != .compliment && kind != .suggestion && !dampOver
-        let noDamp = dampOver || !has(.damp) && has(.denied) || kind == .compliment || kind == .suggestion
+        // Thanks or an idea that says the damp goes on ("fixed last month but the mould is back")
+        // still reports it, whatever the kind read.
+        let praiseOrIdeaOnly = (kind == .compliment || kind == .suggestion) && !has(.ongoing)
+        let ruleDamp = has(.damp) && !praiseOrIdeaOnly && !dampOver
+        let noDamp = dampOver || !has(.damp) && has(.denied) || praiseOrIdeaOnly
         let (damp, dampByModel) = noDamp ? (false, nil) : decide(.dampMouldHazard, rules: ruleDamp, features: features)
         if damp, !ruleDamp, let dampByModel {
             flags.append(FlagEntry(.dampMouldHazard, reason: "Possible damp or mould, read by the trained model (\(Self.percent(dampByModel)))"

@@ -238,7 +238,8 @@ extension TwilioTests {
     func fetchedMedia() async throws {
         let credentials = "Basic " + Data("\(Self.account):\(Self.token)".utf8).base64EncodedString()
         let host = try await MediaHost.start(credentials: credentials)
-        let fetcher = TwilioMediaFetcher(hosts: ["127.0.0.1"], maxBytes: 64_000, timeout: 10)
+        // 30 s: with every suite running on two busy cores, a local fetch has taken over 10 s.
+        let fetcher = TwilioMediaFetcher(hosts: ["127.0.0.1"], maxBytes: 64_000, timeout: 30)
         let harness = try await ServerHarness.start(.sqlite) { $0.twilio = [.init(name: "twilio", publicURL: Self.publicURL, authTokens: [Self.token], media: fetcher)] }
         let elsewhere = "https://media.example.invalid/2010-04-01/Accounts/\(Self.account)/Messages/MM2/Media/ME9"
         let media = [
