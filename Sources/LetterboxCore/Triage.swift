@@ -425,7 +425,7 @@ public struct Triage: Sendable {
     /// "not disabled", "no mental health problems", "isn't pregnant": a negated cue is no cue.
     static let negators = hashes(["not", "no", "isnt", "arent", "wasnt", "never", "without", "nor", "neither", "dont", "doesnt", "hasnt", "havent", "hadnt", "didnt"])
     static let affected = hashes(["affected", "fine"])
-    static let well = hashes(["fine", "ok", "okay", "good", "great"])
+    static let well = hashes(["fine", "ok", "okay", "good"])
     static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get"]))
     /// Hazards a word just before denies: "no smell of gas", "no mould or anything", "not damp".
     static let deniable: Set<Signal> = [.gas, .electrics, .damp]
@@ -457,8 +457,10 @@ public struct Triage: Sendable {
                    !near[other...].contains(where: Self.firstPerson.contains) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
-                // "my mental health is fine": a cue the words after call well, with no negation between.
-                if let well = after.prefix(3).firstIndex(where: Self.well.contains), !after[..<well].contains(where: Self.negators.contains) { continue }
+                // "my mental health is fine": a state of health the words after call well, with no
+                // negation between. Not a baby or an age: "my baby is fine" still has a baby.
+                if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
+                   !after[..<well].contains(where: Self.negators.contains) { continue }
             }
             if Self.deniable.contains(match.tag), match.word > 0, Self.negators.contains(words[match.word - 1]) {
                 hits[.denied, default: []].append(match.phrase)

@@ -108,6 +108,8 @@ import Testing
         #expect(has("My neighbour shouts at me and I am disabled.", .vulnerability))
         #expect(!has("My mental health is fine, I just want to know why my repair was cancelled.", .vulnerability))
         #expect(has("My mental health is not good since the flood.", .vulnerability))
+        #expect(has("My baby is fine but the mould is on her cot.", .vulnerability))
+        #expect(has("My depression is a great burden since the flood.", .vulnerability))
         #expect(!has("car park barrier had a breakdown again", .vulnerability))
         #expect(has("my daughter has cystic fibrosis and the mould is spreading", .vulnerability))
     }
