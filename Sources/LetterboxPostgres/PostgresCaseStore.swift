@@ -49,12 +49,23 @@ public final class PostgresCaseStore: Sendable {
     }
 
     deinit {
-        for idle in idle.withLock({ $0 }) { try? idle.connection.close().wait() }
+        Self.close(idle.withLock({ $0 }).map(\.connection))
     }
 
     /// Closes the idle connections.
     public func close() {
-        for idle in idle.withLock({ list in defer { list = [] }; return list }) { try? idle.connection.close().wait() }
+        Self.close(idle.withLock({ list in defer { list = [] }; return list }).map(\.connection))
+    }
+
+    /// Closes connections, waiting for each unless this thread is an event loop's: the last
+    /// reference to a store can go from a request handler (a server released at shutdown), and
+    /// waiting there would stop that loop (NIO traps it). The close then finishes on its own.
+    private static func close(_ connections: [PostgresConnection]) {
+        let onEventLoop = MultiThreadedEventLoopGroup.currentEventLoop != nil
+        for connection in connections {
+            let closing: EventLoopFuture<Void> = connection.close()
+            if !onEventLoop { try? closing.wait() }
+        }
     }
 
     // MARK: Connections and transactions

@@ -6,12 +6,33 @@ import LetterboxPostgres
 import LetterboxStore
 import LetterboxTesting
 import Logging
+import NIOCore
+import NIOPosix
 import Testing
 
 /// The outbox on PostgreSQL (issue 16): workers of several instances claim with
 /// `FOR UPDATE SKIP LOCKED` and short leases.
 @Suite(.serialized)
 struct PostgresForwardTests {
+    /// Holds a store so that a closure on an event loop can drop the last reference to it.
+    final class Holder: @unchecked Sendable {
+        var store: PostgresCaseStore?
+    }
+
+    @Test("A store whose last reference goes on an event loop (a server released by a request handler) closes its connections without waiting there, which NIO traps")
+    func releasedOnAnEventLoop() async throws {
+        try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
+        let server = try await Fixtures.offPool { try PostgresServer() }
+        defer { server.stop() }
+        try await Fixtures.offPool { try server.createDatabase("release") }
+        let url = server.url("release")
+        let holder = Holder()
+        // Opening migrates, which leaves an idle connection for the store's deinit to close.
+        holder.store = try await Fixtures.offPool { try PostgresCaseStore(location: try PostgresLocation(url)) }
+        try await MultiThreadedEventLoopGroup.singleton.next().submit { holder.store = nil }.get()
+        #expect(holder.store == nil)
+    }
+
     @Test("Two workers on one PostgreSQL at once: every event delivered once, in order per case; a dead worker's claims come back when its lease ends")
     func twoWorkers() async throws {
         try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
