@@ -64,7 +64,12 @@ public final class PostgresCaseStore: Sendable {
         let onEventLoop = MultiThreadedEventLoopGroup.currentEventLoop != nil
         for connection in connections {
             let closing: EventLoopFuture<Void> = connection.close()
-            if !onEventLoop { try? closing.wait() }
+            if onEventLoop {
+                // Held until closed: postgres-nio requires a connection to be closed before it goes.
+                closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+            } else {
+                try? closing.wait()
+            }
         }
     }
 
