@@ -22,10 +22,7 @@ struct PostgresForwardTests {
     @Test("A store whose last reference goes on an event loop (a server released by a request handler) closes its connections without waiting there, which NIO traps")
     func releasedOnAnEventLoop() async throws {
         try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
-        let server = try await Fixtures.offPool { try PostgresServer() }
-        defer { server.stop() }
-        try await Fixtures.offPool { try server.createDatabase("release") }
-        let url = server.url("release")
+        let url = try await Fixtures.offPool { try TestStores.makeName(.postgres, "release") }
         let holder = Holder()
         // Opening migrates, which leaves an idle connection for the store's deinit to close.
         holder.store = try await Fixtures.offPool { try PostgresCaseStore(location: try PostgresLocation(url)) }
