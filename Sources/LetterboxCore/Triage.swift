@@ -470,39 +470,24 @@ public struct Triage: Sendable {
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
             hits[match.tag, default: []].append(match.phrase)
         }
-        // "the balcony railing has come loose", "render has fallen from the front": a part that can
-        // fall, within a few words of its giving way, is structural danger; apart they are not.
-        let parts = hits[.fallingPart] == nil || hits[.givingWay] == nil ? [] : matches.filter { $0.tag == .fallingPart }
-        let giving = parts.isEmpty ? [] : matches.filter { $0.tag == .givingWay }
-        for part in parts {
-            if let way = giving.first(where: { abs($0.word - part.word) <= 6 }) {
-                let phrase = part.word < way.word ? "\(part.phrase) … \(way.phrase)" : "\(way.phrase) … \(part.phrase)"
-                if !(hits[.structural]?.contains(phrase) ?? false) { hits[.structural, default: []].append(phrase) }
+        // Two findings near each other that mean a hazard together and nothing apart:
+        // "the balcony railing has come loose" (a part that can fall, giving way) is structural
+        // danger; "two sockets taped over as unsafe" (a fitting called dangerous) is electrical;
+        // "the cooker flame keeps going out and there's a smell" is gas ("no smell" is none).
+        func addNear(_ first: Signal, _ second: Signal, within distance: Int, as target: Signal) {
+            for (a, b) in Self.near(first, second, within: distance, in: matches) {
+                let phrase = a.word < b.word ? "\(a.phrase) … \(b.phrase)" : "\(b.phrase) … \(a.phrase)"
+                if !(hits[target]?.contains(phrase) ?? false) { hits[target, default: []].append(phrase) }
             }
         }
-        hits[.fallingPart] = nil
-        hits[.givingWay] = nil
-        // "two sockets taped over as unsafe": a fitting called dangerous is an electrical danger.
-        if hits[.danger] != nil, hits[.electricFitting] != nil {
-            let fittings = matches.filter { $0.tag == .electricFitting }
-            for word in matches where word.tag == .danger {
-                if let fitting = fittings.first(where: { abs($0.word - word.word) <= 6 }) {
-                    let phrase = fitting.word < word.word ? "\(fitting.phrase) … \(word.phrase)" : "\(word.phrase) … \(fitting.phrase)"
-                    if !(hits[.electrics]?.contains(phrase) ?? false) { hits[.electrics, default: []].append(phrase) }
-                }
-            }
+        addNear(.fallingPart, .givingWay, within: 6, as: .structural)
+        addNear(.danger, .electricFitting, within: 6, as: .electrics)
+        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { match in
+            !(match.word > 0 && Self.negators.contains(words[match.word - 1]))
+        }).first {
+            hits[.gas] = ["\(appliance.phrase) … smell"]
         }
-        hits[.danger] = nil
-        // "the gas cooker flame keeps going out and there's a smell": a smell near gas is gas
-        // ("no smell" is none).
-        if hits[.gasAppliance] != nil, hits[.smell] != nil, hits[.gas] == nil {
-            let smells = matches.filter { $0.tag == .smell && !($0.word > 0 && Self.negators.contains(words[$0.word - 1])) }
-            if let appliance = matches.first(where: { item in item.tag == .gasAppliance && smells.contains { abs($0.word - item.word) <= 8 } }) {
-                hits[.gas] = ["\(appliance.phrase) … smell"]
-            }
-        }
-        hits[.gasAppliance] = nil
-        hits[.smell] = nil
+        for signal in Self.pairedSignals { hits[signal] = nil }
         if hits[.ongoing] != nil, hits[.hazardOver] != nil || hits[.dampOver] != nil {
             // "safe again", "still dry": the word that would say it goes on is part of the phrase that says it is over.
             let over = matches.filter { $0.tag == .hazardOver || $0.tag == .dampOver }.map { $0.word..<($0.word + $0.phrase.split(separator: " ").count) }
@@ -526,6 +511,25 @@ public struct Triage: Sendable {
         var evidence: [(UInt64, String?)] = hits.compactMap { contextSignals.contains($0.key) ? nil : (signalHashes[$0.key] ?? 0, $0.value.first) }
         evidence.append((kindHashes[ruleKind] ?? TriageFeatures.hash(named: "r:" + ruleKind.rawValue), nil))
         return evidence
+    }
+
+    /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
+    /// findings of their own.
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell]
+
+    /// Each match of `first` with the first match of `second` (that `keep` accepts) within
+    /// `distance` words of it, in the order the matches of `first` stand.
+    static func near(
+        _ first: Signal, _ second: Signal, within distance: Int, in matches: [PhraseMatcher<Signal>.Match],
+        where keep: (PhraseMatcher<Signal>.Match) -> Bool = { _ in true }
+    ) -> [(PhraseMatcher<Signal>.Match, PhraseMatcher<Signal>.Match)] {
+        guard matches.contains(where: { $0.tag == first }) else { return [] }
+        let seconds = matches.filter { $0.tag == second && keep($0) }
+        guard !seconds.isEmpty else { return [] }
+        return matches.compactMap { match in
+            guard match.tag == first, let other = seconds.first(where: { abs($0.word - match.word) <= distance }) else { return nil }
+            return (match, other)
+        }
     }
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
