@@ -441,6 +441,8 @@ public struct Triage: Sendable {
         let words = words ?? PhraseMatcher<Signal>.wordHashes(text)
         var hits: [Signal: [String]] = [:]
         let matches = matcher.matches(in: words)
+        // "no smell of gas", "no mould": the word just before denies it.
+        func deniedByWordBefore(_ match: PhraseMatcher<Signal>.Match) -> Bool { match.word > 0 && Self.negators.contains(words[match.word - 1]) }
         var notCues: [Range<Int>] = []
         for match in matches where match.tag == .notCue {
             notCues.append(match.word..<(match.word + match.phrase.split(separator: " ").count))
@@ -462,7 +464,7 @@ public struct Triage: Sendable {
                 if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
                    !after[..<well].contains(where: Self.negators.contains) { continue }
             }
-            if Self.deniable.contains(match.tag), match.word > 0, Self.negators.contains(words[match.word - 1]) {
+            if Self.deniable.contains(match.tag), deniedByWordBefore(match) {
                 hits[.denied, default: []].append(match.phrase)
                 continue
             }
@@ -482,9 +484,7 @@ public struct Triage: Sendable {
         }
         addNear(.fallingPart, .givingWay, within: 6, as: .structural)
         addNear(.danger, .electricFitting, within: 6, as: .electrics)
-        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { match in
-            !(match.word > 0 && Self.negators.contains(words[match.word - 1]))
-        }).first {
+        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !deniedByWordBefore($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
