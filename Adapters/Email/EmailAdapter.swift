@@ -1,5 +1,6 @@
 import Foundation
 public import LetterboxCore
+import LetterboxCommands
 import LetterboxWatching
 import Logging
 
@@ -42,6 +43,29 @@ public struct EmailAdapter: ChannelAdapter, ChannelAdapterFactory {
         return [EmailAdapter(decoder: decoder, maildirs: settings.list("watch.maildirs"), rescanSeconds: settings.double("watch.rescanSeconds", default: 30))]
     }
 
+    /// The path of the mail pipe's hand-over on `serve`'s local delivery socket.
+    public static let localDeliveryPath = "/local/email"
+    /// Larger messages are not handed over: the pipe commits them itself (it has no limit).
+    public static let localDeliveryMaxBytes = 32 << 20
+
+    /// Only the local delivery socket's hand-over from the mail pipe (``LocalDelivery``): the
+    /// envelope and the pipe's arrival time come as headers, the message as the body, and the
+    /// answer is the line the pipe prints.
+    public var routes: [ChannelRoute] {
+        [
+            ChannelRoute(.post, Self.localDeliveryPath, maxBodyBytes: Self.localDeliveryMaxBytes, localOnly: true) { request in
+                let receivedAt = request.headers[LocalDeliveryHeader.receivedAt].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+                let submission = EmailSubmission.piped(
+                    request.body,
+                    receivedAt: receivedAt ?? request.receivedAt,
+                    envelopeSender: request.headers[LocalDeliveryHeader.sender],
+                    envelopeRecipient: request.headers[LocalDeliveryHeader.recipient]
+                )
+                return .commit(submission) { outcome in .text(200, OutcomeLine.format(outcome, path: "stdin") + "\n") }
+            }
+        ]
+    }
+
     public func services(_ context: ChannelServiceContext) throws -> [any ChannelService] {
         try maildirs.map { path in
             let box: Maildir
@@ -49,6 +73,14 @@ public struct EmailAdapter: ChannelAdapter, ChannelAdapterFactory {
             return MaildirWatchService(maildir: box, context: context, rescanInterval: rescanSeconds)
         }
     }
+}
+
+/// The headers the mail pipe sends its envelope in (names in lower case, as routes see them).
+enum LocalDeliveryHeader {
+    static let sender = "x-envelope-sender"
+    static let recipient = "x-envelope-recipient"
+    /// When the pipe started, in seconds since 1970: Awaab's Law clocks run from arrival.
+    static let receivedAt = "x-received-at"
 }
 
 /// Watches a Maildir's new/ folders (its own and its Maildir++ subfolders'): each message is

@@ -469,6 +469,23 @@ public enum EmailSubmission {
         )
     }
 
+    /// A message as a mail server's pipe delivers it, to `ingest email` or through it to the
+    /// running server: an mbox From line some pipes put first (Postfix with the F flag,
+    /// procmail) is dropped.
+    public static func piped(_ bytes: Data, receivedAt: Date, envelopeSender: String?, envelopeRecipient: String?) -> RawSubmission {
+        var bytes = bytes
+        if bytes.starts(with: Array("From ".utf8)), let newline = bytes.firstIndex(of: 0x0A) {
+            bytes = bytes.subdata(in: bytes.index(after: newline)..<bytes.endIndex)
+        }
+        return make(
+            bytes,
+            source: "pipe" + (envelopeRecipient.map { ":\($0)" } ?? ""),
+            receivedAt: receivedAt,
+            envelopeSender: envelopeSender,
+            envelopeRecipient: envelopeRecipient
+        )
+    }
+
     /// The Message-ID from the header block only (cheap: the body is not read).
     public static func messageID(_ bytes: Data) -> String? {
         let headerEnd = Self.headerBlockEnd(bytes)

@@ -29,9 +29,13 @@ public struct ImportEnvironment: Sendable {
     public let logger: Logger
     /// The store, as summaries name it (`/var/lib/letterbox/letterbox.sqlite`).
     public let storeName: String
+    /// The local delivery socket of a `serve` on this store (``LocalDelivery``), when one is
+    /// configured or implied by the store (`server.localSocket`).
+    public let localSocket: String?
     private let openSession: @Sendable () throws -> ImportSession
 
-    public init(settings: ChannelSettings, logger: Logger, storeName: String, open: @escaping @Sendable () throws -> ImportSession) {
+    public init(settings: ChannelSettings, logger: Logger, storeName: String, localSocket: String? = nil, open: @escaping @Sendable () throws -> ImportSession) {
+        self.localSocket = localSocket
         self.settings = settings
         self.logger = logger
         self.storeName = storeName

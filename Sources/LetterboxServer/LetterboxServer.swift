@@ -65,7 +65,7 @@ public final class LetterboxServer: Sendable {
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: LetterboxRequestContext.self)
         router.middlewares.add(RequestLogMiddleware(metrics: metrics))
-        addRoutes(router)
+        addRoutes(router, local: false)
         for adapter in adapters {
             for warning in adapter.startupWarnings { logger.warning("\(warning)") }
         }
@@ -81,8 +81,37 @@ public final class LetterboxServer: Sendable {
         )
     }
 
-    func addRoutes(_ router: Router<LetterboxRequestContext>) {
+    /// The local delivery socket's application: the adapters' local-only routes (the mail
+    /// pipe's hand-over) and /healthz, on a Unix socket, committing through the same queue as
+    /// ``application(onServerRunning:)``, which must run beside it. The socket is created
+    /// owner-only (`umask` 077 for the bind, then `chmod` 600): whoever may write the store may
+    /// deliver, and nobody else.
+    public func localApplication(socketPath: String) -> some ApplicationProtocol {
+        let router = Router(context: LetterboxRequestContext.self)
+        router.middlewares.add(RequestLogMiddleware(metrics: metrics))
+        addRoutes(router, local: true)
+        let logger = self.logger
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout)))),
+            configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: "letterbox"),
+            onServerRunning: { _ in
+                if chmod(socketPath, 0o600) != 0 { logger.warning("Could not make the local delivery socket \(socketPath) owner-only") }
+                logger.info("Local delivery on \(socketPath) (the mail pipe hands its messages here)")
+            },
+            logger: logger
+        )
+    }
+
+    /// The routes of the network port (`local` false) or of the local delivery socket.
+    func addRoutes(_ router: Router<LetterboxRequestContext>, local: Bool) {
         router.get("/healthz") { _, _ in Self.text(.ok, "ok\n") }
+        if local {
+            for adapter in adapters {
+                for route in adapter.routes where route.localOnly { add(route, adapter: adapter.name, to: router) }
+            }
+            return
+        }
         router.get("/readyz") { _, _ in
             do {
                 try await self.checkWritable()
@@ -99,16 +128,17 @@ public final class LetterboxServer: Sendable {
             )
         }
         for adapter in adapters {
-            for route in adapter.routes {
-                let name = adapter.name
-                let handler: @Sendable (Request, LetterboxRequestContext) async throws -> Response = { request, context in
-                    try await self.serve(route, adapter: name, request, context)
-                }
-                switch route.method {
-                case .get: router.get(RouterPath(route.path), use: handler)
-                case .post: router.post(RouterPath(route.path), use: handler)
-                }
-            }
+            for route in adapter.routes where !route.localOnly { add(route, adapter: adapter.name, to: router) }
+        }
+    }
+
+    private func add(_ route: ChannelRoute, adapter name: String, to router: Router<LetterboxRequestContext>) {
+        let handler: @Sendable (Request, LetterboxRequestContext) async throws -> Response = { request, context in
+            try await self.serve(route, adapter: name, request, context)
+        }
+        switch route.method {
+        case .get: router.get(RouterPath(route.path), use: handler)
+        case .post: router.post(RouterPath(route.path), use: handler)
         }
     }
 

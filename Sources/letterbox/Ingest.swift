@@ -24,7 +24,8 @@ struct StoreImportHost: ImportHost {
         return ImportEnvironment(
             settings: settings.channelSettings(serving: false),
             logger: logger,
-            storeName: settings.storePath
+            storeName: settings.storePath,
+            localSocket: settings.localSocket
         ) {
             if PostgresLocation.isPostgres(settings.storePath) {
                 let store = try settings.openPostgresStore()

@@ -10,6 +10,7 @@ import ServiceLifecycle
 import UnixSignals
 import Logging
 import LetterboxStore
+import LetterboxPostgres
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,10 @@ struct Serve: AsyncParsableCommand {
               POST /sms/{name}          Twilio inbound messages (profile: twilio)
               GET  /healthz, /readyz    alive; store writable
               GET  /metrics             Prometheus text (submissions, requests, the outbox)
+
+            It also listens on the local delivery socket (server.localSocket; default the
+            store's path with .sock added, owner-only), where the mail pipe (ingest email)
+            hands its messages over instead of committing them itself.
 
             Each answer is given only after the submission is committed to the store.
             Gateways, authentication, limits and wording are set in letterbox.yaml (see
@@ -80,17 +85,53 @@ struct Serve: AsyncParsableCommand {
                 }
             }
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: app)]
+            // The local delivery socket, for the mail pipe (owner-only: main set umask 077).
+            var localSocket: String?
+            if let socket = settings.localSocket {
+                if let reason = Self.unusable(socket) {
+                    logger.notice("No local delivery socket: \(reason). The mail pipe commits on its own.")
+                } else {
+                    localSocket = socket
+                    services.append(.init(service: server.localApplication(socketPath: socket)))
+                }
+            }
             services += try Watch.services(adapters: adapters, intake: server.intake, settings: settings, logger: logger)
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             )
             try await group.run()
+            if let localSocket { unlink(localSocket) }
             logger.info("Stopped serving")
         }
     }
 }
 
+extension Serve {
+    /// Why the local delivery socket cannot be taken, or nil. A socket left by a server that
+    /// stopped is taken over; one another server listens on is not.
+    static func unusable(_ path: String) -> String? {
+        guard path.utf8.count <= LocalDelivery.maxPathBytes else {
+            return "its path is over \(LocalDelivery.maxPathBytes) bytes (\(path)); set server.localSocket to a shorter one"
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        guard info.st_mode & S_IFMT == S_IFSOCK else { return "\(path) exists and is not a socket" }
+        return LocalDelivery.isListening(path) ? "another server is listening on \(path)" : nil
+    }
+}
+
 extension Settings {
+    /// The local delivery socket `serve` listens on and the mail pipe hands its messages to
+    /// (server.localSocket; by default the SQLite store's path with `.sock` added; none for a
+    /// PostgreSQL store unless set; "none" turns it off).
+    var localSocket: String? {
+        if let value = config.string(forKey: "server.localSocket") {
+            let value = value.trimmingWhitespace()
+            return value.isEmpty || value.lowercased() == "none" ? nil : value
+        }
+        return PostgresLocation.isPostgres(storePath) ? nil : storePath + ".sock"
+    }
+
     /// A list setting given as a YAML list or as one comma-separated string (environment variables).
     func list(_ key: String) -> [String] {
         Self.list(config, key)

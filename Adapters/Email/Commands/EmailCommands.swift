@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 public import LetterboxCommands
 import LetterboxCore
+import Logging
 
 /// The email adapter's commands, mounted under `letterbox ingest`: the mail server's pipe,
 /// mbox files and Maildir folders.
@@ -47,18 +48,12 @@ public struct EmailPipeCommand: AsyncParsableCommand {
         let receivedAt = Date()
         do {
             let environment = try await importEnvironment(storeOptions)
-            var bytes = FileHandle.standardInput.readDataToEndOfFile()
-            // Some pipes (Postfix with the F flag, procmail) put an mbox From line first.
-            if bytes.starts(with: Array("From ".utf8)), let newline = bytes.firstIndex(of: 0x0A) {
-                bytes = bytes.subdata(in: bytes.index(after: newline)..<bytes.endIndex)
+            let bytes = FileHandle.standardInput.readDataToEndOfFile()
+            if let line = handOver(bytes, receivedAt: receivedAt, environment) {
+                print(line)
+                return
             }
-            let submission = EmailSubmission.make(
-                bytes,
-                source: "pipe" + (recipient.map { ":\($0)" } ?? ""),
-                receivedAt: receivedAt,
-                envelopeSender: sender,
-                envelopeRecipient: recipient
-            )
+            let submission = EmailSubmission.piped(bytes, receivedAt: receivedAt, envelopeSender: sender, envelopeRecipient: recipient)
             let outcome = try environment.open().pipeline.ingest([submission], whenKnown: .recordRedelivery)[0]
             print(OutcomeLine.format(outcome, path: "stdin"))
         } catch {
@@ -69,5 +64,27 @@ public struct EmailPipeCommand: AsyncParsableCommand {
             writeToStandardError("letterbox: \(failure.message)\(retry)\n")
             throw ExitStatus.tempFail.exit
         }
+    }
+
+    /// Hands the message to a running `serve` over its local delivery socket (``LocalDelivery``)
+    /// and returns the line to print once the server has committed it; nil when no server
+    /// takes it, and the pipe commits it itself.
+    func handOver(_ bytes: Data, receivedAt: Date, _ environment: ImportEnvironment) -> String? {
+        guard let socket = environment.localSocket, bytes.count <= EmailAdapter.localDeliveryMaxBytes else { return nil }
+        var headers = [(LocalDeliveryHeader.receivedAt, String(receivedAt.timeIntervalSince1970))]
+        if let sender { headers.append((LocalDeliveryHeader.sender, sender)) }
+        if let recipient { headers.append((LocalDeliveryHeader.recipient, recipient)) }
+        switch LocalDelivery.post(socket: socket, target: EmailAdapter.localDeliveryPath, headers: headers, body: bytes) {
+        case .success(let answer) where answer.status == 200:
+            environment.logger.debug("Handed to the running server over \(socket)")
+            return answer.body.hasSuffix("\n") ? String(answer.body.dropLast()) : answer.body
+        case .success(let answer):
+            environment.logger.notice("The server on \(socket) answered \(answer.status); committing here instead")
+        case .failure(.noServer):
+            break
+        case .failure(let failure):
+            environment.logger.notice("Could not hand the message to the server on \(socket) (\(failure)); committing here instead")
+        }
+        return nil
     }
 }

@@ -22,6 +22,9 @@ public struct ChannelRoute: Sendable {
     public var maxBodyBytesByType: [String: Int]
     public var tooLarge: ChannelResponse
     public var storeUnavailable: ChannelResponse
+    /// Served only on `serve`'s local delivery socket (owner-only, on this machine), never on
+    /// the network port: the mail pipe hands its message over it.
+    public var localOnly: Bool
     public var handle: @Sendable (ChannelRequest) async -> ChannelAction
 
     public init(
@@ -31,8 +34,10 @@ public struct ChannelRoute: Sendable {
         maxBodyBytesByType: [String: Int] = [:],
         tooLarge: ChannelResponse? = nil,
         storeUnavailable: ChannelResponse? = nil,
+        localOnly: Bool = false,
         handle: @escaping @Sendable (ChannelRequest) async -> ChannelAction
     ) {
+        self.localOnly = localOnly
         self.method = method
         self.path = path
         self.maxBodyBytes = maxBodyBytes
