@@ -1,7 +1,8 @@
 // libFuzzer target for triage (every customer's text goes through it on the commit thread, so
 // it must never trap), due dates, and the readers of the bank-holiday changes file, the
 // labelled evaluation set, the trained model's file and the labelled JSONL that trains it,
-// and the content words that link reworded repeats.
+// the content words that link reworded repeats, and the mail pipe's reading of the local
+// delivery socket's answer.
 // Built and run by Fuzz/run.sh; not part of the package build.
 import Foundation
 
@@ -28,5 +29,6 @@ public func triageFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let words = ContentWords(text, place: String(text.prefix(12)))
     _ = words.shared(with: ContentWords(String(text.reversed()))).count + words.without(String(text.suffix(8))).words.count
     _ = CivilDay(iso: text.prefix(10))
+    if let answer = LocalDelivery.parse(Array(bytes)), answer.complete, answer.answer.body.utf8.count > size { fatalError("an answer longer than its bytes") }
     return 0
 }
