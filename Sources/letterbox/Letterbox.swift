@@ -49,6 +49,12 @@ struct Letterbox: AsyncParsableCommand {
         // command's own options. Any parse error takes the ordinary path below, so the messages
         // and the usage are the same.
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // The mail pipe's plain options need no parser at all (EmailPipeCommand.parsePlain).
+        if arguments.count >= 2, arguments[0] == "ingest", arguments[1] == "email",
+           let command = EmailPipeCommand.parsePlain(Array(arguments.dropFirst(2))) {
+            do { try await run(command) } catch { exit(withError: error) }
+            return
+        }
         if arguments.count >= 2, arguments[0] == "ingest",
            let leaf = ChannelRegistry.importCommands.first(where: { $0.configuration.commandName == arguments[1] && $0.configuration.subcommands.isEmpty }),
            let command = try? leaf.parse(Array(arguments.dropFirst(2))) {

@@ -66,6 +66,51 @@ public struct EmailPipeCommand: AsyncParsableCommand {
         }
     }
 
+    /// The pipe's options read without ArgumentParser. A mail server starts this command once
+    /// per message, and ArgumentParser's parse reads the command's options by reflection, which
+    /// costs a sixth of the process's CPU when the message is handed to a running server. Only
+    /// the plain forms are read here (`--store PATH`, `--store=PATH`, `--config`, `--sender`,
+    /// `--recipient`, `-v`, `--verbose`, each at most once, no value starting with a dash);
+    /// anything else, help and mistakes included, gives nil, and the caller parses with
+    /// ArgumentParser as usual. A test checks both read the same.
+    public static func parsePlain(_ arguments: [String]) -> EmailPipeCommand? {
+        var values: [String: String] = [:]
+        var verbose = false
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "-v" || argument == "--verbose" {
+                guard !verbose else { return nil }
+                verbose = true
+                continue
+            }
+            var name = argument
+            var value: String?
+            if let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                value = String(argument[argument.index(after: equals)...])
+            }
+            guard ["--store", "--config", "--sender", "--recipient"].contains(name), values[name] == nil else { return nil }
+            if value == nil {
+                guard index < arguments.count else { return nil }
+                value = arguments[index]
+                index += 1
+            }
+            guard let value, !value.hasPrefix("-") else { return nil }
+            values[name] = value
+        }
+        var command = EmailPipeCommand()
+        var options = StoreOptions()
+        options.store = values["--store"]
+        options.config = values["--config"]
+        options.verbose = verbose
+        command.storeOptions = options
+        command.sender = values["--sender"]
+        command.recipient = values["--recipient"]
+        return command
+    }
+
     /// Hands the message to a running `serve` over its local delivery socket (``LocalDelivery``)
     /// and returns the line to print once the server has committed it; nil when no server
     /// takes it, and the pipe commits it itself.
