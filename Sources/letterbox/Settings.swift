@@ -16,7 +16,11 @@ struct Settings {
     var referencePrefix: String
     var logLevel: Logger.Level
     var linking: LinkingPolicy
-    var timescales: DueDateCalculator
+    /// Due dates, made when asked for: the settings are checked at load, but the working calendar
+    /// (26 years of bank holidays, about half a millisecond) is worked out only by a command that
+    /// dates something. The mail pipe that hands its message to a running server does not.
+    var timescales: DueDateCalculator { makeTimescales() }
+    let makeTimescales: @Sendable () -> DueDateCalculator
     /// triage.model, triage.reviewThreshold and triage.complaintThreshold.
     var triage: Triage
     /// Every layer of settings, for the commands with settings of their own (`serve`).
@@ -56,7 +60,7 @@ struct Settings {
             referencePrefix: config.string(forKey: "reference.prefix", default: "LB"),
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
             linking: try linkingPolicy(config),
-            timescales: try timescales(config),
+            makeTimescales: try timescales(config),
             triage: try triage(config, referencePrefix: config.string(forKey: "reference.prefix", default: "LB")),
             config: config
         )
@@ -193,7 +197,7 @@ struct Settings {
     }
 
     /// timescales.* and calendar.* (README, "Triage and due dates").
-    static func timescales(_ config: ConfigReader) throws -> DueDateCalculator {
+    static func timescales(_ config: ConfigReader) throws -> @Sendable () -> DueDateCalculator {
         let name = config.string(forKey: "timescales.preset", default: "hos-2024")
         guard var policy = TimescalePolicy.preset(name) else {
             throw CLIError(.config, "timescales.preset must be one of \(TimescalePolicy.presetNames.joined(separator: ", ")), not \(name).")
@@ -233,12 +237,12 @@ struct Settings {
         guard let nation = Nation(rawValue: nationName) else {
             throw CLIError(.config, "calendar.nation must be england-and-wales, scotland or northern-ireland, not \(nationName).")
         }
-        var holidays = BankHolidays()
+        var addedChanges: [BankHolidays.Change] = []
         if let path = config.string(forKey: "calendar.holidayChangesFile"), !path.isEmpty {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw CLIError(.config, "calendar.holidayChangesFile: cannot read \(path).")
             }
-            do { holidays.changes += try BankHolidays.parseChanges(text) } catch {
+            do { addedChanges = try BankHolidays.parseChanges(text) } catch {
                 throw CLIError(.config, "calendar.holidayChangesFile \(path): \(error)")
             }
         }
@@ -247,7 +251,10 @@ struct Settings {
             guard let day = CivilDay(iso: item) else { throw CLIError(.config, "calendar.closureDays: \(item) is not a YYYY-MM-DD date.") }
             closures.insert(day)
         }
-        return DueDateCalculator(policy: policy, calendar: WorkingCalendar(nation: nation, holidays: holidays, closureDays: closures))
+        return { [policy, addedChanges, closures] in
+            let holidays = BankHolidays(changes: BankHolidays.defaultChanges + addedChanges)
+            return DueDateCalculator(policy: policy, calendar: WorkingCalendar(nation: nation, holidays: holidays, closureDays: closures))
+        }
     }
 
     func makeLogger(_ label: String = "letterbox") -> Logger {
