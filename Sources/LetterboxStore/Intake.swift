@@ -185,7 +185,16 @@ public struct Intake: SubmissionPipeline {
             } else {
                 self.key = "\(submission.channel.rawValue):sha256:\(sha256)"
             }
-            self.decoded = decoded
+            self.decoded = decoded.map(Self.hashingAttachments)
+        }
+
+        /// The reading with its attachments' SHA-256 worked out, so the writer only stores them.
+        static func hashingAttachments(_ decoded: Result<Decoded, any Error>) -> Result<Decoded, any Error> {
+            guard case .success(.feedback(var draft)) = decoded, !draft.attachments.isEmpty else { return decoded }
+            for index in draft.attachments.indices where draft.attachments[index].sha256 == nil {
+                draft.attachments[index].sha256 = SHA256.hash(data: draft.attachments[index].data).hexString
+            }
+            return .success(.feedback(draft))
         }
     }
 
@@ -215,7 +224,7 @@ public struct Intake: SubmissionPipeline {
         // Decoders are pure, so a large batch is decoded on every core.
         let transform: @Sendable ((rawId: Int64, offset: Int)) -> Result<Decoded, any Error> = { item in
             let prepared = firstItems[item.offset]
-            return prepared.decoded ?? decode(prepared.submission)
+            return prepared.decoded ?? Prepared.hashingAttachments(decode(prepared.submission))
         }
         let needsDecoding = fresh.contains { firstItems[$0.offset].decoded == nil }
         let results = needsDecoding ? Self.concurrentMap(fresh, transform) : fresh.map(transform)

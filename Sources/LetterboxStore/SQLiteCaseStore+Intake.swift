@@ -270,7 +270,7 @@ extension CaseStoreRules {
         let followUp = try findCase(db, for: &draft, contactId: contactId)
         var attachments: [Attachment] = []
         for payload in draft.attachments {
-            let sha = SHA256.hash(data: payload.data).hexString
+            let sha = payload.sha256 ?? SHA256.hash(data: payload.data).hexString
             try storeBlob(db, sha256: sha, data: payload.data, now: now)
             attachments.append(Attachment(name: payload.name, mediaType: payload.mediaType, size: payload.data.count, sha256: sha))
         }
