@@ -1,4 +1,7 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Paths and helpers every test target shares: the samples, the shared corpora, temporary
 /// folders, and the built `letterbox` binary.
@@ -106,13 +109,29 @@ public enum Fixtures {
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let ended = exitStatus(process)
         return RunResult(
-            status: process.terminationStatus,
-            terminatedBySignal: process.terminationReason == .uncaughtSignal,
+            status: ended.status,
+            terminatedBySignal: ended.bySignal,
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self)
         )
+    }
+
+    /// Waits for a child and says how it ended. Foundation's `Process` sometimes misses a child's
+    /// exit when many run at once: the child stays a zombie and `waitUntilExit()` never returns
+    /// (a CI run hung so, in a full run). So this also asks the kernel with `waitid(WNOWAIT)`,
+    /// which reads how the child ended without reaping it, and leaves the reaping to Foundation.
+    public static func exitStatus(_ process: Process) -> (status: Int32, bySignal: Bool) {
+        while process.isRunning {
+            var info = siginfo_t()
+            if waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOWAIT | WNOHANG) == 0, info._sifields._sigchld.si_pid != 0 {
+                let code = Int(info.si_code)
+                return (info._sifields._sigchld.si_status, code == CLD_KILLED || code == CLD_DUMPED)
+            }
+            usleep(5_000)
+        }
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
     }
 
     /// Whether a test may use a peer program (Kannel, Chromium, Request Tracker): it is installed,
