@@ -183,7 +183,7 @@ extension PostgresCaseStore: IntakeStore, ImportCheckpoints {
         try write { db in try receiveRows(db, batch, recordRedelivery: recordRedelivery) }
     }
 
-    package func settle(_ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws(StoreError) -> [IntakeOutcome] {
+    package func settle(_ results: [Settling], actor: String) throws(StoreError) -> [IntakeOutcome] {
         guard !results.isEmpty else { return [] }
         return try write { db in try settleRows(db, results, actor: actor) }
     }

@@ -34,9 +34,14 @@ package final class StoreCaches: Sendable {
 
 /// What the pipeline (``Intake``) needs of a store: receiving raw bytes, settling what the
 /// decoders made of them, and finding what was left pending or held in parts.
+/// What the decoders made of one stored submission, for ``IntakeStore/settle(_:actor:)``: the raw
+/// row's id, the reading, and its wording fingerprint when it was made before the commit (off the
+/// single writer; the store makes it otherwise).
+package typealias Settling = (rawId: Int64, reading: Result<Decoded, any Error>, fingerprint: TextFingerprint?)
+
 package protocol IntakeStore: CaseStoreRules {
     func receive(_ batch: [Intake.Prepared], recordRedelivery: Bool) throws(StoreError) -> [Receipt]
-    func settle(_ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws(StoreError) -> [IntakeOutcome]
+    func settle(_ results: [Settling], actor: String) throws(StoreError) -> [IntakeOutcome]
     func rawSubmission(id: Int64) throws(StoreError) -> StoredSubmission?
     func blob(sha256: String) throws(StoreError) -> Data?
     func pendingSubmissionIds(receivedBefore cutoff: Date, limit: Int) throws(StoreError) -> [Int64]

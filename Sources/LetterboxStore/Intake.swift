@@ -142,7 +142,7 @@ public struct Intake: SubmissionPipeline {
             bytes: bytes,
             metadata: stored.metadata
         )
-        let outcome = try backend.settle([(stored.id, decode(submission))], actor: actor)[0]
+        let outcome = try backend.settle([(stored.id, decode(submission), nil)], actor: actor)[0]
         observer?([submission], [outcome])
         if let group = outcome.heldIn { try joinIfComplete(group) }
         return outcome
@@ -172,6 +172,8 @@ public struct Intake: SubmissionPipeline {
         /// The decoder's answer when it is known before the commit: a batch prepared ahead, or
         /// the transport's own refusal. Nil: decode after the raw bytes are stored.
         var decoded: Result<Decoded, any Error>?
+        /// The wording fingerprint of a decoded draft, made here rather than on the writer.
+        var fingerprint: TextFingerprint?
 
         init(_ submission: RawSubmission, decoded: Result<Decoded, any Error>? = nil) {
             self.submission = submission
@@ -186,6 +188,12 @@ public struct Intake: SubmissionPipeline {
                 self.key = "\(submission.channel.rawValue):sha256:\(sha256)"
             }
             self.decoded = decoded.map(Self.hashingAttachments)
+            self.fingerprint = self.decoded.flatMap(Self.fingerprint)
+        }
+
+        static func fingerprint(_ decoded: Result<Decoded, any Error>) -> TextFingerprint? {
+            guard case .success(.feedback(let draft)) = decoded else { return nil }
+            return LinkingSubject.fingerprint(of: draft)
         }
 
         /// The reading with its attachments' SHA-256 worked out, so the writer only stores them.
@@ -222,13 +230,15 @@ public struct Intake: SubmissionPipeline {
             }
         }
         // Decoders are pure, so a large batch is decoded on every core.
-        let transform: @Sendable ((rawId: Int64, offset: Int)) -> Result<Decoded, any Error> = { item in
+        let transform: @Sendable ((rawId: Int64, offset: Int)) -> (Result<Decoded, any Error>, TextFingerprint?) = { item in
             let prepared = firstItems[item.offset]
-            return prepared.decoded ?? Prepared.hashingAttachments(decode(prepared.submission))
+            if let decoded = prepared.decoded { return (decoded, prepared.fingerprint) }
+            let decoded = Prepared.hashingAttachments(decode(prepared.submission))
+            return (decoded, Prepared.fingerprint(decoded))
         }
         let needsDecoding = fresh.contains { firstItems[$0.offset].decoded == nil }
         let results = needsDecoding ? Self.concurrentMap(fresh, transform) : fresh.map(transform)
-        let toSettle = zip(fresh, results).map { ($0.rawId, $1) }
+        let toSettle: [Settling] = zip(fresh, results).map { ($0.rawId, $1.0, $1.1) }
         let settleIndexes = fresh.map { first[$0.offset] }
         let settled = try backend.settle(toSettle, actor: "letterbox")
         for (index, outcome) in zip(settleIndexes, settled) { outcomes[index] = outcome }

@@ -187,12 +187,13 @@ extension CaseStoreRules {
         _ db: some StoreConnection,
         recordId: Int64,
         draft: FeedbackDraft,
+        fingerprint: TextFingerprint? = nil,
         receivedAt: Date,
         contactId: Int64?,
         followUp: CaseLink?
     ) throws -> LinkingOutcome {
         let policy = options.linking
-        let subject = LinkingSubject(draft: draft, receivedAt: receivedAt, contactId: contactId)
+        let subject = LinkingSubject(draft: draft, receivedAt: receivedAt, contactId: contactId, fingerprint: fingerprint)
         var outcome = LinkingOutcome(
             caseId: recordId, caseReference: "", newCase: true, eventAt: subject.at, fingerprint: subject.fingerprint,
             postcode: subject.postcode, addressKey: subject.addressKey

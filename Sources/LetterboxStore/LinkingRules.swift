@@ -34,13 +34,14 @@ public struct LinkingSubject: Sendable {
     }
 
     /// The subject of a draft: its text as compared, its contact time, its normalised place.
-    public init(draft: FeedbackDraft, receivedAt: Date, contactId: Int64?) {
+    /// `fingerprint`, when given, is the one ``fingerprint(of:)`` made of this draft earlier.
+    public init(draft: FeedbackDraft, receivedAt: Date, contactId: Int64?, fingerprint: TextFingerprint? = nil) {
         let postcode = draft.contact.postcode.flatMap(Identifiers.postcode)
         let compared = Linking.comparedText(body: draft.body, subject: draft.subject)
         let addressKey = draft.contact.address.flatMap { Identifiers.addressKey($0, postcode: postcode) }
         self.init(
             at: Linking.eventTime(contactedAt: draft.contactedAt, receivedAt: receivedAt),
-            fingerprint: TextFingerprint(compared),
+            fingerprint: fingerprint ?? TextFingerprint(compared),
             postcode: postcode,
             addressKey: addressKey,
             contactId: contactId,
@@ -48,6 +49,12 @@ public struct LinkingSubject: Sendable {
         )
         givenContent = nil
         contentText = compared
+    }
+
+    /// The wording fingerprint of a draft, as the subject compares it: made while a batch is
+    /// prepared, so the store's single writer does not.
+    public static func fingerprint(of draft: FeedbackDraft) -> TextFingerprint {
+        TextFingerprint(Linking.comparedText(body: draft.body, subject: draft.subject))
     }
 
     /// The keys to file the record under, and to look up near-identical wording by.

@@ -27,7 +27,7 @@ extension SQLiteCaseStore: IntakeStore {
 
     /// Commits what the decoders made of each stored submission. One transaction; each
     /// submission in its own savepoint, so one that the store rejects is quarantined alone.
-    package func settle(_ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws(StoreError) -> [IntakeOutcome] {
+    package func settle(_ results: [Settling], actor: String) throws(StoreError) -> [IntakeOutcome] {
         guard !results.isEmpty else { return [] }
         return try write { db in try settleRows(db, results, actor: actor) }
     }
@@ -181,10 +181,10 @@ extension CaseStoreRules {
     /// What the decoders made of each stored submission, committed: the body of the store's
     /// settling transaction. Each submission in its own savepoint, so one that the store
     /// rejects is quarantined alone.
-    package func settleRows(_ db: some StoreConnection, _ results: [(Int64, Result<Decoded, any Error>)], actor: String) throws -> [IntakeOutcome] {
+    package func settleRows(_ db: some StoreConnection, _ results: [Settling], actor: String) throws -> [IntakeOutcome] {
         let now = Timestamp.string(Date())
         let encoder = Timestamp.jsonEncoder()
-        return try results.map { rawId, result -> IntakeOutcome in
+        return try results.map { rawId, result, fingerprint -> IntakeOutcome in
                 guard let row = try db.row("""
                         SELECT r.*, rec.reference FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
                         WHERE r.id = ?
@@ -217,7 +217,7 @@ extension CaseStoreRules {
                     do {
                         var outcome: IntakeOutcome?
                         try db.savepoint {
-                            outcome = try commitRecord(db, draft: draft, raw: row, now: now, encoder: encoder, actor: actor)
+                            outcome = try commitRecord(db, draft: draft, fingerprint: fingerprint, raw: row, now: now, encoder: encoder, actor: actor)
                         }
                         return outcome!
                     } catch {
@@ -251,6 +251,7 @@ extension CaseStoreRules {
     private func commitRecord(
         _ db: some StoreConnection,
         draft original: FeedbackDraft,
+        fingerprint: TextFingerprint?,
         raw: SQLRow,
         now: String,
         encoder: JSONEncoder,
@@ -278,7 +279,7 @@ extension CaseStoreRules {
         // The store has one writer at a time and this runs inside its transaction, so the next
         // row id is known before the insert and the document is written once.
         let recordId = try db.value("SELECT COALESCE(MAX(id), 0) + 1 FROM records", [], as: Int64.self) ?? 1
-        let linked = try link(db, recordId: recordId, draft: draft, receivedAt: receivedAt, contactId: contactId, followUp: followUp)
+        let linked = try link(db, recordId: recordId, draft: draft, fingerprint: fingerprint, receivedAt: receivedAt, contactId: contactId, followUp: followUp)
         draft.flags.append(contentsOf: linked.flags)
         draft.flags.append(contentsOf: try textAndArrangementFlags(db, draft: draft, contactId: contactId))
         var record = FeedbackRecord(
