@@ -92,7 +92,12 @@ struct Serve: AsyncParsableCommand {
                     logger.notice("No local delivery socket: \(reason). The mail pipe commits on its own.")
                 } else {
                     localSocket = socket
-                    services.append(.init(service: server.localApplication(socketPath: socket)))
+                    // Optional: if it cannot bind (a folder it may not write in), the network
+                    // port and the watchers go on, and the pipe commits on its own.
+                    let local = OptionalService(server.localApplication(socketPath: socket), logger: logger) { error in
+                        "The local delivery socket \(socket) stopped (\(error)); the network port goes on, and the mail pipe commits on its own."
+                    }
+                    services.append(.init(service: local, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
                 }
             }
             services += try Watch.services(adapters: adapters, intake: server.intake, settings: settings, logger: logger)
@@ -103,6 +108,23 @@ struct Serve: AsyncParsableCommand {
             if let localSocket { unlink(localSocket) }
             logger.info("Stopped serving")
         }
+    }
+}
+
+/// A service `serve` can run without: if it fails, a warning, and everything else goes on.
+struct OptionalService: Service {
+    let base: any Service
+    let logger: Logger
+    let message: @Sendable (any Error) -> String
+
+    init(_ base: any Service, logger: Logger, message: @escaping @Sendable (any Error) -> String) {
+        self.base = base
+        self.logger = logger
+        self.message = message
+    }
+
+    func run() async throws {
+        do { try await base.run() } catch { logger.warning("\(message(error))") }
     }
 }
 

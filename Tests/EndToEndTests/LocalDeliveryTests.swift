@@ -73,6 +73,23 @@ struct LocalDeliveryTests {
         #expect(try TestStores.open(storePath).records().count == 1)
     }
 
+    @Test("A local socket that cannot be bound (its folder is missing) stops nothing else: serve goes on serving, and the pipe commits on its own")
+    func unboundSocket() async throws {
+        let root = try Fixtures.temporaryFolder("local-delivery-unbound")
+        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let environment = ["LETTERBOX_SERVER_LOCAL_SOCKET": root.appendingPathComponent("missing/x.sock").path]
+        let server = try ServeProcess(storePath: storePath, folder: root, environment: environment)
+        defer { server.stop() }
+        try await Task.sleep(for: .seconds(1))
+        #expect(server.process.isRunning)
+        #expect(try RawHTTP.get(port: server.port, path: "/healthz").status == 200)
+        let direct = try await Fixtures.run(["ingest", "email", "--store", storePath], environment: environment, stdin: try sample("01-complaint-plain.eml"))
+        #expect(direct.status == 0, "\(direct.stderr)")
+        #expect(direct.stdout.hasPrefix("accepted"))
+        #expect(try serverStored(server) == 0, "the pipe committed it, not the server")
+        #expect(try TestStores.open(storePath).records().count == 1)
+    }
+
     @Test("A socket left by a killed server: the pipe commits on its own, and the next serve takes the socket over")
     func staleSocket() async throws {
         let root = try Fixtures.temporaryFolder("local-delivery-stale")
