@@ -80,7 +80,10 @@ struct NginxTests {
         nginx.standardOutput = FileHandle.nullDevice
         nginx.standardError = FileHandle.nullDevice
         try nginx.run()
-        defer { if nginx.isRunning { nginx.terminate() } }
+        // SIGKILL, not terminate(): nginx inherits the signal mask of the test thread that
+        // started it, with SIGTERM blocked, and in single-process mode never unblocks it (every
+        // run left an nginx behind).
+        defer { if nginx.isRunning { kill(nginx.processIdentifier, SIGKILL) } }
         try #require(await Fixtures.offPool { RawConnection.waitForPort(listen) }, "nginx did not start: \((try? String(contentsOf: root.appendingPathComponent("error.log"), encoding: .utf8)) ?? "")")
 
         func post(_ index: Int) async throws -> Int {
