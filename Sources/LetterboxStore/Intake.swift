@@ -187,22 +187,19 @@ public struct Intake: SubmissionPipeline {
             } else {
                 self.key = "\(submission.channel.rawValue):sha256:\(sha256)"
             }
-            self.decoded = decoded.map(Self.hashingAttachments)
-            self.fingerprint = self.decoded.flatMap(Self.fingerprint)
+            if let decoded {
+                (self.decoded, self.fingerprint) = Self.finished(decoded)
+            }
         }
 
-        static func fingerprint(_ decoded: Result<Decoded, any Error>) -> TextFingerprint? {
-            guard case .success(.feedback(let draft)) = decoded else { return nil }
-            return LinkingSubject.fingerprint(of: draft)
-        }
-
-        /// The reading with its attachments' SHA-256 worked out, so the writer only stores them.
-        static func hashingAttachments(_ decoded: Result<Decoded, any Error>) -> Result<Decoded, any Error> {
-            guard case .success(.feedback(var draft)) = decoded, !draft.attachments.isEmpty else { return decoded }
+        /// What the writer would otherwise work out from a reading: its attachments' SHA-256
+        /// and its wording fingerprint, made here so the writer only looks up and stores.
+        static func finished(_ decoded: Result<Decoded, any Error>) -> (Result<Decoded, any Error>, TextFingerprint?) {
+            guard case .success(.feedback(var draft)) = decoded else { return (decoded, nil) }
             for index in draft.attachments.indices where draft.attachments[index].sha256 == nil {
                 draft.attachments[index].sha256 = SHA256.hash(data: draft.attachments[index].data).hexString
             }
-            return .success(.feedback(draft))
+            return (.success(.feedback(draft)), LinkingSubject.fingerprint(of: draft))
         }
     }
 
@@ -233,8 +230,7 @@ public struct Intake: SubmissionPipeline {
         let transform: @Sendable ((rawId: Int64, offset: Int)) -> (Result<Decoded, any Error>, TextFingerprint?) = { item in
             let prepared = firstItems[item.offset]
             if let decoded = prepared.decoded { return (decoded, prepared.fingerprint) }
-            let decoded = Prepared.hashingAttachments(decode(prepared.submission))
-            return (decoded, Prepared.fingerprint(decoded))
+            return Prepared.finished(decode(prepared.submission))
         }
         let needsDecoding = fresh.contains { firstItems[$0.offset].decoded == nil }
         let results = needsDecoding ? Self.concurrentMap(fresh, transform) : fresh.map(transform)
