@@ -67,6 +67,11 @@ public final class SQLiteCaseStore: CaseStoreRules {
     }
 
     let pool: DatabasePool
+
+    /// A pragma's value as the connection that commits sees it (for tests: `synchronous`).
+    package func writerPragma(_ name: String) throws -> Int? {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA \(name)") }
+    }
     package let abusiveMatcher: PhraseMatcher<String>
     package let emergencyMatcher: PhraseMatcher<String>
 
@@ -94,7 +99,8 @@ public final class SQLiteCaseStore: CaseStoreRules {
         configuration.busyMode = .timeout(options.busyTimeout)
         configuration.prepareDatabase { db in
             // Durable commits: an acknowledgement (exit 0, HTTP 2xx, a file moved) is only given after
-            // the commit has reached the disk.
+            // the commit has reached the disk. (The pool's writer is set again below: GRDB changes
+            // it after this.)
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // 64 MB of page cache (SQLite's default is 2 MB, 125 of these 16 KB pages). A batch's
             // transaction dirties more pages than that, and a full cache spills them into the WAL
@@ -115,7 +121,14 @@ public final class SQLiteCaseStore: CaseStoreRules {
             let migrator = Migrations.migrator
             // On the writer connection, which every command opens anyway: a reader connection just
             // for this check would cost each one-shot process (a mail server's pipe) another open.
-            let upToDate = try pool.writeWithoutTransaction { db in try migrator.hasCompletedMigrations(db) }
+            let upToDate = try pool.writeWithoutTransaction { db in
+                // GRDB's pool sets `synchronous = NORMAL` on its writer after `prepareDatabase`
+                // has run (SQLite's suggestion for WAL mode), and NORMAL syncs the WAL only at a
+                // checkpoint: a commit acknowledged to a sender could be lost to a power cut. So
+                // FULL is set again here, on the one connection that commits.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try migrator.hasCompletedMigrations(db)
+            }
             if !upToDate {
                 try migrator.migrate(pool)
             }

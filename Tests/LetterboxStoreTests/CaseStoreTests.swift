@@ -38,6 +38,16 @@ struct CaseStoreTests {
         #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
     }
 
+    /// Every commit reaches the disk before it is acknowledged: the writer syncs the WAL at each
+    /// commit (`synchronous = FULL`, 2), not only at checkpoints (NORMAL, 1, GRDB's choice for a
+    /// pool in WAL mode, which once overrode the store's own setting).
+    @Test func theWriterSyncsEveryCommit() throws {
+        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path)
+        #expect(try store.writerPragma("synchronous") == 2)
+        _ = try Intake(backend: store, decoders: [PhoneNoteDecoder()]).ingest([note(Self.good)])
+        #expect(try store.writerPragma("synchronous") == 2)
+    }
+
     @Test(arguments: Backend.allCases)
     func acceptedThenRedeliveredKeepsOneRecord(_ backend: Backend) throws {
         let store = try store(backend)
