@@ -188,6 +188,10 @@ extension PostgresCaseStore: IntakeStore, ImportCheckpoints {
         return try write { db in try settleRows(db, results, actor: actor) }
     }
 
+    package func receiveAndSettle(_ batch: [Intake.Prepared], recordRedelivery: Bool, actor: String) throws(StoreError) -> [Receipt] {
+        try write { db in try receiveAndSettleRows(db, batch, recordRedelivery: recordRedelivery, actor: actor) }
+    }
+
     package func rawSubmission(id: Int64) throws(StoreError) -> StoredSubmission? {
         try read { db in try storedSubmission(db, id: id) }
     }

@@ -42,6 +42,9 @@ package typealias Settling = (rawId: Int64, reading: Result<Decoded, any Error>,
 package protocol IntakeStore: CaseStoreRules {
     func receive(_ batch: [Intake.Prepared], recordRedelivery: Bool) throws(StoreError) -> [Receipt]
     func settle(_ results: [Settling], actor: String) throws(StoreError) -> [IntakeOutcome]
+    /// ``receive(_:recordRedelivery:)`` and ``settle(_:actor:)`` in one transaction, for a batch
+    /// whose readings are all known before the commit: every receipt comes back settled.
+    func receiveAndSettle(_ batch: [Intake.Prepared], recordRedelivery: Bool, actor: String) throws(StoreError) -> [Receipt]
     func rawSubmission(id: Int64) throws(StoreError) -> StoredSubmission?
     func blob(sha256: String) throws(StoreError) -> Data?
     func pendingSubmissionIds(receivedBefore cutoff: Date, limit: Int) throws(StoreError) -> [Int64]

@@ -9,16 +9,18 @@ import Crypto
 /// let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
 /// let outcomes = try intake.ingest(submissions)
 /// ```
-/// Each call stores all the raw submissions in one transaction (so they are safe before any
-/// decoder runs), decodes them, and commits every record, quarantine and ignore verdict in a
-/// second transaction: two durable commits per batch, however large.
+/// A call with submissions not yet read stores all their raw bytes in one transaction (so they
+/// are safe before any decoder runs), decodes them, and commits every record, quarantine and
+/// ignore verdict in a second transaction. A batch read before the commit (``prepare(_:)``, a
+/// server's requests) needs no such guard: its raw bytes and records go in one transaction.
 public struct Intake: SubmissionPipeline {
     /// The store the pipeline writes to: SQLite, or PostgreSQL (LetterboxPostgres).
     package let backend: any IntakeStore
     private let byChannel: [Channel: any SubmissionDecoder]
     private let byAdapter: [String: any SubmissionDecoder]
     /// Called after the raw submissions are committed and before decoding: a fault-injection
-    /// point for crash tests.
+    /// point for crash tests. While it is set, every batch is committed in two transactions, so
+    /// that there is such a moment even for a batch read before the commit.
     public var afterReceive: (@Sendable () -> Void)?
     /// Called with every batch's submissions and outcomes once they are committed, including
     /// the joined submissions of messages that arrived in parts (the server's metrics).
@@ -67,8 +69,8 @@ public struct Intake: SubmissionPipeline {
 
     /// Hashes and decodes submissions without touching the store, so that one thread can read
     /// and decode the next batch while another commits this one. Decoding is pure, so doing it
-    /// before the raw bytes are stored changes nothing: ``commit(_:whenKnown:)`` still stores
-    /// the raw bytes first, in their own transaction, and the records after. Safe on any thread.
+    /// before the raw bytes are stored changes nothing the store keeps: ``commit(_:whenKnown:)``
+    /// stores the raw bytes and the records in one transaction. Safe on any thread.
     public func prepare(_ submissions: [RawSubmission]) -> PreparedSubmissions {
         PreparedSubmissions(count: submissions.count, contents: submissions.map { submission in
             Prepared(submission, decoded: decode(submission))
@@ -215,29 +217,45 @@ public struct Intake: SubmissionPipeline {
         }
         var outcomes = [IntakeOutcome?](repeating: nil, count: batch.count)
         let firstItems = first.map { batch[$0] }
-        let receipts = try backend.receive(firstItems, recordRedelivery: whenKnown == .recordRedelivery)
-        afterReceive?()
-        var fresh: [(rawId: Int64, offset: Int)] = []
-        for (offset, receipt) in receipts.enumerated() {
-            switch receipt {
-            case .settled(let outcome):
+        let recordRedelivery = whenKnown == .recordRedelivery
+        // Outcomes committed by this pass (not redeliveries), for the parts to join.
+        var settled: [IntakeOutcome] = []
+        if afterReceive == nil, firstItems.allSatisfy({ $0.decoded != nil }) {
+            // Read before the commit (an import's prepared batch, a server's requests): the raw
+            // bytes and what they became go in one transaction, so nothing is left pending and
+            // the batch costs one sync of the store, not two. If that transaction fails, neither
+            // is kept and nothing has been acknowledged.
+            let receipts = try backend.receiveAndSettle(firstItems, recordRedelivery: recordRedelivery, actor: "letterbox")
+            for (offset, receipt) in receipts.enumerated() {
+                guard case .settled(let outcome) = receipt else { preconditionFailure("receiveAndSettle left a submission unsettled") }
                 outcomes[first[offset]] = outcome
-            case .fresh(let rawId):
-                fresh.append((rawId, offset))
+                if outcome.heldIn != nil { settled.append(outcome) }
             }
+        } else {
+            let receipts = try backend.receive(firstItems, recordRedelivery: recordRedelivery)
+            afterReceive?()
+            var fresh: [(rawId: Int64, offset: Int)] = []
+            for (offset, receipt) in receipts.enumerated() {
+                switch receipt {
+                case .settled(let outcome):
+                    outcomes[first[offset]] = outcome
+                case .fresh(let rawId):
+                    fresh.append((rawId, offset))
+                }
+            }
+            // Decoders are pure, so a large batch is decoded on every core.
+            let transform: @Sendable ((rawId: Int64, offset: Int)) -> (Result<Decoded, any Error>, TextFingerprint?) = { item in
+                let prepared = firstItems[item.offset]
+                if let decoded = prepared.decoded { return (decoded, prepared.fingerprint) }
+                return Prepared.finished(decode(prepared.submission))
+            }
+            let needsDecoding = fresh.contains { firstItems[$0.offset].decoded == nil }
+            let results = needsDecoding ? Self.concurrentMap(fresh, transform) : fresh.map(transform)
+            let toSettle: [Settling] = zip(fresh, results).map { ($0.rawId, $1.0, $1.1) }
+            let settleIndexes = fresh.map { first[$0.offset] }
+            settled = try backend.settle(toSettle, actor: "letterbox")
+            for (index, outcome) in zip(settleIndexes, settled) { outcomes[index] = outcome }
         }
-        // Decoders are pure, so a large batch is decoded on every core.
-        let transform: @Sendable ((rawId: Int64, offset: Int)) -> (Result<Decoded, any Error>, TextFingerprint?) = { item in
-            let prepared = firstItems[item.offset]
-            if let decoded = prepared.decoded { return (decoded, prepared.fingerprint) }
-            return Prepared.finished(decode(prepared.submission))
-        }
-        let needsDecoding = fresh.contains { firstItems[$0.offset].decoded == nil }
-        let results = needsDecoding ? Self.concurrentMap(fresh, transform) : fresh.map(transform)
-        let toSettle: [Settling] = zip(fresh, results).map { ($0.rawId, $1.0, $1.1) }
-        let settleIndexes = fresh.map { first[$0.offset] }
-        let settled = try backend.settle(toSettle, actor: "letterbox")
-        for (index, outcome) in zip(settleIndexes, settled) { outcomes[index] = outcome }
         if !later.isEmpty {
             let again = try ingest(later.map { batch[$0] }, whenKnown: whenKnown)
             for (index, outcome) in zip(later, again) { outcomes[index] = outcome }

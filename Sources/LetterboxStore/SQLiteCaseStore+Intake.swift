@@ -32,6 +32,12 @@ extension SQLiteCaseStore: IntakeStore {
         return try write { db in try settleRows(db, results, actor: actor) }
     }
 
+    /// Stores the raw bytes and commits what they were read as, in one transaction (one sync
+    /// of the WAL, and each page the two steps share written once).
+    package func receiveAndSettle(_ batch: [Intake.Prepared], recordRedelivery: Bool, actor: String) throws(StoreError) -> [Receipt] {
+        try write { db in try receiveAndSettleRows(db, batch, recordRedelivery: recordRedelivery, actor: actor) }
+    }
+
     /// Stores bytes once per content; true when written now. A large blob goes in as a
     /// zeroblob and is written in place a megabyte at a time: bound as a value, SQLite copies it
     /// once to bind and again to build the row, and a 50 MB form post held 100 MB inside SQLite
@@ -139,6 +145,23 @@ extension CaseStoreRules {
                 let rawId = try insertRaw(db, item, disposition: .pending, reason: nil, originalId: nil, now: now)
                 return .fresh(rawId: rawId)
         }
+    }
+
+    /// The body of ``IntakeStore/receiveAndSettle(_:recordRedelivery:actor:)``: the raw rows,
+    /// then every fresh one settled with the reading it came with.
+    package func receiveAndSettleRows(_ db: some StoreConnection, _ batch: [Intake.Prepared], recordRedelivery: Bool, actor: String) throws -> [Receipt] {
+        var receipts = try receiveRows(db, batch, recordRedelivery: recordRedelivery)
+        var fresh: [(index: Int, settling: Settling)] = []
+        for (index, receipt) in receipts.enumerated() {
+            guard case .fresh(let rawId) = receipt else { continue }
+            guard let reading = batch[index].decoded else {
+                preconditionFailure("receiveAndSettle needs every submission read before the commit")
+            }
+            fresh.append((index, (rawId, reading, batch[index].fingerprint)))
+        }
+        let outcomes = try settleRows(db, fresh.map(\.settling), actor: actor)
+        for (item, outcome) in zip(fresh, outcomes) { receipts[item.index] = .settled(outcome) }
+        return receipts
     }
 
     private func insertRaw(

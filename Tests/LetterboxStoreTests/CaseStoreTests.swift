@@ -4,6 +4,7 @@ import LetterboxCore
 import LetterboxPhoneNotes
 import LetterboxStore
 import LetterboxTesting
+import Synchronization
 import Testing
 
 /// The store on a real SQLite file in a temporary folder and on a real PostgreSQL database: the
@@ -36,6 +37,31 @@ struct CaseStoreTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let queue = try DatabaseQueue(path: store.path)
         #expect(try queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+    }
+
+    /// A batch read before the commit (an import's, a server's) is one transaction: its raw
+    /// bytes and records reach the disk together, with one sync. Submissions not yet read still
+    /// have their raw bytes committed first, before any decoder runs.
+    @Test func aBatchReadBeforeTheCommitIsOneTransaction() throws {
+        let statements = Mutex<[String]>([])
+        var options = SQLiteCaseStore.Options()
+        options.statementObserver = { sql in statements.withLock { $0.append(sql) } }
+        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path, options: options)
+        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        func commits(_ body: () throws -> [IntakeOutcome]) throws -> (Int, [Disposition]) {
+            statements.withLock { $0 = [] }
+            let outcomes = try body()
+            return (statements.withLock { $0.filter { $0.hasPrefix("COMMIT") }.count }, outcomes.map(\.disposition))
+        }
+        let other = "Caller: Ann Lee\nPhone: 07700 900456\n\nThe bins were not collected.\n"
+        let broken = "Phone: 07700 900789\n"
+        let prepared = try commits { try intake.commit(intake.prepare([note(Self.good), note(other, source: "b.txt"), note(broken, source: "c.txt")])) }
+        #expect(prepared.0 == 1)
+        #expect(prepared.1 == [.accepted, .accepted, .quarantined])
+        let plain = try commits { try intake.ingest([note(Self.good + "Again.\n", source: "d.txt")]) }
+        #expect(plain.0 == 2)
+        #expect(plain.1 == [.accepted])
+        #expect(try store.submissions(.pending).isEmpty)
     }
 
     /// Every commit reaches the disk before it is acknowledged: the writer syncs the WAL at each
