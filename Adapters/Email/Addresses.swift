@@ -112,8 +112,11 @@ public enum MessageIDs {
         var index = text.startIndex
         while let open = text[index...].firstIndex(of: "<") {
             guard let close = text[open...].firstIndex(of: ">") else { break }
-            let id = text[open...close].filter { !$0.isWhitespace }
-            if id.count > 2 && id.count <= 998 { ids.append(String(id)) }
+            let slice = text[open...close]
+            // Almost every id is printable ASCII with no space: taken as it is, without
+            // breaking it into characters to look for white space.
+            let id = slice.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) ? String(slice) : String(slice.filter { !$0.isWhitespace })
+            if id.count > 2 && id.count <= 998 { ids.append(id) }
             index = text.index(after: close)
         }
         if ids.isEmpty {

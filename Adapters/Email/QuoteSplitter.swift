@@ -16,29 +16,27 @@ public enum QuoteSplitter {
 
     public static func split(_ text: String) -> Split {
         guard mayQuote(text) else { return Split(newText: text, hasQuote: false) }
-        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+        var lines = Lines(text)
         var kept: [Substring] = []
         var hasQuote = false
         var index = 0
         outer: while index < lines.count {
-            let line = lines[index]
-            let trimmed = line.trimmingWhitespace()
-            if isTopPostingMarker(lines, at: index) {
+            if isTopPostingMarker(&lines, at: index) {
                 hasQuote = true
                 break outer
             }
-            if let span = attributionSpan(lines, at: index) {
+            if let span = attributionSpan(&lines, at: index) {
                 // Skip the attribution and the quoted block after it; keep any text below (bottom posting).
                 hasQuote = true
                 index += span
                 continue
             }
-            if trimmed.hasPrefix(">") {
+            if lines.trimmed(index).hasPrefix(">") {
                 hasQuote = true
                 index += 1
                 continue
             }
-            kept.append(line)
+            kept.append(lines.raw[index])
             index += 1
         }
         guard hasQuote else { return Split(newText: text, hasQuote: false) }
@@ -47,6 +45,36 @@ public enum QuoteSplitter {
         let newText = kept.joined(separator: "\n")
         if newText.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return Split(newText: text, hasQuote: true) }
         return Split(newText: newText, hasQuote: true)
+    }
+
+    /// The text's lines, each trimmed and lower-cased once, when first asked for: the tests
+    /// below look at a line and the few after it, and a long quoted history after the first
+    /// marker is never looked at.
+    struct Lines {
+        let raw: [Substring]
+        private var trimmedLines: [String?]
+        private var lowerLines: [String?]
+        var count: Int { raw.count }
+
+        init(_ text: String) {
+            raw = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { Substring($0) }
+            trimmedLines = Array(repeating: nil, count: raw.count)
+            lowerLines = Array(repeating: nil, count: raw.count)
+        }
+
+        mutating func trimmed(_ index: Int) -> String {
+            if let line = trimmedLines[index] { return line }
+            let line = raw[index].trimmingWhitespace()
+            trimmedLines[index] = line
+            return line
+        }
+
+        mutating func lower(_ index: Int) -> String {
+            if let line = lowerLines[index] { return line }
+            let line = trimmed(index).lowercased()
+            lowerLines[index] = line
+            return line
+        }
     }
 
     /// Cheap test: no ">" at a line start, no "wrote"-like ending, no "Original Message" or
@@ -72,14 +100,16 @@ public enum QuoteSplitter {
     }
 
     /// "On <date>, <name> wrote:" on one line or two: returns how many lines it spans.
-    static func attributionSpan(_ lines: [Substring], at index: Int) -> Int? {
-        let line = lines[index].trimmingWhitespace()
-        guard let first = line.split(separator: " ").first.map({ $0.lowercased() }), attributionStarts.contains(first) || line.lowercased().hasPrefix("le ") else {
+    static func attributionSpan(_ lines: inout Lines, at index: Int) -> Int? {
+        let lower = lines.lower(index)
+        // The first word, as splitting on spaces gives it (the line is trimmed).
+        guard attributionStarts.contains(String(lower.prefix { $0 != " " })) || lower.hasPrefix("le ") else {
             return nil
         }
+        let line = lines.trimmed(index)
         if endsAttribution(line) { return 1 }
         if index + 1 < lines.count, line.count < 200 {
-            let joined = line + " " + lines[index + 1].trimmingWhitespace()
+            let joined = line + " " + lines.trimmed(index + 1)
             if endsAttribution(joined) { return 2 }
         }
         return nil
@@ -95,9 +125,8 @@ public enum QuoteSplitter {
             || lower.hasSuffix("wrote :")
     }
 
-    static func isTopPostingMarker(_ lines: [Substring], at index: Int) -> Bool {
-        let line = lines[index].trimmingWhitespace()
-        let lower = line.lowercased()
+    static func isTopPostingMarker(_ lines: inout Lines, at index: Int) -> Bool {
+        let lower = lines.lower(index)
         if lower.hasPrefix("-----original message-----") || lower.hasPrefix("----- original message -----")
             || lower.hasPrefix("-------- original message --------") || lower.hasPrefix("--- original message ---")
         {
@@ -105,21 +134,22 @@ public enum QuoteSplitter {
         }
         // Outlook: an optional rule of underscores, then From: with Sent:/Date: and To:/Subject: close below.
         var start = index
+        let line = lines.trimmed(index)
         if line.count >= 10 && line.allSatisfy({ $0 == "_" }) { start = index + 1 }
         guard start < lines.count else { return false }
-        let fromLine = lines[start].trimmingWhitespace().lowercased()
+        let fromLine = lines.lower(start)
         guard fromLine.hasPrefix("from:") || fromLine.hasPrefix("*from:*") || fromLine.hasPrefix("von:") || fromLine.hasPrefix("de :") else {
             return false
         }
         var sawSent = false, sawToOrSubject = false
         for offset in 1...5 where start + offset < lines.count {
-            let next = lines[start + offset].trimmingWhitespace().lowercased()
+            let next = lines.lower(start + offset)
             if next.hasPrefix("sent:") || next.hasPrefix("date:") || next.hasPrefix("*sent:*") || next.hasPrefix("gesendet:") { sawSent = true }
             if next.hasPrefix("to:") || next.hasPrefix("subject:") || next.hasPrefix("*to:*") || next.hasPrefix("cc:") { sawToOrSubject = true }
         }
         // An inline forward has the same block under its own marker; that marker is not this line.
         if index > 0 {
-            let previous = lines[index - 1].lowercased()
+            let previous = lines.lower(index - 1)
             if previous.contains("forwarded message") || previous.contains("begin forwarded message") { return false }
         }
         return sawSent && sawToOrSubject

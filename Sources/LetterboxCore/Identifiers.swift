@@ -151,7 +151,7 @@ public enum Identifiers {
     /// system has its own format, so `pattern` (a regular expression the whole reference must
     /// match, from the config) decides what counts; nil when it does not match or is empty.
     public static func tenancy(_ raw: String, pattern: TenancyPattern? = nil) -> String? {
-        let compact = String(raw.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace })
+        let compact = String(raw.uppercased().unicodeScalars.filter { !$0.isWhiteSpace })
         guard !compact.isEmpty, compact.utf8.count <= 64 else { return nil }
         if let pattern, !pattern.matches(compact) { return nil }
         return compact
@@ -186,7 +186,7 @@ public enum Identifiers {
     /// Accepts the six Royal Mail formats (`A9 9AA` to `AA9A 9AA`), `GIR 0AA` and `BFPO 1234`.
     /// Whether the postcode exists only the Postcode Address File can say.
     public static func postcode(_ raw: String) -> String? {
-        let compact = String(raw.uppercased().unicodeScalars.filter { !$0.properties.isWhitespace })
+        let compact = String(raw.uppercased().unicodeScalars.filter { !$0.isWhiteSpace })
         if compact.hasPrefix("BFPO") {
             let number = compact.dropFirst(4)
             guard (1...4).contains(number.count), number.allSatisfy(\.isASCIIDigit) else { return nil }
@@ -212,9 +212,18 @@ extension StringProtocol {
     /// The string without leading and trailing white space (including no-break spaces).
     public func trimmingWhitespace() -> String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        return String(String.UnicodeScalarView(scalars[first...last]))
+        guard let first = scalars.firstIndex(where: { !$0.isWhiteSpace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.isWhiteSpace })!
+        // Scalar-aligned bounds slice exactly those scalars, copied once.
+        return String(self[first..<scalars.index(after: last)])
+    }
+}
+
+extension Unicode.Scalar {
+    /// Unicode's White_Space property, with ASCII answered without a table search.
+    @inline(__always)
+    public var isWhiteSpace: Bool {
+        value < 0x80 ? (value == 0x20 || (value >= 0x09 && value <= 0x0D)) : properties.isWhitespace
     }
 }
 

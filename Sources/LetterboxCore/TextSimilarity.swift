@@ -158,10 +158,24 @@ public struct TextFingerprint: Sendable, Hashable {
                 }
             }
         } else {
+            // One curly quote or pound sign puts a text here: its ASCII is still read by value,
+            // and only the other scalars look up their Unicode properties (a table search each).
             for scalar in text.unicodeScalars {
-                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if scalar.value < 0x80 {
+                    let byte = UInt8(truncatingIfNeeded: scalar.value)
+                    switch byte {
+                    case 0x30...0x39, 0x61...0x7A: current.append(byte)
+                    case 0x41...0x5A: current.append(byte | 0x20)
+                    case 0x27 where !current.isEmpty: continue
+                    default:
+                        if !current.isEmpty {
+                            body(current)
+                            current.removeAll(keepingCapacity: true)
+                        }
+                    }
+                } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                     current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
-                } else if (scalar == "'" || scalar == "\u{2019}"), !current.isEmpty {
+                } else if scalar == "\u{2019}", !current.isEmpty {
                     continue
                 } else if !current.isEmpty {
                     body(current)

@@ -142,4 +142,47 @@ struct TextFingerprintTests {
         #expect(TextFingerprint.words("Zoë's flat — it's cold").map { String(decoding: $0, as: UTF8.self) } == ["zoës", "flat", "its", "cold"])
         #expect(TextFingerprint.words("don't STOP").map { String(decoding: $0, as: UTF8.self) } == ["dont", "stop"])
     }
+
+    /// The splitter reads ASCII by value, even in a text with other scalars; it must split every
+    /// text exactly as Unicode's properties say (stored fingerprints and the trained model's
+    /// features depend on it). Compared with the plain rule on generated mixed texts.
+    @Test func wordsAreUnicodeWordsWhateverTheMix() {
+        func reference(_ text: String) -> [[UInt8]] {
+            var words: [[UInt8]] = []
+            var current: [UInt8] = []
+            for scalar in text.unicodeScalars {
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                } else if (scalar == "'" || scalar == "\u{2019}"), !current.isEmpty {
+                    continue
+                } else if !current.isEmpty {
+                    words.append(current)
+                    current = []
+                }
+            }
+            if !current.isEmpty { words.append(current) }
+            return words
+        }
+        let pieces = ["The", "LIFT", "is", "broken", "don't", "it\u{2019}s", "£40", "Zoë", "ÉCOLE", "naïve", "—", "–", "½", "²", "٣",
+                      "日本", "Ωmega", "ǅ", "ß", "İ", "'quoted'", "x'", "\u{A0}", "\t", "\n", ",", ".", "12:30", "A1", "\u{301}", "🙂", "'"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let count = Int.random(in: 1...12, using: &generator)
+            let text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }
+                .joined(separator: [" ", "", "\n", "  "].randomElement(using: &generator)!)
+            #expect(TextFingerprint.words(text) == reference(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test func trimmingRemovesUnicodeWhiteSpaceOnly() {
+        #expect(" \t\r\n a b \u{A0}\u{2003}\n".trimmingWhitespace() == "a b")
+        #expect("\u{85}x\u{3000}".trimmingWhitespace() == "x")
+        #expect(" \u{1C}x\u{1F} ".trimmingWhitespace() == "\u{1C}x\u{1F}")
+        #expect(" e\u{301} ".trimmingWhitespace() == "e\u{301}")
+        #expect("\u{200B}x".trimmingWhitespace() == "\u{200B}x")
+        #expect(" \n ".trimmingWhitespace() == "")
+        #expect("".trimmingWhitespace() == "")
+        let line: Substring = "  Dear Sir,  "[...]
+        #expect(line.trimmingWhitespace() == "Dear Sir,")
+    }
 }
