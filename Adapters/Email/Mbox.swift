@@ -158,7 +158,9 @@ public final class MboxReader {
     }
 
     public func next() throws -> MboxMessage? {
-        var message = Data()
+        // Bytes, made Data once at the end: appending line by line to Data cost a uniqueness and
+        // an exclusivity check per line, 3% of an import.
+        var message: [UInt8] = []
         var fromLine: [UInt8]?
         var start: Int64 = offset
         if let pending = pendingFromLine {
@@ -187,9 +189,9 @@ public final class MboxReader {
             sawAnything = true
             previousBlank = line.count == 1 || (line.count == 2 && line.first == 0x0D)
             if line.first == 0x3E, Self.isQuotedFrom(line) {
-                line.dropFirst().withUnsafeBufferPointer { message.append($0) }
+                message.append(contentsOf: line.dropFirst())
             } else {
-                line.withUnsafeBufferPointer { message.append($0) }
+                message.append(contentsOf: line)
             }
         }
         guard sawAnything else { return nil }
@@ -198,7 +200,7 @@ public final class MboxReader {
 
     private let fromPrefix: [UInt8] = Array("From ".utf8)
 
-    private func finish(_ bytes: Data, fromLine: [UInt8]?, start: Int64, end: Int64) -> MboxMessage {
+    private func finish(_ bytes: [UInt8], fromLine: [UInt8]?, start: Int64, end: Int64) -> MboxMessage {
         var message = bytes
         // The blank line before the next From line separates messages; it is not part of this one.
         if message.last == 0x0A {
@@ -212,7 +214,7 @@ public final class MboxReader {
             let text = String(decoding: fromLine.dropFirst(5), as: UTF8.self)
             sender = text.split(separator: " ").first.map(String.init)
         }
-        return MboxMessage(bytes: message, envelopeSender: sender, startOffset: start, endOffset: end)
+        return MboxMessage(bytes: Data(message), envelopeSender: sender, startOffset: start, endOffset: end)
     }
 
     /// `>From `, `>>From ` ...
