@@ -4,7 +4,7 @@ public import LetterboxStore
 public import Logging
 
 /// Group commit: requests that arrive while a commit is under way wait for the next one, which
-/// takes them all in one batch (two durable commits, however many requests). Each request is
+/// takes them all in one batch (one durable commit, however many requests). Each request is
 /// answered only after its batch has reached the disk.
 ///
 /// One thread owns the store's writes, so SQLite never blocks an event loop and the writer lock
