@@ -148,14 +148,33 @@ extension CaseStoreRules {
     func joinSameMatterCases(_ db: some StoreConnection, keep: Int64, mergedRecords: [Int64], now: String, actor: String) throws {
         let policy = options.linking
         let window = Int64(policy.repeatWindowDays) * Linking.day
-        func text(_ id: Int64) throws -> (TextFingerprint, Int64, Int64, String)? {
-            guard let row = try db.row("""
+        // What the loop reads of a record, kept until a join changes cases (texts never change):
+        // each merged record is compared with up to a hundred others, mostly the same ones.
+        var rows: [Int64: (at: Int64, caseId: Int64, reference: String, open: Bool, textHash: Int64?)?] = [:]
+        var fingerprints: [Int64: TextFingerprint?] = [:]
+        func row(_ id: Int64) throws -> (at: Int64, caseId: Int64, reference: String, open: Bool, textHash: Int64?)? {
+            if let known = rows[id] { return known }
+            let row = try db.row("""
                     SELECT r.event_at, r.case_id, r.reference, r.text_hash, c.status
                     FROM records r JOIN cases c ON c.id = r.case_id WHERE r.id = ?
-                    """, [id]), (row["status"] as String) == "open",
-                let fingerprint = try Linking.storedFingerprint(db, recordId: id, textHash: row["text_hash"])
-            else { return nil }
-            return (fingerprint, row["event_at"], row["case_id"], row["reference"])
+                    """, [id]).map { row in
+                (at: row["event_at"] as Int64, caseId: row["case_id"] as Int64, reference: row["reference"] as String,
+                 open: (row["status"] as String) == "open", textHash: row["text_hash"] as Int64?)
+            }
+            rows[id] = row
+            return row
+        }
+        func text(_ id: Int64) throws -> (TextFingerprint, Int64, Int64, String)? {
+            guard let row = try row(id), row.open else { return nil }
+            let fingerprint: TextFingerprint?
+            if let known = fingerprints[id] {
+                fingerprint = known
+            } else {
+                fingerprint = try Linking.storedFingerprint(db, recordId: id, textHash: row.textHash)
+                fingerprints[id] = fingerprint
+            }
+            guard let fingerprint else { return nil }
+            return (fingerprint, row.at, row.caseId, row.reference)
         }
         for id in mergedRecords {
             guard let (mine, at, _, reference) = try text(id) else { continue }
@@ -164,9 +183,9 @@ extension CaseStoreRules {
                     WHERE contact_id = ? AND event_at BETWEEN ? AND ? ORDER BY event_at DESC LIMIT 100
                     """, [keep, at - window, at + window], as: Int64.self)
             for other in others where other != id {
-                // Re-read both cases each time: an earlier join in this loop may have moved them.
+                // Both cases as they are now: an earlier join in this loop may have moved them.
                 guard let (theirs, theirAt, theirCase, theirReference) = try text(other),
-                    let myCase = try db.value("SELECT case_id FROM records WHERE id = ?", [id], as: Int64.self),
+                    let myCase = try row(id)?.caseId,
                     myCase != theirCase,
                     let same = policy.sameMatter(mine, theirs, seconds: abs(at - theirAt))
                 else { continue }
@@ -174,6 +193,7 @@ extension CaseStoreRules {
                 let references = try db.values("SELECT reference FROM cases WHERE id IN (?, ?) ORDER BY id", [into, from], as: String.self)
                 let reason = "Case \(references.last ?? "?") joined into case \(references.first ?? "?"): once their contacts were found to be one person, \(reference) and \(theirReference) are the same matter (\(same.how))."
                 try joinCase(db, from: from, into: into, reason: reason, rawId: nil, now: now, actor: actor)
+                rows.removeAll()
             }
         }
     }
