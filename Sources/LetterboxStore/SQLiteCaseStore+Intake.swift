@@ -206,7 +206,6 @@ extension CaseStoreRules {
     /// rejects is quarantined alone.
     package func settleRows(_ db: some StoreConnection, _ results: [Settling], actor: String) throws -> [IntakeOutcome] {
         let now = Timestamp.string(Date())
-        let encoder = Timestamp.jsonEncoder()
         return try results.map { rawId, result, fingerprint -> IntakeOutcome in
                 guard let row = try db.row("""
                         SELECT r.*, rec.reference FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
@@ -240,7 +239,7 @@ extension CaseStoreRules {
                     do {
                         var outcome: IntakeOutcome?
                         try db.savepoint {
-                            outcome = try commitRecord(db, draft: draft, fingerprint: fingerprint, raw: row, now: now, encoder: encoder, actor: actor)
+                            outcome = try commitRecord(db, draft: draft, fingerprint: fingerprint, raw: row, now: now, actor: actor)
                         }
                         return outcome!
                     } catch {
@@ -277,7 +276,6 @@ extension CaseStoreRules {
         fingerprint: TextFingerprint?,
         raw: SQLRow,
         now: String,
-        encoder: JSONEncoder,
         actor: String
     ) throws -> IntakeOutcome {
         let rawId: Int64 = raw["id"]
@@ -321,7 +319,7 @@ extension CaseStoreRules {
         applyTriage(to: &record, reading: draft.triage)
         let links = linked.links.map(\.link).filter { $0.kind != .followUpOf }
         record.links = links.isEmpty ? nil : links
-        let document = String(decoding: try encoder.encode(record), as: UTF8.self)
+        let document = try record.documentJSON()
         if linked.newCase {
             try db.send("INSERT INTO cases (id, reference, contact_id, opened_at) VALUES (?, ?, ?, ?)", [recordId, reference, contactId, linked.eventAt])
         }
