@@ -6,7 +6,10 @@ public import Foundation
 /// Strings in this form sort in time order, which the store's indexes rely on.
 public enum Timestamp {
     public static func string(_ date: Date) -> String {
-        var milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // Whole milliseconds, rounded down; the 10 µs allowance is for a time read back from this
+        // form, whose Double can fall a hair below the millisecond written (".054" as
+        // 0.05399999...): without it, a time read and written again moved back by 1 ms.
+        var milliseconds = Int64((date.timeIntervalSince1970 * 1000 + 0.01).rounded(.down))
         var seconds = milliseconds / 1000
         milliseconds -= seconds * 1000
         if milliseconds < 0 {
@@ -28,7 +31,50 @@ public enum Timestamp {
 
     /// Reads the form ``string(_:)`` writes (and any ISO 8601 form `UKDateReader` reads).
     public static func date(_ text: String) -> Date? {
-        UKDateReader().date(from: text)
+        exactDate(text) ?? UKDateReader().date(from: text)
+    }
+
+    /// The form ``string(_:)`` writes, read by bytes: the store reads these back on every
+    /// commit. Nil for any other text (then ``UKDateReader`` reads it).
+    package static func exactDate(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { b -> Date? in
+            guard b.count == 20 || b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
+                b[b.count - 1] == 0x5A
+            else { return nil }
+            func number(_ from: Int, _ count: Int) -> Int? {
+                var value = 0
+                for index in from..<(from + count) {
+                    let digit = Int(b[index]) - 0x30
+                    guard digit >= 0 && digit <= 9 else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                (1...12).contains(month), hour < 24, minute < 60, second < 60
+            else { return nil }
+            var milliseconds = 0
+            if b.count == 24 {
+                guard b[19] == 0x2E, let value = number(20, 3) else { return nil }
+                milliseconds = value
+            }
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+            guard day >= 1, day <= monthDays else { return nil }
+            // Days from 1970-01-01 to the civil date (Howard Hinnant's days_from_civil).
+            let y = month <= 2 ? year - 1 : year
+            let era = (y >= 0 ? y : y - 399) / 400
+            let yearOfEra = y - era * 400
+            let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+            let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+            let days = era * 146_097 + dayOfEra - 719_468
+            let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
+            // As Foundation's calendar makes it (the same bits): whole seconds since 2001, then
+            // the fraction added.
+            return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(milliseconds * 1_000_000) / 1_000_000_000)
+        }
     }
 
     /// A JSON encoder for records: sorted keys, ISO 8601 UTC dates, no escaped slashes.

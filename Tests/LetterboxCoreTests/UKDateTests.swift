@@ -53,3 +53,27 @@ struct UKDateTests {
         #expect(Timestamp.date(text) == date)
     }
 }
+
+/// The store reads its own timestamps back by bytes (`Timestamp.exactDate`); that must give the
+/// very Date the general reader gives, to the last bit, or a time written again would move.
+struct TimestampReadingTests {
+    @Test func theStoresOwnFormReadsAsTheGeneralReaderReadsIt() {
+        var generator = SystemRandomNumberGenerator()
+        let reader = UKDateReader()
+        for index in 0..<20_000 {
+            // Whole seconds, and milliseconds (every value 0-999 among them), from 1900 to 2200.
+            let seconds = Double(Int64.random(in: -2_208_988_800...7_258_118_400, using: &generator))
+            let date = Date(timeIntervalSince1970: index % 2 == 0 ? seconds : seconds + Double(index % 1000) / 1000)
+            let text = Timestamp.string(date)
+            let exact = Timestamp.exactDate(text)
+            #expect(exact != nil)
+            #expect(exact == reader.date(from: text), "\(text)")
+            #expect(exact.map(Timestamp.string) == text)
+        }
+        for text in ["2026-02-29T10:00:00Z", "2024-02-30T10:00:00Z", "2026-13-01T10:00:00Z", "2026-04-03T24:00:00Z", "2026-04-03T13:05:60Z",
+                     "2026-04-03T13:05:00.25Z", "2026-04-03 13:05:00Z", "2026-04-03T13:05:00+01:00", "2026-04-3T13:05:00Z", "２０２６-04-03T13:05:00Z"] {
+            #expect(Timestamp.exactDate(text) == nil, "\(text)")
+        }
+        #expect(Timestamp.exactDate("2024-02-29T23:59:59.999Z") == reader.date(from: "2024-02-29T23:59:59.999Z"))
+    }
+}
