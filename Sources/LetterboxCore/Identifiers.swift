@@ -71,6 +71,39 @@ public enum Identifiers {
 
     /// Lower-cases an email address and strips `mailto:` and angle brackets; nil if it is not one.
     public static func email(_ raw: String) -> String? {
+        if let ascii = asciiEmail(raw) { return ascii.address }
+        return emailByCharacters(raw)
+    }
+
+    /// ``email(_:)`` for ASCII text, by bytes (almost every address: the decoders read several per
+    /// message). Nil when the text is not ASCII; `address` nil when it is not an address.
+    package static func asciiEmail(_ raw: String) -> (address: String?, Void)? {
+        var bytes = Array(raw.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        var start = 0
+        var end = bytes.count
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        for index in start..<end where bytes[index] >= 0x41 && bytes[index] <= 0x5A { bytes[index] |= 0x20 }
+        if bytes[start..<end].starts(with: "mailto:".utf8) { start += 7 }
+        if start < end, bytes[start] == UInt8(ascii: "<"), bytes[end - 1] == UInt8(ascii: ">"), end - start >= 2 {
+            start += 1
+            end -= 1
+        }
+        let text = bytes[start..<end]
+        guard let at = text.firstIndex(of: UInt8(ascii: "@")), at > start,
+            !text[(at + 1)...].contains(UInt8(ascii: "@"))
+        else { return (nil, ()) }
+        let domain = text[(at + 1)...]
+        guard domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: "."),
+            !text.contains(where: { isSpace($0) || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
+        else { return (nil, ()) }
+        return (String(decoding: text, as: UTF8.self), ())
+    }
+
+    /// ``email(_:)`` by characters, for any text.
+    package static func emailByCharacters(_ raw: String) -> String? {
         var text = raw.trimmingWhitespace()
         if text.lowercased().hasPrefix("mailto:") { text.removeFirst(7) }
         if text.hasPrefix("<"), text.hasSuffix(">") { text = String(text.dropFirst().dropLast()) }

@@ -50,6 +50,22 @@ struct IdentifierTests {
         #expect(Identifiers.email("a@@b.com") == nil)
     }
 
+    /// ASCII addresses are read by bytes; they must read exactly as by characters, on generated
+    /// text with every awkward piece (brackets, mailto, spaces, controls, separators, dots).
+    @Test func asciiAddressesReadAsByCharacters() {
+        let pieces = ["a", "Dan.Price", "@", "@@", ".", "Example", "ORG", "co.uk", "<", ">", "<>", "mailto:", "MAILTO:", " ", "\t", "\r\n", "\n",
+                      ",", ";", "\u{1}", "\u{1c}", "\u{1f}", "\u{7f}", "x+tag", "-", "_", "1"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let bytes = Identifiers.asciiEmail(text)
+            #expect(bytes != nil)
+            #expect(bytes?.address == Identifiers.emailByCharacters(text), "\(text.debugDescription)")
+        }
+        #expect(Identifiers.asciiEmail("zoë@example.org") == nil)
+        #expect(Identifiers.email("Zoë@Bücher.example") == "zoë@xn--bcher-kva.example")
+    }
+
     @Test(arguments: [
         ("Ward councillor", Representative.Role.councillor), ("Cllr", .councillor), ("daughter", .relative),
         ("her son", .relative), ("MP's caseworker", .mp), ("Member of Parliament", .mp),
