@@ -180,8 +180,7 @@ public struct Intake: SubmissionPipeline {
         init(_ submission: RawSubmission, decoded: Result<Decoded, any Error>? = nil) {
             self.submission = submission
             self.sha256 = SHA256.hash(data: submission.bytes).hexString
-            self.metadataJSON = (try? JSONSerialization.data(withJSONObject: submission.metadata, options: [.sortedKeys]))
-                .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            self.metadataJSON = CompactJSON.object(submission.metadata)
             if let transportKey = submission.transportKey {
                 self.key = "\(submission.channel.rawValue):\(transportKey)"
             } else if let id = submission.senderAssignedID {

@@ -109,7 +109,8 @@ extension CaseStoreRules {
 
     static func submission(_ row: SQLRow) -> StoredSubmission {
         let metadataText: String = row["metadata"]
-        let metadata = (try? JSONSerialization.jsonObject(with: Data(metadataText.utf8))) as? [String: String] ?? [:]
+        // JSONDecoder, not JSONSerialization: that drops a byte order mark at the start of a value.
+        let metadata = (try? JSONDecoder().decode([String: String].self, from: Data(metadataText.utf8))) ?? [:]
         return StoredSubmission(
             id: row["id"],
             channel: Channel(rawValue: row["channel"]),

@@ -103,4 +103,21 @@ struct RecordJSONTests {
         record.links = [RecordLink(kind: .duplicateOf, reference: "LB-1", similarity: .nan, reason: "x")]
         #expect(throws: (any Error).self) { try record.documentJSON() }
     }
+
+    /// Submission metadata as the store keeps it: JSON that reads back as the same map, keys in
+    /// byte order.
+    @Test func metadataIsJSONThatReadsBackAsTheSameMap() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<1_000 {
+            var map: [String: String] = [:]
+            for _ in 0..<Int.random(in: 0...6, using: &generator) {
+                map[Self.awkward.randomElement(using: &generator)! + String(Int.random(in: 0...9, using: &generator))] = Self.awkward.randomElement(using: &generator)!
+            }
+            let text = CompactJSON.object(map)
+            let read = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+            #expect(read == map, "\(text)")
+        }
+        #expect(CompactJSON.object([:]) == "{}")
+        #expect(CompactJSON.object(["b": "2", "a/b": "x\"y", "A": "é"]) == #"{"A":"é","a/b":"x\"y","b":"2"}"#)
+    }
 }
