@@ -428,7 +428,7 @@ extension CaseStoreRules {
         var flags: [FlagEntry] = []
         let text = (draft.subject ?? "") + "\n" + draft.body
         let words = PhraseMatcher<String>.wordHashes(text)
-        let abusive = abusiveMatcher.tags(in: words)
+        let abusive = abusiveMatcher.terms(in: words)
         if !abusive.isEmpty {
             flags.append(FlagEntry(
                 .abusiveLanguage,
@@ -445,7 +445,7 @@ extension CaseStoreRules {
         for row in rows {
             let restriction = Self.restriction(row)
             guard restriction.channels.isEmpty || restriction.channels.contains(draft.channel.rawValue) else { continue }
-            let emergency = emergencyMatcher.tags(in: words)
+            let emergency = emergencyMatcher.terms(in: words)
             if !emergency.isEmpty {
                 flags.append(FlagEntry(
                     .restrictionDoesNotApply,

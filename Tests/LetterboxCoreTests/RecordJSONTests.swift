@@ -121,3 +121,13 @@ struct RecordJSONTests {
         #expect(CompactJSON.object(["b": "2", "a/b": "x\"y", "A": "é"]) == #"{"A":"é","a/b":"x\"y","b":"2"}"#)
     }
 }
+
+struct MediaTypeTests {
+    @Test func aContentTypesMediaTypeIsItsFirstPartTrimmedAndLowerCased() {
+        #expect(ChannelRequest.mediaType("Text/XML; charset=UTF-8") == "text/xml")
+        #expect(ChannelRequest.mediaType("  application/json  ") == "application/json")
+        #expect(ChannelRequest.mediaType("\tmultipart/form-data ; boundary=x") == "multipart/form-data")
+        #expect(ChannelRequest.mediaType(";text/plain") == "text/plain")
+        #expect(ChannelRequest.mediaType("") == "")
+    }
+}

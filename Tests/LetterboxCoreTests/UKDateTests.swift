@@ -77,3 +77,39 @@ struct TimestampReadingTests {
         #expect(Timestamp.exactDate("2024-02-29T23:59:59.999Z") == reader.date(from: "2024-02-29T23:59:59.999Z"))
     }
 }
+
+extension TimestampReadingTests {
+    /// The writer puts the bytes together itself for years 1000-9999; it must write what the
+    /// plain formatting writes (kept here as the reference), whole seconds and milliseconds.
+    @Test func timestampsAreWrittenAsThePlainFormattingWritesThem() {
+        func reference(_ date: Date) -> String {
+            var milliseconds = Int64((date.timeIntervalSince1970 * 1000 + 0.01).rounded(.down))
+            var seconds = milliseconds / 1000
+            milliseconds -= seconds * 1000
+            if milliseconds < 0 {
+                milliseconds += 1000
+                seconds -= 1
+            }
+            var time = time_t(seconds)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+            var text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+            text += "T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
+            if milliseconds > 0 {
+                let ms = String(milliseconds)
+                text += "." + String(repeating: "0", count: 3 - ms.count) + ms
+            }
+            return text + "Z"
+        }
+        var generator = SystemRandomNumberGenerator()
+        for index in 0..<20_000 {
+            // From the year 500 to 12000, with and without milliseconds and microseconds.
+            let seconds = Double(Int64.random(in: -46_000_000_000...316_000_000_000, using: &generator))
+            let fraction = [0, Double(index % 1000) / 1000, Double.random(in: 0..<1, using: &generator)][index % 3]
+            let date = Date(timeIntervalSince1970: seconds + fraction)
+            #expect(Timestamp.string(date) == reference(date))
+        }
+        #expect(Timestamp.string(Date(timeIntervalSince1970: 1_775_221_500.25)) == "2026-04-03T13:05:00.250Z")
+    }
+}

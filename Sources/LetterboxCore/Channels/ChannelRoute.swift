@@ -98,7 +98,8 @@ public struct ChannelRequest: Sendable {
 
     /// A Content-Type's media type: without its parameters, in lower case.
     public static func mediaType(_ contentType: String) -> String {
-        (contentType.split(separator: ";").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        // (Foundation's trimmingCharacters(in:) was about 1% of serve's CPU on SMS callbacks.)
+        (contentType.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
     }
 }
 
