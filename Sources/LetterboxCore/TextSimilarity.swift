@@ -143,47 +143,40 @@ public struct TextFingerprint: Sendable, Hashable {
     public static func forEachWord(_ text: String, _ body: ([UInt8]) -> Void) {
         var current: [UInt8] = []
         current.reserveCapacity(32)
-        // Most texts are ASCII: letters and digits by byte, without Unicode property lookups.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for byte in text.utf8 {
-                switch byte {
-                case 0x30...0x39, 0x61...0x7A: current.append(byte)
-                case 0x41...0x5A: current.append(byte | 0x20)
-                case 0x27 where !current.isEmpty: continue
-                default:
-                    if !current.isEmpty {
-                        body(current)
-                        current.removeAll(keepingCapacity: true)
-                    }
-                }
+        @inline(__always) func flush() {
+            if !current.isEmpty {
+                body(current)
+                current.removeAll(keepingCapacity: true)
             }
+        }
+        // Letters and digits by byte, without Unicode property lookups.
+        @inline(__always) func ascii(_ byte: UInt8) {
+            switch byte {
+            case 0x30...0x39, 0x61...0x7A: current.append(byte)
+            case 0x41...0x5A: current.append(byte | 0x20)
+            case 0x27 where !current.isEmpty: return
+            default: flush()
+            }
+        }
+        // Most texts are ASCII.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 { ascii(byte) }
         } else {
             // One curly quote or pound sign puts a text here: its ASCII is still read by value,
             // and only the other scalars look up their Unicode properties (a table search each).
             for scalar in text.unicodeScalars {
                 if scalar.value < 0x80 {
-                    let byte = UInt8(truncatingIfNeeded: scalar.value)
-                    switch byte {
-                    case 0x30...0x39, 0x61...0x7A: current.append(byte)
-                    case 0x41...0x5A: current.append(byte | 0x20)
-                    case 0x27 where !current.isEmpty: continue
-                    default:
-                        if !current.isEmpty {
-                            body(current)
-                            current.removeAll(keepingCapacity: true)
-                        }
-                    }
+                    ascii(UInt8(truncatingIfNeeded: scalar.value))
                 } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                     current.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
                 } else if scalar == "\u{2019}", !current.isEmpty {
                     continue
-                } else if !current.isEmpty {
-                    body(current)
-                    current.removeAll(keepingCapacity: true)
+                } else {
+                    flush()
                 }
             }
         }
-        if !current.isEmpty { body(current) }
+        flush()
     }
 
     // FNV-1a for shingles, then a SplitMix64 finaliser: fast, well mixed, and the same everywhere.
