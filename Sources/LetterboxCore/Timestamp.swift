@@ -19,42 +19,34 @@ public enum Timestamp {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        let year = Int(parts.tm_year) + 1900
-        if (1000...9999).contains(year) {
-            // Written by bytes (every record's JSON holds several): the same text as below.
-            return String(unsafeUninitializedCapacity: 24) { buffer in
-                var count = 0
-                func digits(_ value: Int, _ width: Int) {
-                    var divisor = 1
-                    for _ in 1..<width { divisor *= 10 }
-                    while divisor > 0 {
-                        buffer[count] = UInt8(0x30 + (value / divisor) % 10)
-                        count += 1
-                        divisor /= 10
-                    }
-                }
-                func mark(_ byte: UInt8) {
-                    buffer[count] = byte
+        // The year as its decimal text (four digits in practice; any other year as it is), then
+        // the rest written by bytes: every record's JSON holds several of these.
+        let year = String(Int(parts.tm_year) + 1900)
+        return String(unsafeUninitializedCapacity: year.utf8.count + 20) { buffer in
+            var count = 0
+            func digits(_ value: Int, _ width: Int) {
+                var divisor = 1
+                for _ in 1..<width { divisor *= 10 }
+                while divisor > 0 {
+                    buffer[count] = UInt8(0x30 + (value / divisor) % 10)
                     count += 1
+                    divisor /= 10
                 }
-                digits(year, 4); mark(0x2D); digits(Int(parts.tm_mon) + 1, 2); mark(0x2D); digits(Int(parts.tm_mday), 2)
-                mark(0x54); digits(Int(parts.tm_hour), 2); mark(0x3A); digits(Int(parts.tm_min), 2); mark(0x3A); digits(Int(parts.tm_sec), 2)
-                if milliseconds > 0 {
-                    mark(0x2E)
-                    digits(Int(milliseconds), 3)
-                }
-                mark(0x5A)
-                return count
             }
+            func mark(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            for byte in year.utf8 { mark(byte) }
+            mark(0x2D); digits(Int(parts.tm_mon) + 1, 2); mark(0x2D); digits(Int(parts.tm_mday), 2)
+            mark(0x54); digits(Int(parts.tm_hour), 2); mark(0x3A); digits(Int(parts.tm_min), 2); mark(0x3A); digits(Int(parts.tm_sec), 2)
+            if milliseconds > 0 {
+                mark(0x2E)
+                digits(Int(milliseconds), 3)
+            }
+            mark(0x5A)
+            return count
         }
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
-        text += "T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))"
-        if milliseconds > 0 {
-            let ms = String(milliseconds)
-            text += "." + String(repeating: "0", count: 3 - ms.count) + ms
-        }
-        return text + "Z"
     }
 
     /// Reads the form ``string(_:)`` writes (and any ISO 8601 form `UKDateReader` reads).

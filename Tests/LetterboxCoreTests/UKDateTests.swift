@@ -79,7 +79,7 @@ struct TimestampReadingTests {
 }
 
 extension TimestampReadingTests {
-    /// The writer puts the bytes together itself for years 1000-9999; it must write what the
+    /// The writer puts the bytes together itself, whatever the year; it must write what the
     /// plain formatting writes (kept here as the reference), whole seconds and milliseconds.
     @Test func timestampsAreWrittenAsThePlainFormattingWritesThem() {
         func reference(_ date: Date) -> String {
