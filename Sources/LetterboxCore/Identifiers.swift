@@ -71,13 +71,13 @@ public enum Identifiers {
 
     /// Lower-cases an email address and strips `mailto:` and angle brackets; nil if it is not one.
     public static func email(_ raw: String) -> String? {
-        if let ascii = asciiEmail(raw) { return ascii.address }
-        return emailByCharacters(raw)
+        asciiEmail(raw) ?? emailByCharacters(raw)
     }
 
     /// ``email(_:)`` for ASCII text, by bytes (almost every address: the decoders read several per
-    /// message). Nil when the text is not ASCII; `address` nil when it is not an address.
-    package static func asciiEmail(_ raw: String) -> (address: String?, Void)? {
+    /// message). Nil when the text is not ASCII (read it by characters); `.some(nil)` when it is
+    /// ASCII but not an address.
+    package static func asciiEmail(_ raw: String) -> String?? {
         var bytes = Array(raw.utf8)
         guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
         @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
@@ -94,12 +94,12 @@ public enum Identifiers {
         let text = bytes[start..<end]
         guard let at = text.firstIndex(of: UInt8(ascii: "@")), at > start,
             !text[(at + 1)...].contains(UInt8(ascii: "@"))
-        else { return (nil, ()) }
+        else { return .some(nil) }
         let domain = text[(at + 1)...]
         guard domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."), domain.last != UInt8(ascii: "."),
             !text.contains(where: { isSpace($0) || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") })
-        else { return (nil, ()) }
-        return (String(decoding: text, as: UTF8.self), ())
+        else { return .some(nil) }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// ``email(_:)`` by characters, for any text.
