@@ -240,6 +240,8 @@ struct RecordJSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// A JSON string as JSONEncoder escapes it: quote, backslash, and control characters
     /// (`\b \t \n \f \r` by name, the rest as `\u00xx`); everything else as it is, in UTF-8.
     mutating func quoted(_ text: String) {
@@ -262,8 +264,7 @@ struct RecordJSONWriter {
                 case 0x0C: bytes.append(UInt8(ascii: "f"))
                 case 0x0D: bytes.append(UInt8(ascii: "r"))
                 default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                    bytes.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(byte >> 4)], Self.hex[Int(byte & 0x0F)]])
                 }
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))

@@ -32,13 +32,13 @@ package final class StoreCaches: Sendable {
     package init() {}
 }
 
-/// What the pipeline (``Intake``) needs of a store: receiving raw bytes, settling what the
-/// decoders made of them, and finding what was left pending or held in parts.
 /// What the decoders made of one stored submission, for ``IntakeStore/settle(_:actor:)``: the raw
 /// row's id, the reading, and its wording fingerprint when it was made before the commit (off the
 /// single writer; the store makes it otherwise).
 package typealias Settling = (rawId: Int64, reading: Result<Decoded, any Error>, fingerprint: TextFingerprint?)
 
+/// What the pipeline (``Intake``) needs of a store: receiving raw bytes, settling what the
+/// decoders made of them, and finding what was left pending or held in parts.
 package protocol IntakeStore: CaseStoreRules {
     func receive(_ batch: [Intake.Prepared], recordRedelivery: Bool) throws(StoreError) -> [Receipt]
     func settle(_ results: [Settling], actor: String) throws(StoreError) -> [IntakeOutcome]

@@ -150,9 +150,10 @@ extension CaseStoreRules {
         let window = Int64(policy.repeatWindowDays) * Linking.day
         // What the loop reads of a record, kept until a join changes cases (texts never change):
         // each merged record is compared with up to a hundred others, mostly the same ones.
-        var rows: [Int64: (at: Int64, caseId: Int64, reference: String, open: Bool, textHash: Int64?)?] = [:]
+        typealias Row = (at: Int64, caseId: Int64, reference: String, open: Bool, textHash: Int64?)
+        var rows: [Int64: Row?] = [:]
         var fingerprints: [Int64: TextFingerprint?] = [:]
-        func row(_ id: Int64) throws -> (at: Int64, caseId: Int64, reference: String, open: Bool, textHash: Int64?)? {
+        func row(_ id: Int64) throws -> Row? {
             if let known = rows[id] { return known }
             let row = try db.row("""
                     SELECT r.event_at, r.case_id, r.reference, r.text_hash, c.status
