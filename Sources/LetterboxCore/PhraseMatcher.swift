@@ -52,6 +52,35 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
     public static func wordHashes(_ text: String) -> [UInt64] {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(text.utf8.count / 5)
+        // ASCII in contiguous storage (most texts, and every listed phrase, of which each process
+        // hashes a few thousand as it starts) is hashed as it is split, through a pointer, without
+        // a buffer per word: the same words and hashes as the splitter below gives (a test
+        // holds the two together).
+        let hashedInPlace = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            var hash = TextFingerprint.fnvOffset
+            var inWord = false
+            for byte in bytes {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A:
+                    hash = TextFingerprint.fnv(hash, byte)
+                    inWord = true
+                case 0x41...0x5A:
+                    hash = TextFingerprint.fnv(hash, byte | 0x20)
+                    inWord = true
+                case 0x27 where inWord: continue
+                default:
+                    if inWord {
+                        hashes.append(hash)
+                        hash = TextFingerprint.fnvOffset
+                        inWord = false
+                    }
+                }
+            }
+            if inWord { hashes.append(hash) }
+            return true
+        }
+        if hashedInPlace == true { return hashes }
         TextFingerprint.forEachWord(text) { word in
             var hash = TextFingerprint.fnvOffset
             for byte in word { hash = TextFingerprint.fnv(hash, byte) }

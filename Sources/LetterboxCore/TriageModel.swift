@@ -38,8 +38,8 @@ public struct TriageModel: Sendable {
         public var name: String
         public var classes: [String]
         public var bias: [Float]
-        /// Sorted bucket numbers with weights; `weights[row * classes.count + class]`.
-        public var buckets: [UInt32]
+        /// `weights[row * classes.count + class]`, a row for each bucket that carries weights
+        /// (``buckets``, in order).
         public var weights: [Int8]
         public var scale: Float
 
@@ -50,16 +50,21 @@ public struct TriageModel: Sendable {
         let present: [UInt64]
         let ranks: [Int32]
 
+        /// `buckets`: sorted bucket numbers, each once, one row of `weights` each.
         public init(name: String, classes: [String], bias: [Float], buckets: [UInt32], weights: [Int8], scale: Float) {
+            var present = [UInt64](repeating: 0, count: buckets.isEmpty ? 0 : (Int(buckets.last!) >> 6) + 1)
+            for bucket in buckets { present[Int(bucket >> 6)] |= 1 << UInt64(bucket & 63) }
+            self.init(name: name, classes: classes, bias: bias, present: present, weights: weights, scale: scale)
+        }
+
+        /// From the bitmap of buckets that carry a row (the model file's reader builds it as it
+        /// checks the bucket numbers, without a list of them).
+        init(name: String, classes: [String], bias: [Float], present: [UInt64], weights: [Int8], scale: Float) {
             self.name = name
             self.classes = classes
             self.bias = bias
-            self.buckets = buckets
             self.weights = weights
             self.scale = scale
-            let words = (Int(buckets.last ?? 0) >> 6) + 1
-            var present = [UInt64](repeating: 0, count: buckets.isEmpty ? 0 : words)
-            for bucket in buckets { present[Int(bucket >> 6)] |= 1 << UInt64(bucket & 63) }
             var ranks = [Int32](repeating: 0, count: present.count)
             var total: Int32 = 0
             for index in present.indices {
@@ -68,6 +73,20 @@ public struct TriageModel: Sendable {
             }
             self.present = present
             self.ranks = ranks
+        }
+
+        /// The buckets that carry weights, in order (row `i` of `weights` is the `i`-th).
+        public var buckets: [UInt32] {
+            var list: [UInt32] = []
+            list.reserveCapacity(ranks.last.map { Int($0) + present.last!.nonzeroBitCount } ?? 0)
+            for (index, word) in present.enumerated() {
+                var bits = word
+                while bits != 0 {
+                    list.append(UInt32(index << 6 + bits.trailingZeroBitCount))
+                    bits &= bits &- 1
+                }
+            }
+            return list
         }
 
         /// Quantises a dense weight table (`dense[bucket * classes + class]`), keeping the
@@ -436,14 +455,25 @@ extension TriageModel {
             guard item.rows >= 0, item.rows <= 1 << spec.bits else { throw FormatError("head \(item.name) has \(item.rows) rows") }
             let size = item.rows * 4 + item.rows * width
             guard bytes.count - offset >= size else { throw FormatError("head \(item.name) is cut short") }
-            // Read with raw loads: the shipped model is read by every process that triages
-            // (the mail pipe included), so this runs once per message piped in.
+            // Checked and filed in the bitmap in one pass of raw loads: the shipped model is read
+            // by every process that triages (the mail pipe included), once per message piped in.
             let start = offset
-            let buckets = (0..<item.rows).map { UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + $0 * 4, as: UInt32.self)) }
-            let limit = UInt32(1) << spec.bits
-            for index in buckets.indices where buckets[index] >= limit || (index > 0 && buckets[index - 1] >= buckets[index]) {
-                throw FormatError("head \(item.name) has bucket numbers out of order or range")
+            let bucket = { (row: Int) in UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start + row * 4, as: UInt32.self)) }
+            let last = item.rows > 0 ? bucket(item.rows - 1) : 0
+            guard last < UInt32(1) << spec.bits else { throw FormatError("head \(item.name) has bucket numbers out of order or range") }
+            var present = [UInt64](repeating: 0, count: item.rows > 0 ? Int(last >> 6) + 1 : 0)
+            let inOrder = present.withUnsafeMutableBufferPointer { present in
+                var previous: Int64 = -1
+                for row in 0..<item.rows {
+                    let number = bucket(row)
+                    // Rising, so each is at most the last (which is in range).
+                    guard Int64(number) > previous, number <= last else { return false }
+                    present[Int(number >> 6)] |= 1 << UInt64(number & 63)
+                    previous = Int64(number)
+                }
+                return true
             }
+            guard inOrder else { throw FormatError("head \(item.name) has bucket numbers out of order or range") }
             offset += item.rows * 4
             let count = item.rows * width
             let weights = [Int8](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -451,7 +481,7 @@ extension TriageModel {
                 initialized = count
             }
             offset += item.rows * width
-            heads.append(Head(name: item.name, classes: item.classes, bias: item.bias, buckets: buckets, weights: weights, scale: item.scale))
+            heads.append(Head(name: item.name, classes: item.classes, bias: item.bias, present: present, weights: weights, scale: item.scale))
         }
         guard offset == bytes.count else { throw FormatError("\(bytes.count - offset) bytes follow the last head") }
         return (spec, heads, header.description)

@@ -203,7 +203,7 @@ public struct BankHolidays: Sendable {
                     throw ChangesError(line: index + 1, text: String(rawLine))
                 }
             }
-            let name = fields.count > 3 ? fields[3].trimmingCharacters(in: .whitespaces) : "Bank holiday"
+            let name = fields.count > 3 ? fields[3].trimmingWhitespace() : "Bank holiday"
             changes.append(Change(day: day, add: fields[1] == "add", nations: nations, name: name))
         }
         return changes

@@ -36,10 +36,10 @@ struct Settings {
         for (name, value) in environment where name.hasPrefix("LETTERBOX_") {
             stripped[String(name.dropFirst("LETTERBOX_".count))] = value
         }
-        var providers: [any ConfigProvider] = [
-            InMemoryProvider(name: "flags", values: flagValues),
-            EnvironmentVariablesProvider(environmentVariables: stripped),
-        ]
+        var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flagValues)]
+        // Only when there is a variable to find: the provider encodes every key it is asked for
+        // as a variable's name, a sixteenth of a mail-pipe process's work when none is set.
+        if !stripped.isEmpty { providers.append(EnvironmentVariablesProvider(environmentVariables: stripped)) }
         let explicitFile = options.config ?? environment["LETTERBOX_CONFIG"]
         let file = explicitFile ?? "letterbox.yaml"
         if explicitFile != nil || FileManager.default.fileExists(atPath: file) {

@@ -187,6 +187,12 @@ struct TextFingerprintTests {
             let text = (0..<count).map { _ in pieces.randomElement(using: &generator)! }
                 .joined(separator: [" ", "", "\n", "  "].randomElement(using: &generator)!)
             #expect(TextFingerprint.words(text) == reference(text), "\(text.debugDescription)")
+            // The phrase matcher's word hashes (hashed in place when the text is ASCII) are the
+            // FNV-1a hashes of the same words.
+            let hashes = reference(text).map { $0.reduce(TextFingerprint.fnvOffset, TextFingerprint.fnv) }
+            #expect(PhraseMatcher<Int>.wordHashes(text) == hashes, "\(text.debugDescription)")
+            let ascii = String(text.unicodeScalars.filter(\.isASCII))
+            #expect(PhraseMatcher<Int>.wordHashes(ascii) == reference(ascii).map { $0.reduce(TextFingerprint.fnvOffset, TextFingerprint.fnv) })
         }
     }
 

@@ -61,6 +61,32 @@ import Testing
         let at = try #require(header.firstRange(of: Data("\"bits\":12".utf8)))
         header.replaceSubrange(at, with: Data("\"bits\":40".utf8))
         #expect(throws: TriageModel.FormatError.self) { try TriageModel(data: header) }
+
+        // The bucket numbers (after the header line) must rise and stay under 2^bits.
+        let magicEnd = try #require(bytes.firstIndex(of: 0x0A))
+        let first = try #require(bytes[(magicEnd + 1)...].firstIndex(of: 0x0A)) + 1
+        let refused = TriageModel.FormatError("head \(model.heads[0].name) has bucket numbers out of order or range")
+        #expect(model.heads[0].buckets.count >= 3)
+        var swapped = bytes
+        let one = swapped[first..<first + 4], two = swapped[first + 4..<first + 8]
+        swapped.replaceSubrange(first..<first + 8, with: two + one)
+        #expect(throws: refused) { try TriageModel(data: swapped) }
+        var repeated = bytes
+        repeated.replaceSubrange(first + 4..<first + 8, with: one)
+        #expect(throws: refused) { try TriageModel(data: repeated) }
+        for row in [1, model.heads[0].buckets.count - 1] {
+            var tooLarge = bytes
+            tooLarge.replaceSubrange(first + row * 4..<first + row * 4 + 4, with: [0xFF, 0xFF, 0x00, 0x00])
+            #expect(throws: refused) { try TriageModel(data: tooLarge) }
+        }
+    }
+
+    /// The buckets read back from the bitmap are the ones the weights were filed under.
+    @Test func headBucketsComeBackInOrder() {
+        let buckets: [UInt32] = [0, 1, 63, 64, 65, 127, 128, 4_000, 262_143]
+        let head = TriageModel.Head(name: "h", classes: ["a", "b"], bias: [0, 0], buckets: buckets, weights: [Int8](repeating: 1, count: 18), scale: 1)
+        #expect(head.buckets == buckets)
+        #expect(TriageModel.Head(name: "h", classes: ["a", "b"], bias: [0, 0], buckets: [], weights: [], scale: 1).buckets.isEmpty)
     }
 
     @Test func trainingIsDeterministic() throws {
