@@ -4,24 +4,48 @@
 /// words. Deterministic and allocation-light, so triage runs at tens of thousands of texts a
 /// second on one core.
 public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
-    struct Entry: Sendable {
-        var rest: [UInt64]
-        var tag: Tag
-        var phrase: String
-    }
-
-    private var byFirst: [UInt64: [Entry]] = [:]
+    // The phrases in flat tables, grouped by their first word's hash and, within a group,
+    // longest first (so that a caller taking the first match per position takes the longest),
+    // then in the order listed. Phrase `i`'s other words are `rest[restStart[i]..<restStart[i + 1]]`.
+    // (Flat because every process builds the triage lexicon's two thousand phrases as it
+    // starts: an array per phrase and a dictionary entry per phrase were half of that.)
+    private var phraseTags: [Tag] = []
+    private var phrases: [String] = []
+    private var restStart: [Int] = [0]
+    private var rest: [UInt64] = []
+    private var byFirst: [UInt64: Range<Int>] = [:]
 
     public init(_ lists: [(Tag, [String])]) {
+        // Every phrase's words, hashed into one array.
+        var listed: [(tag: Tag, phrase: String, words: Range<Int>)] = []
+        var words: [UInt64] = []
         for (tag, phrases) in lists {
             for phrase in phrases {
-                let words = Self.wordHashes(phrase)
-                guard let first = words.first else { continue }
-                byFirst[first, default: []].append(Entry(rest: Array(words.dropFirst()), tag: tag, phrase: phrase))
+                let start = words.count
+                Self.appendWordHashes(phrase, to: &words)
+                if words.count > start { listed.append((tag, phrase, start..<words.count)) }
             }
         }
-        // Longer phrases first, so that a caller taking the first match per position takes the longest.
-        for key in byFirst.keys { byFirst[key]!.sort { $0.rest.count > $1.rest.count } }
+        // By first word, longest first, then as listed: sorted as plain numbers.
+        var order = listed.indices.map { (first: words[listed[$0].words.lowerBound], length: listed[$0].words.count, index: $0) }
+        order.sort { a, b in a.first != b.first ? a.first < b.first : a.length != b.length ? a.length > b.length : a.index < b.index }
+        phraseTags.reserveCapacity(order.count)
+        phrases.reserveCapacity(order.count)
+        restStart.reserveCapacity(order.count + 1)
+        rest.reserveCapacity(words.count - order.count)
+        var groupStart = 0
+        for (position, key) in order.enumerated() {
+            if position > 0, order[position - 1].first != key.first {
+                byFirst[order[position - 1].first] = groupStart..<position
+                groupStart = position
+            }
+            let (tag, phrase, range) = listed[key.index]
+            phraseTags.append(tag)
+            phrases.append(phrase)
+            rest.append(contentsOf: words[range.dropFirst()])
+            restStart.append(rest.count)
+        }
+        if let last = order.last { byFirst[last.first] = groupStart..<order.count }
     }
 
     /// A match: the tag, the phrase as listed, and the index of its first word.
@@ -35,14 +59,16 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
     public func matches(in words: [UInt64]) -> [Match] {
         var found: [Match] = []
         for index in words.indices {
-            guard let entries = byFirst[words[index]] else { continue }
-            for entry in entries where index + entry.rest.count < words.count {
+            guard let group = byFirst[words[index]] else { continue }
+            for phrase in group {
+                let others = restStart[phrase]..<restStart[phrase + 1]
+                guard index + others.count < words.count else { continue }
                 var same = true
-                for (offset, hash) in entry.rest.enumerated() where words[index + 1 + offset] != hash {
+                for (offset, hash) in zip(1..., rest[others]) where words[index + offset] != hash {
                     same = false
                     break
                 }
-                if same { found.append(Match(tag: entry.tag, phrase: entry.phrase, word: index)) }
+                if same { found.append(Match(tag: phraseTags[phrase], phrase: phrases[phrase], word: index)) }
             }
         }
         return found
@@ -52,6 +78,12 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
     public static func wordHashes(_ text: String) -> [UInt64] {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(text.utf8.count / 5)
+        appendWordHashes(text, to: &hashes)
+        return hashes
+    }
+
+    /// ``wordHashes(_:)`` appended to `hashes`.
+    static func appendWordHashes(_ text: String, to hashes: inout [UInt64]) {
         // ASCII in contiguous storage (most texts, and every listed phrase, of which each process
         // hashes a few thousand as it starts) is hashed as it is split, through a pointer, without
         // a buffer per word: the same words and hashes as the splitter below gives (a test
@@ -80,13 +112,12 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
             if inWord { hashes.append(hash) }
             return true
         }
-        if hashedInPlace == true { return hashes }
+        if hashedInPlace == true { return }
         TextFingerprint.forEachWord(text) { word in
             var hash = TextFingerprint.fnvOffset
             for byte in word { hash = TextFingerprint.fnv(hash, byte) }
             hashes.append(hash)
         }
-        return hashes
     }
 
     /// The tags of the phrases found in a text's words (``wordHashes(_:)``), in the order they

@@ -196,6 +196,35 @@ struct TextFingerprintTests {
         }
     }
 
+    /// The matcher finds every listed phrase at every place it occurs, longest first at each
+    /// word, then in the order listed: compared with a plain search on generated lists and texts.
+    @Test func phraseMatcherFindsWhatAPlainSearchFinds() {
+        let vocabulary = ["the", "lift", "is", "broken", "not", "a", "complaint", "Don't", "damp", "mould", "mold", "in", "my", "flat", "again"]
+        var generator = SystemRandomNumberGenerator()
+        func phrase() -> String { (0..<Int.random(in: 1...3, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }.joined(separator: " ") }
+        for _ in 0..<200 {
+            let lists = (0..<Int.random(in: 1...4, using: &generator)).map { tag in (tag, (0..<Int.random(in: 0...6, using: &generator)).map { _ in phrase() } + ["", "—"]) }
+            let matcher = PhraseMatcher(lists)
+            let text = (0..<Int.random(in: 0...14, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }.joined(separator: " ")
+            let words = PhraseMatcher<Int>.wordHashes(text)
+            // Plain: at each word, each phrase (longest first, then as listed) whose words follow.
+            var listed: [(tag: Int, phrase: String, words: [UInt64], order: Int)] = []
+            for (tag, phrases) in lists {
+                for phrase in phrases where !PhraseMatcher<Int>.wordHashes(phrase).isEmpty {
+                    listed.append((tag, phrase, PhraseMatcher<Int>.wordHashes(phrase), listed.count))
+                }
+            }
+            listed.sort { $0.words.count != $1.words.count ? $0.words.count > $1.words.count : $0.order < $1.order }
+            var expected: [String] = []
+            for index in words.indices {
+                for item in listed where index + item.words.count <= words.count && Array(words[index..<index + item.words.count]) == item.words {
+                    expected.append("\(index) \(item.tag) \(item.phrase)")
+                }
+            }
+            #expect(matcher.matches(in: words).map { "\($0.word) \($0.tag) \($0.phrase)" } == expected, "\(lists) in \(text)")
+        }
+    }
+
     @Test func trimmingRemovesUnicodeWhiteSpaceOnly() {
         #expect(" \t\r\n a b \u{A0}\u{2003}\n".trimmingWhitespace() == "a b")
         #expect("\u{85}x\u{3000}".trimmingWhitespace() == "x")
