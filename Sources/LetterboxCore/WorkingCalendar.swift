@@ -190,9 +190,13 @@ public struct BankHolidays: Sendable {
     /// northern-ireland; `#` starts a comment.
     public static func parseChanges(_ text: String) throws(ChangesError) -> [Change] {
         var changes: [Change] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            let fields = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
+        // Split by bytes (every separator here is ASCII, so each piece is whole characters): by
+        // characters this was most of the work of reading the built-in file, which every process
+        // that gives due dates does as it starts. A line may end in CR.
+        for (index, bytes) in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+            let rawLine = Substring(bytes.last == 0x0D ? bytes.dropLast() : bytes)
+            let line = rawLine.utf8.firstIndex(of: 0x23).map { Substring(rawLine.utf8[..<$0]) } ?? rawLine
+            let fields = line.utf8.split(separator: 0x20, maxSplits: 3, omittingEmptySubsequences: true).map { Substring($0) }
             if fields.isEmpty { continue }
             guard fields.count >= 3, let day = CivilDay(iso: fields[0]), fields[1] == "add" || fields[1] == "remove" else {
                 throw ChangesError(line: index + 1, text: String(rawLine))

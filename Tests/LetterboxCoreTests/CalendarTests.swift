@@ -53,6 +53,14 @@ import Testing
         #expect(!calendar.holidays(year: 2030, nation: .northernIreland).map(\.day.description).contains("2030-05-27"))
         #expect(throws: BankHolidays.ChangesError.self) { try BankHolidays.parseChanges("2030-02-30 add all Bad date") }
         #expect(throws: BankHolidays.ChangesError.self) { try BankHolidays.parseChanges("2030-06-03 add wales Unknown nation") }
+        // Line numbers count every line; a comment may follow the fields; CRLF lines read the same.
+        let error = #expect(throws: BankHolidays.ChangesError.self) { try BankHolidays.parseChanges("# a\n\n2030-06-03 add\n") }
+        #expect(error?.line == 3 && error?.text == "2030-06-03 add")
+        let commented = try BankHolidays.parseChanges("2030-06-03   add  all   Extra  day # announced in May\r\n2030-05-27 remove scotland\r\n")
+        #expect(commented.map(\.name) == ["Extra  day", "Bank holiday"] && commented[1].nations == [.scotland] && !commented[1].add)
+        // The built-in file: every line read, the names as written.
+        #expect(BankHolidays.defaultChanges.count >= 18)
+        #expect(BankHolidays.defaultChanges.contains { $0.day.description == "2012-06-05" && $0.name == "Queen’s Diamond Jubilee" && $0.nations.count == 3 })
     }
 
     @Test func easterAndCivilDays() {
