@@ -90,10 +90,13 @@ public enum Timestamp {
             let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
             let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
             let days = era * 146_097 + dayOfEra - 719_468
-            let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
-            // As Foundation's calendar makes it (the same bits): whole seconds since 2001, then
-            // the fraction added.
-            return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + Double(milliseconds * 1_000_000) / 1_000_000_000)
+            // As Foundation's calendar makes it (the same bits): the day's start in seconds since
+            // 2001, plus the time of day with its fraction added first. (Adding the fraction to
+            // the whole seconds since 2001 rounded differently for a few times before 2001: 5 in
+            // 200,000, for example 2000-12-30T12:41:19.471Z.)
+            let dayStart = days * 86_400 - 978_307_200
+            let timeOfDay = Double(hour * 3_600 + minute * 60 + second) + Double(milliseconds * 1_000_000) / 1_000_000_000
+            return Date(timeIntervalSinceReferenceDate: Double(dayStart) + timeOfDay)
         }
     }
 

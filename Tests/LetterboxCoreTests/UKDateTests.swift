@@ -74,7 +74,10 @@ struct TimestampReadingTests {
                      "2026-04-03T13:05:00.25Z", "2026-04-03 13:05:00Z", "2026-04-03T13:05:00+01:00", "2026-04-3T13:05:00Z", "２０２６-04-03T13:05:00Z"] {
             #expect(Timestamp.exactDate(text) == nil, "\(text)")
         }
-        #expect(Timestamp.exactDate("2024-02-29T23:59:59.999Z") == reader.date(from: "2024-02-29T23:59:59.999Z"))
+        // Times the random draw found that an earlier sum rounded differently.
+        for text in ["2024-02-29T23:59:59.999Z", "2000-12-30T12:41:19.471Z"] {
+            #expect(Timestamp.exactDate(text) == reader.date(from: text), "\(text)")
+        }
     }
 }
 
