@@ -85,10 +85,14 @@ let package = Package(
             name: "LetterboxCommands",
             dependencies: [
                 "LetterboxCore",
+                "CMallocTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // glibc's malloc settings that Swift's Glibc module does not show (mallopt).
+        .target(name: "CMallocTuning"),
 
         // inotify for the adapters' watched folders (phone notes, Maildirs).
         .target(name: "LetterboxWatching"),

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 public import LetterboxCommands
 import LetterboxCore
+import Logging
 
 /// `letterbox ingest maildir`: Maildir folders, marked seen as they are stored.
 public struct MaildirImportCommand: AsyncParsableCommand {
@@ -36,6 +37,7 @@ public struct MaildirImportCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await importing(storeOptions) { environment in
+            environment.logger.debug("malloc maps buffers from \(ImportMemory.mmapThreshold.map { "\($0 / 1024) KB" } ?? "its own threshold")")
             let pipeline = try environment.open().pipeline
             var tally = Tally()
             for folder in folders {

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 public import LetterboxCommands
 import LetterboxCore
+import Logging
 
 /// `letterbox ingest mbox`: old mailboxes, streamed, resumable.
 public struct MboxImportCommand: AsyncParsableCommand {
@@ -55,6 +56,7 @@ public struct MboxImportCommand: AsyncParsableCommand {
                 }
             }
             if dryRun { return try dryRun(environment) }
+            environment.logger.debug("malloc maps buffers from \(ImportMemory.mmapThreshold.map { "\($0 / 1024) KB" } ?? "its own threshold")")
             let session = try environment.open()
             let pipeline = session.pipeline
             var tally = Tally()
@@ -134,7 +136,10 @@ public struct MboxImportCommand: AsyncParsableCommand {
 }
 
 /// Reads and prepares (hashes, decodes) mbox batches on a thread of its own, one batch ahead
-/// of the committing thread. At most two batches are in memory at once.
+/// of the committing thread. At most two batches are in memory at once: the one being committed
+/// and the next. (The reader starts a batch only when the last one it made has been taken:
+/// preparing is quicker than committing, so it does not hold the writer up, and a third batch in
+/// memory was 6 MB of a large import's peak.)
 final class MboxBatches: @unchecked Sendable {
     struct Batch {
         var prepared: PreparedSubmissions
@@ -158,6 +163,9 @@ final class MboxBatches: @unchecked Sendable {
             var endOffset: Int64 = 0
             do {
                 while true {
+                    lock.lock()
+                    while queue.count >= capacity { lock.wait() }
+                    lock.unlock()
                     var submissions: [RawSubmission] = []
                     var bytes = 0
                     while submissions.count < Self.maxMessages && bytes < Self.maxBytes, let message = try reader.next() {
@@ -168,7 +176,6 @@ final class MboxBatches: @unchecked Sendable {
                     if submissions.isEmpty { break }
                     let batch = Batch(prepared: pipeline.prepare(submissions), endOffset: endOffset, fileBytesRead: reader.fileBytesRead)
                     lock.lock()
-                    while queue.count >= capacity { lock.wait() }
                     queue.append(batch)
                     lock.signal()
                     lock.unlock()
