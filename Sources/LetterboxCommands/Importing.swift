@@ -111,7 +111,8 @@ public enum ImportMemory {
     /// (CMallocTuning); nil elsewhere. glibc's own threshold rises to 32 MB as large buffers
     /// are freed, and then a batch's message and attachment buffers came from the threads' heaps
     /// and stayed there once freed. On the 914 MB mbox import the peak RSS went from 101-103 MB
-    /// to 96 MB, its time level (20.6 and 21.3 s against 21.5 and 21.1 s, interleaved).
+    /// to 96 MB, its time within the machine's noise (21.9 and 22.3 s against 22.9 and 20.0 s,
+    /// interleaved with the build before).
     public static var mmapThreshold: Int? {
         let threshold = letterbox_malloc_mmap_threshold()
         return threshold > 0 ? threshold : nil
