@@ -297,12 +297,5 @@ for target in package.targets where target.type != .system {
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
-    // Concrete generic types (a `[String: Int]`, a `Set<Nation>`) are instantiated through
-    // their metadata accessors, which are handed the conformances, rather than by mangled
-    // name, which makes the runtime search every conformance record in the binary (12,000)
-    // for each one it has not seen. A process that handles one message (the mail pipe) pays
-    // that search for every such type once: 16.5 M of its 77 M instructions (callgrind,
-    // `Benchmarks/startup.sh`). The binary grows by 0.3%.
-    settings.append(.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"]))
     target.swiftSettings = settings
 }
