@@ -17,12 +17,8 @@ cd "$(dirname "$0")/.."
 count=${1:-500}
 binary=${2:-.build/release/letterbox}
 out=bench-out/instructions
-mkdir -p "$out"
-if ldd "$binary" | grep -q libswiftCore; then
-  echo "$binary links the Swift runtime dynamically: build with --static-swift-stdlib (valgrind crashes on the shared libraries)" >&2
-  exit 64
-fi
-strip --strip-debug -o "$out/letterbox" "$binary"
+. Benchmarks/callgrind-common.sh
+callgrind_binary "$binary" "$out"
 corpus=bench-out/corpus-$count-7.mbox
 [ -f "$corpus" ] || python3 ../shared/corpora/gen_corpus.py --count "$count" --seed 7 --mbox "$corpus" > /dev/null 2>&1
 rm -f "$out"/store.sqlite*

@@ -13,12 +13,8 @@ cd "$(dirname "$0")/.."
 binary=${1:-.build/release/letterbox}
 runs=${2:-3}
 out=bench-out/startup
-mkdir -p "$out"
-if ldd "$binary" | grep -q libswiftCore; then
-  echo "$binary links the Swift runtime dynamically: build with --static-swift-stdlib (valgrind crashes on the shared libraries)" >&2
-  exit 64
-fi
-strip --strip-debug -o "$out/letterbox" "$binary"
+. Benchmarks/callgrind-common.sh
+callgrind_binary "$binary" "$out"
 sample=Samples/email/04-outlook-windows-1252.eml
 rm -f "$out"/store.sqlite*
 sed "s/Message-ID: </Message-ID: <startup-first./" "$sample" | "$out/letterbox" ingest email --store "$out/store.sqlite" > /dev/null
