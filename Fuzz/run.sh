@@ -70,7 +70,7 @@ done
 # The shipped triage model's bytes (LetterboxCore reads them through the CTriageModel module).
 clang -c -O1 -I Sources/CTriageModel/include Sources/CTriageModel/triage-model.c -o "$build/triage-model.o"
 # The C libraries (libxml2, zlib) come in through their module maps; they are not instrumented.
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name Fuzz \
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name Fuzz -package-name letterbox \
   -I Sources/CLibXML2 -I Sources/CZlib -I Sources/CTriageModel/include -Xcc -I/usr/include/libxml2 -lxml2 -lz \
   "$build"/src/*.swift "$harness" "$build/triage-model.o" -o "$build/fuzz"
 work=$build/corpus

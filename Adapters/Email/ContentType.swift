@@ -1,5 +1,7 @@
-/// A `Content-Type` or `Content-Disposition` value: the token before the first `;` and its
 import Foundation
+import LetterboxCore
+
+/// A `Content-Type` or `Content-Disposition` value: the token before the first `;` and its
 /// parameters, with RFC 2231 continuations and charsets decoded and RFC 2047 words in quoted
 /// values decoded (Outlook writes file names that way).
 public struct HeaderParameters: Sendable, Hashable {

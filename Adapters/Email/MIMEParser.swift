@@ -1,4 +1,5 @@
 import Foundation
+import LetterboxCore
 
 /// One entity of a message: the message itself, a body part, or an attached message.
 public struct MIMEPart: Sendable {

@@ -27,11 +27,16 @@ public struct AttachmentPayload: Hashable, Codable, Sendable {
     /// store's single writer (the pipeline does it while preparing a batch); the store works it
     /// out when it is nil. Not part of equality or the encoded form: it follows from `data`.
     public var sha256: String?
+    /// Where the bytes already are in the submission's raw bytes, when the decoder can say
+    /// (an email part): the store then keeps that range instead of a second copy. Like
+    /// `sha256`, not part of equality or the encoded form.
+    public var rawRange: RawRange?
 
-    public init(name: String, mediaType: String, data: Data) {
+    public init(name: String, mediaType: String, data: Data, rawRange: RawRange? = nil) {
         self.name = name
         self.mediaType = mediaType
         self.data = data
+        self.rawRange = rawRange
     }
 
     private enum CodingKeys: String, CodingKey { case name, mediaType, data }
@@ -44,5 +49,42 @@ public struct AttachmentPayload: Hashable, Codable, Sendable {
         hasher.combine(name)
         hasher.combine(mediaType)
         hasher.combine(data)
+    }
+}
+
+/// A run of a submission's raw bytes that holds a file, and how it is written there. Reading
+/// the range and decoding it gives the file's bytes again; only encodings that every correct
+/// decoder reads alike are used (canonical base64, or the bytes as they are), so what the
+/// store keeps does not depend on this version's leniency with malformed input.
+public struct RawRange: Hashable, Sendable {
+    public enum Coding: String, Sendable, CaseIterable {
+        /// The bytes as they are (7bit, 8bit, binary).
+        case identity
+        /// Base64 as RFC 2045 writes it (``TransferEncoding/base64(_:canonical:)``).
+        case base64
+    }
+
+    public var offset: Int
+    public var length: Int
+    public var coding: Coding
+
+    public init(offset: Int, length: Int, coding: Coding) {
+        self.offset = offset
+        self.length = length
+        self.coding = coding
+    }
+
+    /// The file's bytes from the encoded range, or nil when base64 that should be canonical is not.
+    public func decode(_ encoded: Data) -> Data? {
+        switch coding {
+        case .identity:
+            return encoded
+        case .base64:
+            var canonical = false
+            let bytes = encoded.withUnsafeBytes { raw in
+                TransferEncoding.base64(ArraySlice(raw.bindMemory(to: UInt8.self)), canonical: &canonical)
+            }
+            return canonical ? Data(bytes) : nil
+        }
     }
 }

@@ -197,7 +197,7 @@ extension PostgresCaseStore: IntakeStore, ImportCheckpoints {
     }
 
     package func blob(sha256: String) throws(StoreError) -> Data? {
-        try read { db in try db.value("SELECT data FROM blobs WHERE sha256 = ?", [sha256], as: Data.self) }
+        try read { db in try db.blobData(sha256: sha256) }
     }
 
     package func pendingSubmissionIds(receivedBefore cutoff: Date, limit: Int) throws(StoreError) -> [Int64] {
@@ -399,6 +399,18 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
             "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [sha256, data.count, now, data]
         ) > 0
+    }
+
+    func storeBlobRange(sha256: String, size: Int, source: String, range: RawRange, now: String) throws -> Bool {
+        guard let id = try value(
+            "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ''::bytea) ON CONFLICT DO NOTHING RETURNING id",
+            [sha256, size, now], as: Int64.self
+        ) else { return false }
+        try send(
+            "INSERT INTO blob_ranges (blob_id, source_sha256, start, length, coding) VALUES (?, ?, ?, ?, ?)",
+            [id, source, range.offset, range.length, range.coding.rawValue]
+        )
+        return true
     }
 
     func refusedRow(_ error: any Error) -> String? {

@@ -11,6 +11,7 @@ enum PostgresSchema {
     static let migrations: [(identifier: String, sql: String)] = [
         ("v1-sqlite-v10", v1),
         ("v2-one-submission-per-key", v2),
+        ("v3-blob-ranges", v3),
     ]
 
     /// The lock migrations take (`pg_advisory_xact_lock`): two instances starting at once apply
@@ -42,6 +43,7 @@ enum PostgresSchema {
     /// the references that go both ways, which the deferred keys allow), and each table's key.
     static let tables: [(name: String, key: [String])] = [
         ("blobs", ["id"]),
+        ("blob_ranges", ["blob_id"]),
         ("contacts", ["id"]),
         ("contact_identifiers", ["kind", "value"]),
         ("cases", ["id"]),
@@ -71,6 +73,17 @@ enum PostgresSchema {
 
     /// One stored submission per idempotency key, whichever instance stored it (redeliveries,
     /// rows that point at the original, excepted): the guard beneath the write lock.
+    /// SQLite's v11: files kept as ranges of the stored raw message they came in.
+    static let v3 = """
+        CREATE TABLE blob_ranges (
+            blob_id        bigint PRIMARY KEY REFERENCES blobs(id) DEFERRABLE INITIALLY IMMEDIATE,
+            source_sha256  text NOT NULL REFERENCES blobs(sha256) DEFERRABLE INITIALLY IMMEDIATE,
+            start          bigint NOT NULL,
+            length         bigint NOT NULL,
+            coding         text NOT NULL CHECK (coding IN ('identity', 'base64'))
+        );
+        """
+
     static let v2 = """
         CREATE UNIQUE INDEX raw_submissions_one_per_key ON raw_submissions(idempotency_key) WHERE disposition != 'redelivery';
         """

@@ -38,8 +38,26 @@ enum Migrations {
         migrator.registerMigration("v10-blob-bytes-last") { db in
             try db.execute(sql: v10)
         }
+        migrator.registerMigration("v11-blob-ranges") { db in
+            try db.execute(sql: v11)
+        }
         return migrator
     }
+
+    static let v11 = """
+        -- A file that is already inside a stored raw message (an email attachment in canonical
+        -- base64, or as it is) is kept as where it is: its blobs row holds no bytes, and this
+        -- row says which message, where, and how it is written there. The message's bytes are
+        -- written once instead of again decoded. Reading decodes the range and checks the
+        -- blob's SHA-256 (StoreConnection.blobData).
+        CREATE TABLE blob_ranges (
+            blob_id        INTEGER PRIMARY KEY REFERENCES blobs(id),
+            source_sha256  TEXT NOT NULL REFERENCES blobs(sha256),
+            start          INTEGER NOT NULL,
+            length         INTEGER NOT NULL,
+            coding         TEXT NOT NULL CHECK (coding IN ('identity', 'base64'))
+        );
+        """
 
     static let v10 = """
         -- The bytes become the row's last column, so that a large blob is inserted as a zeroblob

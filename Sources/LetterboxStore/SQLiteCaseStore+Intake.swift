@@ -293,7 +293,12 @@ extension CaseStoreRules {
         var attachments: [Attachment] = []
         for payload in draft.attachments {
             let sha = payload.sha256 ?? SHA256.hash(data: payload.data).hexString
-            try storeBlob(db, sha256: sha, data: payload.data, now: now)
+            if let range = payload.rawRange {
+                // Inside the raw message just stored: kept as its range there, written once.
+                _ = try db.storeBlobRange(sha256: sha, size: payload.data.count, source: raw["sha256"], range: range, now: now)
+            } else {
+                try storeBlob(db, sha256: sha, data: payload.data, now: now)
+            }
             attachments.append(Attachment(name: payload.name, mediaType: payload.mediaType, size: payload.data.count, sha256: sha))
         }
         let key: String = raw["idempotency_key"]

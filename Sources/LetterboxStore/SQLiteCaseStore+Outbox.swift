@@ -312,7 +312,7 @@ extension StoreTransactions {
             var total = 0
             for attachment in record.attachments {
                 if total + attachment.size <= attachmentLimit,
-                    let data = try db.value("SELECT data FROM blobs WHERE sha256 = ?", [attachment.sha256], as: Data.self)
+                    let data = try db.blobData(sha256: attachment.sha256)
                 {
                     total += attachment.size
                     content.files.append(.init(attachment: attachment, data: data))

@@ -1,5 +1,7 @@
 public import Foundation
 import GRDB
+import Crypto
+package import LetterboxCore
 
 /// One value a statement binds or a row holds, in the types both stores share: SQLite's five
 /// storage classes, which the PostgreSQL schema maps to `bigint`, `double precision`, `text`
@@ -159,12 +161,43 @@ package protocol StoreConnection {
     func savepoint(_ body: () throws -> Void) throws
     /// Stores bytes under their SHA-256 unless stored already; true when written now.
     func storeBlob(sha256: String, data: Data, now: String) throws -> Bool
+    /// Stores a file that is inside a stored raw message (`source`, its SHA-256) as its range
+    /// there, unless content with this SHA-256 is stored already; true when stored now. The
+    /// blobs row holds no bytes (``blobData(sha256:)`` reads them from the range).
+    func storeBlobRange(sha256: String, size: Int, source: String, range: RawRange, now: String) throws -> Bool
     /// Whether an error is the store refusing a row (a constraint, a value too big), which
     /// quarantines the one submission instead of failing the batch.
     func refusedRow(_ error: any Error) -> String?
 }
 
 extension StoreConnection {
+    /// The bytes stored under a SHA-256: the blob's own, or, for a file kept as a range of a
+    /// stored message, that range decoded again and checked against the SHA-256.
+    package func blobData(sha256: String) throws -> Data? {
+        guard let row = try row("""
+                SELECT b.data, b.size, r.source_sha256, r.start, r.length, r.coding
+                FROM blobs b LEFT JOIN blob_ranges r ON r.blob_id = b.id WHERE b.sha256 = ?
+                """, [sha256]) else { return nil }
+        guard let source = row["source_sha256"] as String? else { return row["data"] as Data }
+        let start: Int64 = row["start"]
+        let length: Int64 = row["length"]
+        let size: Int64 = row["size"]
+        let codingName: String = row["coding"]
+        guard let coding = RawRange.Coding(rawValue: codingName) else {
+            throw StoreError(.corrupt, "The file \(sha256) is kept as a range in an encoding this version does not know (\(codingName)).")
+        }
+        // The arguments go as 64-bit integers; PostgreSQL's substr takes 32-bit ones.
+        let sql = "SELECT substr(data, CAST(CAST(? AS bigint) AS integer), CAST(CAST(? AS bigint) AS integer)) FROM blobs WHERE sha256 = ?"
+        guard let encoded = try value(sql, [start + 1, length, source], as: Data.self) else {
+            throw StoreError(.corrupt, "The message that holds the file \(sha256) (blob \(source)) is missing from the store.")
+        }
+        let range = RawRange(offset: Int(start), length: Int(length), coding: coding)
+        guard let data = range.decode(encoded), data.count == size, SHA256.hash(data: data).hexString == sha256 else {
+            throw StoreError(.corrupt, "The file \(sha256), read from its range of message \(source), does not match its SHA-256: the store is damaged.")
+        }
+        return data
+    }
+
     package func rows(_ sql: String) throws -> [SQLRow] {
         try rows(sql, [])
     }
@@ -221,6 +254,18 @@ extension Database: StoreConnection {
 
     package func storeBlob(sha256: String, data: Data, now: String) throws -> Bool {
         try SQLiteCaseStore.storeBlob(self, sha256: sha256, data: data, now: now)
+    }
+
+    package func storeBlobRange(sha256: String, size: Int, source: String, range: RawRange, now: String) throws -> Bool {
+        guard let id = try value(
+            "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, zeroblob(0)) ON CONFLICT DO NOTHING RETURNING id",
+            [sha256, size, now], as: Int64.self
+        ) else { return false }
+        try send(
+            "INSERT INTO blob_ranges (blob_id, source_sha256, start, length, coding) VALUES (?, ?, ?, ?, ?)",
+            [id, source, range.offset, range.length, range.coding.rawValue]
+        )
+        return true
     }
 
     package func refusedRow(_ error: any Error) -> String? {

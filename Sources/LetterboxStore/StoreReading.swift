@@ -13,7 +13,7 @@ extension StoreTransactions {
 
     /// The exact bytes stored under a SHA-256.
     package func blob(sha256: String) throws(StoreError) -> Data? {
-        try reading { db in try db.value("SELECT data FROM blobs WHERE sha256 = ?", [sha256], as: Data.self) }
+        try reading { db in try db.blobData(sha256: sha256) }
     }
 
     package func record(reference: String) throws(StoreError) -> FeedbackRecord? {

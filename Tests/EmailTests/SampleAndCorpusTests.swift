@@ -133,16 +133,7 @@ struct RealMailCorpusTests {
             return
         }
         let root = corpora.appendingPathComponent("real")
-        let enumerator = FileManager.default.enumerator(atPath: root.path)
-        var files: [String] = []
-        while let path = enumerator?.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isFolder), !isFolder.boolValue,
-                !path.hasSuffix(".md"), !path.hasSuffix(".mbox")
-            {
-                files.append(path)
-            }
-        }
+        let files = Self.messageFiles(root)
         #expect(files.count > 400)
         var refusedNow: [String: String] = [:]
         var withText = 0
@@ -161,6 +152,69 @@ struct RealMailCorpusTests {
         }
         #expect(Set(refusedNow.keys) == Set(Self.refused.keys), "refused: \(refusedNow)")
         #expect(withText > 350)
+    }
+
+    /// The corpus's message files (not its notes or mbox files), by path under `root`.
+    static func messageFiles(_ root: URL) -> [String] {
+        let enumerator = FileManager.default.enumerator(atPath: root.path)
+        var files: [String] = []
+        while let path = enumerator?.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path, isDirectory: &isFolder), !isFolder.boolValue,
+                !path.hasSuffix(".md"), !path.hasSuffix(".mbox")
+            {
+                files.append(path)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// Each attachment the decoder places in the raw message decodes from that range to its
+    /// bytes; through the store, every attachment of every record reads back as decoded.
+    @Test func attachmentsKeptAsRangesOfTheMessageReadBackExactly() throws {
+        guard let corpora = Fixtures.sharedCorpora else { return }
+        let root = corpora.appendingPathComponent("real")
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("s.sqlite").path)
+        let intake = Intake(store: store, decoders: [EmailDecoder()])
+        var ranges = 0
+        var copies = 0
+        var submissions: [RawSubmission] = []
+        var drafts: [FeedbackDraft?] = []
+        for path in Self.messageFiles(root) {
+            let data = try Data(contentsOf: root.appendingPathComponent(path))
+            let submission = EmailSubmission.make(data, source: path, receivedAt: Date(timeIntervalSince1970: 1_776_675_600))
+            submissions.append(submission)
+            guard case .feedback(let draft)? = try? EmailDecoder().decode(submission) else {
+                drafts.append(nil)
+                continue
+            }
+            drafts.append(draft)
+            for file in draft.attachments {
+                guard let range = file.rawRange else {
+                    copies += 1
+                    continue
+                }
+                ranges += 1
+                let bytes = [UInt8](submission.bytes)
+                #expect(range.offset >= 0 && range.offset + range.length <= bytes.count)
+                #expect(range.decode(Data(bytes[range.offset..<range.offset + range.length])) == file.data, "\(path): \(file.name)")
+            }
+        }
+        #expect(ranges > 100 && copies > 10, "\(ranges) kept as ranges, \(copies) as copies")
+        var read = 0
+        for (outcome, draft) in zip(try intake.ingest(submissions), drafts) {
+            guard let reference = outcome.reference, let draft, outcome.disposition == .accepted,
+                let record = try store.record(reference: reference)
+            else { continue }
+            #expect(record.attachments.count == draft.attachments.count)
+            for (stored, file) in zip(record.attachments, draft.attachments) {
+                #expect(try store.blob(sha256: stored.sha256) == file.data, "\(record.source): \(file.name)")
+                read += 1
+            }
+        }
+        #expect(read > 100)
     }
 
     @Test func theRealMboxSplitsIntoItsMessages() throws {

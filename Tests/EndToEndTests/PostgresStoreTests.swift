@@ -18,7 +18,7 @@ struct PostgresStoreTests {
         let root = try Fixtures.temporaryFolder("pg-copy")
         let sqlite = root.appendingPathComponent("letterbox.sqlite").path
         _ = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", sqlite])
-        for name in ["01-complaint-plain.eml", "02-forwarded-complaint.eml", "08-tenant-reply.eml", "09-councillor.eml"] {
+        for name in ["01-complaint-plain.eml", "02-forwarded-complaint.eml", "04-outlook-windows-1252.eml", "08-tenant-reply.eml", "09-councillor.eml"] {
             let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent(name))
             #expect(try await Fixtures.run(["ingest", "email", "--store", sqlite], stdin: mail).status == 0)
         }
@@ -47,6 +47,10 @@ struct PostgresStoreTests {
             #expect(!fromSQLite.stdout.isEmpty && fromSQLite.stdout == fromPostgres.stdout, "export --format \(format)")
         }
         #expect(try await Fixtures.offPool { try server.psql("SELECT count(*) FROM records", database: "letterbox") }.trimmingCharacters(in: .whitespacesAndNewlines) == String(records))
+        // Attachments kept as ranges of their message go as ranges (04's PDF at least).
+        let ranges = try await DatabaseQueue(path: sqlite).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM blob_ranges") } ?? 0
+        #expect(ranges >= 1)
+        #expect(try await Fixtures.offPool { try server.psql("SELECT count(*) FROM blob_ranges", database: "letterbox") }.trimmingCharacters(in: .whitespacesAndNewlines) == String(ranges))
         // The next id PostgreSQL gives follows the copied ones.
         #expect(try server.psql("SELECT nextval(pg_get_serial_sequence('records', 'id'))", database: "letterbox").trimmingCharacters(in: .whitespacesAndNewlines) == String(records + 1))
         // A row changed behind the copy's back is found by the check.
@@ -68,11 +72,11 @@ struct PostgresStoreTests {
         let check = try await Fixtures.run(["store", "check", "--store", url])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("PostgreSQL store postgres://postgres@/letterbox"))
-        #expect(check.stdout.contains("schema:       v2-one-submission-per-key"))
+        #expect(check.stdout.contains("schema:       v3-blob-ranges"))
         #expect(check.stdout.contains("writable:     yes"))
         #expect(check.stdout.contains("records                 \(records)"))
         let local = try await Fixtures.run(["store", "check", "--store", sqlite])
-        #expect(local.status == 0 && local.stdout.contains("schema:       v10-blob-bytes-last") && local.stdout.contains("records                 \(records)"))
+        #expect(local.status == 0 && local.stdout.contains("schema:       v11-blob-ranges") && local.stdout.contains("records                 \(records)"))
     }
 
     @Test("A PostgreSQL URL is never a file name; a password in it is never shown; an unreachable server is a temporary failure")

@@ -219,6 +219,64 @@ struct CaseStoreTests {
         // Four blobs in all: three raw submissions and the one photo.
         #expect(try count(store, "SELECT COUNT(*) FROM blobs") == 4)
     }
+    /// A file that is inside the raw bytes (as an email's attachment is) is kept as its range
+    /// there: its blobs row holds no bytes, and it reads back exactly, once per content, from
+    /// either store. A damaged message reads as an error, never as other bytes.
+    @Test(arguments: Backend.allCases)
+    func filesInsideTheRawBytesAreKeptAsRanges(_ backend: Backend) throws {
+        let store = try store(backend)
+        /// "B64:" then the photo in base64 lines, then "RAW:" and a file as it is.
+        struct InRaw: SubmissionDecoder {
+            var channel: Channel { .phone }
+            func decode(_ submission: RawSubmission) throws -> Decoded {
+                let bytes = [UInt8](submission.bytes)
+                guard let b64 = bytes.firstRange(of: Array("B64:".utf8)), let raw = bytes.firstRange(of: Array("RAW:".utf8)) else {
+                    throw IntakeError(.malformed, "no markers")
+                }
+                var draft = FeedbackDraft(channel: .phone, body: "Photos of the mould attached.")
+                let photo = RawRange(offset: b64.upperBound, length: raw.lowerBound - b64.upperBound, coding: .base64)
+                let plain = RawRange(offset: raw.upperBound, length: bytes.count - raw.upperBound, coding: .identity)
+                guard let photoBytes = photo.decode(Data(bytes[b64.upperBound..<raw.lowerBound])) else { throw IntakeError(.malformed, "not base64") }
+                draft.attachments = [
+                    AttachmentPayload(name: "mould.jpg", mediaType: "image/jpeg", data: photoBytes, rawRange: photo),
+                    AttachmentPayload(name: "notes.txt", mediaType: "text/plain", data: Data(bytes[raw.upperBound...]), rawRange: plain),
+                ]
+                return .feedback(draft)
+            }
+        }
+        func message(_ caller: String, plain: String) -> RawSubmission {
+            let text = "Caller: \(caller)\n\nB64:\r\n" + Self.photo.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]) + "\r\nRAW:" + plain
+            return RawSubmission(channel: .phone, source: "\(caller).txt", receivedAt: Date(), bytes: Data(text.utf8))
+        }
+        let intake = Intake(backend: store, decoders: [InRaw()])
+        let first = try intake.ingest([message("Jane Smith", plain: "Kitchen wall, left of the window.")])[0]
+        let reference = try #require(first.reference)
+        let record = try #require(try store.record(reference: reference))
+        #expect(record.attachments.map(\.size) == [Self.photo.count, 33])
+        #expect(try store.blob(sha256: record.attachments[0].sha256) == Self.photo)
+        #expect(try store.blob(sha256: record.attachments[1].sha256) == Data("Kitchen wall, left of the window.".utf8))
+        // No second copy: the files' rows hold no bytes; all the bytes are the raw message's.
+        #expect(try count(store, "SELECT COUNT(*) FROM blobs WHERE size > 0 AND length(data) = 0") == 2)
+        #expect(try count(store, "SELECT COUNT(*) FROM blob_ranges") == 2)
+        let raw = try #require(try store.rawSubmission(id: first.rawSubmissionId))
+        #expect(try count(store, "SELECT SUM(length(data)) FROM blobs") == raw.size)
+        // The same photo in another message: still one blob for it, read from the first message.
+        _ = try intake.ingest([message("John Smith", plain: "Bathroom ceiling.")])
+        #expect(try count(store, "SELECT COUNT(*) FROM blobs WHERE size = ?", [Self.photo.count]) == 1)
+        #expect(try store.blob(sha256: record.attachments[0].sha256) == Self.photo)
+        // A damaged message (one base64 character changed) is an error naming the damage.
+        var damaged = try #require(try store.blob(sha256: raw.sha256))
+        let at = try #require(damaged.firstRange(of: Data("B64:\r\n".utf8))).upperBound + 100
+        damaged[at] = damaged[at] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        _ = try store.writing(exclusive: false) { db in try db.run("UPDATE blobs SET data = ? WHERE sha256 = ?", [damaged, raw.sha256]) }
+        #expect {
+            _ = try store.blob(sha256: record.attachments[0].sha256)
+        } throws: { error in
+            (error as? StoreError)?.code == .corrupt && "\(error)".contains("does not match its SHA-256")
+        }
+        #expect(try store.blob(sha256: record.attachments[1].sha256) == Data("Kitchen wall, left of the window.".utf8))
+    }
+
     static let photo: Data = {
         var photo = Data(count: 3 << 20 + 17)
         photo.withUnsafeMutableBytes { for index in $0.indices { $0[index] = UInt8(truncatingIfNeeded: index &* 131 &+ index >> 20) } }
