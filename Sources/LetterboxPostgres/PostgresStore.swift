@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import GRDB
+import LetterboxStore
 import Synchronization
 import PostgresNIO
 
@@ -161,11 +162,15 @@ public enum SQLiteCheck {
         return try queue.read { db in
             let schema = try String.fetchOne(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1") ?? "none"
             let version = try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? ""
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+            let pages = pageSize == SQLiteCaseStore.pageSize
+                ? "\(pageSize / 1024) KB pages"
+                : "\(pageSize / 1024) KB pages (new stores have \(SQLiteCaseStore.pageSize / 1024) KB: README, \"Page size\")"
             var counts: [(String, Int)] = []
             for (table, _) in PostgresSchema.tables where try db.tableExists(table) {
                 counts.append((table, try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0))
             }
-            return PostgresStore.Check(server: "SQLite \(version)", schema: schema, writable: FileManager.default.isWritableFile(atPath: path),
+            return PostgresStore.Check(server: "SQLite \(version), \(pages)", schema: schema, writable: FileManager.default.isWritableFile(atPath: path),
                                        roundTripMilliseconds: 0, maximumConnections: 1, counts: counts)
         }
     }
