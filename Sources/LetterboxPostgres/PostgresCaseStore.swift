@@ -401,17 +401,7 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
         ) > 0
     }
 
-    func storeBlobRange(sha256: String, size: Int, source: String, range: RawRange, now: String) throws -> Bool {
-        guard let id = try value(
-            "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ''::bytea) ON CONFLICT DO NOTHING RETURNING id",
-            [sha256, size, now], as: Int64.self
-        ) else { return false }
-        try send(
-            "INSERT INTO blob_ranges (blob_id, source_sha256, start, length, coding) VALUES (?, ?, ?, ?, ?)",
-            [id, source, range.offset, range.length, range.coding.rawValue]
-        )
-        return true
-    }
+    var emptyBytesSQL: String { "''::bytea" }
 
     func refusedRow(_ error: any Error) -> String? {
         guard let state = PostgresCaseStore.sqlState(error) else { return nil }

@@ -161,16 +161,29 @@ package protocol StoreConnection {
     func savepoint(_ body: () throws -> Void) throws
     /// Stores bytes under their SHA-256 unless stored already; true when written now.
     func storeBlob(sha256: String, data: Data, now: String) throws -> Bool
-    /// Stores a file that is inside a stored raw message (`source`, its SHA-256) as its range
-    /// there, unless content with this SHA-256 is stored already; true when stored now. The
-    /// blobs row holds no bytes (``blobData(sha256:)`` reads them from the range).
-    func storeBlobRange(sha256: String, size: Int, source: String, range: RawRange, now: String) throws -> Bool
+    /// A zero-length byte string in this store's SQL (a bound empty value is not one everywhere).
+    var emptyBytesSQL: String { get }
     /// Whether an error is the store refusing a row (a constraint, a value too big), which
     /// quarantines the one submission instead of failing the batch.
     func refusedRow(_ error: any Error) -> String?
 }
 
 extension StoreConnection {
+    /// Stores a file that is inside a stored raw message (`source`, its SHA-256) as its range
+    /// there, unless content with this SHA-256 is stored already; true when stored now. The
+    /// blobs row holds no bytes (``blobData(sha256:)`` reads them from the range).
+    package func storeBlobRange(sha256: String, size: Int, source: String, range: RawRange, now: String) throws -> Bool {
+        guard let id = try value(
+            "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, \(emptyBytesSQL)) ON CONFLICT DO NOTHING RETURNING id",
+            [sha256, size, now], as: Int64.self
+        ) else { return false }
+        try send(
+            "INSERT INTO blob_ranges (blob_id, source_sha256, start, length, coding) VALUES (?, ?, ?, ?, ?)",
+            [id, source, range.offset, range.length, range.coding.rawValue]
+        )
+        return true
+    }
+
     /// The bytes stored under a SHA-256: the blob's own, or, for a file kept as a range of a
     /// stored message, that range decoded again and checked against the SHA-256.
     package func blobData(sha256: String) throws -> Data? {
@@ -256,17 +269,7 @@ extension Database: StoreConnection {
         try SQLiteCaseStore.storeBlob(self, sha256: sha256, data: data, now: now)
     }
 
-    package func storeBlobRange(sha256: String, size: Int, source: String, range: RawRange, now: String) throws -> Bool {
-        guard let id = try value(
-            "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, zeroblob(0)) ON CONFLICT DO NOTHING RETURNING id",
-            [sha256, size, now], as: Int64.self
-        ) else { return false }
-        try send(
-            "INSERT INTO blob_ranges (blob_id, source_sha256, start, length, coding) VALUES (?, ?, ?, ?, ?)",
-            [id, source, range.offset, range.length, range.coding.rawValue]
-        )
-        return true
-    }
+    package var emptyBytesSQL: String { "zeroblob(0)" }
 
     package func refusedRow(_ error: any Error) -> String? {
         guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT || error.resultCode == .SQLITE_TOOBIG else {
