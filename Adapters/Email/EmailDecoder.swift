@@ -333,19 +333,16 @@ public struct EmailDecoder: SubmissionDecoder {
     /// inline images, but not the parts whose text became the body.
     private func attachments(of root: MIMEPart, skipping used: Set<Int>, tooLarge: inout [String]) -> [AttachmentPayload] {
         var files: [AttachmentPayload] = []
-        // `inRaw`: the part's body is a slice of the raw message (offsets into it), not of a
-        // forwarded message that had to be decoded first.
-        var stack: [(part: MIMEPart, inRaw: Bool)] = [(root, true)]
+        var stack: [MIMEPart] = [root]
         var seen = Set<Int>()
-        while let (part, inRaw) = stack.popLast() {
+        while let part = stack.popLast() {
             if part.contentType.type == "multipart" {
-                stack.append(contentsOf: part.children.reversed().map { ($0, inRaw) })
+                stack.append(contentsOf: part.children.reversed())
                 continue
             }
             if let inner = part.attachedMessage.first {
-                // The forwarded message's own files; the message itself is in the raw. The
-                // parser reads a base64 or quoted-printable one from a decoded copy.
-                stack.append((inner, inRaw && part.transferEncoding != "base64" && part.transferEncoding != "quoted-printable"))
+                // The forwarded message's own files; the message itself is in the raw.
+                stack.append(inner)
                 continue
             }
             if used.contains(part.body.startIndex) { continue }
@@ -354,32 +351,17 @@ public struct EmailDecoder: SubmissionDecoder {
             if isText && part.fileName == nil && !part.isAttachment { continue }
             if type.type == "message" && (type.subtype == "delivery-status" || type.subtype == "disposition-notification") { continue }
             guard seen.insert(part.body.startIndex).inserted else { continue }
-            let (data, coding) = Self.decodedBody(part)
+            // The range, when there is one, lets the store keep the file as part of the raw message.
+            let (data, range) = part.decodedBodyAndRange
             let name = FileNames.sanitised(part.fileName, mediaType: type.mimeType, contentID: part.headers.raw("Content-ID"), index: files.count + 1)
             if data.count > maxAttachmentBytes {
                 tooLarge.append("\(name) (\(data.count / (1024 * 1024)) MB)")
                 continue
             }
             if data.isEmpty && part.fileName == nil { continue }
-            let range = inRaw ? coding.map { RawRange(offset: part.body.startIndex, length: part.body.count, coding: $0) } : nil
             files.append(AttachmentPayload(name: name, mediaType: type.mimeType, data: Data(data), rawRange: range))
         }
         return files
-    }
-
-    /// A part's body decoded, and how the store may keep it as a range of the raw message:
-    /// nil for quoted-printable and for base64 that is not canonical (kept as bytes instead).
-    static func decodedBody(_ part: MIMEPart) -> (bytes: [UInt8], coding: RawRange.Coding?) {
-        switch part.transferEncoding {
-        case "base64":
-            var canonical = false
-            let bytes = TransferEncoding.base64(part.body, canonical: &canonical)
-            return (bytes, canonical ? .base64 : nil)
-        case "quoted-printable":
-            return (part.decodedBody, nil)
-        default:
-            return (Array(part.body), .identity)
-        }
     }
 
     private func collectDefects(_ part: MIMEPart, into defects: inout [String]) {

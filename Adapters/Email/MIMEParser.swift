@@ -1,5 +1,5 @@
 import Foundation
-import LetterboxCore
+public import LetterboxCore
 
 /// One entity of a message: the message itself, a body part, or an attached message.
 public struct MIMEPart: Sendable {
@@ -17,6 +17,10 @@ public struct MIMEPart: Sendable {
     public var transferEncoding: String
     /// Content-Disposition, if given. Read once, by the parser.
     public var disposition: HeaderParameters?
+    /// Whether `body` is a slice of the bytes given to `parse` (its indices are offsets into
+    /// them), not of a decoded copy: the parts of a base64 or quoted-printable message/rfc822
+    /// part are read from one.
+    public var isInParsedBytes = true
 
     init(headers: MIMEHeaders, contentType: ContentType, body: ArraySlice<UInt8>, defects: [String]) {
         self.headers = headers
@@ -38,12 +42,29 @@ public struct MIMEPart: Sendable {
     public var isAttachment: Bool { disposition?.value == "attachment" }
 
     /// The body with its transfer encoding undone.
-    public var decodedBody: [UInt8] {
+    public var decodedBody: [UInt8] { decodedBodyAndRange.bytes }
+
+    /// The body with its transfer encoding undone, and where it lies in the parsed bytes when a
+    /// store may keep that range instead of the bytes: the body as it is, or canonical base64,
+    /// in the parsed bytes themselves; nil for quoted-printable, irregular base64 and the parts
+    /// of a decoded copy.
+    public var decodedBodyAndRange: (bytes: [UInt8], range: RawRange?) {
+        let coding: RawRange.Coding?
+        let bytes: [UInt8]
         switch transferEncoding {
-        case "base64": return TransferEncoding.base64(body)
-        case "quoted-printable": return TransferEncoding.quotedPrintable(body)
-        default: return Array(body)
+        case "base64":
+            var canonical = false
+            bytes = TransferEncoding.base64(body, canonical: &canonical)
+            coding = canonical ? .base64 : nil
+        case "quoted-printable":
+            bytes = TransferEncoding.quotedPrintable(body)
+            coding = nil
+        default:
+            bytes = Array(body)
+            coding = .identity
         }
+        guard isInParsedBytes, let coding else { return (bytes, nil) }
+        return (bytes, RawRange(offset: body.startIndex, length: body.count, coding: coding))
     }
 
     /// The body as text in its declared charset.
@@ -77,7 +98,10 @@ public struct MIMEParser: Sendable {
         return entity(bytes[...], depth: 0, defaultType: .textPlain, budget: &budget, isMessage: true)
     }
 
-    private func entity(_ bytes: ArraySlice<UInt8>, depth: Int, defaultType: ContentType, budget: inout Int, isMessage: Bool = false) -> MIMEPart {
+    /// `inParsedBytes`: `bytes` is a slice of what `parse` was given, not a decoded copy.
+    private func entity(
+        _ bytes: ArraySlice<UInt8>, depth: Int, defaultType: ContentType, budget: inout Int, isMessage: Bool = false, inParsedBytes: Bool = true
+    ) -> MIMEPart {
         let header = HeaderParser.parse(bytes, allowLeadingBlankLines: isMessage)
         var defects = header.defects
         var contentType = defaultType
@@ -90,6 +114,7 @@ public struct MIMEParser: Sendable {
         }
         let body = bytes[header.bodyStart..<bytes.endIndex]
         var part = MIMEPart(headers: header.headers, contentType: contentType, body: body, defects: defects)
+        part.isInParsedBytes = inParsedBytes
         budget -= 1
         if contentType.type == "multipart" {
             guard depth < maxDepth, budget > 0 else {
@@ -115,7 +140,7 @@ public struct MIMEParser: Sendable {
                     part.defects.append("The message has more than \(maxParts) parts; the rest are kept unread in the raw message.")
                     break
                 }
-                part.children.append(entity(range, depth: depth + 1, defaultType: childDefault, budget: &budget))
+                part.children.append(entity(range, depth: depth + 1, defaultType: childDefault, budget: &budget, inParsedBytes: inParsedBytes))
             }
         } else if contentType.type == "message" && (contentType.subtype == "rfc822" || contentType.subtype == "global") {
             guard depth < maxDepth, budget > 0 else {
@@ -123,11 +148,12 @@ public struct MIMEParser: Sendable {
                 return part
             }
             let inner: ArraySlice<UInt8>
+            let decoded: Bool
             switch part.transferEncoding {
-            case "base64", "quoted-printable": inner = part.decodedBody[...]
-            default: inner = body
+            case "base64", "quoted-printable": (inner, decoded) = (part.decodedBody[...], true)
+            default: (inner, decoded) = (body, false)
             }
-            part.attachedMessage = [entity(inner, depth: depth + 1, defaultType: .textPlain, budget: &budget, isMessage: true)]
+            part.attachedMessage = [entity(inner, depth: depth + 1, defaultType: .textPlain, budget: &budget, isMessage: true, inParsedBytes: inParsedBytes && !decoded)]
         }
         return part
     }

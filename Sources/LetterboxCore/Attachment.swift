@@ -57,7 +57,7 @@ public struct AttachmentPayload: Hashable, Codable, Sendable {
 /// decoder reads alike are used (canonical base64, or the bytes as they are), so what the
 /// store keeps does not depend on this version's leniency with malformed input.
 public struct RawRange: Hashable, Sendable {
-    public enum Coding: String, Sendable, CaseIterable {
+    public enum Coding: String, Sendable {
         /// The bytes as they are (7bit, 8bit, binary).
         case identity
         /// Base64 as RFC 2045 writes it (``TransferEncoding/base64(_:canonical:)``).
@@ -81,9 +81,7 @@ public struct RawRange: Hashable, Sendable {
             return encoded
         case .base64:
             var canonical = false
-            let bytes = encoded.withUnsafeBytes { raw in
-                TransferEncoding.base64(ArraySlice(raw.bindMemory(to: UInt8.self)), canonical: &canonical)
-            }
+            let bytes = TransferEncoding.base64(ArraySlice(encoded), canonical: &canonical)
             return canonical ? Data(bytes) : nil
         }
     }
