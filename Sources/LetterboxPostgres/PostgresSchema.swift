@@ -71,8 +71,6 @@ enum PostgresSchema {
     /// Tables whose `id` is generated: their sequences follow the largest id after a copy.
     static let identityTables: Set<String> = Set(tables.filter { $0.key == ["id"] }.map(\.name))
 
-    /// One stored submission per idempotency key, whichever instance stored it (redeliveries,
-    /// rows that point at the original, excepted): the guard beneath the write lock.
     /// SQLite's v11: files kept as ranges of the stored raw message they came in.
     static let v3 = """
         CREATE TABLE blob_ranges (
@@ -84,6 +82,8 @@ enum PostgresSchema {
         );
         """
 
+    /// One stored submission per idempotency key, whichever instance stored it (redeliveries,
+    /// rows that point at the original, excepted): the guard beneath the write lock.
     static let v2 = """
         CREATE UNIQUE INDEX raw_submissions_one_per_key ON raw_submissions(idempotency_key) WHERE disposition != 'redelivery';
         """
