@@ -117,4 +117,9 @@ public enum ImportMemory {
         let threshold = letterbox_malloc_mmap_threshold()
         return threshold > 0 ? threshold : nil
     }
+
+    /// The threshold in words, for an import's debug log.
+    public static var summary: String {
+        "malloc maps buffers from \(mmapThreshold.map { "\($0 / 1024) KB" } ?? "its own threshold")"
+    }
 }

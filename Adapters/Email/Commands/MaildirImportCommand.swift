@@ -37,7 +37,7 @@ public struct MaildirImportCommand: AsyncParsableCommand {
 
     public func run() async throws {
         try await importing(storeOptions) { environment in
-            environment.logger.debug("malloc maps buffers from \(ImportMemory.mmapThreshold.map { "\($0 / 1024) KB" } ?? "its own threshold")")
+            environment.logger.debug("\(ImportMemory.summary)")
             let pipeline = try environment.open().pipeline
             var tally = Tally()
             for folder in folders {

@@ -56,7 +56,7 @@ public struct MboxImportCommand: AsyncParsableCommand {
                 }
             }
             if dryRun { return try dryRun(environment) }
-            environment.logger.debug("malloc maps buffers from \(ImportMemory.mmapThreshold.map { "\($0 / 1024) KB" } ?? "its own threshold")")
+            environment.logger.debug("\(ImportMemory.summary)")
             let session = try environment.open()
             let pipeline = session.pipeline
             var tally = Tally()
