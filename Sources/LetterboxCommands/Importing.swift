@@ -18,7 +18,7 @@ public protocol ImportingAdapter: ChannelAdapterFactory {
 public protocol ImportHost: Sendable {
     /// Reads the configuration the options name (flags, environment, the YAML file), without
     /// opening the store.
-    func environment(_ options: StoreOptions) async throws -> ImportEnvironment
+    func environment(_ choice: StoreChoice) async throws -> ImportEnvironment
     /// Any error as the user sees it: one line, and the status to exit with.
     func failure(_ error: any Error) -> CommandFailure
 }
@@ -69,6 +69,17 @@ public enum Importing {
         registered.withLock { $0 = host }
     }
 
+    /// The environment the choice names, for a command that reports its own failures (the mail
+    /// pipe, which must exit 75 whatever went wrong).
+    public static func environment(_ choice: StoreChoice) async throws -> ImportEnvironment {
+        try await host.environment(choice)
+    }
+
+    /// Any error as the user sees it.
+    public static func failure(_ error: any Error) -> CommandFailure {
+        host.failure(error)
+    }
+
     static var host: any ImportHost {
         guard let host = registered.withLock({ $0 }) else {
             preconditionFailure("An import command ran before the executable registered its ImportHost.")
@@ -84,7 +95,7 @@ extension ParsableCommand {
     public func importing(_ options: StoreOptions, _ body: (ImportEnvironment) async throws -> Void) async throws {
         let host = Importing.host
         do {
-            try await body(try await host.environment(options))
+            try await body(try await host.environment(options.choice))
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -92,16 +103,6 @@ extension ParsableCommand {
         }
     }
 
-    /// The environment alone, for a command that reports its own failures (the mail pipe,
-    /// which must exit 75 whatever went wrong).
-    public func importEnvironment(_ options: StoreOptions) async throws -> ImportEnvironment {
-        try await Importing.host.environment(options)
-    }
-
-    /// Any error as the user sees it.
-    public func importFailure(_ error: any Error) -> CommandFailure {
-        Importing.host.failure(error)
-    }
 }
 
 /// Memory settings for long imports.

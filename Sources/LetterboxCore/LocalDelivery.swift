@@ -68,7 +68,8 @@ public enum LocalDelivery {
         var limit = timeval(tv_sec: timeout, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        guard writeAll(fd, Data(head.utf8)), writeAll(fd, body) else { return .failure(.io("could not write to the socket: \(errnoText())")) }
+        var headBytes = head
+        guard headBytes.withUTF8({ writeAll(fd, UnsafeRawBufferPointer($0)) }), body.withUnsafeBytes({ writeAll(fd, $0) }) else { return .failure(.io("could not write to the socket: \(errnoText())")) }
         var answer = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
@@ -121,17 +122,15 @@ public enum LocalDelivery {
         return .success(fd)
     }
 
-    private static func writeAll(_ fd: Int32, _ data: Data) -> Bool {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n > 0 { offset += n; continue }
-                if n < 0 && errno == EINTR { continue }
-                return false
-            }
-            return true
+    private static func writeAll(_ fd: Int32, _ raw: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < raw.count {
+            let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            return false
         }
+        return true
     }
 
     /// The status and body once the head and Content-Length bytes are in (or, without a
@@ -145,8 +144,13 @@ public enum LocalDelivery {
         var length: Int?
         for line in lines.dropFirst() {
             let parts = line.split(separator: ":", maxSplits: 1)
+            // Trimmed by hand: Foundation's trimmingCharacters goes through NSString, a tenth of
+            // a handed-over pipe's instructions.
             if parts.count == 2, parts[0].lowercased() == "content-length" {
-                length = Int(parts[1].trimmingCharacters(in: .whitespaces))
+                var value = parts[1]
+                while value.first == " " || value.first == "\t" { value = value.dropFirst() }
+                while value.last == " " || value.last == "\t" { value = value.dropLast() }
+                length = Int(value)
             }
         }
         let body = bytes[(end + 4)...]

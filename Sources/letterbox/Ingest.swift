@@ -18,8 +18,8 @@ struct Ingest: AsyncParsableCommand {
 /// What the import commands get from the executable: the settings, the pipeline with every
 /// configured adapter's decoder, and the store's checkpoints.
 struct StoreImportHost: ImportHost {
-    func environment(_ options: StoreOptions) async throws -> ImportEnvironment {
-        let settings = try await Settings.load(options)
+    func environment(_ choice: StoreChoice) async throws -> ImportEnvironment {
+        let settings = try await Settings.load(choice)
         let logger = settings.makeLogger()
         return ImportEnvironment(
             settings: settings.channelSettings(serving: false),

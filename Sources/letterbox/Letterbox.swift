@@ -51,8 +51,10 @@ struct Letterbox: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         // The mail pipe's plain options need no parser at all (EmailPipeCommand.parsePlain).
         if arguments.count >= 2, arguments[0] == "ingest", arguments[1] == "email",
-           let command = EmailPipeCommand.parsePlain(Array(arguments.dropFirst(2))) {
-            do { try await run(command) } catch { exit(withError: error) }
+           let pipe = EmailPipeCommand.parsePlain(Array(arguments.dropFirst(2))) {
+            // Run directly: asking whether a command is an AsyncParsableCommand is a search of
+            // every protocol conformance in the binary.
+            do { try await pipe.run() } catch { exit(withError: error) }
             return
         }
         if arguments.count >= 2, arguments[0] == "ingest",

@@ -21,26 +21,29 @@ struct Settings {
     /// dates something. The mail pipe that hands its message to a running server does not.
     var timescales: DueDateCalculator { makeTimescales() }
     let makeTimescales: @Sendable () -> DueDateCalculator
-    /// triage.model, triage.reviewThreshold and triage.complaintThreshold.
-    var triage: Triage
+    /// triage.model, triage.reviewThreshold and triage.complaintThreshold, checked at load; the
+    /// triage itself is made when asked for (its phrase lists and flag settings are a tenth of
+    /// the work of a mail pipe that hands its message to a running server, which never triages).
+    var triage: Triage { makeTriage() }
+    let makeTriage: @Sendable () -> Triage
     /// Every layer of settings, for the commands with settings of their own (`serve`).
     var config: ConfigReader
 
     static func load(_ options: StoreOptions, overrides: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> Settings {
-        let environment = ProcessInfo.processInfo.environment
+        try await load(options.choice, overrides: overrides)
+    }
+
+    static func load(_ options: StoreChoice, overrides: [AbsoluteConfigKey: ConfigValue] = [:]) async throws -> Settings {
         var flagValues = overrides
         if let store = options.store { flagValues[["store"]] = ConfigValue(.string(store), isSecret: false) }
         if options.verbose { flagValues[["log", "level"]] = ConfigValue(.string("debug"), isSecret: false) }
         // LETTERBOX_STORE -> "store", LETTERBOX_NOTES_MAX_BYTES -> "notes.maxBytes".
-        var stripped: [String: String] = [:]
-        for (name, value) in environment where name.hasPrefix("LETTERBOX_") {
-            stripped[String(name.dropFirst("LETTERBOX_".count))] = value
-        }
+        let stripped = letterboxVariables()
         var providers: [any ConfigProvider] = [InMemoryProvider(name: "flags", values: flagValues)]
         // Only when there is a variable to find: the provider encodes every key it is asked for
         // as a variable's name, a sixteenth of a mail-pipe process's work when none is set.
         if !stripped.isEmpty { providers.append(EnvironmentVariablesProvider(environmentVariables: stripped)) }
-        let explicitFile = options.config ?? environment["LETTERBOX_CONFIG"]
+        let explicitFile = options.config ?? stripped["CONFIG"]
         let file = explicitFile ?? "letterbox.yaml"
         if explicitFile != nil || FileManager.default.fileExists(atPath: file) {
             guard FileManager.default.isReadableFile(atPath: file) else {
@@ -61,9 +64,29 @@ struct Settings {
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
             linking: try linkingPolicy(config),
             makeTimescales: try timescales(config),
-            triage: try triage(config, referencePrefix: config.string(forKey: "reference.prefix", default: "LB")),
+            makeTriage: try triage(config, referencePrefix: config.string(forKey: "reference.prefix", default: "LB")),
             config: config
         )
+    }
+
+    /// The LETTERBOX_* environment variables, named without the prefix. Read from `environ`
+    /// rather than ProcessInfo's dictionary of every variable (a twentieth of the work of a mail
+    /// pipe that hands its message over).
+    static func letterboxVariables() -> [String: String] {
+        var found: [String: String] = [:]
+        var entry = environ
+        let prefix = Array("LETTERBOX_".utf8)
+        while let pointer = entry.pointee {
+            entry += 1
+            let length = strlen(pointer)
+            guard length > prefix.count else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: length)
+            guard bytes.starts(with: prefix), let equals = bytes.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            let name = String(decoding: bytes[prefix.count..<equals], as: UTF8.self)
+            // The first of two variables of the same name wins, as getenv finds it.
+            if found[name] == nil { found[name] = String(decoding: bytes[(equals + 1)...], as: UTF8.self) }
+        }
+        return found
     }
 
     /// contacts.*, dedup.*, persistence.* and restrictions.* (README, "Configuration").
@@ -178,7 +201,7 @@ struct Settings {
 
     /// triage.model (a model file from `letterbox triage train`, `shipped`, or `none` for the
     /// rules alone) and triage.reviewThreshold (README, "Triage and due dates").
-    static func triage(_ config: ConfigReader, referencePrefix: String) throws -> Triage {
+    static func triage(_ config: ConfigReader, referencePrefix: String) throws -> @Sendable () -> Triage {
         let threshold = config.double(forKey: "triage.reviewThreshold", default: Triage.defaultReviewThreshold)
         guard (0...1).contains(threshold) else { throw CLIError(.config, "triage.reviewThreshold must be a probability from 0 to 1, not \(threshold).") }
         let complaintThreshold = config.double(forKey: "triage.complaintThreshold", default: Triage.defaultComplaintThreshold)
@@ -193,7 +216,7 @@ struct Settings {
             guard let data = FileManager.default.contents(atPath: path) else { throw CLIError(.config, "triage.model: cannot read \(path).") }
             do { choice = .custom(try TriageModel(data: data)) } catch { throw CLIError(.config, "triage.model \(path): \(error)") }
         }
-        return Triage(referencePrefix: referencePrefix, model: choice, reviewThreshold: threshold, complaintThreshold: complaintThreshold)
+        return { Triage(referencePrefix: referencePrefix, model: choice, reviewThreshold: threshold, complaintThreshold: complaintThreshold) }
     }
 
     /// timescales.* and calendar.* (README, "Triage and due dates").

@@ -17,8 +17,8 @@ struct ImportCommandTests {
     /// A host over the store named by `--store` (a SQLite path or a postgres:// URL), with the
     /// email and phone-notes decoders.
     struct TestHost: ImportHost {
-        func environment(_ options: StoreOptions) async throws -> ImportEnvironment {
-            let path = try #require(options.store)
+        func environment(_ choice: StoreChoice) async throws -> ImportEnvironment {
+            let path = try #require(choice.store)
             let settings = ChannelSettings(
                 readers: .init(string: { _, _ in nil }, int: { _ in nil }, double: { _ in nil }, bool: { _ in nil }, list: { _ in [] }),
                 adapterNames: ["email", "phone"],

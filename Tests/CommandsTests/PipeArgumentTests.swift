@@ -17,6 +17,14 @@ import Testing
             recipient = command.recipient
             verbose = command.storeOptions.verbose
         }
+
+        init(_ pipe: EmailPipe) {
+            store = pipe.choice.store
+            config = pipe.choice.config
+            sender = pipe.sender
+            recipient = pipe.recipient
+            verbose = pipe.choice.verbose
+        }
     }
 
     @Test("What a mail server passes reads the same both ways", arguments: [

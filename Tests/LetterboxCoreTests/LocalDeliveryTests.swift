@@ -41,6 +41,10 @@ import Testing
         #expect(LocalDelivery.parse(Array(full.prefix(20))) == nil)
         #expect(LocalDelivery.parse(Array("SSH-2.0-OpenSSH\r\n\r\n".utf8)) == nil)
         #expect(LocalDelivery.parse(Array("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n".utf8))?.answer.status == 503)
+        // The length's spaces and tabs either side are not part of it.
+        let padded = Array("HTTP/1.1 200 OK\r\nCONTENT-LENGTH:\t 5 \r\n\r\nhello, and more".utf8)
+        #expect(LocalDelivery.parse(padded)?.answer.body == "hello")
+        #expect(LocalDelivery.parse(padded)?.complete == true)
         // No length: whatever came before the close (the caller decides once the server closes).
         #expect(LocalDelivery.parse(Array("HTTP/1.1 200 OK\r\n\r\nhello".utf8))?.answer.body == "hello")
     }

@@ -45,9 +45,70 @@ public struct EmailPipeCommand: AsyncParsableCommand {
     public var recipient: String?
 
     public func run() async throws {
+        try await EmailPipe(choice: storeOptions.choice, sender: sender, recipient: recipient).run()
+    }
+
+    /// The pipe's options read without ArgumentParser. A mail server starts this command once
+    /// per message, and ArgumentParser's parse reads the command's options by reflection (and
+    /// even a command made without parsing builds its options' names), which costs a sixth of
+    /// the process's CPU when the message is handed to a running server. Only the plain forms
+    /// are read here (`--store PATH`, `--store=PATH`, `--config`, `--sender`, `--recipient`,
+    /// `-v`, `--verbose`, each at most once, no value starting with a dash); anything else, help
+    /// and mistakes included, gives nil, and the caller parses with ArgumentParser as usual. A
+    /// test checks both read the same.
+    public static func parsePlain(_ arguments: [String]) -> EmailPipe? {
+        var store, config, sender, recipient: String?
+        var verbose = false
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if argument == "-v" || argument == "--verbose" {
+                guard !verbose else { return nil }
+                verbose = true
+                continue
+            }
+            var name = Substring(argument)
+            var value: String?
+            if let equals = argument.firstIndex(of: "=") {
+                name = argument[..<equals]
+                value = String(argument[argument.index(after: equals)...])
+            }
+            if value == nil {
+                guard index < arguments.count else { return nil }
+                value = arguments[index]
+                index += 1
+            }
+            guard let value, !value.hasPrefix("-") else { return nil }
+            switch name {
+            case "--store" where store == nil: store = value
+            case "--config" where config == nil: config = value
+            case "--sender" where sender == nil: sender = value
+            case "--recipient" where recipient == nil: recipient = value
+            default: return nil
+            }
+        }
+        return EmailPipe(choice: StoreChoice(store: store, config: config, verbose: verbose), sender: sender, recipient: recipient)
+    }
+}
+
+/// The mail pipe's work, with its options as plain values (``EmailPipeCommand`` when parsed by
+/// ArgumentParser, ``EmailPipeCommand/parsePlain(_:)`` when not).
+public struct EmailPipe: Sendable, Equatable {
+    public var choice: StoreChoice
+    public var sender: String?
+    public var recipient: String?
+
+    public init(choice: StoreChoice, sender: String?, recipient: String?) {
+        self.choice = choice
+        self.sender = sender
+        self.recipient = recipient
+    }
+
+    public func run() async throws {
         let receivedAt = Date()
         do {
-            let environment = try await importEnvironment(storeOptions)
+            let environment = try await Importing.environment(choice)
             let bytes = FileHandle.standardInput.readDataToEndOfFile()
             if let line = handOver(bytes, receivedAt: receivedAt, environment) {
                 print(line)
@@ -59,56 +120,11 @@ public struct EmailPipeCommand: AsyncParsableCommand {
         } catch {
             // Whatever went wrong (a configuration mistake included), the message is not
             // committed: ask the server to keep it and retry. A bounce to a tenant is worse.
-            let failure = importFailure(error)
+            let failure = Importing.failure(error)
             let retry = failure.status == .usage || failure.status == .config ? "" : " (the mail server will retry)"
             writeToStandardError("letterbox: \(failure.message)\(retry)\n")
             throw ExitStatus.tempFail.exit
         }
-    }
-
-    /// The pipe's options read without ArgumentParser. A mail server starts this command once
-    /// per message, and ArgumentParser's parse reads the command's options by reflection, which
-    /// costs a sixth of the process's CPU when the message is handed to a running server. Only
-    /// the plain forms are read here (`--store PATH`, `--store=PATH`, `--config`, `--sender`,
-    /// `--recipient`, `-v`, `--verbose`, each at most once, no value starting with a dash);
-    /// anything else, help and mistakes included, gives nil, and the caller parses with
-    /// ArgumentParser as usual. A test checks both read the same.
-    public static func parsePlain(_ arguments: [String]) -> EmailPipeCommand? {
-        var values: [String: String] = [:]
-        var verbose = false
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            index += 1
-            if argument == "-v" || argument == "--verbose" {
-                guard !verbose else { return nil }
-                verbose = true
-                continue
-            }
-            var name = argument
-            var value: String?
-            if let equals = argument.firstIndex(of: "=") {
-                name = String(argument[..<equals])
-                value = String(argument[argument.index(after: equals)...])
-            }
-            guard ["--store", "--config", "--sender", "--recipient"].contains(name), values[name] == nil else { return nil }
-            if value == nil {
-                guard index < arguments.count else { return nil }
-                value = arguments[index]
-                index += 1
-            }
-            guard let value, !value.hasPrefix("-") else { return nil }
-            values[name] = value
-        }
-        var command = EmailPipeCommand()
-        var options = StoreOptions()
-        options.store = values["--store"]
-        options.config = values["--config"]
-        options.verbose = verbose
-        command.storeOptions = options
-        command.sender = values["--sender"]
-        command.recipient = values["--recipient"]
-        return command
     }
 
     /// Hands the message to a running `serve` over its local delivery socket (``LocalDelivery``)
