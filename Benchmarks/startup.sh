@@ -4,8 +4,11 @@
 # work starting up, and the counts do not move with a busy machine.
 #   swift build -c release --product letterbox --static-swift-stdlib
 #   bash Benchmarks/startup.sh [BINARY] [RUNS]     # default .build/release/letterbox, 3 runs
+#   HANDED=1 bash Benchmarks/startup.sh [BINARY] [RUNS]
 # The store is made once (first run not counted); each counted run pipes the same sample with a
-# new Message-ID into it, and the last run's phases are printed. Needs valgrind and
+# new Message-ID into it, and the last run's phases are printed. With HANDED=1 a `serve` of the
+# same binary runs on the store, and each counted pipe hands its message over to it (only the
+# pipe's own instructions are counted, not the server's). Needs valgrind and
 # swift-demangle; the same constraints as Benchmarks/instructions.sh (self-contained build,
 # debug sections stripped).
 set -euo pipefail
@@ -18,6 +21,15 @@ callgrind_binary "$binary" "$out"
 sample=Samples/email/04-outlook-windows-1252.eml
 rm -f "$out"/store.sqlite*
 sed "s/Message-ID: </Message-ID: <startup-first./" "$sample" | "$out/letterbox" ingest email --store "$out/store.sqlite" > /dev/null
+server=
+if [ "${HANDED:-}" = 1 ]; then
+  rm -f "$out/serve.port"
+  "$out/letterbox" serve --store "$out/store.sqlite" --port 0 --port-file "$out/serve.port" > /dev/null 2>&1 &
+  server=$!
+  trap 'kill "$server" 2> /dev/null; wait "$server" 2> /dev/null || true' EXIT
+  for _ in $(seq 1 100); do [ -S "$out/store.sqlite.sock" ] && break; sleep 0.1; done
+  [ -S "$out/store.sqlite.sock" ] || { echo "serve made no local socket" >&2; exit 1; }
+fi
 totals=()
 for run in $(seq 1 "$runs"); do
   sed "s/Message-ID: </Message-ID: <startup-$run-$$./" "$sample" \
@@ -44,6 +56,9 @@ def largest(pattern):
 
 phases = [
     ("dynamic loader (relocations)", largest(r"rtld\.c:_dl_start ")),
+    ("parse the command line", largest(r"static EmailPipeCommand\.parsePlain\(")),
+    ("settings (flags, environment, config file)", largest(r"static Settings\.load\(")),
+    ("hand over to the server", largest(r"static LocalDelivery\.post\(")),
     ("settings: environment variables", largest(r"EnvironmentVariablesProvider\.value\(forKey:type:\)")),
     ("open the store", largest(r":Settings\.openStore\(keepReserve:\)")),
     ("  SQLite pool", largest(r":DatabasePool\.init\(path:configuration:\)")),
