@@ -54,6 +54,16 @@ public final class SQLiteCaseStore: CaseStoreRules {
     /// The page size of a new store, in bytes (existing stores keep theirs).
     package static let pageSize = 4096
     static let blobPageCacheKiB = 4096
+    /// How much the WAL holds before a commit checkpoints it into the database, in bytes
+    /// (PRAGMA wal_autocheckpoint counts pages). SQLite's default is 1,000 pages, which was 16 MB
+    /// with the 16 KB pages this store used to have and became 4 MB with 4 KB pages: four times
+    /// the checkpoints, each syncing the database file and writing again the index pages that
+    /// later commits change anyway. Measured on the 914 MB mbox (20,000 messages), two rounds
+    /// interleaved: 1,000 pages 24.2 / 23.9 s, 4,000 pages 19.4 / 18.1 s, 16,000 pages
+    /// 20.1 / 19.8 s, peak RSS the same; `serve` took 2,641 SMS callbacks a second against
+    /// 2,186 and 1,504 realistic form posts against 1,326 (one round). So 16 MB, whatever the
+    /// page size.
+    static let walCheckpointBytes = 16 << 20
     package let caches = StoreCaches()
 
     /// Megabytes of blobs just written sit in the page caches (64 MB a connection) as clean
@@ -119,6 +129,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
             // quarantined alone), and a savepoint keeps the original of every page it changes in
             // a statement journal: in memory, not a temporary file written a page at a time.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // A checkpoint once the WAL holds 16 MB (walCheckpointBytes), in this store's pages.
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? SQLiteCaseStore.pageSize
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1000, SQLiteCaseStore.walCheckpointBytes / max(512, pageSize)))")
             if let observer = options.statementObserver {
                 db.trace(options: .statement) { event in
                     if case .statement(let statement) = event { observer(statement.sql) }

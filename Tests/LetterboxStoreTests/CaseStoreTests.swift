@@ -74,6 +74,22 @@ struct CaseStoreTests {
         #expect(try store.writerPragma("synchronous") == 2)
     }
 
+    /// The WAL is checkpointed once it holds 16 MB, in the store's own pages: 4,096 of a new
+    /// store's 4 KB pages (SQLite's default of 1,000 would checkpoint every 4 MB), 1,024 of an
+    /// older store's 16 KB pages.
+    @Test func theWALIsCheckpointedEvery16MB() throws {
+        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path)
+        #expect(try store.writerPragma("page_size") == 4096)
+        #expect(try store.writerPragma("wal_autocheckpoint") == 4096)
+        let olderPath = folder.appendingPathComponent("older.sqlite").path
+        let queue = try DatabaseQueue(path: olderPath)
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = 16384; CREATE TABLE t (x); DROP TABLE t;") }
+        try queue.close()
+        let older = try SQLiteCaseStore(path: olderPath)
+        #expect(try older.writerPragma("page_size") == 16384)
+        #expect(try older.writerPragma("wal_autocheckpoint") == 1024)
+    }
+
     @Test(arguments: Backend.allCases)
     func acceptedThenRedeliveredKeepsOneRecord(_ backend: Backend) throws {
         let store = try store(backend)
