@@ -11,11 +11,7 @@ import Testing
         var verbose: Bool
 
         init(_ command: EmailPipeCommand) {
-            store = command.storeOptions.store
-            config = command.storeOptions.config
-            sender = command.sender
-            recipient = command.recipient
-            verbose = command.storeOptions.verbose
+            self.init(EmailPipe(choice: command.storeOptions.choice, sender: command.sender, recipient: command.recipient))
         }
 
         init(_ pipe: EmailPipe) {
