@@ -21,6 +21,14 @@ public protocol ImportHost: Sendable {
     func environment(_ choice: StoreChoice) async throws -> ImportEnvironment
     /// Any error as the user sees it: one line, and the status to exit with.
     func failure(_ error: any Error) -> CommandFailure
+    /// The local delivery socket and logger when the choice alone settles them, without reading
+    /// the settings (no config file, no environment variable that could change them); nil when
+    /// the settings must be read. The mail pipe then hands its message over without them.
+    func localDeliveryWithoutSettings(_ choice: StoreChoice) -> (socket: String, logger: Logger)?
+}
+
+extension ImportHost {
+    public func localDeliveryWithoutSettings(_ choice: StoreChoice) -> (socket: String, logger: Logger)? { nil }
 }
 
 /// The configuration an import runs with.
@@ -78,6 +86,11 @@ public enum Importing {
     /// Any error as the user sees it.
     public static func failure(_ error: any Error) -> CommandFailure {
         host.failure(error)
+    }
+
+    /// ``ImportHost/localDeliveryWithoutSettings(_:)`` of the registered host.
+    public static func localDeliveryWithoutSettings(_ choice: StoreChoice) -> (socket: String, logger: Logger)? {
+        host.localDeliveryWithoutSettings(choice)
     }
 
     static var host: any ImportHost {

@@ -4,6 +4,7 @@ import LetterboxCommands
 import LetterboxCore
 import LetterboxStore
 import LetterboxPostgres
+import Logging
 
 /// `letterbox ingest`: every adapter's one-shot import commands (the mail pipe, mbox files,
 /// Maildir folders, phone notes), as the adapters supply them.
@@ -38,5 +39,12 @@ struct StoreImportHost: ImportHost {
 
     func failure(_ error: any Error) -> CommandFailure {
         CommandFailure.from(error)
+    }
+
+    func localDeliveryWithoutSettings(_ choice: StoreChoice) -> (socket: String, logger: Logger)? {
+        guard let unconfigured = Settings.unconfigured(choice), let socket = unconfigured.localSocket else { return nil }
+        var logger = Logger(label: "letterbox")
+        logger.logLevel = unconfigured.logLevel
+        return (socket, logger)
     }
 }

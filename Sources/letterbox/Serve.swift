@@ -151,7 +151,7 @@ extension Settings {
             let value = value.trimmingWhitespace()
             return value.isEmpty || value.lowercased() == "none" ? nil : value
         }
-        return PostgresLocation.isPostgres(storePath) ? nil : storePath + ".sock"
+        return Self.defaultLocalSocket(storePath)
     }
 
     /// A list setting given as a YAML list or as one comma-separated string (environment variables).

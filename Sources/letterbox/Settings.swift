@@ -58,7 +58,7 @@ struct Settings {
         let config = ConfigReader(providers: providers)
         let level = config.string(forKey: "log.level", default: "info")
         return Settings(
-            storePath: config.string(forKey: "store", default: "letterbox.sqlite"),
+            storePath: config.string(forKey: "store", default: defaultStorePath),
             busyTimeout: config.double(forKey: "busyTimeout", default: 5),
             referencePrefix: config.string(forKey: "reference.prefix", default: "LB"),
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
@@ -67,6 +67,27 @@ struct Settings {
             makeTriage: try triage(config, referencePrefix: config.string(forKey: "reference.prefix", default: "LB")),
             config: config
         )
+    }
+
+    /// The store when none is named.
+    static let defaultStorePath = "letterbox.sqlite"
+
+    /// What the command line alone settles when nothing else could change a setting: no config
+    /// file (named, or ./letterbox.yaml) and no LETTERBOX_ variable. Every other setting then has
+    /// its default. The mail pipe of Samples/deploy runs so (`--store` on its command line, in
+    /// the mail server's queue folder), and hands its message to a running server with only
+    /// this: reading the settings through ConfigReader was a third of that process's
+    /// instructions. Nil when the settings must be read.
+    static func unconfigured(_ options: StoreChoice) -> (storePath: String, localSocket: String?, logLevel: Logger.Level)? {
+        guard options.config == nil, letterboxVariables().isEmpty, !FileManager.default.fileExists(atPath: "letterbox.yaml") else { return nil }
+        let storePath = options.store ?? defaultStorePath
+        return (storePath, defaultLocalSocket(storePath), options.verbose ? .debug : .info)
+    }
+
+    /// The local delivery socket when server.localSocket is not set: the SQLite store's path with
+    /// `.sock` added; none for a PostgreSQL store.
+    static func defaultLocalSocket(_ storePath: String) -> String? {
+        PostgresLocation.isPostgres(storePath) ? nil : storePath + ".sock"
     }
 
     /// The LETTERBOX_* environment variables, named without the prefix. Read from `environ`

@@ -90,6 +90,30 @@ struct LocalDeliveryTests {
         #expect(try TestStores.open(storePath).records().count == 1)
     }
 
+    @Test("The pipe reads a config file before it hands over (it could name another socket or none): ./letterbox.yaml turning the socket off makes it commit on its own; without one it hands over")
+    func configFileIsReadBeforeHandingOver() async throws {
+        let root = try Fixtures.temporaryFolder("local-delivery-config")
+        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let server = try ServeProcess(storePath: storePath, folder: root)
+        defer { server.stop() }
+        #expect(waitForSocket(storePath + ".sock"))
+        let configured = root.appendingPathComponent("configured")
+        try FileManager.default.createDirectory(at: configured, withIntermediateDirectories: true)
+        try Data("server:\n  localSocket: none\n".utf8).write(to: configured.appendingPathComponent("letterbox.yaml"))
+
+        let direct = try await Fixtures.run(["ingest", "email", "--store", storePath], in: configured, stdin: try sample("01-complaint-plain.eml"))
+        #expect(direct.status == 0, "\(direct.stderr)")
+        #expect(direct.stdout.hasPrefix("accepted"))
+        #expect(try serverStored(server) == 0, "the config file turned the socket off: the pipe committed it")
+
+        let handed = try await Fixtures.run(["ingest", "email", "--store", storePath, "-v"], stdin: try sample("08-tenant-reply.eml"))
+        #expect(handed.status == 0, "\(handed.stderr)")
+        #expect(handed.stdout.hasPrefix("accepted"))
+        #expect(handed.stderr.contains("Handed to the running server"), "\(handed.stderr)")
+        #expect(try serverStored(server) == 1)
+        #expect(try TestStores.open(storePath).records().count == 2)
+    }
+
     @Test("A socket left by a killed server: the pipe commits on its own, and the next serve takes the socket over")
     func staleSocket() async throws {
         let root = try Fixtures.temporaryFolder("local-delivery-stale")

@@ -108,9 +108,17 @@ public struct EmailPipe: Sendable, Equatable {
     public func run() async throws {
         let receivedAt = Date()
         do {
-            let environment = try await Importing.environment(choice)
             let bytes = FileHandle.standardInput.readDataToEndOfFile()
-            if let line = handOver(bytes, receivedAt: receivedAt, environment) {
+            // When the command line alone settles where a server listens (no config file, no
+            // LETTERBOX_ variable: Samples/deploy), the message is handed over before the
+            // settings are read; they are read only if this process must commit it itself.
+            let quick = Importing.localDeliveryWithoutSettings(choice)
+            if let quick, let line = handOver(bytes, receivedAt: receivedAt, socket: quick.socket, logger: quick.logger) {
+                print(line)
+                return
+            }
+            let environment = try await Importing.environment(choice)
+            if quick == nil, let line = handOver(bytes, receivedAt: receivedAt, socket: environment.localSocket, logger: environment.logger) {
                 print(line)
                 return
             }
@@ -130,21 +138,21 @@ public struct EmailPipe: Sendable, Equatable {
     /// Hands the message to a running `serve` over its local delivery socket (``LocalDelivery``)
     /// and returns the line to print once the server has committed it; nil when no server
     /// takes it, and the pipe commits it itself.
-    func handOver(_ bytes: Data, receivedAt: Date, _ environment: ImportEnvironment) -> String? {
-        guard let socket = environment.localSocket, bytes.count <= EmailAdapter.localDeliveryMaxBytes else { return nil }
+    func handOver(_ bytes: Data, receivedAt: Date, socket: String?, logger: Logger) -> String? {
+        guard let socket, bytes.count <= EmailAdapter.localDeliveryMaxBytes else { return nil }
         var headers = [(LocalDeliveryHeader.receivedAt, String(receivedAt.timeIntervalSince1970))]
         if let sender { headers.append((LocalDeliveryHeader.sender, sender)) }
         if let recipient { headers.append((LocalDeliveryHeader.recipient, recipient)) }
         switch LocalDelivery.post(socket: socket, target: EmailAdapter.localDeliveryPath, headers: headers, body: bytes) {
         case .success(let answer) where answer.status == 200:
-            environment.logger.debug("Handed to the running server over \(socket)")
+            logger.debug("Handed to the running server over \(socket)")
             return answer.body.hasSuffix("\n") ? String(answer.body.dropLast()) : answer.body
         case .success(let answer):
-            environment.logger.notice("The server on \(socket) answered \(answer.status); committing here instead")
+            logger.notice("The server on \(socket) answered \(answer.status); committing here instead")
         case .failure(.noServer):
             break
         case .failure(let failure):
-            environment.logger.notice("Could not hand the message to the server on \(socket) (\(failure)); committing here instead")
+            logger.notice("Could not hand the message to the server on \(socket) (\(failure)); committing here instead")
         }
         return nil
     }
