@@ -115,7 +115,6 @@ extension ParsableCommand {
             throw host.failure(error).reported()
         }
     }
-
 }
 
 /// Memory settings for long imports.

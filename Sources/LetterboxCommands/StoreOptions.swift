@@ -14,7 +14,6 @@ public struct StoreOptions: ParsableArguments {
     public var verbose = false
 }
 
-
 /// What ``StoreOptions`` chose, as plain values: the host reads its settings from this. The mail
 /// pipe builds one without ArgumentParser (a parsed command's property wrappers cost a process
 /// that handles one message more than its own work).
