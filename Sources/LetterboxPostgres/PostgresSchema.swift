@@ -12,6 +12,7 @@ enum PostgresSchema {
         ("v1-sqlite-v10", v1),
         ("v2-one-submission-per-key", v2),
         ("v3-blob-ranges", v3),
+        ("v4-contacts-by-name-and-postcode", v4),
     ]
 
     /// The lock migrations take (`pg_advisory_xact_lock`): two instances starting at once apply
@@ -70,6 +71,14 @@ enum PostgresSchema {
 
     /// Tables whose `id` is generated: their sequences follow the largest id after a copy.
     static let identityTables: Set<String> = Set(tables.filter { $0.key == ["id"] }.map(\.name))
+
+    /// SQLite's v12: a new contact's namesakes, those with its postcode first, found newest
+    /// first in index order (a PostgreSQL index carries no row order, so `id` is in both).
+    static let v4 = """
+        CREATE INDEX contacts_by_name_postcode ON contacts(name_key, postcode, id) WHERE name_key IS NOT NULL;
+        CREATE INDEX contacts_by_name_id ON contacts(name_key, id) WHERE name_key IS NOT NULL;
+        DROP INDEX contacts_by_name;
+        """
 
     /// SQLite's v11: files kept as ranges of the stored raw message they came in.
     static let v3 = """

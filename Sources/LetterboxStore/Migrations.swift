@@ -41,8 +41,18 @@ enum Migrations {
         migrator.registerMigration("v11-blob-ranges") { db in
             try db.execute(sql: v11)
         }
+        migrator.registerMigration("v12-contacts-by-name-and-postcode") { db in
+            try db.execute(sql: v12)
+        }
         return migrator
     }
+
+    static let v12 = """
+        -- A new contact with no strong identifier is compared with others of the same name, those
+        -- with the same postcode first. This index finds those in order (newest first, by rowid)
+        -- without reading every contact of that name; contacts_by_name finds the others.
+        CREATE INDEX contacts_by_name_postcode ON contacts(name_key, postcode) WHERE name_key IS NOT NULL;
+        """
 
     static let v11 = """
         -- A file that is already inside a stored raw message (an email attachment in canonical

@@ -192,10 +192,23 @@ extension CaseStoreRules {
 
     /// Other contacts with the same name (and, better, the same postcode): possibly the same person.
     private func findWeakMatches(_ db: some StoreConnection, contactId: Int64, nameKey: String, postcode: String?, into resolution: inout ContactResolution) throws {
-        let rows = try db.rows("""
-                SELECT id, postcode FROM contacts WHERE name_key = ? AND merged_into IS NULL AND id != ?
-                ORDER BY (postcode IS NOT DISTINCT FROM ?) DESC, id DESC LIMIT 5
-                """, [nameKey, contactId, postcode])
+        // Those with the same postcode (or, without one, none) first, then the others, newest
+        // first, five at most. Two queries, so that each walks its index in order and stops at
+        // five: one query ordered by "same postcode" read and sorted every contact of that name,
+        // which grows with the store (a common name is shared by hundreds of tenants).
+        let samePlace = postcode == nil ? "postcode IS NULL" : "postcode = ?"
+        let otherPlace = postcode == nil ? "postcode IS NOT NULL" : "(postcode IS NULL OR postcode != ?)"
+        let place: SQLArguments = postcode.map { [$0] } ?? []
+        var rows = try db.rows(
+            "SELECT id, postcode FROM contacts WHERE name_key = ? AND \(samePlace) AND merged_into IS NULL AND id != ? ORDER BY id DESC LIMIT 5",
+            [nameKey] + place + [contactId]
+        )
+        if rows.count < 5 {
+            rows += try db.rows(
+                "SELECT id, postcode FROM contacts WHERE name_key = ? AND \(otherPlace) AND merged_into IS NULL AND id != ? ORDER BY id DESC LIMIT ?",
+                [nameKey] + place + [contactId, 5 - rows.count]
+            )
+        }
         guard !rows.isEmpty else { return }
         var described: [String] = []
         for row in rows {

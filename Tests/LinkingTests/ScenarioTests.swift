@@ -254,6 +254,33 @@ struct ScenarioTests {
         #expect(throws: StoreError.self) { try store.mergeContacts(keep: a, merge: a, actor: "x", reason: "y") }
     }
 
+    @Test("A new contact's namesakes: those with its postcode (or, without one, none) first, then the others, newest first, five at most", arguments: Backend.allCases)
+    func namesakesInOrder(_ backend: Backend) throws {
+        let store = try Channels.store("namesakes", backend)
+        let intake = Channels.intake(store)
+        let postcodes: [String?] = ["LS6 2AB", nil, "LS1 1AA", "LS6 2AB", "LS1 1AA", nil, "LS2 2BB", "LS1 1AA"]
+        let notes = postcodes.enumerated().map { index, postcode in
+            Channels.note([("Caller", "Sandra Okafor")] + (postcode.map { [("Postcode", $0)] } ?? []),
+                          text: "Call \(index): asked about the repair to her back door.", at: Channels.at(days: Double(index)))
+        }
+        #expect(try intake.ingest(notes).allSatisfy { $0.disposition == .accepted })
+        let contacts = try store.records().map { try #require($0.contactId) }
+        #expect(Set(contacts).count == postcodes.count, "a name and postcode alone never join contacts")
+
+        /// The contacts a record's possible_same_contact flag names, in its order.
+        func named(_ outcome: IntakeOutcome) throws -> [Int64] {
+            let record = try Channels.record(store, outcome)
+            let reason = try #require(record.flags.first { $0.flag == .possibleSameContact }).reason
+            let listed = reason.components(separatedBy: "It may be the same person as ")[1].components(separatedBy: ". A person")[0]
+            return listed.components(separatedBy: "; ").map { Int64($0.dropFirst("contact #".count).prefix { $0.isNumber })! }
+        }
+        let withPostcode = try intake.ingest([Channels.note([("Caller", "Sandra Okafor"), ("Postcode", "LS6 2AB")], text: "Rang about the back door again.", at: Channels.at(days: 9))])[0]
+        #expect(try named(withPostcode) == [contacts[3], contacts[0], contacts[7], contacts[6], contacts[5]])
+        let withoutPostcode = try intake.ingest([Channels.note([("Caller", "Sandra Okafor")], text: "Asked whether the back door repair is booked.", at: Channels.at(days: 10))])[0]
+        let newest = try #require(try Channels.record(store, withPostcode).contactId)
+        #expect(try named(withoutPostcode) == [contacts[5], contacts[1], newest, contacts[7], contacts[6]])
+    }
+
     @Test("A tenancy reference in the wrong format for this landlord is kept, flagged, and not used to link", arguments: Backend.allCases)
     func tenancyPatternIsConfigurable(_ backend: Backend) throws {
         let store = try Channels.store("tenancy", backend, policy: LinkingPolicy(tenancyPattern: try TenancyPattern("T-?[0-9]{6}")))
