@@ -129,9 +129,6 @@ public final class SQLiteCaseStore: CaseStoreRules {
             // quarantined alone), and a savepoint keeps the original of every page it changes in
             // a statement journal: in memory, not a temporary file written a page at a time.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            // A checkpoint once the WAL holds 16 MB (walCheckpointBytes), in this store's pages.
-            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? SQLiteCaseStore.pageSize
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1000, SQLiteCaseStore.walCheckpointBytes / max(512, pageSize)))")
             if let observer = options.statementObserver {
                 db.trace(options: .statement) { event in
                     if case .statement(let statement) = event { observer(statement.sql) }
@@ -149,6 +146,10 @@ public final class SQLiteCaseStore: CaseStoreRules {
                 // checkpoint: a commit acknowledged to a sender could be lost to a power cut. So
                 // FULL is set again here, on the one connection that commits.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                // A checkpoint once the WAL holds 16 MB (walCheckpointBytes), in this store's
+                // pages: set on the writer alone, the connection whose commits checkpoint.
+                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? SQLiteCaseStore.pageSize
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1000, SQLiteCaseStore.walCheckpointBytes / max(512, pageSize)))")
                 return try migrator.hasCompletedMigrations(db)
             }
             if !upToDate {
