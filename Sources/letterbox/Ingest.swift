@@ -43,8 +43,6 @@ struct StoreImportHost: ImportHost {
 
     func localDeliveryWithoutSettings(_ choice: StoreChoice) -> (socket: String, logger: Logger)? {
         guard let unconfigured = Settings.unconfigured(choice), let socket = unconfigured.localSocket else { return nil }
-        var logger = Logger(label: "letterbox")
-        logger.logLevel = unconfigured.logLevel
-        return (socket, logger)
+        return (socket, Settings.makeLogger(level: unconfigured.logLevel))
     }
 }

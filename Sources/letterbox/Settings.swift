@@ -43,9 +43,7 @@ struct Settings {
         // Only when there is a variable to find: the provider encodes every key it is asked for
         // as a variable's name, a sixteenth of a mail-pipe process's work when none is set.
         if !stripped.isEmpty { providers.append(EnvironmentVariablesProvider(environmentVariables: stripped)) }
-        let explicitFile = options.config ?? stripped["CONFIG"]
-        let file = explicitFile ?? "letterbox.yaml"
-        if explicitFile != nil || FileManager.default.fileExists(atPath: file) {
+        if let file = configFile(options, variables: stripped) {
             guard FileManager.default.isReadableFile(atPath: file) else {
                 throw CLIError(.noInput, "The config file \(file) does not exist or cannot be read.")
             }
@@ -72,6 +70,13 @@ struct Settings {
     /// The store when none is named.
     static let defaultStorePath = "letterbox.sqlite"
 
+    /// The config file to read: the one named (--config, else LETTERBOX_CONFIG), which must
+    /// exist, or ./letterbox.yaml when it exists; nil for none.
+    static func configFile(_ options: StoreChoice, variables: [String: String]) -> String? {
+        if let named = options.config ?? variables["CONFIG"] { return named }
+        return FileManager.default.fileExists(atPath: "letterbox.yaml") ? "letterbox.yaml" : nil
+    }
+
     /// What the command line alone settles when nothing else could change a setting: no config
     /// file (named, or ./letterbox.yaml) and no LETTERBOX_ variable. Every other setting then has
     /// its default. The mail pipe of Samples/deploy runs so (`--store` on its command line, in
@@ -79,7 +84,8 @@ struct Settings {
     /// this: reading the settings through ConfigReader was a third of that process's
     /// instructions. Nil when the settings must be read.
     static func unconfigured(_ options: StoreChoice) -> (storePath: String, localSocket: String?, logLevel: Logger.Level)? {
-        guard options.config == nil, letterboxVariables().isEmpty, !FileManager.default.fileExists(atPath: "letterbox.yaml") else { return nil }
+        let variables = letterboxVariables()
+        guard variables.isEmpty, configFile(options, variables: variables) == nil else { return nil }
         let storePath = options.store ?? defaultStorePath
         return (storePath, defaultLocalSocket(storePath), options.verbose ? .debug : .info)
     }
@@ -302,8 +308,12 @@ struct Settings {
     }
 
     func makeLogger(_ label: String = "letterbox") -> Logger {
+        Self.makeLogger(label, level: logLevel)
+    }
+
+    static func makeLogger(_ label: String = "letterbox", level: Logger.Level) -> Logger {
         var logger = Logger(label: label)
-        logger.logLevel = logLevel
+        logger.logLevel = level
         return logger
     }
 }
