@@ -40,7 +40,8 @@ public struct TriageModel: Sendable {
         public var bias: [Float]
         /// `weights[row * classes.count + class]`, a row for each bucket that carries weights
         /// (``buckets``, in order).
-        public var weights: [Int8]
+        public var weights: [Int8] { table.withUnsafeBufferPointer { Array($0) } }
+        let table: WeightTable
         public var scale: Float
 
         /// Which buckets carry a row: one bit per bucket, and before each 64-bit word the number
@@ -60,10 +61,14 @@ public struct TriageModel: Sendable {
         /// From the bitmap of buckets that carry a row (the model file's reader builds it as it
         /// checks the bucket numbers, without a list of them).
         init(name: String, classes: [String], bias: [Float], present: [UInt64], weights: [Int8], scale: Float) {
+            self.init(name: name, classes: classes, bias: bias, present: present, table: .owned(weights), scale: scale)
+        }
+
+        init(name: String, classes: [String], bias: [Float], present: [UInt64], table: WeightTable, scale: Float) {
             self.name = name
             self.classes = classes
             self.bias = bias
-            self.weights = weights
+            self.table = table
             self.scale = scale
             var ranks = [Int32](repeating: 0, count: present.count)
             var total: Int32 = 0
@@ -121,7 +126,7 @@ public struct TriageModel: Sendable {
             let width = classes.count
             // Integer sums of the 8-bit weights (exact), scaled once at the end.
             var sums = [Int32](repeating: 0, count: width)
-            weights.withUnsafeBufferPointer { weights in
+            table.withUnsafeBufferPointer { weights in
                 sums.withUnsafeMutableBufferPointer { sums in
                     for feature in features.buckets {
                         guard let row = row(of: feature) else { continue }
@@ -138,9 +143,11 @@ public struct TriageModel: Sendable {
         @inline(__always) func evidence(_ bucket: UInt32, for index: Int) -> Float {
             guard let row = row(of: bucket) else { return 0 }
             let base = row * classes.count
-            var total: Int32 = 0
-            for other in 0..<classes.count { total &+= Int32(weights[base + other]) }
-            return (Float(weights[base + index]) - Float(total) / Float(classes.count)) * scale
+            return table.withUnsafeBufferPointer { weights in
+                var total: Int32 = 0
+                for other in 0..<classes.count { total &+= Int32(weights[base + other]) }
+                return (Float(weights[base + index]) - Float(total) / Float(classes.count)) * scale
+            }
         }
 
         static func softmax(_ scores: [Double]) -> [Double] {
@@ -413,24 +420,34 @@ extension TriageModel {
         data.append(0x0A)
         for head in heads {
             for bucket in head.buckets { withUnsafeBytes(of: bucket.littleEndian) { data.append(contentsOf: $0) } }
-            data.append(contentsOf: head.weights.map { UInt8(bitPattern: $0) })
+            head.table.withUnsafeBufferPointer { data.append(contentsOf: UnsafeRawBufferPointer($0)) }
         }
         return data
     }
 
     /// Reads a model file, checking every count, index and number. The bytes are read where they
-    /// are (the shipped model's are the binary's own), not copied first.
+    /// are; only the weights are copied, since the data may go (the shipped model's stay where
+    /// the binary holds them: ``loadShipped()``).
     public init(data: Data) throws(FormatError) {
         let result = data.withUnsafeBytes { raw -> Result<Parsed, FormatError> in
-            do throws(FormatError) { return .success(try Self.parse(raw)) } catch { return .failure(error) }
+            do throws(FormatError) { return .success(try Self.parse(raw, inPlace: false)) } catch { return .failure(error) }
         }
         let parsed = try result.get()
         self.init(spec: parsed.spec, heads: parsed.heads, description: parsed.description)
     }
 
+    /// Reads a model from bytes that stay where they are for the life of the process (the
+    /// binary's own), keeping its weights there instead of copying them.
+    init(immortal bytes: UnsafeRawBufferPointer) throws(FormatError) {
+        let parsed = try Self.parse(bytes, inPlace: true)
+        self.init(spec: parsed.spec, heads: parsed.heads, description: parsed.description)
+    }
+
     private typealias Parsed = (spec: FeatureSpec, heads: [Head], description: String)
 
-    private static func parse(_ bytes: UnsafeRawBufferPointer) throws(FormatError) -> Parsed {
+    /// `inPlace`: the bytes outlive every model made from them, and the weights are read where
+    /// they are.
+    private static func parse(_ bytes: UnsafeRawBufferPointer, inPlace: Bool) throws(FormatError) -> Parsed {
         let magic = Array(Self.magic.utf8)
         guard bytes.count > magic.count, bytes.starts(with: magic) else { throw FormatError("it does not start with \(Self.magic.dropLast())") }
         guard let newline = bytes[magic.count...].firstIndex(of: 0x0A) else { throw FormatError("the header line has no end") }
@@ -476,12 +493,10 @@ extension TriageModel {
             guard inOrder else { throw FormatError("head \(item.name) has bucket numbers out of order or range") }
             offset += item.rows * 4
             let count = item.rows * width
-            let weights = [Int8](unsafeUninitializedCapacity: count) { buffer, initialized in
-                if count > 0 { buffer.baseAddress!.update(from: bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Int8.self), count: count) }
-                initialized = count
-            }
-            offset += item.rows * width
-            heads.append(Head(name: item.name, classes: item.classes, bias: item.bias, present: present, weights: weights, scale: item.scale))
+            let stored = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]).assumingMemoryBound(to: Int8.self)
+            let table: WeightTable = inPlace ? .borrowed(stored) : .owned(Array(stored))
+            offset += count
+            heads.append(Head(name: item.name, classes: item.classes, bias: item.bias, present: present, table: table, scale: item.scale))
         }
         guard offset == bytes.count else { throw FormatError("\(bytes.count - offset) bytes follow the last head") }
         return (spec, heads, header.description)
@@ -492,9 +507,26 @@ extension TriageModel {
     public static let shipped: TriageModel? = loadShipped()
 
     /// Reads the model compiled into the binary (what ``shipped`` holds; the benchmark times it,
-    /// since each mail-pipe process pays it once). The bytes are read in place: no copy.
+    /// since each mail-pipe process pays it once). The bytes are read in place, the weights
+    /// included: no copy.
     public static func loadShipped() -> TriageModel? {
         guard let bytes = letterbox_triage_model_bytes() else { return nil }
-        return try? TriageModel(data: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes), count: letterbox_triage_model_size(), deallocator: .none))
+        return try? TriageModel(immortal: UnsafeRawBufferPointer(start: bytes, count: letterbox_triage_model_size()))
+    }
+}
+
+/// A head's 8-bit weights: an array of their own (a model trained, or read from a file), or the
+/// shipped model's, read where the binary holds them. Copying those 800 KB cost every process
+/// that triages (a mail pipe, once per message) about 200 page faults, a tenth of all it took.
+enum WeightTable: @unchecked Sendable {
+    case owned([Int8])
+    /// Memory that is never freed or written (the binary's read-only data).
+    case borrowed(UnsafeBufferPointer<Int8>)
+
+    @inline(__always) func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Int8>) throws -> R) rethrows -> R {
+        switch self {
+        case .owned(let array): return try array.withUnsafeBufferPointer(body)
+        case .borrowed(let buffer): return try body(buffer)
+        }
     }
 }

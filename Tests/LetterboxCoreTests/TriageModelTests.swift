@@ -42,6 +42,23 @@ import Testing
         #expect(trained.encoded() == shipped.encoded(), "run: letterbox triage train --output Sources/CTriageModel/triage-model.bin")
     }
 
+    /// The shipped model keeps its weights where the binary holds them; read from the same bytes
+    /// as a file (weights copied), it must read every text the same, evidence included.
+    @Test func shippedWeightsReadInPlaceMatchACopy() throws {
+        let shipped = try #require(TriageModel.shipped)
+        let copy = try TriageModel(data: Data(shipped.encoded()))
+        let url = Fixtures.packageRoot.appendingPathComponent("Sources/CTriageModel/triage-model.bin")
+        #expect(copy.encoded() == (try Data(contentsOf: url)))
+        for item in try Self.shippedItems().prefix(200) {
+            let features = shipped.features(subject: nil, body: item.text)
+            for head in ["kind", "area"] {
+                let inPlace = try #require(shipped.predict(head, features))
+                let copied = try #require(copy.predict(head, features))
+                #expect(inPlace.label == copied.label && inPlace.probability == copied.probability && inPlace.evidence == copied.evidence, "\(item.id) \(head)")
+            }
+        }
+    }
+
     @Test func modelFileRoundTripsAndRefusesDamage() throws {
         let items = [
             LabelledItem(id: "1", text: "nobody came to fix my boiler again, third time", kind: "complaint", serviceArea: "repairs"),
