@@ -67,7 +67,7 @@ phases = [
     ("  email decoder", largest(r":EmailDecoder\.decode\(_:\)")),
     ("  triage", largest(r":Triage\.read\(subject:body:statedKind:representative:received:\)")),
     ("    triage lexicon", largest(r"one-time initialization function for defaultMatcher")),
-    ("    triage model", largest(r"static TriageModel\.parse\(_:\)")),
+    ("    triage model", largest(r"static TriageModel\.parse\(")),
     ("  due dates (calendar)", largest(r"closure #3 in static Settings\.timescales")),
     ("store the raw bytes", largest(r"CaseStoreRules\.receiveRows")),
     ("store the record", largest(r"CaseStoreRules\.settleRows")),

@@ -123,7 +123,13 @@ public struct EmailPipe: Sendable, Equatable {
                 return
             }
             let submission = EmailSubmission.piped(bytes, receivedAt: receivedAt, envelopeSender: sender, envelopeRecipient: recipient)
-            let outcome = try environment.open().pipeline.ingest([submission], whenKnown: .recordRedelivery)[0]
+            // Decoded before anything is written, then the raw bytes and the record go in one
+            // transaction: one sync of the store, not two. Nothing can be lost by it: the mail
+            // server keeps the message until this process exits 0, so if it dies while decoding
+            // the server still has it and tries again (the raw-first commit guards submissions
+            // that nobody else keeps, such as a web form's).
+            let pipeline = try environment.open().pipeline
+            let outcome = try pipeline.commit(pipeline.prepare([submission]), whenKnown: .recordRedelivery)[0]
             print(OutcomeLine.format(outcome, path: "stdin"))
         } catch {
             // Whatever went wrong (a configuration mistake included), the message is not
