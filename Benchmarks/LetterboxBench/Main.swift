@@ -233,7 +233,7 @@ struct DedupScale: ParsableCommand {
     @Option(help: "Submissions ingested per measurement.") var measure = 20_000
     @Option(help: "Submissions per batch (per transaction pair).") var batch = 500
     @Option(help: "Measurement runs (medians reported).") var runs = 3
-    @ArgumentParser.Flag(help: "Print each batch's wall and CPU time (is it waiting on the disk or computing?).") var trace = false
+    @ArgumentParser.Flag(help: "Print each batch's wall and CPU time (is it waiting on the disk or computing?) and the bytes it read and wrote through system calls (the store's page reads that missed its cache, its WAL and checkpoint writes).") var trace = false
     @Option(help: "Measure on this PostgreSQL server instead (postgres://user@host/db, a superuser's): the large store is the SQLite one copied there once with `letterbox store copy`, and each run measures on a fresh copy of it (CREATE DATABASE ... TEMPLATE).") var postgres: String?
 
     func run() throws {
@@ -298,9 +298,12 @@ struct DedupScale: ParsableCommand {
         for start in stride(from: 0, to: workload.count, by: batch) {
             let t0 = Date()
             let cpu0 = cpuSeconds()
+            let io0 = ioBytes()
             let outcomes = try pipeline.ingest(Array(workload[start..<min(start + batch, workload.count)]))
             if trace {
-                print(String(format: "    batch %d: %.3f s wall, %.3f s CPU", start / batch, Date().timeIntervalSince(t0), cpuSeconds() - cpu0))
+                let io = ioBytes()
+                let count = Double(min(batch, workload.count - start))
+                print(String(format: "    batch %d: %.3f s wall, %.3f s CPU, %.1f KB read and %.1f KB written a record", start / batch, Date().timeIntervalSince(t0), cpuSeconds() - cpu0, Double(io.read - io0.read) / 1024 / count, Double(io.written - io0.written) / 1024 / count))
             }
             accepted += outcomes.filter { $0.disposition == .accepted }.count
         }
@@ -390,6 +393,20 @@ final class SQLCollector: @unchecked Sendable {
         defer { lock.unlock() }
         return list
     }
+}
+
+/// Bytes the process has read and written through system calls so far (`rchar`, `wchar` of
+/// /proc/self/io: page-cache hits included, so a store's reads show whether or not the disk
+/// served them); zero where there is no such file.
+func ioBytes() -> (read: Int, written: Int) {
+    guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return (0, 0) }
+    var read = 0, written = 0
+    for line in text.split(separator: "\n") {
+        let parts = line.split(separator: ":")
+        guard parts.count == 2, let value = Int(parts[1].trimmingCharacters(in: .whitespaces)) else { continue }
+        if parts[0] == "rchar" { read = value } else if parts[0] == "wchar" { written = value }
+    }
+    return (read, written)
 }
 
 /// User and system CPU time of the whole process so far.
