@@ -64,6 +64,34 @@ struct CaseStoreTests {
         #expect(try store.submissions(.pending).isEmpty)
     }
 
+    /// A known key is found through the record it made or, when it made none (pending, in
+    /// quarantine, ignored), through an index of those alone: no index of every submission's key
+    /// (v13), and the lookup reads no table through.
+    @Test func knownKeysAreFoundWithoutAnIndexOfEveryKey() throws {
+        let statements = Mutex<[String]>([])
+        var options = SQLiteCaseStore.Options()
+        options.statementObserver = { sql in statements.withLock { $0.append(sql) } }
+        let path = folder.appendingPathComponent("letterbox.sqlite").path
+        let store = try SQLiteCaseStore(path: path, options: options)
+        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let broken = "Phone: 07700 900789\n"
+        let first = try intake.ingest([note(Self.good), note(broken, source: "c.txt")])
+        #expect(first.map(\.disposition) == [.accepted, .quarantined])
+        let again = try intake.ingest([note(Self.good, source: "copy.txt"), note(broken, source: "copy-c.txt")])
+        #expect(again.map(\.disposition) == [.redelivery, .redelivery])
+        #expect(again.map(\.originalSubmissionId) == first.map(\.rawSubmissionId))
+        let queue = try DatabaseQueue(path: path)
+        let indexes = try queue.read { try String.fetchAll($0, sql: "SELECT name FROM pragma_index_list('raw_submissions')") }
+        #expect(!indexes.contains("raw_submissions_by_key") && indexes.contains("raw_submissions_unsettled_by_key"))
+        let lookup = try #require(statements.withLock { $0.first { $0.contains("idempotency_key = ?") && $0.hasPrefix("SELECT") } })
+        let plan = try queue.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + lookup, arguments: ["key", "key"]).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("USING INDEX raw_submissions_unsettled_by_key (idempotency_key=?)") }, "\(plan)")
+        #expect(plan.contains { $0.contains("USING INDEX sqlite_autoindex_records_") }, "\(plan)")
+        #expect(!plan.contains { $0.hasPrefix("SCAN r") }, "\(plan)")
+    }
+
     /// Every commit reaches the disk before it is acknowledged: the writer syncs the WAL at each
     /// commit (`synchronous = FULL`, 2), not only at checkpoints (NORMAL, 1, GRDB's choice for a
     /// pool in WAL mode, which once overrode the store's own setting).
