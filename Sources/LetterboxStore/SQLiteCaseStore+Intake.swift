@@ -94,18 +94,18 @@ extension CaseStoreRules {
         return try batch.map { item -> Receipt in
                 // The stored submission with this key that is not itself a redelivery: through the
                 // record it made, or (pending, in quarantine, ignored: no record) through the
-                // index of those alone (SQLite v13).
-                if let existing = try db.row("""
-                        SELECT id, disposition, reason, error_code, reference FROM (
-                            SELECT r.id, r.disposition, r.reason, r.error_code, rec.reference
-                            FROM records rec JOIN raw_submissions r ON r.id = rec.raw_submission_id
-                            WHERE rec.idempotency_key = ?
-                            UNION ALL
-                            SELECT r.id, r.disposition, r.reason, r.error_code, NULL
-                            FROM raw_submissions r
-                            WHERE r.idempotency_key = ? AND r.disposition IN ('pending', 'quarantined', 'ignored')
-                        ) AS found ORDER BY id LIMIT 1
-                        """, [item.key, item.key]) {
+                // index of those alone (SQLite v13). Two plain lookups: as one statement (a union
+                // sorted by id) it cost a temporary table each time.
+                let existing = try db.row("""
+                        SELECT r.id, r.disposition, r.reason, r.error_code, rec.reference
+                        FROM records rec JOIN raw_submissions r ON r.id = rec.raw_submission_id
+                        WHERE rec.idempotency_key = ?
+                        """, [item.key]) ?? db.row("""
+                        SELECT r.id, r.disposition, r.reason, r.error_code, NULL AS reference FROM raw_submissions r
+                        WHERE r.idempotency_key = ? AND r.disposition != 'accepted' AND r.disposition != 'redelivery'
+                        ORDER BY r.id LIMIT 1
+                        """, [item.key])
+                if let existing {
                     let originalId: Int64 = existing["id"]
                     let disposition = Disposition(rawValue: existing["disposition"]) ?? .pending
                     if disposition == .pending {
