@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,12 +26,28 @@ public enum Fixtures {
         }
     }
 
-    /// A new empty folder under the system's temporary folder.
+    /// A new empty folder under the system's temporary folder, removed when the test process
+    /// exits. Runs used to leave every one behind, PostgreSQL clusters among them: 55 GB of /tmp
+    /// on a developer's machine, until its disk was full. `LETTERBOX_KEEP_TEST_FOLDERS=1` keeps
+    /// them, to look into after a failure.
     public static func temporaryFolder(_ label: String = "letterbox-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        _ = removalAtExit
+        madeFolders.withLock { $0.append(url.path) }
         return url
     }
+
+    private static let madeFolders = Mutex<[String]>([])
+
+    /// Registered with the first folder, so it runs after the handlers registered later (the
+    /// shared PostgreSQL server's stop, TestStores): atexit runs them last first.
+    private static let removalAtExit: Void = {
+        atexit {
+            guard ProcessInfo.processInfo.environment["LETTERBOX_KEEP_TEST_FOLDERS"] == nil else { return }
+            for path in Fixtures.madeFolders.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }()
 
     /// The `letterbox` executable built beside the tests.
     public static let binary: URL = {
