@@ -247,7 +247,7 @@ let package = Package(
         ),
 
         .testTarget(name: "LetterboxCoreTests", dependencies: ["LetterboxCore", "LetterboxTesting"]),
-        .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxCore", "LetterboxPhoneNotes", "LetterboxTesting"]),
         .testTarget(name: "LetterboxXMLTests", dependencies: ["LetterboxXML"]),
         .testTarget(name: "PostgresTests", dependencies: ["LetterboxPostgres"]),

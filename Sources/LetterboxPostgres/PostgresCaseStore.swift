@@ -394,12 +394,15 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
         _ = try? flush()
     }
 
-    func storeBlob(sha256: String, data: Data, now: String) throws -> Bool {
+    func storeBlob(sha256: String, data: Data, now: String) throws -> BlobWrite {
         try run(
             "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [sha256, data.count, now, data]
-        ) > 0
+        ) > 0 ? .intoPages : .alreadyStored
     }
+
+    /// Every blob's bytes are in its row here.
+    func blobOutside(id: Int64, start: Int64, length: Int64) throws -> Data? { nil }
 
     var emptyBytesSQL: String { "''::bytea" }
 

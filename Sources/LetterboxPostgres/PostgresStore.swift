@@ -103,6 +103,10 @@ public final class PostgresStore: Sendable {
         public var roundTripMilliseconds: Double
         public var maximumConnections: Int
         public var counts: [(table: String, rows: Int)]
+        /// The SQLite store's file of large blobs, described; nil for PostgreSQL.
+        public var blobFile: String? = nil
+        /// Damage found (a blob that lies past the end of the file of large blobs).
+        public var problems: [String] = []
     }
 
     public func check() async throws -> Check {
@@ -170,8 +174,25 @@ public enum SQLiteCheck {
             for (table, _) in PostgresSchema.tables where try db.tableExists(table) {
                 counts.append((table, try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0))
             }
-            return PostgresStore.Check(server: "SQLite \(version), \(pages)", schema: schema, writable: FileManager.default.isWritableFile(atPath: path),
-                                       roundTripMilliseconds: 0, maximumConnections: 1, counts: counts)
+            var check = PostgresStore.Check(server: "SQLite \(version), \(pages)", schema: schema, writable: FileManager.default.isWritableFile(atPath: path),
+                                            roundTripMilliseconds: 0, maximumConnections: 1, counts: counts)
+            if try db.tableExists("blob_files") {
+                // Every blob kept in the file must lie inside it. Bytes no row names are what a
+                // transaction appended and then did not commit (a crash, a rollback, a batch that
+                // failed): wasted space, not damage.
+                let length = BlobFile.length(databasePath: path)
+                let row = try Row.fetchOne(db, sql: "SELECT count(*) AS blobs, COALESCE(sum(length), 0) AS bytes FROM blob_files")
+                let blobs: Int64 = row?["blobs"] ?? 0
+                let bytes: Int64 = row?["bytes"] ?? 0
+                let beyond = try Int.fetchOne(db, sql: "SELECT count(*) FROM blob_files WHERE start + length > ?", arguments: [length]) ?? 0
+                let megabytes = { (value: Int64) in String(format: "%.1f MB", Double(value) / 1_048_576) }
+                check.blobFile = "\((BlobFile.path(forDatabase: path) as NSString).lastPathComponent): \(blobs) blobs, \(megabytes(bytes))"
+                    + (length > bytes ? " (and \(length - bytes) bytes that no row names, appended by transactions that did not commit)" : "")
+                if beyond > 0 {
+                    check.problems.append("\(beyond) blob(s) lie past the end of \(BlobFile.path(forDatabase: path)) (\(length) bytes): the file was cut short or replaced. Restore it from the backup taken with this database.")
+                }
+            }
+            return check
         }
     }
 }

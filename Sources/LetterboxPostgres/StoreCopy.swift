@@ -79,7 +79,7 @@ public enum StoreCopy {
                 var bytes = 0
                 let cursor = try Row.fetchCursor(db, sql: "SELECT \(list(blobColumns)) FROM blobs WHERE id > ? ORDER BY id", arguments: [from])
                 while bytes < 8 << 20, rows.count < 1000, let row = try cursor.next() {
-                    let values = blobColumns.indices.map { row[$0] as DatabaseValue }
+                    let values = try withBytesOutside(blobColumns.indices.map { row[$0] as DatabaseValue }, columns: blobColumns, db: db, databasePath: sqlitePath)
                     bytes += values.reduce(0) { $0 + size($1) }
                     rows.append(values)
                 }
@@ -141,7 +141,11 @@ public enum StoreCopy {
             let mine = try await source.read { db in
                 var sum = RowSum()
                 let cursor = try Row.fetchCursor(db, sql: "SELECT \(list(names)) FROM \(table)")
-                while let row = try cursor.next() { sum.add(names.indices.map { Canonical(row[$0] as DatabaseValue) }) }
+                while let row = try cursor.next() {
+                    var values = names.indices.map { row[$0] as DatabaseValue }
+                    if table == "blobs" { values = try withBytesOutside(values, columns: names, db: db, databasePath: sqlitePath) }
+                    sum.add(values.map { Canonical($0) })
+                }
                 return sum
             }
             var theirs = RowSum()
@@ -155,6 +159,23 @@ public enum StoreCopy {
         let wrong = reports.filter { $0.sourceRows != $0.targetRows || !$0.checksumsMatch }
         if !wrong.isEmpty { throw Mismatch(tables: wrong) }
         return reports
+    }
+
+    /// A blobs row as PostgreSQL keeps it: with its bytes, read from the SQLite store's file
+    /// of large blobs when the row holds none (v14). PostgreSQL has no such file.
+    static func withBytesOutside(_ values: [DatabaseValue], columns: [String], db: Database, databasePath: String) throws -> [DatabaseValue] {
+        guard let idColumn = columns.firstIndex(of: "id"), let dataColumn = columns.firstIndex(of: "data"),
+              let id = Int64.fromDatabaseValue(values[idColumn]),
+              case .blob(let data) = values[dataColumn].storage, data.isEmpty,
+              let place = try Row.fetchOne(db, sql: "SELECT start, length FROM blob_files WHERE blob_id = ?", arguments: [id])
+        else { return values }
+        var filled = values
+        let bytes = try BlobFile.read(databasePath: databasePath, start: place["start"], length: place["length"])
+        guard bytes.count == place["length"] as Int64 else {
+            throw StoreError(.corrupt, "Blob \(id) is cut short in the store's file of large blobs \(BlobFile.path(forDatabase: databasePath)).")
+        }
+        filled[dataColumn] = bytes.databaseValue
+        return filled
     }
 
     static func list(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }

@@ -47,8 +47,23 @@ enum Migrations {
         migrator.registerMigration("v13-unsettled-by-key") { db in
             try db.execute(sql: v13)
         }
+        migrator.registerMigration("v14-blob-file") { db in
+            try db.execute(sql: v14)
+        }
         return migrator
     }
+
+    static let v14 = """
+        -- A blob of 16 KB or more (nearly all the bytes of mail) is kept in the store's file of
+        -- large blobs, letterbox.sqlite-blobs, appended once and synced before the transaction
+        -- that names it commits (BlobFile). Its blobs row holds no bytes; this row says where they
+        -- are. Blobs stored before v14 stay in their rows.
+        CREATE TABLE blob_files (
+            blob_id  INTEGER PRIMARY KEY REFERENCES blobs(id),
+            start    INTEGER NOT NULL,
+            length   INTEGER NOT NULL
+        );
+        """
 
     static let v13 = """
         -- A known idempotency key is found through the records' own unique index when it made a

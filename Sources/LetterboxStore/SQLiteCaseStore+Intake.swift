@@ -38,52 +38,22 @@ extension SQLiteCaseStore: IntakeStore {
         try write { db in try receiveAndSettleRows(db, batch, recordRedelivery: recordRedelivery, actor: actor) }
     }
 
-    /// Stores bytes once per content; true when written now. A large blob goes in as a
-    /// zeroblob and is written in place a megabyte at a time: bound as a value, SQLite copies it
-    /// once to bind and again to build the row, and a 50 MB form post held 100 MB inside SQLite
-    /// beside the body itself.
-    static func storeBlob(_ db: Database, sha256: String, data: Data, now: String) throws -> Bool {
-        let inPlace = data.count >= Self.blobWrittenInPlaceFrom
-        // Stored already (the same photo again): nothing to write, and no cache to shrink.
-        if inPlace, try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM blobs WHERE sha256 = ?"), arguments: [sha256]) == true {
-            return false
-        }
-        if inPlace {
-            // Through a small page cache: the blob's pages (zeroed by the insert, then written)
-            // go to the WAL as they fill instead of 64 MB of them waiting in memory.
-            try db.execute(sql: "PRAGMA cache_size = -\(Self.blobPageCacheKiB)")
-        }
-        defer { if inPlace { try? db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)") } }
-        try db.cachedStatement(
-            sql: inPlace
-                ? "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, zeroblob(?)) ON CONFLICT DO NOTHING"
-                : "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
-        ).execute(arguments: [sha256, data.count, now, inPlace ? data.count : data])
-        guard db.changesCount > 0 else { return false }
-        guard inPlace else { return true }
-        var handle: OpaquePointer?
-        var code = sqlite3_blob_open(db.sqliteConnection, "main", "blobs", "data", db.lastInsertedRowID, 1, &handle)
-        defer { sqlite3_blob_close(handle) }
-        if code == SQLITE_OK {
-            code = data.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let length = min(Self.blobWriteSlice, bytes.count - offset)
-                    let written = sqlite3_blob_write(handle, bytes.baseAddress! + offset, Int32(length), Int32(offset))
-                    guard written == SQLITE_OK else { return written }
-                    offset += length
-                }
-                return SQLITE_OK
-            }
-        }
-        // The error rolls the insert back with its transaction: no zeroed blob is kept.
-        guard code == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-        }
-        return true
+    /// Stores bytes once per content; says where they went, or that they were there already.
+    /// A blob of ``BlobFile/threshold`` bytes or more is appended to the store's file of large
+    /// blobs and its row holds none (v14); a smaller one is the row's last column.
+    static func storeBlob(_ db: Database, sha256: String, data: Data, now: String) throws -> BlobWrite {
+        let outside = data.count >= BlobFile.threshold ? BlobFile.databasePath(db) : nil
+        try db.cachedStatement(sql: "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+            .execute(arguments: [sha256, data.count, now, outside == nil ? data : Data()])
+        guard db.changesCount > 0 else { return .alreadyStored }
+        guard let outside else { return .intoPages }
+        let blobId = db.lastInsertedRowID
+        // After the insert, so that this transaction holds the write lock while it appends.
+        let start = try BlobFile.append(data, db: db, databasePath: outside)
+        try db.cachedStatement(sql: "INSERT INTO blob_files (blob_id, start, length) VALUES (?, ?, ?)")
+            .execute(arguments: [blobId, start, data.count])
+        return .outside
     }
-    static let blobWrittenInPlaceFrom = 1 << 20
-    static let blobWriteSlice = 1 << 20
 }
 
 extension CaseStoreRules {
@@ -198,7 +168,7 @@ extension CaseStoreRules {
 
     /// Stores bytes once per content (the store's own way), counting what was written.
     func storeBlob(_ db: some StoreConnection, sha256: String, data: Data, now: String) throws {
-        if try db.storeBlob(sha256: sha256, data: data, now: now) {
+        if try db.storeBlob(sha256: sha256, data: data, now: now) == .intoPages {
             caches.blobBytesWritten.withLock { $0 += data.count }
         }
     }

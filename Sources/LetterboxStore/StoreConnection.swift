@@ -147,6 +147,16 @@ package struct SQLRow: Sendable {
 /// `INSERT ... ON CONFLICT DO NOTHING`, `RETURNING`, `IS NOT DISTINCT FROM`. Two SQLite forms are
 /// kept because SQLite needs them and PostgreSQL's connection rewrites them: `INDEXED BY name`
 /// (dropped; PostgreSQL's planner chooses) and `json_extract(document, '$.key')`.
+/// What storing a blob did.
+package enum BlobWrite: Equatable {
+    /// Bytes with this SHA-256 were stored already.
+    case alreadyStored
+    /// Into the database's own pages (and through its page cache).
+    case intoPages
+    /// Into the store's file of large blobs, beside the database (SQLite).
+    case outside
+}
+
 package protocol StoreConnection {
     /// Every row the statement returns.
     func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
@@ -159,8 +169,11 @@ package protocol StoreConnection {
     func send(_ sql: String, _ arguments: SQLArguments) throws
     /// Runs `body` in a savepoint: undone alone when it throws, the transaction going on.
     func savepoint(_ body: () throws -> Void) throws
-    /// Stores bytes under their SHA-256 unless stored already; true when written now.
-    func storeBlob(sha256: String, data: Data, now: String) throws -> Bool
+    /// Stores bytes under their SHA-256 unless stored already.
+    func storeBlob(sha256: String, data: Data, now: String) throws -> BlobWrite
+    /// `length` bytes from `start` of a blob whose row holds none because they are kept outside
+    /// the database (SQLite's file of large blobs); nil when this blob has none there.
+    func blobOutside(id: Int64, start: Int64, length: Int64) throws -> Data?
     /// A zero-length byte string in this store's SQL (a bound empty value is not one everywhere).
     var emptyBytesSQL: String { get }
     /// Whether an error is the store refusing a row (a constraint, a value too big), which
@@ -184,25 +197,45 @@ extension StoreConnection {
         return true
     }
 
-    /// The bytes stored under a SHA-256: the blob's own, or, for a file kept as a range of a
-    /// stored message, that range decoded again and checked against the SHA-256.
+    /// The bytes stored under a SHA-256: the blob's own (in its row, or in the store's file of
+    /// large blobs), or, for a file kept as a range of a stored message, that range decoded
+    /// again. Bytes read from outside a row are checked against the SHA-256.
     package func blobData(sha256: String) throws -> Data? {
         guard let row = try row("""
-                SELECT b.data, b.size, r.source_sha256, r.start, r.length, r.coding
+                SELECT b.id, b.data, b.size, r.source_sha256, r.start, r.length, r.coding
                 FROM blobs b LEFT JOIN blob_ranges r ON r.blob_id = b.id WHERE b.sha256 = ?
                 """, [sha256]) else { return nil }
-        guard let source = row["source_sha256"] as String? else { return row["data"] as Data }
+        let size: Int64 = row["size"]
+        guard let source = row["source_sha256"] as String? else {
+            let data: Data = row["data"]
+            guard data.isEmpty, size > 0 else { return data }
+            guard let bytes = try blobOutside(id: row["id"], start: 0, length: size) else {
+                throw StoreError(.corrupt, "The blob \(sha256) has no bytes in the store: the store is damaged.")
+            }
+            guard bytes.count == size, SHA256.hash(data: bytes).hexString == sha256 else {
+                throw StoreError(.corrupt, "The blob \(sha256), read from the store's file of large blobs, does not match its SHA-256: the file is damaged or was cut short.")
+            }
+            return bytes
+        }
         let start: Int64 = row["start"]
         let length: Int64 = row["length"]
-        let size: Int64 = row["size"]
         let codingName: String = row["coding"]
         guard let coding = RawRange.Coding(rawValue: codingName) else {
             throw StoreError(.corrupt, "The file \(sha256) is kept as a range in an encoding this version does not know (\(codingName)).")
         }
-        // The arguments go as 64-bit integers; PostgreSQL's substr takes 32-bit ones.
-        let sql = "SELECT substr(data, CAST(CAST(? AS bigint) AS integer), CAST(CAST(? AS bigint) AS integer)) FROM blobs WHERE sha256 = ?"
-        guard let encoded = try value(sql, [start + 1, length, source], as: Data.self) else {
+        guard let message = try self.row("SELECT id, size, length(data) AS kept FROM blobs WHERE sha256 = ?", [source]) else {
             throw StoreError(.corrupt, "The message that holds the file \(sha256) (blob \(source)) is missing from the store.")
+        }
+        let kept: Int64 = message["kept"]
+        let messageSize: Int64 = message["size"]
+        let encoded: Data
+        if kept == 0, messageSize > 0, let outside = try blobOutside(id: message["id"], start: start, length: length) {
+            // Only the range is read, not the whole message; the SHA-256 below checks it.
+            encoded = outside
+        } else {
+            // The arguments go as 64-bit integers; PostgreSQL's substr takes 32-bit ones.
+            let sql = "SELECT substr(data, CAST(CAST(? AS bigint) AS integer), CAST(CAST(? AS bigint) AS integer)) FROM blobs WHERE sha256 = ?"
+            encoded = try value(sql, [start + 1, length, source], as: Data.self) ?? Data()
         }
         let range = RawRange(offset: Int(start), length: Int(length), coding: coding)
         guard let data = range.decode(encoded), data.count == size, SHA256.hash(data: data).hexString == sha256 else {
@@ -265,8 +298,19 @@ extension Database: StoreConnection {
         }
     }
 
-    package func storeBlob(sha256: String, data: Data, now: String) throws -> Bool {
+    package func storeBlob(sha256: String, data: Data, now: String) throws -> BlobWrite {
         try SQLiteCaseStore.storeBlob(self, sha256: sha256, data: data, now: now)
+    }
+
+    package func blobOutside(id: Int64, start: Int64, length: Int64) throws -> Data? {
+        guard let place = try Row.fetchOne(cachedStatement(sql: "SELECT start, length FROM blob_files WHERE blob_id = ?"), arguments: [id]),
+              let path = BlobFile.databasePath(self) else { return nil }
+        let blobStart: Int64 = place["start"]
+        let blobLength: Int64 = place["length"]
+        guard start >= 0, length >= 0, start + length <= blobLength else {
+            throw StoreError(.corrupt, "A range (\(start), \(length)) lies outside its blob of \(blobLength) bytes: the store is damaged.")
+        }
+        return try BlobFile.read(databasePath: path, start: blobStart + start, length: length)
     }
 
     package var emptyBytesSQL: String { "zeroblob(0)" }

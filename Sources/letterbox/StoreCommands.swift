@@ -55,6 +55,8 @@ struct StoreCheck: AsyncParsableCommand {
             }
             print("  rows:")
             for (table, rows) in check.counts { print("    " + table.padding(toLength: 24, withPad: " ", startingAt: 0) + String(rows)) }
+            if let blobFile = check.blobFile { print("  large blobs:  \(blobFile)") }
+            if !check.problems.isEmpty { throw CLIError(.dataError, check.problems.joined(separator: "\n")) }
             if !check.writable { throw CLIError(.tempFail, "The store cannot be written.") }
         }
     }

@@ -22,6 +22,22 @@ struct PostgresStoreTests {
             let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent(name))
             #expect(try await Fixtures.run(["ingest", "email", "--store", sqlite], stdin: mail).status == 0)
         }
+        // A message over 16 KB, which SQLite keeps in its file of large blobs (v14) and
+        // PostgreSQL in its row: the copy reads it from the file.
+        var photo = ""
+        for index in 0..<30_000 { photo.append(Character(UnicodeScalar(UInt8(65 + (index * 7 + index / 13) % 26)))) }
+        let large = """
+            From: Ann Lee <ann.lee@example.org>\r\nTo: complaints@example-housing.org.uk\r\nSubject: Mould photo\r\n\
+            Message-ID: <large-1@example.org>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0000\r\nMIME-Version: 1.0\r\n\
+            Content-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+            The mould in the bedroom is back, photo attached.\r\n--b1\r\nContent-Type: text/plain; name="log.txt"\r\n\
+            Content-Disposition: attachment; filename="log.txt"\r\n\r\n\(photo)\r\n--b1--\r\n
+            """
+        #expect(try await Fixtures.run(["ingest", "email", "--store", sqlite], stdin: Data(large.utf8)).status == 0)
+        #expect(try await DatabaseQueue(path: sqlite).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM blob_files") } == 1)
+        let largeReference = try #require(try await DatabaseQueue(path: sqlite).read { db in
+            try String.fetchOne(db, sql: "SELECT rec.reference FROM records rec JOIN raw_submissions r ON r.id = rec.raw_submission_id WHERE r.size > 16384")
+        })
         let records = try await DatabaseQueue(path: sqlite).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM records") } ?? 0
         #expect(records >= 10)
 
@@ -47,6 +63,10 @@ struct PostgresStoreTests {
             #expect(!fromSQLite.stdout.isEmpty && fromSQLite.stdout == fromPostgres.stdout, "export --format \(format)")
         }
         #expect(try await Fixtures.offPool { try server.psql("SELECT count(*) FROM records", database: "letterbox") }.trimmingCharacters(in: .whitespacesAndNewlines) == String(records))
+        // The large message's bytes, the same from both.
+        let rawFromSQLite = try await Fixtures.run(["show", largeReference, "--raw", "--store", sqlite])
+        let rawFromPostgres = try await Fixtures.run(["show", largeReference, "--raw", "--store", url])
+        #expect(rawFromSQLite.status == 0 && rawFromSQLite.stdout == large && rawFromPostgres.stdout == large, "\(rawFromPostgres.stderr)")
         // Attachments kept as ranges of their message go as ranges (04's PDF at least).
         let ranges = try await DatabaseQueue(path: sqlite).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM blob_ranges") } ?? 0
         #expect(ranges >= 1)
@@ -76,7 +96,7 @@ struct PostgresStoreTests {
         #expect(check.stdout.contains("writable:     yes"))
         #expect(check.stdout.contains("records                 \(records)"))
         let local = try await Fixtures.run(["store", "check", "--store", sqlite])
-        #expect(local.status == 0 && local.stdout.contains("schema:       v13-unsettled-by-key") && local.stdout.contains("records                 \(records)"))
+        #expect(local.status == 0 && local.stdout.contains("schema:       v14-blob-file") && local.stdout.contains("records                 \(records)"))
     }
 
     @Test("A PostgreSQL URL is never a file name; a password in it is never shown; an unreachable server is a temporary failure")

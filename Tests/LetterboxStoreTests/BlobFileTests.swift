@@ -1,0 +1,156 @@
+import Foundation
+import GRDB
+import Crypto
+import LetterboxCore
+import LetterboxPhoneNotes
+import LetterboxStore
+import LetterboxTesting
+import Testing
+
+/// The SQLite store's file of large blobs (v14), on a real file: large blobs are written there
+/// once, small ones stay in their rows, nothing a transaction appended is named unless it
+/// committed, and damage is reported, never read as other bytes.
+struct BlobFileTests {
+    let folder: URL
+    let path: String
+    let store: SQLiteCaseStore
+
+    init() throws {
+        folder = try Fixtures.temporaryFolder("blob-file")
+        path = folder.appendingPathComponent("letterbox.sqlite").path
+        store = try SQLiteCaseStore(path: path)
+    }
+
+    var filePath: String { BlobFile.path(forDatabase: path) }
+
+    static func bytes(_ count: Int, seed: Int) -> Data {
+        var data = Data(count: count)
+        data.withUnsafeMutableBytes { for index in $0.indices { $0[index] = UInt8(truncatingIfNeeded: index &* 31 &+ seed &+ index >> 9) } }
+        return data
+    }
+
+    func store(_ data: Data) throws -> BlobWrite {
+        try store.writing(exclusive: true) { db in try db.storeBlob(sha256: data.sha256Hex, data: data, now: "2026-12-03T12:00:00Z") }
+    }
+
+    func count(_ sql: String) throws -> Int? {
+        try store.reading { db in try db.value(sql, as: Int.self) }
+    }
+
+    @Test func largeBlobsGoOnceToAnOwnerOnlyFileAndSmallOnesStayInTheirRows() throws {
+        let small = Self.bytes(BlobFile.threshold - 1, seed: 1)
+        let large = Self.bytes(100_000, seed: 2)
+        let second = Self.bytes(BlobFile.threshold, seed: 3)
+        #expect(try store(small) == .intoPages)
+        #expect(!FileManager.default.fileExists(atPath: filePath))
+        #expect(try store(large) == .outside)
+        #expect(try store(second) == .outside)
+        #expect(try store(large) == .alreadyStored)
+        #expect(BlobFile.length(databasePath: path) == Int64(large.count + second.count))
+        #expect(try count("SELECT length(data) FROM blobs WHERE size = \(small.count)") == small.count)
+        #expect(try count("SELECT COUNT(*) FROM blobs WHERE size >= \(BlobFile.threshold) AND length(data) = 0") == 2)
+        #expect(try count("SELECT start FROM blob_files ORDER BY blob_id DESC LIMIT 1") == large.count)
+        let mode = try FileManager.default.attributesOfItem(atPath: filePath)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(try store.blob(sha256: small.sha256Hex) == small)
+        #expect(try store.blob(sha256: large.sha256Hex) == large)
+        #expect(try store.blob(sha256: second.sha256Hex) == second)
+    }
+
+    @Test func bytesATransactionAppendedAndDidNotCommitAreNamedByNoRow() throws {
+        struct Abandoned: Error {}
+        let lost = Self.bytes(40_000, seed: 4)
+        #expect {
+            try store.writing(exclusive: true) { db in
+                #expect(try db.storeBlob(sha256: lost.sha256Hex, data: lost, now: "2026-12-03T12:00:00Z") == .outside)
+                throw Abandoned()
+            }
+        } throws: { error in
+            "\(error)".contains("Abandoned")
+        }
+        #expect(BlobFile.length(databasePath: path) == Int64(lost.count))
+        #expect(try count("SELECT COUNT(*) FROM blobs") == 0)
+        #expect(try store.blob(sha256: lost.sha256Hex) == nil)
+        // The next blob goes after them, and the same bytes again are stored for real.
+        let kept = Self.bytes(50_000, seed: 5)
+        #expect(try store(kept) == .outside)
+        #expect(try store(lost) == .outside)
+        #expect(try store.blob(sha256: kept.sha256Hex) == kept)
+        #expect(try store.blob(sha256: lost.sha256Hex) == lost)
+        #expect(try count("SELECT start FROM blob_files ORDER BY blob_id LIMIT 1") == lost.count)
+    }
+
+    /// The file is synced when the transaction commits, and a failure there rolls the
+    /// transaction back: here the file is gone by then, so the sync cannot open it.
+    @Test func theFileIsSyncedAtCommitAndAFailedSyncCommitsNothing() throws {
+        let large = Self.bytes(30_000, seed: 6)
+        #expect {
+            try store.writing(exclusive: true) { db in
+                _ = try db.storeBlob(sha256: large.sha256Hex, data: large, now: "2026-12-03T12:00:00Z")
+                try FileManager.default.removeItem(atPath: filePath)
+            }
+        } throws: { error in
+            (error as? StoreError)?.code == .io && "\(error)".contains("large blobs")
+        }
+        #expect(try count("SELECT COUNT(*) FROM blobs") == 0)
+        #expect(try count("SELECT COUNT(*) FROM blob_files") == 0)
+    }
+
+    /// A file that cannot be written (here its name is taken by a folder) fails the batch with
+    /// an error and stores none of it: the sender still holds the bytes and tries again.
+    @Test func aFileThatCannotBeWrittenStoresNothing() throws {
+        try FileManager.default.createDirectory(atPath: filePath, withIntermediateDirectories: false)
+        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let long = "Caller: Jane Smith\nPhone: 07700 900123\n\n" + String(repeating: "The gutter is leaking onto the path again. ", count: 500)
+        #expect(Data(long.utf8).count >= BlobFile.threshold)
+        #expect {
+            _ = try intake.ingest([RawSubmission(channel: .phone, source: "note.txt", receivedAt: Date(), bytes: Data(long.utf8))])
+        } throws: { error in
+            (error as? StoreError)?.code == .io
+        }
+        #expect(try count("SELECT COUNT(*) FROM raw_submissions") == 0)
+        #expect(try count("SELECT COUNT(*) FROM blobs") == 0)
+        try FileManager.default.removeItem(atPath: filePath)
+        let outcome = try intake.ingest([RawSubmission(channel: .phone, source: "note.txt", receivedAt: Date(), bytes: Data(long.utf8))])
+        #expect(outcome.first?.reference != nil)
+        #expect(try count("SELECT COUNT(*) FROM blob_files") == 1)
+    }
+
+    @Test func aDamagedOrShortenedFileIsReportedNeverReadAsOtherBytes() async throws {
+        let first = Self.bytes(20_000, seed: 7)
+        let last = Self.bytes(20_000, seed: 8)
+        _ = try store(first)
+        _ = try store(last)
+        let handle = try #require(FileHandle(forUpdatingAtPath: filePath))
+        try handle.seek(toOffset: 10)
+        try handle.write(contentsOf: Data([0xFF, 0x00]))
+        try handle.truncate(atOffset: UInt64(first.count + last.count - 1))
+        try handle.close()
+        for blob in [first, last] {
+            #expect {
+                _ = try store.blob(sha256: blob.sha256Hex)
+            } throws: { error in
+                (error as? StoreError)?.code == .corrupt && "\(error)".contains("does not match its SHA-256")
+            }
+        }
+        let check = try await Fixtures.run(["store", "check", "--store", path])
+        #expect(check.status == 65, "\(check.stdout)")
+        #expect(check.stderr.contains("1 blob(s) lie past the end of"), "\(check.stderr)")
+    }
+
+    @Test func storeCheckCountsTheFileAndBytesNoRowNames() async throws {
+        _ = try store(Self.bytes(20_000, seed: 9))
+        struct Abandoned: Error {}
+        _ = try? store.writing(exclusive: true) { db in
+            _ = try db.storeBlob(sha256: Self.bytes(17_000, seed: 10).sha256Hex, data: Self.bytes(17_000, seed: 10), now: "2026-12-03T12:00:00Z")
+            throw Abandoned()
+        }
+        let check = try await Fixtures.run(["store", "check", "--store", path])
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains("large blobs:  letterbox.sqlite-blobs: 1 blobs, 0.0 MB (and 17000 bytes that no row names"), "\(check.stdout)")
+    }
+}
+
+extension Data {
+    var sha256Hex: String { SHA256.hash(data: self).map { String(format: "%02x", $0) }.joined() }
+}
