@@ -9,13 +9,15 @@ machine is shared and noisy: only builds alternated in one run compare).
   python3 Benchmarks/ab_startup.py notes BIN_A BIN_B [--runs 30]
       `ingest notes FILE`, one generated note per process, each build into its own store.
 
-Prints the median, p10 and p90 wall time per build. Work goes to bench-out/ab/ (git-ignored).
+Prints the median, p10 and p90 wall time per build. AB_SAMPLE=FILE pipes that message instead
+of Samples/email/04-outlook-windows-1252.eml. Work goes to bench-out/ab/ (git-ignored).
 """
 import argparse, os, shutil, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "bench-out", "ab")
-SAMPLE = os.path.join(ROOT, "Samples", "email", "04-outlook-windows-1252.eml")
+# AB_SAMPLE=FILE pipes another message (a large one: over 16 KB goes to the file of large blobs).
+SAMPLE = os.environ.get("AB_SAMPLE") or os.path.join(ROOT, "Samples", "email", "04-outlook-windows-1252.eml")
 
 
 def fresh(name):
