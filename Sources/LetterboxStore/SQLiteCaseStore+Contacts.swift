@@ -172,9 +172,9 @@ extension CaseStoreRules {
                 try db.run("UPDATE contacts SET postcode = ? WHERE id = ?", [postcode, contactId])
             }
         } else {
-            guard let created = try db.value(
-                "INSERT INTO contacts (name, name_key, postcode, created_at) VALUES (?, ?, ?, ?) RETURNING id",
-                [details.name, nameKey, postcode, now], as: Int64.self
+            guard let created = try db.insertReturningID(
+                "INSERT INTO contacts (name, name_key, postcode, created_at) VALUES (?, ?, ?, ?)",
+                [details.name, nameKey, postcode, now]
             ) else { throw StoreError(.io, "The store gave no id for a new contact.") }
             contactId = created
             resolution.originId = contactId

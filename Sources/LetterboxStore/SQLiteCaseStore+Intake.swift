@@ -152,16 +152,16 @@ extension CaseStoreRules {
     ) throws -> Int64 {
         try storeBlob(db, sha256: item.sha256, data: item.submission.bytes, now: now)
         let metadata = item.metadataJSON
-        let id = try db.value("""
+        let id = try db.insertReturningID("""
                 INSERT INTO raw_submissions
                     (channel, source, received_at, idempotency_key, sha256, size, metadata, disposition, reason,
                      original_id, attempts, updated_at, sender_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """, [
                 item.submission.channel.rawValue, item.submission.source, Timestamp.string(item.submission.receivedAt),
                 item.key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
                 originalId, now, item.submission.senderAssignedID,
-            ], as: Int64.self)
+            ])
         guard let id else { throw StoreError(.io, "The store gave no id for a stored submission.") }
         return id
     }

@@ -168,6 +168,11 @@ package protocol StoreConnection {
     /// connection may send it on without waiting for the answer, and report its error at the
     /// next statement that waits (PostgreSQL does; SQLite runs it at once).
     func send(_ sql: String, _ arguments: SQLArguments) throws
+    /// Runs an INSERT of one row (written without a RETURNING clause) and gives the new row's
+    /// id, or nil when it inserted nothing (`ON CONFLICT DO NOTHING`). PostgreSQL adds
+    /// `RETURNING id`; SQLite reads the last rowid, since its RETURNING gathers the rows in a
+    /// temporary table first (twice the cost of the insert, measured).
+    func insertReturningID(_ sql: String, _ arguments: SQLArguments) throws -> Int64?
     /// Runs `body` in a savepoint: undone alone when it throws, the transaction going on.
     func savepoint(_ body: () throws -> Void) throws
     /// Stores bytes under their SHA-256 unless stored already.
@@ -183,13 +188,17 @@ package protocol StoreConnection {
 }
 
 extension StoreConnection {
+    package func insertReturningID(_ sql: String, _ arguments: SQLArguments) throws -> Int64? {
+        try value(sql + " RETURNING id", arguments, as: Int64.self)
+    }
+
     /// Stores a file that is inside a stored raw message (`source`, its SHA-256) as its range
     /// there, unless content with this SHA-256 is stored already; true when stored now. The
     /// blobs row holds no bytes (``blobData(sha256:)`` reads them from the range).
     package func storeBlobRange(sha256: String, size: Int, source: String, range: RawRange, now: String) throws -> Bool {
-        guard let id = try value(
-            "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, \(emptyBytesSQL)) ON CONFLICT DO NOTHING RETURNING id",
-            [sha256, size, now], as: Int64.self
+        guard let id = try insertReturningID(
+            "INSERT INTO blobs (sha256, size, created_at, data) VALUES (?, ?, ?, \(emptyBytesSQL)) ON CONFLICT DO NOTHING",
+            [sha256, size, now]
         ) else { return false }
         try send(
             "INSERT INTO blob_ranges (blob_id, source_sha256, start, length, coding) VALUES (?, ?, ?, ?, ?)",
@@ -291,6 +300,11 @@ extension Database: StoreConnection {
 
     package func send(_ sql: String, _ arguments: SQLArguments) throws {
         try bound(sql, arguments).execute()
+    }
+
+    package func insertReturningID(_ sql: String, _ arguments: SQLArguments) throws -> Int64? {
+        try bound(sql, arguments).execute()
+        return changesCount > 0 ? lastInsertedRowID : nil
     }
 
     /// The cached statement for `sql` with `arguments` bound through SQLite's own calls. GRDB's
