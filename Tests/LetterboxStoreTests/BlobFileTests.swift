@@ -138,6 +138,34 @@ struct BlobFileTests {
         #expect(check.stderr.contains("1 blob(s) lie past the end of"), "\(check.stderr)")
     }
 
+    /// The mail pipe killed after the raw bytes' commit (they are in the file, synced) and
+    /// before the record's: the same message delivered again is read from the file and settled,
+    /// once, byte for byte.
+    @Test func aPipeKilledBetweenTheRawBytesAndTheRecordLosesNothing() async throws {
+        var lines = ""
+        for index in 0..<600 { lines += "Line \(index) of the damp survey: reading \(index * 37 % 1000).\r\n" }
+        let message = Data("""
+            From: Ann Lee <ann.lee@example.org>\r\nTo: complaints@example-housing.org.uk\r\nSubject: Damp survey\r\n\
+            Message-ID: <crash-large-1@example.org>\r\nDate: Mon, 02 Nov 2026 09:00:00 +0000\r\n\r\n\
+            The damp in the bedroom is back. My readings are below.\r\n\(lines)
+            """.utf8)
+        #expect(message.count >= BlobFile.threshold)
+        let crashed = try await Fixtures.run(["ingest", "email", "--store", path], environment: ["LETTERBOX_FAULT": "kill-after-raw"], stdin: message)
+        #expect(crashed.terminatedBySignal && crashed.status == SIGKILL)
+        #expect(try count("SELECT COUNT(*) FROM raw_submissions WHERE disposition = 'pending'") == 1)
+        #expect(try count("SELECT COUNT(*) FROM records") == 0)
+        #expect(BlobFile.length(databasePath: path) == Int64(message.count))
+        let again = try await Fixtures.run(["ingest", "email", "--store", path], stdin: message)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try count("SELECT COUNT(*) FROM raw_submissions WHERE disposition = 'pending'") == 0)
+        #expect(try count("SELECT COUNT(*) FROM records") == 1)
+        // Written once: the second delivery carried on with the stored row and its bytes.
+        #expect(BlobFile.length(databasePath: path) == Int64(message.count))
+        let reference = try #require(try store.reading { db in try db.value("SELECT reference FROM records", as: String.self) })
+        let raw = try await Fixtures.run(["show", reference, "--raw", "--store", path])
+        #expect(raw.status == 0 && Data(raw.stdout.utf8) == message)
+    }
+
     @Test func storeCheckCountsTheFileAndBytesNoRowNames() async throws {
         _ = try store(Self.bytes(20_000, seed: 9))
         struct Abandoned: Error {}
