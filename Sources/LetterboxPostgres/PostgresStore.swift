@@ -181,10 +181,12 @@ public enum SQLiteCheck {
                 // transaction appended and then did not commit (a crash, a rollback, a batch that
                 // failed): wasted space, not damage.
                 let length = BlobFile.length(databasePath: path)
-                let row = try Row.fetchOne(db, sql: "SELECT count(*) AS blobs, COALESCE(sum(length), 0) AS bytes FROM blob_files")
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT count(*) AS blobs, COALESCE(sum(length), 0) AS bytes, COALESCE(sum(start + length > ?), 0) AS beyond FROM blob_files
+                    """, arguments: [length])
                 let blobs: Int64 = row?["blobs"] ?? 0
                 let bytes: Int64 = row?["bytes"] ?? 0
-                let beyond = try Int.fetchOne(db, sql: "SELECT count(*) FROM blob_files WHERE start + length > ?", arguments: [length]) ?? 0
+                let beyond: Int64 = row?["beyond"] ?? 0
                 let megabytes = { (value: Int64) in String(format: "%.1f MB", Double(value) / 1_048_576) }
                 check.blobFile = "\((BlobFile.path(forDatabase: path) as NSString).lastPathComponent): \(blobs) blobs, \(megabytes(bytes))"
                     + (length > bytes ? " (and \(length - bytes) bytes that no row names, appended by transactions that did not commit)" : "")

@@ -165,15 +165,15 @@ public enum StoreCopy {
     /// of large blobs when the row holds none (v14). PostgreSQL has no such file.
     static func withBytesOutside(_ values: [DatabaseValue], columns: [String], db: Database, databasePath: String) throws -> [DatabaseValue] {
         guard let idColumn = columns.firstIndex(of: "id"), let dataColumn = columns.firstIndex(of: "data"),
-              let id = Int64.fromDatabaseValue(values[idColumn]),
+              let sizeColumn = columns.firstIndex(of: "size"),
+              let id = Int64.fromDatabaseValue(values[idColumn]), let size = Int64.fromDatabaseValue(values[sizeColumn]), size > 0,
               case .blob(let data) = values[dataColumn].storage, data.isEmpty,
-              let place = try Row.fetchOne(db, sql: "SELECT start, length FROM blob_files WHERE blob_id = ?", arguments: [id])
+              let bytes = try db.blobOutside(id: id, start: 0, length: size)
         else { return values }
-        var filled = values
-        let bytes = try BlobFile.read(databasePath: databasePath, start: place["start"], length: place["length"])
-        guard bytes.count == place["length"] as Int64 else {
+        guard bytes.count == size else {
             throw StoreError(.corrupt, "Blob \(id) is cut short in the store's file of large blobs \(BlobFile.path(forDatabase: databasePath)).")
         }
+        var filled = values
         filled[dataColumn] = bytes.databaseValue
         return filled
     }

@@ -1,6 +1,7 @@
 package import Foundation
 import GRDB
 import GRDBSQLite
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -70,8 +71,11 @@ package enum BlobFile {
             }
         }
         // Synced when the transaction commits (and the folder too when the file is new, so
-        // that its name survives a power cut with the rows that point into it).
-        db.add(transactionObserver: SyncBeforeCommit(path: path, folderToo: created), extent: .nextTransaction)
+        // that its name survives a power cut with the rows that point into it): one observer a
+        // transaction, however many blobs it appends.
+        if SyncBeforeCommit.waiting.withLock({ $0.insert(path).inserted }) {
+            db.add(transactionObserver: SyncBeforeCommit(path: path, folderToo: created), extent: .nextTransaction)
+        }
         return start
     }
 
@@ -114,6 +118,9 @@ package enum BlobFile {
     /// Syncs the file when the transaction that appended to it is about to commit; an error
     /// rolls the transaction back, so no row ever names bytes that are not on the disk.
     final class SyncBeforeCommit: TransactionObserver {
+        /// Files with an observer waiting for their transaction to end. One writer a store at a
+        /// time (SQLite's lock), so a path is here for one transaction at most.
+        static let waiting = Mutex<Set<String>>([])
         let path: String
         let folderToo: Bool
 
@@ -124,12 +131,19 @@ package enum BlobFile {
 
         func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
         func databaseDidChange(with event: DatabaseEvent) {}
-        func databaseDidCommit(_ db: Database) {}
-        func databaseDidRollback(_ db: Database) {}
+        func databaseDidCommit(_ db: Database) { ended() }
+        func databaseDidRollback(_ db: Database) { ended() }
 
         func databaseWillCommit() throws {
             try Self.sync(path)
-            if folderToo { try Self.sync((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent) }
+            if folderToo {
+                let folder = (path as NSString).deletingLastPathComponent
+                try Self.sync(folder.isEmpty ? "." : folder)
+            }
+        }
+
+        private func ended() {
+            _ = Self.waiting.withLock { $0.remove(path) }
         }
 
         static func sync(_ path: String) throws {

@@ -233,19 +233,18 @@ extension StoreConnection {
         guard let coding = RawRange.Coding(rawValue: codingName) else {
             throw StoreError(.corrupt, "The file \(sha256) is kept as a range in an encoding this version does not know (\(codingName)).")
         }
-        guard let message = try self.row("SELECT id, size, length(data) AS kept FROM blobs WHERE sha256 = ?", [source]) else {
+        // The range as the row holds it, with the message's id and size: a message kept in the
+        // file of large blobs has an empty row, and only the range is read from the file.
+        // (The arguments go as 64-bit integers; PostgreSQL's substr takes 32-bit ones.)
+        guard let message = try self.row("""
+                SELECT id, size, substr(data, CAST(CAST(? AS bigint) AS integer), CAST(CAST(? AS bigint) AS integer)) AS encoded
+                FROM blobs WHERE sha256 = ?
+                """, [start + 1, length, source]) else {
             throw StoreError(.corrupt, "The message that holds the file \(sha256) (blob \(source)) is missing from the store.")
         }
-        let kept: Int64 = message["kept"]
-        let messageSize: Int64 = message["size"]
-        let encoded: Data
-        if kept == 0, messageSize > 0, let outside = try blobOutside(id: message["id"], start: start, length: length) {
-            // Only the range is read, not the whole message; the SHA-256 below checks it.
+        var encoded = (message["encoded"] as Data?) ?? Data()
+        if encoded.isEmpty, (message["size"] as Int64) > 0, let outside = try blobOutside(id: message["id"], start: start, length: length) {
             encoded = outside
-        } else {
-            // The arguments go as 64-bit integers; PostgreSQL's substr takes 32-bit ones.
-            let sql = "SELECT substr(data, CAST(CAST(? AS bigint) AS integer), CAST(CAST(? AS bigint) AS integer)) FROM blobs WHERE sha256 = ?"
-            encoded = try value(sql, [start + 1, length, source], as: Data.self) ?? Data()
         }
         let range = RawRange(offset: Int(start), length: Int(length), coding: coding)
         guard let data = range.decode(encoded), data.count == size, SHA256.hash(data: data).hexString == sha256 else {
@@ -407,26 +406,6 @@ extension SQLValue {
             let count = Int(sqlite3_column_bytes(statement, column))
             guard count > 0, let bytes else { self = .blob(Data()); return }
             self = .blob(Data(bytes: bytes, count: count))
-        }
-    }
-
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let value): self = .integer(value)
-        case .double(let value): self = .real(value)
-        case .string(let value): self = .text(value)
-        case .blob(let value): self = .blob(value)
-        }
-    }
-
-    var databaseValue: DatabaseValue {
-        switch self {
-        case .null: .null
-        case .integer(let value): value.databaseValue
-        case .real(let value): value.databaseValue
-        case .text(let value): value.databaseValue
-        case .blob(let value): value.databaseValue
         }
     }
 }
