@@ -44,7 +44,7 @@ def largest(pattern):
 stages = [
     ("all", None, total),
     ("read the mbox", "one reader thread", largest(r":MboxReader\.next\(\)")),
-    ("prepare", "decoding threads", largest(r":Intake\.prepare\(_:\)")),
+    ("prepare", "decoding threads", largest(r"(:| in )Intake\.prepare\(_:\)")),
     ("  hash, key, attachments, fingerprint", "", largest(r"Intake\.Prepared\.init\(_:decoded:\)")),
     ("  decode", "", largest(r":EmailDecoder\.decode\(_:\)")),
     ("  triage", "", largest(r":Triage\.read\(subject:body:statedKind:representative:received:\)")),

@@ -17,64 +17,90 @@ public struct Mailbox: Sendable, Hashable {
     /// Reads an address list (From, Reply-To, To), tolerating what real mail has: unquoted
     /// names with commas inside angle-bracket forms, `addr (Name)`, groups, encoded words.
     public static func list(_ text: String) -> [Mailbox] {
-        var pieces: [String] = []
-        var current = String.UnicodeScalarView()
-        var inQuote = false, angle = 0, paren = 0
-        var escaped = false
-        for scalar in text.unicodeScalars {
-            if escaped {
-                current.append(scalar)
-                escaped = false
-                continue
-            }
-            switch scalar {
-            case "\\" where inQuote: escaped = true; current.append(scalar); continue
-            case "\"" where angle == 0 && paren == 0: inQuote.toggle()
-            case "<" where !inQuote: angle += 1
-            case ">" where !inQuote: angle = max(0, angle - 1)
-            case "(" where !inQuote && angle == 0: paren += 1
-            case ")" where !inQuote && angle == 0: paren = max(0, paren - 1)
-            case ",", ";":
-                if !inQuote && angle == 0 && paren == 0 {
-                    pieces.append(String(current))
-                    current = String.UnicodeScalarView()
-                    continue
-                }
-            default: break
-            }
-            current.append(scalar)
+        var mailboxes: [Mailbox] = []
+        forEachPiece(of: text) { piece in
+            if let mailbox = mailbox(piece) { mailboxes.append(mailbox) }
+            return true
         }
-        pieces.append(String(current))
-        return pieces.compactMap(mailbox)
+        return mailboxes
     }
 
-    static func mailbox(_ raw: String) -> Mailbox? {
+    /// The first mailbox of an address list, without reading the rest of it.
+    public static func first(_ text: String?) -> Mailbox? {
+        guard let text else { return nil }
+        var found: Mailbox?
+        forEachPiece(of: text) { piece in
+            found = mailbox(piece)
+            return found == nil
+        }
+        return found
+    }
+
+    /// Calls `body` with each comma- or semicolon-separated piece of an address list (separators
+    /// inside quotes, angle brackets or comments do not count) until it returns false. Every
+    /// character that matters is ASCII, and no byte of a multi-byte UTF-8 character is ASCII, so
+    /// the bytes are read as they are and each piece is a slice of the text.
+    private static func forEachPiece(of text: String, _ body: (Substring) -> Bool) {
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        var inQuote = false, escaped = false
+        var angle = 0, paren = 0
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            if escaped {
+                escaped = false
+            } else {
+                switch byte {
+                case UInt8(ascii: "\\") where inQuote: escaped = true
+                case UInt8(ascii: "\"") where angle == 0 && paren == 0: inQuote.toggle()
+                case UInt8(ascii: "<") where !inQuote: angle += 1
+                case UInt8(ascii: ">") where !inQuote: angle = max(0, angle - 1)
+                case UInt8(ascii: "(") where !inQuote && angle == 0: paren += 1
+                case UInt8(ascii: ")") where !inQuote && angle == 0: paren = max(0, paren - 1)
+                case UInt8(ascii: ","), UInt8(ascii: ";"):
+                    if !inQuote && angle == 0 && paren == 0 {
+                        guard body(text[start..<index]) else { return }
+                        start = utf8.index(after: index)
+                    }
+                default: break
+                }
+            }
+            utf8.formIndex(after: &index)
+        }
+        _ = body(text[start..<utf8.endIndex])
+    }
+
+    static func mailbox(_ raw: Substring) -> Mailbox? {
+        // Every delimiter looked for is ASCII: found among the bytes, each index is also a
+        // character boundary.
+        func find(_ ascii: Unicode.Scalar, in text: Substring) -> String.Index? { text.utf8.firstIndex(of: UInt8(ascii: ascii)) }
+        func has(_ ascii: Unicode.Scalar, in text: Substring) -> Bool { text.utf8.contains(UInt8(ascii: ascii)) }
         var text = raw.collapsingWhitespace
         // A group: "Name: a@b, c@d;" arrives here as "Name: a@b".
-        if let colon = text.firstIndex(of: ":"), !text[..<colon].contains("<"), !text[..<colon].contains("\""),
-            !text[..<colon].contains("@")
+        if let colon = find(":", in: text[...]), !has("<", in: text[..<colon]), !has("\"", in: text[..<colon]),
+            !has("@", in: text[..<colon])
         {
-            text = String(text[text.index(after: colon)...]).collapsingWhitespace
+            text = text[text.index(after: colon)...].collapsingWhitespace
         }
         guard !text.isEmpty else { return nil }
-        if let open = text.lastIndex(of: "<") {
-            let afterOpen = text.index(after: open)
-            let close = text[afterOpen...].firstIndex(of: ">") ?? text.endIndex
-            let address = String(text[afterOpen..<close]).collapsingWhitespace
-            var name = String(text[..<open]).collapsingWhitespace
-            name = unquote(name)
+        if let open = text.utf8.lastIndex(of: UInt8(ascii: "<")) {
+            let afterOpen = text.utf8.index(after: open)
+            let close = find(">", in: text[afterOpen...]) ?? text.endIndex
+            let address = text[afterOpen..<close].collapsingWhitespace
+            let name = unquote(text[..<open].collapsingWhitespace)
             let decoded = EncodedWords.decode(name).collapsingWhitespace
             guard !address.isEmpty else { return decoded.isEmpty ? nil : Mailbox(name: decoded, address: "") }
             return Mailbox(name: decoded.isEmpty ? nil : decoded, address: stripRoute(address))
         }
         // addr (Name)
-        if let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close {
-            let address = String(text[..<open]).collapsingWhitespace
-            let name = EncodedWords.decode(String(text[text.index(after: open)..<close])).collapsingWhitespace
-            if address.contains("@") { return Mailbox(name: name.isEmpty ? nil : name, address: address) }
+        if let open = find("(", in: text[...]), let close = text.utf8.lastIndex(of: UInt8(ascii: ")")), open < close {
+            let address = text[..<open].collapsingWhitespace
+            let name = EncodedWords.decode(String(text[text.utf8.index(after: open)..<close])).collapsingWhitespace
+            if has("@", in: address[...]) { return Mailbox(name: name.isEmpty ? nil : name, address: address) }
         }
-        if text.contains("@") {
-            let token = text.split(separator: " ").first { $0.contains("@") }.map(String.init) ?? text
+        if has("@", in: text[...]) {
+            let token = text.split(separator: " ").first { has("@", in: $0) }.map(String.init) ?? text
             return Mailbox(name: nil, address: unquote(token))
         }
         let name = EncodedWords.decode(unquote(text)).collapsingWhitespace

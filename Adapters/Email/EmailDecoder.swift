@@ -36,7 +36,7 @@ public struct EmailDecoder: SubmissionDecoder {
         if let verdict = MachineMail.classify(root) {
             return .ignored(verdict: verdict.verdict, reason: verdict.reason)
         }
-        let outerFrom = Mailbox.list(root.headers.raw("From") ?? "").first
+        let outerFrom = Mailbox.first(root.headers.raw("From"))
         let outerSubject = root.headers.text("Subject")
         let attached = forwardedMessage(in: root)
         if let domain = outerFrom?.domain, organisationDomains.contains(domain), isReply(root, subject: outerSubject),
@@ -62,7 +62,7 @@ public struct EmailDecoder: SubmissionDecoder {
         var forwarded: MIMEPart?
         var evidence: MIMEPart?
         if let attached {
-            let attachedFrom = Mailbox.list(attached.headers.raw("From") ?? "").first
+            let attachedFrom = Mailbox.first(attached.headers.raw("From"))
             let fromLandlord = ownDomain(attachedFrom?.domain)
             if !fromLandlord && (staff || Self.passesOn(bodyText(root, skipping: attached).text)) {
                 forwarded = attached
@@ -100,9 +100,9 @@ public struct EmailDecoder: SubmissionDecoder {
 
         // Who it is from.
         let headers = message.headers
-        let from = Mailbox.list(headers.raw("From") ?? "").first
-        let replyTo = Mailbox.list(headers.raw("Reply-To") ?? "").first
-        let sender = Mailbox.list(headers.raw("Sender") ?? "").first
+        let from = Mailbox.first(headers.raw("From"))
+        let replyTo = Mailbox.first(headers.raw("Reply-To"))
+        let sender = Mailbox.first(headers.raw("Sender"))
         var contactBox = from
         if let from, Self.isNoReply(from), let replyTo, replyTo.normalisedAddress != nil {
             contactBox = replyTo

@@ -171,19 +171,40 @@ extension String {
     }
 
     /// Runs of whitespace (including line breaks) become one space; trimmed.
+    var collapsingWhitespace: String { Substring(self).collapsingWhitespace }
+}
+
+extension Substring {
+    /// Runs of whitespace (including line breaks) become one space; trimmed. The four
+    /// whitespace characters are ASCII, never part of a multi-byte character, so the bytes are
+    /// read as they are; text that is already collapsed is returned as it is.
     var collapsingWhitespace: String {
-        var out = ""
-        out.reserveCapacity(utf8.count)
-        var space = false
-        for scalar in unicodeScalars {
-            if scalar == " " || scalar == "\t" || scalar == "\r" || scalar == "\n" {
-                space = true
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A
+        }
+        var collapsed = true
+        var afterSpace = true  // a leading space is trimmed
+        for byte in utf8 {
+            if isSpace(byte) {
+                if afterSpace || byte != 0x20 { collapsed = false; break }
+                afterSpace = true
             } else {
-                if space && !out.isEmpty { out.unicodeScalars.append(" ") }
-                space = false
-                out.unicodeScalars.append(scalar)
+                afterSpace = false
             }
         }
-        return out
+        if collapsed && !afterSpace { return String(self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var space = false
+        for byte in utf8 {
+            if isSpace(byte) {
+                space = true
+            } else {
+                if space && !out.isEmpty { out.append(0x20) }
+                space = false
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -53,7 +53,7 @@ public enum MachineMail {
     }
 
     static func isBounceSender(_ headers: MIMEHeaders) -> Bool {
-        let from = Mailbox.list(headers.raw("From") ?? "").first?.localPart ?? ""
+        let from = Mailbox.first(headers.raw("From"))?.localPart ?? ""
         return from == "mailer-daemon" || from == "postmaster" || from == "mail-daemon"
     }
 

@@ -71,6 +71,8 @@ public struct Intake: SubmissionPipeline {
     /// and decode the next batch while another commits this one. Decoding is pure, so doing it
     /// before the raw bytes are stored changes nothing the store keeps: ``commit(_:whenKnown:)``
     /// stores the raw bytes and the records in one transaction. Safe on any thread.
+    /// On the calling thread alone: the single writer is an import's limit, and decoding a batch
+    /// on two cores took a core from it (the import of 20,000 messages took about 7% longer).
     public func prepare(_ submissions: [RawSubmission]) -> PreparedSubmissions {
         PreparedSubmissions(count: submissions.count, contents: submissions.map { submission in
             Prepared(submission, decoded: decode(submission))

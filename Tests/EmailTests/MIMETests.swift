@@ -293,6 +293,20 @@ struct DateAndAddressTests {
         #expect(boxes[0].normalisedAddress == "john@example.com")
     }
 
+    @Test("Address lists read by bytes: escaped quotes, comments with commas, non-ASCII names, folded lines, empty pieces")
+    func addressListsByBytes() {
+        let boxes = Mailbox.list(
+            "\"O\\\"Brien, Seán\" <sean@x.org>,,\r\n\t Zoë   Ångström\t<zoe@x.org> ; c@d.org (Comment, with comma)"
+        )
+        #expect(boxes.map(\.address) == ["sean@x.org", "zoe@x.org", "c@d.org"])
+        #expect(boxes.map(\.name) == ["O\"Brien, Seán", "Zoë Ångström", "Comment, with comma"])
+        // The first mailbox, as a list's first: empty pieces and groups' names skipped.
+        let first = Mailbox.first(" , Team:; \"Ann\" <ann@x.org>, bob@y.org")
+        #expect(first?.name == "Ann" && first?.address == "ann@x.org")
+        #expect(Mailbox.first(nil) == nil && Mailbox.first("  ") == nil)
+        #expect(Mailbox.first("<@route.example:user@host.example>")?.address == "user@host.example")
+    }
+
     @Test func referencesAreFoundInText() {
         #expect(ThreadHints.references(in: "Re: LB-2026-000123 and lb-2025-000001, not XLB-2026-1234 or LB-2026-000123") == ["LB-2026-000123", "LB-2025-000001"])
     }

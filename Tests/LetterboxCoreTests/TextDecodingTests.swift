@@ -51,6 +51,17 @@ struct TextDecodingTests {
     @Test func recordTextIsNFCWithLFAndNoTrailingSpace() {
         let decomposed = "Zoe\u{0308}  \r\n\r\nline two\t\rline three\n\n\n"
         #expect(decomposed.normalisedForRecord == "Zoë\n\nline two\nline three")
+        // Text that needs no normalisation is kept as it is without asking Foundation; text that
+        // does is normalised, whatever came before the mark.
+        for clean in ["café £40 — “quoted” ‘single’ it’s… • ok", "ASCII only", "Ångström ÿ ǅ", ""] {
+            #expect(clean.isNFCByQuickCheck, "\(clean)")
+            #expect(clean.normalisedForRecord == clean.precomposedStringWithCanonicalMapping)
+        }
+        for needs in ["cafe\u{301}", "“e\u{301}”", "\u{2000}", "\u{212B}", "한국어", "日本語", "\u{2126}"] {
+            #expect(!needs.isNFCByQuickCheck, "\(needs)")
+        }
+        #expect("“cafe\u{301}”".normalisedForRecord == "“café”")
+        #expect("\u{212B}".normalisedForRecord == "\u{C5}")
     }
 
     @Test func csvCellsAreQuotedAndDefused() {
