@@ -21,8 +21,10 @@ public struct TextFingerprint: Sendable, Hashable {
     public static let rowsPerBand = 4
     public static let hashCount = bands * rowsPerBand
 
-    /// The text's distinct shingles, hashed to 64 bits.
-    public let shingles: Set<UInt64>
+    /// The text's distinct shingles, hashed to 64 bits, in ascending order: two fingerprints
+    /// are compared by walking both lists once (a set intersection hashed every shingle again,
+    /// on the single writer, for each candidate).
+    public let shingles: [UInt64]
     /// Identical normalised text, identical hash: for exact duplicates. Nil for a text with no words.
     public let textHash: Int64?
     /// How many words the text has.
@@ -36,17 +38,18 @@ public struct TextFingerprint: Sendable, Hashable {
             textHash = nil
             return
         }
-        var hashes = Set<UInt64>()
+        var hashes: [UInt64] = []
         let width = Swift.min(Self.shingleWords, words.count)
+        hashes.reserveCapacity(words.count - width + 1)
         for start in 0...(words.count - width) {
             var hash = Self.fnvOffset
             for (offset, word) in words[start..<(start + width)].enumerated() {
                 if offset > 0 { hash = Self.fnv(hash, 0x20) }
                 hash = word.reduce(hash, Self.fnv)
             }
-            hashes.insert(hash)
+            hashes.append(hash)
         }
-        shingles = hashes
+        shingles = Self.sortedDistinct(hashes)
         var whole = Self.fnvOffset
         for (index, word) in words.enumerated() {
             if index > 0 { whole = Self.fnv(whole, 0x20) }
@@ -58,15 +61,19 @@ public struct TextFingerprint: Sendable, Hashable {
     /// A fingerprint read back from the store (``packedShingles`` and the word count), so that a
     /// stored text is not read and split into words again each time it is a candidate.
     public init(packed: [UInt8], wordCount: Int, textHash: Int64?) {
-        var hashes = Set<UInt64>(minimumCapacity: packed.count / 8)
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(packed.count / 8)
         var index = 0
+        var ascending = true
         while index + 8 <= packed.count {
             var value: UInt64 = 0
             for offset in 0..<8 { value |= UInt64(packed[index + offset]) << (8 * offset) }
-            hashes.insert(value)
+            if let last = hashes.last, last >= value { ascending = false }
+            hashes.append(value)
             index += 8
         }
-        shingles = hashes
+        // The store writes them ascending; anything else (a damaged or hand-made row) is sorted.
+        shingles = ascending ? hashes : Self.sortedDistinct(hashes)
         self.wordCount = wordCount
         self.textHash = textHash
     }
@@ -75,7 +82,7 @@ public struct TextFingerprint: Sendable, Hashable {
     public var packedShingles: [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(shingles.count * 8)
-        for value in shingles.sorted() {
+        for value in shingles {
             for offset in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * offset))) }
         }
         return bytes
@@ -111,15 +118,49 @@ public struct TextFingerprint: Sendable, Hashable {
     /// The Jaccard index of two texts' shingle sets: 1 for the same wording, 0 for nothing shared.
     public func jaccard(_ other: TextFingerprint) -> Double {
         guard !shingles.isEmpty, !other.shingles.isEmpty else { return 0 }
-        let shared = shingles.intersection(other.shingles).count
+        let shared = sharedCount(other)
         return Double(shared) / Double(shingles.count + other.shingles.count - shared)
+    }
+
+    /// How many shingles the two have in common: one walk along both ascending lists.
+    func sharedCount(_ other: TextFingerprint) -> Int {
+        shingles.withUnsafeBufferPointer { a in
+            other.shingles.withUnsafeBufferPointer { b in
+                var i = 0, j = 0, shared = 0
+                while i < a.count && j < b.count {
+                    let x = a[i], y = b[j]
+                    if x == y {
+                        shared += 1
+                        i += 1
+                        j += 1
+                    } else if x < y {
+                        i += 1
+                    } else {
+                        j += 1
+                    }
+                }
+                return shared
+            }
+        }
+    }
+
+    /// Sorted, each value once.
+    static func sortedDistinct(_ values: [UInt64]) -> [UInt64] {
+        var sorted = values.sorted()
+        var kept = 0
+        for index in sorted.indices where index == 0 || sorted[index] != sorted[kept - 1] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
     }
 
     /// How much of the shorter text is in the longer one: 1 when one text's wording is wholly
     /// inside the other's (a text message that repeats a line of an email).
     public func containment(_ other: TextFingerprint) -> Double {
         guard !shingles.isEmpty, !other.shingles.isEmpty else { return 0 }
-        let shared = shingles.intersection(other.shingles).count
+        let shared = sharedCount(other)
         return Double(shared) / Double(Swift.min(shingles.count, other.shingles.count))
     }
 

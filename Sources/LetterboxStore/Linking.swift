@@ -322,7 +322,7 @@ extension CaseStoreRules {
         var shinglesById: [Int64: SQLRow] = [:]
         if !chosen.isEmpty {
             for row in try db.rows("""
-                    SELECT id, reference, contact_id, case_id, event_at, postcode, address_key, text_hash
+                    SELECT id, reference, contact_id, case_id, event_at, postcode, address_key, text_hash, service_area
                     FROM records WHERE id IN (\(SQLArguments.placeholders(chosen.count)))
                     """, SQLArguments(chosen.map { .integer($0) })) {
                 rowsById[row["id"]] = row
@@ -359,13 +359,14 @@ extension CaseStoreRules {
                policy.sameMatter(fingerprint, theirs, seconds: seconds) == nil {
                 let textHash: Int64? = row["text_hash"]
                 let key = textHash.map { StoreCaches.ContentWordsKey(textHash: $0, place: row["address_key"]) }
+                // The service area from its column (kept with the document's by every change,
+                // `triage set` included): reading it from the document parsed the whole JSON.
+                area = row["service_area"]
                 if let key, let known = caches.contentWords.withLock({ $0[key] }) {
                     content = known
-                    area = try db.value("SELECT json_extract(document, '$.serviceArea') FROM records WHERE id = ?", [id], as: String.self)
-                } else if let text = try db.row("SELECT json_extract(document, '$.subject') AS subject, json_extract(document, '$.body') AS body, json_extract(document, '$.serviceArea') AS area FROM records WHERE id = ?", [id]) {
+                } else if let text = try db.row("SELECT json_extract(document, '$.subject') AS subject, json_extract(document, '$.body') AS body FROM records WHERE id = ?", [id]) {
                     let made = ContentWords(Linking.comparedText(body: text["body"] ?? "", subject: text["subject"]), place: row["address_key"])
                     content = made
-                    area = text["area"]
                     if let key {
                         caches.contentWords.withLock { cache in
                             if cache.count >= StoreCaches.contentWordsKept { cache.removeAll(keepingCapacity: true) }

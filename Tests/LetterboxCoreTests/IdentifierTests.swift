@@ -142,6 +142,24 @@ struct TextFingerprintTests {
         #expect(TextFingerprint("rent statement wrong").jaccard(TextFingerprint("boiler broken again")) == 0)
     }
 
+    @Test("Shingles are kept ascending and distinct, read back from the store the same, and compared as sets")
+    func shinglesAreSortedSets() {
+        // Repeated pairs ("the lift", "lift is") count once.
+        let text = TextFingerprint("the lift is broken the lift is broken again and the lift is slow")
+        #expect(text.shingles == Array(Set(text.shingles)).sorted())
+        #expect(text.shingles.count == 8)
+        let stored = TextFingerprint(packed: text.packedShingles, wordCount: text.wordCount, textHash: text.textHash)
+        #expect(stored == text)
+        // A packed list out of order or with repeats (not written by the store) reads as the same set.
+        let reversed = stride(from: text.packedShingles.count - 8, through: 0, by: -8).flatMap { text.packedShingles[$0..<($0 + 8)] }
+        #expect(TextFingerprint(packed: reversed + reversed, wordCount: text.wordCount, textHash: text.textHash) == text)
+        let other = TextFingerprint("the lift is slow and the stairs are dirty")
+        let shared = Set(text.shingles).intersection(other.shingles).count
+        #expect(shared == 4)  // "the lift", "lift is", "is slow", "and the"
+        #expect(abs(text.jaccard(other) - Double(shared) / Double(text.shingles.count + other.shingles.count - shared)) < 1e-12)
+        #expect(abs(other.containment(text) - Double(shared) / Double(other.shingles.count)) < 1e-12)
+    }
+
     @Test func bandKeysAreStableAcrossRunsAndAgreeForEqualTexts() {
         let a = TextFingerprint("Nobody came to fix my boiler on Tuesday and nobody rang")
         #expect(a.bandKeys.count == TextFingerprint.bands)
