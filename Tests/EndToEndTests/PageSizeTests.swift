@@ -12,7 +12,8 @@ struct PageSizeTests {
         let folder = try Fixtures.temporaryFolder("page-size")
         defer { try? FileManager.default.removeItem(at: folder) }
         let fresh = folder.appendingPathComponent("fresh.sqlite").path
-        _ = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", fresh])
+        let freshIngest = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", fresh])
+        #expect(freshIngest.stderr.contains("13 accepted"), "\(freshIngest.stderr)")
         let freshCheck = try await Fixtures.run(["store", "check", "--store", fresh])
         #expect(freshCheck.stdout.contains(", 4 KB pages\n"), "\(freshCheck.stdout)")
 
@@ -21,9 +22,10 @@ struct PageSizeTests {
         let old = try DatabaseQueue(path: store)
         try await old.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA page_size = 16384; CREATE TABLE x (y); DROP TABLE x;") }
         try old.close()
-        _ = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", store])
+        let oldIngest = try await Fixtures.run(["ingest", "notes", Fixtures.samples("phone-notes").path, "--store", store])
+        #expect(oldIngest.stderr.contains("13 accepted"), "\(oldIngest.stderr)")
         let before = try await Fixtures.run(["store", "check", "--store", store])
-        #expect(before.stdout.contains("16 KB pages (new stores have 4 KB"), "\(before.stdout)")
+        #expect(before.stdout.contains("16 KB pages (new stores have 4 KB"), "status \(before.status): \(before.stdout)\(before.stderr)")
         let records = try #require(before.stdout.split(separator: "\n").first { $0.contains("records ") })
 
         // The README's steps 2 and 3, as written there.

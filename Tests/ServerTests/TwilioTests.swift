@@ -252,7 +252,7 @@ extension TwilioTests {
         #expect(reply.text.contains("<Response/>"))
         let record = try #require(try harness.store.records().first)
         #expect(record.body == "Photo of the mould in the bathroom")
-        #expect(record.attachments.count == 1)
+        #expect(record.attachments.count == 1, "flags: \(record.flags.map(\.reason))")
         let attachment = try #require(record.attachments.first)
         #expect(attachment.name == "media-1.jpg" && attachment.mediaType == "image/jpeg" && attachment.size == MediaHost.picture.count)
         #expect(try harness.store.blob(sha256: attachment.sha256) == MediaHost.picture)
