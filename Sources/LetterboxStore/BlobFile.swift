@@ -73,10 +73,26 @@ package enum BlobFile {
         // Synced when the transaction commits (and the folder too when the file is new, so
         // that its name survives a power cut with the rows that point into it): one observer a
         // transaction, however many blobs it appends.
-        if SyncBeforeCommit.waiting.withLock({ $0.insert(path).inserted }) {
-            db.add(transactionObserver: SyncBeforeCommit(path: path, folderToo: created), extent: .nextTransaction)
+        let end = start + Int64(data.count)
+        let added = SyncBeforeCommit.waiting.withLock { waiting -> SyncBeforeCommit? in
+            if let observer = waiting[path] {
+                observer.appended(upTo: end)
+                return nil
+            }
+            let observer = SyncBeforeCommit(path: path, folderToo: created, appendedEnd: end)
+            waiting[path] = observer
+            return observer
         }
+        if let added { db.add(transactionObserver: added, extent: .nextTransaction) }
         return start
+    }
+
+    /// Starts syncing, on another thread, what the transaction of `db` has appended so far: an
+    /// import's batch appends its messages first and then spends most of its time on their
+    /// records, so the sync is done by the commit, which then syncs only what came after it.
+    static func syncAppendedSoFar(databasePath: String) {
+        let path = path(forDatabase: databasePath)
+        SyncBeforeCommit.waiting.withLock { $0[path] }?.startEarlySync()
     }
 
     /// `length` bytes from `start` of the file beside the database at `databasePath`.
@@ -117,16 +133,51 @@ package enum BlobFile {
 
     /// Syncs the file when the transaction that appended to it is about to commit; an error
     /// rolls the transaction back, so no row ever names bytes that are not on the disk.
-    final class SyncBeforeCommit: TransactionObserver {
-        /// Files with an observer waiting for their transaction to end. One writer a store at a
+    final class SyncBeforeCommit: TransactionObserver, Sendable {
+        /// The observer of each file whose transaction has not ended. One writer a store at a
         /// time (SQLite's lock), so a path is here for one transaction at most.
-        static let waiting = Mutex<Set<String>>([])
+        static let waiting = Mutex<[String: SyncBeforeCommit]>([:])
         let path: String
         let folderToo: Bool
+        private struct State {
+            /// The file's length after this transaction's last append.
+            var appendedEnd: Int64
+            /// The length that a finished sync, started after it was reached, made durable.
+            var syncedEnd: Int64 = -1
+            var earlySync: DispatchGroup?
+        }
+        private let state: Mutex<State>
 
-        init(path: String, folderToo: Bool) {
+        init(path: String, folderToo: Bool, appendedEnd: Int64) {
             self.path = path
             self.folderToo = folderToo
+            self.state = Mutex(State(appendedEnd: appendedEnd))
+        }
+
+        func appended(upTo end: Int64) {
+            state.withLock { $0.appendedEnd = max($0.appendedEnd, end) }
+        }
+
+        /// A sync of everything appended so far, on another thread, unless one is running.
+        func startEarlySync() {
+            let group = DispatchGroup()
+            let covers: Int64? = state.withLock { state in
+                guard state.earlySync == nil, state.syncedEnd < state.appendedEnd else { return nil }
+                state.earlySync = group
+                return state.appendedEnd
+            }
+            guard let covers else { return }
+            group.enter()
+            let path = path
+            DispatchQueue.global().async { [self] in
+                // A failure here is not reported: the commit then syncs, and reports its own.
+                let synced = (try? Self.sync(path)) != nil
+                state.withLock { state in
+                    if synced { state.syncedEnd = max(state.syncedEnd, covers) }
+                    state.earlySync = nil
+                }
+                group.leave()
+            }
         }
 
         func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
@@ -135,7 +186,9 @@ package enum BlobFile {
         func databaseDidRollback(_ db: Database) { ended() }
 
         func databaseWillCommit() throws {
-            try Self.sync(path)
+            if let running = state.withLock({ $0.earlySync }) { running.wait() }
+            let covered = state.withLock { $0.syncedEnd >= $0.appendedEnd }
+            if !covered { try Self.sync(path) }
             if folderToo {
                 let folder = (path as NSString).deletingLastPathComponent
                 try Self.sync(folder.isEmpty ? "." : folder)
@@ -143,7 +196,7 @@ package enum BlobFile {
         }
 
         private func ended() {
-            _ = Self.waiting.withLock { $0.remove(path) }
+            _ = Self.waiting.withLock { $0.removeValue(forKey: path) }
         }
 
         static func sync(_ path: String) throws {

@@ -129,6 +129,8 @@ extension CaseStoreRules {
     /// then every fresh one settled with the reading it came with.
     package func receiveAndSettleRows(_ db: some StoreConnection, _ batch: [Intake.Prepared], recordRedelivery: Bool, actor: String) throws -> [Receipt] {
         var receipts = try receiveRows(db, batch, recordRedelivery: recordRedelivery)
+        // The raw bytes are all written: their sync runs while the records are made.
+        db.startSyncingBlobsOutside()
         var fresh: [(index: Int, settling: Settling)] = []
         for (index, receipt) in receipts.enumerated() {
             guard case .fresh(let rawId) = receipt else { continue }
@@ -426,11 +428,7 @@ extension CaseStoreRules {
     private func nextReference(_ db: some StoreConnection, for receivedAt: Date) throws -> String {
         let year = UKDateReader.londonCalendar.component(.year, from: receivedAt)
         let prefix = options.referencePrefix
-        let number = try db.value("""
-                INSERT INTO reference_counters (prefix, year, last) VALUES (?, ?, 1)
-                ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1
-                RETURNING last
-                """, [prefix, year], as: Int64.self)!
+        let number = try db.nextReferenceNumber(prefix: prefix, year: year)
         let digits = String(number)
         return "\(prefix)-\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }

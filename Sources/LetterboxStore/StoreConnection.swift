@@ -173,6 +173,9 @@ package protocol StoreConnection {
     /// `RETURNING id`; SQLite reads the last rowid, since its RETURNING gathers the rows in a
     /// temporary table first (twice the cost of the insert, measured).
     func insertReturningID(_ sql: String, _ arguments: SQLArguments) throws -> Int64?
+    /// Adds one to the reference counter of a prefix and year (made at 1 when the year has none)
+    /// and returns it.
+    func nextReferenceNumber(prefix: String, year: Int) throws -> Int64
     /// Runs `body` in a savepoint: undone alone when it throws, the transaction going on.
     func savepoint(_ body: () throws -> Void) throws
     /// Stores bytes under their SHA-256 unless stored already.
@@ -180,6 +183,10 @@ package protocol StoreConnection {
     /// `length` bytes from `start` of a blob whose row holds none because they are kept outside
     /// the database (SQLite's file of large blobs); nil when this blob has none there.
     func blobOutside(id: Int64, start: Int64, length: Int64) throws -> Data?
+    /// Starts making durable, while the transaction goes on, the bytes it has put outside the
+    /// database so far (SQLite's file of large blobs); the commit waits for it. Nothing to do
+    /// for a store that keeps every byte in its rows.
+    func startSyncingBlobsOutside()
     /// A zero-length byte string in this store's SQL (a bound empty value is not one everywhere).
     var emptyBytesSQL: String { get }
     /// Whether an error is the store refusing a row (a constraint, a value too big), which
@@ -190,6 +197,19 @@ package protocol StoreConnection {
 extension StoreConnection {
     package func insertReturningID(_ sql: String, _ arguments: SQLArguments) throws -> Int64? {
         try value(sql + " RETURNING id", arguments, as: Int64.self)
+    }
+
+    package func startSyncingBlobsOutside() {}
+
+    /// One statement (PostgreSQL: instances sharing the store may make the year's row at once).
+    package func nextReferenceNumber(prefix: String, year: Int) throws -> Int64 {
+        guard let number = try value("""
+                INSERT INTO reference_counters (prefix, year, last) VALUES (?, ?, 1)
+                ON CONFLICT (prefix, year) DO UPDATE SET last = reference_counters.last + 1
+                RETURNING last
+                """, [prefix, year], as: Int64.self)
+        else { throw StoreError(.io, "The store gave no reference number.") }
+        return number
     }
 
     /// Stores a file that is inside a stored raw message (`source`, its SHA-256) as its range
@@ -304,6 +324,22 @@ extension Database: StoreConnection {
     package func insertReturningID(_ sql: String, _ arguments: SQLArguments) throws -> Int64? {
         try bound(sql, arguments).execute()
         return changesCount > 0 ? lastInsertedRowID : nil
+    }
+
+    package func startSyncingBlobsOutside() {
+        guard let path = BlobFile.databasePath(self) else { return }
+        BlobFile.syncAppendedSoFar(databasePath: path)
+    }
+
+    /// An update, then a read: the upsert's RETURNING gathered its row in a temporary table
+    /// each time. The writer holds SQLite's write lock, so nothing comes between the two.
+    package func nextReferenceNumber(prefix: String, year: Int) throws -> Int64 {
+        try bound("UPDATE reference_counters SET last = last + 1 WHERE prefix = ? AND year = ?", [prefix, year]).execute()
+        if changesCount > 0, let number = try value("SELECT last FROM reference_counters WHERE prefix = ? AND year = ?", [prefix, year], as: Int64.self) {
+            return number
+        }
+        try bound("INSERT INTO reference_counters (prefix, year, last) VALUES (?, ?, 1)", [prefix, year]).execute()
+        return 1
     }
 
     /// The cached statement for `sql` with `arguments` bound through SQLite's own calls. GRDB's

@@ -96,6 +96,30 @@ struct BlobFileTests {
         #expect(try count("SELECT COUNT(*) FROM blob_files") == 0)
     }
 
+    /// A sync started early (an import's batch, once its messages are written) does not stand
+    /// for bytes appended after it started: the commit syncs those, and fails when it cannot.
+    @Test func anEarlySyncDoesNotCoverLaterAppends() throws {
+        let first = Self.bytes(30_000, seed: 9)
+        let second = Self.bytes(30_000, seed: 10)
+        #expect {
+            try store.writing(exclusive: true) { db in
+                _ = try db.storeBlob(sha256: first.sha256Hex, data: first, now: "2026-12-03T12:00:00Z")
+                db.startSyncingBlobsOutside()
+                _ = try db.storeBlob(sha256: second.sha256Hex, data: second, now: "2026-12-03T12:00:00Z")
+                try FileManager.default.removeItem(atPath: filePath)
+            }
+        } throws: { error in
+            (error as? StoreError)?.code == .io && "\(error)".contains("large blobs")
+        }
+        #expect(try count("SELECT COUNT(*) FROM blob_files") == 0)
+        // With nothing appended after it, the early sync's transaction commits as any other.
+        try store.writing(exclusive: true) { db in
+            _ = try db.storeBlob(sha256: first.sha256Hex, data: first, now: "2026-12-03T12:00:00Z")
+            db.startSyncingBlobsOutside()
+        }
+        #expect(try store.blob(sha256: first.sha256Hex) == first)
+    }
+
     /// A file that cannot be written (here its name is taken by a folder) fails the batch with
     /// an error and stores none of it: the sender still holds the bytes and tries again.
     @Test func aFileThatCannotBeWrittenStoresNothing() throws {
