@@ -169,12 +169,9 @@ extension String {
         }
         return true
     }
-
-    /// Runs of whitespace (including line breaks) become one space; trimmed.
-    var collapsingWhitespace: String { Substring(self).collapsingWhitespace }
 }
 
-extension Substring {
+extension StringProtocol {
     /// Runs of whitespace (including line breaks) become one space; trimmed. The four
     /// whitespace characters are ASCII, never part of a multi-byte character, so the bytes are
     /// read as they are; text that is already collapsed is returned as it is.
