@@ -246,7 +246,7 @@ let package = Package(
             path: "Tests/LetterboxTesting"
         ),
 
-        .testTarget(name: "LetterboxCoreTests", dependencies: ["LetterboxCore", "LetterboxTesting"]),
+        .testTarget(name: "LetterboxCoreTests", dependencies: ["LetterboxCore", "LetterboxWatching", "LetterboxTesting"]),
         .testTarget(name: "LetterboxStoreTests", dependencies: ["LetterboxCore", "LetterboxStore", "LetterboxPhoneNotes", "LetterboxTesting", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "PhoneNotesTests", dependencies: ["LetterboxCore", "LetterboxPhoneNotes", "LetterboxTesting"]),
         .testTarget(name: "LetterboxXMLTests", dependencies: ["LetterboxXML"]),

@@ -15,15 +15,20 @@ public final class DirectoryEvents: @unchecked Sendable {
     }
 
     public init(path: String) throws {
-        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        // The descriptor is stored only once the watch is set: a class whose properties are all
+        // set runs its deinit even when its init throws, and a second close could close a
+        // descriptor another thread had opened since.
+        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { throw SetupError(description: "inotify_init1 failed: \(String(cString: strerror(errno)))") }
         let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_MODIFY | IN_ATTRIB)
-        watch = inotify_add_watch(fd, path, mask)
+        let watch = inotify_add_watch(fd, path, mask)
         guard watch >= 0 else {
             let message = String(cString: strerror(errno))
             close(fd)
             throw SetupError(description: "Cannot watch \(path): \(message)")
         }
+        self.fd = fd
+        self.watch = watch
     }
 
     deinit { close(fd) }

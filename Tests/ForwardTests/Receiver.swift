@@ -136,7 +136,7 @@ final class ResettingListener: @unchecked Sendable {
     private let fd: Int32
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         self.fd = fd
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -153,7 +153,9 @@ final class ResettingListener: @unchecked Sendable {
         Thread.detachNewThread {
             while true {
                 let client = accept(fd, nil, nil)
-                if client < 0 { return }
+                // Closed here, by the only thread that uses it: closed by `stop()`, its number
+                // could be reused by another test before this loop calls accept again.
+                if client < 0 { close(fd); return }
                 var linger = Foundation.linger(l_onoff: 1, l_linger: 0)
                 setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Foundation.linger>.size))
                 close(client)
@@ -163,6 +165,5 @@ final class ResettingListener: @unchecked Sendable {
 
     func stop() {
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
 }

@@ -24,16 +24,21 @@ public final class RawConnection {
     let fd: Int32
 
     public init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Stored only once connected: the deinit of a class runs even when its init throws after
+        // every property is set, and closing twice could close another thread's new descriptor
+        // (a CI run failed so, in an unrelated test's process spawn, with EBADF).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var address = Self.loopback(port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else {
+            let code = errno
             close(fd)
-            throw Failure(description: "connect to port \(port): \(errno)")
+            throw Failure(description: "connect to port \(port): \(code)")
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }
@@ -75,7 +80,7 @@ public final class RawConnection {
 
     /// A free TCP port on 127.0.0.1 (bound, read back and released).
     public static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(fd) }
         var address = loopback(0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
