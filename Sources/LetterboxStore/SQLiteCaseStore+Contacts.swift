@@ -165,11 +165,15 @@ extension CaseStoreRules {
                 try mergeContacts(db, keep: contactId, merge: other, actor: "letterbox", reason: reason, now: now)
                 resolution.merges.append((other, contactId, reason))
             }
+            // Only a row that changes is written: an update that sets the same values still
+            // rewrites its page, and a known contact writes again on almost every submission
+            // (on a store of a million records, a page of `contacts` read and written each time).
             if let name = details.name {
-                try db.run("UPDATE contacts SET name = COALESCE(name, ?), name_key = COALESCE(name_key, ?) WHERE id = ?", [name, nameKey, contactId])
+                let missing = nameKey == nil ? "name IS NULL" : "(name IS NULL OR name_key IS NULL)"
+                try db.run("UPDATE contacts SET name = COALESCE(name, ?), name_key = COALESCE(name_key, ?) WHERE id = ? AND \(missing)", [name, nameKey, contactId])
             }
             if let postcode {
-                try db.run("UPDATE contacts SET postcode = ? WHERE id = ?", [postcode, contactId])
+                try db.run("UPDATE contacts SET postcode = ? WHERE id = ? AND (postcode IS NULL OR postcode <> ?)", [postcode, contactId, postcode])
             }
         } else {
             guard let created = try db.insertReturningID(

@@ -254,6 +254,32 @@ struct ScenarioTests {
         #expect(throws: StoreError.self) { try store.mergeContacts(keep: a, merge: a, actor: "x", reason: "y") }
     }
 
+    @Test("A known contact gains a name it lacked and keeps the one it has; its postcode follows the latest one given (namesakes are found by it)", arguments: Backend.allCases)
+    func knownContactsNameAndPostcode(_ backend: Backend) throws {
+        let store = try Channels.store("contact-details", backend)
+        let intake = Channels.intake(store)
+        let phone = "447700900777"
+        func form(_ name: String, _ postcode: String, _ message: String, days: Double) -> RawSubmission {
+            Channels.form([("name", name), ("phone", "07700 900777"), ("postcode", postcode), ("message", message)], at: Channels.at(days: days))
+        }
+        func namesake(_ postcode: String, days: Double) throws -> FeedbackRecord {
+            let outcome = try intake.ingest([Channels.note([("Caller", "Grace Hill"), ("Postcode", postcode)], text: "Asked when the scaffolding comes down.", at: Channels.at(days: days))])[0]
+            return try Channels.record(store, outcome)
+        }
+        let first = try intake.ingest([Channels.sms(from: phone, text: "When is the bin day for the flats", at: Channels.at())])[0]
+        let contact = try #require(try Channels.record(store, first).contactId)
+        #expect(try store.contact(id: contact).name == nil)
+        _ = try intake.ingest([form("Grace Hill", "LS6 2AB", "Thank you for fixing the gate so quickly.", days: 1)])
+        #expect(try store.contact(id: contact).name == "Grace Hill")
+        let before = try #require(try namesake("LS6 2AB", days: 2).flags.first { $0.flag == .possibleSameContact }?.reason)
+        #expect(before.contains("same name and postcode (LS6 2AB)") && before.contains("contact #\(contact)"), "\(before)")
+        // Moved: the same phone with another name and postcode. The name stays, the postcode follows.
+        _ = try intake.ingest([form("G. Hill", "LS7 3CD", "Please update my address for letters.", days: 3)])
+        #expect(try store.contact(id: contact).name == "Grace Hill")
+        let after = try #require(try namesake("LS7 3CD", days: 4).flags.first { $0.flag == .possibleSameContact }?.reason)
+        #expect(after.contains("same name and postcode (LS7 3CD)") && after.contains("contact #\(contact)"), "\(after)")
+    }
+
     @Test("A new contact's namesakes: those with its postcode (or, without one, none) first, then the others, newest first, five at most", arguments: Backend.allCases)
     func namesakesInOrder(_ backend: Backend) throws {
         let store = try Channels.store("namesakes", backend)
