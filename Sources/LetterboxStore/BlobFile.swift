@@ -21,7 +21,8 @@ import Glibc
 /// length), and the file is synced (`fdatasync`) when that transaction is about to commit,
 /// before SQLite syncs its WAL. A crash or a rollback before the commit leaves bytes at the end
 /// that no row names, never a row naming bytes that are not there. Those bytes are wasted
-/// space, not damage; `store check` counts them.
+/// space, not damage; `store check` counts them, and the next transaction that appends cuts
+/// them off first.
 ///
 /// Reading checks the SHA-256 of what it read, so a damaged or truncated file is a `corrupt`
 /// error, never other bytes.
@@ -58,7 +59,21 @@ package enum BlobFile {
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0 else { throw failure("read the length of", path) }
-        let start = Int64(status.st_size)
+        var start = Int64(status.st_size)
+        // The first append of a transaction takes back what transactions that did not commit
+        // appended (a crash, a rollback, a failed batch): bytes past the end of the last blob a
+        // committed row names. This transaction holds the write lock, so no other appends now,
+        // and no reader can see a row that names those bytes. Blob ids grow with the file (one
+        // writer at a time, each blob's row inserted before its bytes are appended), so the
+        // last committed blob is the row with the largest id, found through the primary key.
+        let firstOfTransaction = SyncBeforeCommit.waiting.withLock { $0[path] == nil }
+        if firstOfTransaction, start > 0 {
+            let committedEnd = try Int64.fetchOne(db, sql: "SELECT start + length FROM blob_files ORDER BY blob_id DESC LIMIT 1") ?? 0
+            if committedEnd < start {
+                guard ftruncate(fd, off_t(committedEnd)) == 0 else { throw failure("cut back", path) }
+                start = committedEnd
+            }
+        }
         try data.withUnsafeBytes { bytes in
             var done = 0
             while done < bytes.count {

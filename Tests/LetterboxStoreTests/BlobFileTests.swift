@@ -71,13 +71,44 @@ struct BlobFileTests {
         #expect(BlobFile.length(databasePath: path) == Int64(lost.count))
         #expect(try count("SELECT COUNT(*) FROM blobs") == 0)
         #expect(try store.blob(sha256: lost.sha256Hex) == nil)
-        // The next blob goes after them, and the same bytes again are stored for real.
+        // The next transaction that appends cuts them off first, and the same bytes again are
+        // stored for real.
         let kept = Self.bytes(50_000, seed: 5)
         #expect(try store(kept) == .outside)
+        #expect(try count("SELECT start FROM blob_files ORDER BY blob_id LIMIT 1") == 0)
+        #expect(BlobFile.length(databasePath: path) == Int64(kept.count))
         #expect(try store(lost) == .outside)
         #expect(try store.blob(sha256: kept.sha256Hex) == kept)
         #expect(try store.blob(sha256: lost.sha256Hex) == lost)
-        #expect(try count("SELECT start FROM blob_files ORDER BY blob_id LIMIT 1") == lost.count)
+        #expect(BlobFile.length(databasePath: path) == Int64(kept.count + lost.count))
+    }
+
+    @Test func onlyBytesNoCommittedRowNamesAreCutOffAndATransactionKeepsItsOwn() throws {
+        struct Abandoned: Error {}
+        let first = Self.bytes(30_000, seed: 11)
+        let second = Self.bytes(20_000, seed: 12)
+        #expect(try store(first) == .outside)
+        #expect(try store(second) == .outside)
+        // Two failed transactions: the second cuts off the first's bytes before it appends, so
+        // what no row names is never more than one transaction's appends.
+        for seed in [13, 14] {
+            let lost = Self.bytes(35_000, seed: seed)
+            _ = try? store.writing(exclusive: true) { db in
+                _ = try db.storeBlob(sha256: lost.sha256Hex, data: lost, now: "2026-12-03T12:00:00Z")
+                throw Abandoned()
+            }
+        }
+        #expect(BlobFile.length(databasePath: path) == Int64(first.count + second.count + 35_000))
+        // One transaction appending three blobs: the first append cuts back to the committed
+        // end, the later ones keep what this transaction appended before them.
+        let three = (15...17).map { Self.bytes(18_000 + $0, seed: $0) }
+        let writes = try store.writing(exclusive: true) { db in
+            try three.map { data in try db.storeBlob(sha256: data.sha256Hex, data: data, now: "2026-12-03T12:00:00Z") }
+        }
+        #expect(writes == [.outside, .outside, .outside])
+        let total = first.count + second.count + three.reduce(0) { $0 + $1.count }
+        #expect(BlobFile.length(databasePath: path) == Int64(total))
+        for data in [first, second] + three { #expect(try store.blob(sha256: data.sha256Hex) == data) }
     }
 
     /// The file is synced when the transaction commits, and a failure there rolls the
@@ -200,6 +231,10 @@ struct BlobFileTests {
         let check = try await Fixtures.run(["store", "check", "--store", path])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("large blobs:  letterbox.sqlite-blobs: 1 blobs, 0.0 MB (and 17000 bytes that no row names"), "\(check.stdout)")
+        // The next blob stored takes them back.
+        _ = try store(Self.bytes(21_000, seed: 18))
+        let again = try await Fixtures.run(["store", "check", "--store", path])
+        #expect(again.stdout.contains("large blobs:  letterbox.sqlite-blobs: 2 blobs, 0.0 MB\n"), "\(again.stdout)")
     }
 }
 
