@@ -187,9 +187,16 @@ public enum SQLiteCheck {
                 let blobs: Int64 = row?["blobs"] ?? 0
                 let bytes: Int64 = row?["bytes"] ?? 0
                 let beyond: Int64 = row?["beyond"] ?? 0
+                // Those at the end (past the last blob) go when the next transaction appends.
+                let committedEnd = try Int64.fetchOne(db, sql: "SELECT start + length FROM blob_files ORDER BY blob_id DESC LIMIT 1") ?? 0
+                let atEnd = max(0, length - committedEnd)
                 let megabytes = { (value: Int64) in String(format: "%.1f MB", Double(value) / 1_048_576) }
-                check.blobFile = "\((BlobFile.path(forDatabase: path) as NSString).lastPathComponent): \(blobs) blobs, \(megabytes(bytes))"
-                    + (length > bytes ? " (and \(length - bytes) bytes that no row names, appended by transactions that did not commit)" : "")
+                var unnamed = ""
+                if length > bytes {
+                    unnamed = " (and \(length - bytes) bytes that no row names, appended by transactions that did not commit"
+                        + (atEnd > 0 ? "; the \(atEnd) at the end are cut off when a large blob is next stored)" : ")")
+                }
+                check.blobFile = "\((BlobFile.path(forDatabase: path) as NSString).lastPathComponent): \(blobs) blobs, \(megabytes(bytes))" + unnamed
                 if beyond > 0 {
                     check.problems.append("\(beyond) blob(s) lie past the end of \(BlobFile.path(forDatabase: path)) (\(length) bytes): the file was cut short or replaced. Restore it from the backup taken with this database.")
                 }

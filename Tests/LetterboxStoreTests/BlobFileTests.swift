@@ -231,6 +231,7 @@ struct BlobFileTests {
         let check = try await Fixtures.run(["store", "check", "--store", path])
         #expect(check.status == 0, "\(check.stderr)")
         #expect(check.stdout.contains("large blobs:  letterbox.sqlite-blobs: 1 blobs, 0.0 MB (and 17000 bytes that no row names"), "\(check.stdout)")
+        #expect(check.stdout.contains("the 17000 at the end are cut off when a large blob is next stored"), "\(check.stdout)")
         // The next blob stored takes them back.
         _ = try store(Self.bytes(21_000, seed: 18))
         let again = try await Fixtures.run(["store", "check", "--store", path])
