@@ -20,6 +20,22 @@ struct IdentifierTests {
         #expect(phone.raw == raw)
     }
 
+    @Test("Numbers of digits, plus, spaces and hyphens (read without searching for extensions) read as the general path reads them")
+    func plainNumbersReadAsTheGeneralPathReadsThem() {
+        // A trailing full stop is skipped by the reading (and not trimmed) but sends the number
+        // down the general path.
+        var generator = SystemRandomNumberGenerator()
+        var cases = ["07700 900123", "+447700900123", "447700900123", "0044-7700-900123", "+44 07700 900123", "+353 1 234 5678",
+                     "0113-496-0555", "+", "++44", "0", "", " ", "4+4", "00", "+1 202 555 0100", "+44 0", "07700 9001234567", "---+353 1 234 5678", "- -+1 202 555 0100"]
+        for _ in 0..<2_000 {
+            let alphabet = Array("0123456789+ -")
+            cases.append(String((0..<Int.random(in: 0...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for raw in cases {
+            #expect(Identifiers.phone(raw).e164 == Identifiers.phone(raw + ".").e164, "\(raw)")
+        }
+    }
+
     @Test(arguments: ["", "call me", "12345", "077009001234567", "+44 0", "0000 000000"])
     func unreadablePhoneNumbersKeepTheirText(raw: String) {
         let phone = Identifiers.phone(raw)

@@ -20,6 +20,45 @@ struct XMLDocumentTests {
         #expect(try doc.string("/message/missing") == nil)
     }
 
+    @Test("One document asked many questions, a bad one among them, answers each as a document asked only that one would")
+    func questionsInTurnAnswerAsIfAlone() throws {
+        let text = """
+            <message xmlns:e="urn:example"><submit><at><year>2026</year><month>3</month></at>
+            <ud>Boiler</ud><e:x>one</e:x><e:x>two</e:x></submit></message>
+            """
+        let namespaces = ["e": "urn:example"]
+        let questions = [
+            "/message/submit/at/year", "count(//e:x)", "///", "string(submit)", "//e:x", "/message/submit/at/month",
+            "position()", "last()", "name(*)", "/message/nothing", "string(/message/submit/ud)", "(//e:x)[last()]",
+        ]
+        let shared = try parse(text, namespaces: namespaces)
+        for question in questions {
+            let alone = try parse(text, namespaces: namespaces)
+            #expect(Result { try shared.strings(question) }.answer == Result { try alone.strings(question) }.answer, "\(question)")
+        }
+        #expect(try shared.strings("//e:x") == ["one", "two"])
+        #expect(try shared.string("string(submit)") == "")
+    }
+
+    @Test("Threads asking one document at once each get the right answer")
+    func questionsFromManyThreadsAtOnce() async throws {
+        let doc = try parse("<m><a>1</a><b>2</b><c>3</c></m>")
+        let wrong = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for round in 0..<300 {
+                        let (path, expected) = [("/m/a", "1"), ("/m/b", "2"), ("/m/c", "3")][(task + round) % 3]
+                        if (try? doc.string(path)) != expected { wrong += 1 }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+    }
+
     @Test func namespacesAreRegisteredForXPath() throws {
         let doc = try parse(
             "<InboundMessage xmlns=\"http://api.esendex.com/ns/\"><MessageText>Hello</MessageText></InboundMessage>",
@@ -99,5 +138,15 @@ struct GatewayPayloadTests {
         }
         let bare = try XMLDocument(Array(#"<?xml version="1.0"?><!DOCTYPE m><m><t>hi</t></m>"#.utf8))
         #expect(try bare.string("/m/t") == "hi")
+    }
+}
+
+extension Result where Success == [String] {
+    /// The strings, or the error's words: comparable.
+    fileprivate var answer: String {
+        switch self {
+        case .success(let strings): return "ok: \(strings)"
+        case .failure(let error): return "error: \(error)"
+        }
     }
 }
