@@ -188,8 +188,7 @@ public enum SQLiteCheck {
                 let bytes: Int64 = row?["bytes"] ?? 0
                 let beyond: Int64 = row?["beyond"] ?? 0
                 // Those at the end (past the last blob) go when the next transaction appends.
-                let committedEnd = try Int64.fetchOne(db, sql: "SELECT start + length FROM blob_files ORDER BY blob_id DESC LIMIT 1") ?? 0
-                let atEnd = max(0, length - committedEnd)
+                let atEnd = max(0, length - (try BlobFile.committedEnd(db)))
                 let megabytes = { (value: Int64) in String(format: "%.1f MB", Double(value) / 1_048_576) }
                 var unnamed = ""
                 if length > bytes {

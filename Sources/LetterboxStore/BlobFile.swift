@@ -45,6 +45,12 @@ package enum BlobFile {
         return path.isEmpty ? nil : path
     }
 
+    /// Where the bytes that committed rows name end: the end of the blob with the largest id
+    /// (blob ids grow with the file). Past it lie only bytes of transactions that did not commit.
+    package static func committedEnd(_ db: some StoreConnection) throws -> Int64 {
+        try db.value("SELECT start + length FROM blob_files ORDER BY blob_id DESC LIMIT 1", [], as: Int64.self) ?? 0
+    }
+
     /// Appends `data` to the file of the database `db` writes, inside its write transaction;
     /// returns where it went. The file is synced before that transaction commits.
     static func append(_ data: Data, db: Database, databasePath: String) throws -> Int64 {
@@ -68,7 +74,7 @@ package enum BlobFile {
         // last committed blob is the row with the largest id, found through the primary key.
         let firstOfTransaction = SyncBeforeCommit.waiting.withLock { $0[path] == nil }
         if firstOfTransaction, start > 0 {
-            let committedEnd = try Int64.fetchOne(db, sql: "SELECT start + length FROM blob_files ORDER BY blob_id DESC LIMIT 1") ?? 0
+            let committedEnd = try committedEnd(db)
             if committedEnd < start {
                 guard ftruncate(fd, off_t(committedEnd)) == 0 else { throw failure("cut back", path) }
                 start = committedEnd
