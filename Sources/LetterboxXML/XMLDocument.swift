@@ -30,15 +30,8 @@ public final class XMLDocument: @unchecked Sendable {
     /// One XPath context for every query of the document, made at the first: a new context per
     /// query registered libxml2's hundred-odd functions in a fresh hash table each time, which
     /// was a seventh of an SMS callback's decoding (a Kannel callback asks ten questions). The
-    /// lock keeps two threads from evaluating on it at once.
-    private let xpath = Mutex<XPathContext?>(nil)
-
-    /// Owns the context; freed before the document it points into.
-    private final class XPathContext {
-        let pointer: xmlXPathContextPtr
-        init(_ pointer: xmlXPathContextPtr) { self.pointer = pointer }
-        deinit { xmlXPathFreeContext(pointer) }
-    }
+    /// lock keeps two threads from evaluating on it at once. Freed before the document.
+    private let xpath = Mutex<xmlXPathContextPtr?>(nil)
     /// Namespace prefixes for XPath (`["e": "http://api.esendex.com/ns/"]`).
     public let namespaces: [String: String]
 
@@ -86,7 +79,7 @@ public final class XMLDocument: @unchecked Sendable {
     }
 
     deinit {
-        xpath.withLock { $0 = nil }
+        xpath.withLock { context in if let context { xmlXPathFreeContext(context) } }
         xmlFreeDoc(document)
     }
 
@@ -98,14 +91,14 @@ public final class XMLDocument: @unchecked Sendable {
     /// The text of every node the expression selects (or the value of a string, number or
     /// boolean expression, as one string).
     public func strings(_ expression: String) throws(XMLError) -> [String] {
-        try xpath.withLock { (held: inout XPathContext?) throws(XMLError) -> [String] in
+        try xpath.withLock { (held: inout xmlXPathContextPtr?) throws(XMLError) -> [String] in
             if held == nil {
                 guard let made = xmlXPathNewContext(document) else { throw XMLError("libxml2 could not start XPath.") }
                 for (prefix, uri) in namespaces { xmlXPathRegisterNs(made, prefix, uri) }
-                held = XPathContext(made)
+                held = made
             }
             // As a new context starts: no context node, no position.
-            let context = held!.pointer
+            let context = held!
             context.pointee.node = nil
             context.pointee.contextSize = -1
             context.pointee.proximityPosition = -1
