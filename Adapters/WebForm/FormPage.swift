@@ -63,21 +63,25 @@ public struct FormPage: Sendable {
         // The five characters are ASCII, so UTF-8 bytes are read and copied as they are (a
         // scalar at a time, this was a twelfth of a form post's handling). Text with none of
         // them is returned as it is.
-        func special(_ byte: UInt8) -> Bool { byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27 }
-        guard text.utf8.contains(where: special) else { return text }
+        guard text.utf8.contains(where: { entity($0) != nil }) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 16)
         for byte in text.utf8 {
-            switch byte {
-            case 0x26: out.append(contentsOf: "&amp;".utf8)
-            case 0x3C: out.append(contentsOf: "&lt;".utf8)
-            case 0x3E: out.append(contentsOf: "&gt;".utf8)
-            case 0x22: out.append(contentsOf: "&quot;".utf8)
-            case 0x27: out.append(contentsOf: "&#39;".utf8)
-            default: out.append(byte)
-            }
+            if let entity = entity(byte) { entity.withUTF8Buffer { out.append(contentsOf: $0) } } else { out.append(byte) }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The entity that stands for a byte in HTML text and attribute values, if it needs one.
+    private static func entity(_ byte: UInt8) -> StaticString? {
+        switch byte {
+        case 0x26: "&amp;"
+        case 0x3C: "&lt;"
+        case 0x3E: "&gt;"
+        case 0x22: "&quot;"
+        case 0x27: "&#39;"
+        default: nil
+        }
     }
 
     func document(title: String, body: String) -> String {
