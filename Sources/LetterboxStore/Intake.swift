@@ -195,6 +195,23 @@ public struct Intake: SubmissionPipeline {
             }
         }
 
+        /// A web form or text message keyed on its bytes alone (no form token, Idempotency-Key
+        /// or gateway id) carries no time of its own: the same bytes a day later are the
+        /// customer writing again, not a double post or a gateway's retry. Such a submission is
+        /// a redelivery of the same bytes only within this window; after it, it is stored under
+        /// the key of its UTC day (`KEY:day:N`) and linking decides whether it duplicates or
+        /// repeats the first. (Mail and phone notes carry their own date, so the same bytes are
+        /// the same message however late: a mailbox imported twice makes no new records.)
+        package static let sameContentWindow: TimeInterval = 86_400
+
+        /// The keys of this submission's UTC day and the day before, when the window applies.
+        var sameContentDays: (today: String, yesterday: String)? {
+            guard submission.transportKey == nil, submission.senderAssignedID == nil,
+                submission.channel == .webForm || submission.channel == .sms else { return nil }
+            let day = Int64((submission.receivedAt.timeIntervalSince1970 / 86_400).rounded(.down))
+            return ("\(key):day:\(day)", "\(key):day:\(day - 1)")
+        }
+
         /// What the writer would otherwise work out from a reading: its attachments' SHA-256
         /// and its wording fingerprint, made here so the writer only looks up and stores.
         static func finished(_ decoded: Result<Decoded, any Error>) -> (Result<Decoded, any Error>, TextFingerprint?) {

@@ -61,20 +61,32 @@ extension CaseStoreRules {
     /// store's receiving transaction.
     package func receiveRows(_ db: some StoreConnection, _ batch: [Intake.Prepared], recordRedelivery: Bool) throws -> [Receipt] {
         let now = Timestamp.string(Date())
+        // The stored submission with this key that is not itself a redelivery: through the
+        // record it made, or (pending, in quarantine, ignored: no record) through the index of
+        // those alone (SQLite v13). Two plain lookups: as one statement (a union sorted by id)
+        // it cost a temporary table each time.
+        func stored(_ key: String) throws -> SQLRow? {
+            try db.row("""
+                SELECT r.id, r.disposition, r.reason, r.error_code, r.received_at, rec.reference
+                FROM records rec JOIN raw_submissions r ON r.id = rec.raw_submission_id
+                WHERE rec.idempotency_key = ?
+                """, [key]) ?? db.row("""
+                SELECT r.id, r.disposition, r.reason, r.error_code, r.received_at, NULL AS reference FROM raw_submissions r
+                WHERE r.idempotency_key = ? AND r.disposition != 'accepted' AND r.disposition != 'redelivery'
+                ORDER BY r.id LIMIT 1
+                """, [key])
+        }
         return try batch.map { item -> Receipt in
-                // The stored submission with this key that is not itself a redelivery: through the
-                // record it made, or (pending, in quarantine, ignored: no record) through the
-                // index of those alone (SQLite v13). Two plain lookups: as one statement (a union
-                // sorted by id) it cost a temporary table each time.
-                let existing = try db.row("""
-                        SELECT r.id, r.disposition, r.reason, r.error_code, rec.reference
-                        FROM records rec JOIN raw_submissions r ON r.id = rec.raw_submission_id
-                        WHERE rec.idempotency_key = ?
-                        """, [item.key]) ?? db.row("""
-                        SELECT r.id, r.disposition, r.reason, r.error_code, NULL AS reference FROM raw_submissions r
-                        WHERE r.idempotency_key = ? AND r.disposition != 'accepted' AND r.disposition != 'redelivery'
-                        ORDER BY r.id LIMIT 1
-                        """, [item.key])
+                var key = item.key
+                var existing = try stored(key)
+                if let found = existing, let days = item.sameContentDays, !Self.withinADay(found, of: item) {
+                    // A form or text keyed on its content alone, the same as one stored over a day
+                    // ago: the customer wrote again (Intake.Prepared.sameContentDays). It is
+                    // stored under the key of its day, unless the same bytes came earlier that
+                    // day or within the day before.
+                    key = days.today
+                    existing = try stored(days.today) ?? stored(days.yesterday).flatMap { Self.withinADay($0, of: item) ? $0 : nil }
+                }
                 if let existing {
                     let originalId: Int64 = existing["id"]
                     let disposition = Disposition(rawValue: existing["disposition"]) ?? .pending
@@ -107,7 +119,7 @@ extension CaseStoreRules {
                         reason = "Already received as submission #\(originalId) (\(disposition.rawValue)): "
                             + ((existing["reason"] as String?) ?? "")
                     }
-                    let rawId = try insertRaw(db, item, disposition: .redelivery, reason: reason, originalId: originalId, now: now)
+                    let rawId = try insertRaw(db, item, key: key, disposition: .redelivery, reason: reason, originalId: originalId, now: now)
                     try audit(db, action: "redelivery", rawId: rawId, recordId: nil, reason: reason, at: now)
                     return .settled(
                         IntakeOutcome(
@@ -120,9 +132,16 @@ extension CaseStoreRules {
                         )
                     )
                 }
-                let rawId = try insertRaw(db, item, disposition: .pending, reason: nil, originalId: nil, now: now)
+                let rawId = try insertRaw(db, item, key: key, disposition: .pending, reason: nil, originalId: nil, now: now)
                 return .fresh(rawId: rawId)
         }
+    }
+
+    /// Whether a stored submission arrived within a day before this one (a double post, a
+    /// gateway's retry), so that the same bytes again are a redelivery of it.
+    static func withinADay(_ stored: SQLRow, of item: Intake.Prepared) -> Bool {
+        guard let text: String = stored["received_at"], let at = Timestamp.date(text) else { return true }
+        return item.submission.receivedAt.timeIntervalSince(at) < Intake.Prepared.sameContentWindow
     }
 
     /// The body of ``IntakeStore/receiveAndSettle(_:recordRedelivery:actor:)``: the raw rows,
@@ -147,6 +166,7 @@ extension CaseStoreRules {
     private func insertRaw(
         _ db: some StoreConnection,
         _ item: Intake.Prepared,
+        key: String? = nil,
         disposition: Disposition,
         reason: String?,
         originalId: Int64?,
@@ -161,7 +181,7 @@ extension CaseStoreRules {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """, [
                 item.submission.channel.rawValue, item.submission.source, Timestamp.string(item.submission.receivedAt),
-                item.key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
+                key ?? item.key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
                 originalId, now, item.submission.senderAssignedID,
             ])
         guard let id else { throw StoreError(.io, "The store gave no id for a stored submission.") }

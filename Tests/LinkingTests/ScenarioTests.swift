@@ -344,6 +344,59 @@ struct ScenarioTests {
         #expect(third.flags.contains { $0.flag == .persistentContact && $0.reason.contains("after that case was closed") })
     }
 
+    @Test("The same form or text again: a redelivery within a day; a day later the customer writing again, a record linked to the first (not lost as a redelivery of an old case)", arguments: Backend.allCases)
+    func sameContentAfterADayIsANewContact(_ backend: Backend) throws {
+        let store = try Channels.store("same-content", backend)
+        let intake = Channels.intake(store)
+        let fields = [("name", "Ola Nowak"), ("email", "ola@mail.example"), ("phone", "07700 900222"), ("message", "The lift at Oak Tower is broken again and I cannot get up to the 9th floor.")]
+        // A form carries no time of its own: the same fields are the same bytes whenever posted.
+        func form(hours: Double) -> RawSubmission { Channels.form(fields, at: Channels.at(hours: hours)) }
+        let first = try intake.ingest([form(hours: 0)])[0]
+        #expect(first.disposition == .accepted)
+        // Posted twice (a double click, Back and send): the first reference, no new record.
+        let double = try intake.ingest([form(hours: 0.01), form(hours: 20)])
+        #expect(double.map(\.disposition) == [.redelivery, .redelivery])
+        #expect(double.map(\.reference) == [first.reference, first.reference])
+        // Two days later: a new record, a duplicate of the first (same text, same contact,
+        // within 7 days) in its case; the same post again within its day is its redelivery.
+        let later = try intake.ingest([form(hours: 48)])[0]
+        #expect(later.disposition == .accepted)
+        #expect(later.reference != first.reference)
+        let second = try Channels.record(store, later)
+        #expect(second.links?.map(\.kind) == [.duplicateOf])
+        #expect(second.caseReference == first.reference)
+        #expect(second.idempotencyKey.hasSuffix(":day:\(Int(Channels.at(hours: 48).timeIntervalSince1970 / 86_400))"))
+        let laterAgain = try intake.ingest([form(hours: 60), form(hours: 71.9)])
+        #expect(laterAgain.map(\.disposition) == [.redelivery, .redelivery])
+        #expect(laterAgain.map(\.reference) == [later.reference, later.reference])
+        // Forty days on, with the first case closed: a new case, linked to the closed one.
+        _ = try store.setCaseStatus(reference: try #require(first.reference), open: false, actor: "officer", reason: "Lift repaired")
+        let weeksLater = try intake.ingest([form(hours: 40 * 24)])[0]
+        #expect(weeksLater.disposition == .accepted)
+        let third = try Channels.record(store, weeksLater)
+        #expect(third.caseReference == third.reference)
+        #expect(third.links?.map(\.kind) == [.sameMatterAs])
+        // A text message without a gateway id is keyed on its bytes too.
+        let text = "lift broken again at oak tower"
+        let sms = try intake.ingest([Channels.sms(from: "447700900222", text: text, at: Channels.at(days: 50))])[0]
+        let sent = Channels.sms(from: "447700900222", text: text, at: Channels.at(days: 50))
+        func resent(hours: Double) -> RawSubmission {
+            var again = sent
+            again.receivedAt = Channels.at(days: 50, hours: hours)
+            return again
+        }
+        let smsAgain = try intake.ingest([resent(hours: 3)]) + intake.ingest([resent(hours: 48)])
+        #expect(sms.disposition == .accepted)
+        #expect(smsAgain.map(\.disposition) == [.redelivery, .accepted])
+        #expect(try store.records().count == 5)
+        // Mail carries its own date and Message-ID: the same message is the same message however late.
+        let mail = Channels.email(from: "ola@mail.example", name: "Ola Nowak", subject: "Lift", body: "Still broken.", at: Channels.at(days: 60), id: "fixed-id")
+        var mailLater = mail
+        mailLater.receivedAt = Channels.at(days: 90)
+        let mails = try intake.ingest([mail])[0...] + intake.ingest([mailLater])
+        #expect(mails.map(\.disposition) == [.accepted, .redelivery])
+    }
+
     @Test("Abusive language is flagged with the terms, and the record is kept in full", arguments: Backend.allCases)
     func abusiveLanguage(_ backend: Backend) throws {
         let store = try Channels.store("abuse", backend)
