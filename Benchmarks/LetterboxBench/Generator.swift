@@ -319,14 +319,21 @@ struct Generator {
                 var last = at
                 var textAt = at
                 var lastSameText = at
+                // When each wording of the matter was last sent: a rewording can come out word
+                // for word the same as an earlier one (two sentences, the last two swapped in
+                // place), and the same text within 7 days is a duplicate however it was made.
+                var sentAt: [String: Date] = [text: at]
                 let matterIndex = matters.count - 1
                 for _ in 0..<rng.int(4) {
                     let gaps: [Int] = [3_600, 43_200, 86_400, 172_800, 345_600, 777_600, 1_728_000, 3_888_000]
                     let gap = Double(gaps[rng.int(gaps.count)] + rng.int(7_200))
                     let when = last.addingTimeInterval(gap)
-                    let sameText = rng.int(3) == 0
+                    let resend = rng.int(3) == 0
                     let channel = rng.int(4)
-                    let text = sameText ? matters[matterIndex].text : reword(matter, short: channel == 1)
+                    let text = resend ? matters[matterIndex].text : reword(matter, short: channel == 1)
+                    let sameText = resend || text == matters[matterIndex].text
+                    let sentBefore = sentAt[text]
+                    sentAt[text] = when
                     let seconds = when.timeIntervalSince(last)
                     let label: Label
                     var of: Int? = matters[matterIndex].firstIndex
@@ -334,6 +341,8 @@ struct Generator {
                         label = .first  // the window has passed: a new case is right
                         of = nil
                     } else if sameText, when.timeIntervalSince(textAt) <= 7 * 86_400 || when.timeIntervalSince(lastSameText) <= 7 * 86_400 {
+                        label = .duplicate
+                    } else if let sentBefore, when.timeIntervalSince(sentBefore) <= 7 * 86_400 {
                         label = .duplicate
                     } else {
                         label = .repeat

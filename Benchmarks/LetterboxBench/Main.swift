@@ -76,7 +76,8 @@ struct DedupEval: ParsableCommand {
             let outcomes = try pipeline.ingest(slice.map(\.element.submission))
             for (entry, outcome) in zip(slice, outcomes) {
                 outcomeOf[entry.offset] = outcome
-                if let reference = outcome.reference { referenceToItem[reference] = entry.offset }
+                // The item that made each record (a redelivery names the record another item made).
+                if outcome.disposition == .accepted, let reference = outcome.reference { referenceToItem[reference] = entry.offset }
             }
         }
         let accepted = outcomeOf.values.filter { $0.disposition == .accepted }.count
@@ -103,6 +104,7 @@ struct DedupEval: ParsableCommand {
         }
         var reworded = Counts()
         var rewordedKnown = Counts()
+        var rewordedByCase = Counts()
         var rewordLinks = 0
         var rewordLinksRight = 0
         for (index, item) in items.enumerated() {
@@ -117,11 +119,21 @@ struct DedupEval: ParsableCommand {
                 // Reworded repeats are scored on their own; the rows below are the set as before.
                 let linked = (record.links ?? []).first { $0.kind == .repeatOf || $0.kind == .duplicateOf }
                 reworded.add(truth: true, predicted: linked != nil, right: linked.map { matter(of: $0.reference) == item.matter } ?? false)
+                if let first = item.of, let firstReference = outcomeOf[first]?.reference, let firstRecord = try store.record(reference: firstReference) {
+                    // In the first one's case at the end (contacts shown later to be one person have
+                    // their open cases of one matter joined).
+                    rewordedByCase.add(truth: true, predicted: true, right: record.caseReference == firstRecord.caseReference)
+                }
                 if let first = item.of, let firstReference = outcomeOf[first]?.reference, try store.record(reference: firstReference)?.contactId == record.contactId {
                     rewordedKnown.add(truth: true, predicted: linked != nil, right: linked.map { matter(of: $0.reference) == item.matter } ?? false)
                 }
                 if verbose, linked == nil, let first = item.of, let firstReference = outcomeOf[first]?.reference, let firstRecord = try store.record(reference: firstReference) {
                     print("  reworded, not linked (\(firstRecord.contactId == record.contactId ? "same" : "other") contact): [\(record.channel.rawValue)] \(record.body.prefix(120))  ||  \(firstRecord.body.prefix(120))")
+                    let origins = try store.reading { db in
+                        try db.values("SELECT origin_contact_id FROM records WHERE reference IN (?, ?) ORDER BY id", [firstReference, reference], as: Int64.self)
+                    }
+                    let a = ContentWords(record.body), b = ContentWords(firstRecord.body)
+                    print("    contacts when stored \(origins) areas \(firstRecord.triage?.serviceArea ?? "-")/\(record.triage?.serviceArea ?? "-") shared \(a.shared(with: b).count) of \(min(a.hashes.count, b.hashes.count)) days \(String(format: "%.1f", record.receivedAt.timeIntervalSince(firstRecord.receivedAt) / 86_400)) case \(firstRecord.caseReference ?? "-")")
                 }
                 continue
             }
@@ -142,6 +154,13 @@ struct DedupEval: ParsableCommand {
             let isDuplicate = item.label == .duplicate
             let dupRight = predictedDuplicate.map { matter(of: $0.reference) == item.matter } ?? false
             dup.add(truth: isDuplicate, predicted: predictedDuplicate != nil, right: dupRight)
+            if verbose, let predictedDuplicate, !(isDuplicate && dupRight) {
+                let target = referenceToItem[predictedDuplicate.reference]
+                print("  duplicate_of not in the truth: item \(index) \(item.label) of \(item.of.map(String.init) ?? "-") matter \(item.matter) predicted \(predictedDuplicate.reference) = item \(target.map(String.init) ?? "?") \(target.map { "\(items[$0].label) matter \(items[$0].matter) days \(String(format: "%.1f", item.at.timeIntervalSince(items[$0].at) / 86_400))" } ?? "")")
+            }
+            if verbose, isDuplicate, predictedDuplicate == nil {
+                print("  duplicate missed: item \(index) of \(item.of.map(String.init) ?? "-") channel \(item.submission.channel.rawValue) of-channel \(item.of.map { items[$0].submission.channel.rawValue } ?? "-") predictedRepeat \(predictedRepeat?.reference ?? "none")")
+            }
             // Repeats: a rewording within the window linked to the case of the same matter.
             let isRepeat = item.label == .repeat
             let repRight = predictedRepeat.map { matter(of: $0.reference) == item.matter } ?? false
@@ -193,6 +212,8 @@ struct DedupEval: ParsableCommand {
                      reworded.truth == 0 ? 0 : Double(reworded.right) / Double(reworded.truth)))
         print(String(format: "  known contact only   %5d  %9d  %5d                 %.3f", rewordedKnown.truth, rewordedKnown.predicted, rewordedKnown.right,
                      rewordedKnown.truth == 0 ? 0 : Double(rewordedKnown.right) / Double(rewordedKnown.truth)))
+        print(String(format: "  same case at the end %5d  %9d  %5d                 %.3f", rewordedByCase.truth, rewordedByCase.predicted, rewordedByCase.right,
+                     rewordedByCase.truth == 0 ? 0 : Double(rewordedByCase.right) / Double(rewordedByCase.truth)))
         print(String(format: "reworded rule's links         %9d  %5d      %.3f            (repeat_of links made on content words, on any item)", rewordLinks, rewordLinksRight,
                      rewordLinks == 0 ? 0 : Double(rewordLinksRight) / Double(rewordLinks)))
         print("(\(redeliveries) form posts were byte-identical to an earlier one: answered with its reference as redeliveries, counted as duplicates found)")
