@@ -190,7 +190,7 @@ public struct Triage: Sendable {
         // "Thank you for how you handled my complaint" names an earlier complaint, not a new one:
         // the word alone, beside praise, does not decide.
         let referenceOnly = has(.complaintReference) && (hits[.explicitComplaint] ?? []).allSatisfy { $0 == "complaint" || $0 == "complaints" }
-        let explicit = has(.explicitComplaint) && !has(.notComplaint) && !(referenceOnly && has(.praise))
+        let explicit = has(.explicitComplaint) && !has(.notComplaint) && !(referenceOnly && (has(.praise) || has(.praiseWeak)))
         let dissatisfied = explicit || has(.failure) || has(.emotion) || has(.sarcasm) || has(.escalation)
         var flags: [FlagEntry] = []
 

@@ -60,6 +60,7 @@ public enum TriageLexicon {
             "weeks for a reply", "days for a reply", "months for a reply", "for a reply", "to get a reply", "no call", "no phone call",
             "no text", "cancelled appointments", "cancellation", "cancellations", "been on hold", "making her ill", "making him ill",
             "wrong size", "wrong part", "i dispute", "dispute this", "disputing", "did not damage", "didnt damage",
+            "no visit", "had no visit", "not had a visit", "no one has been out", "nobody has been out", "not been out to",
         ]),
         (.sarcasm, [
             "thanks for nothing", "thanks a lot for nothing", "cheers for nothing", "great job leaving", "well done for leaving",
