@@ -620,7 +620,7 @@ public struct Triage: Sendable {
         return found
     }
 
-    private static let ageBefore: [[UInt8]] = ["is", "am", "im", "aged", "age", "now", "shes", "hes", "turned"].map { Array($0.utf8) }
+    private static let ageBefore: [[UInt8]] = ["is", "am", "im", "aged", "age", "now", "shes", "hes", "whos", "turned"].map { Array($0.utf8) }
     private static let ageAfter: [[UInt8]] = ["years", "year", "yrs"].map { Array($0.utf8) }
     private static let yearBefore: [[UInt8]] = ["since", "from", "in"].map { Array($0.utf8) }
 

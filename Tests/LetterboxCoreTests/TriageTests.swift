@@ -69,6 +69,10 @@ import Testing
         #expect(!flags(cold).contains(.urgentSafety))
         let coldAndOld = triage.read(subject: nil, body: "No heating since yesterday. My mum is 84 and has COPD.", received: received)
         #expect(flags(coldAndOld).contains(.urgentSafety) && flags(coldAndOld).contains(.vulnerability))
+        // The age said as a text message says it ("whos", who's): probe b31.
+        let coldAndOldText = triage.read(subject: nil, body: "no heating since yesterday and my mum whos 86 is staying with me, its freezing", received: received)
+        #expect(flags(coldAndOldText).contains(.urgentSafety) && flags(coldAndOldText).contains(.vulnerability))
+        #expect(!flags(triage.read(subject: nil, body: "no heating since yesterday, whos 2 blame", received: received)).contains(.urgentSafety))
     }
 
     /// The model reads urgent danger in wordings the phrase lists miss, and says so; no heating
