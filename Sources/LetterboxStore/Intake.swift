@@ -201,7 +201,8 @@ public struct Intake: SubmissionPipeline {
         /// a redelivery of the same bytes only within this window; after it, it is stored under
         /// the key of its UTC day (`KEY:day:N`) and linking decides whether it duplicates or
         /// repeats the first. (Mail and phone notes carry their own date, so the same bytes are
-        /// the same message however late: a mailbox imported twice makes no new records.)
+        /// the same message however late: a mailbox imported twice makes no new records.) At
+        /// most a day: the lookup reads the keys of this day and the day before only.
         package static let sameContentWindow: TimeInterval = 86_400
 
         /// The keys of this submission's UTC day and the day before, when the window applies.
