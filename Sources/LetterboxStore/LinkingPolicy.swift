@@ -75,14 +75,26 @@ public struct LinkingPolicy: Sendable {
     /// (the word pairs having failed): the share of content words, and how, in words.
     func sameMatterReworded(_ a: ContentWords, _ areaA: String?, _ b: ContentWords, _ areaB: String?) -> (share: Double, how: String)? {
         guard rewordThreshold <= 1, !a.hashes.isEmpty, !b.hashes.isEmpty else { return nil }
-        if let areaA, let areaB, areaA != areaB, areaA != "other", areaB != "other" { return nil }
         let shared = a.shared(with: b)
         let share = Double(shared.count) / Double(min(a.hashes.count, b.hashes.count))
         guard shared.count >= rewordMinimumShared, share >= rewordThreshold else { return nil }
+        if let areaA, let areaB, areaA != areaB, areaA != "other", areaB != "other" {
+            // Triage read them as about different areas: the same matter only if the areas are
+            // neighbours (a light on the stairs is repairs to one reading and estate services to
+            // another) and nearly all the shorter text's content words are in the other.
+            guard Self.neighbouringAreas.contains([areaA, areaB]), share >= 0.85 else { return nil }
+        }
         let words = shared.prefix(5).map { "“\($0)”" }.joined(separator: ", ")
         return (share, "reworded, but \(LinkingRules.percent(share)) of the shorter text's content words are in the other (\(words))"
             + (areaA != nil && areaA == areaB ? ", both about \(areaA!.split(separator: "_").joined(separator: " "))" : ""))
     }
+
+    /// Service areas that triage reads one matter as, in turn: the fabric of a home and its
+    /// block, and what residents pay for it.
+    static let neighbouringAreas: Set<Set<String>> = [
+        ["repairs", "estate_services"], ["repairs", "damp_and_mould"], ["repairs", "building_safety"],
+        ["estate_services", "building_safety"], ["estate_services", "rent_and_charges"], ["leasehold", "rent_and_charges"],
+    ]
 
     /// How far back (and forward, for imports out of order) the wording lookup reaches.
     var lookupDays: Int {

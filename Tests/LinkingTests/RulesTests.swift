@@ -70,8 +70,15 @@ struct RulesTests {
         #expect(linked.caseId == 10)
         let reason = linked.links.first { $0.kind == .repeatOf }?.link.reason ?? ""
         #expect(reason.contains("reworded") && reason.contains("“leaking”") && reason.contains("“kitchen”") && reason.contains("“ceiling”"))
-        // Triage read them as about different service areas: not the same matter.
-        #expect(LinkingRules.decide(subject(again, area: "building_safety"), .init(compared: [candidate(first)]), policy: LinkingPolicy()).caseId == nil)
+        // Triage read them as about unrelated service areas: not the same matter.
+        #expect(LinkingRules.decide(subject(again, area: "asb_handling"), .init(compared: [candidate(first)]), policy: LinkingPolicy()).caseId == nil)
+        // Neighbouring areas (water near the light read as building safety, the leak as repairs):
+        // the same matter when nearly all the shorter text's content words are in the other ...
+        #expect(LinkingRules.decide(subject(again, area: "building_safety"), .init(compared: [candidate(first)]), policy: LinkingPolicy()).caseId == 10)
+        // ... and not when only the usual share is (three of four here: 75%).
+        let shorter = "Kitchen ceiling leaking again, and the bathroom"
+        #expect(LinkingRules.decide(subject(shorter), .init(compared: [candidate(first)]), policy: LinkingPolicy()).caseId == 10)
+        #expect(LinkingRules.decide(subject(shorter, area: "building_safety"), .init(compared: [candidate(first)]), policy: LinkingPolicy()).caseId == nil)
         // Another person's leak, or a closed case: content words are not enough.
         #expect(LinkingRules.decide(subject(again), .init(compared: [candidate(first, sameContact: false)]), policy: LinkingPolicy()).caseId == nil)
         #expect(LinkingRules.decide(subject(again), .init(compared: [candidate(first, open: false)]), policy: LinkingPolicy()).links.allSatisfy { $0.kind != .repeatOf })
