@@ -293,7 +293,7 @@ struct Generator {
     /// communal faults in near-identical words.
     mutating func labelledSet(count target: Int, days: Int) -> [Item] {
         var items: [Item] = []
-        var matters: [(person: Int, matter: Matter, firstIndex: Int, firstAt: Date, lastAt: Date, text: String, textAt: Date)] = []
+        var matters: [(matter: Matter, firstIndex: Int, text: String)] = []
         var communal: [Int: Int] = [:]  // block -> matter index with a communal fault
         while items.count < target {
             let who = nextPerson % people.count
@@ -312,16 +312,14 @@ struct Generator {
                 let text = copied ? reword(matter, short: false) : matter.sentences.joined(separator: " ")
                 let subject = String(matter.sentences[0].prefix(40))
                 items.append(Item(submission: submission(person: who, text: text, subject: subject, at: at, channel: channel), person: who, matter: matters.count, label: .first, of: nil, at: at))
-                matters.append((who, matter, items.count - 1, at, at, text, at))
+                matters.append((matter, items.count - 1, text))
                 storedMatters.append(matter)
                 if matter.communal, !copied { communal[people[who].block] = matters.count - 1 }
                 // Follow-ups.
                 var last = at
-                var textAt = at
-                var lastSameText = at
-                // When each wording of the matter was last sent: a rewording can come out word
-                // for word the same as an earlier one (two sentences, the last two swapped in
-                // place), and the same text within 7 days is a duplicate however it was made.
+                // When each wording of the matter was last sent: the same text within 7 days of
+                // its last sending is a duplicate, however it was made (sent again, or a
+                // rewording that came out word for word as an earlier text).
                 var sentAt: [String: Date] = [text: at]
                 let matterIndex = matters.count - 1
                 for _ in 0..<rng.int(4) {
@@ -331,7 +329,6 @@ struct Generator {
                     let resend = rng.int(3) == 0
                     let channel = rng.int(4)
                     let text = resend ? matters[matterIndex].text : reword(matter, short: channel == 1)
-                    let sameText = resend || text == matters[matterIndex].text
                     let sentBefore = sentAt[text]
                     sentAt[text] = when
                     let seconds = when.timeIntervalSince(last)
@@ -340,19 +337,15 @@ struct Generator {
                     if seconds > 30 * 86_400 {
                         label = .first  // the window has passed: a new case is right
                         of = nil
-                    } else if sameText, when.timeIntervalSince(textAt) <= 7 * 86_400 || when.timeIntervalSince(lastSameText) <= 7 * 86_400 {
-                        label = .duplicate
                     } else if let sentBefore, when.timeIntervalSince(sentBefore) <= 7 * 86_400 {
                         label = .duplicate
                     } else {
                         label = .repeat
                     }
                     items.append(Item(submission: submission(person: who, text: text, subject: subject, at: when, channel: channel), person: who, matter: matterIndex, label: label, of: of, at: when))
-                    if sameText { lastSameText = when }
                     if label == .first {
                         matters[matterIndex].firstIndex = items.count - 1
                         matters[matterIndex].text = text
-                        textAt = when
                     }
                     last = when
                 }

@@ -119,21 +119,22 @@ struct DedupEval: ParsableCommand {
                 // Reworded repeats are scored on their own; the rows below are the set as before.
                 let linked = (record.links ?? []).first { $0.kind == .repeatOf || $0.kind == .duplicateOf }
                 reworded.add(truth: true, predicted: linked != nil, right: linked.map { matter(of: $0.reference) == item.matter } ?? false)
+                // The record of the contact it rewords, read once for the rows below.
                 if let first = item.of, let firstReference = outcomeOf[first]?.reference, let firstRecord = try store.record(reference: firstReference) {
                     // In the first one's case at the end (contacts shown later to be one person have
                     // their open cases of one matter joined).
                     rewordedByCase.add(truth: true, predicted: true, right: record.caseReference == firstRecord.caseReference)
-                }
-                if let first = item.of, let firstReference = outcomeOf[first]?.reference, try store.record(reference: firstReference)?.contactId == record.contactId {
-                    rewordedKnown.add(truth: true, predicted: linked != nil, right: linked.map { matter(of: $0.reference) == item.matter } ?? false)
-                }
-                if verbose, linked == nil, let first = item.of, let firstReference = outcomeOf[first]?.reference, let firstRecord = try store.record(reference: firstReference) {
-                    print("  reworded, not linked (\(firstRecord.contactId == record.contactId ? "same" : "other") contact): [\(record.channel.rawValue)] \(record.body.prefix(120))  ||  \(firstRecord.body.prefix(120))")
-                    let origins = try store.reading { db in
-                        try db.values("SELECT origin_contact_id FROM records WHERE reference IN (?, ?) ORDER BY id", [firstReference, reference], as: Int64.self)
+                    if firstRecord.contactId == record.contactId {
+                        rewordedKnown.add(truth: true, predicted: linked != nil, right: linked.map { matter(of: $0.reference) == item.matter } ?? false)
                     }
-                    let a = ContentWords(record.body), b = ContentWords(firstRecord.body)
-                    print("    contacts when stored \(origins) areas \(firstRecord.triage?.serviceArea ?? "-")/\(record.triage?.serviceArea ?? "-") shared \(a.shared(with: b).count) of \(min(a.hashes.count, b.hashes.count)) days \(String(format: "%.1f", record.receivedAt.timeIntervalSince(firstRecord.receivedAt) / 86_400)) case \(firstRecord.caseReference ?? "-")")
+                    if verbose, linked == nil {
+                        print("  reworded, not linked (\(firstRecord.contactId == record.contactId ? "same" : "other") contact): [\(record.channel.rawValue)] \(record.body.prefix(120))  ||  \(firstRecord.body.prefix(120))")
+                        let origins = try store.reading { db in
+                            try db.values("SELECT origin_contact_id FROM records WHERE reference IN (?, ?) ORDER BY id", [firstReference, reference], as: Int64.self)
+                        }
+                        let a = ContentWords(record.body), b = ContentWords(firstRecord.body)
+                        print("    contacts when stored \(origins) areas \(firstRecord.triage?.serviceArea ?? "-")/\(record.triage?.serviceArea ?? "-") shared \(a.shared(with: b).count) of \(min(a.hashes.count, b.hashes.count)) days \(String(format: "%.1f", record.receivedAt.timeIntervalSince(firstRecord.receivedAt) / 86_400)) case \(firstRecord.caseReference ?? "-")")
+                    }
                 }
                 continue
             }
