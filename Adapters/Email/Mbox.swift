@@ -265,9 +265,6 @@ final class Inflater {
     func inflate(_ input: ArraySlice<UInt8>, into output: inout [UInt8]) throws {
         var input = Array(input)
         started = true
-        var chunk: [UInt8] = []
-        swap(&chunk, &self.chunk)  // held alone while it is written into: no copy on write
-        defer { swap(&chunk, &self.chunk) }
         try input.withUnsafeMutableBufferPointer { inBuffer in
             stream.next_in = inBuffer.baseAddress
             stream.avail_in = UInt32(inBuffer.count)

@@ -82,12 +82,16 @@ public struct LinkingPolicy: Sendable {
             // Triage read them as about different areas: the same matter only if the areas are
             // neighbours (a light on the stairs is repairs to one reading and estate services to
             // another) and nearly all the shorter text's content words are in the other.
-            guard Self.neighbouringAreas.contains([areaA, areaB]), share >= 0.85 else { return nil }
+            guard Self.neighbouringAreas.contains([areaA, areaB]), share >= Self.rewordAcrossAreasThreshold else { return nil }
         }
         let words = shared.prefix(5).map { "“\($0)”" }.joined(separator: ", ")
         return (share, "reworded, but \(LinkingRules.percent(share)) of the shorter text's content words are in the other (\(words))"
             + (areaA != nil && areaA == areaB ? ", both about \(areaA!.split(separator: "_").joined(separator: " "))" : ""))
     }
+
+    /// The share of content words a rewording needs across two neighbouring areas (within one
+    /// area, ``rewordThreshold``).
+    static let rewordAcrossAreasThreshold = 0.85
 
     /// Service areas that triage reads one matter as, in turn: the fabric of a home and its
     /// block, and what residents pay for it.

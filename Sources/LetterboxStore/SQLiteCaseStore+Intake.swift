@@ -166,7 +166,7 @@ extension CaseStoreRules {
     private func insertRaw(
         _ db: some StoreConnection,
         _ item: Intake.Prepared,
-        key: String? = nil,
+        key: String,
         disposition: Disposition,
         reason: String?,
         originalId: Int64?,
@@ -181,7 +181,7 @@ extension CaseStoreRules {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """, [
                 item.submission.channel.rawValue, item.submission.source, Timestamp.string(item.submission.receivedAt),
-                key ?? item.key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
+                key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
                 originalId, now, item.submission.senderAssignedID,
             ])
         guard let id else { throw StoreError(.io, "The store gave no id for a stored submission.") }
