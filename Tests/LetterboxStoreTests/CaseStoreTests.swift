@@ -103,6 +103,23 @@ struct CaseStoreTests {
         #expect(try store.writerPragma("synchronous") == 2)
     }
 
+    /// After a batch the writer's page cache is trimmed, not emptied: the pages used last (the
+    /// indexes' interior pages, which every lookup passes through) stay for the next batch.
+    @Test func theWritersCacheIsTrimmedNotEmptied() throws {
+        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path)
+        let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
+        let notes = (0..<300).map { n in
+            note("Phone: 07700 9\(String(format: "%05d", n))\nName: Caller \(n)\n\nCaller said the light on floor \(n % 9) of block \(n) is out again.\n", source: "n\(n).txt")
+        }
+        #expect(try intake.ingest(notes).allSatisfy { $0.disposition == .accepted })
+        let trimmed = store.trimWriterCache(to: 64 << 10)
+        #expect(trimmed.before > 256 << 10, "\(trimmed)")
+        #expect(trimmed.after <= 80 << 10 && trimmed.after > 16 << 10, "\(trimmed)")
+        // The cache may grow again to its full size within a batch.
+        #expect(try store.writerPragma("cache_size") == -65536)
+        #expect(store.trimWriterCache(to: 64 << 20).after == trimmed.after)
+    }
+
     /// The WAL is checkpointed once it holds 16 MB, in the store's own pages: 4,096 of a new
     /// store's 4 KB pages (SQLite's default of 1,000 would checkpoint every 4 MB), 1,024 of an
     /// older store's 16 KB pages.
