@@ -449,9 +449,11 @@ public struct Triage: Sendable {
         }
         for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
             if match.tag == .notCue { continue }
+            let end = match.word + match.phrase.split(separator: " ").count
+            // "the disabled bay", "flooded with post", "my hands were damp": a phrase that holds
+            // a cue's word in another sense hides it, whatever the signal.
+            if notCues.contains(where: { $0.overlaps(match.word..<end) }) { continue }
             if Self.cueSignals.contains(match.tag) {
-                let end = match.word + match.phrase.split(separator: " ").count
-                if notCues.contains(where: { $0.overlaps(match.word..<end) }) { continue }
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
                 let near = words[Swift.max(0, match.word - 3)..<match.word]

@@ -306,6 +306,10 @@ public enum TriageLexicon {
             "deaf to everything", "deaf to all", "deaf to my", "deaf to our", "deaf to any", "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
             "blind bend", "blind side", "blind alley", "roller blind", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
+            // Hazard words in another sense.
+            "flooded with post", "flooded with letters", "flooded with mail", "flooded with calls", "flooded with emails",
+            "flooded with complaints", "flooded with messages", "flooded with junk", "flooded with enquiries", "flooded with requests",
+            "damp hands", "hands are damp", "hands were damp", "hands damp", "damp cloth", "damp towel", "damp sponge", "damp rag", "damp mop",
         ]),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [

@@ -116,6 +116,13 @@ import Testing
         #expect(has("My depression is a great burden since the flood.", .vulnerability))
         #expect(!has("car park barrier had a breakdown again", .vulnerability))
         #expect(has("my daughter has cystic fibrosis and the mould is spreading", .vulnerability))
+        // A hazard's word in another sense (probe b32): the lists read nothing, the model neither.
+        #expect(!has("We are flooded with post for a previous tenant. Where should it go?", .urgentSafety, rulesOnly))
+        #expect(!has("We are flooded with post for a previous tenant. Where should it go?", .urgentSafety))
+        #expect(has("The kitchen flooded last night and the floor is still wet.", .urgentSafety, rulesOnly))
+        #expect(!has("The bathroom switch gives me a shock when my hands are damp.", .dampMouldHazard))
+        #expect(has("The bathroom switch gives me a shock when my hands are damp.", .urgentSafety))
+        #expect(has("The bathroom wall is damp behind the bath.", .dampMouldHazard))
     }
 
     /// A danger the text says is over ("sorted it fast", "all fine, no fire") is no emergency,
