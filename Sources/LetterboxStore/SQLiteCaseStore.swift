@@ -72,9 +72,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
     ///
     /// Since v14 nearly all the bytes of mail go to the file of large blobs instead, and the
     /// writer's cache fills more slowly, with index and table pages that later batches read
-    /// again. Once it holds ``releaseCacheAboveBytes`` it is trimmed to that
-    /// (``trimWriterCache(to:)``), so that an import stays under 100 MB whatever the size of the
-    /// mbox.
+    /// again. Once it holds ``releaseCacheAboveBytes`` it is trimmed to half that
+    /// (``trimWriterCache(above:to:)``), so that an import stays under 100 MB whatever the size of
+    /// the mbox.
     public func releaseMemoryAfterLargeWrites() {
         let written = caches.blobBytesWritten.withLock { written in
             defer { written = 0 }
@@ -84,14 +84,15 @@ public final class SQLiteCaseStore: CaseStoreRules {
             pool.releaseMemory()
             return
         }
-        trimWriterCache(to: Self.releaseCacheAboveBytes)
+        trimWriterCache(above: Self.releaseCacheAboveBytes, to: Self.releaseCacheAboveBytes / 2)
     }
     /// Measured on the 914 MB mbox (v14, a busy machine): 16 MB gave peak RSS 90 MB and
     /// 18.2-21.6 s against 23-25 s before v14; 32 MB 108 MB; releasing after every batch with
     /// 2 MB of blobs, as before v14, 81 MB and 24.6 s.
     static let releaseCacheAboveBytes = 16 << 20
 
-    /// Trims the writer's page cache to `bytes` when it holds more, keeping the pages used last.
+    /// Trims the writer's page cache to `bytes` when it holds more than `limit` (or `bytes`),
+    /// keeping the pages used last.
     ///
     /// It used to be given back whole (and the readers closed), so each batch began with an
     /// empty cache and read again from the file every index page it touched, the interior pages
@@ -101,10 +102,12 @@ public final class SQLiteCaseStore: CaseStoreRules {
     /// with `letterbox-bench dedup-scale --runs 1 --trace` (a quiet machine): the million-record
     /// store took 1,275 records a second against 1,031-1,093 in the three runs before, reading
     /// 77 KB a record from the file against 93 KB; the 914 MB mbox imported in 10.4-10.9 s
-    /// against 10.6-12.6 s, peak RSS 91 MB against 85 MB.
+    /// against 10.6-12.6 s, peak RSS 91 MB against 85 MB (self-contained builds). Trimmed to 8 MB
+    /// once over 16 MB rather than to 16 MB: 1,341 records a second on the million (one run),
+    /// and the import's peak RSS 94.3 MB against 95.5-96.2 (default builds, two rounds).
     /// - Returns: the bytes the cache held before and after.
     @discardableResult
-    package func trimWriterCache(to bytes: Int) -> (before: Int, after: Int) {
+    package func trimWriterCache(above limit: Int? = nil, to bytes: Int) -> (before: Int, after: Int) {
         pool.writeWithoutTransaction { db in
             func used() -> Int {
                 var current: Int32 = 0
@@ -112,7 +115,7 @@ public final class SQLiteCaseStore: CaseStoreRules {
                 return sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK ? Int(current) : 0
             }
             let before = used()
-            guard before > bytes else { return (before, before) }
+            guard before > (limit ?? bytes) else { return (before, before) }
             try? db.execute(sql: "PRAGMA cache_size = -\(max(1, bytes >> 10)); PRAGMA cache_size = -\(Self.pageCacheKiB)")
             return (before, used())
         }
