@@ -116,7 +116,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
             }
             let before = used()
             guard before > (limit ?? bytes) else { return (before, before) }
-            try? db.execute(sql: "PRAGMA cache_size = -\(max(1, bytes >> 10)); PRAGMA cache_size = -\(Self.pageCacheKiB)")
+            try? db.execute(sql: "PRAGMA cache_size = -\(max(1, bytes >> 10))")
+            // Back to the full size whatever happened above: a batch must not spill into the WAL.
+            try? db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheKiB)")
             return (before, used())
         }
     }
