@@ -146,7 +146,7 @@ public enum TriageLexicon {
             "smells musty", "smells damp", "damp smell", "musty", "damp patch", "damp patches", "green fur",
             "wet to the touch", "wall is wet", "walls wet", "wet wall",
             "wet rot", "dry rot", "black again", "furry", "growing on the walls",
-            "growth on the walls",
+            "growth on the walls", "wall is black", "walls are black", "walls have gone black", "wall has gone black",
         ]),
         (.dampSevere, [
             "covered in", "everywhere", "spreading", "all over", "whole wall", "every room", "coughing", "breathing", "chest infection",
@@ -259,7 +259,8 @@ public enum TriageLexicon {
             "adhd", "housebound", "bed bound", "bedbound", "learning difficulties", "learning difficulty", "large print", "my sight", "his sight", "her sight", "sight loss",
             "bad knee", "bad knees", "bad hip", "bad back", "bad legs", "cant do stairs", "cant do the stairs", "cannot do stairs",
             "cant manage stairs", "cannot manage stairs", "cant manage the stairs", "cant climb", "cannot climb", "uses a wheelchair",
-            "my hip", "my hips", "my knee", "my knees", "dyslexia", "dyslexic", "cant read well", "cannot read well",
+            "my hip", "my hips", "my knee", "my knees", "her hip", "his hip", "her knee", "his knee", "her knees", "his knees",
+            "stairs are hard", "struggles with the stairs", "struggle with the stairs", "struggling with the stairs", "dyslexia", "dyslexic", "cant read well", "cannot read well",
             "can not read well", "cant read or write", "cannot read or write", "can not read or write", "struggle to read",
             "struggle with reading", "not read very well", "cant read very well",
             "hearing aid", "hearing aids", "partially deaf", "visually impaired", "sight impaired", "guide dog", "zimmer",
@@ -347,6 +348,8 @@ public enum TriageLexicon {
             "on behalf of", "writing for", "acting for", "writing on behalf", "my constituent", "constituent", "my client",
             "councillor", "cllr", "mp", "member of parliament", "citizens advice", "advocate", "advocacy", "support worker",
             "social worker", "solicitor", "solicitors", "i am her daughter", "i am his daughter", "i am her son", "i am his son",
+            "rang for him", "rang for her", "called for him", "called for her", "phoned for him", "phoned for her",
+            "calling for him", "calling for her", "ringing for him", "ringing for her", "emailing for my", "texting for my",
         ]),
         (.consent, [
             "with her permission", "with his permission", "with their permission", "given permission", "given me permission",

@@ -123,6 +123,11 @@ import Testing
         #expect(!has("The bathroom switch gives me a shock when my hands are damp.", .dampMouldHazard))
         #expect(has("The bathroom switch gives me a shock when my hands are damp.", .urgentSafety))
         #expect(has("The bathroom wall is damp behind the bath.", .dampMouldHazard))
+        // Probe b33: a phone note taken for someone else, a mobility need in the third person.
+        #expect(has("Mr Baker's daughter rang for him about the letters.", .representative, rulesOnly))
+        #expect(!has("Mr Baker rang about the letters.", .representative, rulesOnly))
+        #expect(has("Caller wants a ground floor flat as her knees are getting worse and the stairs are hard.", .vulnerability))
+        #expect(has("The bedroom wall is black and my daughter coughs.", .dampMouldHazard, rulesOnly))
     }
 
     /// A danger the text says is over ("sorted it fast", "all fine, no fire") is no emergency,
