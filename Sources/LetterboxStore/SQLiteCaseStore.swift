@@ -99,12 +99,14 @@ public final class SQLiteCaseStore: CaseStoreRules {
     /// every lookup passes through included: on a store of a million records a batch of 500
     /// fills more than 16 MB, so that happened after every batch. A smaller `cache_size` evicts
     /// the least recently used pages down to it at once, and the interior pages stay. Measured
-    /// with `letterbox-bench dedup-scale --runs 1 --trace` (a quiet machine): the million-record
-    /// store took 1,275 records a second against 1,031-1,093 in the three runs before, reading
-    /// 77 KB a record from the file against 93 KB; the 914 MB mbox imported in 10.4-10.9 s
-    /// against 10.6-12.6 s, peak RSS 91 MB against 85 MB (self-contained builds). Trimmed to 8 MB
-    /// once over 16 MB rather than to 16 MB: 1,341 records a second on the million (one run),
-    /// and the import's peak RSS 94.3 MB against 95.5-96.2 (default builds, two rounds).
+    /// against the old build, interleaved (stop 38): `letterbox-bench dedup-scale --trace` on a
+    /// million records read 87 KB a record from the file against 93 KB, at the same rate (832
+    /// against 820 records a second; two more rounds 991 / 888 against 824 / 1,064: the machine's
+    /// noise); `serve` took 3,671 / 3,390 realistic SMS callbacks a second against 3,382 / 3,065
+    /// and 2,451 / 2,310 realistic form posts against 2,242 / 2,089, with less CPU a request (the
+    /// readers stay open); the 914 MB mbox the same (10.6-12.0 s against 11.3-15.0 s) with peak RSS
+    /// 89-91 MB against 85 MB (self-contained builds). Trimmed to 8 MB once over 16 MB rather than
+    /// to 16 MB: the import's peak RSS 94.3 MB against 95.5-96.2 (default builds, two rounds).
     /// - Returns: the bytes the cache held before and after.
     @discardableResult
     package func trimWriterCache(above limit: Int? = nil, to bytes: Int) -> (before: Int, after: Int) {
