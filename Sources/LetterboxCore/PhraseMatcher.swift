@@ -48,11 +48,15 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         if let last = order.last { byFirst[last.first] = groupStart..<order.count }
     }
 
-    /// A match: the tag, the phrase as listed, and the index of its first word.
+    /// A match: the tag, the phrase as listed, the index of its first word and how many words
+    /// it has.
     public struct Match: Sendable {
         public var tag: Tag
         public var phrase: String
         public var word: Int
+        public var count: Int
+        /// The indexes of its words.
+        public var words: Range<Int> { word..<(word + count) }
     }
 
     /// Every phrase occurrence in the words (from ``wordHashes(_:)``).
@@ -68,7 +72,7 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
                     same = false
                     break
                 }
-                if same { found.append(Match(tag: phraseTags[phrase], phrase: phrases[phrase], word: index)) }
+                if same { found.append(Match(tag: phraseTags[phrase], phrase: phrases[phrase], word: index, count: others.count + 1)) }
             }
         }
         return found

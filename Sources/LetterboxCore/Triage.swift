@@ -445,14 +445,14 @@ public struct Triage: Sendable {
         func deniedByWordBefore(_ match: PhraseMatcher<Signal>.Match) -> Bool { match.word > 0 && Self.negators.contains(words[match.word - 1]) }
         var notCues: [Range<Int>] = []
         for match in matches where match.tag == .notCue {
-            notCues.append(match.word..<(match.word + match.phrase.split(separator: " ").count))
+            notCues.append(match.words)
         }
         for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
             if match.tag == .notCue { continue }
-            let end = match.word + match.phrase.split(separator: " ").count
+            let end = match.words.upperBound
             // "the disabled bay", "flooded with post", "my hands were damp": a phrase that holds
             // a cue's word in another sense hides it, whatever the signal.
-            if notCues.contains(where: { $0.overlaps(match.word..<end) }) { continue }
+            if notCues.contains(where: { $0.overlaps(match.words) }) { continue }
             if Self.cueSignals.contains(match.tag) {
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
@@ -492,9 +492,9 @@ public struct Triage: Sendable {
         for signal in Self.pairedSignals { hits[signal] = nil }
         if hits[.ongoing] != nil, hits[.hazardOver] != nil || hits[.dampOver] != nil {
             // "safe again", "still dry": the word that would say it goes on is part of the phrase that says it is over.
-            let over = matches.filter { $0.tag == .hazardOver || $0.tag == .dampOver }.map { $0.word..<($0.word + $0.phrase.split(separator: " ").count) }
+            let over = matches.filter { $0.tag == .hazardOver || $0.tag == .dampOver }.map(\.words)
             let going = matches.filter { match in
-                match.tag == .ongoing && !over.contains { $0.overlaps(match.word..<(match.word + match.phrase.split(separator: " ").count)) }
+                match.tag == .ongoing && !over.contains { $0.overlaps(match.words) }
             }
             hits[.ongoing] = going.isEmpty ? nil : Array(Set(going.map(\.phrase))).sorted()
         }
