@@ -69,8 +69,9 @@ public struct Triage: Sendable {
         /// Words that call a thing dangerous ("unsafe", "taped over"): electrics when near a socket
         /// or a fitting; context only.
         case danger
-        /// A gas appliance and a smell: gas when they are near; context only.
-        case gasAppliance, smell
+        /// A gas appliance and a smell, or symptoms of carbon monoxide (a headache, feeling sick):
+        /// gas when they are near; context only.
+        case gasAppliance, smell, symptom
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
         /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
         case notCue
@@ -425,6 +426,7 @@ public struct Triage: Sendable {
     /// "not disabled", "no mental health problems", "isn't pregnant": a negated cue is no cue.
     static let negators = hashes(["not", "no", "isnt", "arent", "wasnt", "never", "without", "nor", "neither", "dont", "doesnt", "hasnt", "havent", "hadnt", "didnt"])
     static let affected = hashes(["affected", "fine"])
+    static let alternatives = hashes(["or", "nor"])
     static let well = hashes(["fine", "ok", "okay", "good"])
     static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get"]))
     /// Hazards a word just before denies: "no smell of gas", "no mould or anything", "not damp".
@@ -456,6 +458,9 @@ public struct Triage: Sendable {
             if Self.cueSignals.contains(match.tag) {
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
+                // "I am not elderly or disabled": the negation reaches over "or" to the next cue.
+                if match.word >= 2, Self.alternatives.contains(words[match.word - 1]),
+                   words[Swift.max(0, match.word - 4)..<(match.word - 1)].contains(where: Self.negators.contains) { continue }
                 let near = words[Swift.max(0, match.word - 3)..<match.word]
                 if match.tag != .lifeEvent, let other = near.lastIndex(where: Self.neighbours.contains),
                    !near[other...].contains(where: Self.firstPerson.contains) { continue }
@@ -489,6 +494,11 @@ public struct Triage: Sendable {
         if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !deniedByWordBefore($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
+        // "the boiler keeps going out ... she has had a headache for two days and feels sick":
+        // the signs of carbon monoxide poisoning near a gas appliance, further apart than a smell.
+        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: { !deniedByWordBefore($0) }).first {
+            hits[.gas] = ["\(appliance.phrase) … \(sign.phrase)"]
+        }
         for signal in Self.pairedSignals { hits[signal] = nil }
         if hits[.ongoing] != nil, hits[.hazardOver] != nil || hits[.dampOver] != nil {
             // "safe again", "still dry": the word that would say it goes on is part of the phrase that says it is over.
@@ -517,7 +527,7 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell, .symptom]
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.

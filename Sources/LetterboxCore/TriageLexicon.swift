@@ -186,7 +186,7 @@ public enum TriageLexicon {
             "going to fall", "coming away from the wall", "balcony is loose", "railing is loose", "loose railing",
             "big crack", "huge crack", "large crack", "cracks in the walls", "wall is cracking",
             "water pouring through", "pouring through the ceiling", "coming through the ceiling", "flooding", "flooded",
-            "trapped in the lift", "stuck in the lift", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
+            "trapped in the lift", "stuck in the lift", "between floors", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
             "gonna come down", "going to come down", "will come down", "could come down", "about to come down", "ceiling is coming down",
             "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
@@ -289,7 +289,8 @@ public enum TriageLexicon {
             "twins", "triplets", "new baby", "just had a baby", "had our baby", "had a baby", "1 yr old", "3 yr old", "4 yr old",
         ]),
         // A gas appliance and a smell near it: "a smell like rotten eggs by the boiler cupboard".
-        (.gasAppliance, ["gas cooker", "gas hob", "gas fire", "gas meter", "gas pipe", "boiler", "cooker", "hob", "gas"]),
+        (.gasAppliance, ["gas cooker", "gas hob", "gas fire", "gas meter", "gas pipe", "boiler", "cooker", "hob", "gas", "pilot light", "flue"]),
+        (.symptom, ["headache", "headaches", "feel sick", "feels sick", "feeling sick", "felt sick", "dizzy", "dizziness", "drowsy", "nauseous", "nausea"]),
         (.smell, ["smell", "smells", "smelling", "smelt", "whiff", "rotten eggs", "odour"]),
         (.danger, ["unsafe", "dangerous", "taped over", "condemned", "a danger"]),
         // Damp that is over or was never there: "finally dry", "nothing wrong at the moment".
@@ -307,6 +308,9 @@ public enum TriageLexicon {
             "deaf to everything", "deaf to all", "deaf to my", "deaf to our", "deaf to any", "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
             "blind bend", "blind side", "blind alley", "roller blind", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
+            // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
+            "wheelchair accessible", "wheelchair access", "dementia friendly", "work as a carer", "working as a carer", "job as a carer",
+            "fire alarm test", "fire alarm tests", "fire alarm testing",
             // Hazard words in another sense.
             "flooded with post", "flooded with letters", "flooded with mail", "flooded with calls", "flooded with emails",
             "flooded with complaints", "flooded with messages", "flooded with junk", "flooded with enquiries", "flooded with requests",
@@ -327,7 +331,7 @@ public enum TriageLexicon {
             "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "relationship breakdown", "marriage breakdown", "non molestation", "very distressed", "is old",
             "dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed", "partner passed",
             "son passed", "daughter passed", "afraid to leave", "afraid to go", "afraid to be", "afraid for my", "afraid of him",
-            "afraid of her", "afraid of them", "dont feel safe", "do not feel safe", "not feel safe", "feel unsafe",
+            "afraid of her", "afraid of them", "found out where i live", "knows where i live", "found where i live", "dont feel safe", "do not feel safe", "not feel safe", "feel unsafe",
             "feels unsafe", "felt unsafe", "feeling unsafe", "doesnt feel safe", "does not feel safe",
             "harassed", "harassing me", "harassing us", "threatened me", "threatened to", "threatening me", "threats to me",
             "abusive partner", "abusive relationship",

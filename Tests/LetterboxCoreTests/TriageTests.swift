@@ -128,6 +128,19 @@ import Testing
         #expect(!has("Mr Baker rang about the letters.", .representative, rulesOnly))
         #expect(has("Caller wants a ground floor flat as her knees are getting worse and the stairs are hard.", .vulnerability))
         #expect(has("The bedroom wall is black and my daughter coughs.", .dampMouldHazard, rulesOnly))
+        // Probe b34: the signs of carbon monoxide near a gas appliance; a negation over "or"; a
+        // place or a job described, not a person; a routine test; a lift moving with its doors open.
+        #expect(has("Caller says her boiler is banging and the pilot light keeps going out. She has had a headache for two days and feels sick.", .urgentSafety, rulesOnly))
+        #expect(!has("I have had a headache all week from the drilling next door.", .urgentSafety, rulesOnly))
+        #expect(!has("I am not elderly or disabled, but the bins are too far away now.", .vulnerability))
+        #expect(has("I am elderly and disabled, and the bins are too far away now.", .vulnerability))
+        #expect(!has("Is the community centre wheelchair accessible? I am organising the meeting.", .vulnerability, rulesOnly))
+        #expect(has("My son uses a wheelchair and the lift is out.", .vulnerability, rulesOnly))
+        #expect(!has("i work as a carer so im out all day, can the gas check be on a saturday", .vulnerability, rulesOnly))
+        #expect(!has("The fire alarm test in our block is at 7am on Saturdays. Please move it.", .urgentSafety, rulesOnly))
+        #expect(has("The fire alarm in our block is not working.", .urgentSafety, rulesOnly))
+        #expect(has("The lift opened its doors between floors while it was still moving.", .urgentSafety, rulesOnly))
+        #expect(has("My ex has found out where I live and waits outside the block.", .vulnerability, rulesOnly))
     }
 
     /// A danger the text says is over ("sorted it fast", "all fine, no fire") is no emergency,
