@@ -255,6 +255,7 @@ struct DedupScale: ParsableCommand {
     @Option(help: "Submissions ingested per measurement.") var measure = 20_000
     @Option(help: "Submissions per batch (per transaction pair).") var batch = 500
     @Option(help: "Measurement runs (medians reported).") var runs = 3
+    @ArgumentParser.Flag(help: "Add up SQLite's time per statement on both stores, and print the statements whose time a record grew most on the large store (the cost that grows with the store, statement by statement). Profiling itself costs time: read the ratios without it.") var profile = false
     @ArgumentParser.Flag(help: "Print each batch's wall and CPU time (is it waiting on the disk or computing?) and the bytes it read and wrote through system calls (the store's page reads that missed its cache, its WAL and checkpoint writes).") var trace = false
     @Option(help: "Measure on this PostgreSQL server instead (postgres://user@host/db, a superuser's): the large store is the SQLite one copied there once with `letterbox store copy`, and each run measures on a fresh copy of it (CREATE DATABASE ... TEMPLATE).") var postgres: String?
 
@@ -275,15 +276,18 @@ struct DedupScale: ParsableCommand {
             let workload = workload(run: run, people: people)
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("letterbox-scale-\(getpid())-\(run)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let emptyStore = try SQLiteCaseStore(path: folder.appendingPathComponent("empty.sqlite").path)
+            let emptyProfile = StatementProfile()
+            let fullProfile = StatementProfile()
+            let emptyStore = try SQLiteCaseStore(path: folder.appendingPathComponent("empty.sqlite").path, options: profiled(emptyProfile))
             empty.append(try rate(workload, into: emptyStore))
             try? FileManager.default.removeItem(at: folder)
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
             try FileManager.default.copyItem(atPath: store, toPath: copy)
             sync()  // the copy's dirty pages are written back before the clock starts, not during the run
-            let big = try SQLiteCaseStore(path: copy)
+            let big = try SQLiteCaseStore(path: copy, options: profiled(fullProfile))
             full.append(try rate(workload, into: big))
             print(String(format: "run %d: empty store %.0f records/s, large store %.0f records/s", run + 1, empty.last!, full.last!))
+            if profile { StatementProfile.compare(emptyProfile, fullProfile, records: workload.count) }
         }
         let size = try DatabaseQueue(path: store).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records") ?? 0 }
         report("Median", empty: empty, full: full, size: size)
@@ -296,6 +300,13 @@ struct DedupScale: ParsableCommand {
     func workload(run: Int, people: Int) -> [RawSubmission] {
         var generator = Generator(seed: 1_000 + UInt64(run), people: people, start: benchStart.addingTimeInterval(Double(3 * 365) * 86_400))
         return generator.labelledSet(count: measure, days: 14).map(\.submission)
+    }
+
+    /// The store's options, with SQLite's time per statement added to `into` when `--profile`.
+    func profiled(_ into: StatementProfile) -> SQLiteCaseStore.Options {
+        var options = SQLiteCaseStore.Options()
+        if profile { options.statementProfiler = { into.add($0, $1) } }
+        return options
     }
 
     /// The medians of the runs and their ratio, under `heading`.
@@ -374,6 +385,7 @@ struct DedupScale: ParsableCommand {
         print("\nQuery plans of every query intake ran (EXPLAIN QUERY PLAN on the large store):")
         try queue.read { db in
             let tables = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+            let partial = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'"))
             for sql in seen.statements where sql.uppercased().hasPrefix("SELECT") || sql.uppercased().hasPrefix("WITH") || sql.uppercased().contains("RETURNING") {
                 guard !sql.uppercased().hasPrefix("PRAGMA") else { continue }
                 let statement = try db.makeStatement(sql: "EXPLAIN QUERY PLAN " + sql)
@@ -384,13 +396,60 @@ struct DedupScale: ParsableCommand {
                 for step in plan {
                     // "SCAN m" of a recursive query's own queue is not a store table.
                     let scanned = step.hasPrefix("SCAN ") ? String(step.dropFirst(5).split(separator: " ").first ?? "") : ""
-                    let bad = tables.contains(scanned)
+                    // A scan of a partial index (`restrictions_active`: the restrictions in force)
+                    // reads only the rows it holds, which do not grow with the store.
+                    let index = step.components(separatedBy: " USING INDEX ").dropFirst().first?.split(separator: " ").first.map(String.init)
+                    let bounded = !scanned.isEmpty && (index.map(partial.contains) ?? false)
+                    let bad = tables.contains(scanned) && !bounded
                     if bad { scans += 1 }
-                    print("    \(bad ? "!! " : "")\(step)")
+                    print("    \(bad ? "!! " : "")\(step)\(bounded ? " (a partial index: only the rows it holds)" : "")")
                 }
             }
         }
         print(scans == 0 ? "\nNo lookup scans a store table: every step is an index or primary-key search." : "\n\(scans) step(s) scan a table (marked !!).")
+    }
+}
+
+/// SQLite's time and count per statement text (its values left out), added up over a run.
+final class StatementProfile: @unchecked Sendable {
+    private let lock = NSLock()
+    private var totals: [String: (seconds: Double, count: Int)] = [:]
+
+    func add(_ sql: String, _ seconds: TimeInterval) {
+        lock.lock()
+        defer { lock.unlock() }
+        totals[sql, default: (0, 0)].seconds += seconds
+        totals[sql, default: (0, 0)].count += 1
+    }
+
+    /// The totals, statements that differ only in how many values they list made one.
+    var snapshot: [String: (seconds: Double, count: Int)] {
+        lock.lock()
+        defer { lock.unlock() }
+        var merged: [String: (seconds: Double, count: Int)] = [:]
+        for (sql, total) in totals {
+            let key = sql.replacingOccurrences(of: "?, ", with: "").split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            merged[key, default: (0, 0)].seconds += total.seconds
+            merged[key, default: (0, 0)].count += total.count
+        }
+        return merged
+    }
+
+    /// Prints, per record, SQLite's time on each store, for the statements that grew most.
+    static func compare(_ empty: StatementProfile, _ full: StatementProfile, records: Int) {
+        let a = empty.snapshot
+        let b = full.snapshot
+        let n = Double(records)
+        let total = (a.values.reduce(0) { $0 + $1.seconds }, b.values.reduce(0) { $0 + $1.seconds })
+        print(String(format: "    SQLite's time a record: empty store %.1f µs, large store %.1f µs (statements run: %.1f and %.1f a record)",
+                     total.0 / n * 1e6, total.1 / n * 1e6, Double(a.values.reduce(0) { $0 + $1.count }) / n, Double(b.values.reduce(0) { $0 + $1.count }) / n))
+        let rows = Set(a.keys).union(b.keys).map { key in (key, a[key] ?? (0, 0), b[key] ?? (0, 0)) }
+            .sorted { ($0.2.seconds - $0.1.seconds) > ($1.2.seconds - $1.1.seconds) }
+        print("    µs a record (empty -> large), runs a record, statement; the 15 that grew most:")
+        for (sql, e, f) in rows.prefix(15) {
+            print(String(format: "    %7.1f -> %7.1f  %5.2f  %@", e.seconds / n * 1e6, f.seconds / n * 1e6, Double(f.count) / n, String(sql.prefix(150))))
+        }
     }
 }
 

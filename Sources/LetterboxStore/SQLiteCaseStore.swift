@@ -24,6 +24,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
         /// Called with the text of every SQL statement run (not its values): the benchmark uses
         /// it to print the query plans of what intake actually runs. Nil in normal use.
         public var statementObserver: (@Sendable (String) -> Void)?
+        /// Called with the text of every SQL statement run and how long SQLite took to run it:
+        /// the benchmark adds them up to find what grows with the store. Nil in normal use.
+        public var statementProfiler: (@Sendable (String, TimeInterval) -> Void)?
         /// The triage rules every record is read with.
         public var triage: Triage
         /// Timescales and the working-day calendar for due dates.
@@ -176,9 +179,15 @@ public final class SQLiteCaseStore: CaseStoreRules {
             // quarantined alone), and a savepoint keeps the original of every page it changes in
             // a statement journal: in memory, not a temporary file written a page at a time.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            if let observer = options.statementObserver {
-                db.trace(options: .statement) { event in
-                    if case .statement(let statement) = event { observer(statement.sql) }
+            // One trace function per connection (a second call replaces the first).
+            let observer = options.statementObserver
+            let profiler = options.statementProfiler
+            if observer != nil || profiler != nil {
+                db.trace(options: [observer == nil ? [] : .statement, profiler == nil ? [] : .profile]) { event in
+                    switch event {
+                    case .statement(let statement): observer?(statement.sql)
+                    case .profile(let statement, let duration): profiler?(statement.sql, duration)
+                    }
                 }
             }
         }
