@@ -66,6 +66,10 @@ public struct Triage: Sendable {
         /// A part of a building that can fall on or from someone (a balcony, render, a chimney), and
         /// words of it giving way ("come loose", "fallen"): structural danger when they are near.
         case fallingPart, givingWay
+        /// A way into the home (a front door) and words that it will not shut: the home cannot be
+        /// secured when they are near ("the window won't shut properly, draft coming in" is a
+        /// repair, "the gate will not close" a fault); context only.
+        case entrance, wontShut
         /// Words that call a thing dangerous ("unsafe", "taped over"): electrics when near a socket
         /// or a fitting; context only.
         case danger
@@ -479,24 +483,27 @@ public struct Triage: Sendable {
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
             hits[match.tag, default: []].append(match.phrase)
         }
+        // The pairs below read only what no phrase in another sense hides ("won't close properly").
+        let paired = notCues.isEmpty ? matches : matches.filter { match in !notCues.contains { $0.overlaps(match.words) } }
         // Two findings near each other that mean a hazard together and nothing apart:
         // "the balcony railing has come loose" (a part that can fall, giving way) is structural
         // danger; "two sockets taped over as unsafe" (a fitting called dangerous) is electrical;
         // "the cooker flame keeps going out and there's a smell" is gas ("no smell" is none).
         func addNear(_ first: Signal, _ second: Signal, within distance: Int, as target: Signal) {
-            for (a, b) in Self.near(first, second, within: distance, in: matches) {
+            for (a, b) in Self.near(first, second, within: distance, in: paired) {
                 let phrase = a.word < b.word ? "\(a.phrase) … \(b.phrase)" : "\(b.phrase) … \(a.phrase)"
                 if !(hits[target]?.contains(phrase) ?? false) { hits[target, default: []].append(phrase) }
             }
         }
         addNear(.fallingPart, .givingWay, within: 6, as: .structural)
+        addNear(.entrance, .wontShut, within: 8, as: .security)
         addNear(.danger, .electricFitting, within: 6, as: .electrics)
-        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !deniedByWordBefore($0) }).first {
+        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: paired, where: { !deniedByWordBefore($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
         // "the boiler keeps going out ... she has had a headache for two days and feels sick":
         // the signs of carbon monoxide poisoning near a gas appliance, further apart than a smell.
-        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: { !deniedByWordBefore($0) }).first {
+        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: paired, where: { !deniedByWordBefore($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … \(sign.phrase)"]
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
@@ -527,7 +534,7 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell, .symptom]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut]
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.

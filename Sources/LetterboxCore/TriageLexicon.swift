@@ -167,7 +167,7 @@ public enum TriageLexicon {
         ]),
         (.electricFitting, [
             "light fitting", "light fittings", "ceiling light", "socket", "sockets", "plug socket", "electrics", "fuse box",
-            "consumer unit", "light switch", "wiring", "electrical", "the lights",
+            "consumer unit", "light switch", "wiring", "electrical", "the lights", "electric meter", "electricity meter", "electric cupboard",
             "the switch", "ceiling rose", "the light in", "out of the light", "out the light", "by the light", "into the light", "from the light",
             "near the light", "round the light", "switched off the power", "switched off the electrics", "turned off the power",
             "turned off the electrics", "switched off at the fuse box", "turned the power off", "turned the electrics off",
@@ -183,10 +183,11 @@ public enum TriageLexicon {
             "ceiling collapsed", "ceiling has collapsed", "ceiling fell", "ceiling came down", "ceiling caved", "caved in",
             "ceiling is bowing", "ceiling bowing", "ceiling bulging", "ceiling sagging", "ceiling is sagging", "collapsed", "collapsing",
             "falling masonry", "masonry falling", "bricks falling", "structural danger", "about to fall", "could fall",
-            "going to fall", "coming away from the wall", "balcony is loose", "railing is loose", "loose railing",
+            "going to fall", "coming away from the wall", "come away from the wall", "came away from the wall", "balcony is loose", "railing is loose", "loose railing",
             "big crack", "huge crack", "large crack", "cracks in the walls", "wall is cracking",
             "water pouring through", "pouring through the ceiling", "coming through the ceiling", "flooding", "flooded",
-            "trapped in the lift", "stuck in the lift", "between floors", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
+            "trapped in the lift", "stuck in the lift", "opened between floors", "opens between floors", "open between floors", "doors between floors", "stuck between floors",
+            "trapped between floors", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
             "gonna come down", "going to come down", "will come down", "could come down", "about to come down", "ceiling is coming down",
             "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
@@ -199,6 +200,8 @@ public enum TriageLexicon {
             "guttering", "canopy", "cladding panel", "ceiling", "plasterboard", "parapet", "lintel",
             "window glass", "pane", "glass in the",
         ]),
+        (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
+        (.wontShut, ["wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut", "can not shut", "cant close it", "cannot close it"]),
         (.givingWay, [
             "come loose", "came loose", "coming loose", "loose", "wobbling", "wobbly", "wobbles", "fallen", "fell", "falling", "fall off",
             "fallen off", "coming away", "come away", "came away", "hanging off", "dropped off", "crumbling", "gave way", "given way",
@@ -215,7 +218,7 @@ public enum TriageLexicon {
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
             "burgled", "burglary", "front door wont close", "door wont close", "window wont close", "insecure", "cant secure", "cannot secure", "can not secure", "window smashed", "door has been kicked in", "kicked in",
             "anyone can get in", "anyone could get in", "anyone can walk in", "anyone could walk in", "anyone could climb in",
-            "anyone can climb in", "wont shut", "will not shut", "will not close", "will not lock", "been forced", "forced open",
+            "anyone can climb in", "will not lock", "been forced", "forced open",
             "door forced", "not locked", "not been locking", "hasnt locked", "lock is broken", "lock broken", "broken lock",
         ]),
         (.noHeat, [
@@ -311,6 +314,13 @@ public enum TriageLexicon {
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
             "wheelchair accessible", "wheelchair access", "dementia friendly", "work as a carer", "working as a carer", "job as a carer",
             "fire alarm test", "fire alarm tests", "fire alarm testing",
+            // A person who may fall (in the dark, on a slippery path) is a trip hazard, not a structure giving way.
+            "someone will fall", "someone could fall", "someone might fall", "someone is going to fall", "somebody will fall",
+            "somebody could fall", "people will fall", "people could fall", "will fall over", "could fall over", "might fall over",
+            "going to fall over",
+            // A door that shuts with a shove is stiff, not open to anyone.
+            "wont close properly", "will not close properly", "wont shut properly", "will not shut properly", "doesnt shut properly",
+            "does not shut properly", "cant shut it without", "cannot shut it without", "cant close it without", "cannot close it without",
             // Hazard words in another sense.
             "flooded with post", "flooded with letters", "flooded with mail", "flooded with calls", "flooded with emails",
             "flooded with complaints", "flooded with messages", "flooded with junk", "flooded with enquiries", "flooded with requests",

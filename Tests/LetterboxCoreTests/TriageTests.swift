@@ -141,6 +141,13 @@ import Testing
         #expect(has("The fire alarm in our block is not working.", .urgentSafety, rulesOnly))
         #expect(has("The lift opened its doors between floors while it was still moving.", .urgentSafety, rulesOnly))
         #expect(has("My ex has found out where I live and waits outside the block.", .vulnerability, rulesOnly))
+        // Read from the cross-validated mistakes: a thing that will not shut is a way into the home
+        // only when it is a door, and only if it will not shut at all; a person who may fall is a trip.
+        #expect(has("Someone kicked my front door and now it will not shut.", .urgentSafety, rulesOnly))
+        #expect(!has("The gate to the play area is hanging off one hinge and will not close.", .urgentSafety, rulesOnly))
+        #expect(!has("My back door swelled and won't close properly, I have to force it.", .urgentSafety, rulesOnly))
+        #expect(!has("The stair lights have been out for a week. Someone will fall.", .urgentSafety, rulesOnly))
+        #expect(has("The balcony render is cracked and looks like it will fall onto the path.", .urgentSafety, rulesOnly))
     }
 
     /// A danger the text says is over ("sorted it fast", "all fine, no fire") is no emergency,
