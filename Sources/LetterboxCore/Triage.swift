@@ -450,19 +450,16 @@ public struct Triage: Sendable {
     func signals(in text: String, words: [UInt64]? = nil) -> [Signal: [String]] {
         let words = words ?? PhraseMatcher<Signal>.wordHashes(text)
         var hits: [Signal: [String]] = [:]
-        let matches = matcher.matches(in: words)
+        let found = matcher.matches(in: words)
         // "no smell of gas", "no mould": the word just before denies it.
         func deniedByWordBefore(_ match: PhraseMatcher<Signal>.Match) -> Bool { match.word > 0 && Self.negators.contains(words[match.word - 1]) }
-        var notCues: [Range<Int>] = []
-        for match in matches where match.tag == .notCue {
-            notCues.append(match.words)
-        }
+        // "the disabled bay", "flooded with post", "my hands were damp", "won't close properly": a
+        // phrase that holds a word in another sense hides every finding it overlaps (itself
+        // included), for every signal and every pair below.
+        let notCues = found.filter { $0.tag == .notCue }.map(\.words)
+        let matches = notCues.isEmpty ? found : found.filter { match in !notCues.contains { $0.overlaps(match.words) } }
         for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
-            if match.tag == .notCue { continue }
             let end = match.words.upperBound
-            // "the disabled bay", "flooded with post", "my hands were damp": a phrase that holds
-            // a cue's word in another sense hides it, whatever the signal.
-            if notCues.contains(where: { $0.overlaps(match.words) }) { continue }
             if Self.cueSignals.contains(match.tag) {
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
@@ -487,14 +484,12 @@ public struct Triage: Sendable {
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
             hits[match.tag, default: []].append(match.phrase)
         }
-        // The pairs below read only what no phrase in another sense hides ("won't close properly").
-        let paired = notCues.isEmpty ? matches : matches.filter { match in !notCues.contains { $0.overlaps(match.words) } }
         // Two findings near each other that mean a hazard together and nothing apart:
         // "the balcony railing has come loose" (a part that can fall, giving way) is structural
         // danger; "two sockets taped over as unsafe" (a fitting called dangerous) is electrical;
         // "the cooker flame keeps going out and there's a smell" is gas ("no smell" is none).
         func addNear(_ first: Signal, _ second: Signal, within distance: Int, as target: Signal) {
-            for (a, b) in Self.near(first, second, within: distance, in: paired) {
+            for (a, b) in Self.near(first, second, within: distance, in: matches) {
                 let phrase = a.word < b.word ? "\(a.phrase) … \(b.phrase)" : "\(b.phrase) … \(a.phrase)"
                 if !(hits[target]?.contains(phrase) ?? false) { hits[target, default: []].append(phrase) }
             }
@@ -502,12 +497,12 @@ public struct Triage: Sendable {
         addNear(.fallingPart, .givingWay, within: 6, as: .structural)
         addNear(.entrance, .wontShut, within: 8, as: .security)
         addNear(.danger, .electricFitting, within: 6, as: .electrics)
-        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: paired, where: { !deniedByWordBefore($0) }).first {
+        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !deniedByWordBefore($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
         // "the boiler keeps going out ... she has had a headache for two days and feels sick":
         // the signs of carbon monoxide poisoning near a gas appliance, further apart than a smell.
-        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: paired, where: { !deniedByWordBefore($0) }).first {
+        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: { !deniedByWordBefore($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … \(sign.phrase)"]
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
