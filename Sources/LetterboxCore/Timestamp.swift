@@ -1,11 +1,25 @@
 public import Foundation
 
-/// ISO 8601 timestamps in UTC, as the store and the export contract write them:
-/// `2026-04-03T13:05:00Z`, or `2026-04-03T13:05:00.250Z` when there are milliseconds.
+/// ISO 8601 timestamps in UTC. The export contract writes `2026-04-03T13:05:00Z`, or
+/// `2026-04-03T13:05:00.250Z` when there are milliseconds (``string(_:)``); the store writes
+/// every time with its milliseconds, `2026-04-03T13:05:00.000Z` (``stored(_:)``).
 ///
-/// Strings in this form sort in time order, which the store's indexes rely on.
+/// Only the store's form sorts in time order, which its indexes, its pages and its time
+/// windows rely on: in the contract's form a whole second, `…:00Z`, sorts after every time
+/// within that second (`…:00.250Z`), because "Z" comes after ".".
 public enum Timestamp {
+    /// The export contract's form: milliseconds only when there are some.
     public static func string(_ date: Date) -> String {
+        string(date, alwaysMilliseconds: false)
+    }
+
+    /// The store's form: always 24 characters, milliseconds included, so that the strings
+    /// sort as the times do. Every time the store compares or orders is written this way.
+    public static func stored(_ date: Date) -> String {
+        string(date, alwaysMilliseconds: true)
+    }
+
+    static func string(_ date: Date, alwaysMilliseconds: Bool) -> String {
         // Whole milliseconds, rounded down; the 10 µs allowance is for a time read back from this
         // form, whose Double can fall a hair below the millisecond written (".054" as
         // 0.05399999...): without it, a time read and written again moved back by 1 ms.
@@ -40,7 +54,7 @@ public enum Timestamp {
             for byte in year.utf8 { mark(byte) }
             mark(0x2D); digits(Int(parts.tm_mon) + 1, 2); mark(0x2D); digits(Int(parts.tm_mday), 2)
             mark(0x54); digits(Int(parts.tm_hour), 2); mark(0x3A); digits(Int(parts.tm_min), 2); mark(0x3A); digits(Int(parts.tm_sec), 2)
-            if milliseconds > 0 {
+            if milliseconds > 0 || alwaysMilliseconds {
                 mark(0x2E)
                 digits(Int(milliseconds), 3)
             }

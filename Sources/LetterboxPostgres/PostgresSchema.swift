@@ -13,6 +13,7 @@ enum PostgresSchema {
         ("v2-one-submission-per-key", v2),
         ("v3-blob-ranges", v3),
         ("v4-contacts-by-name-and-postcode", v4),
+        ("v5-times-with-milliseconds", Migrations.timesWithMilliseconds),
     ]
 
     /// The lock migrations take (`pg_advisory_xact_lock`): two instances starting at once apply

@@ -3,7 +3,7 @@ import GRDB
 /// The store's schema, as append-only migrations in SQL.
 ///
 /// A migration that has shipped is never edited: change the schema by appending a new one.
-enum Migrations {
+package enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-foundation") { db in
@@ -50,8 +50,34 @@ enum Migrations {
         migrator.registerMigration("v14-blob-file") { db in
             try db.execute(sql: v14)
         }
+        migrator.registerMigration("v15-times-with-milliseconds") { db in
+            try db.execute(sql: timesWithMilliseconds)
+        }
         return migrator
     }
+
+    /// The columns of times the store compares or orders (every one but `records.contacted_at`,
+    /// which no query reads: rewriting it would rewrite every record's row).
+    static let comparedTimes: [(table: String, column: String)] = [
+        ("records", "received_at"), ("records", "acknowledge_by"), ("records", "respond_by"), ("records", "hazard_due"),
+        ("records", "next_due"), ("raw_submissions", "received_at"), ("raw_submissions", "updated_at"),
+        ("message_parts", "received_at"), ("blobs", "created_at"), ("contacts", "created_at"), ("cases", "closed_at"),
+        ("audit_log", "at"), ("record_links", "created_at"), ("possible_same_contacts", "created_at"),
+        ("restrictions", "review_by"), ("restrictions", "created_at"), ("restrictions", "ended_at"),
+        ("outbox_events", "created_at"), ("outbox_destinations", "created_at"), ("outbox_destinations", "disabled_at"),
+        ("outbox_deliveries", "delivered_at"), ("outbox_attempts", "started_at"), ("forward_remote_ids", "created_at"),
+        ("import_checkpoints", "updated_at"),
+    ]
+
+    /// SQLite's v15 and PostgreSQL's v5 (the same SQL on both). A time used to be written
+    /// `…:05Z` on a whole second and `…:05.250Z` otherwise, and "Z" sorts after ".": a record
+    /// that arrived on a whole second was listed and exported after those that arrived later in
+    /// that second, and a page of an export or a time window could miss it. Times are now
+    /// written with their milliseconds always (`Timestamp.stored`); this rewrites the whole
+    /// seconds already stored the same way.
+    package static let timesWithMilliseconds = comparedTimes.map { table, column in
+        "UPDATE \(table) SET \(column) = substr(\(column), 1, 19) || '.000Z' WHERE \(column) LIKE '____-__-__T__:__:__Z';"
+    }.joined(separator: "\n")
 
     static let v14 = """
         -- A blob of 16 KB or more (nearly all the bytes of mail) is kept in the store's file of

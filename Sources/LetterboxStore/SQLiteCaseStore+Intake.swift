@@ -60,7 +60,7 @@ extension CaseStoreRules {
     /// Stores the raw bytes of each submission, or recognises a redelivery: the body of the
     /// store's receiving transaction.
     package func receiveRows(_ db: some StoreConnection, _ batch: [Intake.Prepared], recordRedelivery: Bool) throws -> [Receipt] {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         // The stored submission with this key that is not itself a redelivery: through the
         // record it made, or (pending, in quarantine, ignored: no record) through the index of
         // those alone (SQLite v13). Two plain lookups: as one statement (a union sorted by id)
@@ -180,7 +180,7 @@ extension CaseStoreRules {
                      original_id, attempts, updated_at, sender_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
                 """, [
-                item.submission.channel.rawValue, item.submission.source, Timestamp.string(item.submission.receivedAt),
+                item.submission.channel.rawValue, item.submission.source, Timestamp.stored(item.submission.receivedAt),
                 key, item.sha256, item.submission.bytes.count, metadata, disposition.rawValue, reason,
                 originalId, now, item.submission.senderAssignedID,
             ])
@@ -205,7 +205,7 @@ extension CaseStoreRules {
     /// settling transaction. Each submission in its own savepoint, so one that the store
     /// rejects is quarantined alone.
     package func settleRows(_ db: some StoreConnection, _ results: [Settling], actor: String) throws -> [IntakeOutcome] {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         return try results.map { rawId, result, fingerprint -> IntakeOutcome in
                 guard let row = try db.row("""
                         SELECT r.*, rec.reference FROM raw_submissions r LEFT JOIN records rec ON rec.id = r.record_id
@@ -335,7 +335,7 @@ extension CaseStoreRules {
                                      respond_by, hazard_due, next_due)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [
-                recordId, reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.string), contactId, key,
+                recordId, reference, draft.channel.rawValue, receivedText, draft.contactedAt.map(Timestamp.stored), contactId, key,
                 rawId, followUp?.id, document, linked.caseId, resolution.originId, linked.eventAt,
                 linked.fingerprint.textHash, linked.postcode, linked.addressKey,
             ] + Self.triageColumns(record))

@@ -219,13 +219,13 @@ extension StoreTransactions {
             return (position, last)
         }
         if let position = state.position, position >= state.last { return 0 }
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         return try writing(exclusive: true) { db in
             var position = try db.value("SELECT position FROM outbox_destinations WHERE name = ?", [destination], as: Int64.self)
             if position == nil {
                 var start: Int64 = 0
                 if let since {
-                    start = try db.value("SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM outbox_events)) - 1 FROM outbox_events WHERE created_at >= ?", [Timestamp.string(since)], as: Int64.self) ?? 0
+                    start = try db.value("SELECT COALESCE(MIN(id), (SELECT COALESCE(MAX(id), 0) + 1 FROM outbox_events)) - 1 FROM outbox_events WHERE created_at >= ?", [Timestamp.stored(since)], as: Int64.self) ?? 0
                 }
                 try db.run("INSERT INTO outbox_destinations (name, position, created_at) VALUES (?, ?, ?)", [destination, start, now])
                 position = start
@@ -328,7 +328,7 @@ extension StoreTransactions {
     /// Records what became of a batch of attempts, in one transaction, and releases the claims.
     package func settleDeliveries(_ results: [DeliveryResult], destination: String) throws(StoreError) {
         guard !results.isEmpty else { return }
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         try writing(exclusive: false) { db in
             for result in results {
                 let answer = result.answer.map { Outbox.trimmed($0, to: 500) }
@@ -356,7 +356,7 @@ extension StoreTransactions {
                     try db.run("UPDATE outbox_destinations SET disabled_at = ?, disabled_reason = ? WHERE name = ? AND disabled_at IS NULL", [now, "The receiver answered 410 Gone (delivery #\(result.deliveryId)).", destination])
                 }
                 let number = try db.value("SELECT COALESCE(MAX(number), 0) + 1 FROM outbox_attempts WHERE delivery_id = ?", [result.deliveryId], as: Int.self) ?? 1
-                try db.run("INSERT INTO outbox_attempts (delivery_id, number, started_at, seconds, outcome, status, answer) VALUES (?, ?, ?, ?, ?, ?, ?)", [result.deliveryId, number, Timestamp.string(result.startedAt), result.seconds, outcomeName, result.status, answer])
+                try db.run("INSERT INTO outbox_attempts (delivery_id, number, started_at, seconds, outcome, status, answer) VALUES (?, ?, ?, ?, ?, ?, ?)", [result.deliveryId, number, Timestamp.stored(result.startedAt), result.seconds, outcomeName, result.status, answer])
             }
         }
     }
@@ -377,7 +377,7 @@ extension StoreTransactions {
                 INSERT INTO forward_remote_ids (destination, case_id, remote_id, created_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (destination, case_id) DO UPDATE SET remote_id = excluded.remote_id
                 """,
-                [destination, caseId, remoteId, Timestamp.string(Date())]
+                [destination, caseId, remoteId, Timestamp.stored(Date())]
             )
         }
     }
@@ -455,7 +455,7 @@ extension StoreTransactions {
     /// otherwise every dead one (of one destination). Audited. Returns how many.
     @discardableResult
     package func retryDeliveries(id: Int64? = nil, destination: String? = nil, actor: String) throws(StoreError) -> Int {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         return try writing(exclusive: true) { db in
             if let id {
                 guard let state = try db.value("SELECT state FROM outbox_deliveries WHERE id = ?", [id], as: String.self) else {
@@ -486,13 +486,13 @@ extension StoreTransactions {
     /// Audited. Returns how many.
     @discardableResult
     package func replayDeliveries(destination: String, since: Date, actor: String) throws(StoreError) -> Int {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         return try writing(exclusive: true) { db in
             let count = try db.run("""
                     UPDATE outbox_deliveries SET state = 'pending', attempts = 0, next_attempt_at = 0, claimed_until = 0
                     WHERE destination = ? AND state = 'delivered'
                       AND event_row IN (SELECT id FROM outbox_events WHERE created_at >= ?)
-                    """, [destination, Timestamp.string(since)])
+                    """, [destination, Timestamp.stored(since)])
             try audit(db, action: "outbox_replay", rawId: nil, recordId: nil,
                       reason: "\(count) delivered events to \(destination) since \(Timestamp.string(since)) queued again with their original ids.",
                       at: now, actor: actor)
@@ -503,7 +503,7 @@ extension StoreTransactions {
     /// Enables a destination a receiver's 410 disabled. Audited. False if it was not disabled.
     @discardableResult
     package func enableDestination(_ name: String, actor: String) throws(StoreError) -> Bool {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         return try writing(exclusive: true) { db in
             guard try db.run("UPDATE outbox_destinations SET disabled_at = NULL, disabled_reason = NULL WHERE name = ? AND disabled_at IS NOT NULL", [name]) > 0 else {
                 return false

@@ -63,7 +63,7 @@ extension CaseStoreRules {
     package func partsWaiting(_ db: some StoreConnection, since cutoff: Date) throws -> [[HeldPart]] {
         let keys = try db.values(
             "SELECT DISTINCT group_key FROM message_parts WHERE joined_submission_id IS NULL AND received_at < ?",
-            [Timestamp.string(cutoff)], as: String.self
+            [Timestamp.stored(cutoff)], as: String.self
         )
         return try keys.map { try waitingParts(db, groupKey: $0) }
     }

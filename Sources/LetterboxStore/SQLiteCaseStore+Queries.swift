@@ -86,7 +86,7 @@ extension CaseStoreRules {
     package func pendingIds(_ db: some StoreConnection, receivedBefore cutoff: Date, limit: Int) throws -> [Int64] {
         try db.values(
             "SELECT id FROM raw_submissions WHERE disposition = 'pending' AND received_at < ? ORDER BY id LIMIT ?",
-            [Timestamp.string(cutoff), limit], as: Int64.self
+            [Timestamp.stored(cutoff), limit], as: Int64.self
         )
     }
 
@@ -103,7 +103,7 @@ extension CaseStoreRules {
             ON CONFLICT (path) DO UPDATE SET inode = excluded.inode, "offset" = excluded."offset",
                 messages = excluded.messages, updated_at = excluded.updated_at
             """#,
-            [checkpoint.path, checkpoint.inode, checkpoint.offset, checkpoint.messages, Timestamp.string(Date())]
+            [checkpoint.path, checkpoint.inode, checkpoint.offset, checkpoint.messages, Timestamp.stored(Date())]
         )
     }
 

@@ -46,8 +46,8 @@ extension CaseStoreRules {
         let hazard = record.dueDates?.hazardClocks.map(\.dueBy).min()
         return [
             record.kind?.rawValue, record.category, record.serviceArea,
-            record.acknowledgeBy.map(Timestamp.string), record.respondBy.map(Timestamp.string),
-            hazard.map(Timestamp.string), record.dueDates?.next.map(Timestamp.string),
+            record.acknowledgeBy.map(Timestamp.stored), record.respondBy.map(Timestamp.stored),
+            hazard.map(Timestamp.stored), record.dueDates?.next.map(Timestamp.stored),
         ]
     }
 }

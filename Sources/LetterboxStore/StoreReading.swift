@@ -44,7 +44,7 @@ extension StoreTransactions {
         var arguments: [SQLValue] = []
         if let due {
             conditions.append("next_due IS NOT NULL AND next_due <= ?")
-            arguments.append(Timestamp.string(due.before).sqlValue)
+            arguments.append(Timestamp.stored(due.before).sqlValue)
             if due.openCasesOnly { conditions.append(SQLiteCaseStore.caseNotClosed) }
         }
         if let channel {
@@ -53,7 +53,7 @@ extension StoreTransactions {
         }
         if let since {
             conditions.append("received_at >= ?")
-            arguments.append(Timestamp.string(since).sqlValue)
+            arguments.append(Timestamp.stored(since).sqlValue)
         }
         // A page at a time, each after the last one's sort key and id: memory stays bounded
         // however many records an export reads, on either store, without holding a cursor open.
@@ -169,7 +169,7 @@ extension StoreTransactions {
 
     /// Merges contact `merge` into `keep`, as a person decided. Audited; `unmergeContact` undoes it.
     package func mergeContacts(keep: Int64, merge: Int64, actor: String, reason: String) throws(StoreError) {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         try writing(exclusive: true) { db in
             _ = try requireContact(db, keep)
             _ = try requireContact(db, merge)
@@ -184,7 +184,7 @@ extension StoreTransactions {
 
     /// Undoes a merge: the contact (and those merged into it) take back their own records.
     package func unmergeContact(_ id: Int64, actor: String, reason: String) throws(StoreError) {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         try writing(exclusive: true) { db in
             let row = try requireContact(db, id)
             guard let parent: Int64 = row["merged_into"] else {
@@ -210,7 +210,7 @@ extension StoreTransactions {
         contactId: Int64, reason: String, approvedBy: String, reviewBy: String, singlePointOfContact: String?,
         channels: [String], vulnerabilityCheck: String?, actor: String
     ) throws(StoreError) -> Restriction {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         return try writing(exclusive: true) { db in
             _ = try requireContact(db, contactId)
             let root = try rootContact(db, contactId)
@@ -239,7 +239,7 @@ extension StoreTransactions {
 
     /// Ends an arrangement. Audited.
     package func endRestriction(id: Int64, actor: String, reason: String) throws(StoreError) {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         try writing(exclusive: true) { db in
             guard let row = try db.row("SELECT * FROM restrictions WHERE id = ?", [id]) else {
                 throw StoreError(.notFound, "There is no arrangement #\(id).")
@@ -252,7 +252,7 @@ extension StoreTransactions {
 
     /// Closes or reopens a case (named by any of its records' references). Audited.
     package func setCaseStatus(reference: String, open: Bool, actor: String, reason: String) throws(StoreError) -> String {
-        let now = Timestamp.string(Date())
+        let now = Timestamp.stored(Date())
         return try writing(exclusive: true) { db in
             guard let row = try db.row("""
                 SELECT c.id, c.reference, c.status FROM records r JOIN cases c ON c.id = r.case_id WHERE r.reference = ?
@@ -360,7 +360,7 @@ extension StoreTransactions {
             let letterbox = original.map { "Letterbox read it as \(describe($0.kind.rawValue, $0.category, $0.serviceArea)); its evidence: \($0.kindReason)" } ?? "Letterbox had not read it."
             let text = "Triage corrected by \(by): now \(describe(record.kind?.rawValue, record.category, record.serviceArea)); was \(describe(before.kind, before.category, before.area)). \(letterbox) Reason: \(reason)"
                 + (record.acknowledgeBy.map { " Acknowledge by \(Timestamp.string($0))." } ?? "") + (record.respondBy.map { " Respond by \(Timestamp.string($0))." } ?? "")
-            try audit(db, action: "triage_corrected", rawId: nil, recordId: id, reason: text, at: Timestamp.string(now), actor: by)
+            try audit(db, action: "triage_corrected", rawId: nil, recordId: id, reason: text, at: Timestamp.stored(now), actor: by)
             var details: [String: Any] = ["by": by, "reason": reason]
             details["kind"] = record.kind?.rawValue ?? NSNull()
             details["category"] = record.category ?? NSNull()
@@ -368,7 +368,7 @@ extension StoreTransactions {
             details["previousKind"] = before.kind ?? NSNull()
             details["previousCategory"] = before.category ?? NSNull()
             details["previousServiceArea"] = before.area ?? NSNull()
-            try enqueueEvent(db, .triageCorrected, caseId: row["case_id"] ?? id, recordId: id, data: details, now: Timestamp.string(now))
+            try enqueueEvent(db, .triageCorrected, caseId: row["case_id"] ?? id, recordId: id, data: details, now: Timestamp.stored(now))
             return record
         }
     }
@@ -451,7 +451,7 @@ extension StoreTransactions {
             let overdue = try db.value("""
                 SELECT COUNT(*) FROM records INDEXED BY records_by_next_due WHERE next_due IS NOT NULL AND next_due <= ?
                 AND \(SQLiteCaseStore.caseNotClosed)
-                """, [Timestamp.string(now)], as: Int.self) ?? 0
+                """, [Timestamp.stored(now)], as: Int.self) ?? 0
             return (kinds, flags, overdue)
         }
     }

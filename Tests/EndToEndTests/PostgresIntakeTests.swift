@@ -88,6 +88,16 @@ struct PostgresIntakeTests {
             .replacing(/\d+ (working )?days?/, with: "<days>")
     }
 
+    /// Where two outputs part: the first line that differs, as each has it (a whole export in
+    /// a failure message hides the difference, and CI shows only part of its log).
+    static func firstDifference(_ a: String, _ b: String) -> String {
+        let left = a.split(separator: "\n", omittingEmptySubsequences: false)
+        let right = b.split(separator: "\n", omittingEmptySubsequences: false)
+        let index = zip(left, right).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(left.count, right.count)
+        func line(_ lines: [Substring]) -> String { index < lines.count ? String(lines[index].prefix(2_000)) : "(no line)" }
+        return "line \(index + 1) of \(left.count) and \(right.count):\nSQLite:     \(line(left))\nPostgreSQL: \(line(right))"
+    }
+
     @Test("The commands that read and correct records say the same on PostgreSQL as on SQLite: list, show, export, stats, quarantine, contacts, cases, restrictions, triage, outbox")
     func sameReading() async throws {
         try #require(PostgresServer.installed != nil, "apt-get install postgresql (.ci/run does)")
@@ -112,7 +122,7 @@ struct PostgresIntakeTests {
                 let result = try await Fixtures.run(command + ["--store", store])
                 outputs.append("exit \(result.status)\n" + Self.timeless(result.stdout) + Self.timeless(result.stderr.replacingOccurrences(of: store, with: "<store>")))
             }
-            #expect(outputs[0] == outputs[1], "\(command.joined(separator: " ")):\nSQLite:\n\(outputs[0])\nPostgreSQL:\n\(outputs[1])")
+            #expect(outputs[0] == outputs[1], "\(command.joined(separator: " ")): \(Self.firstDifference(outputs[0], outputs[1]))")
             #expect(outputs[0].hasPrefix("exit 0") || command.first == "quarantine", "\(command): \(outputs[0].prefix(300))")
         }
     }

@@ -167,6 +167,54 @@ struct CaseStoreTests {
         #expect(try store.records().count == 1)
     }
 
+    /// A record that arrives on a whole second is listed before those that arrive later in that
+    /// second, and a time window that starts on that second holds them all. (Written `…:00Z`
+    /// beside `…:00.250Z`, it sorted after them: "Z" comes after ".".)
+    @Test(arguments: Backend.allCases)
+    func recordsOnAWholeSecondSortInTimeOrder(_ backend: Backend) throws {
+        let store = try store(backend)
+        let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
+        let second = try #require(Timestamp.date("2026-12-04T09:30:00Z"))
+        let arrivals: [(offset: Double, name: String, phone: String)] = [
+            (0, "Ann Lee", "07700 900101"), (0.25, "Bob Hall", "07700 900102"), (1, "Cat Rowe", "07700 900103"), (0.999, "Dan Shaw", "07700 900104"),
+        ]
+        for arrival in arrivals {
+            let text = "Caller: \(arrival.name)\nPhone: \(arrival.phone)\n\nThe gutter at \(arrival.name)'s is leaking.\n"
+            #expect(try intake.ingest([note(text, at: second.addingTimeInterval(arrival.offset), source: "\(arrival.name).txt")])[0].disposition == .accepted)
+        }
+        #expect(try store.records().map(\.contact.name) == ["Ann Lee", "Bob Hall", "Dan Shaw", "Cat Rowe"])
+        #expect(try store.records(since: second).count == 4)
+        #expect(try store.records(since: second.addingTimeInterval(0.5)).map(\.contact.name) == ["Dan Shaw", "Cat Rowe"])
+        let stored = try store.reading { db in try db.values("SELECT received_at FROM records ORDER BY received_at", [], as: String.self) }
+        #expect(stored == ["2026-12-04T09:30:00.000Z", "2026-12-04T09:30:00.250Z", "2026-12-04T09:30:00.999Z", "2026-12-04T09:30:01.000Z"])
+        // The export contract keeps its form: no milliseconds on a whole second.
+        #expect(try store.records().first.map { Timestamp.string($0.receivedAt) } == "2026-12-04T09:30:00Z")
+    }
+
+    /// A store written before v15 has its whole seconds in the short form; opening it rewrites
+    /// them, so that they sort among the rest.
+    @Test func wholeSecondsStoredBeforeV15AreRewritten() throws {
+        let path = folder.appendingPathComponent("letterbox.sqlite").path
+        do {
+            let store = try SQLiteCaseStore(path: path)
+            let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+            _ = try intake.ingest([note(Self.good, at: try #require(Timestamp.date("2026-12-04T09:30:00Z")))])
+        }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE records SET received_at = '2026-12-04T09:30:00Z', acknowledge_by = '2026-12-11T23:59:59Z', contacted_at = '2026-12-04T09:00:00Z'")
+            try db.execute(sql: "UPDATE raw_submissions SET received_at = '2026-12-04T09:30:00Z'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v15-times-with-milliseconds'")
+        }
+        try queue.close()
+        let store = try SQLiteCaseStore(path: path)
+        let row = try store.reading { db in try db.row("SELECT r.received_at, r.acknowledge_by, r.contacted_at, s.received_at AS raw FROM records r JOIN raw_submissions s ON s.id = r.raw_submission_id", []) }
+        #expect(row?["received_at"] == "2026-12-04T09:30:00.000Z")
+        #expect(row?["acknowledge_by"] == "2026-12-11T23:59:59.000Z")
+        #expect(row?["raw"] == "2026-12-04T09:30:00.000Z")
+        #expect(row?["contacted_at"] == "2026-12-04T09:00:00Z", "no query reads it: left as it was")
+    }
+
     /// A decoder that cannot read anything: stands in for a decoder bug fixed in a later release.
     struct BrokenDecoder: SubmissionDecoder {
         var channel: Channel { .phone }
