@@ -56,27 +56,31 @@ package enum Migrations {
         return migrator
     }
 
-    /// The columns of times the store compares or orders (every one but `records.contacted_at`,
-    /// which no query reads: rewriting it would rewrite every record's row).
-    static let comparedTimes: [(table: String, column: String)] = [
-        ("records", "received_at"), ("records", "acknowledge_by"), ("records", "respond_by"), ("records", "hazard_due"),
-        ("records", "next_due"), ("raw_submissions", "received_at"), ("raw_submissions", "updated_at"),
-        ("message_parts", "received_at"), ("blobs", "created_at"), ("contacts", "created_at"), ("cases", "closed_at"),
-        ("audit_log", "at"), ("record_links", "created_at"), ("possible_same_contacts", "created_at"),
-        ("restrictions", "review_by"), ("restrictions", "created_at"), ("restrictions", "ended_at"),
-        ("outbox_events", "created_at"), ("outbox_destinations", "created_at"), ("outbox_destinations", "disabled_at"),
-        ("outbox_deliveries", "delivered_at"), ("outbox_attempts", "started_at"), ("forward_remote_ids", "created_at"),
-        ("import_checkpoints", "updated_at"),
+    /// The columns of times that hold the clock's own times (when something arrived, was
+    /// written or ended), by table. Whole seconds are rare there (one time in a thousand), so
+    /// rewriting them rewrites few rows. Left as they are: the due dates (`acknowledge_by`,
+    /// `respond_by`, `hazard_due`, `next_due`), nearly all a whole second (the end of a day),
+    /// where the short form is read at most a second late, and `records.contacted_at`, which no
+    /// query reads; rewriting those would rewrite every record's row.
+    static let clockTimes: [(table: String, columns: [String])] = [
+        ("records", ["received_at"]), ("raw_submissions", ["received_at", "updated_at"]), ("message_parts", ["received_at"]),
+        ("blobs", ["created_at"]), ("contacts", ["created_at"]), ("cases", ["closed_at"]), ("audit_log", ["at"]),
+        ("record_links", ["created_at"]), ("possible_same_contacts", ["created_at"]),
+        ("restrictions", ["review_by", "created_at", "ended_at"]), ("outbox_events", ["created_at"]),
+        ("outbox_destinations", ["created_at", "disabled_at"]), ("outbox_deliveries", ["delivered_at"]),
+        ("outbox_attempts", ["started_at"]), ("forward_remote_ids", ["created_at"]), ("import_checkpoints", ["updated_at"]),
     ]
 
     /// SQLite's v15 and PostgreSQL's v5 (the same SQL on both). A time used to be written
     /// `…:05Z` on a whole second and `…:05.250Z` otherwise, and "Z" sorts after ".": a record
     /// that arrived on a whole second was listed and exported after those that arrived later in
-    /// that second, and a page of an export or a time window could miss it. Times are now
+    /// that second, and a time window starting on that second missed those. Times are now
     /// written with their milliseconds always (`Timestamp.stored`); this rewrites the whole
-    /// seconds already stored the same way.
-    package static let timesWithMilliseconds = comparedTimes.map { table, column in
-        "UPDATE \(table) SET \(column) = substr(\(column), 1, 19) || '.000Z' WHERE \(column) LIKE '____-__-__T__:__:__Z';"
+    /// seconds already stored in ``clockTimes`` the same way, one pass over each table.
+    package static let timesWithMilliseconds: String = clockTimes.map { (table, columns) -> String in
+        let whole = { (column: String) in "\(column) LIKE '____-__-__T__:__:__Z'" }
+        let sets = columns.map { "\($0) = CASE WHEN \(whole($0)) THEN substr(\($0), 1, 19) || '.000Z' ELSE \($0) END" }
+        return "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE \(columns.map(whole).joined(separator: " OR "));"
     }.joined(separator: "\n")
 
     static let v14 = """

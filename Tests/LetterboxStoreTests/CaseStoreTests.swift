@@ -210,7 +210,7 @@ struct CaseStoreTests {
         let store = try SQLiteCaseStore(path: path)
         let row = try store.reading { db in try db.row("SELECT r.received_at, r.acknowledge_by, r.contacted_at, s.received_at AS raw FROM records r JOIN raw_submissions s ON s.id = r.raw_submission_id", []) }
         #expect(row?["received_at"] == "2026-12-04T09:30:00.000Z")
-        #expect(row?["acknowledge_by"] == "2026-12-11T23:59:59.000Z")
+        #expect(row?["acknowledge_by"] == "2026-12-11T23:59:59Z", "a due date: read at most a second late, left as it was")
         #expect(row?["raw"] == "2026-12-04T09:30:00.000Z")
         #expect(row?["contacted_at"] == "2026-12-04T09:00:00Z", "no query reads it: left as it was")
     }
