@@ -3,6 +3,17 @@
 /// hazards, vulnerability indicators) and from how tenants write; tuned on the evaluation set in
 /// Samples/triage-eval.txt (README "Triage" gives the figures and how to rerun them).
 public enum TriageLexicon {
+    /// How long someone has been on a list or in a home, not how old the problem is: "on the
+    /// transfer list for 3 years" is no sign that a complaint is out of time.
+    static let durationsOfSomethingElse: [String] = {
+        let before = ["list for", "register for", "lived here for", "living here for", "been here for", "tenant for", "tenants for", "been a tenant for"]
+        let lengths = [
+            "2 years", "3 years", "4 years", "two years", "three years", "four years", "several years", "years", "over a year",
+            "more than a year", "over two years", "18 months", "eighteen months", "a year", "over 12 months",
+        ]
+        return before.flatMap { start in lengths.map { "\(start) \($0)" } }
+    }()
+
     public static let phrases: [(Triage.Signal, [String])] = [
         (.explicitComplaint, [
             "complaint", "complain", "complaining", "complained", "formal complaint", "make a complaint", "raise a complaint",
@@ -193,6 +204,7 @@ public enum TriageLexicon {
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
             "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
             "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
+            "soft to touch", "soft to the touch",
         ]),
         (.fallingPart, [
             "balcony", "balconies", "railing", "railings", "balustrade", "render", "rendering", "masonry", "brickwork", "bricks",
@@ -205,7 +217,7 @@ public enum TriageLexicon {
         (.givingWay, [
             "come loose", "came loose", "coming loose", "loose", "wobbling", "wobbly", "wobbles", "fallen", "fell", "falling", "fall off",
             "fallen off", "coming away", "come away", "came away", "hanging off", "dropped off", "crumbling", "gave way", "given way",
-            "fallen down", "fell down", "fell off", "blown off", "ripped off",
+            "fallen down", "fell down", "fell off", "blown off", "ripped off", "feels soft", "feel soft", "gone soft", "spongy",
             "hanging down", "coming out of the frame", "falling out", "fallen out",
         ]),
         (.fire, [
@@ -220,6 +232,7 @@ public enum TriageLexicon {
             "anyone can get in", "anyone could get in", "anyone can walk in", "anyone could walk in", "anyone could climb in",
             "anyone can climb in", "will not lock", "been forced", "forced open",
             "door forced", "not locked", "not been locking", "hasnt locked", "lock is broken", "lock broken", "broken lock",
+            "smashed in", "kicked down", "broke in", "broke into", "forced entry", "forced their way in", "forced his way in",
         ]),
         (.noHeat, [
             "no heating", "no heat", "heating not working", "heating isnt working", "heating has stopped", "heating broken",
@@ -228,6 +241,8 @@ public enum TriageLexicon {
             "no power", "heating off", "heating is off", "electricity is off", "electricity off", "power is off", "no water at all",
             "heatings off", "heatings not working", "heatings broken", "heatings gone", "heating gone off", "heating packed up",
             "boiler packed up", "boilers packed up", "boilers broken", "boilers not working", "boilers gone", "no heat or hot water",
+            "heating has not worked", "heating hasnt worked", "heating not worked", "heating has not been working",
+            "heating hasnt been working", "heating not been working", "heating has stopped working", "heating stopped working",
         ]),
         (.otherHazard, [
             "trip hazard", "broken stairs", "nearly fell", "window opens all the way", "restrictor",
@@ -268,6 +283,7 @@ public enum TriageLexicon {
             "struggle with reading", "not read very well", "cant read very well",
             "hearing aid", "hearing aids", "partially deaf", "visually impaired", "sight impaired", "guide dog", "zimmer",
             "rollator", "amputee", "prosthetic", "in a wheelchair", "mobility aid", "cant walk far", "cannot walk far",
+            "cant read small print", "cannot read small print", "can not read small print", "struggle to read small print",
         ]),
         (.illness, [
             "cancer", "chemo", "chemotherapy", "asthma", "asthmatic", "copd", "heart condition", "heart problems", "diabetes", "diabetic",
@@ -285,6 +301,7 @@ public enum TriageLexicon {
             "self harm", "nervous breakdown", "mental breakdown", "i had a breakdown", "ive had a breakdown", "she had a breakdown", "he had a breakdown",
             "after my breakdown", "since my breakdown", "having a breakdown", "verge of a breakdown", "bipolar", "schizophrenia", "struggling to cope", "cant cope", "cannot cope",
             "ocd", "eating disorder", "mental illness", "psychosis", "personality disorder", "my mental", "signed off with",
+            "not coping", "isnt coping", "wasnt coping", "not been coping",
         ]),
         (.children, [
             "baby", "babies", "newborn", "new born", "toddler", "toddlers", "young children", "young kids", "little ones",
@@ -325,7 +342,7 @@ public enum TriageLexicon {
             "flooded with post", "flooded with letters", "flooded with mail", "flooded with calls", "flooded with emails",
             "flooded with complaints", "flooded with messages", "flooded with junk", "flooded with enquiries", "flooded with requests",
             "damp hands", "hands are damp", "hands were damp", "hands damp", "damp cloth", "damp towel", "damp sponge", "damp rag", "damp mop",
-        ]),
+        ] + TriageLexicon.durationsOfSomethingElse),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [
             "interpreter", "translator", "translation", "english is not my first language", "my english is", "my english not",
@@ -348,6 +365,10 @@ public enum TriageLexicon {
             "hits me", "hit me", "beats me", "beat me", "stalking me", "stalker", "fled", "fleeing", "in a refuge", "womens refuge",
             "coercive", "controlling behaviour", "keeps turning up", "turning up at my", "scared to leave", "scared to go out",
             "frightened to leave", "frightened to go out", "scared in my own home", "unsafe in my own home",
+            // A carer in the household: "he has moved in to look after her".
+            "to look after her", "to look after him", "to look after me", "moved in to look after", "look after my mum",
+            "look after my mother", "look after my dad", "look after my father", "look after my wife", "look after my husband",
+            "look after my partner",
         ]),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",

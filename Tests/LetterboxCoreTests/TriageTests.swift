@@ -148,6 +148,21 @@ import Testing
         #expect(!has("My back door swelled and won't close properly, I have to force it.", .urgentSafety, rulesOnly))
         #expect(!has("The stair lights have been out for a week. Someone will fall.", .urgentSafety, rulesOnly))
         #expect(has("The balcony render is cracked and looks like it will fall onto the path.", .urgentSafety, rulesOnly))
+        // Probe b35: a door smashed in, a ceiling gone soft, heating that "has not worked", and
+        // cues in new words; how long someone has been on a list is not how old the problem is.
+        #expect(has("Our back door was smashed in last night and we are sleeping in the front room.", .urgentSafety, rulesOnly))
+        #expect(has("There is a damp patch on the bedroom ceiling by the light and it feels soft when I press it.", .urgentSafety, rulesOnly))
+        #expect(has("The hallway ceiling is soft to the touch under the bathroom.", .urgentSafety, rulesOnly))
+        #expect(has("My heating has not worked for a week and I am 81.", .urgentSafety, rulesOnly))
+        #expect(!has("My heating has not worked for a week.", .urgentSafety, rulesOnly))
+        #expect(has("Please send letters by email, I cannot read small print.", .vulnerability, rulesOnly))
+        #expect(has("My neighbour's building work goes on till 9pm and I am not coping.", .vulnerability, rulesOnly))
+        #expect(has("Can my nephew join the tenancy? He moved in to look after me.", .vulnerability, rulesOnly))
+        #expect(!has("Can the grounds team look after the planters by the door?", .vulnerability, rulesOnly))
+        func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
+        #expect(!outOfTime("I have been on the housing register for three years and my band was lowered without a word. I want it reviewed."))
+        #expect(!outOfTime("I have lived here for 2 years and the repair booked on Monday was missed."))
+        #expect(outOfTime("The damp has been there for 3 years and you have done nothing."))
     }
 
     /// A danger the text says is over ("sorted it fast", "all fine, no fire") is no emergency,
