@@ -76,6 +76,9 @@ public struct Triage: Sendable {
         /// A gas appliance and a smell, or symptoms of carbon monoxide (a headache, feeling sick):
         /// gas when they are near; context only.
         case gasAppliance, smell, symptom
+        /// A heating appliance and words that it has failed ("the boiler at number 12 is
+        /// broken"): no heating when they are near; context only.
+        case heater, outOfOrder
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
         /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
         case notCue
@@ -498,6 +501,7 @@ public struct Triage: Sendable {
         addNear(.fallingPart, .givingWay, within: 6, as: .structural)
         addNear(.entrance, .wontShut, within: 8, as: .security)
         addNear(.danger, .electricFitting, within: 6, as: .electrics)
+        if hits[.noHeat] == nil { addNear(.heater, .outOfOrder, within: 6, as: .noHeat) }
         if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !deniedByWordBefore($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
@@ -534,7 +538,7 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .heater, .outOfOrder]
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.

@@ -312,6 +312,12 @@ public enum TriageLexicon {
         (.gasAppliance, ["gas cooker", "gas hob", "gas fire", "gas meter", "gas pipe", "boiler", "cooker", "hob", "gas", "pilot light", "flue"]),
         (.symptom, ["headache", "headaches", "feel sick", "feels sick", "feeling sick", "felt sick", "dizzy", "dizziness", "drowsy", "nauseous", "nausea"]),
         (.smell, ["smell", "smells", "smelling", "smelt", "whiff", "rotten eggs", "odour"]),
+        // A heating appliance and its failure a few words apart: "the boiler at 12 Elm Close is broken".
+        (.heater, ["boiler", "boilers", "heating", "central heating", "radiators", "storage heaters", "heaters", "hot water"]),
+        (.outOfOrder, [
+            "broken", "broke", "broken down", "broke down", "not working", "isnt working", "stopped working", "packed up", "gone off",
+            "wont come on", "will not come on", "doesnt come on", "not come on", "keeps cutting out", "out of order", "failed",
+        ]),
         (.danger, ["unsafe", "dangerous", "taped over", "condemned", "a danger"]),
         // Damp that is over or was never there: "finally dry", "nothing wrong at the moment".
         (.dampOver, [

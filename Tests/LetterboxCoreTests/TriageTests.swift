@@ -159,6 +159,10 @@ import Testing
         #expect(has("My neighbour's building work goes on till 9pm and I am not coping.", .vulnerability, rulesOnly))
         #expect(has("Can my nephew join the tenancy? He moved in to look after me.", .vulnerability, rulesOnly))
         #expect(!has("Can the grounds team look after the planters by the door?", .vulnerability, rulesOnly))
+        // A boiler and its failure a few words apart are no heating: an emergency for a possibly
+        // vulnerable household, and for no one else, whatever the model reads.
+        #expect(has("The boiler at 12 Elm Close is broken and my daughter is 3 months old.", .urgentSafety, rulesOnly))
+        #expect(!has("the boiler at 12 Elm Close is broken & it's cold", .urgentSafety))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         #expect(!outOfTime("I have been on the housing register for three years and my band was lowered without a word. I want it reviewed."))
         #expect(!outOfTime("I have lived here for 2 years and the repair booked on Monday was missed."))
