@@ -53,10 +53,6 @@ extension CaseStoreRules {
 }
 
 extension SQLiteCaseStore {
-
-
-
-
     static let triageFlags: Set<Flag> = [
         .expressedDissatisfaction, .dampMouldHazard, .urgentSafety, .vulnerability, .representative, .escalationRequest, .possiblyOutOfTime,
     ]
@@ -64,6 +60,4 @@ extension SQLiteCaseStore {
     static let triageFlagList = triageFlags.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
     /// A record whose case has not been closed (closing a case stops its clocks).
     static let caseNotClosed = "NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = records.case_id AND c.status = 'closed')"
-
-
 }
