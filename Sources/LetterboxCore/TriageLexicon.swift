@@ -204,7 +204,7 @@ public enum TriageLexicon {
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
             "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
             "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
-            "soft to touch", "soft to the touch",
+            "soft to touch", "soft to the touch", "split and hanging", "cracked and hanging",
         ]),
         (.fallingPart, [
             "balcony", "balconies", "railing", "railings", "balustrade", "render", "rendering", "masonry", "brickwork", "bricks",
@@ -374,7 +374,8 @@ public enum TriageLexicon {
             // A carer in the household: "he has moved in to look after her".
             "to look after her", "to look after him", "to look after me", "moved in to look after", "look after my mum",
             "look after my mother", "look after my dad", "look after my father", "look after my wife", "look after my husband",
-            "look after my partner",
+            "look after my partner", "restraining order", "injunction against", "court order against", "my ex has been",
+            "my ex keeps", "my ex partner has been", "my ex partner keeps",
         ]),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",

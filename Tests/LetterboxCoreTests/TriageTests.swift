@@ -163,6 +163,10 @@ import Testing
         // vulnerable household, and for no one else, whatever the model reads.
         #expect(has("The boiler at 12 Elm Close is broken and my daughter is 3 months old.", .urgentSafety, rulesOnly))
         #expect(!has("the boiler at 12 Elm Close is broken & it's cold", .urgentSafety))
+        // Probe b36: a branch split and hanging; an ex who will not stay away.
+        #expect(has("A big branch on the tree by the bus stop is split and hanging.", .urgentSafety, rulesOnly))
+        #expect(has("My ex partner keeps coming to the door at night.", .vulnerability, rulesOnly))
+        #expect(has("I have an injunction against my ex, he is not allowed near the flat.", .vulnerability, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         #expect(!outOfTime("I have been on the housing register for three years and my band was lowered without a word. I want it reviewed."))
         #expect(!outOfTime("I have lived here for 2 years and the repair booked on Monday was missed."))
