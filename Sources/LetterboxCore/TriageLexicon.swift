@@ -6,7 +6,7 @@ public enum TriageLexicon {
     /// How long someone has been on a list or in a home, not how old the problem is: "on the
     /// transfer list for 3 years" is no sign that a complaint is out of time.
     static let durationsOfSomethingElse: [String] = {
-        let before = ["list for", "register for", "lived here for", "living here for", "been here for", "tenant for", "tenants for", "been a tenant for"]
+        let before = ["list for", "register for", "lived here for", "living here for", "tenant for", "tenants for", "been a tenant for"]
         let lengths = [
             "2 years", "3 years", "4 years", "two years", "three years", "four years", "several years", "years", "over a year",
             "more than a year", "over two years", "18 months", "eighteen months", "a year", "over 12 months",

@@ -171,6 +171,7 @@ import Testing
         #expect(!outOfTime("I have been on the housing register for three years and my band was lowered without a word. I want it reviewed."))
         #expect(!outOfTime("I have lived here for 2 years and the repair booked on Monday was missed."))
         #expect(outOfTime("The damp has been there for 3 years and you have done nothing."))
+        #expect(outOfTime("The damp has been here for 3 years and you have done nothing."))
     }
 
     /// A danger the text says is over ("sorted it fast", "all fine, no fire") is no emergency,
