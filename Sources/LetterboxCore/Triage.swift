@@ -440,7 +440,7 @@ public struct Triage: Sendable {
     static let affected = hashes(["affected", "fine"])
     static let alternatives = hashes(["or", "nor"])
     static let well = hashes(["fine", "ok", "okay", "good"])
-    static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get"]))
+    static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get", "be"]))
     /// Hazards a word just before denies: "no smell of gas", "no mould or anything", "not damp".
     static let deniable: Set<Signal> = [.gas, .electrics, .damp]
     /// "my neighbour is elderly", "the neighbour who is disabled": a cue about someone outside the

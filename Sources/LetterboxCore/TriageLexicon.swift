@@ -14,6 +14,14 @@ public enum TriageLexicon {
         return before.flatMap { start in lengths.map { "\(start) \($0)" } }
     }()
 
+    /// Someone who cannot leave their home ("the lift has been out for five days and she cannot
+    /// leave her flat"): a danger, in a fire above all.
+    static let shutIn: [String] = {
+        let verbs = ["cannot leave", "cant leave", "can not leave", "unable to leave"]
+        let homes = ["my flat", "her flat", "his flat", "their flat", "our flat", "my home", "her home", "his home", "their home", "our home"]
+        return verbs.flatMap { verb in homes.map { "\(verb) \($0)" } }
+    }()
+
     public static let phrases: [(Triage.Signal, [String])] = [
         (.explicitComplaint, [
             "complaint", "complain", "complaining", "complained", "formal complaint", "make a complaint", "raise a complaint",
@@ -167,6 +175,9 @@ public enum TriageLexicon {
         (.gas, [
             "smell gas", "smell of gas", "smells of gas", "gas smell", "smelling gas", "gas leak", "leaking gas", "gas leaking",
             "smelt gas", "smell of oil", "oil tank", "heating oil", "carbon monoxide", "co alarm", "co detector", "co monitor", "monoxide", "gas escape",
+            "rotten egg", "like eggs", "smell of eggs", "smells of eggs", "eggy smell", "smells eggy", "flame stays on", "flame will not go out",
+            "flame wont go out", "hob will not turn off", "hob wont turn off", "ring will not turn off", "ring wont turn off", "cant turn the gas off",
+            "cannot turn the gas off",
         ]),
         (.electrics, [
             "sparking", "sparks", "spark", "exposed wires", "exposed wiring", "bare wires", "electric shock", "electrical shock",
@@ -175,6 +186,8 @@ public enum TriageLexicon {
             "wires hanging", "electrics are dangerous", "dangerous electrics",
             "went bang", "gone bang", "power line", "power lines", "power cable", "overhead cable", "burn marks", "burnt socket", "burnt out socket", "smoke coming out", "smoking socket",
             "gives me a shock", "gave me a shock", "little shock", "small shock", "shock when", "tingle", "buzzing socket",
+            "wires sticking out", "wires are sticking out", "wires poking out", "wires are poking out", "wires coming out of the wall",
+            "uncapped", "not capped", "nobody capped", "never capped", "havent capped", "have not capped",
         ]),
         (.electricFitting, [
             "light fitting", "light fittings", "ceiling light", "socket", "sockets", "plug socket", "electrics", "fuse box",
@@ -184,6 +197,8 @@ public enum TriageLexicon {
             "turned off the electrics", "switched off at the fuse box", "turned the power off", "turned the electrics off",
             "next to the light", "spotlights", "spotlight", "spot lights", "downlights", "downlight", "lights have tripped",
             "lights tripped", "electrics tripped", "power tripped", "trip switch", "tripped the electrics", "rcd",
+            "pull cord", "kitchen light", "bathroom light", "hall light", "landing light", "light flickers", "lights flicker",
+            "light is flickering", "lights are flickering", "electrics cupboard", "electrical cupboard", "meter cupboard",
         ]),
         (.water, [
             "water coming through", "water pouring", "water dripping", "dripping", "leaking", "water leaking", "flooding", "flooded",
@@ -205,20 +220,21 @@ public enum TriageLexicon {
             "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
             "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
             "soft to touch", "soft to the touch", "split and hanging", "cracked and hanging",
+            "away from the frame", "coming out of the frame", "coming out of its frame", "falling out of the frame", "falling out of its frame",
         ]),
         (.fallingPart, [
             "balcony", "balconies", "railing", "railings", "balustrade", "render", "rendering", "masonry", "brickwork", "bricks",
             "chimney", "chimney pot", "roof tiles", "roof tile", "slates", "slate", "coping stone", "coping stones", "gutter",
             "guttering", "canopy", "cladding panel", "ceiling", "plasterboard", "parapet", "lintel",
-            "window glass", "pane", "glass in the",
+            "window glass", "pane", "glass in the", "stair tread", "stair treads", "treads",
         ]),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
-        (.wontShut, ["wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut", "can not shut", "cant close it", "cannot close it"]),
+        (.wontShut, ["wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut", "can not shut", "cant close it", "cannot close it", "stuck open", "jammed open"]),
         (.givingWay, [
             "come loose", "came loose", "coming loose", "loose", "wobbling", "wobbly", "wobbles", "fallen", "fell", "falling", "fall off",
             "fallen off", "coming away", "come away", "came away", "hanging off", "dropped off", "crumbling", "gave way", "given way",
             "fallen down", "fell down", "fell off", "blown off", "ripped off", "feels soft", "feel soft", "gone soft", "spongy",
-            "hanging down", "coming out of the frame", "falling out", "fallen out",
+            "hanging down", "falling out", "fallen out", "rocking",
         ]),
         (.fire, [
             "fire door", "fire doors", "smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors",
@@ -249,7 +265,8 @@ public enum TriageLexicon {
             "cant get out of my flat", "cant get out of the flat", "cannot get out of my flat", "cannot leave the", "cant leave the",
             "stuck in my flat", "trapped in my flat", "trapped in the flat", "cutting themselves", "cut themselves", "cut himself",
             "cut herself", "cant get out of", "cannot get out of", "can not get out of", "glass has fallen out", "piece has fallen out", "shards of glass", "exposed", "step crumbled", "has crumbled",
-        ]),
+            "someone is badly hurt", "someone gets hurt", "someone could get hurt",
+        ] + TriageLexicon.shutIn),
         // A danger that is over or was never there: "sorted it fast, thanks", "all fine, no fire".
         // Not "turned out" ("it turned out to be gas") nor "not my flat" ("not my flat that leaks,
         // upstairs, but it comes through my light"): a missed emergency costs more than a false one.
@@ -317,8 +334,12 @@ public enum TriageLexicon {
         (.outOfOrder, [
             "broken", "broke", "broken down", "broke down", "not working", "isnt working", "stopped working", "packed up", "gone off",
             "wont come on", "will not come on", "doesnt come on", "not come on", "keeps cutting out", "out of order", "failed",
+            "stone cold", "ice cold", "error", "error code", "fault code",
         ]),
-        (.danger, ["unsafe", "dangerous", "taped over", "condemned", "a danger"]),
+        (.danger, [
+            "unsafe", "dangerous", "taped over", "condemned", "a danger", "buzzing", "crackling", "cover has come off", "cover is off",
+            "cover has fallen off", "cover missing", "cover is missing",
+        ]),
         // Damp that is over or was never there: "finally dry", "nothing wrong at the moment".
         (.dampOver, [
             "still dry", "stayed dry", "finally dry", "much better now", "already much better", "cured",

@@ -114,8 +114,8 @@ public struct TriageTraining: Sendable {
     /// Logistic runs, each with its own shuffle, whose weights are averaged.
     public var runs: Int
 
-    public init(spec: TriageModel.FeatureSpec = .init(), method: Method = .logistic, epochs: Int = 10, learningRate: Double = 0.5, l2: Double = 1e-4,
-                runs: Int = 5) {
+    public init(spec: TriageModel.FeatureSpec = .init(), method: Method = .logistic, epochs: Int = 10, learningRate: Double = 0.5, l2: Double = 5e-5,
+                runs: Int = 10) {
         self.runs = max(runs, 1)
         self.spec = spec
         self.method = method

@@ -167,6 +167,32 @@ import Testing
         #expect(has("A big branch on the tree by the bus stop is split and hanging.", .urgentSafety, rulesOnly))
         #expect(has("My ex partner keeps coming to the door at night.", .vulnerability, rulesOnly))
         #expect(has("I have an injunction against my ex, he is not allowed near the flat.", .vulnerability, rulesOnly))
+        // Read from the cross-validated misses at stop 41 (in new words here): the smell of eggs,
+        // a gas flame that will not go out, capped-off wires left bare, an electrics cupboard
+        // open to children, a buzzing pull cord, water through a named light, a window out of
+        // its frame, stair treads loose, a main door stuck open, a boiler showing an error for
+        // a baby, someone who cannot leave her flat, a request to make safe (not a danger over).
+        #expect(has("There's an eggy smell on the landing by the meters.", .urgentSafety, rulesOnly))
+        #expect(has("The back ring on the cooker, the flame stays on even with the knob off.", .urgentSafety, rulesOnly))
+        #expect(has("The old light was taken down and nobody capped the wires.", .urgentSafety, rulesOnly))
+        #expect(has("Wires are poking out of the wall in the hall where the heater was.", .urgentSafety, rulesOnly))
+        #expect(has("The cover is missing from the electrics cupboard on the ground floor.", .urgentSafety, rulesOnly))
+        #expect(has("There is a crackling noise from the fuse box.", .urgentSafety, rulesOnly))
+        #expect(has("Water dripping out of the bathroom light since the flat above had a flood.", .urgentSafety, rulesOnly))
+        #expect(has("The bedroom window on the 5th floor has pulled away from the frame.", .urgentSafety, rulesOnly))
+        #expect(has("Two of the stair treads are loose on the way to the 3rd floor.", .urgentSafety, rulesOnly))
+        #expect(has("The main entrance door is stuck open and people are sleeping in the lobby.", .urgentSafety, rulesOnly))
+        #expect(has("The boiler shows an error code and won't fire, I have a newborn.", .urgentSafety, rulesOnly))
+        #expect(!has("The boiler shows an error code now and then but the heating works.", .urgentSafety, rulesOnly))
+        #expect(has("The lift is broken and my mum can't leave her flat, she is on the 8th floor.", .urgentSafety, rulesOnly))
+        #expect(!has("Can I leave my bike in the hall?", .urgentSafety, rulesOnly))
+        #expect(has("The banister rail has come away from the wall, please can it be made safe.", .urgentSafety, rulesOnly))
+        #expect(!has("The banister rail came away from the wall and your man has made it safe, thanks.", .urgentSafety, rulesOnly))
+        // Near misses the labels hold: a loose handrail to be fixed, a flickering light, a
+        // buzzing door entry phone.
+        #expect(!has("The handrail on the stairs is loose, could someone fix it please.", .urgentSafety, rulesOnly))
+        #expect(!has("The kitchen light flickers when the fridge comes on.", .urgentSafety, rulesOnly))
+        #expect(!has("The door entry phone makes a buzzing noise all night.", .urgentSafety, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         #expect(!outOfTime("I have been on the housing register for three years and my band was lowered without a word. I want it reviewed."))
         #expect(!outOfTime("I have lived here for 2 years and the repair booked on Monday was missed."))
