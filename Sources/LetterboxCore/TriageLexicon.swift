@@ -22,6 +22,13 @@ public enum TriageLexicon {
         return verbs.flatMap { verb in homes.map { "\(verb) \($0)" } }
     }()
 
+    /// A door that cannot be made to lock: "can't get the flat door to lock since the police came".
+    static let wontLock: [String] = {
+        let tries = ["cant get", "cannot get", "can not get", "couldnt get", "could not get"]
+        let doors = ["the door", "my door", "the flat door", "my flat door", "the front door", "my front door", "the back door", "my back door"]
+        return tries.flatMap { attempt in doors.map { "\(attempt) \($0) to lock" } }
+    }()
+
     public static let phrases: [(Triage.Signal, [String])] = [
         (.explicitComplaint, [
             "complaint", "complain", "complaining", "complained", "formal complaint", "make a complaint", "raise a complaint",
@@ -240,7 +247,8 @@ public enum TriageLexicon {
             "fire door", "fire doors", "smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors",
             "fire exit", "fire escape", "cladding", "fire risk", "fire hazard", "fire safety", "propped open", "blocked exit",
             "sprinkler", "sprinklers", "fire extinguisher", "extinguisher", "extinguishers", "no alarm", "fire blanket",
-            "set fire", "set on fire", "on fire", "arson", "dry riser", "wet riser", "fire in the",
+            "set fire", "set on fire", "on fire", "arson", "dry riser", "wet riser", "fire in the", "smoke is getting into", "smoke getting into",
+            "smoke is coming into", "smoke coming into",
         ]),
         (.security, [
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
@@ -249,7 +257,7 @@ public enum TriageLexicon {
             "anyone can climb in", "will not lock", "been forced", "forced open",
             "door forced", "not locked", "not been locking", "hasnt locked", "lock is broken", "lock broken", "broken lock",
             "smashed in", "kicked down", "broke in", "broke into", "forced entry", "forced their way in", "forced his way in",
-        ]),
+        ] + TriageLexicon.wontLock),
         (.noHeat, [
             "no heating", "no heat", "heating not working", "heating isnt working", "heating has stopped", "heating broken",
             "heating is broken", "boiler broken", "boiler is broken", "boiler not working", "boiler has broken", "boiler broke",
@@ -290,6 +298,9 @@ public enum TriageLexicon {
         ]),
         (.disability, [
             "disabled", "disability", "disabilities", "wheelchair", "wheelchair user", "blind", "partially sighted", "deaf", "hard of hearing",
+            "cant hear on the phone", "cannot hear on the phone", "can not hear on the phone", "cant hear the phone", "cannot hear the phone",
+            "struggle to hear", "trouble hearing", "i have a blue badge", "ive got a blue badge", "i hold a blue badge", "my blue badge",
+            "blue badge holder", "her blue badge", "his blue badge",
             "mobility", "walking frame", "walking stick", "crutches", "registered disabled", "learning disability", "autism", "autistic",
             "adhd", "housebound", "bed bound", "bedbound", "learning difficulties", "learning difficulty", "large print", "my sight", "his sight", "her sight", "sight loss",
             "bad knee", "bad knees", "bad hip", "bad back", "bad legs", "cant do stairs", "cant do the stairs", "cannot do stairs",
@@ -369,6 +380,10 @@ public enum TriageLexicon {
             "flooded with post", "flooded with letters", "flooded with mail", "flooded with calls", "flooded with emails",
             "flooded with complaints", "flooded with messages", "flooded with junk", "flooded with enquiries", "flooded with requests",
             "damp hands", "hands are damp", "hands were damp", "hands damp", "damp cloth", "damp towel", "damp sponge", "damp rag", "damp mop",
+            // A thing named for someone, not a person: "the disabled bay", "at toddler height" ("can
+            // I have a disabled bay" still discloses).
+            "the disabled bay", "the disabled bays", "the disabled parking", "the disabled parking bay", "the disabled parking bays",
+            "toddler height", "child height", "childs height", "kids height",
         ] + TriageLexicon.durationsOfSomethingElse),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [
@@ -397,6 +412,8 @@ public enum TriageLexicon {
             "look after my mother", "look after my dad", "look after my father", "look after my wife", "look after my husband",
             "look after my partner", "restraining order", "injunction against", "court order against", "my ex has been",
             "my ex keeps", "my ex partner has been", "my ex partner keeps",
+            "widowed", "widow", "widower", "lost my husband", "lost my wife", "lost my partner", "shouting threats", "making threats",
+            "threatened us", "threatening us",
         ]),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",

@@ -193,6 +193,17 @@ import Testing
         #expect(!has("The handrail on the stairs is loose, could someone fix it please.", .urgentSafety, rulesOnly))
         #expect(!has("The kitchen light flickers when the fridge comes on.", .urgentSafety, rulesOnly))
         #expect(!has("The door entry phone makes a buzzing noise all night.", .urgentSafety, rulesOnly))
+        // Probe b37 (in new words): a door nobody can get to lock, smoke getting into a block;
+        // widowed, "can't hear on the phone", threats shouted; a bay or a height named for
+        // someone is no cue.
+        #expect(has("I cannot get my front door to lock at all since the locksmith came.", .urgentSafety, rulesOnly))
+        #expect(has("Someone is burning rubbish by the bins and smoke is getting into the flats.", .urgentSafety, rulesOnly))
+        #expect(has("I was widowed in the summer and the tenancy is in my name only now.", .vulnerability, rulesOnly))
+        #expect(has("Please write to me, I cannot hear on the phone any more.", .vulnerability, rulesOnly))
+        #expect(has("The man next door keeps shouting threats through my letterbox.", .vulnerability, rulesOnly))
+        #expect(!has("Could the disabled parking bay be repainted? The lines have worn off.", .vulnerability, rulesOnly))
+        #expect(has("Vans park in the disabled parking bay every day and I am a blue badge holder.", .vulnerability, rulesOnly))
+        #expect(!has("The broken glass by the door is at toddler height.", .vulnerability, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         #expect(!outOfTime("I have been on the housing register for three years and my band was lowered without a word. I want it reviewed."))
         #expect(!outOfTime("I have lived here for 2 years and the repair booked on Monday was missed."))
