@@ -345,7 +345,7 @@ public enum TriageLexicon {
         (.outOfOrder, [
             "broken", "broke", "broken down", "broke down", "not working", "isnt working", "stopped working", "packed up", "gone off",
             "wont come on", "will not come on", "doesnt come on", "not come on", "keeps cutting out", "out of order", "failed",
-            "stone cold", "ice cold", "error", "error code", "fault code",
+            "stone cold", "ice cold", "shows error", "shows an error", "showing error", "showing an error", "error code", "fault code",
         ]),
         (.danger, [
             "unsafe", "dangerous", "taped over", "condemned", "a danger", "buzzing", "crackling", "cover has come off", "cover is off",

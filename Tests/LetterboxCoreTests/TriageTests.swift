@@ -184,6 +184,7 @@ import Testing
         #expect(has("The main entrance door is stuck open and people are sleeping in the lobby.", .urgentSafety, rulesOnly))
         #expect(has("The boiler shows an error code and won't fire, I have a newborn.", .urgentSafety, rulesOnly))
         #expect(!has("The boiler shows an error code now and then but the heating works.", .urgentSafety, rulesOnly))
+        #expect(!has("There is an error in my heating charge this year. I am 84 and on a pension.", .urgentSafety, rulesOnly))
         #expect(has("The lift is broken and my mum can't leave her flat, she is on the 8th floor.", .urgentSafety, rulesOnly))
         #expect(!has("Can I leave my bike in the hall?", .urgentSafety, rulesOnly))
         #expect(has("The banister rail has come away from the wall, please can it be made safe.", .urgentSafety, rulesOnly))
