@@ -11,22 +11,27 @@ public enum TriageLexicon {
             "2 years", "3 years", "4 years", "two years", "three years", "four years", "several years", "years", "over a year",
             "more than a year", "over two years", "18 months", "eighteen months", "a year", "over 12 months",
         ]
-        return before.flatMap { start in lengths.map { "\(start) \($0)" } }
+        return every(before, then: lengths)
     }()
+
+    /// Every phrase made of one of `firsts`, then one of `seconds`, then `last` if given.
+    static func every(_ firsts: [String], then seconds: [String], last: String? = nil) -> [String] {
+        firsts.flatMap { first in seconds.map { [first, $0, last].compactMap { $0 }.joined(separator: " ") } }
+    }
 
     /// Someone who cannot leave their home ("the lift has been out for five days and she cannot
     /// leave her flat"): a danger, in a fire above all.
     static let shutIn: [String] = {
         let verbs = ["cannot leave", "cant leave", "can not leave", "unable to leave"]
         let homes = ["my flat", "her flat", "his flat", "their flat", "our flat", "my home", "her home", "his home", "their home", "our home"]
-        return verbs.flatMap { verb in homes.map { "\(verb) \($0)" } }
+        return every(verbs, then: homes)
     }()
 
     /// A door that cannot be made to lock: "can't get the flat door to lock since the police came".
     static let wontLock: [String] = {
         let tries = ["cant get", "cannot get", "can not get", "couldnt get", "could not get"]
         let doors = ["the door", "my door", "the flat door", "my flat door", "the front door", "my front door", "the back door", "my back door"]
-        return tries.flatMap { attempt in doors.map { "\(attempt) \($0) to lock" } }
+        return every(tries, then: doors, last: "to lock")
     }()
 
     public static let phrases: [(Triage.Signal, [String])] = [

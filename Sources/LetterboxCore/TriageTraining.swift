@@ -114,8 +114,12 @@ public struct TriageTraining: Sendable {
     /// Logistic runs, each with its own shuffle, whose weights are averaged.
     public var runs: Int
 
-    public init(spec: TriageModel.FeatureSpec = .init(), method: Method = .logistic, epochs: Int = 10, learningRate: Double = 0.5, l2: Double = 5e-5,
-                runs: Int = 10) {
+    /// The settings the shipped model is trained with (chosen by cross-validation; the
+    /// command's options default to these).
+    public static let defaultEpochs = 10, defaultLearningRate = 0.5, defaultL2 = 5e-5, defaultRuns = 10
+
+    public init(spec: TriageModel.FeatureSpec = .init(), method: Method = .logistic, epochs: Int = defaultEpochs,
+                learningRate: Double = defaultLearningRate, l2: Double = defaultL2, runs: Int = defaultRuns) {
         self.runs = max(runs, 1)
         self.spec = spec
         self.method = method

@@ -270,10 +270,10 @@ struct TriageTrainCommand: AsyncParsableCommand {
     @ArgumentParser.Flag(help: "Add character 3- to 5-grams of each word.") var characters = false
     @ArgumentParser.Flag(help: "No word pairs.") var noPairs = false
     @ArgumentParser.Flag(help: "Without the rules' findings as features.") var noSignals = false
-    @Option(help: "Passes over the data.") var epochs = 10
-    @Option(help: "AdaGrad learning rate.") var learningRate = 0.5
-    @Option(help: "L2 penalty.") var l2 = 5e-5
-    @Option(help: "Training runs (each shuffled differently) whose weights are averaged.") var runs = 10
+    @Option(help: "Passes over the data.") var epochs = TriageTraining.defaultEpochs
+    @Option(help: "AdaGrad learning rate.") var learningRate = TriageTraining.defaultLearningRate
+    @Option(help: "L2 penalty.") var l2 = TriageTraining.defaultL2
+    @Option(help: "Training runs (each shuffled differently) whose weights are averaged.") var runs = TriageTraining.defaultRuns
     @ArgumentParser.Flag(help: "Add the kinds officers set in this store.") var includeCorrections = false
     @Option(help: "Where to write the model (.swift writes the embedded form).") var output: String?
     @Option(help: ArgumentHelp("Also cross-validate: train on all but one fold and score the whole triage on it, for each of N folds.",
