@@ -299,9 +299,13 @@ struct Generator {
             let who = nextPerson % people.count
             nextPerson += 1
             for _ in 0..<(1 + rng.int(3)) {
+                let used = topicsOf[who, default: []]
                 var matter = self.matter(person: who)
                 var copied = false
-                if matter.communal, let existing = communal[people[who].block], rng.int(2) == 0 {
+                // Not a neighbour's fault on a topic this person already wrote about: that would be
+                // a second "matter" of one topic about one block from one person (see `topicsOf`).
+                if matter.communal, let existing = communal[people[who].block], rng.int(2) == 0,
+                   matters[existing].matter.topic == matter.topic || !used.contains(matters[existing].matter.topic) {
                     // A neighbour reports the same communal fault in nearly the same words.
                     matter = matters[existing].matter
                     copied = true

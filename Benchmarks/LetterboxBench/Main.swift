@@ -113,6 +113,9 @@ struct DedupEval: ParsableCommand {
                 rewordLinks += 1
                 if item.label != .first, matter(of: link.reference) == item.matter { rewordLinksRight += 1 } else if verbose {
                     print("  wrong reworded link (\(item.label)): \(link.reason)  ||  [\(record.channel.rawValue)] \(record.body.prefix(140))")
+                    if let linked = try store.record(reference: link.reference) {
+                        print("    linked to: [\(linked.channel.rawValue)] \(linked.body.prefix(140))")
+                    }
                 }
             }
             if item.label == .reworded {
