@@ -440,6 +440,7 @@ public struct Triage: Sendable {
     static let affected = hashes(["affected", "fine"])
     static let alternatives = hashes(["or", "nor"])
     static let well = hashes(["fine", "ok", "okay", "good"])
+    static let old = PhraseMatcher<Signal>.wordHashes("old")[0]
     static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get", "be"]))
     /// Hazards a word just before denies: "no smell of gas", "no mould or anything", "not damp".
     static let deniable: Set<Signal> = [.gas, .electrics, .damp]
@@ -484,6 +485,8 @@ public struct Triage: Sendable {
                 hits[.denied, default: []].append(match.phrase)
                 continue
             }
+            // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
+            if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
             // "nobody has fixed it", "never made safe": a negated end of the danger is none.
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
             hits[match.tag, default: []].append(match.phrase)

@@ -168,7 +168,8 @@ public enum TriageLexicon {
             "review my complaint", "not happy with your response", "not happy with the response", "not satisfied with your response",
             "not satisfied with the response", "unhappy with your response", "unhappy with the response", "dissatisfied with your response",
             "dissatisfied with the response", "take this further", "take it further", "take my complaint further", "ombudsman",
-            "housing ombudsman", "final response", "stage one response", "stage 1 response",
+            "housing ombudsman", "final response", "stage one response", "stage 1 response", "someone more senior",
+            "more senior manager",
         ]),
         (.damp, [
             "damp", "dampness", "mould", "mouldy", "moulds", "mold", "moldy", "mildew", "condensation", "black spots", "black patches",
@@ -360,7 +361,8 @@ public enum TriageLexicon {
         (.dampOver, [
             "still dry", "stayed dry", "finally dry", "much better now", "already much better", "cured",
             "mould has gone", "damp has gone", "mould is gone", "damp is gone", "no longer damp", "no more mould", "no mould", "nothing wrong", "nothing wrong at the moment",
-            "no problems at the moment", "no problem at the moment", "just want to be prepared",
+            "no problems at the moment", "no problem at the moment", "just want to be prepared", "still clear", "stayed clear",
+            "still mould free", "still free of mould",
         ]),
         (.notCue, [
             "blind corner", "blind spot", "blinds", "window blind", "baby things", "baby clothes", "baby changing", "mobility scooters",
@@ -373,6 +375,7 @@ public enum TriageLexicon {
             "blind bend", "blind side", "blind alley", "roller blind", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
             "wheelchair accessible", "wheelchair access", "dementia friendly", "work as a carer", "working as a carer", "job as a carer",
+            "mental health first aid", "mental health awareness",
             "fire alarm test", "fire alarm tests", "fire alarm testing",
             // A person who may fall (in the dark, on a slippery path) is a trip hazard, not a structure giving way.
             "someone will fall", "someone could fall", "someone might fall", "someone is going to fall", "somebody will fall",
@@ -430,7 +433,7 @@ public enum TriageLexicon {
             "you lot", "your service", "the council", "the office", "came to fix", "fitted", "surveyor", "caretaker", "the job",
         ]),
         (.representative, [
-            "on behalf of", "writing for", "acting for", "writing on behalf", "my constituent", "constituent", "my client",
+            "on behalf of", "on her behalf", "on his behalf", "writing for", "acting for", "writing on behalf", "my constituent", "constituent", "my client",
             "councillor", "cllr", "mp", "member of parliament", "citizens advice", "advocate", "advocacy", "support worker",
             "social worker", "solicitor", "solicitors", "i am her daughter", "i am his daughter", "i am her son", "i am his son",
             "rang for him", "rang for her", "called for him", "called for her", "phoned for him", "phoned for her",

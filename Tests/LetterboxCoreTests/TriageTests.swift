@@ -205,7 +205,19 @@ import Testing
         #expect(!has("Could the disabled parking bay be repainted? The lines have worn off.", .vulnerability, rulesOnly))
         #expect(has("Vans park in the disabled parking bay every day and I am a blue badge holder.", .vulnerability, rulesOnly))
         #expect(!has("The broken glass by the door is at toddler height.", .vulnerability, rulesOnly))
+        // Probe b38 (in new words): a cure that is "still clear" is no damp now; "on his behalf"
+        // is someone writing for the customer; "someone more senior" asks for a review; a
+        // training course named for mental health discloses nothing.
+        #expect(!has("Thanks for the mould wash and the new fan in the kitchen, six weeks later it is still clear.", .dampMouldHazard, rulesOnly))
+        #expect(has("The mould in the kitchen was treated but it is back and spreading.", .dampMouldHazard, rulesOnly))
+        #expect(has("His daughter phoned on his behalf about the broken kitchen window.", .representative, rulesOnly))
+        #expect(has("I am not happy with how my complaint was answered and want someone more senior to review it.", .escalationRequest, rulesOnly))
+        #expect(!has("Is there a place left on the mental health awareness course for volunteers?", .vulnerability, rulesOnly))
+        #expect(has("My mental health has got worse since the noise started.", .vulnerability, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
+        // An age is not how long the problem has lasted.
+        #expect(!outOfTime("The stair gate fitting is loose and my grandson is two years old."))
+        #expect(outOfTime("The stair gate fitting has been loose for two years."))
         #expect(!outOfTime("I have been on the housing register for three years and my band was lowered without a word. I want it reviewed."))
         #expect(!outOfTime("I have lived here for 2 years and the repair booked on Monday was missed."))
         #expect(outOfTime("The damp has been there for 3 years and you have done nothing."))
