@@ -214,6 +214,15 @@ import Testing
         #expect(has("I am not happy with how my complaint was answered and want someone more senior to review it.", .escalationRequest, rulesOnly))
         #expect(!has("Is there a place left on the mental health awareness course for volunteers?", .vulnerability, rulesOnly))
         #expect(has("My mental health has got worse since the noise started.", .vulnerability, rulesOnly))
+        // Water and a fitting are water near electrics within about a sentence, not when a long
+        // letter names them in paragraphs about two matters.
+        #expect(has("Water is pouring through my kitchen ceiling from upstairs and running down the wall beside the sockets.", .urgentSafety, rulesOnly))
+        #expect(!has("""
+            Last spring the pipe under the bath was leaking for a fortnight before your plumber came, and the \
+            flooring in the bathroom had to be replaced at my own cost, which I am still paying off. \
+            I asked at the time for the cost to be refunded and I have heard nothing since then. \
+            Separately, the bulb holder of the hall light is cracked and needs replacing.
+            """, .urgentSafety, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         // An age is not how long the problem has lasted.
         #expect(!outOfTime("The stair gate fitting is loose and my grandson is two years old."))
