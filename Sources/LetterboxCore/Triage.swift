@@ -460,7 +460,7 @@ public struct Triage: Sendable {
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
     /// that are negated ("I'm not disabled", "my mental health has not been affected") dropped.
     func signals(in text: String, words: [UInt64]? = nil) -> [Signal: [String]] {
-        let words = words ?? PhraseMatcher<Signal>.wordHashes(text)
+        let words = words ?? PhraseMatcher<Signal>.wordHashes(Self.ampersandAsAnd(text))
         var hits: [Signal: [String]] = [:]
         let found = matcher.matches(in: words)
         // "no smell of gas", "no mould": the word just before denies it.
@@ -629,6 +629,13 @@ public struct Triage: Sendable {
             index += 1
         }
         return nil
+    }
+
+    /// "split & hanging", "damp & mould": to triage an ampersand is the word "and", as text
+    /// messages use it and the phrase lists spell it. (The fingerprints that linking compares
+    /// split words without it, as before.)
+    public static func ampersandAsAnd(_ text: String) -> String {
+        text.utf8.contains(UInt8(ascii: "&")) ? text.replacingOccurrences(of: "&", with: " and ") : text
     }
 
     /// Each number of `length` digits in the text, with the word before and after it, in one

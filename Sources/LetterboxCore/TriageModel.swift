@@ -299,7 +299,7 @@ public struct TriageFeatures: Sendable {
             hashes.reserveCapacity(text.utf8.count / 5)
             starts.reserveCapacity(text.utf8.count / 5)
             bytes.reserveCapacity(text.utf8.count)
-            TextFingerprint.forEachWord(text) { word in
+            TextFingerprint.forEachWord(Triage.ampersandAsAnd(text)) { word in
                 var hash = TextFingerprint.fnvOffset
                 for byte in word { hash = TextFingerprint.fnv(hash, byte) }
                 hashes.append(hash)

@@ -214,6 +214,9 @@ import Testing
         #expect(has("I am not happy with how my complaint was answered and want someone more senior to review it.", .escalationRequest, rulesOnly))
         #expect(!has("Is there a place left on the mental health awareness course for volunteers?", .vulnerability, rulesOnly))
         #expect(has("My mental health has got worse since the noise started.", .vulnerability, rulesOnly))
+        // A text message's ampersand is "and" to the phrase lists.
+        #expect(has("big branch over the path is split & hanging", .urgentSafety, rulesOnly))
+        #expect(has("the guttering over the front door is cracked & hanging", .urgentSafety, rulesOnly))
         // Water and a fitting are water near electrics within about a sentence, not when a long
         // letter names them in paragraphs about two matters.
         #expect(has("Water is pouring through my kitchen ceiling from upstairs and running down the wall beside the sockets.", .urgentSafety, rulesOnly))
