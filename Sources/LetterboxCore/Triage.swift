@@ -63,8 +63,8 @@ public struct Triage: Sendable {
         /// A hazard the word before denies ("no smell of gas"): context only, so that the model
         /// does not raise what the text says is not there.
         case denied
-        /// Water and an electric fitting a few words apart ("water dripping round the light"):
-        /// water near electrics. Context only.
+        /// Water and an electric fitting within about a sentence of each other ("water dripping
+        /// round the light"): water near electrics (``waterWindow``). Context only.
         case waterByFitting
         /// A part of a building that can fall on or from someone (a balcony, render, a chimney), and
         /// words of it giving way ("come loose", "fallen"): structural danger when they are near.
@@ -447,6 +447,7 @@ public struct Triage: Sendable {
     /// a long sentence. Cross-validation lost no emergency at 15 (at 8 it lost 5 of 681); further
     /// apart, in a long email or its quoted history, they are two matters.
     static let waterWindow = 25
+    /// "18 months old": a duration before it is an age.
     static let old = PhraseMatcher<Signal>.wordHashes("old")[0]
     static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get", "be"]))
     /// Hazards a word just before denies: "no smell of gas", "no mould or anything", "not damp".
@@ -634,7 +635,7 @@ public struct Triage: Sendable {
     /// "split & hanging", "damp & mould": to triage an ampersand is the word "and", as text
     /// messages use it and the phrase lists spell it. (The fingerprints that linking compares
     /// split words without it, as before.)
-    public static func ampersandAsAnd(_ text: String) -> String {
+    static func ampersandAsAnd(_ text: String) -> String {
         text.utf8.contains(UInt8(ascii: "&")) ? text.replacingOccurrences(of: "&", with: " and ") : text
     }
 
