@@ -76,7 +76,7 @@ public struct Triage: Sendable {
         /// Words that call a thing dangerous ("unsafe", "taped over"): electrics when near a socket
         /// or a fitting; context only.
         case danger
-        /// A gas appliance and a smell, or symptoms of carbon monoxide (a headache, feeling sick):
+        /// A gas appliance and a smell, or signs of carbon monoxide (a headache, feeling sick, soot):
         /// gas when they are near; context only.
         case gasAppliance, smell, symptom
         /// A heating appliance and words that it has failed ("the boiler at number 12 is

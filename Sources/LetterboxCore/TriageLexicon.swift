@@ -227,6 +227,8 @@ public enum TriageLexicon {
             "water pouring through", "pouring through the ceiling", "coming through the ceiling", "flooding", "flooded",
             "trapped in the lift", "stuck in the lift", "opened between floors", "opens between floors", "open between floors", "doors between floors", "stuck between floors",
             "trapped between floors", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
+            "tree came down", "tree has come down", "tree blew down", "tree has blown down", "tree blown down", "tree blew over",
+            "tree has blown over", "tree is down", "tree down", "branch came down", "branch has come down", "branch fell", "branch has fallen",
             "gonna come down", "going to come down", "will come down", "could come down", "about to come down", "ceiling is coming down",
             "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
@@ -344,7 +346,13 @@ public enum TriageLexicon {
         ]),
         // A gas appliance and a smell near it: "a smell like rotten eggs by the boiler cupboard".
         (.gasAppliance, ["gas cooker", "gas hob", "gas fire", "gas meter", "gas pipe", "boiler", "cooker", "hob", "gas", "pilot light", "flue"]),
-        (.symptom, ["headache", "headaches", "feel sick", "feels sick", "feeling sick", "felt sick", "dizzy", "dizziness", "drowsy", "nauseous", "nausea"]),
+        // The signs of carbon monoxide: in the people ("a headache", "feeling sick") or on the appliance
+        // (soot round its case, a lazy yellow flame where a gas flame burns blue).
+        (.symptom, [
+            "headache", "headaches", "feel sick", "feels sick", "feeling sick", "felt sick", "dizzy", "dizziness", "drowsy", "nauseous", "nausea",
+            "soot", "sooty", "yellow flame", "yellow flames", "orange flame", "orange flames", "flame is yellow", "flames are yellow",
+            "flame is orange", "flames are orange", "lazy flame", "floppy flame",
+        ]),
         (.smell, ["smell", "smells", "smelling", "smelt", "whiff", "rotten eggs", "odour"]),
         // A heating appliance and its failure a few words apart: "the boiler at 12 Elm Close is broken".
         (.heater, ["boiler", "boilers", "heating", "central heating", "radiators", "storage heaters", "heaters", "hot water"]),
@@ -375,6 +383,10 @@ public enum TriageLexicon {
             "blind bend", "blind side", "blind alley", "roller blind", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
             "wheelchair accessible", "wheelchair access", "dementia friendly", "work as a carer", "working as a carer", "job as a carer",
+            // The writer's own job, not someone they write for: "she works as a support worker for older people".
+            "work as a support worker", "works as a support worker", "working as a support worker", "job as a support worker",
+            "work as a social worker", "works as a social worker", "working as a social worker", "job as a social worker",
+            "work as an advocate", "works as an advocate", "working as an advocate",
             "mental health first aid", "mental health awareness",
             "fire alarm test", "fire alarm tests", "fire alarm testing",
             // A person who may fall (in the dark, on a slippery path) is a trip hazard, not a structure giving way.

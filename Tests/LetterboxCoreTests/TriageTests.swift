@@ -226,6 +226,16 @@ import Testing
             I asked at the time for the cost to be refunded and I have heard nothing since then. \
             Separately, the bulb holder of the hall light is cracked and needs replacing.
             """, .urgentSafety, rulesOnly))
+        // Carbon monoxide's signs on the appliance: soot, a yellow flame.
+        #expect(has("There are sooty brown streaks down the front of the boiler casing and my husband keeps nodding off in the kitchen.", .urgentSafety, rulesOnly))
+        #expect(has("the hob burns with a big yellow flame now instead of blue", .urgentSafety, rulesOnly))
+        #expect(!has("The walls are grey with candle soot from the last tenant. Can the flat be decorated before I move in?", .urgentSafety, rulesOnly))
+        // A tree that has come down is a structural danger.
+        #expect(has("A big tree has blown down in the wind and is resting on the fence by the play area.", .urgentSafety, rulesOnly))
+        #expect(has("branch came down off the oak onto a parked car", .urgentSafety, rulesOnly))
+        // The writer's own job is no representative.
+        #expect(!has("I work as a social worker and wondered if the community hall can be hired for a leaving do.", .representative, rulesOnly))
+        #expect(has("I am Mr Brown's social worker and I am writing about his broken shower.", .representative, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         // An age is not how long the problem has lasted.
         #expect(!outOfTime("The stair gate fitting is loose and my grandson is two years old."))
