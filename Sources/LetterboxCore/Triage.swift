@@ -82,6 +82,9 @@ public struct Triage: Sendable {
         /// A heating appliance and words that it has failed ("the boiler at number 12 is
         /// broken"): no heating when they are near; context only.
         case heater, outOfOrder
+        /// A wish for another person to look again ("someone else to look at it") and a reply or
+        /// a complaint near it: asks for a review of the complaint, not for another engineer.
+        case reviewAsk, complaintAnswer
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
         /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
         case notCue
@@ -514,6 +517,7 @@ public struct Triage: Sendable {
         addNear(.danger, .electricFitting, within: 6, as: .electrics)
         addNear(.water, .electricFitting, within: Self.waterWindow, as: .waterByFitting)
         if hits[.noHeat] == nil { addNear(.heater, .outOfOrder, within: 6, as: .noHeat) }
+        addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
         if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !deniedByWordBefore($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
@@ -550,7 +554,7 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .heater, .outOfOrder]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .heater, .outOfOrder, .reviewAsk, .complaintAnswer]
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.

@@ -169,7 +169,19 @@ public enum TriageLexicon {
             "not satisfied with the response", "unhappy with your response", "unhappy with the response", "dissatisfied with your response",
             "dissatisfied with the response", "take this further", "take it further", "take my complaint further", "ombudsman",
             "housing ombudsman", "final response", "stage one response", "stage 1 response", "someone more senior",
-            "more senior manager",
+            "more senior manager", "not happy with your reply", "not happy with the reply", "not satisfied with your reply",
+            "not satisfied with the reply", "unhappy with your reply", "unhappy with the reply", "dissatisfied with your reply",
+            "dissatisfied with the reply",
+        ]),
+        // Someone else to look again, near a reply or a complaint (``Triage.Signal.reviewAsk``):
+        // "the reply to my complaint ignored my points; I want someone else to look at it".
+        (.reviewAsk, [
+            "someone else to look at", "someone else look at", "someone else to look into", "someone else look into",
+            "someone else to review", "someone else review", "looked at by someone else", "reviewed by someone else",
+            "someone independent to look", "someone independent to review", "someone different to look", "fresh pair of eyes",
+        ]),
+        (.complaintAnswer, [
+            "complaint", "complaints", "response", "reply", "replied", "answer", "answered", "decision", "outcome",
         ]),
         (.damp, [
             "damp", "dampness", "mould", "mouldy", "moulds", "mold", "moldy", "mildew", "condensation", "black spots", "black patches",
@@ -228,7 +240,7 @@ public enum TriageLexicon {
             "trapped in the lift", "stuck in the lift", "opened between floors", "opens between floors", "open between floors", "doors between floors", "stuck between floors",
             "trapped between floors", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
             "tree came down", "tree has come down", "tree blew down", "tree has blown down", "tree blown down", "tree blew over",
-            "tree has blown over", "tree is down", "tree down", "branch came down", "branch has come down", "branch fell", "branch has fallen",
+            "tree has blown over", "tree is down", "tree now down", "tree was down", "branch came down", "branch has come down", "branch fell", "branch has fallen",
             "gonna come down", "going to come down", "will come down", "could come down", "about to come down", "ceiling is coming down",
             "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",

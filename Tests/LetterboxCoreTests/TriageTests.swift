@@ -233,6 +233,15 @@ import Testing
         // A tree that has come down is a structural danger.
         #expect(has("A big tree has blown down in the wind and is resting on the fence by the play area.", .urgentSafety, rulesOnly))
         #expect(has("branch came down off the oak onto a parked car", .urgentSafety, rulesOnly))
+        // Someone else to look again at a complaint's answer asks for a review; at a repair, not.
+        func escalates(_ text: String) -> Bool { has(text, .escalationRequest, rulesOnly) }
+        #expect(escalates("I got your answer to my complaint last week. It ignored half of what I said and I would like someone else to review it."))
+        #expect(escalates("Not satisfied with your reply about the missed repairs, please pass it up."))
+        #expect(!escalates("Could someone else look at the boiler? The last engineer could not find the fault."))
+        // Asking for a tree to be taken down is a request, not a fallen tree.
+        #expect(!has("Could you cut the tree down at the back of our block? It blocks all the light.", .urgentSafety, rulesOnly))
+        #expect(!has("pls can u take the old tree down by the bins", .urgentSafety, rulesOnly))
+        #expect(has("Storm last night, tree now down across the footpath by number 6", .urgentSafety, rulesOnly))
         // The writer's own job is no representative.
         #expect(!has("I work as a social worker and wondered if the community hall can be hired for a leaving do.", .representative, rulesOnly))
         #expect(has("I am Mr Brown's social worker and I am writing about his broken shower.", .representative, rulesOnly))
