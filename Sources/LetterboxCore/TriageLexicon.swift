@@ -65,7 +65,8 @@ public enum TriageLexicon {
             "no response", "no reply", "not heard back", "not heard anything", "heard nothing", "never heard back", "no one got back",
             "nobody got back", "never got back", "no one called back", "nobody called back", "never called back", "not been called back",
             "nobody rang back", "no one rang back", "never rang back",
-            "chased", "chasing", "third time", "fourth time", "fifth time", "several times", "many times", "numerous times",
+            "chased", "chasing", "third time", "fourth time", "fifth time", "3rd time", "4th time", "5th time", "third call", "3rd call",
+            "fourth call", "4th call", "fifth call", "5th call", "several times", "many times", "numerous times",
             "how many times", "so many times", "countless times", "over and over",
             "was promised", "were promised", "been promised", "promised to", "promised me", "broken promise", "broken promises",
             "waste of time", "ignored", "ignoring", "ignore my", "nothing has been done", "nothing done", "nothing has happened",
@@ -306,6 +307,8 @@ public enum TriageLexicon {
             "closed it when they left", "nothing needed", "no repair needed", "no job needed", "nothing is needed",
             "nothing is exposed", "nothing exposed", "no smell now", "can no longer smell", "fine now", "back to normal",
             "working again", "is dry", "ceiling is dry", "been cut up", "still works", "still working",
+            // A fire put out: "a chip-pan fire, which we put out ourselves".
+            "put out ourselves", "put it out ourselves", "put the fire out", "fire was put out", "fire is out", "fire was out", "put the flames out",
         ]),
         // The danger goes on: "still", "again", "it's back". Beside ``hazardOver`` it keeps the flag.
         (.ongoing, [
@@ -412,6 +415,7 @@ public enum TriageLexicon {
             "flooded with post", "flooded with letters", "flooded with mail", "flooded with calls", "flooded with emails",
             "flooded with complaints", "flooded with messages", "flooded with junk", "flooded with enquiries", "flooded with requests",
             "damp hands", "hands are damp", "hands were damp", "hands damp", "damp cloth", "damp towel", "damp sponge", "damp rag", "damp mop",
+            "damp tea towel", "damp teatowel", "damp dishcloth", "damp dish cloth", "damp flannel", "damp kitchen roll", "damp paper towel",
             // A thing named for someone, not a person: "the disabled bay", "at toddler height" ("can
             // I have a disabled bay" still discloses).
             "the disabled bay", "the disabled bays", "the disabled parking", "the disabled parking bay", "the disabled parking bays",
@@ -429,7 +433,8 @@ public enum TriageLexicon {
         ]),
         (.lifeEvent, [
             "frightened", "scared", "terrified", "distressed", "domestic abuse", "domestic violence", "bereavement", "bereaved", "passed away", "died", "lost my job", "homeless",
-            "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "relationship breakdown", "marriage breakdown", "non molestation", "very distressed", "is old",
+            "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "late father", "late mother", "late dad", "late mum", "late son", "late daughter",
+            "late brother", "late sister", "late husbands", "late wifes", "late partners", "late fathers", "late mothers", "late dads", "late mums", "relationship breakdown", "marriage breakdown", "non molestation", "very distressed", "is old",
             "dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed", "partner passed",
             "son passed", "daughter passed", "afraid to leave", "afraid to go", "afraid to be", "afraid for my", "afraid of him",
             "afraid of her", "afraid of them", "found out where i live", "knows where i live", "found where i live", "dont feel safe", "do not feel safe", "not feel safe", "feel unsafe",

@@ -238,6 +238,14 @@ import Testing
         #expect(escalates("I got your answer to my complaint last week. It ignored half of what I said and I would like someone else to review it."))
         #expect(escalates("Not satisfied with your reply about the missed repairs, please pass it up."))
         #expect(!escalates("Could someone else look at the boiler? The last engineer could not find the fault."))
+        // A small fire the household put out is over; a cloth that is damp is no damp in the home.
+        #expect(!has("The toaster caught fire this morning but we put the fire out straight away. The worktop is scorched and needs replacing.", .urgentSafety, rulesOnly))
+        #expect(has("The toaster caught fire this morning but we put the fire out. Now the socket behind it is still sparking.", .urgentSafety, rulesOnly))
+        #expect(!has("I wiped the cooker hood down with a damp dishcloth and the light cover fell off. Can it be refitted?", .dampMouldHazard, rulesOnly))
+        // A parent who has died, named as "my late father", is a bereavement.
+        #expect(has("Please take my late mother's name off the rent account; I am now the tenant.", .vulnerability, rulesOnly))
+        // Calling again and again about the same thing is a failure, in figures too.
+        #expect(rulesOnly.read(subject: nil, body: "this is my 4th call about the entry phone and its dead").kind == .complaint)
         // Asking for a tree to be taken down is a request, not a fallen tree.
         #expect(!has("Could you cut the tree down at the back of our block? It blocks all the light.", .urgentSafety, rulesOnly))
         #expect(!has("pls can u take the old tree down by the bins", .urgentSafety, rulesOnly))
