@@ -269,7 +269,7 @@ public enum TriageLexicon {
             "fire exit", "fire escape", "cladding", "fire risk", "fire hazard", "fire safety", "propped open", "blocked exit",
             "sprinkler", "sprinklers", "fire extinguisher", "extinguisher", "extinguishers", "no alarm", "fire blanket",
             "set fire", "set on fire", "on fire", "arson", "dry riser", "wet riser", "fire in the", "smoke is getting into", "smoke getting into",
-            "smoke is coming into", "smoke coming into",
+            "smoke is coming into", "smoke coming into", "caught fire", "caught alight", "full of smoke", "filled with smoke",
         ]),
         (.security, [
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
@@ -307,8 +307,6 @@ public enum TriageLexicon {
             "closed it when they left", "nothing needed", "no repair needed", "no job needed", "nothing is needed",
             "nothing is exposed", "nothing exposed", "no smell now", "can no longer smell", "fine now", "back to normal",
             "working again", "is dry", "ceiling is dry", "been cut up", "still works", "still working",
-            // A fire put out: "a chip-pan fire, which we put out ourselves".
-            "put out ourselves", "put it out ourselves", "put the fire out", "fire was put out", "fire is out", "fire was out", "put the flames out",
         ]),
         // The danger goes on: "still", "again", "it's back". Beside ``hazardOver`` it keeps the flag.
         (.ongoing, [

@@ -238,9 +238,11 @@ import Testing
         #expect(escalates("I got your answer to my complaint last week. It ignored half of what I said and I would like someone else to review it."))
         #expect(escalates("Not satisfied with your reply about the missed repairs, please pass it up."))
         #expect(!escalates("Could someone else look at the boiler? The last engineer could not find the fault."))
-        // A small fire the household put out is over; a cloth that is damp is no damp in the home.
-        #expect(!has("The toaster caught fire this morning but we put the fire out straight away. The worktop is scorched and needs replacing.", .urgentSafety, rulesOnly))
-        #expect(has("The toaster caught fire this morning but we put the fire out. Now the socket behind it is still sparking.", .urgentSafety, rulesOnly))
+        // A fitting that caught fire is an emergency even once the fire is out (the fault may
+        // remain); a home full of smoke is one. A cloth that is damp is no damp in the home.
+        #expect(has("The light in the kitchen caught fire last night; my son put it out with a blanket.", .urgentSafety, rulesOnly))
+        #expect(has("stairwell is full of smoke, cant see the steps", .urgentSafety, rulesOnly))
+        #expect(has("the bin store caught alight again, flames up the wall", .urgentSafety, rulesOnly))
         #expect(!has("I wiped the cooker hood down with a damp dishcloth and the light cover fell off. Can it be refitted?", .dampMouldHazard, rulesOnly))
         // A parent who has died, named as "my late father", is a bereavement.
         #expect(has("Please take my late mother's name off the rent account; I am now the tenant.", .vulnerability, rulesOnly))
