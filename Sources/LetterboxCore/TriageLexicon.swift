@@ -21,6 +21,12 @@ public enum TriageLexicon {
 
     /// Someone who cannot leave their home ("the lift has been out for five days and she cannot
     /// leave her flat"): a danger, in a fire above all.
+    /// "not happy with your reply", "dissatisfied with the response": displeasure with the
+    /// answer to a complaint, which asks for a review.
+    static let displeasedWithTheAnswer: [String] = every(
+        ["not happy with", "not satisfied with", "unhappy with", "dissatisfied with"],
+        then: ["your response", "the response", "your reply", "the reply"])
+
     static let shutIn: [String] = {
         let verbs = ["cannot leave", "cant leave", "can not leave", "unable to leave"]
         let homes = ["my flat", "her flat", "his flat", "their flat", "our flat", "my home", "her home", "his home", "their home", "our home"]
@@ -166,14 +172,10 @@ public enum TriageLexicon {
         ]),
         (.escalation, [
             "escalate", "escalated", "escalating", "escalation", "stage 2", "stage two", "next stage", "review of my complaint",
-            "review my complaint", "not happy with your response", "not happy with the response", "not satisfied with your response",
-            "not satisfied with the response", "unhappy with your response", "unhappy with the response", "dissatisfied with your response",
-            "dissatisfied with the response", "take this further", "take it further", "take my complaint further", "ombudsman",
+            "review my complaint", "take this further", "take it further", "take my complaint further", "ombudsman",
             "housing ombudsman", "final response", "stage one response", "stage 1 response", "someone more senior",
-            "more senior manager", "not happy with your reply", "not happy with the reply", "not satisfied with your reply",
-            "not satisfied with the reply", "unhappy with your reply", "unhappy with the reply", "dissatisfied with your reply",
-            "dissatisfied with the reply",
-        ]),
+            "more senior manager",
+        ] + TriageLexicon.displeasedWithTheAnswer),
         // Someone else to look again, near a reply or a complaint (``Triage.Signal.reviewAsk``):
         // "the reply to my complaint ignored my points; I want someone else to look at it".
         (.reviewAsk, [
