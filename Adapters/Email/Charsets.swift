@@ -62,8 +62,8 @@ public enum Charsets {
     }
 
     static func normalised(_ label: String?) -> String {
-        guard var name = label?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() else { return "" }
-        if name.hasPrefix("\"") || name.hasPrefix("'") { name = name.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+        guard var name = label?.trimmingWhitespace().lowercased() else { return "" }
+        if name.hasPrefix("\"") || name.hasPrefix("'") { name = name.trimming { $0 == "\"" || $0 == "'" } }
         if let star = name.firstIndex(of: "*") { name = String(name[..<star]) }  // RFC 2231 language
         return name
     }

@@ -82,7 +82,7 @@ public struct HeaderParameters: Sendable, Hashable {
             }
             let nameText = String(name).lowercased()
             guard !nameText.isEmpty else { continue }
-            raw.append((nameText, String(value).trimmingCharacters(in: [" ", "\t", "\r", "\n"])))
+            raw.append((nameText, String(value).trimming { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }))
         }
         return HeaderParameters(value: String(head).lowercased(), parameters: combine(raw))
     }

@@ -306,12 +306,14 @@ public struct EmailDecoder: SubmissionDecoder {
     }
 
     /// RFC 3676: a line ending in a space continues on the next line.
-    static func unflow(_ text: String, delsp: Bool) -> String {
+    package static func unflow(_ text: String, delsp: Bool) -> String {
         var out: [String] = []
         var current = ""
         var continuing = false
-        for rawLine in text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = String(rawLine)
+        // Lines split at LF in the bytes, a CR before it dropped ("\r\n" is one Character, and
+        // Foundation's replacingOccurrences goes through NSString: most of this function's cost).
+        for bytes in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            var line = String(Substring(bytes.last == 0x0D ? bytes.dropLast() : bytes))
             if line.hasPrefix(" ") { line.removeFirst() }  // space-stuffing
             let isSignature = line == "-- "
             if !isSignature && line.hasSuffix(" ") {
@@ -380,7 +382,9 @@ public struct EmailDecoder: SubmissionDecoder {
     static func readSignature(_ text: String, into contact: inout ContactDetails) {
         guard text.utf8.contains(0x3A) else { return }
         for line in text.utf8.split(separator: 0x0A).suffix(40).map({ Substring($0) }) {
-            guard let colon = line.firstIndex(of: ":") else { continue }
+            // Looked for among the bytes: a search by Character breaks every line into
+            // grapheme clusters (half of this function's instructions).
+            guard let colon = line.utf8.firstIndex(of: 0x3A) else { continue }
             let label = line[..<colon].lowercased().trimmingWhitespace()
             let value = line[line.index(after: colon)...].trimmingWhitespace()
             guard !value.isEmpty, label.count <= 20 else { continue }
@@ -409,8 +413,17 @@ public struct EmailDecoder: SubmissionDecoder {
 
     /// "Smith, John" stays as written; surrounding quotes and trailing "(via ...)" are removed.
     static func cleanName(_ name: String) -> String {
-        var n = name.trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
-        if let via = n.range(of: " via ", options: .caseInsensitive) { n = String(n[..<via.lowerBound]) }
+        func quoteOrSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\"" || scalar == "'" || scalar == " " }
+        let n = name.trimming(where: quoteOrSpace)
+        // "'Sian Jones' via Tenants Forum" (a list or group sending on someone's behalf), in
+        // any case: found in the bytes, since Foundation's case-insensitive search goes by
+        // NSString. What is left loses its quotes too.
+        let bytes = Array(n.utf8)
+        guard bytes.count >= 5 else { return n }
+        for start in 0...(bytes.count - 5) where bytes[start] == 0x20 && bytes[start + 4] == 0x20
+            && bytes[start + 1] | 0x20 == 0x76 && bytes[start + 2] | 0x20 == 0x69 && bytes[start + 3] | 0x20 == 0x61 {
+            return n[..<n.utf8.index(n.startIndex, offsetBy: start)].trimming(where: quoteOrSpace)
+        }
         return n
     }
 

@@ -159,6 +159,26 @@ extension ArraySlice<UInt8> {
 }
 
 extension String {
+    /// Whether the text holds `needle` (lower-case ASCII) in any ASCII case, read in the bytes.
+    func containsIgnoringASCIICase(_ needle: StaticString) -> Bool {
+        needle.withUTF8Buffer { pattern -> Bool in
+            guard let first = pattern.first else { return true }
+            var utf8 = self
+            return utf8.withUTF8 { text -> Bool in
+                guard text.count >= pattern.count else { return false }
+                outer: for start in 0...(text.count - pattern.count) where text[start] | 0x20 == first {
+                    for offset in 1..<pattern.count {
+                        let byte = text[start + offset]
+                        let lower = (byte >= 0x41 && byte <= 0x5A) ? byte + 32 : byte
+                        if lower != pattern[offset] { continue outer }
+                    }
+                    return true
+                }
+                return false
+            }
+        }
+    }
+
     func caseInsensitiveEquals(_ other: String) -> Bool {
         let a = utf8, b = other.utf8
         guard a.count == b.count else { return false }

@@ -53,7 +53,11 @@ public enum MachineMail {
     }
 
     static func isBounceSender(_ headers: MIMEHeaders) -> Bool {
-        let from = Mailbox.first(headers.raw("From"))?.localPart ?? ""
+        // Nearly all mail is from people: the address is read only when it could be one of these.
+        guard let raw = headers.raw("From"), raw.containsIgnoringASCIICase("daemon") || raw.containsIgnoringASCIICase("postmaster") else {
+            return false
+        }
+        let from = Mailbox.first(raw)?.localPart ?? ""
         return from == "mailer-daemon" || from == "postmaster" || from == "mail-daemon"
     }
 

@@ -6,6 +6,11 @@ import LetterboxCore
 /// then the UK forms people type.
 public enum MailDate {
     public static func parse(_ text: String) -> Date? {
+        common(text) ?? general(text)
+    }
+
+    /// Any form ``parse(_:)`` reads, token by token.
+    package static func general(_ text: String) -> Date? {
         var cleaned = String.UnicodeScalarView()
         var depth = 0
         for scalar in text.unicodeScalars {
@@ -18,6 +23,87 @@ public enum MailDate {
         if let date = Timestamp.date(text.trimmingCharacters(in: .whitespaces)) { return date }
         return UKDateReader().date(from: text)
     }
+
+    /// The form nearly every mail program writes ("Wed, 2 Dec 2026 10:15:00 +0000", the weekday
+    /// and seconds optional), read from the bytes; anything else is nil, for ``parse(_:)``'s
+    /// general reading (which reads this form the same way).
+    package static func common(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { bytes -> Date? in
+            var i = 0
+            let n = bytes.count
+            func spaces() -> Bool {
+                let start = i
+                while i < n, bytes[i] == 0x20 { i += 1 }
+                return i > start
+            }
+            func digits(_ least: Int, _ most: Int) -> Int? {
+                var value = 0, count = 0
+                while i < n, count < most, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                    value = value * 10 + Int(bytes[i] - 0x30)
+                    i += 1
+                    count += 1
+                }
+                return count >= least && (i == n || bytes[i] < 0x30 || bytes[i] > 0x39) ? value : nil
+            }
+            func letters3() -> UInt32? {
+                guard i + 3 <= n else { return nil }
+                var key: UInt32 = 0
+                for offset in 0..<3 {
+                    let byte = bytes[i + offset] | 0x20
+                    guard byte >= 0x61, byte <= 0x7A else { return nil }
+                    key = key << 8 | UInt32(byte)
+                }
+                i += 3
+                return key
+            }
+            _ = spaces()
+            // The weekday, if written, is not checked against the date (as in the general reading).
+            if i < n, bytes[i] > 0x39 {
+                guard let weekday = letters3(), weekdayKeys.contains(weekday), i < n, bytes[i] == 0x2C else { return nil }
+                i += 1
+                _ = spaces()
+            }
+            guard let day = digits(1, 2), (1...31).contains(day), spaces(), let name = letters3(),
+                let month = monthKeys.firstIndex(of: name), spaces(), let year = digits(4, 4), year >= 1970, spaces(),
+                let hour = digits(2, 2), hour < 24, i < n, bytes[i] == 0x3A
+            else { return nil }
+            i += 1
+            guard let minute = digits(2, 2), minute < 60 else { return nil }
+            var second = 0
+            if i < n, bytes[i] == 0x3A {
+                i += 1
+                guard let value = digits(2, 2) else { return nil }
+                second = min(value, 60)
+            }
+            guard spaces(), i < n, bytes[i] == 0x2B || bytes[i] == 0x2D else { return nil }
+            let negative = bytes[i] == 0x2D
+            i += 1
+            guard let zone = digits(4, 4) else { return nil }
+            // Then nothing but white space and one comment, such as "(UTC)" or "(GMT Daylight Time)".
+            _ = spaces()
+            if i < n {
+                guard bytes[i] == 0x28 else { return nil }
+                i += 1
+                while i < n, bytes[i] != 0x29 {
+                    guard bytes[i] != 0x28, bytes[i] != 0x5C else { return nil }
+                    i += 1
+                }
+                guard i < n else { return nil }
+                i += 1
+                _ = spaces()
+                guard i == n else { return nil }
+            }
+            let zoneMinutes = (zone / 100) * 60 + zone % 100
+            let days = daysFromCivil(year: year, month: month + 1, day: day)
+            let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64((negative ? -zoneMinutes : zoneMinutes) * 60)
+            return Date(timeIntervalSince1970: TimeInterval(seconds))
+        }
+    }
+
+    private static let monthKeys: [UInt32] = months.map(key)
+    private static let weekdayKeys: [UInt32] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map(key)
+    private static func key(_ name: String) -> UInt32 { name.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 
     private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     private static let zones: [String: Int] = [

@@ -52,29 +52,68 @@ public struct Representative: Hashable, Codable, Sendable {
 
 
         /// Reads a free-text relationship ("his daughter", "Cllr", "support worker") as a role.
+        /// Of several role words, the first role in this order wins: councillor, MP ("MP", or
+        /// "member" and "parliament"), solicitor, Citizens Advice, advocate, relative, friend.
         public static func reading(_ relationship: String) -> Role {
-            let words = Set(
-                relationship.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init)
-            )
-            func any(_ candidates: [String]) -> Bool { candidates.contains { words.contains($0) } }
-            if any(["councillor", "cllr", "councilor", "alderman"]) { return .councillor }
-            if words.contains("mp") || (words.contains("member") && words.contains("parliament")) { return .mp }
-            if any(["solicitor", "lawyer", "barrister", "legal"]) { return .solicitor }
-            if words.contains("citizens") || words.contains("cab") || words.contains("citizen") { return .citizensAdvice }
-            if any(["advocate", "advocacy", "worker", "carer", "caseworker", "social", "keyworker", "support"]) {
-                return .advocate
+            var best = Int.max
+            var member = false, parliament = false
+            func consider(_ word: Substring) {
+                guard let rank = rankOfWord[word] else { return }
+                if rank < 0 {
+                    if rank == memberWord { member = true } else { parliament = true }
+                } else {
+                    best = Swift.min(best, rank)
+                }
             }
-            if any([
-                "daughter", "son", "mother", "father", "mum", "mom", "dad", "wife", "husband", "partner",
-                "sister", "brother", "aunt", "uncle", "niece", "nephew", "grandson", "granddaughter",
-                "grandmother", "grandfather", "gran", "grandma", "grandad", "cousin", "relative", "family",
-                "stepson", "stepdaughter", "parent", "child", "spouse", "sibling", "inlaw", "law",
-            ]) {
-                return .relative
+            let lowered = relationship.lowercased()
+            if lowered.utf8.allSatisfy({ $0 < 0x80 }) {
+                // Almost every name and relationship: words are runs of ASCII letters, found
+                // without breaking the text into Characters.
+                var start: String.Index?
+                var index = lowered.utf8.startIndex
+                while index != lowered.utf8.endIndex {
+                    let byte = lowered.utf8[index]
+                    if byte >= 0x61 && byte <= 0x7A {
+                        if start == nil { start = index }
+                    } else if let first = start {
+                        consider(lowered[first..<index])
+                        start = nil
+                    }
+                    lowered.utf8.formIndex(after: &index)
+                }
+                if let first = start { consider(lowered[first...]) }
+            } else {
+                for word in lowered.split(whereSeparator: { !$0.isLetter }) { consider(word) }
             }
-            if any(["friend", "neighbour", "neighbor"]) { return .friend }
-            return .other
+            if member && parliament { best = Swift.min(best, 1) }
+            return best < rankedRoles.count ? rankedRoles[best] : .other
         }
+
+        /// The roles in the order they win, and each role word's place in it (negative: one
+        /// half of "member of parliament").
+        private static let rankedRoles: [Role] = [.councillor, .mp, .solicitor, .citizensAdvice, .advocate, .relative, .friend]
+        private static let memberWord = -1
+        private static let rankOfWord: [Substring: Int] = {
+            let words: [[String]] = [
+                ["councillor", "cllr", "councilor", "alderman"],
+                ["mp"],
+                ["solicitor", "lawyer", "barrister", "legal"],
+                ["citizens", "cab", "citizen"],
+                ["advocate", "advocacy", "worker", "carer", "caseworker", "social", "keyworker", "support"],
+                [
+                    "daughter", "son", "mother", "father", "mum", "mom", "dad", "wife", "husband", "partner",
+                    "sister", "brother", "aunt", "uncle", "niece", "nephew", "grandson", "granddaughter",
+                    "grandmother", "grandfather", "gran", "grandma", "grandad", "cousin", "relative", "family",
+                    "stepson", "stepdaughter", "parent", "child", "spouse", "sibling", "inlaw", "law",
+                ],
+                ["friend", "neighbour", "neighbor"],
+            ]
+            var table: [Substring: Int] = ["member": memberWord, "parliament": -2]
+            for (rank, list) in words.enumerated() {
+                for word in list { table[Substring(word)] = rank }
+            }
+            return table
+        }()
     }
 
     public var name: String?

@@ -256,9 +256,17 @@ extension Character {
 extension StringProtocol {
     /// The string without leading and trailing white space (including no-break spaces).
     public func trimmingWhitespace() -> String {
+        trimming(where: \.isWhiteSpace)
+    }
+
+    /// The string without the leading and trailing scalars `trim` accepts: what Foundation's
+    /// `trimmingCharacters(in:)` does, without its round trip through NSString (which was a
+    /// tenth of a handed-over pipe's instructions, and 3.6% of an mbox import's decoding).
+    @inlinable
+    public func trimming(where trim: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.isWhiteSpace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.isWhiteSpace })!
+        guard let first = scalars.firstIndex(where: { !trim($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !trim($0) })!
         // Scalar-aligned bounds slice exactly those scalars, copied once.
         return String(self[first..<scalars.index(after: last)])
     }

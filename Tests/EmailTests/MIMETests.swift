@@ -73,6 +73,44 @@ struct ParameterTests {
         #expect(ContentType.parse("garbage") == nil)
         let outlook = HeaderParameters.parse("application/pdf; name=\"=?utf-8?q?r=C3=A9sum=C3=A9.pdf?=\"")
         #expect(outlook["name"] == "résumé.pdf")
+        // White space around a value is not part of it (nor, as before, inside its quotes);
+        // a no-break space is not white space to a header.
+        let spaced = HeaderParameters.parse("attachment; filename= \t rent statement.pdf \t ; size=10")
+        #expect(spaced["filename"] == "rent statement.pdf")
+        #expect(spaced["size"] == "10")
+        #expect(HeaderParameters.parse("attachment; filename=\" notes.txt\"")["filename"] == "notes.txt")
+        #expect(HeaderParameters.parse("attachment; filename=\u{A0}x\u{A0}")["filename"] == "\u{A0}x\u{A0}")
+    }
+
+    @Test("A sender's display name loses its quotes and a list's \"via\" suffix, in any case")
+    func displayNames() throws {
+        for (from, name) in [
+            ("\"'Sian Jones' via Tenants Forum\" <forum@example.org>", "Sian Jones"),
+            ("Sian Jones VIA Tenants Forum <forum@example.org>", "Sian Jones"),
+            ("\"Olivia Viaduct\" <ov@example.org>", "Olivia Viaduct"),
+            ("\"Bob via\" <b@example.org>", "Bob via"),
+            ("\"Zoë Vías\" <z@example.org>", "Zoë Vías"),
+        ] {
+            let message = Data("From: \(from)\r\nSubject: Bins\r\n\r\nThe bins were not emptied.\r\n".utf8)
+            guard case .feedback(let draft) = try decode(message) else {
+                Issue.record("expected feedback from \(from)")
+                continue
+            }
+            #expect(draft.contact.name == name, "\(from)")
+        }
+    }
+
+    @Test("A charset label is read through white space and quotes around it")
+    func charsetLabels() throws {
+        let body = Data([0x43, 0x61, 0x66, 0xE9, 0x0D, 0x0A])  // "Café" in Latin-1
+        for label in ["\" iso-8859-1 \"", "'ISO-8859-1'", "\"'iso-8859-1'\"", "\tISO-8859-1*en"] {
+            let message = Data("From: a@example.org\r\nSubject: x\r\nContent-Type: text/plain; charset=\(label)\r\n\r\n".utf8) + body
+            guard case .feedback(let draft) = try decode(message) else {
+                Issue.record("expected feedback with \(label)")
+                continue
+            }
+            #expect(draft.body.hasPrefix("Café"), "\(label): \(draft.body)")
+        }
     }
 
     @Test func fileNamesAreSanitised() {
@@ -245,6 +283,26 @@ struct MachineMailTests {
         #expect(reason.contains("<ack.LB-2026-000007@example-housing.org.uk>"))
     }
 
+    @Test("A failure notice from a mail server's daemon or postmaster, in any case, is a bounce; a person whose name looks like one is not")
+    func bounceSenders() throws {
+        for from in ["Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>", "mailer-daemon@mx.example.org",
+                     "\"Mail Delivery System\" <Mail-Daemon@example.net>", "PostMaster@example.org"] {
+            let text = "From: \(from)\nSubject: Undelivered Mail Returned to Sender\n\nYour message could not be delivered.\n"
+            guard case .ignored(let verdict, _) = try decode(text) else {
+                Issue.record("not read as a bounce: \(from)")
+                continue
+            }
+            #expect(verdict == "bounce_permanent", "\(from)")
+        }
+        for from in ["Dana Postmaster <dana@example.org>", "daemon.fan@example.org", "Postmasterson <p.m@example.org>"] {
+            let text = "From: \(from)\nSubject: Undelivered parcel to my door\n\nThe parcel was left outside.\n"
+            guard case .feedback = try decode(text) else {
+                Issue.record("a person's mail was ignored: \(from)")
+                continue
+            }
+        }
+    }
+
     @Test func staffRepliesAreCorrespondenceWhenTheDomainIsConfigured() throws {
         let text = "From: Jo <jo@example-housing.org.uk>\nIn-Reply-To: <t1@example.com>\nSubject: RE: repair\n\nWe will visit.\n"
         guard case .ignored(let verdict, _) = try decode(text, domains: ["example-housing.org.uk"]) else {
@@ -284,6 +342,57 @@ struct DateAndAddressTests {
     ])
     func tolerantDates(text: String, iso: String) {
         #expect(MailDate.parse(text).map(Timestamp.string) == iso)
+    }
+
+    /// The byte reader of the common form reads what it reads exactly as the general reading,
+    /// on generated dates with every awkward piece, and reads the common form itself.
+    @Test func commonDatesReadAsByTheGeneralReading() {
+        // Each part of the form in turn, right (the first choice, more often than not) or a
+        // little wrong, between separators.
+        let parts: [[String]] = [
+            ["Fri,", "", "fri,", "Mar,", "Fri", "Friday,", "é,"],
+            ["3", "03", "31", "32", "0", "003", "x"],
+            ["Apr", "APR", "apr", "April", "xyz", "Dec"],
+            ["2026", "1969", "26", "20266", "1970"],
+            ["10:15:00", "10:15", "9:15", "10:15:61", "24:00", "10:60", "10:", "10:15:0"],
+            ["+0100", "-0500", "+01", "+0a00", "GMT", "", "+01000"],
+            ["", "(GMT Daylight Time)", "(UTC)", "(a(b))", "(x", ")", "GMT"],
+        ]
+        let separators = [" ", "  ", "", "\t", ",", "\r\n"]
+        var generator = SystemRandomNumberGenerator()
+        func pick(_ choices: [String]) -> String {
+            Int.random(in: 0..<10, using: &generator) < 6 ? choices[0] : choices.randomElement(using: &generator)!
+        }
+        var readByBytes = 0
+        for _ in 0..<5_000 {
+            var text = pick(separators)
+            for choices in parts { text += pick(choices) + pick(separators) }
+            guard let date = MailDate.common(text) else { continue }
+            readByBytes += 1
+            #expect(date == MailDate.general(text), "\(text.debugDescription)")
+        }
+        #expect(readByBytes > 0)
+        for text in ["Fri, 3 Apr 2026 10:15:00 +0100", "3 Apr 2026 10:15 -0500", "Fri, 03 Apr 2026 10:15:00 +0100 (GMT Daylight Time)",
+                     "Sat, 31 Jan 1970 23:59:60 +0000 (UTC) "] {
+            #expect(MailDate.common(text) != nil, "\(text)")
+            #expect(MailDate.common(text) == MailDate.general(text), "\(text)")
+        }
+    }
+
+    @Test(
+        "format=flowed text is joined where a line ends in a space (RFC 3676), CRLF or LF, with DelSp, space-stuffing and the signature line",
+        arguments: [
+            ("Hello \r\nworld\r\n-- \r\nSig", false, "Hello world\n-- \nSig"),
+            ("Hello \nworld\n-- \nSig", false, "Hello world\n-- \nSig"),
+            ("Hel \r\nlo there\r\n", true, "Hello there\n"),
+            (" >not a quote\r\n  two spaces", false, ">not a quote\n two spaces"),
+            ("a\rb \r\nc\r\n\r\nd", false, "a\rb c\n\nd"),
+            ("ends flowed ", false, "ends flowed "),
+            ("Zoë \r\ncafé\r\n", false, "Zoë café\n"),
+            ("", false, ""),
+        ])
+    func flowedText(text: String, delsp: Bool, expected: String) {
+        #expect(EmailDecoder.unflow(text, delsp: delsp) == expected)
     }
 
     @Test func addressLists() {

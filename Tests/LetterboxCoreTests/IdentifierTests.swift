@@ -92,6 +92,41 @@ struct IdentifierTests {
         #expect(Representative.Role.reading(text) == role)
     }
 
+    /// The word-set reading the table replaced, kept here as the reference the table must match.
+    static func roleByWordSet(_ relationship: String) -> Representative.Role {
+        let words = Set(relationship.lowercased().split(whereSeparator: { !$0.isLetter }).map(String.init))
+        func any(_ candidates: [String]) -> Bool { candidates.contains { words.contains($0) } }
+        if any(["councillor", "cllr", "councilor", "alderman"]) { return .councillor }
+        if words.contains("mp") || (words.contains("member") && words.contains("parliament")) { return .mp }
+        if any(["solicitor", "lawyer", "barrister", "legal"]) { return .solicitor }
+        if words.contains("citizens") || words.contains("cab") || words.contains("citizen") { return .citizensAdvice }
+        if any(["advocate", "advocacy", "worker", "carer", "caseworker", "social", "keyworker", "support"]) { return .advocate }
+        if any([
+            "daughter", "son", "mother", "father", "mum", "mom", "dad", "wife", "husband", "partner",
+            "sister", "brother", "aunt", "uncle", "niece", "nephew", "grandson", "granddaughter",
+            "grandmother", "grandfather", "gran", "grandma", "grandad", "cousin", "relative", "family",
+            "stepson", "stepdaughter", "parent", "child", "spouse", "sibling", "inlaw", "law",
+        ]) {
+            return .relative
+        }
+        if any(["friend", "neighbour", "neighbor"]) { return .friend }
+        return .other
+    }
+
+    @Test("A relationship's role is the first in the order of roles among its words, however the words are written")
+    func rolesMatchTheWordSetReading() {
+        let pieces = [
+            "Cllr", "MP", "member", "Parliament", "solicitor", "CAB", "citizens", "support", "worker", "son", "Mum",
+            "husband", "grandad", "family", "in-law", "neighbour", "friend", "Siân", "Zoë", "e\u{301}", "jones", "mps",
+            "sonia", "councillors", " ", "  ", ".", "'s", "-", "_", "1", "\u{A0}", "ß", "İ", "\u{301}",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(Representative.Role.reading(text) == Self.roleByWordSet(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test("Internationalised email domains are stored in their ASCII (Punycode) form", arguments: [
         ("Anna@Bücher.example", "anna@xn--bcher-kva.example"),
         ("info@münchen.de", "info@xn--mnchen-3ya.de"),
