@@ -346,6 +346,11 @@ public enum TriageLexicon {
             "immune system", "immunocompromised", "transplant", "palliative", "hospice", "cerebral palsy", "spina bifida",
             "brain injury", "head injury", "lupus", "crohns", "colitis", "hiv", "coughing", "cough all night", "keeps coughing",
             "constant cough", "chesty", "on oxygen",
+            // Multiple sclerosis by its initials: after "I have", "my wife has" and the like (words
+            // are read in lower case, so a bare "ms" would be every "Ms Patel", and "she has ms"
+            // every "she has Ms Reid's notes").
+            "i have ms", "ive got ms", "i have got ms", "wife has ms", "husband has ms",
+            "partner has ms", "mum has ms", "dad has ms", "living with ms", "diagnosed with ms", "my ms",
         ]),
         (.mentalHealth, [
             "mental health", "depression", "depressed", "anxiety", "anxious", "panic attacks", "panic attack", "ptsd", "suicidal",
@@ -393,7 +398,11 @@ public enum TriageLexicon {
             "elderly tenants",
             "elderly neighbour", "elderly neighbours", "disabled neighbour", "disabled neighbours", "elderly lady next door",
             "elderly man next door", "elderly couple next door",
-            "deaf to everything", "deaf to all", "deaf to my", "deaf to our", "deaf to any", "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
+            // The idiom: "deaf to excuses", "deaf to our calls" (not a bare "deaf to": words are
+            // read without punctuation, and "her mother, who is deaf, to complain" discloses).
+            "deaf to everything", "deaf to all", "deaf to my", "deaf to our", "deaf to any", "deaf to every",
+            "deaf to excuses", "deaf to reason", "deaf to pleas", "deaf to requests", "deaf to complaints",
+            "deaf to the complaints", "deaf to the pleas", "deaf to what", "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
             "blind bend", "blind side", "blind alley", "roller blind", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".

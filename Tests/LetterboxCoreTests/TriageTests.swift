@@ -246,6 +246,14 @@ import Testing
         #expect(!has("I wiped the cooker hood down with a damp dishcloth and the light cover fell off. Can it be refitted?", .dampMouldHazard, rulesOnly))
         // A parent who has died, named as "my late father", is a bereavement.
         #expect(has("Please take my late mother's name off the rent account; I am now the tenant.", .vulnerability, rulesOnly))
+        // "Deaf to" anything is the idiom; multiple sclerosis by its initials is an illness,
+        // "Ms" before a name is not.
+        #expect(!has("The office has been deaf to every excuse I gave about the fence, and now I am being charged for it.", .vulnerability, rulesOnly))
+        #expect(!has("Honestly the housing team are deaf to reason. The bins have not been emptied in a month.", .vulnerability, rulesOnly))
+        #expect(has("Her son rang for his mother, who is deaf, to ask why nobody texts her about the repair.", .vulnerability, rulesOnly))
+        #expect(has("My husband has MS and the grab rail by the bath has come loose.", .vulnerability, rulesOnly))
+        #expect(has("ive got ms and cant get the bins down the steps anymore", .vulnerability, rulesOnly))
+        #expect(!has("I spoke with Ms Okafor last week and she has Ms Reid's notes about the fence.", .vulnerability, rulesOnly))
         // Calling again and again about the same thing is a failure, in figures too.
         #expect(rulesOnly.read(subject: nil, body: "this is my 4th call about the entry phone and its dead").kind == .complaint)
         // Asking for a tree to be taken down is a request, not a fallen tree.
