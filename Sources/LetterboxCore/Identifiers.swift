@@ -256,7 +256,7 @@ extension Character {
 extension StringProtocol {
     /// The string without leading and trailing white space (including no-break spaces).
     public func trimmingWhitespace() -> String {
-        trimming(where: \.isWhiteSpace)
+        trimming { $0.isWhiteSpace }
     }
 
     /// The string without the leading and trailing scalars `trim` accepts: what Foundation's
