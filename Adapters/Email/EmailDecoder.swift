@@ -416,15 +416,9 @@ public struct EmailDecoder: SubmissionDecoder {
         func quoteOrSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\"" || scalar == "'" || scalar == " " }
         let n = name.trimming(where: quoteOrSpace)
         // "'Sian Jones' via Tenants Forum" (a list or group sending on someone's behalf), in
-        // any case: found in the bytes, since Foundation's case-insensitive search goes by
-        // NSString. What is left loses its quotes too.
-        let bytes = Array(n.utf8)
-        guard bytes.count >= 5 else { return n }
-        for start in 0...(bytes.count - 5) where bytes[start] == 0x20 && bytes[start + 4] == 0x20
-            && bytes[start + 1] | 0x20 == 0x76 && bytes[start + 2] | 0x20 == 0x69 && bytes[start + 3] | 0x20 == 0x61 {
-            return n[..<n.utf8.index(n.startIndex, offsetBy: start)].trimming(where: quoteOrSpace)
-        }
-        return n
+        // any case; what is left loses its quotes too.
+        guard let via = n.firstIndexIgnoringASCIICase(" via ") else { return n }
+        return n[..<via].trimming(where: quoteOrSpace)
     }
 
     static func isNoReply(_ box: Mailbox) -> Bool {

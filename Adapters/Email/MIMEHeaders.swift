@@ -159,24 +159,29 @@ extension ArraySlice<UInt8> {
 }
 
 extension String {
-    /// Whether the text holds `needle` (lower-case ASCII) in any ASCII case, read in the bytes.
-    func containsIgnoringASCIICase(_ needle: StaticString) -> Bool {
-        needle.withUTF8Buffer { pattern -> Bool in
-            guard let first = pattern.first else { return true }
+    /// Where the text first holds `needle` (lower-case ASCII) in any ASCII case, found in the
+    /// bytes (Foundation's case-insensitive search goes through NSString). The index is at an
+    /// ASCII byte, so it is a scalar boundary.
+    func firstIndexIgnoringASCIICase(_ needle: StaticString) -> String.Index? {
+        let offset = needle.withUTF8Buffer { pattern -> Int? in
             var utf8 = self
-            return utf8.withUTF8 { text -> Bool in
-                guard text.count >= pattern.count else { return false }
-                outer: for start in 0...(text.count - pattern.count) where text[start] | 0x20 == first {
-                    for offset in 1..<pattern.count {
+            return utf8.withUTF8 { text -> Int? in
+                guard text.count >= pattern.count else { return nil }
+                outer: for start in 0...(text.count - pattern.count) {
+                    for offset in 0..<pattern.count {
                         let byte = text[start + offset]
-                        let lower = (byte >= 0x41 && byte <= 0x5A) ? byte + 32 : byte
-                        if lower != pattern[offset] { continue outer }
+                        if ((byte >= 0x41 && byte <= 0x5A) ? byte + 32 : byte) != pattern[offset] { continue outer }
                     }
-                    return true
+                    return start
                 }
-                return false
+                return nil
             }
         }
+        return offset.map { utf8.index(startIndex, offsetBy: $0) }
+    }
+
+    func containsIgnoringASCIICase(_ needle: StaticString) -> Bool {
+        firstIndexIgnoringASCIICase(needle) != nil
     }
 
     func caseInsensitiveEquals(_ other: String) -> Bool {

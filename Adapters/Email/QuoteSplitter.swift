@@ -124,10 +124,21 @@ public enum QuoteSplitter {
     }
 
     static let attributionStarts: Set<String> = ["on", "am", "le", "el", "il", "op", "em", "den", "w", "в"]
-    /// The first letters of those words, in either case.
-    static let attributionFirstScalars: Set<Unicode.Scalar> = Set(
-        attributionStarts.flatMap { [$0.unicodeScalars.first!, $0.uppercased().unicodeScalars.first!] })
-    static let topPostingStarts: Set<Unicode.Scalar> = ["-", "_", "*", "f", "F", "v", "V", "d", "D"]
+    static let attributionFirstScalars = firstScalars(of: attributionStarts)
+
+    static let originalMessageMarkers = [
+        "-----original message-----", "----- original message -----", "-------- original message --------", "--- original message ---",
+    ]
+    static let outlookFromPrefixes = ["from:", "*from:*", "von:", "de :"]
+    /// A top-posting marker begins with one of these: an "Original Message" rule, a rule of
+    /// underscores, or an Outlook "From:" line.
+    static let topPostingFirstScalars = firstScalars(of: originalMessageMarkers + ["_"] + outlookFromPrefixes)
+
+    /// The first scalar of each phrase, in either case: a line that begins with none of them
+    /// need not be trimmed and lower-cased to be compared with the phrases.
+    static func firstScalars(of phrases: some Sequence<String>) -> Set<Unicode.Scalar> {
+        Set(phrases.flatMap { [$0.unicodeScalars.first!, $0.uppercased().unicodeScalars.first!] })
+    }
 
     static func endsAttribution(_ line: String) -> Bool {
         let lower = line.lowercased()
@@ -138,21 +149,16 @@ public enum QuoteSplitter {
     }
 
     static func isTopPostingMarker(_ lines: inout Lines, at index: Int) -> Bool {
-        // Each marker begins with one of these: "-----Original", a rule of "_", "From:", "*From:*", "Von:", "De :".
-        guard let first = lines.firstScalar(index), topPostingStarts.contains(first) else { return false }
+        guard let first = lines.firstScalar(index), topPostingFirstScalars.contains(first) else { return false }
         let lower = lines.lower(index)
-        if lower.hasPrefix("-----original message-----") || lower.hasPrefix("----- original message -----")
-            || lower.hasPrefix("-------- original message --------") || lower.hasPrefix("--- original message ---")
-        {
-            return true
-        }
+        if originalMessageMarkers.contains(where: { lower.hasPrefix($0) }) { return true }
         // Outlook: an optional rule of underscores, then From: with Sent:/Date: and To:/Subject: close below.
         var start = index
         let line = lines.trimmed(index)
         if line.utf8.count >= 10 && line.utf8.allSatisfy({ $0 == 0x5F }) { start = index + 1 }
         guard start < lines.count else { return false }
         let fromLine = lines.lower(start)
-        guard fromLine.hasPrefix("from:") || fromLine.hasPrefix("*from:*") || fromLine.hasPrefix("von:") || fromLine.hasPrefix("de :") else {
+        guard outlookFromPrefixes.contains(where: { fromLine.hasPrefix($0) }) else {
             return false
         }
         var sawSent = false, sawToOrSubject = false

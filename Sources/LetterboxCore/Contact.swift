@@ -55,44 +55,19 @@ public struct Representative: Hashable, Codable, Sendable {
         /// Of several role words, the first role in this order wins: councillor, MP ("MP", or
         /// "member" and "parliament"), solicitor, Citizens Advice, advocate, relative, friend.
         public static func reading(_ relationship: String) -> Role {
-            var best = Int.max
-            var member = false, parliament = false
-            func consider(_ word: Substring) {
-                guard let rank = rankOfWord[word] else { return }
-                if rank < 0 {
-                    if rank == memberWord { member = true } else { parliament = true }
-                } else {
-                    best = Swift.min(best, rank)
-                }
-            }
             let lowered = relationship.lowercased()
-            if lowered.utf8.allSatisfy({ $0 < 0x80 }) {
-                // Almost every name and relationship: words are runs of ASCII letters, found
-                // without breaking the text into Characters.
-                var start: String.Index?
-                var index = lowered.utf8.startIndex
-                while index != lowered.utf8.endIndex {
-                    let byte = lowered.utf8[index]
-                    if byte >= 0x61 && byte <= 0x7A {
-                        if start == nil { start = index }
-                    } else if let first = start {
-                        consider(lowered[first..<index])
-                        start = nil
-                    }
-                    lowered.utf8.formIndex(after: &index)
-                }
-                if let first = start { consider(lowered[first...]) }
-            } else {
-                for word in lowered.split(whereSeparator: { !$0.isLetter }) { consider(word) }
-            }
-            if member && parliament { best = Swift.min(best, 1) }
+            // Almost every name and relationship is ASCII: its words are runs of letters, found
+            // in the bytes without breaking the text into Characters.
+            let words: [Substring] = lowered.utf8.allSatisfy({ $0 < 0x80 })
+                ? lowered.utf8.split(whereSeparator: { $0 < 0x61 || $0 > 0x7A }).map { Substring($0) }
+                : lowered.split(whereSeparator: { !$0.isLetter })
+            var best = words.compactMap { rankOfWord[$0] }.min() ?? rankedRoles.count
+            if words.contains("member") && words.contains("parliament") { best = Swift.min(best, 1) }
             return best < rankedRoles.count ? rankedRoles[best] : .other
         }
 
-        /// The roles in the order they win, and each role word's place in it (negative: one
-        /// half of "member of parliament").
+        /// The roles in the order they win, and each role word's place in it.
         private static let rankedRoles: [Role] = [.councillor, .mp, .solicitor, .citizensAdvice, .advocate, .relative, .friend]
-        private static let memberWord = -1
         private static let rankOfWord: [Substring: Int] = {
             let words: [[String]] = [
                 ["councillor", "cllr", "councilor", "alderman"],
@@ -108,7 +83,7 @@ public struct Representative: Hashable, Codable, Sendable {
                 ],
                 ["friend", "neighbour", "neighbor"],
             ]
-            var table: [Substring: Int] = ["member": memberWord, "parliament": -2]
+            var table: [Substring: Int] = [:]
             for (rank, list) in words.enumerated() {
                 for word in list { table[Substring(word)] = rank }
             }

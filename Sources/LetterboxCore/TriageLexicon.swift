@@ -19,14 +19,27 @@ public enum TriageLexicon {
         firsts.flatMap { first in seconds.map { [first, $0, last].compactMap { $0 }.joined(separator: " ") } }
     }
 
-    /// Someone who cannot leave their home ("the lift has been out for five days and she cannot
-    /// leave her flat"): a danger, in a fire above all.
     /// "not happy with your reply", "dissatisfied with the response": displeasure with the
     /// answer to a complaint, which asks for a review.
     static let displeasedWithTheAnswer: [String] = every(
         ["not happy with", "not satisfied with", "unhappy with", "dissatisfied with"],
         then: ["your response", "the response", "your reply", "the reply"])
 
+    /// "deaf to excuses", "deaf to our calls": the idiom, not a disclosure. Not a bare "deaf to":
+    /// words are read without punctuation, and "her mother, who is deaf, to complain" discloses.
+    static let deafToIdioms: [String] = every(
+        ["deaf to"],
+        then: ["everything", "all", "my", "our", "any", "every", "excuses", "reason", "pleas", "requests", "complaints",
+               "the complaints", "the pleas", "what"])
+
+    /// Multiple sclerosis by its initials after "I have", "my wife has" and the like (words are
+    /// read in lower case, so a bare "ms" would be every "Ms Patel", and "she has ms" every "she
+    /// has Ms Reid's notes").
+    static let multipleSclerosis: [String] = every(["i have", "ive got", "i have got", "living with", "diagnosed with", "my"], then: ["ms"])
+        + every(["wife", "husband", "partner", "mum", "dad"], then: ["has ms"])
+
+    /// Someone who cannot leave their home ("the lift has been out for five days and she cannot
+    /// leave her flat"): a danger, in a fire above all.
     static let shutIn: [String] = {
         let verbs = ["cannot leave", "cant leave", "can not leave", "unable to leave"]
         let homes = ["my flat", "her flat", "his flat", "their flat", "our flat", "my home", "her home", "his home", "their home", "our home"]
@@ -346,12 +359,7 @@ public enum TriageLexicon {
             "immune system", "immunocompromised", "transplant", "palliative", "hospice", "cerebral palsy", "spina bifida",
             "brain injury", "head injury", "lupus", "crohns", "colitis", "hiv", "coughing", "cough all night", "keeps coughing",
             "constant cough", "chesty", "on oxygen",
-            // Multiple sclerosis by its initials: after "I have", "my wife has" and the like (words
-            // are read in lower case, so a bare "ms" would be every "Ms Patel", and "she has ms"
-            // every "she has Ms Reid's notes").
-            "i have ms", "ive got ms", "i have got ms", "wife has ms", "husband has ms",
-            "partner has ms", "mum has ms", "dad has ms", "living with ms", "diagnosed with ms", "my ms",
-        ]),
+        ] + TriageLexicon.multipleSclerosis),
         (.mentalHealth, [
             "mental health", "depression", "depressed", "anxiety", "anxious", "panic attacks", "panic attack", "ptsd", "suicidal",
             "self harm", "nervous breakdown", "mental breakdown", "i had a breakdown", "ive had a breakdown", "she had a breakdown", "he had a breakdown",
@@ -398,11 +406,7 @@ public enum TriageLexicon {
             "elderly tenants",
             "elderly neighbour", "elderly neighbours", "disabled neighbour", "disabled neighbours", "elderly lady next door",
             "elderly man next door", "elderly couple next door",
-            // The idiom: "deaf to excuses", "deaf to our calls" (not a bare "deaf to": words are
-            // read without punctuation, and "her mother, who is deaf, to complain" discloses).
-            "deaf to everything", "deaf to all", "deaf to my", "deaf to our", "deaf to any", "deaf to every",
-            "deaf to excuses", "deaf to reason", "deaf to pleas", "deaf to requests", "deaf to complaints",
-            "deaf to the complaints", "deaf to the pleas", "deaf to what", "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
+            "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
             "blind bend", "blind side", "blind alley", "roller blind", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
@@ -429,7 +433,7 @@ public enum TriageLexicon {
             // I have a disabled bay" still discloses).
             "the disabled bay", "the disabled bays", "the disabled parking", "the disabled parking bay", "the disabled parking bays",
             "toddler height", "child height", "childs height", "kids height",
-        ] + TriageLexicon.durationsOfSomethingElse),
+        ] + TriageLexicon.deafToIdioms + TriageLexicon.durationsOfSomethingElse),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [
             "interpreter", "translator", "translation", "english is not my first language", "my english is", "my english not",
