@@ -64,6 +64,35 @@ struct CaseStoreTests {
         #expect(try store.submissions(.pending).isEmpty)
     }
 
+    /// A record the store refuses (here a trigger's ABORT, as a constraint would) is undone
+    /// alone, in its savepoint: the batch's other records commit, nothing the refused one had
+    /// written stays (its contact, its audit line, its record), its submission goes to quarantine
+    /// with the store's reason, and the next batch commits as usual.
+    @Test func aRecordTheStoreRefusesIsUndoneAlone() throws {
+        let path = folder.appendingPathComponent("letterbox.sqlite").path
+        let store = try SQLiteCaseStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER refuse_for_test BEFORE INSERT ON records WHEN NEW.document LIKE '%cellar door%'
+                BEGIN SELECT RAISE(ABORT, 'refused for the test'); END
+                """)
+        }
+        let intake = Intake(store: store, decoders: [PhoneNoteDecoder()])
+        let refused = "Caller: Rhys Owen\nPhone: 07700 900777\n\nThe cellar door is stuck.\n"
+        let other = "Caller: Ann Lee\nPhone: 07700 900456\n\nThe bins were not collected.\n"
+        let outcomes = try intake.commit(intake.prepare([note(Self.good), note(refused, source: "b.txt"), note(other, source: "c.txt")]))
+        #expect(outcomes.map(\.disposition) == [.accepted, .quarantined, .accepted])
+        #expect(outcomes[1].reason?.contains("refused for the test") == true, "\(outcomes[1])")
+        #expect(try count(store, "SELECT count(*) FROM records") == 2)
+        #expect(try count(store, "SELECT count(*) FROM contacts") == 2)
+        #expect(try count(store, "SELECT count(*) FROM contacts WHERE name LIKE '%Rhys%'") == 0)
+        #expect(try count(store, "SELECT count(*) FROM audit_log WHERE raw_submission_id = ? AND action <> 'quarantined'", [outcomes[1].rawSubmissionId]) == 0)
+        let later = try intake.commit(intake.prepare([note("Caller: Mo Khan\nPhone: 07700 900321\n\nThe lift is out.\n", source: "d.txt")]))
+        #expect(later.map(\.disposition) == [.accepted])
+        #expect(try count(store, "SELECT count(*) FROM records") == 3)
+    }
+
     /// A known key is found through the record it made or, when it made none (pending, in
     /// quarantine, ignored), through an index of those alone: no index of every submission's key
     /// (v13), and the lookup reads no table through.
