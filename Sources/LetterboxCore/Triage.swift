@@ -88,6 +88,9 @@ public struct Triage: Sendable {
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
         /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
         case notCue
+        /// A danger supposed ("in case of a gas leak") and a need that is over ("no longer need
+        /// an interpreter"): they undo the hazards and cues just after them; context only.
+        case supposed, needOver
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -459,6 +462,22 @@ public struct Triage: Sendable {
     /// household, unless the writer comes back into the words between. Not for life events: "my
     /// neighbour is harassing me" is the writer's.
     static let neighbours = hashes(["neighbour", "neighbours", "neighbor", "neighbors"])
+    /// How far after "neighbour" a cue is still the neighbour's: "my neighbour across the landing
+    /// is in her nineties" (3 words missed it). The writer coming back ("and I am") ends it, and
+    /// so does the customer named ("neighbour calling for the tenant at no 12, who is in
+    /// hospital"). Wider windows lost true cues in the data: 10 words that one, 7 "her neighbour
+    /// interpreted. She asked for an interpreter" (words are read without their full stops).
+    static let neighbourWindow = 5
+    static let customerNamed = hashes(["tenant", "tenants", "resident", "customer", "caller"])
+    /// How far after a supposing phrase ("in case of", "what to do if") a hazard is only supposed:
+    /// "in case of a gas leak", "what to do if you ever smell gas".
+    static let hypotheticalWindow = 6
+    /// Hazards a supposing phrase undoes.
+    static let supposable: Set<Signal> = [.gas, .electrics, .electricFitting, .water, .structural, .fire, .security, .noHeat, .otherHazard]
+    /// "my councillor", "our local MP", "my support worker": someone the writer has, not someone
+    /// writing for them ("my constituent" and "my client" are phrases of their own).
+    static let possessive = hashes(["my", "our"])
+    static let local = PhraseMatcher<Signal>.wordHashes("local")[0]
     static let firstPerson = hashes(["i", "im", "ive", "me", "my", "we", "us", "our", "mine", "myself"])
 
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
@@ -474,17 +493,29 @@ public struct Triage: Sendable {
         // included), for every signal and every pair below.
         let notCues = found.filter { $0.tag == .notCue }.map(\.words)
         let matches = notCues.isEmpty ? found : found.filter { match in !notCues.contains { $0.overlaps(match.words) } }
+        // "in case of a gas leak" (not "I don't know what to do if ..."), "I no longer need large print".
+        let supposings = matches.filter { $0.tag == .supposed && !words[Swift.max(0, $0.word - 3)..<$0.word].contains(where: Self.negators.contains) }.map(\.words.upperBound)
+        let needsOver = matches.filter { $0.tag == .needOver }.map(\.words)
+        func supposed(_ match: PhraseMatcher<Signal>.Match) -> Bool {
+            !supposings.isEmpty && supposings.contains { match.word >= $0 && match.word < $0 + Self.hypotheticalWindow }
+        }
         for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
             let end = match.words.upperBound
+            if Self.supposable.contains(match.tag), supposed(match) { continue }
+            if !needsOver.isEmpty, match.tag != .needOver, needsOver.contains(where: { $0.overlaps(match.words) }) { continue }
+            if match.tag == .representative, match.word > 0,
+               Self.possessive.contains(words[match.word - 1])
+                || match.word > 1 && words[match.word - 1] == Self.local && Self.possessive.contains(words[match.word - 2]) { continue }
             if Self.cueSignals.contains(match.tag) {
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
                 // "I am not elderly or disabled": the negation reaches over "or" to the next cue.
                 if match.word >= 2, Self.alternatives.contains(words[match.word - 1]),
                    words[Swift.max(0, match.word - 4)..<(match.word - 1)].contains(where: Self.negators.contains) { continue }
-                let near = words[Swift.max(0, match.word - 3)..<match.word]
+                if needsOver.contains(where: { match.word >= $0.upperBound && match.word < $0.upperBound + 4 }) { continue }
+                let near = words[Swift.max(0, match.word - Self.neighbourWindow)..<match.word]
                 if match.tag != .lifeEvent, let other = near.lastIndex(where: Self.neighbours.contains),
-                   !near[other...].contains(where: Self.firstPerson.contains) { continue }
+                   !near[other...].contains(where: { Self.firstPerson.contains($0) || Self.customerNamed.contains($0) }) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
                 // "my mental health is fine": a state of health the words after call well, with no
@@ -518,12 +549,12 @@ public struct Triage: Sendable {
         addNear(.water, .electricFitting, within: Self.waterWindow, as: .waterByFitting)
         if hits[.noHeat] == nil { addNear(.heater, .outOfOrder, within: 6, as: .noHeat) }
         addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
-        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !deniedByWordBefore($0) }).first {
+        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !deniedByWordBefore($0) && !supposed($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
         // "the boiler keeps going out ... she has had a headache for two days and feels sick":
         // the signs of carbon monoxide poisoning near a gas appliance, further apart than a smell.
-        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: { !deniedByWordBefore($0) }).first {
+        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: { !deniedByWordBefore($0) && !supposed($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … \(sign.phrase)"]
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
@@ -572,7 +603,7 @@ public struct Triage: Sendable {
     }
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
-    static let contextSignals: Set<Signal> = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting]
+    static let contextSignals: Set<Signal> = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver]
     static let signalHashes = Dictionary(uniqueKeysWithValues: Signal.allCases.map { ($0, TriageFeatures.hash(named: "s:" + $0.rawValue)) })
     static let kindHashes = Dictionary(uniqueKeysWithValues: kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) })
 
@@ -668,6 +699,9 @@ public struct Triage: Sendable {
 
     private static let ageBefore: [[UInt8]] = ["is", "am", "im", "aged", "age", "now", "shes", "hes", "whos", "turned"].map { Array($0.utf8) }
     private static let ageAfter: [[UInt8]] = ["years", "year", "yrs"].map { Array($0.utf8) }
+    /// "I'm 70 next year", "she is 70 in March": not 70 yet.
+    private static let notYet: [[UInt8]] = ["next", "in", "on", "soon", "this"].map { Array($0.utf8) }
+    private static let turned = Array("turned".utf8)
     private static let yearBefore: [[UInt8]] = ["since", "from", "in"].map { Array($0.utf8) }
 
     /// "is 79", "aged 84", "84 years old": an age of 70 or over.
@@ -675,6 +709,7 @@ public struct Triage: Sendable {
         guard text.utf8.contains(where: { $0 >= 0x37 && $0 <= 0x39 }) else { return false }
         return forEachNumber(text, length: 2) { age, before, after in
             age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after))
+                && !(age == 70 && notYet.contains(after) && before != turned)
         }
     }
 

@@ -53,6 +53,13 @@ public enum TriageLexicon {
         return every(tries, then: doors, last: "to lock")
     }()
 
+    /// "in case of a gas leak", "what to do if you smell gas": a danger supposed, not reported
+    /// (``Triage/hypotheticalWindow``). Not "what do I do if": the writer may be in it now.
+    static let supposing: [String] = ["what to do if", "what to do in", "in case of", "in the event of", "what happens if", "what would happen if"]
+
+    /// "I no longer need an interpreter", "she no longer uses a wheelchair": a need that is over.
+    static let needOver: [String] = every(["no longer"], then: ["need", "needs", "require", "requires", "use", "uses", "have to use"])
+
     public static let phrases: [(Triage.Signal, [String])] = [
         (.explicitComplaint, [
             "complaint", "complain", "complaining", "complained", "formal complaint", "make a complaint", "raise a complaint",
@@ -285,6 +292,8 @@ public enum TriageLexicon {
             "sprinkler", "sprinklers", "fire extinguisher", "extinguisher", "extinguishers", "no alarm", "fire blanket",
             "set fire", "set on fire", "on fire", "arson", "dry riser", "wet riser", "fire in the", "smoke is getting into", "smoke getting into",
             "smoke is coming into", "smoke coming into", "caught fire", "caught alight", "full of smoke", "filled with smoke",
+            "setting fire", "sets fire", "setting fires", "set light to", "setting light to", "sets light to",
+            "up in flames", "went up in flames", "gone up in flames", "going up in flames",
         ]),
         (.security, [
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
@@ -322,6 +331,7 @@ public enum TriageLexicon {
             "closed it when they left", "nothing needed", "no repair needed", "no job needed", "nothing is needed",
             "nothing is exposed", "nothing exposed", "no smell now", "can no longer smell", "fine now", "back to normal",
             "working again", "is dry", "ceiling is dry", "been cut up", "still works", "still working",
+            "repaired it", "repaired the same", "fixed the same", "sorted the same", "made safe the same",
         ]),
         // The danger goes on: "still", "again", "it's back". Beside ``hazardOver`` it keeps the flag.
         (.ongoing, [
@@ -417,6 +427,11 @@ public enum TriageLexicon {
             "work as an advocate", "works as an advocate", "working as an advocate",
             "mental health first aid", "mental health awareness",
             "fire alarm test", "fire alarm tests", "fire alarm testing",
+            // A way out used, not a fire exit blocked or broken: "sneaks out through the fire exit".
+            "through the fire exit", "out of the fire exit", "out the fire exit", "via the fire exit", "through the fire escape",
+            "down the fire escape", "via the fire escape",
+            // A fear that it may come back is not a danger that goes on ("worried it could happen again").
+            "happen again",
             // A person who may fall (in the dark, on a slippery path) is a trip hazard, not a structure giving way.
             "someone will fall", "someone could fall", "someone might fall", "someone is going to fall", "somebody will fall",
             "somebody could fall", "people will fall", "people could fall", "will fall over", "could fall over", "might fall over",
@@ -434,6 +449,8 @@ public enum TriageLexicon {
             "the disabled bay", "the disabled bays", "the disabled parking", "the disabled parking bay", "the disabled parking bays",
             "toddler height", "child height", "childs height", "kids height",
         ] + TriageLexicon.deafToIdioms + TriageLexicon.durationsOfSomethingElse),
+        (.supposed, TriageLexicon.supposing),
+        (.needOver, TriageLexicon.needOver),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [
             "interpreter", "translator", "translation", "english is not my first language", "my english is", "my english not",

@@ -263,6 +263,34 @@ import Testing
         // The writer's own job is no representative.
         #expect(!has("I work as a social worker and wondered if the community hall can be hired for a leaving do.", .representative, rulesOnly))
         #expect(has("I am Mr Brown's social worker and I am writing about his broken shower.", .representative, rulesOnly))
+        // A danger supposed ("in case of", "what to do if") is not reported; a fear of it
+        // happening in the writer's home now still is.
+        #expect(!has("do u have a number to ring in case of a gas leak out of hours", .urgentSafety, rulesOnly))
+        #expect(!has("Could the next newsletter explain what to do if you smell gas? Lots of us don't know the number.", .urgentSafety, rulesOnly))
+        #expect(has("I don't know what to do if the socket sparks again tonight, it did it twice this evening.", .urgentSafety, rulesOnly))
+        // A fire exit used as a way out is no fire exit blocked; bins set alight are a fire.
+        #expect(!has("Caller's teenage son keeps sneaking out through the fire exit at night. She asks whether the door can have an alarm on it.", .urgentSafety, rulesOnly))
+        #expect(has("The fire exit on the 2nd floor has been chained shut.", .urgentSafety, rulesOnly))
+        #expect(has("someone set light to the bin store door last night", .urgentSafety, rulesOnly))
+        #expect(has("the skip behind block A went up in flames at 2am", .urgentSafety, rulesOnly))
+        // Repaired the same night, with only a worry that it could happen again: over.
+        #expect(!has("The sparking socket was found and fixed the same night. I'm only writing because I'm worried it could happen again when the flat above has its bath.", .urgentSafety, rulesOnly))
+        #expect(has("The sparking socket was fixed the same night but it has started sparking again.", .urgentSafety, rulesOnly))
+        // A need that is over discloses nothing; one the writer still has does.
+        #expect(!has("I no longer need letters in large print, my new glasses work fine, so normal letters please.", .vulnerability, rulesOnly))
+        #expect(!has("She no longer uses a wheelchair, so the ramp by her door can go.", .vulnerability, rulesOnly))
+        #expect(has("I can no longer manage the stairs since my hip operation. Could I be considered for a ground floor flat?", .vulnerability, rulesOnly))
+        // A neighbour's cue a few words on is still the neighbour's, unless the writer comes back.
+        #expect(!has("My neighbour across the landing is partially sighted and the landing light has been out for a week.", .vulnerability, rulesOnly))
+        #expect(has("Neighbour phoning for the tenant at no 3, who is partially sighted; the landing light is out.", .vulnerability, rulesOnly))
+        #expect(has("The neighbours upstairs play music all night and I suffer from depression, it is getting unbearable.", .vulnerability, rulesOnly))
+        // Not 70 yet; 70 already.
+        #expect(!has("Mum is 70 next month and wants to join the gardening club at the community centre. Is there a form?", .vulnerability, rulesOnly))
+        #expect(has("I turned 70 in May and the bath is getting hard to climb into. Can I have a shower fitted?", .vulnerability, rulesOnly))
+        // "My councillor" is someone the writer has, not someone writing for them.
+        #expect(!has("My local councillor told me to contact you about the parking on the estate. Who deals with permits?", .representative, rulesOnly))
+        #expect(!has("Our support worker has been brilliant, she sorted my budgeting out.", .representative, rulesOnly))
+        #expect(has("I am writing as Mrs Ali's support worker. She has asked me to chase the repair to her front window.", .representative, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         // An age is not how long the problem has lasted.
         #expect(!outOfTime("The stair gate fitting is loose and my grandson is two years old."))
