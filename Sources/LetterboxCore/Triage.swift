@@ -472,6 +472,9 @@ public struct Triage: Sendable {
     /// How far after a supposing phrase ("in case of", "what to do if") a hazard is only supposed:
     /// "in case of a gas leak", "what to do if you ever smell gas".
     static let hypotheticalWindow = 6
+    /// How far after a need that is over ("no longer need") a cue is that need: "no longer need
+    /// an interpreter", "no longer uses a wheelchair".
+    static let needOverWindow = 4
     /// Hazards a supposing phrase undoes.
     static let supposable: Set<Signal> = [.gas, .electrics, .electricFitting, .water, .structural, .fire, .security, .noHeat, .otherHazard]
     /// "my councillor", "our local MP", "my support worker": someone the writer has, not someone
@@ -512,7 +515,7 @@ public struct Triage: Sendable {
                 // "I am not elderly or disabled": the negation reaches over "or" to the next cue.
                 if match.word >= 2, Self.alternatives.contains(words[match.word - 1]),
                    words[Swift.max(0, match.word - 4)..<(match.word - 1)].contains(where: Self.negators.contains) { continue }
-                if needsOver.contains(where: { match.word >= $0.upperBound && match.word < $0.upperBound + 4 }) { continue }
+                if needsOver.contains(where: { match.word >= $0.upperBound && match.word < $0.upperBound + Self.needOverWindow }) { continue }
                 let near = words[Swift.max(0, match.word - Self.neighbourWindow)..<match.word]
                 if match.tag != .lifeEvent, let other = near.lastIndex(where: Self.neighbours.contains),
                    !near[other...].contains(where: { Self.firstPerson.contains($0) || Self.customerNamed.contains($0) }) { continue }
