@@ -126,7 +126,6 @@ public struct DueDates: Codable, Hashable, Sendable {
 public struct DueDateCalculator: Sendable {
     public var policy: TimescalePolicy
     public var calendar: WorkingCalendar
-    private var london: Calendar { UKDateReader.londonCalendar }
 
     public init(policy: TimescalePolicy = .hos2024, calendar: WorkingCalendar = WorkingCalendar()) {
         self.policy = policy
@@ -135,20 +134,29 @@ public struct DueDateCalculator: Sendable {
 
     /// The London calendar day of an instant, and its minutes after midnight.
     public func londonDay(_ date: Date) -> (day: CivilDay, minutes: Int) {
-        let parts = london.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return (CivilDay(parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1), (parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+        CivilDay.inLondon(date)
     }
 
     /// The last second of a London day: a due date is met if done by the end of that day.
     public func endOfDay(_ day: CivilDay) -> Date {
-        let (y, m, d) = day.adding(days: 1).components
-        let midnight = london.date(from: DateComponents(year: y, month: m, day: d, hour: 0, minute: 0, second: 0)) ?? Date(timeIntervalSince1970: Double(day.number + 1) * 86_400)
-        return midnight.addingTimeInterval(-1)
+        // The next day's midnight on the clock, less London's offset from UTC then. The clocks
+        // change at 01:00 UTC, never at midnight, so the offset an hour either side of it is the
+        // offset at it; the second look settles a zone that changed between the two.
+        let zone = UKDateReader.london
+        let clock = Double(day.number + 1) * 86_400
+        var midnight = clock - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: clock)))
+        midnight = clock - Double(zone.secondsFromGMT(for: Date(timeIntervalSince1970: midnight)))
+        return Date(timeIntervalSince1970: midnight - 1)
     }
 
     /// The day that is working day `count` counted from a receipt at `received`.
     public func due(_ count: Int, fromReceipt received: Date) -> CivilDay {
-        let (day, minutes) = londonDay(received)
+        due(count, arrived: londonDay(received))
+    }
+
+    /// ``due(_:fromReceipt:)`` from the London day and minute of the receipt.
+    func due(_ count: Int, arrived: (day: CivilDay, minutes: Int)) -> CivilDay {
+        let (day, minutes) = arrived
         switch policy.counting {
         case .nextWorkingDay:
             return calendar.workingDay(count, after: day)
@@ -171,23 +179,21 @@ public struct DueDateCalculator: Sendable {
         received: Date
     ) -> DueDates {
         var dates = DueDates()
-        let counting = policy.counting == .nextWorkingDay
-            ? "day 1 is the first working day after the day it arrived"
-            : "the day it arrived is day 1 if it is a working day and it arrived before \(String(format: "%02d:%02d", policy.cutoffMinutes / 60, policy.cutoffMinutes % 60))"
         let nation: String
         switch calendar.nation {
         case .englandAndWales: nation = "England and Wales"
         case .scotland: nation = "Scotland"
         case .northernIreland: nation = "Northern Ireland"
         }
-        let arrived = londonDay(received).day
+        let arrival = londonDay(received)
+        let arrived = arrival.day
         var parts: [String] = []
         switch kind {
         case .complaint?:
             let rule = stage == 2 ? policy.stage2 : policy.stage1
             var ackDay: CivilDay?
             if let days = rule.acknowledge {
-                let day = due(days, fromReceipt: received)
+                let day = due(days, arrived: arrival)
                 ackDay = day
                 dates.acknowledgeBy = endOfDay(day)
                 parts.append("acknowledge within \(days) working days of receipt (by \(day.longDescription))")
@@ -198,7 +204,7 @@ public struct DueDateCalculator: Sendable {
                     dates.respondBy = endOfDay(day)
                     parts.append("respond within \(days) working days of the acknowledgement (by \(day.longDescription) if acknowledged on its last day)")
                 } else {
-                    let day = due(days, fromReceipt: received)
+                    let day = due(days, arrived: arrival)
                     dates.respondBy = endOfDay(day)
                     parts.append("respond within \(days) working days of receipt (by \(day.longDescription))")
                 }
@@ -206,13 +212,13 @@ public struct DueDateCalculator: Sendable {
             if !parts.isEmpty { parts[0] = "Stage \(stage) complaint under the \(policy.title): " + parts[0] }
         case .compliment?:
             if let days = policy.complimentAcknowledge {
-                let day = due(days, fromReceipt: received)
+                let day = due(days, arrived: arrival)
                 dates.acknowledgeBy = endOfDay(day)
                 parts.append("Compliment: acknowledge within \(days) working days (by \(day.longDescription))")
             }
         case .suggestion?:
             if let days = policy.suggestionRespond {
-                let day = due(days, fromReceipt: received)
+                let day = due(days, arrived: arrival)
                 dates.respondBy = endOfDay(day)
                 parts.append("Suggestion: answer within \(days) working days (by \(day.longDescription))")
             }
@@ -226,12 +232,15 @@ public struct DueDateCalculator: Sendable {
                 dates.hazardClocks.append(HazardClock(kind: .emergency, dueBy: by, reason: "Awaab’s Law emergency hazard: investigate and make safe within \(policy.emergencyHazardHours) hours of becoming aware. \(hazard.reason)"))
                 parts.append("emergency hazard: within \(policy.emergencyHazardHours) hours of arrival")
             default:
-                let day = due(policy.significantHazardDays, fromReceipt: received)
+                let day = due(policy.significantHazardDays, arrived: arrival)
                 dates.hazardClocks.append(HazardClock(kind: hazard.kind, dueBy: endOfDay(day), reason: "Awaab’s Law significant hazard: investigate within \(policy.significantHazardDays) working days of becoming aware (by \(day.longDescription)). \(hazard.reason)"))
                 parts.append("significant hazard: investigate within \(policy.significantHazardDays) working days (by \(day.longDescription))")
             }
         }
         if !parts.isEmpty {
+            let counting = policy.counting == .nextWorkingDay
+                ? "day 1 is the first working day after the day it arrived"
+                : "the day it arrived is day 1 if it is a working day and it arrived before \(String(format: "%02d:%02d", policy.cutoffMinutes / 60, policy.cutoffMinutes % 60))"
             dates.basis = parts.joined(separator: "; ") + ". Received \(arrived.longDescription); working days exclude weekends, \(nation) bank holidays"
                 + (calendar.closureDays.isEmpty ? "" : " and the organisation's closure days") + "; \(counting)."
         }

@@ -20,8 +20,17 @@ public struct CivilDay: Hashable, Comparable, Sendable, CustomStringConvertible,
 
     /// The day an instant falls on in London.
     public init(london date: Date) {
-        let parts = UKDateReader.londonCalendar.dateComponents([.year, .month, .day], from: date)
-        self.init(parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+        self = Self.inLondon(date).day
+    }
+
+    /// The day an instant falls on in London, and its minutes after midnight on the clock: the
+    /// instant moved by London's offset from UTC then, and divided. (A calendar's date components
+    /// gave the same at several times the cost, on every record's due dates.)
+    public static func inLondon(_ date: Date) -> (day: CivilDay, minutes: Int) {
+        let clock = date.timeIntervalSince1970 + Double(UKDateReader.london.secondsFromGMT(for: date))
+        let seconds = Int(clock.rounded(.down))
+        let (days, rest) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        return rest < 0 ? (CivilDay(number: days - 1), (rest + 86_400) / 60) : (CivilDay(number: days), rest / 60)
     }
 
     /// Reads `YYYY-MM-DD`.
@@ -63,10 +72,18 @@ public struct CivilDay: Hashable, Comparable, Sendable, CustomStringConvertible,
     /// "Mon 29 Dec 2025", for officers.
     public var longDescription: String {
         let (y, m, d) = components
-        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(days[weekday - 1]) \(d) \(months[m - 1]) \(y)"
+        var text = Self.dayNames[weekday - 1]
+        text.append(" ")
+        text.append(String(d))
+        text.append(" ")
+        text.append(Self.monthNames[m - 1])
+        text.append(" ")
+        text.append(String(y))
+        return text
     }
+
+    private static let dayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     public static func < (a: CivilDay, b: CivilDay) -> Bool { a.number < b.number }
 

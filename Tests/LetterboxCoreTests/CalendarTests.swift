@@ -182,4 +182,37 @@ import Testing
         let basis = c.dueDates(kind: .complaint, received: received).basis ?? ""
         #expect(basis.contains("Housing Ombudsman Complaint Handling Code 2024") && basis.contains("England and Wales bank holidays"))
     }
+
+    /// The London day, minute and end of day come from the offset and arithmetic; Foundation's
+    /// calendar is the reference, every 20 minutes through the clock changes of 2025-2027 (and
+    /// around 1970, before the epoch's first day) and every day of three years.
+    @Test func londonDaysAgreeWithTheCalendarThroughTheClockChanges() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        let c = calculator("hos-2024")
+        func check(_ date: Date) {
+            let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            let (day, minutes) = c.londonDay(date)
+            #expect(day.components == (parts.year!, parts.month!, parts.day!), "\(date)")
+            #expect(minutes == parts.hour! * 60 + parts.minute!, "\(date)")
+        }
+        // The last Sundays of March and October (01:00 UTC), and a stretch across 1970-01-01.
+        for change in ["2025-03-30", "2025-10-26", "2026-03-29", "2026-10-25", "2027-03-28", "2027-10-31", "1970-01-01"] {
+            let middle = calendar.date(from: DateComponents(timeZone: TimeZone(identifier: "UTC"), year: Int(change.prefix(4)),
+                                                            month: Int(change.dropFirst(5).prefix(2)), day: Int(change.suffix(2)), hour: 1))!
+            for step in -150...150 { check(middle.addingTimeInterval(Double(step) * 1_200 + 7)) }
+        }
+        var day = CivilDay(2025, 1, 1)
+        while day < CivilDay(2028, 1, 1) {
+            let next = day.adding(days: 1).components
+            let midnight = calendar.date(from: DateComponents(year: next.year, month: next.month, day: next.day))!
+            #expect(c.endOfDay(day) == midnight.addingTimeInterval(-1), "\(day)")
+            #expect(CivilDay(london: midnight.addingTimeInterval(-1)) == day)
+            day = day.adding(days: 1)
+        }
+        // 23:59:59 BST is 22:59:59 UTC; 23:59:59 GMT is 23:59:59 UTC.
+        #expect(Timestamp.string(c.endOfDay(CivilDay(2026, 3, 29))) == "2026-03-29T22:59:59Z")
+        #expect(Timestamp.string(c.endOfDay(CivilDay(2026, 10, 25))) == "2026-10-25T23:59:59Z")
+        #expect(Timestamp.string(c.endOfDay(CivilDay(2026, 10, 24))) == "2026-10-24T22:59:59Z")
+    }
 }
