@@ -13,7 +13,7 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
     private var phrases: [String] = []
     private var restStart: [Int] = [0]
     private var rest: [UInt64] = []
-    private var byFirst: [UInt64: Range<Int>] = [:]
+    private var byFirst = WordTable<Range<Int>>([])
 
     public init(_ lists: [(Tag, [String])]) {
         // Every phrase's words, hashed into one array.
@@ -34,9 +34,10 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         restStart.reserveCapacity(order.count + 1)
         rest.reserveCapacity(words.count - order.count)
         var groupStart = 0
+        var groups: [(UInt64, Range<Int>)] = []
         for (position, key) in order.enumerated() {
             if position > 0, order[position - 1].first != key.first {
-                byFirst[order[position - 1].first] = groupStart..<position
+                groups.append((order[position - 1].first, groupStart..<position))
                 groupStart = position
             }
             let (tag, phrase, range) = listed[key.index]
@@ -45,7 +46,8 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
             rest.append(contentsOf: words[range.dropFirst()])
             restStart.append(rest.count)
         }
-        if let last = order.last { byFirst[last.first] = groupStart..<order.count }
+        if let last = order.last { groups.append((last.first, groupStart..<order.count)) }
+        byFirst = WordTable(groups)
     }
 
     /// A match: the tag, the phrase as listed, the index of its first word and how many words

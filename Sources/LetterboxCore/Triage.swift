@@ -99,7 +99,7 @@ public struct Triage: Sendable {
 
         // By case, not by name: the default for a String-backed enum hashes the string, and
         // triage looks signals up thousands of times a second.
-        @inline(__always) private var ordinal: UInt8 { unsafeBitCast(self, to: UInt8.self) }
+        @inline(__always) private var ordinal: UInt8 { UInt8(truncatingIfNeeded: index) }
         public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
         public static func == (a: Signal, b: Signal) -> Bool { a.ordinal == b.ordinal }
     }
@@ -200,13 +200,11 @@ public struct Triage: Sendable {
     public func read(subject: String?, body: String, statedKind: String? = nil, representative: Representative? = nil, received: Date? = nil) -> TriageReading {
         let text = subject.map { $0 + "\n" + body } ?? body
         let textWords = TriageFeatures.Words(text)
-        let hits = signals(in: text, words: textWords.hashes)
+        let hits = signals(in: text, words: textWords)
         func has(_ signal: Signal) -> Bool { hits[signal] != nil }
         func count(_ signal: Signal) -> Int { hits[signal]?.count ?? 0 }
-        func quoted(_ signals: Signal...) -> String {
-            signals.flatMap { hits[$0] ?? [] }.prefix(4).map { "“\($0)”" }.joined(separator: ", ")
-        }
-        let questionMarks = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "?") ? 1 : 0) }
+        func quoted(_ signals: Signal...) -> String { Self.quoted(signals, in: hits) }
+        let questionMarks = textWords.questionMarks
 
         // Dissatisfaction: an explicit complaint, a service failure, or words of displeasure.
         // "Thank you for how you handled my complaint" names an earlier complaint, not a new one:
@@ -431,7 +429,7 @@ public struct Triage: Sendable {
         }
 
         // Time limit: for a person to decide, never an exclusion.
-        if has(.outOfTime) || Self.mentionsOldYear(text, received: received) {
+        if has(.outOfTime) || Self.mentionsOldYear(textWords, received: received) {
             let evidence = has(.outOfTime) ? quoted(.outOfTime) : "a year more than 12 months ago"
             flags.append(FlagEntry(.possiblyOutOfTime, reason: "The text suggests the problem is over 12 months old (\(evidence)). A person decides whether it is within time or discretion applies (Code 2.3); nothing is excluded automatically."))
         }
@@ -442,8 +440,8 @@ public struct Triage: Sendable {
     }
 
     /// The vulnerability cues, which need the sense and not only the word.
-    static let cueSignals: Set<Signal> = [.age, .disability, .illness, .mentalHealth, .children, .pregnancy, .language, .lifeEvent]
-    private static func hashes(_ words: [String]) -> Set<UInt64> { Set(words.flatMap { PhraseMatcher<Signal>.wordHashes($0) }) }
+    static let cueSignals: SignalSet = [.age, .disability, .illness, .mentalHealth, .children, .pregnancy, .language, .lifeEvent]
+    private static func hashes(_ words: [String]) -> WordSet { WordSet(words) }
     /// "not disabled", "no mental health problems", "isn't pregnant": a negated cue is no cue.
     static let negators = hashes(["not", "no", "isnt", "arent", "wasnt", "never", "without", "nor", "neither", "dont", "doesnt", "hasnt", "havent", "hadnt", "didnt"])
     static let affected = hashes(["affected", "fine"])
@@ -455,9 +453,9 @@ public struct Triage: Sendable {
     static let waterWindow = 25
     /// "18 months old": a duration before it is an age.
     static let old = PhraseMatcher<Signal>.wordHashes("old")[0]
-    static let overNegators = negators.union(hashes(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get", "be"]))
+    static let overNegators = negators.union(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get", "be"])
     /// Hazards a word just before denies: "no smell of gas", "no mould or anything", "not damp".
-    static let deniable: Set<Signal> = [.gas, .electrics, .damp]
+    static let deniable: SignalSet = [.gas, .electrics, .damp]
     /// "my neighbour is elderly", "the neighbour who is disabled": a cue about someone outside the
     /// household, unless the writer comes back into the words between. Not for life events: "my
     /// neighbour is harassing me" is the writer's.
@@ -476,7 +474,7 @@ public struct Triage: Sendable {
     /// an interpreter", "no longer uses a wheelchair".
     static let needOverWindow = 4
     /// Hazards a supposing phrase undoes.
-    static let supposable: Set<Signal> = [.gas, .electrics, .electricFitting, .water, .structural, .fire, .security, .noHeat, .otherHazard]
+    static let supposable: SignalSet = [.gas, .electrics, .electricFitting, .water, .structural, .fire, .security, .noHeat, .otherHazard]
     /// "my councillor", "our local MP", "my support worker": someone the writer has, not someone
     /// writing for them ("my constituent" and "my client" are phrases of their own).
     static let possessive = hashes(["my", "our"])
@@ -485,9 +483,10 @@ public struct Triage: Sendable {
 
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
     /// that are negated ("I'm not disabled", "my mental health has not been affected") dropped.
-    func signals(in text: String, words: [UInt64]? = nil) -> [Signal: [String]] {
-        let words = words ?? PhraseMatcher<Signal>.wordHashes(Self.ampersandAsAnd(text))
-        var hits: [Signal: [String]] = [:]
+    func signals(in text: String, words textWords: TriageFeatures.Words? = nil) -> SignalHits {
+        let textWords = textWords ?? TriageFeatures.Words(text)
+        let words = textWords.hashes
+        var hits = SignalHits()
         let found = matcher.matches(in: words)
         // "no smell of gas", "no mould": the word just before denies it.
         func deniedByWordBefore(_ match: PhraseMatcher<Signal>.Match) -> Bool { match.word > 0 && Self.negators.contains(words[match.word - 1]) }
@@ -527,14 +526,14 @@ public struct Triage: Sendable {
                    !after[..<well].contains(where: Self.negators.contains) { continue }
             }
             if Self.deniable.contains(match.tag), deniedByWordBefore(match) {
-                hits[.denied, default: []].append(match.phrase)
+                hits.append(match.phrase, to: .denied)
                 continue
             }
             // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
             // "nobody has fixed it", "never made safe": a negated end of the danger is none.
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
-            hits[match.tag, default: []].append(match.phrase)
+            hits.append(match.phrase, to: match.tag)
         }
         // Two findings near each other that mean a hazard together and nothing apart:
         // "the balcony railing has come loose" (a part that can fall, giving way) is structural
@@ -543,7 +542,7 @@ public struct Triage: Sendable {
         func addNear(_ first: Signal, _ second: Signal, within distance: Int, as target: Signal) {
             for (a, b) in Self.near(first, second, within: distance, in: matches) {
                 let phrase = a.word < b.word ? "\(a.phrase) … \(b.phrase)" : "\(b.phrase) … \(a.phrase)"
-                if !(hits[target]?.contains(phrase) ?? false) { hits[target, default: []].append(phrase) }
+                if !(hits[target]?.contains(phrase) ?? false) { hits.append(phrase, to: target) }
             }
         }
         addNear(.fallingPart, .givingWay, within: 6, as: .structural)
@@ -574,15 +573,15 @@ public struct Triage: Sendable {
             let kept = failures.filter { !$0.contains("report") }
             hits[.failure] = kept.isEmpty ? nil : kept
         }
-        if Self.mentionsOldAge(text) { hits[.age, default: []].append("age over 70") }
+        if Self.mentionsOldAge(textWords) { hits.append("age over 70", to: .age) }
         return hits
     }
 
     /// The rules' findings as model features: each signal the phrase lists found (shown by its
     /// first phrase) and the kind the rules alone would give.
-    static func evidence(_ hits: [Signal: [String]], ruleKind: FeedbackRecord.Kind) -> [(UInt64, String?)] {
-        var evidence: [(UInt64, String?)] = hits.compactMap { contextSignals.contains($0.key) ? nil : (signalHashes[$0.key] ?? 0, $0.value.first) }
-        evidence.append((kindHashes[ruleKind] ?? TriageFeatures.hash(named: "r:" + ruleKind.rawValue), nil))
+    static func evidence(_ hits: SignalHits, ruleKind: FeedbackRecord.Kind) -> [(UInt64, String?)] {
+        var evidence: [(UInt64, String?)] = hits.found.compactMap { contextSignals.contains($0.signal) ? nil : (signalHashes[$0.signal.index], $0.phrases.first) }
+        evidence.append((kindHashes.first { $0.0 == ruleKind }?.1 ?? TriageFeatures.hash(named: "r:" + ruleKind.rawValue), nil))
         return evidence
     }
 
@@ -606,9 +605,10 @@ public struct Triage: Sendable {
     }
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
-    static let contextSignals: Set<Signal> = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver]
-    static let signalHashes = Dictionary(uniqueKeysWithValues: Signal.allCases.map { ($0, TriageFeatures.hash(named: "s:" + $0.rawValue)) })
-    static let kindHashes = Dictionary(uniqueKeysWithValues: kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) })
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver]
+    /// Each signal's feature hash, by ``Signal/index``.
+    static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
+    static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }
 
     /// The rules' findings for a text, as ``TriageModel`` features (for training).
     public func evidence(subject: String?, body: String) -> [(UInt64, String?)] {
@@ -620,19 +620,50 @@ public struct Triage: Sendable {
 
     /// "a complaint", "an information request": a kind in words.
     public static func describe(_ kind: FeedbackRecord.Kind) -> String {
-        if let known = descriptions[kind] { return known }
+        if let known = descriptions.first(where: { $0.0 == kind }) { return known.1 }
         let words = kind.rawValue.replacingOccurrences(of: "_", with: " ")
         return (["a", "e", "i", "o", "u"].contains(words.first.map(String.init) ?? "") ? "an " : "a ") + words
     }
 
-    static let descriptions: [FeedbackRecord.Kind: String] = [
-        .complaint: "a complaint", .compliment: "a compliment", .suggestion: "a suggestion", .comment: "a comment",
-        .serviceRequest: "a service request", .informationRequest: "an information request", .asbReport: "an ASB report",
+    static let descriptions: [(FeedbackRecord.Kind, String)] = [
+        (.complaint, "a complaint"), (.compliment, "a compliment"), (.suggestion, "a suggestion"), (.comment, "a comment"),
+        (.serviceRequest, "a service request"), (.informationRequest, "an information request"), (.asbReport, "an ASB report"),
     ]
 
     /// "; the words that weighed most: “gas”, “smell”." or "."
     static func weighed(_ evidence: [String]) -> String {
-        evidence.isEmpty ? "." : "; the words that weighed most: \(evidence.map { "“\($0)”" }.joined(separator: ", "))."
+        guard !evidence.isEmpty else { return "." }
+        var text = "; the words that weighed most: "
+        text.reserveCapacity(160)
+        appendQuoted(evidence, to: &text)
+        text.append(".")
+        return text
+    }
+
+    /// Up to four phrases of the signals, each in quotation marks: “no heating”, “baby”.
+    static func quoted(_ signals: [Signal], in hits: SignalHits) -> String {
+        var text = ""
+        text.reserveCapacity(96)
+        var left = 4
+        for signal in signals where left > 0 {
+            guard let phrases = hits[signal], !phrases.isEmpty else { continue }
+            if !text.isEmpty { text.append(", ") }
+            appendQuoted(phrases.prefix(left), to: &text)
+            left -= min(left, phrases.count)
+        }
+        return text
+    }
+
+    /// The phrases in quotation marks, separated by commas. (Built in one string with room
+    /// reserved: the reasons' many small strings, mapped and joined, were a tenth of triage.)
+    static func appendQuoted(_ phrases: some Sequence<String>, to text: inout String) {
+        var first = true
+        for phrase in phrases {
+            text.append(first ? "“" : ", “")
+            text.append(phrase)
+            text.append("”")
+            first = false
+        }
     }
 
     static func percent(_ probability: Double) -> String {
@@ -677,50 +708,49 @@ public struct Triage: Sendable {
         text.utf8.contains(UInt8(ascii: "&")) ? text.replacingOccurrences(of: "&", with: " and ") : text
     }
 
-    /// Each number of `length` digits in the text, with the word before and after it, in one
-    /// pass and without a string per word (these run on every record an import triages).
-    static func forEachNumber(_ text: String, length: Int, _ body: (_ value: Int, _ before: [UInt8], _ after: [UInt8]) -> Bool) -> Bool {
-        var before: [UInt8] = []
-        var previous: [UInt8] = []
-        var pending: Int?
-        var found = false
-        TextFingerprint.forEachWord(text) { word in
-            guard !found else { return }
-            if let value = pending {
-                pending = nil
-                if body(value, before, word) { found = true; return }
+    /// Whether some number of `length` digits in the text's words, with the hash of the word
+    /// before and after it (0 at either end), is one `test` accepts. From the words triage has
+    /// already split (splitting the text again for this was a twentieth of triage).
+    static func anyNumber(in words: TriageFeatures.Words, length: Int, _ test: (_ value: Int, _ before: UInt64, _ after: UInt64) -> Bool) -> Bool {
+        words.bytes.withUnsafeBufferPointer { bytes in
+            for index in words.starts.indices {
+                let start = Int(words.starts[index])
+                guard Int(words.end(index)) - start == length else { continue }
+                var value = 0
+                var digits = true
+                for byte in bytes[start..<(start + length)] {
+                    guard byte >= 0x30 && byte <= 0x39 else { digits = false; break }
+                    value = value * 10 + Int(byte - 0x30)
+                }
+                guard digits else { continue }
+                let before = index > 0 ? words.hashes[index - 1] : 0
+                let after = index + 1 < words.hashes.count ? words.hashes[index + 1] : 0
+                if test(value, before, after) { return true }
             }
-            if word.count == length, word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-                pending = word.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-                before = previous
-            }
-            previous = word
+            return false
         }
-        if !found, let value = pending { found = body(value, before, []) }
-        return found
     }
 
-    private static let ageBefore: [[UInt8]] = ["is", "am", "im", "aged", "age", "now", "shes", "hes", "whos", "turned"].map { Array($0.utf8) }
-    private static let ageAfter: [[UInt8]] = ["years", "year", "yrs"].map { Array($0.utf8) }
+    private static let ageBefore = WordSet(["is", "am", "im", "aged", "age", "now", "shes", "hes", "whos", "turned"])
+    private static let ageAfter = WordSet(["years", "year", "yrs"])
     /// "I'm 70 next year", "she is 70 in March": not 70 yet.
-    private static let notYet: [[UInt8]] = ["next", "in", "on", "soon", "this"].map { Array($0.utf8) }
-    private static let turned = Array("turned".utf8)
-    private static let yearBefore: [[UInt8]] = ["since", "from", "in"].map { Array($0.utf8) }
+    private static let notYet = WordSet(["next", "in", "on", "soon", "this"])
+    private static let turned = PhraseMatcher<Signal>.wordHashes("turned")[0]
+    private static let yearBefore = WordSet(["since", "from", "in"])
 
     /// "is 79", "aged 84", "84 years old": an age of 70 or over.
-    static func mentionsOldAge(_ text: String) -> Bool {
-        guard text.utf8.contains(where: { $0 >= 0x37 && $0 <= 0x39 }) else { return false }
-        return forEachNumber(text, length: 2) { age, before, after in
+    static func mentionsOldAge(_ words: TriageFeatures.Words) -> Bool {
+        anyNumber(in: words, length: 2) { age, before, after in
             age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after))
                 && !(age == 70 && notYet.contains(after) && before != turned)
         }
     }
 
     /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
-    static func mentionsOldYear(_ text: String, received: Date?) -> Bool {
-        guard let received, text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-        let year = UKDateReader.londonCalendar.component(.year, from: received)
-        return forEachNumber(text, length: 4) { value, before, _ in
+    static func mentionsOldYear(_ words: TriageFeatures.Words, received: Date?) -> Bool {
+        guard let received else { return false }
+        let year = CivilDay(london: received).year
+        return anyNumber(in: words, length: 4) { value, before, _ in
             yearBefore.contains(before) && value >= 1990 && value <= year - 2
         }
     }

@@ -285,7 +285,7 @@ public struct TriageFeatures: Sendable {
         return hash
     }
 
-    static let stopHashes: Set<UInt64> = Set(TriageModel.stopWords.flatMap { PhraseMatcher<Int>.wordHashes($0) })
+    static let stopHashes = WordSet(Array(TriageModel.stopWords))
 
     /// A text split once into words: their hashes (as ``PhraseMatcher/wordHashes(_:)`` makes
     /// them, so the phrase lists can use the same pass) and their bytes, space-separated.
@@ -295,10 +295,21 @@ public struct TriageFeatures: Sendable {
         /// Where each word starts in `bytes`.
         var starts: [Int32] = []
 
+        /// How many question marks the text has.
+        public var questionMarks = 0
+
         public init(_ text: String) {
             hashes.reserveCapacity(text.utf8.count / 5)
             starts.reserveCapacity(text.utf8.count / 5)
             bytes.reserveCapacity(text.utf8.count)
+            var text = text
+            // Most texts are ASCII and contiguous: read in one pass through a pointer, the words
+            // split, hashed and copied as they are met, "&" read as the word "and", the question
+            // marks counted. (Three scans of the text's UTF-8 view before splitting it, and a
+            // buffer per word, were a tenth of triage.) The same words as the splitter below
+            // (a test holds the two together).
+            if text.withUTF8({ readASCII($0) }) { return }
+            questionMarks = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "?") ? 1 : 0) }
             TextFingerprint.forEachWord(Triage.ampersandAsAnd(text)) { word in
                 var hash = TextFingerprint.fnvOffset
                 for byte in word { hash = TextFingerprint.fnv(hash, byte) }
@@ -307,6 +318,51 @@ public struct TriageFeatures: Sendable {
                 starts.append(Int32(bytes.count))
                 bytes.append(contentsOf: word)
             }
+        }
+
+        /// Reads an ASCII text; false (having read nothing) if it is not ASCII.
+        private mutating func readASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            var high: UInt8 = 0
+            for byte in text { high |= byte }
+            guard high < 0x80 else { return false }
+            var hash = TextFingerprint.fnvOffset
+            var inWord = false
+            @inline(__always) func startWord() {
+                if !bytes.isEmpty { bytes.append(0x20) }
+                starts.append(Int32(bytes.count))
+                inWord = true
+            }
+            @inline(__always) func endWord() {
+                hashes.append(hash)
+                hash = TextFingerprint.fnvOffset
+                inWord = false
+            }
+            for byte in text {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A:
+                    if !inWord { startWord() }
+                    hash = TextFingerprint.fnv(hash, byte)
+                    bytes.append(byte)
+                case 0x41...0x5A:
+                    if !inWord { startWord() }
+                    hash = TextFingerprint.fnv(hash, byte | 0x20)
+                    bytes.append(byte | 0x20)
+                case 0x27 where inWord: continue
+                case 0x26:  // "&": the word "and"
+                    if inWord { endWord() }
+                    startWord()
+                    for letter in "and".utf8 {
+                        hash = TextFingerprint.fnv(hash, letter)
+                        bytes.append(letter)
+                    }
+                    endWord()
+                default:
+                    if byte == 0x3F { questionMarks += 1 }
+                    if inWord { endWord() }
+                }
+            }
+            if inWord { endWord() }
+            return true
         }
 
         func end(_ index: Int) -> Int32 { index + 1 < starts.count ? starts[index + 1] - 1 : Int32(bytes.count) }

@@ -265,6 +265,26 @@ struct TextFingerprintTests {
         }
     }
 
+    /// Triage's one-pass reader of ASCII texts ("&" read as "and", question marks counted) gives
+    /// the words and count that splitting the text with "&" replaced gives, on generated texts
+    /// with and without other scalars.
+    @Test func triageWordsAreTheSplittersWordsWithAmpersandAsAnd() {
+        let pieces = ["The", "LIFT", "is", "broken", "don't", "B&Q", "&", "&&", "'&'", "R&D's", "?", "why?", "??", "Zoë", "it\u{2019}s",
+                      "—", "\n", " ", ",", "12:30", "A1", "'", "x'", "&amp;", "?&?"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+                .joined(separator: [" ", "", "\n"].randomElement(using: &generator)!)
+            for variant in [text, String(text.unicodeScalars.filter(\.isASCII))] {
+                let replaced = variant.replacingOccurrences(of: "&", with: " and ")
+                let words = TriageFeatures.Words(variant)
+                #expect(words.hashes == PhraseMatcher<Int>.wordHashes(replaced), "\(variant.debugDescription)")
+                #expect(words.questionMarks == variant.filter { $0 == "?" }.count, "\(variant.debugDescription)")
+            }
+        }
+        #expect(TriageFeatures.Words("Fix it?? B&Q's").hashes == PhraseMatcher<Int>.wordHashes("fix it b and qs"))
+    }
+
     /// The matcher finds every listed phrase at every place it occurs, longest first at each
     /// word, then in the order listed: compared with a plain search on generated lists and texts.
     @Test func phraseMatcherFindsWhatAPlainSearchFinds() {
