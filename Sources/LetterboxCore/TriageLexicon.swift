@@ -57,8 +57,15 @@ public enum TriageLexicon {
     /// (``Triage/hypotheticalWindow``). Not "what do I do if": the writer may be in it now.
     static let supposing: [String] = ["what to do if", "what to do in", "in case of", "in the event of", "what happens if", "what would happen if"]
 
+    /// A phone note's "Caller (son of tenant)", "daughter of the tenant rang": a relative
+    /// speaking for the customer.
+    static let relativeOfCustomer: [String] = every(
+        ["son", "daughter", "husband", "wife", "partner", "brother", "sister", "carer", "grandson", "granddaughter"],
+        then: ["of tenant", "of the tenant", "of caller", "of the caller"])
+
     /// "I no longer need an interpreter", "she no longer uses a wheelchair": a need that is over.
-    static let needOver: [String] = every(["no longer"], then: ["need", "needs", "require", "requires", "use", "uses", "have to use"])
+    static let needOver: [String] = every(["no longer"], then: ["need", "needs", "require", "requires", "use", "uses", "have to use", "be needing", "needing", "be using"])
+        + every(["wont", "will not"], then: ["be needing", "be using"])
 
     public static let phrases: [(Triage.Signal, [String])] = [
         (.explicitComplaint, [
@@ -223,7 +230,7 @@ public enum TriageLexicon {
         (.gas, [
             "smell gas", "smell of gas", "smells of gas", "gas smell", "smelling gas", "gas leak", "leaking gas", "gas leaking",
             "smelt gas", "smell of oil", "oil tank", "heating oil", "carbon monoxide", "co alarm", "co detector", "co monitor", "monoxide", "gas escape",
-            "rotten egg", "like eggs", "smell of eggs", "smells of eggs", "eggy smell", "smells eggy", "flame stays on", "flame will not go out",
+            "rotten egg", "rotten eggs", "like eggs", "smell of eggs", "smells of eggs", "eggy smell", "smells eggy", "flame stays on", "flame will not go out",
             "flame wont go out", "hob will not turn off", "hob wont turn off", "ring will not turn off", "ring wont turn off", "cant turn the gas off",
             "cannot turn the gas off",
         ]),
@@ -332,6 +339,7 @@ public enum TriageLexicon {
             "nothing is exposed", "nothing exposed", "no smell now", "can no longer smell", "fine now", "back to normal",
             "working again", "is dry", "ceiling is dry", "been cut up", "still works", "still working",
             "repaired it", "repaired the same", "fixed the same", "sorted the same", "made safe the same",
+            "capped it", "capped off", "capped the gas", "capped the supply", "capped the meter",
         ]),
         // The danger goes on: "still", "again", "it's back". Beside ``hazardOver`` it keeps the flag.
         (.ongoing, [
@@ -497,7 +505,7 @@ public enum TriageLexicon {
             "social worker", "solicitor", "solicitors", "i am her daughter", "i am his daughter", "i am her son", "i am his son",
             "rang for him", "rang for her", "called for him", "called for her", "phoned for him", "phoned for her",
             "calling for him", "calling for her", "ringing for him", "ringing for her", "emailing for my", "texting for my",
-        ]),
+        ] + TriageLexicon.relativeOfCustomer),
         (.consent, [
             "with her permission", "with his permission", "with their permission", "given permission", "given me permission",
             "has given consent", "given consent", "consent attached", "consent form", "signed consent", "authority attached",

@@ -291,6 +291,16 @@ import Testing
         #expect(!has("My local councillor told me to contact you about the parking on the estate. Who deals with permits?", .representative, rulesOnly))
         #expect(!has("Our support worker has been brilliant, she sorted my budgeting out.", .representative, rulesOnly))
         #expect(has("I am writing as Mrs Ali's support worker. She has asked me to chase the repair to her front window.", .representative, rulesOnly))
+        // A thing no longer needed is no failure; a smell the words just before deny is none; a
+        // supply capped is made safe unless the smell goes on; a relative speaking for the tenant.
+        #expect(!has("Dad has moved in with my sister, so he will no longer be needing the grab rails in the bathroom. Can they be taken off?", .expressedDissatisfaction, rulesOnly))
+        #expect(!has("No funny smell now but the cooker still clicks when I turn the knob.", .urgentSafety, rulesOnly))
+        #expect(has("There's a funny smell coming from the cooker when the oven is on.", .urgentSafety, rulesOnly))
+        #expect(!has("Gas leak at the meter last night, the engineer capped it off within the hour. When will the new pipe go in?", .urgentSafety, rulesOnly))
+        #expect(has("The engineer capped it off but I can still smell gas by the meter.", .urgentSafety, rulesOnly))
+        #expect(has("Caller (daughter of the tenant) says her dad's kitchen tap has been dripping for a week.", .representative, rulesOnly))
+        // Gas as people describe it, with no appliance named.
+        #expect(has("Horrible whiff of rotten eggs in the stairwell since this morning, worse by the bin chute.", .urgentSafety, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         // An age is not how long the problem has lasted.
         #expect(!outOfTime("The stair gate fitting is loose and my grandson is two years old."))
