@@ -187,8 +187,9 @@ public struct TextFingerprint: Sendable, Hashable {
         // Most texts are ASCII: letters and digits by byte, without Unicode property lookups.
         // (The ASCII step is written out twice on purpose: as a local function shared by both
         // loops it captured the word buffer, and splitting ran at half the speed. A third copy,
-        // hashing instead of collecting, is `PhraseMatcher.appendWordHashes`; a test holds all
-        // of them to Unicode's word rule.)
+        // hashing instead of collecting, is `PhraseMatcher.appendWordHashes`, and a fourth, doing
+        // both for triage, `TriageFeatures.Words.readASCII`; tests hold all of them to Unicode's
+        // word rule.)
         if text.utf8.allSatisfy({ $0 < 0x80 }) {
             for byte in text.utf8 {
                 switch byte {

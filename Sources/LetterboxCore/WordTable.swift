@@ -11,8 +11,9 @@ struct WordTable<Value: Sendable>: Sendable {
     private var zero: Value?
     private let shift: UInt64
     private let mask: Int
-    var count: Int
 
+    /// A table of the pairs, sized at least twice their number (a later pair with the same key
+    /// replaces an earlier one).
     init(_ pairs: some Sequence<(UInt64, Value)>) {
         let pairs = Array(pairs)
         var bits: UInt64 = 3
@@ -21,8 +22,7 @@ struct WordTable<Value: Sendable>: Sendable {
         mask = (1 << Int(bits)) - 1
         keys = Array(repeating: 0, count: 1 << Int(bits))
         values = Array(repeating: nil, count: 1 << Int(bits))
-        count = 0
-        for (key, value) in pairs { self[key] = value }
+        for (key, value) in pairs { insert(key, value) }
     }
 
     @inline(__always) private func slot(_ key: UInt64) -> Int {
@@ -42,41 +42,39 @@ struct WordTable<Value: Sendable>: Sendable {
                 }
             }
         }
-        set {
-            precondition(newValue != nil, "WordTable holds what it is built with; nothing is removed")
-            if key == 0 {
-                if zero == nil { count += 1 }
-                zero = newValue
-                return
-            }
-            var at = slot(key)
-            while keys[at] != 0 && keys[at] != key { at = (at + 1) & mask }
-            if keys[at] == 0 { count += 1 }
-            precondition(count * 2 <= keys.count + 2, "WordTable is sized when it is built")
-            keys[at] = key
-            values[at] = newValue
+    }
+
+    private mutating func insert(_ key: UInt64, _ value: Value) {
+        if key == 0 {
+            zero = value
+            return
         }
+        var at = slot(key)
+        while keys[at] != 0 && keys[at] != key { at = (at + 1) & mask }
+        keys[at] = key
+        values[at] = value
     }
 }
 
 /// A fixed set of word hashes (``WordTable``): "not", "no", "never" and the like.
 struct WordSet: Sendable {
     private let table: WordTable<Bool>
-    let hashes: Set<UInt64>
+    /// The hashes it was built from, for ``union(_:)``.
+    private let hashes: [UInt64]
 
     /// The words of each string, hashed as ``PhraseMatcher/wordHashes(_:)`` hashes them.
     init(_ words: [String]) {
         self.init(hashes: words.flatMap { PhraseMatcher<Int>.wordHashes($0) })
     }
 
-    init(hashes: some Sequence<UInt64>) {
-        self.hashes = Set(hashes)
-        table = WordTable(self.hashes.map { ($0, true) })
+    init(hashes: [UInt64]) {
+        self.hashes = hashes
+        table = WordTable(hashes.map { ($0, true) })
     }
 
     @inline(__always) func contains(_ hash: UInt64) -> Bool { table[hash] != nil }
 
     func union(_ words: [String]) -> WordSet {
-        WordSet(hashes: hashes.union(words.flatMap { PhraseMatcher<Int>.wordHashes($0) }))
+        WordSet(hashes: hashes + words.flatMap { PhraseMatcher<Int>.wordHashes($0) })
     }
 }
