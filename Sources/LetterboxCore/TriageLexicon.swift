@@ -62,6 +62,10 @@ public enum TriageLexicon {
     static let relativeOfCustomer: [String] = every(
         ["son", "daughter", "husband", "wife", "partner", "brother", "sister", "carer", "grandson", "granddaughter"],
         then: ["of tenant", "of the tenant", "of caller", "of the caller"])
+        // "Caller's mum (the tenant, 91) had a fall": the caller is a relative of the customer.
+        + every(every(["callers"], then: ["mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband",
+                                          "wife", "partner", "son", "daughter", "brother", "sister", "aunt", "uncle"]),
+                then: ["the tenant", "is the tenant", "who is the tenant"])
 
     /// "I no longer need an interpreter", "she no longer uses a wheelchair": a need that is over.
     static let needOver: [String] = every(["no longer"], then: ["need", "needs", "require", "requires", "use", "uses", "have to use", "be needing", "needing", "be using"])
@@ -417,6 +421,10 @@ public enum TriageLexicon {
             "mould has gone", "damp has gone", "mould is gone", "damp is gone", "no longer damp", "no more mould", "no mould", "nothing wrong", "nothing wrong at the moment",
             "no problems at the moment", "no problem at the moment", "just want to be prepared", "still clear", "stayed clear",
             "still mould free", "still free of mould",
+            // The mould taken away, and the room in use again: "cleared the mould ... she is sleeping in there again".
+            "cleared the mould", "removed the mould", "treated the mould", "got rid of the mould", "mould was cleared",
+            "mould has been cleared", "mould was removed", "mould has been removed", "mould was treated", "mould has been treated",
+            "sleeping in there again", "sleep in there again", "sleeping in it again", "using the room again", "use the room again",
         ]),
         (.notCue, [
             "blind corner", "blind spot", "blinds", "window blind", "baby things", "baby clothes", "baby changing", "mobility scooters",
@@ -433,6 +441,10 @@ public enum TriageLexicon {
             "work as a support worker", "works as a support worker", "working as a support worker", "job as a support worker",
             "work as a social worker", "works as a social worker", "working as a social worker", "job as a social worker",
             "work as an advocate", "works as an advocate", "working as an advocate",
+            // A shift worked, not a need: "I work nights as a carer at the hospital".
+            "work nights as a carer", "works nights as a carer", "working nights as a carer", "as a carer at the",
+            "work at the hospital", "works at the hospital", "working at the hospital", "job at the hospital",
+            "nights at the hospital", "shift at the hospital", "shifts at the hospital", "carer at the hospital", "nurse at the hospital",
             "mental health first aid", "mental health awareness",
             "fire alarm test", "fire alarm tests", "fire alarm testing",
             // A way out used, not a fire exit blocked or broken: "sneaks out through the fire exit".

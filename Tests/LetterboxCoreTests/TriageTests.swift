@@ -301,6 +301,15 @@ import Testing
         #expect(has("Caller (daughter of the tenant) says her dad's kitchen tap has been dripping for a week.", .representative, rulesOnly))
         // Gas as people describe it, with no appliance named.
         #expect(has("Horrible whiff of rotten eggs in the stairwell since this morning, worse by the bin chute.", .urgentSafety, rulesOnly))
+        // A relative named as the caller's, the customer in brackets; a job worked, not a need;
+        // thanks for mould taken away, with the room used again, reports no damp.
+        #expect(has("Phone note: caller's father (the tenant, 88) is home from hospital next week; son wants the boiler service moved.", .representative, rulesOnly))
+        #expect(!has("Phone note: caller's son broke the kitchen window playing football. Glass needs replacing.", .representative, rulesOnly))
+        #expect(!has("Any chance the plumber can come after 2pm? I'm working nights as a carer this month.", .vulnerability, rulesOnly))
+        #expect(!has("My wife works at the hospital so nobody is in until 6pm on weekdays.", .vulnerability, rulesOnly))
+        #expect(has("My wife is in the hospital so nobody is in until she is discharged.", .vulnerability, rulesOnly))
+        #expect(!has("Many thanks to the contractor who removed the mould from the nursery. The baby is sleeping in it again.", .dampMouldHazard, rulesOnly))
+        #expect(has("You removed the mould from the nursery in June and it has come back worse.", .dampMouldHazard, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         // An age is not how long the problem has lasted.
         #expect(!outOfTime("The stair gate fitting is loose and my grandson is two years old."))
