@@ -36,6 +36,10 @@ public struct FeedbackDraft: Hashable, Codable, Sendable {
     /// Triage's reading, when the pipeline made it before the commit (in parallel, off the
     /// store's single writer). Decoders leave it nil; the store reads a draft without one itself.
     public var triage: TriageReading?
+    /// The terms of the store's abusive-language list in the subject and text, when the
+    /// pipeline read them before the commit (beside triage, off the single writer). Decoders
+    /// leave it nil; the store reads a draft without them itself.
+    public var abusiveTerms: [String]?
 
     public init(
         channel: Channel,

@@ -57,6 +57,9 @@ package protocol IntakeStore: CaseStoreRules {
     /// through the existential, the extension's generic body copied the whole options value
     /// (the triage model's tables among them) for every record.
     func readTriage(_ draft: FeedbackDraft, received: Date) -> TriageReading
+    /// The terms of the abusive-language list in a draft's subject and text (pure: the pipeline
+    /// calls it while decoding; a requirement for the same reason as ``readTriage(_:received:)``).
+    func abusiveTerms(in draft: FeedbackDraft) -> [String]
     /// Checks that the store can be written now (for health checks and start-up).
     func checkWritable() throws(StoreError)
 }

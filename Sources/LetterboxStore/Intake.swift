@@ -379,10 +379,12 @@ public struct Intake: SubmissionPipeline {
     }
 
     /// A transport's own reading, completed as the pipeline completes every reading: triage
-    /// (pure, so read on the caller's thread, never on the single writer).
+    /// and the abusive-language terms (pure, so read on the caller's thread, never on the
+    /// single writer).
     public func completed(_ decoded: Decoded, receivedAt: Date) -> Decoded {
         guard case .feedback(var draft) = decoded else { return decoded }
         draft.triage = backend.readTriage(draft, received: receivedAt)
+        draft.abusiveTerms = backend.abusiveTerms(in: draft)
         return .feedback(draft)
     }
 }

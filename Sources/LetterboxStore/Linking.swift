@@ -425,12 +425,17 @@ extension CaseStoreRules {
 
     // MARK: Text rules and arrangements
 
+    /// The words of a draft's subject and text, as the text rules read them.
+    static func textRuleWords(_ draft: FeedbackDraft) -> [UInt64] {
+        PhraseMatcher<String>.wordHashes((draft.subject ?? "") + "\n" + draft.body)
+    }
+
     /// `abusive_language`, and `restricted_contact` (or `restriction_does_not_apply` for an emergency).
+    /// The abusive terms are the pipeline's when it read them while decoding (``Intake``), so
+    /// the writer reads the text only for a contact under an arrangement.
     func textAndArrangementFlags(_ db: some StoreConnection, draft: FeedbackDraft, contactId: Int64?) throws -> [FlagEntry] {
         var flags: [FlagEntry] = []
-        let text = (draft.subject ?? "") + "\n" + draft.body
-        let words = PhraseMatcher<String>.wordHashes(text)
-        let abusive = abusiveMatcher.terms(in: words)
+        let abusive = draft.abusiveTerms ?? abusiveTerms(in: draft)
         if !abusive.isEmpty {
             flags.append(FlagEntry(
                 .abusiveLanguage,
@@ -452,7 +457,7 @@ extension CaseStoreRules {
         for row in rows {
             let restriction = Self.restriction(row)
             guard restriction.channels.isEmpty || restriction.channels.contains(draft.channel.rawValue) else { continue }
-            let emergency = emergencyMatcher.terms(in: words)
+            let emergency = emergencyMatcher.terms(in: Self.textRuleWords(draft))
             if !emergency.isEmpty {
                 flags.append(FlagEntry(
                     .restrictionDoesNotApply,

@@ -19,6 +19,12 @@ extension CaseStoreRules {
         )
     }
 
+    /// The terms of the abusive-language list in a draft's subject and text (pure: the pipeline
+    /// calls it while decoding, beside ``readTriage(_:received:)``).
+    package func abusiveTerms(in draft: FeedbackDraft) -> [String] {
+        abusiveMatcher.terms(in: Self.textRuleWords(draft))
+    }
+
     /// Puts a triage reading (the one made while decoding, else one made now) and the due dates
     /// on the record.
     func applyTriage(to record: inout FeedbackRecord, reading made: TriageReading? = nil) {

@@ -400,12 +400,23 @@ struct ScenarioTests {
     @Test("Abusive language is flagged with the terms, and the record is kept in full", arguments: Backend.allCases)
     func abusiveLanguage(_ backend: Backend) throws {
         let store = try Channels.store("abuse", backend)
-        let outcome = try Channels.intake(store).ingest([
+        let intake = try Channels.intake(store)
+        let outcome = try intake.ingest([
             Channels.sms(from: "447700900444", text: "Fix my bloody boiler you useless bastards or I know where you live", at: Channels.at()),
         ])[0]
         let record = try Channels.record(store, outcome)
         let flag = try #require(record.flags.first { $0.flag == .abusiveLanguage })
         #expect(flag.reason.contains("\"bastards\"") && flag.reason.contains("\"know where you live\""))
         #expect(record.body.contains("boiler"))
+        // The pipeline reads the terms while it decodes (off the store's single writer), as it
+        // reads triage; a reading with none found says so, rather than leaving it to the writer.
+        let completed = intake.completed(.feedback(FeedbackDraft(channel: .sms, subject: "Useless", body: "Bastards, the lot of you.")), receivedAt: Channels.at())
+        let polite = intake.completed(.feedback(FeedbackDraft(channel: .sms, body: "Thank you for fixing the boiler.")), receivedAt: Channels.at())
+        guard case .feedback(let read) = completed, case .feedback(let readPolite) = polite else {
+            Issue.record("a feedback draft was completed as something else")
+            return
+        }
+        #expect(read.abusiveTerms == ["bastards"])
+        #expect(readPolite.abusiveTerms == [])
     }
 }
