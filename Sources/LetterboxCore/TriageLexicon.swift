@@ -441,10 +441,11 @@ public enum TriageLexicon {
             "work as a support worker", "works as a support worker", "working as a support worker", "job as a support worker",
             "work as a social worker", "works as a social worker", "working as a social worker", "job as a social worker",
             "work as an advocate", "works as an advocate", "working as an advocate",
-            // A shift worked, not a need: "I work nights as a carer at the hospital".
-            "work nights as a carer", "works nights as a carer", "working nights as a carer", "as a carer at the",
+            // A shift worked, not a need: "I work nights as a carer at the hospital". (Not "nights at
+            // the hospital" or "the nurse at the hospital": a stay, a patient's nurse.)
+            "work nights as a carer", "works nights as a carer", "working nights as a carer",
             "work at the hospital", "works at the hospital", "working at the hospital", "job at the hospital",
-            "nights at the hospital", "shift at the hospital", "shifts at the hospital", "carer at the hospital", "nurse at the hospital",
+            "shift at the hospital", "shifts at the hospital",
             "mental health first aid", "mental health awareness",
             "fire alarm test", "fire alarm tests", "fire alarm testing",
             // A way out used, not a fire exit blocked or broken: "sneaks out through the fire exit".

@@ -454,10 +454,13 @@ extension CaseStoreRules {
                 )
                 SELECT * FROM restrictions WHERE ended_at IS NULL AND contact_id IN (SELECT id FROM members) ORDER BY id
                 """, [contactId])
+        var words: [UInt64]?
         for row in rows {
             let restriction = Self.restriction(row)
             guard restriction.channels.isEmpty || restriction.channels.contains(draft.channel.rawValue) else { continue }
-            let emergency = emergencyMatcher.terms(in: Self.textRuleWords(draft))
+            let read = words ?? Self.textRuleWords(draft)
+            words = read
+            let emergency = emergencyMatcher.terms(in: read)
             if !emergency.isEmpty {
                 flags.append(FlagEntry(
                     .restrictionDoesNotApply,

@@ -308,6 +308,7 @@ import Testing
         #expect(!has("Any chance the plumber can come after 2pm? I'm working nights as a carer this month.", .vulnerability, rulesOnly))
         #expect(!has("My wife works at the hospital so nobody is in until 6pm on weekdays.", .vulnerability, rulesOnly))
         #expect(has("My wife is in the hospital so nobody is in until she is discharged.", .vulnerability, rulesOnly))
+        #expect(has("She spent three nights at the hospital after the fall, so please ring before the visit.", .vulnerability, rulesOnly))
         #expect(!has("Many thanks to the contractor who removed the mould from the nursery. The baby is sleeping in it again.", .dampMouldHazard, rulesOnly))
         #expect(has("You removed the mould from the nursery in June and it has come back worse.", .dampMouldHazard, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
