@@ -400,7 +400,7 @@ struct ScenarioTests {
     @Test("Abusive language is flagged with the terms, and the record is kept in full", arguments: Backend.allCases)
     func abusiveLanguage(_ backend: Backend) throws {
         let store = try Channels.store("abuse", backend)
-        let intake = try Channels.intake(store)
+        let intake = Channels.intake(store)
         let outcome = try intake.ingest([
             Channels.sms(from: "447700900444", text: "Fix my bloody boiler you useless bastards or I know where you live", at: Channels.at()),
         ])[0]
