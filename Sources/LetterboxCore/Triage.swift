@@ -493,10 +493,9 @@ public struct Triage: Sendable {
         var hits = SignalHits()
         let found = matcher.matches(in: words)
         // "no smell of gas", "no mould": the word just before denies it.
-        func deniedByWordBefore(_ match: PhraseMatcher<Signal>.Match) -> Bool { match.word > 0 && Self.negators.contains(words[match.word - 1]) }
-        // "no gas smell", "no funny smell now": a smell the words just before deny, for the pairs below.
-        func denied(_ match: PhraseMatcher<Signal>.Match) -> Bool {
-            match.tag == .smell ? words[Swift.max(0, match.word - 2)..<match.word].contains(where: Self.negators.contains) : deniedByWordBefore(match)
+        // "no gas smell", "no funny smell now": for the pairs below, a smell the two words before deny.
+        func denied(_ match: PhraseMatcher<Signal>.Match, reach: Int = 1) -> Bool {
+            words[Swift.max(0, match.word - reach)..<match.word].contains(where: Self.negators.contains)
         }
         // "the disabled bay", "flooded with post", "my hands were damp", "won't close properly": a
         // phrase that holds a word in another sense hides every finding it overlaps (itself
@@ -533,7 +532,7 @@ public struct Triage: Sendable {
                 if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
                    !after[..<well].contains(where: Self.negators.contains) { continue }
             }
-            if Self.deniable.contains(match.tag), deniedByWordBefore(match) {
+            if Self.deniable.contains(match.tag), denied(match) {
                 hits.append(match.phrase, to: .denied)
                 continue
             }
@@ -559,12 +558,12 @@ public struct Triage: Sendable {
         addNear(.water, .electricFitting, within: Self.waterWindow, as: .waterByFitting)
         if hits[.noHeat] == nil { addNear(.heater, .outOfOrder, within: 6, as: .noHeat) }
         addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
-        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !denied($0) && !supposed($0) }).first {
+        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !denied($0, reach: $0.tag == .smell ? 2 : 1) && !supposed($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
         // "the boiler keeps going out ... she has had a headache for two days and feels sick":
         // the signs of carbon monoxide poisoning near a gas appliance, further apart than a smell.
-        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: { !denied($0) && !supposed($0) }).first {
+        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: { !denied($0, reach: $0.tag == .smell ? 2 : 1) && !supposed($0) }).first {
             hits[.gas] = ["\(appliance.phrase) … \(sign.phrase)"]
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
