@@ -306,5 +306,9 @@ for target in package.targets where target.type != .system {
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    // Generic type metadata through accessors, not demangled from a name at first use: each such
+    // use ([Channel: SubmissionDecoder], Set<Nation>) had the runtime check Hashable by scanning
+    // every conformance record in the binary, a sixth of what a mail-pipe process runs.
+    settings.append(.unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"]))
     target.swiftSettings = settings
 }
