@@ -69,6 +69,10 @@ public struct Triage: Sendable {
         /// A part of a building that can fall on or from someone (a balcony, render, a chimney), and
         /// words of it giving way ("come loose", "fallen"): structural danger when they are near.
         case fallingPart, givingWay
+        /// A fitting that is screwed to a wall (a grab rail, a shelf, a bath panel): "the grab rail
+        /// by the bath has come away from the wall" is a repair, not a structure giving way
+        /// (``awayFromTheWall``); context only.
+        case fitting
         /// A way into the home (a front door) and words that it will not shut: the home cannot be
         /// secured when they are near ("the window won't shut properly, draft coming in" is a
         /// repair, "the gate will not close" a fault); context only.
@@ -505,6 +509,7 @@ public struct Triage: Sendable {
         // "in case of a gas leak" (not "I don't know what to do if ..."), "I no longer need large print".
         let supposings = matches.filter { $0.tag == .supposed && !words[Swift.max(0, $0.word - 3)..<$0.word].contains(where: Self.negators.contains) }.map(\.words.upperBound)
         let needsOver = matches.filter { $0.tag == .needOver }.map(\.words)
+        let fittings = matches.filter { $0.tag == .fitting }.map(\.word)
         func supposed(_ match: PhraseMatcher<Signal>.Match) -> Bool {
             !supposings.isEmpty && supposings.contains { match.word >= $0 && match.word < $0 + Self.hypotheticalWindow }
         }
@@ -531,6 +536,11 @@ public struct Triage: Sendable {
                 // negation between. Not a baby or an age: "my baby is fine" still has a baby.
                 if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
                    !after[..<well].contains(where: Self.negators.contains) { continue }
+            }
+            if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
+               fittings.contains(where: { $0 < match.word && match.word - $0 <= Self.fittingWindow }) {
+                hits.append(match.phrase, to: .fault)
+                continue
             }
             if Self.deniable.contains(match.tag), denied(match) {
                 hits.append(match.phrase, to: .denied)
@@ -592,9 +602,14 @@ public struct Triage: Sendable {
         return evidence
     }
 
+    /// The structural phrases a fitting a few words before (``fittingWindow``) makes a repair.
+    static let awayFromTheWall: Set<String> = ["coming away from the wall", "come away from the wall", "came away from the wall"]
+    /// "the grab rail by her bath has come away": the fitting's name and the phrase, words apart.
+    static let fittingWindow = 6
+
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .heater, .outOfOrder, .reviewAsk, .complaintAnswer]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .heater, .outOfOrder, .reviewAsk, .complaintAnswer]
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.
@@ -715,10 +730,10 @@ public struct Triage: Sendable {
         text.utf8.contains(UInt8(ascii: "&")) ? text.replacingOccurrences(of: "&", with: " and ") : text
     }
 
-    /// Whether some number of `length` digits in the text's words, with the hash of the word
-    /// before and after it (0 at either end), is one `test` accepts. From the words triage has
+    /// Whether some number of `length` digits in the text's words, with the hashes of the two
+    /// words before it and the word after it (0 past either end), is one `test` accepts. From the words triage has
     /// already split (splitting the text again for this was a twentieth of triage).
-    static func anyNumber(in words: TriageFeatures.Words, length: Int, _ test: (_ value: Int, _ before: UInt64, _ after: UInt64) -> Bool) -> Bool {
+    static func anyNumber(in words: TriageFeatures.Words, length: Int, _ test: (_ value: Int, _ before: UInt64, _ after: UInt64, _ twoBefore: UInt64) -> Bool) -> Bool {
         words.bytes.withUnsafeBufferPointer { bytes in
             for index in words.starts.indices {
                 let start = Int(words.starts[index])
@@ -732,7 +747,8 @@ public struct Triage: Sendable {
                 guard digits else { continue }
                 let before = index > 0 ? words.hashes[index - 1] : 0
                 let after = index + 1 < words.hashes.count ? words.hashes[index + 1] : 0
-                if test(value, before, after) { return true }
+                let twoBefore = index > 1 ? words.hashes[index - 2] : 0
+                if test(value, before, after, twoBefore) { return true }
             }
             return false
         }
@@ -744,11 +760,16 @@ public struct Triage: Sendable {
     private static let notYet = WordSet(["next", "in", "on", "soon", "this"])
     private static let turned = PhraseMatcher<Signal>.wordHashes("turned")[0]
     private static let yearBefore = WordSet(["since", "from", "in"])
+    /// "Mrs Kaur, 79, rang": a title, a name and an age, as phone notes write them, when what
+    /// follows goes on about the person ("Mr Hill, 79 Rose Street" is an address).
+    private static let titles = WordSet(["mr", "mrs", "ms", "miss", "mx", "dr"])
+    private static let afterNamedAge = WordSet(["rang", "called", "phoned", "says", "said", "reports", "reported", "has", "is", "was",
+                                                "lives", "who", "his", "her", "and", "wants", "asked", "asks", "needs", "uses", "cant", "cannot"])
 
-    /// "is 79", "aged 84", "84 years old": an age of 70 or over.
+    /// "is 79", "aged 84", "84 years old", "Mrs Kaur, 79, rang": an age of 70 or over.
     static func mentionsOldAge(_ words: TriageFeatures.Words) -> Bool {
-        anyNumber(in: words, length: 2) { age, before, after in
-            age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after))
+        anyNumber(in: words, length: 2) { age, before, after, twoBefore in
+            age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after) || (titles.contains(twoBefore) && afterNamedAge.contains(after)))
                 && !(age == 70 && notYet.contains(after) && before != turned)
         }
     }
@@ -757,7 +778,7 @@ public struct Triage: Sendable {
     static func mentionsOldYear(_ words: TriageFeatures.Words, received: Date?) -> Bool {
         guard let received else { return false }
         let year = CivilDay(london: received).year
-        return anyNumber(in: words, length: 4) { value, before, _ in
+        return anyNumber(in: words, length: 4) { value, before, _, _ in
             yearBefore.contains(before) && value >= 1990 && value <= year - 2
         }
     }

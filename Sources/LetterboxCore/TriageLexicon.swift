@@ -67,6 +67,20 @@ public enum TriageLexicon {
                                           "wife", "partner", "son", "daughter", "brother", "sister", "aunt", "uncle"]),
                 then: ["the tenant", "is the tenant", "who is the tenant"])
 
+    /// Letters asked for in another language ("in Polish"), or someone who reads or speaks only
+    /// that ("my father only reads Polish").
+    static let otherLanguages: [String] = every(
+        ["in", "only reads", "only speaks", "reads only", "speaks only"],
+        then: ["polish", "arabic", "bengali", "urdu", "somali", "farsi", "tigrinya", "romanian", "portuguese", "spanish", "turkish",
+               "punjabi", "gujarati", "chinese", "cantonese", "mandarin", "russian", "ukrainian", "lithuanian", "kurdish", "amharic",
+               "tamil", "albanian", "pashto", "dari"])
+
+    /// "My father only reads Polish": the writer speaks for a parent who cannot read the letters.
+    static let relativesLanguage: [String] = every(
+        ["my mum", "my mother", "my dad", "my father", "my nan", "my gran", "my grandmother", "my grandfather"],
+        then: ["only reads", "only speaks", "doesnt speak english", "does not speak english", "cant read english",
+               "cannot read english", "doesnt read english", "does not read english"])
+
     /// "I no longer need an interpreter", "she no longer uses a wheelchair": a need that is over.
     static let needOver: [String] = every(["no longer"], then: ["need", "needs", "require", "requires", "use", "uses", "have to use", "be needing", "needing", "be using"])
         + every(["wont", "will not"], then: ["be needing", "be using"])
@@ -130,11 +144,16 @@ public enum TriageLexicon {
             "no text", "cancelled appointments", "cancellation", "cancellations", "been on hold", "making her ill", "making him ill",
             "wrong size", "wrong part", "i dispute", "dispute this", "disputing", "did not damage", "didnt damage",
             "no visit", "had no visit", "not had a visit", "no one has been out", "nobody has been out", "not been out to",
+            // An earlier repair that did not hold: "do it properly this time", "you only painted over it".
+            "properly this time", "right this time", "you painted over", "they painted over", "just painted over", "only painted over",
         ]),
         (.sarcasm, [
             "thanks for nothing", "thanks a lot for nothing", "cheers for nothing", "great job leaving", "well done for leaving",
             "thanks for leaving", "thanks for ignoring", "thank you for ignoring", "brilliant service not", "yeah right",
             "oh great", "just brilliant", "fantastic service not", "another week without", "another weekend without",
+            // "another weekend with no hot water": the failure counted as it goes on.
+            "another night without", "another day without", "another month without", "another week with no",
+            "another weekend with no", "another night with no", "another day with no", "another month with no",
         ]),
         (.praiseWeak, ["thank you", "thanks", "thanks for", "many thanks", "thank u", "cheers", "cheers for", "thanks very much"]),
         (.update, [
@@ -289,6 +308,12 @@ public enum TriageLexicon {
             "guttering", "canopy", "cladding panel", "ceiling", "plasterboard", "parapet", "lintel",
             "window glass", "pane", "glass in the", "stair tread", "stair treads", "treads",
         ]),
+        // Fittings screwed to a wall, whose coming away is a repair (a handrail on stairs, a balcony
+        // railing or a window frame is not one of them).
+        (.fitting, [
+            "grab rail", "grab rails", "towel rail", "curtain rail", "curtain pole", "shelf", "shelves", "bath panel", "skirting board",
+            "skirting", "tiles", "tile", "sink", "basin", "bath", "mirror", "coat hooks", "toilet roll holder", "cupboard door",
+        ]),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
         (.wontShut, ["wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut", "can not shut", "cant close it", "cannot close it", "stuck open", "jammed open"]),
         (.givingWay, [
@@ -370,6 +395,9 @@ public enum TriageLexicon {
             "hearing aid", "hearing aids", "partially deaf", "visually impaired", "sight impaired", "guide dog", "zimmer",
             "rollator", "amputee", "prosthetic", "in a wheelchair", "mobility aid", "cant walk far", "cannot walk far",
             "cant read small print", "cannot read small print", "can not read small print", "struggle to read small print",
+            // Hearing in the body's sense ("my hearing is on the 12th" is a court's).
+            "because of my hearing", "hearing loss", "lost my hearing", "losing my hearing", "my hearing is poor", "my hearing is bad",
+            "poor hearing", "bad hearing", "going deaf",
         ]),
         (.illness, [
             "cancer", "chemo", "chemotherapy", "asthma", "asthmatic", "copd", "heart condition", "heart problems", "diabetes", "diabetic",
@@ -475,13 +503,10 @@ public enum TriageLexicon {
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
         (.language, [
             "interpreter", "translator", "translation", "english is not my first language", "my english is", "my english not",
-            "in polish", "in arabic", "in bengali", "in urdu", "in somali", "in farsi", "in tigrinya", "in romanian", "in portuguese",
-            "in spanish", "in turkish", "in punjabi", "in gujarati", "in chinese", "in cantonese", "in mandarin", "in russian",
-            "in ukrainian", "in lithuanian", "in kurdish", "in amharic", "in tamil", "in albanian", "in pashto", "in dari",
             "sign language", "bsl", "not understand english", "i not understand",
             "dont speak english", "doesnt speak english", "does not speak english", "not speak english", "speak little english",
             "sorry for my english", "sorry my english",
-        ]),
+        ] + TriageLexicon.otherLanguages),
         (.lifeEvent, [
             "frightened", "scared", "terrified", "distressed", "domestic abuse", "domestic violence", "bereavement", "bereaved", "passed away", "died", "lost my job", "homeless",
             "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "late father", "late mother", "late dad", "late mum", "late son", "late daughter",
@@ -518,7 +543,7 @@ public enum TriageLexicon {
             "social worker", "solicitor", "solicitors", "i am her daughter", "i am his daughter", "i am her son", "i am his son",
             "rang for him", "rang for her", "called for him", "called for her", "phoned for him", "phoned for her",
             "calling for him", "calling for her", "ringing for him", "ringing for her", "emailing for my", "texting for my",
-        ] + TriageLexicon.relativeOfCustomer),
+        ] + TriageLexicon.relativeOfCustomer + TriageLexicon.relativesLanguage),
         (.consent, [
             "with her permission", "with his permission", "with their permission", "given permission", "given me permission",
             "has given consent", "given consent", "consent attached", "consent form", "signed consent", "authority attached",

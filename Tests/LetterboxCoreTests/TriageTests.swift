@@ -311,6 +311,23 @@ import Testing
         #expect(has("She spent three nights at the hospital after the fall, so please ring before the visit.", .vulnerability, rulesOnly))
         #expect(!has("Many thanks to the contractor who removed the mould from the nursery. The baby is sleeping in it again.", .dampMouldHazard, rulesOnly))
         #expect(has("You removed the mould from the nursery in June and it has come back worse.", .dampMouldHazard, rulesOnly))
+        // A failure counted as it goes on, and an earlier repair that did not hold, are complaints.
+        #expect(rulesOnly.read(subject: nil, body: "Another night with no heating in the flat. Top marks, really.").kind == .complaint)
+        #expect(rulesOnly.read(subject: nil, body: "The grout round the shower is cracking again since your man resealed it. Please do it properly this time.").kind == .complaint)
+        #expect(rulesOnly.read(subject: nil, body: "Damp patch on the landing wall is showing through where they painted over it last spring.").kind == .complaint)
+        // Hearing in the body's sense, not a court's.
+        #expect(has("I can't take calls because of my hearing, so please email me the appointment.", .vulnerability, rulesOnly))
+        #expect(!has("My hearing is on the 12th at the county court about the arrears. Can someone from rents come?", .vulnerability, rulesOnly))
+        // A fitting come away is a repair; a cupboard hanging off the wall is still a danger.
+        #expect(!has("The towel rail in the bathroom has come away from the wall, can it be screwed back?", .urgentSafety, rulesOnly))
+        #expect(has("The handrail up the communal stairs has come away from the wall at the top.", .urgentSafety, rulesOnly))
+        #expect(has("The kitchen wall cupboard has come away from the wall and is hanging by one screw.", .urgentSafety, rulesOnly))
+        // A phone note's title, name and age; the same figures as an address are none.
+        #expect(has("Mrs Kaur, 79, rang: the shower has had no hot water since Friday.", .vulnerability, rulesOnly))
+        #expect(!has("Mr Hill, 79 Rose Street, reports the gate latch is broken.", .vulnerability, rulesOnly))
+        // A parent who reads only another language is someone the writer speaks for.
+        #expect(has("My dad only reads Urdu and the repair letters keep coming in English.", .representative, rulesOnly))
+        #expect(has("My dad only reads Urdu and the repair letters keep coming in English.", .vulnerability, rulesOnly))
         func outOfTime(_ text: String) -> Bool { has(text, .possiblyOutOfTime, rulesOnly) }
         // An age is not how long the problem has lasted.
         #expect(!outOfTime("The stair gate fitting is loose and my grandson is two years old."))
