@@ -603,7 +603,7 @@ public struct Triage: Sendable {
     }
 
     /// The structural phrases a fitting a few words before (``fittingWindow``) makes a repair.
-    static let awayFromTheWall: Set<String> = ["coming away from the wall", "come away from the wall", "came away from the wall"]
+    static let awayFromTheWall = Set(TriageLexicon.awayFromTheWall)
     /// "the grab rail by her bath has come away": the fitting's name and the phrase, words apart.
     static let fittingWindow = 6
 

@@ -67,6 +67,10 @@ public enum TriageLexicon {
                                           "wife", "partner", "son", "daughter", "brother", "sister", "aunt", "uncle"]),
                 then: ["the tenant", "is the tenant", "who is the tenant"])
 
+    /// Structural danger unless a fitting is named just before ("the grab rail by the bath has
+    /// come away from the wall" is a repair: ``Triage/fittingWindow``).
+    static let awayFromTheWall: [String] = ["coming away from the wall", "come away from the wall", "came away from the wall"]
+
     /// Letters asked for in another language ("in Polish"), or someone who reads or speaks only
     /// that ("my father only reads Polish").
     static let otherLanguages: [String] = every(
@@ -287,7 +291,7 @@ public enum TriageLexicon {
             "ceiling collapsed", "ceiling has collapsed", "ceiling fell", "ceiling came down", "ceiling caved", "caved in",
             "ceiling is bowing", "ceiling bowing", "ceiling bulging", "ceiling sagging", "ceiling is sagging", "collapsed", "collapsing",
             "falling masonry", "masonry falling", "bricks falling", "structural danger", "about to fall", "could fall",
-            "going to fall", "coming away from the wall", "come away from the wall", "came away from the wall", "balcony is loose", "railing is loose", "loose railing",
+            "going to fall", "balcony is loose", "railing is loose", "loose railing",
             "big crack", "huge crack", "large crack", "cracks in the walls", "wall is cracking",
             "water pouring through", "pouring through the ceiling", "coming through the ceiling", "flooding", "flooded",
             "trapped in the lift", "stuck in the lift", "opened between floors", "opens between floors", "open between floors", "doors between floors", "stuck between floors",
@@ -301,7 +305,7 @@ public enum TriageLexicon {
             "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
             "soft to touch", "soft to the touch", "split and hanging", "cracked and hanging",
             "away from the frame", "coming out of the frame", "coming out of its frame", "falling out of the frame", "falling out of its frame",
-        ]),
+        ] + TriageLexicon.awayFromTheWall),
         (.fallingPart, [
             "balcony", "balconies", "railing", "railings", "balustrade", "render", "rendering", "masonry", "brickwork", "bricks",
             "chimney", "chimney pot", "roof tiles", "roof tile", "slates", "slate", "coping stone", "coping stones", "gutter",
