@@ -509,7 +509,6 @@ public struct Triage: Sendable {
         // "in case of a gas leak" (not "I don't know what to do if ..."), "I no longer need large print".
         let supposings = matches.filter { $0.tag == .supposed && !words[Swift.max(0, $0.word - 3)..<$0.word].contains(where: Self.negators.contains) }.map(\.words.upperBound)
         let needsOver = matches.filter { $0.tag == .needOver }.map(\.words)
-        let fittings = matches.filter { $0.tag == .fitting }.map(\.word)
         func supposed(_ match: PhraseMatcher<Signal>.Match) -> Bool {
             !supposings.isEmpty && supposings.contains { match.word >= $0 && match.word < $0 + Self.hypotheticalWindow }
         }
@@ -538,7 +537,7 @@ public struct Triage: Sendable {
                    !after[..<well].contains(where: Self.negators.contains) { continue }
             }
             if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
-               fittings.contains(where: { $0 < match.word && match.word - $0 <= Self.fittingWindow }) {
+               matches.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)
                 continue
             }
@@ -568,12 +567,14 @@ public struct Triage: Sendable {
         addNear(.water, .electricFitting, within: Self.waterWindow, as: .waterByFitting)
         if hits[.noHeat] == nil { addNear(.heater, .outOfOrder, within: 6, as: .noHeat) }
         addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
-        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: { !denied($0, reach: $0.tag == .smell ? 2 : 1) && !supposed($0) }).first {
+        // A smell or a sign counts unless denied (a smell by either of the two words before) or supposed.
+        let stated = { (match: PhraseMatcher<Signal>.Match) in !denied(match, reach: match.tag == .smell ? 2 : 1) && !supposed(match) }
+        if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: stated).first {
             hits[.gas] = ["\(appliance.phrase) … smell"]
         }
         // "the boiler keeps going out ... she has had a headache for two days and feels sick":
         // the signs of carbon monoxide poisoning near a gas appliance, further apart than a smell.
-        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: { !denied($0, reach: $0.tag == .smell ? 2 : 1) && !supposed($0) }).first {
+        if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: stated).first {
             hits[.gas] = ["\(appliance.phrase) … \(sign.phrase)"]
         }
         for signal in Self.pairedSignals { hits[signal] = nil }

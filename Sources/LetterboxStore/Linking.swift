@@ -454,13 +454,10 @@ extension CaseStoreRules {
                 )
                 SELECT * FROM restrictions WHERE ended_at IS NULL AND contact_id IN (SELECT id FROM members) ORDER BY id
                 """, [contactId])
-        var words: [UInt64]?
-        for row in rows {
-            let restriction = Self.restriction(row)
-            guard restriction.channels.isEmpty || restriction.channels.contains(draft.channel.rawValue) else { continue }
-            let read = words ?? Self.textRuleWords(draft)
-            words = read
-            let emergency = emergencyMatcher.terms(in: read)
+        let applicable = rows.map(Self.restriction).filter { $0.channels.isEmpty || $0.channels.contains(draft.channel.rawValue) }
+        // The emergency terms are the text's, whichever arrangement: read once, if any applies.
+        let emergency = applicable.isEmpty ? [] : emergencyMatcher.terms(in: Self.textRuleWords(draft))
+        for restriction in applicable {
             if !emergency.isEmpty {
                 flags.append(FlagEntry(
                     .restrictionDoesNotApply,
