@@ -283,9 +283,13 @@ struct ForwardCommandTests {
         child.arguments = ["forward", "--store", store, "--config", config.path]
         child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         child.standardOutput = FileHandle.nullDevice
-        child.standardError = FileHandle.nullDevice
+        let log = root.appendingPathComponent("forward.stderr")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        child.standardError = try FileHandle(forWritingTo: log)
         try child.run()
-        #expect(await waitFor(seconds: 20) { receiver.requests.withLock { $0 } >= 1 })
+        // 60 s: on a slow CI machine with every suite running, 20 s went by before the first send.
+        let sent = await waitFor(seconds: 60) { receiver.requests.withLock { $0 } >= 1 }
+        #expect(sent, "forward said: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
         kill(child.processIdentifier, SIGKILL)
         try await Fixtures.offPool { child.waitUntilExit() }
         receiver.mode.withLock { $0 = .accept }
