@@ -41,9 +41,17 @@ public struct ImportEnvironment: Sendable {
     /// The local delivery socket of a `serve` on this store (``LocalDelivery``), when one is
     /// configured or implied by the store (`server.localSocket`).
     public let localSocket: String?
-    private let openSession: @Sendable () throws -> ImportSession
+    private let openSession: @Sendable (_ oneMessage: Bool) throws -> ImportSession
+    private let warmUp: @Sendable () -> Void
 
-    public init(settings: ChannelSettings, logger: Logger, storeName: String, localSocket: String? = nil, open: @escaping @Sendable () throws -> ImportSession) {
+    /// `open` is given whether the process takes one message and exits (``open(oneMessage:)``);
+    /// `warmUp` starts building, on another thread, what reading the first message needs
+    /// (``prepareInBackground()``).
+    public init(
+        settings: ChannelSettings, logger: Logger, storeName: String, localSocket: String? = nil,
+        warmUp: @escaping @Sendable () -> Void = {}, open: @escaping @Sendable (_ oneMessage: Bool) throws -> ImportSession
+    ) {
+        self.warmUp = warmUp
         self.localSocket = localSocket
         self.settings = settings
         self.logger = logger
@@ -51,8 +59,14 @@ public struct ImportEnvironment: Sendable {
         self.openSession = open
     }
 
-    /// Opens the store (a dry run never does).
-    public func open() throws -> ImportSession { try openSession() }
+    /// Opens the store (a dry run never does). `oneMessage`: this process takes one message and
+    /// exits (the mail pipe), so a SQLite store is opened with one connection, not a pool.
+    public func open(oneMessage: Bool = false) throws -> ImportSession { try openSession(oneMessage) }
+
+    /// Starts building what triage needs on another thread, so that it overlaps opening the
+    /// store and decoding: for a process that takes one message (the mail pipe), once it knows
+    /// it will commit the message itself.
+    public func prepareInBackground() { warmUp() }
 }
 
 /// An open store, as an import uses it.

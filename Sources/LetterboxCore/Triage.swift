@@ -179,6 +179,22 @@ public struct Triage: Sendable {
         }
     }
 
+    /// Builds, on a thread of its own, what the first reading needs and a process builds once:
+    /// the phrase matcher, the shipped model (when it is the one in use) and the London calendar
+    /// of due dates. For a process that reads one message and exits (the mail pipe): these are a
+    /// quarter of its work, and on a second core they are ready by the time the store is open and
+    /// the message decoded. A reading that comes first waits for them (each is built once).
+    public func prepareInBackground() {
+        let rules = customMatcher == nil
+        let shipped = if case .shipped = modelChoice { true } else { false }
+        Thread.detachNewThread {
+            if rules { withExtendedLifetime(Self.defaultMatcher) {} }
+            if shipped { withExtendedLifetime(TriageModel.shipped) {} }
+            withExtendedLifetime(UKDateReader.londonCalendar) {}
+            withExtendedLifetime(BankHolidays.defaultChanges) {}
+        }
+    }
+
     /// - Parameter lexicon: phrase lists to use instead of ``TriageLexicon/phrases``.
     public init(lexicon: [(Signal, [String])]? = nil, referencePrefix: String = "LB", model: ModelChoice = .shipped,
                 reviewThreshold: Double = Triage.defaultReviewThreshold, complaintThreshold: Double = Triage.defaultComplaintThreshold) {

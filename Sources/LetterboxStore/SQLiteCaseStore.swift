@@ -31,16 +31,23 @@ public final class SQLiteCaseStore: CaseStoreRules {
         public var triage: Triage
         /// Timescales and the working-day calendar for due dates.
         public var timescales: DueDateCalculator
+        /// One connection for reading and writing, instead of a writer and a pool of readers:
+        /// for a process that takes one message and exits (the mail pipe), which reads and
+        /// writes in turn. A pool cost it a second connection (its schema read again) and a
+        /// check of the WAL file on every open; other processes still read and write beside it
+        /// (the store stays in WAL mode).
+        public var singleConnection: Bool
 
         public init(
             busyTimeout: TimeInterval = 5, referencePrefix: String = "LB", linking: LinkingPolicy = LinkingPolicy(),
-            triage: Triage? = nil, timescales: DueDateCalculator = DueDateCalculator()
+            triage: Triage? = nil, timescales: DueDateCalculator = DueDateCalculator(), singleConnection: Bool = false
         ) {
             self.busyTimeout = busyTimeout
             self.referencePrefix = referencePrefix
             self.linking = linking
             self.triage = triage ?? Triage(referencePrefix: referencePrefix)
             self.timescales = timescales
+            self.singleConnection = singleConnection
         }
     }
 
@@ -84,7 +91,11 @@ public final class SQLiteCaseStore: CaseStoreRules {
             return written
         }
         if written >= Self.releaseMemoryAfterBytes {
-            pool.releaseMemory()
+            switch pool {
+            case let pool as DatabasePool: pool.releaseMemory()
+            case let queue as DatabaseQueue: queue.releaseMemory()
+            default: break
+            }
             return
         }
         trimWriterCache(above: Self.releaseCacheAboveBytes, to: Self.releaseCacheAboveBytes / 2)
@@ -128,7 +139,8 @@ public final class SQLiteCaseStore: CaseStoreRules {
         }
     }
 
-    let pool: DatabasePool
+    /// A pool (a writer and readers), or one connection (``Options/singleConnection``).
+    let pool: any DatabaseWriter
 
     /// A pragma's value as the connection that commits sees it (for tests: `synchronous`).
     package func writerPragma(_ name: String) throws -> Int? {
@@ -158,6 +170,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
                 let queue = try DatabaseQueue(path: path)
                 try queue.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA page_size = \(Self.pageSize); CREATE TABLE letterbox_init (x); DROP TABLE letterbox_init;")
+                    // WAL from the start, which the file keeps: a single connection (the pipe)
+                    // does not set it up as a pool does.
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
                 }
                 try queue.close()
             } catch {
@@ -192,7 +207,15 @@ public final class SQLiteCaseStore: CaseStoreRules {
             }
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            if options.singleConnection {
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                // A store made before this, or converted by the README's page-size steps, may
+                // not be in WAL mode yet; for one that is, this changes nothing.
+                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                pool = queue
+            } else {
+                pool = try DatabasePool(path: path, configuration: configuration)
+            }
             let migrator = Migrations.migrator
             // On the writer connection, which every command opens anyway: a reader connection just
             // for this check would cost each one-shot process (a mail server's pipe) another open.

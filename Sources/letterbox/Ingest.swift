@@ -26,13 +26,14 @@ struct StoreImportHost: ImportHost {
             settings: settings.channelSettings(serving: false),
             logger: logger,
             storeName: settings.storePath,
-            localSocket: settings.localSocket
-        ) {
+            localSocket: settings.localSocket,
+            warmUp: { settings.triage.prepareInBackground() }
+        ) { oneMessage in
             if PostgresLocation.isPostgres(settings.storePath) {
                 let store = try settings.openPostgresStore()
                 return ImportSession(pipeline: settings.intake(backend: store), checkpoints: store)
             }
-            let store = try settings.openStore()
+            let store = try settings.openStore(singleConnection: oneMessage)
             return ImportSession(pipeline: settings.intake(store: store), checkpoints: store)
         }
     }

@@ -216,11 +216,14 @@ struct Settings {
 
     /// The store, created (owner-only) when it does not exist yet: for the commands that take
     /// submissions in (ingest, watch, serve) and for forward.
-    func openStore(keepReserve: Bool = true) throws -> SQLiteCaseStore {
+    func openStore(keepReserve: Bool = true, singleConnection: Bool = false) throws -> SQLiteCaseStore {
         try refusePostgres()
         let store = try SQLiteCaseStore(
             path: storePath,
-            options: .init(busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, triage: triage, timescales: timescales)
+            options: .init(
+                busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, triage: triage, timescales: timescales,
+                singleConnection: singleConnection
+            )
         )
         if keepReserve { StoreReserve.ensure(beside: storePath) }
         return store

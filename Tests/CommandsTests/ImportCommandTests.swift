@@ -25,7 +25,7 @@ struct ImportCommandTests {
                 serving: false
             )
             let adapters = try EmailAdapter.adapters(settings) + PhoneNotesAdapter.adapters(settings)
-            return ImportEnvironment(settings: settings, logger: Logger(label: "test"), storeName: path) {
+            return ImportEnvironment(settings: settings, logger: Logger(label: "test"), storeName: path) { _ in
                 let store = try TestStores.open(path)
                 return ImportSession(pipeline: Intake(backend: store, adapters: adapters), checkpoints: store)
             }

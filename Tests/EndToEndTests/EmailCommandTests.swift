@@ -62,6 +62,34 @@ struct EmailCommandTests {
         #expect(missing.status == 75)
     }
 
+
+    /// The pipe opens the store with one connection, not a pool (which used to put a store in WAL
+    /// mode as it opened): a store it creates is in WAL mode from the start, one left in rollback
+    /// mode (an old store, or a copy made by hand) is put back, and a pool beside it still reads
+    /// and writes while the pipe commits.
+    @Test func thePipeKeepsTheStoreInWALMode() async throws {
+        let store = sqliteStore
+        func journalMode() throws -> String? {
+            try DatabaseQueue(path: store).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        }
+        let first = try await Fixtures.run(["ingest", "email", "--store", store], stdin: try sample("01-complaint-plain.eml"))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try journalMode() == "wal")
+        func rollbackMode() throws {
+            try DatabaseQueue(path: store).writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        }
+        try rollbackMode()
+        #expect(try journalMode() == "delete")
+        let second = try await Fixtures.run(["ingest", "email", "--store", store], stdin: try sample("04-outlook-windows-1252.eml"))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try journalMode() == "wal")
+        // A server's pool holds the store open (a reader and the writer) while the pipe commits.
+        let server = try SQLiteCaseStore(path: store)
+        #expect(try server.records().count == 2)
+        let third = try await Fixtures.run(["ingest", "email", "--store", store], stdin: try sample("03-html-only-webmail.eml"))
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(try server.records().count == 3)
+    }
     @Test("A file that is not an mbox is refused (exit 65), the first time and every time, and nothing is stored (issue 13, defect 6)", arguments: Backend.allCases)
     func notAnMbox(_ backend: Backend) async throws {
         let store = try await TestStores.name(backend, sqlitePath: sqliteStore)

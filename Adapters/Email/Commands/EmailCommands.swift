@@ -122,13 +122,14 @@ public struct EmailPipe: Sendable, Equatable {
                 print(line)
                 return
             }
+            environment.prepareInBackground()
             let submission = EmailSubmission.piped(bytes, receivedAt: receivedAt, envelopeSender: sender, envelopeRecipient: recipient)
             // Decoded before anything is written, then the raw bytes and the record go in one
             // transaction: one sync of the store, not two. Nothing can be lost by it: the mail
             // server keeps the message until this process exits 0, so if it dies while decoding
             // the server still has it and tries again (the raw-first commit guards submissions
             // that nobody else keeps, such as a web form's).
-            let pipeline = try environment.open().pipeline
+            let pipeline = try environment.open(oneMessage: true).pipeline
             let outcome = try pipeline.commit(pipeline.prepare([submission]), whenKnown: .recordRedelivery)[0]
             print(OutcomeLine.format(outcome, path: "stdin"))
         } catch {
