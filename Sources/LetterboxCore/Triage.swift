@@ -563,6 +563,8 @@ public struct Triage: Sendable {
             }
             // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
+            // "my sons 18 months and ...": the child's age again, without "old".
+            if match.tag == .outOfTime, match.word > 0, Self.childWords.contains(words[match.word - 1]) { continue }
             // "nobody has fixed it", "never made safe": a negated end of the danger is none.
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
             hits.append(match.phrase, to: match.tag)
@@ -608,6 +610,7 @@ public struct Triage: Sendable {
             hits[.failure] = kept.isEmpty ? nil : kept
         }
         if Self.mentionsOldAge(textWords) { hits.append("age over 70", to: .age) }
+        if Self.mentionsChildsAge(textWords) { hits.append("a child's age in months", to: .children) }
         return hits
     }
 
@@ -783,12 +786,34 @@ public struct Triage: Sendable {
     private static let afterNamedAge = WordSet(["rang", "called", "phoned", "says", "said", "reports", "reported", "has", "is", "was",
                                                 "lives", "who", "his", "her", "and", "wants", "asked", "asks", "needs", "uses", "cant", "cannot"])
 
+    /// "the building is 84 years old", "it is 90 years old": a thing's age, not a person's.
+    private static let things = WordSet(["building", "block", "house", "flat", "property", "estate", "tower", "boiler", "kitchen",
+                                         "bathroom", "roof", "lift", "windows", "pipes", "it", "this", "that", "which"])
+
+    private static let isWord = PhraseMatcher<Signal>.wordHashes("is")[0]
+
     /// "is 79", "aged 84", "84 years old", "Mrs Kaur, 79, rang": an age of 70 or over.
     static func mentionsOldAge(_ words: TriageFeatures.Words) -> Bool {
         anyNumber(in: words, length: 2) { age, before, after, twoBefore in
             age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after) || (titles.contains(twoBefore) && afterNamedAge.contains(after)))
                 && !(age == 70 && notYet.contains(after) && before != turned)
+                && !(things.contains(twoBefore) && before == isWord)
         }
+    }
+
+    /// "my sons 18 months", "my youngest 10 months": a child named, then an age in months or
+    /// weeks. Not "hes" or "the girls": "he's 2 weeks late with the job", "the girls 2 weeks ago".
+    static let childWords = WordSet(["son", "sons", "daughter", "daughters", "baby", "babys", "twins", "grandson", "grandsons",
+                                     "granddaughter", "granddaughters", "youngest"])
+    private static let monthsOrWeeks = WordSet(["months", "month", "mths", "weeks", "week", "wks"])
+
+    /// A baby's or toddler's age in months or weeks, three years at most, after a word naming
+    /// the child ("my daughter is" has a word between: "is" is left to the phrase lists).
+    static func mentionsChildsAge(_ words: TriageFeatures.Words) -> Bool {
+        let test = { (value: Int, before: UInt64, after: UInt64, _: UInt64) -> Bool in
+            value >= 1 && value <= 36 && monthsOrWeeks.contains(after) && childWords.contains(before)
+        }
+        return anyNumber(in: words, length: 1, test) || anyNumber(in: words, length: 2, test)
     }
 
     /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.

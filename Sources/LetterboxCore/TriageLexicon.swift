@@ -25,6 +25,18 @@ public enum TriageLexicon {
         ["not happy with", "not satisfied with", "unhappy with", "dissatisfied with"],
         then: ["your response", "the response", "your reply", "the reply"])
 
+    /// "the boiler died", "my phone died": a machine that stopped, not a bereavement.
+    static let thingsThatDied: [String] = every(
+        ["boiler", "battery", "batteries", "phone", "fridge", "freezer", "shower", "heater", "cooker", "oven", "pump", "car", "tv", "laptop"],
+        then: ["died", "has died", "just died", "had died"])
+
+    /// "we lost our little boy", "I lost my mum in May": a death in the family. (The words are
+    /// read without punctuation: "lost my mum's ring" reads "mums" and does not match.)
+    static let relativesLost: [String] = every(
+        ["lost my", "lost our"],
+        then: ["son", "daughter", "baby", "little boy", "little girl", "boy", "girl", "mum", "dad", "mother", "father", "child", "brother",
+               "sister", "grandson", "granddaughter"])
+
     /// "deaf to excuses", "deaf to our calls": the idiom, not a disclosure. Not a bare "deaf to":
     /// words are read without punctuation, and "her mother, who is deaf, to complain" discloses.
     static let deafToIdioms: [String] = every(
@@ -395,7 +407,8 @@ public enum TriageLexicon {
             "my hip", "my hips", "my knee", "my knees", "her hip", "his hip", "her knee", "his knee", "her knees", "his knees",
             "stairs are hard", "struggles with the stairs", "struggle with the stairs", "struggling with the stairs", "dyslexia", "dyslexic", "cant read well", "cannot read well",
             "can not read well", "cant read or write", "cannot read or write", "can not read or write", "struggle to read",
-            "struggle with reading", "not read very well", "cant read very well",
+            "struggle with reading", "not read very well", "cant read very well", "cannot read very well", "can not read very well",
+            "dont read very well", "doesnt read very well", "does not read very well",
             "hearing aid", "hearing aids", "partially deaf", "visually impaired", "sight impaired", "guide dog", "zimmer",
             "rollator", "amputee", "prosthetic", "in a wheelchair", "mobility aid", "cant walk far", "cannot walk far",
             "cant read small print", "cannot read small print", "can not read small print", "struggle to read small print",
@@ -478,6 +491,14 @@ public enum TriageLexicon {
             "work nights as a carer", "works nights as a carer", "working nights as a carer",
             "work at the hospital", "works at the hospital", "working at the hospital", "job at the hospital",
             "shift at the hospital", "shifts at the hospital",
+            // Idioms and things, not people: "it fell on deaf ears", "an autism awareness poster",
+            // "anxious to get an update" (eager), "a carer by profession", "the boiler died", "a
+            // hospital appointment" (a visit, not an illness disclosed).
+            "deaf ears", "autism awareness", "dementia awareness", "disability awareness", "deaf awareness",
+            "anxious to get", "anxious to know", "anxious to hear", "anxious to find out", "anxious to have", "anxious to see",
+            "anxious for an update", "anxious for news", "anxious for a reply", "anxious for a response",
+            "carer by profession", "carer by trade", "hospital appointment", "hospital appointments",
+        ] + TriageLexicon.thingsThatDied + [
             "mental health first aid", "mental health awareness",
             "fire alarm test", "fire alarm tests", "fire alarm testing",
             // A way out used, not a fire exit blocked or broken: "sneaks out through the fire exit".
@@ -531,7 +552,7 @@ public enum TriageLexicon {
             "my ex keeps", "my ex partner has been", "my ex partner keeps",
             "widowed", "widow", "widower", "lost my husband", "lost my wife", "lost my partner", "shouting threats", "making threats",
             "threatened us", "threatening us",
-        ]),
+        ] + TriageLexicon.relativesLost),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",
             "first time reporting", "first report", "never reported", "not reported it before", "first time", "not previously reported",

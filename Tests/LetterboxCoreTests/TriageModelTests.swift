@@ -175,6 +175,31 @@ import Testing
         #expect(vulnerable("I asked for my letters in Bengali and they still come in English."))
     }
 
+    /// Probe b47: the words of a disclosure in other senses (an idiom, an event, a machine, a
+    /// building's age, a job) are not cues; a child's age in months, a relative lost and reading
+    /// that is hard are.
+    @Test func vulnerabilityWordsInOtherSenses() {
+        let triage = Triage()
+        func flags(_ text: String) -> [Flag] { triage.read(subject: nil, body: text, received: received).flags.map(\.flag) }
+        func vulnerable(_ text: String) -> Bool { flags(text).contains(.vulnerability) }
+        #expect(!vulnerable("My emails about the leak have fallen on deaf ears for a month."))
+        #expect(!vulnerable("Is there a dementia awareness session at the community hub this month?"))
+        #expect(!vulnerable("I am anxious to hear back about my parking bay request."))
+        #expect(!vulnerable("My wife is a carer by trade and works early shifts, so mornings are bad for visits."))
+        #expect(!vulnerable("The fridge freezer has died and it is the landlord's appliance."))
+        #expect(!vulnerable("I have a hospital appointment on the 3rd so please avoid that morning for the plumber."))
+        #expect(!vulnerable("The estate is 75 years old and the drains show it."))
+        #expect(vulnerable("I can't reach the smoke alarm to change it, I'm 82."))
+        #expect(vulnerable("my youngest 10 months and the damp is on the wall by his cot"))
+        #expect(!vulnerable("The plumber said he's 2 weeks behind, so the tap waits till Friday."))
+        #expect(vulnerable("She doesnt read very well so please ring her about the visit."))
+        #expect(vulnerable("We lost our daughter in the spring and I can't face the paperwork for the transfer."))
+        #expect(vulnerable("Since I lost my dad I have fallen behind with the rent."))
+        let grandson = flags("my grandsons 18 months and keeps getting chest infections from the mould")
+        #expect(grandson.contains(.vulnerability))
+        #expect(!grandson.contains(.possiblyOutOfTime))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
