@@ -284,7 +284,7 @@ struct ForwardCommandTests {
         child.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         child.standardOutput = FileHandle.nullDevice
         let log = root.appendingPathComponent("forward.stderr")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         child.standardError = try FileHandle(forWritingTo: log)
         try child.run()
         // 60 s: on a slow CI machine with every suite running, 20 s went by before the first send.
