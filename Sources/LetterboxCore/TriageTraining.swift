@@ -182,74 +182,50 @@ public struct TriageTraining: Sendable {
             var sumWeights = [Double](repeating: 0, count: buckets * width)
             var sumBias = [Double](repeating: 0, count: width)
             for run in 0..<runs {
-            var weights = [Double](repeating: 0, count: buckets * width)
-            var squares = [Double](repeating: 1e-8, count: buckets * width)
-            var bias = [Double](repeating: 0, count: width)
-            var biasSquares = [Double](repeating: 1e-8, count: width)
+            // Raw buffers for the whole run: the same arithmetic in the same order as indexing
+            // arrays (the shipped model is the same to the byte), but a debug build (the test that
+            // retrains the shipped model) no longer checks each access for sharing.
+            func buffer(_ count: Int, _ value: Double) -> UnsafeMutableBufferPointer<Double> {
+                let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+                buffer.initialize(repeating: value)
+                return buffer
+            }
+            let weights = buffer(buckets * width, 0), squares = buffer(buckets * width, 1e-8)
+            let bias = buffer(width, 0), biasSquares = buffer(width, 1e-8), scores = buffer(width, 0)
+            defer { for working in [weights, squares, bias, biasSquares, scores] { working.deallocate() } }
             var order = Array(features.indices)
             var random = SplitMix64(seed: 0x5452_4941_4745 &+ UInt64(run))  // "TRIAGE"
-            var scores = [Double](repeating: 0, count: width)
             for _ in 0..<epochs {
                 for index in stride(from: order.count - 1, to: 0, by: -1) {
                     order.swapAt(index, Int(random.next() % UInt64(index + 1)))
                 }
-                // Through raw pointers: the same arithmetic in the same order as indexing the
-                // arrays (the shipped model is the same to the byte), but a debug build (the test
-                // that retrains the shipped model) no longer checks each access for sharing.
-                weights.withUnsafeMutableBufferPointer { weights in
-                squares.withUnsafeMutableBufferPointer { squares in
-                bias.withUnsafeMutableBufferPointer { bias in
-                biasSquares.withUnsafeMutableBufferPointer { biasSquares in
-                scores.withUnsafeMutableBufferPointer { scores in
-                    let w = weights.baseAddress!, sq = squares.baseAddress!, b = bias.baseAddress!
-                    let bs = biasSquares.baseAddress!, s = scores.baseAddress!
-                    for item in order {
-                        let x = features[item]
-                        let value = x.value
-                        let target = targets[item]
-                        x.buckets.withUnsafeBufferPointer { buckets in
-                            let count = buckets.count
-                            let ids = buckets.baseAddress
-                            var c = 0
-                            while c < width { s[c] = b[c]; c += 1 }
-                            var k = 0
-                            while k < count {
-                                let base = Int(ids![k]) * width
-                                c = 0
-                                while c < width { s[c] += w[base + c] * value; c += 1 }
-                                k += 1
-                            }
-                            var top = s[0]
-                            c = 1
-                            while c < width { if s[c] > top { top = s[c] }; c += 1 }
-                            var sum = 0.0
-                            c = 0
-                            while c < width {
-                                s[c] = exp(s[c] - top)
-                                sum += s[c]
-                                c += 1
-                            }
-                            c = 0
-                            while c < width {
-                                let gradient = s[c] / sum - (c == target ? 1 : 0)
-                                bs[c] += gradient * gradient
-                                b[c] -= learningRate * gradient / bs[c].squareRoot()
-                                k = 0
-                                while k < count {
-                                    let at = Int(ids![k]) * width + c
-                                    let g = gradient * value + l2 * w[at]
-                                    sq[at] += g * g
-                                    w[at] -= learningRate * g / sq[at].squareRoot()
-                                    k += 1
-                                }
-                                c += 1
+                for item in order {
+                    let value = features[item].value, target = targets[item]
+                    features[item].buckets.withUnsafeBufferPointer { ids in
+                        for c in 0..<width { scores[c] = bias[c] }
+                        for k in 0..<ids.count {
+                            let base = Int(ids[k]) * width
+                            for c in 0..<width { scores[c] += weights[base + c] * value }
+                        }
+                        var top = scores[0]
+                        for c in 1..<width where scores[c] > top { top = scores[c] }
+                        var sum = 0.0
+                        for c in 0..<width {
+                            scores[c] = exp(scores[c] - top)
+                            sum += scores[c]
+                        }
+                        for c in 0..<width {
+                            let gradient = scores[c] / sum - (c == target ? 1 : 0)
+                            biasSquares[c] += gradient * gradient
+                            bias[c] -= learningRate * gradient / biasSquares[c].squareRoot()
+                            for k in 0..<ids.count {
+                                let at = Int(ids[k]) * width + c
+                                let g = gradient * value + l2 * weights[at]
+                                squares[at] += g * g
+                                weights[at] -= learningRate * g / squares[at].squareRoot()
                             }
                         }
                     }
-                }
-                }
-                }
-                }
                 }
             }
             for index in sumWeights.indices { sumWeights[index] += weights[index] }

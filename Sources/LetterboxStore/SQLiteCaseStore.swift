@@ -170,9 +170,6 @@ public final class SQLiteCaseStore: CaseStoreRules {
                 let queue = try DatabaseQueue(path: path)
                 try queue.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA page_size = \(Self.pageSize); CREATE TABLE letterbox_init (x); DROP TABLE letterbox_init;")
-                    // WAL from the start, which the file keeps: a single connection (the pipe)
-                    // does not set it up as a pool does.
-                    try db.execute(sql: "PRAGMA journal_mode = WAL")
                 }
                 try queue.close()
             } catch {
@@ -209,8 +206,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
         do {
             if options.singleConnection {
                 let queue = try DatabaseQueue(path: path, configuration: configuration)
-                // A store made before this, or converted by the README's page-size steps, may
-                // not be in WAL mode yet; for one that is, this changes nothing.
+                // WAL mode, as a pool sets it: for a store just made, one made before WAL was
+                // set here, or one converted by the README's page-size steps; for a store already
+                // in it, this changes nothing.
                 try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
                 pool = queue
             } else {
