@@ -15,7 +15,10 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
     private var rest: [UInt64] = []
     private var byFirst = WordTable<Range<Int>>([])
 
-    public init(_ lists: [(Tag, [String])]) {
+    /// `droppingG`: each phrase also matches with the final "g" of its longer "-ing" words
+    /// dropped, as texts write them ("smoke comin out", "water pourin thru"), and is reported as
+    /// listed.
+    public init(_ lists: [(Tag, [String])], droppingG: Bool = false) {
         // Every phrase's words, hashed into one array.
         var listed: [(tag: Tag, phrase: String, words: Range<Int>)] = []
         var words: [UInt64] = []
@@ -24,6 +27,11 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
                 let start = words.count
                 Self.appendWordHashes(phrase, to: &words)
                 if words.count > start { listed.append((tag, phrase, start..<words.count)) }
+                if droppingG, let dropped = Self.droppingG(phrase) {
+                    let start = words.count
+                    Self.appendWordHashes(dropped, to: &words)
+                    if words.count > start { listed.append((tag, phrase, start..<words.count)) }
+                }
             }
         }
         // By first word, longest first, then as listed: sorted as plain numbers.
@@ -48,6 +56,18 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         }
         if let last = order.last { groups.append((last.first, groupStart..<order.count)) }
         byFirst = WordTable(groups)
+    }
+
+    /// The phrase with the "g" of each "-ing" word of six letters or more dropped ("coming" to
+    /// "comin"; not "thing", whose "thin" is a word of its own), or nil if it has none.
+    static func droppingG(_ phrase: String) -> String? {
+        var changed = false
+        let words = phrase.split(separator: " ").map { word -> Substring in
+            guard word.utf8.count >= 6, word.hasSuffix("ing") else { return word }
+            changed = true
+            return word.dropLast()
+        }
+        return changed ? words.joined(separator: " ") : nil
     }
 
     /// A match: the tag, the phrase as listed, the index of its first word and how many words

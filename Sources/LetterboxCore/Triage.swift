@@ -77,6 +77,9 @@ public struct Triage: Sendable {
         /// secured when they are near ("the window won't shut properly, draft coming in" is a
         /// repair, "the gate will not close" a fault); context only.
         case entrance, wontShut
+        /// An alarm sounding at cooking or steam ("goes off every time I make toast"): a smoke or
+        /// fire alarm it names is a nuisance, not fire safety (``alarms``); context only.
+        case alarmNuisance
         /// Words that call a thing dangerous ("unsafe", "taped over"): electrics when near a socket
         /// or a fitting; context only.
         case danger
@@ -123,7 +126,7 @@ public struct Triage: Sendable {
     private let customMatcher: PhraseMatcher<Signal>?
     /// Built on first use, once per process: opening a store for `letterbox list` should not pay
     /// for a lexicon it never reads.
-    private static let defaultMatcher = PhraseMatcher(TriageLexicon.phrases)
+    private static let defaultMatcher = PhraseMatcher(TriageLexicon.phrases, droppingG: true)
     private var matcher: PhraseMatcher<Signal> { customMatcher ?? Self.defaultMatcher }
     /// The reference pattern of the landlord's cases, for escalation requests (`LB-2026-000123`).
     public var referencePrefix: String
@@ -199,7 +202,7 @@ public struct Triage: Sendable {
     public init(lexicon: [(Signal, [String])]? = nil, referencePrefix: String = "LB", model: ModelChoice = .shipped,
                 reviewThreshold: Double = Triage.defaultReviewThreshold, complaintThreshold: Double = Triage.defaultComplaintThreshold) {
         self.complaintThreshold = complaintThreshold
-        customMatcher = lexicon.map { PhraseMatcher($0) }
+        customMatcher = lexicon.map { PhraseMatcher($0, droppingG: true) }
         self.referencePrefix = referencePrefix
         self.modelChoice = model
         self.reviewThreshold = reviewThreshold
@@ -504,6 +507,19 @@ public struct Triage: Sendable {
     static let possessive = hashes(["my", "our"])
     static let local = PhraseMatcher<Signal>.wordHashes("local")[0]
     static let firstPerson = hashes(["i", "im", "ive", "me", "my", "we", "us", "our", "mine", "myself"])
+    static let fears: Set<String> = ["frightened", "scared", "terrified", "distressed", "very distressed"]
+    static let pets = hashes(["dog", "dogs", "puppy", "cat", "cats", "kitten", "pet", "pets", "animal", "animals", "bird", "birds", "budgie", "rabbit", "horse", "horses"])
+    /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
+    /// rather than a service stopped ("the cleaning no longer happens").
+    static let noLonger = "no longer"
+    static let stopsWorking = hashes([
+        "lock", "locks", "shut", "shuts", "close", "closes", "opens", "work", "works", "flushes", "drains", "heats", "fits",
+        "latches", "catches", "turns", "lights", "holds", "seals",
+    ])
+    /// The alarm phrases of ``Signal/fire`` that ``Signal/alarmNuisance`` makes a nuisance.
+    static let alarms: Set<String> = ["smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors"]
+    /// How many words before an alarm's nuisance a negation undoes it ("doesn't go off even when I burn toast").
+    static let alarmNuisanceReach = 6
 
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
     /// that are negated ("I'm not disabled", "my mental health has not been affected") dropped.
@@ -549,6 +565,10 @@ public struct Triage: Sendable {
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
                 // "my mental health is fine": a state of health the words after call well, with no
                 // negation between. Not a baby or an age: "my baby is fine" still has a baby.
+                // "the dog was terrified of the fireworks": an animal's fear, not the household's.
+                if match.tag == .lifeEvent, Self.fears.contains(match.phrase),
+                   let pet = words[Swift.max(0, match.word - 3)..<match.word].lastIndex(where: Self.pets.contains),
+                   !words[pet..<match.word].contains(where: Self.firstPerson.contains) { continue }
                 if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
                    !after[..<well].contains(where: Self.negators.contains) { continue }
             }
@@ -561,6 +581,8 @@ public struct Triage: Sendable {
                 hits.append(match.phrase, to: .denied)
                 continue
             }
+            // "the door no longer locks", "the flush no longer works": a fault, not a service withdrawn.
+            if match.phrase == Self.noLonger, end < words.count, Self.stopsWorking.contains(words[end]) { continue }
             // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
             // "my sons 18 months and ...": the child's age again, without "old".
@@ -594,6 +616,13 @@ public struct Triage: Sendable {
         // the signs of carbon monoxide poisoning near a gas appliance, further apart than a smell.
         if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: stated).first {
             hits[.gas] = ["\(appliance.phrase) … \(sign.phrase)"]
+        }
+        // "the smoke alarm goes off every time I make toast": the alarm works, too well; not "it
+        // doesn't go off even when I burn toast".
+        if let fire = hits[.fire], fire.contains(where: Self.alarms.contains),
+           matches.contains(where: { $0.tag == .alarmNuisance && !denied($0, reach: Self.alarmNuisanceReach) }) {
+            let kept = fire.filter { !Self.alarms.contains($0) }
+            hits[.fire] = kept.isEmpty ? nil : kept
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
         if hits[.ongoing] != nil, hits[.hazardOver] != nil || hits[.dampOver] != nil {
@@ -629,7 +658,7 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .heater, .outOfOrder, .reviewAsk, .complaintAnswer]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .heater, .outOfOrder, .reviewAsk, .complaintAnswer]
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.

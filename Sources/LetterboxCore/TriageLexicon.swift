@@ -271,7 +271,9 @@ public enum TriageLexicon {
             "smelt gas", "smell of oil", "oil tank", "heating oil", "carbon monoxide", "co alarm", "co detector", "co monitor", "monoxide", "gas escape",
             "rotten egg", "rotten eggs", "like eggs", "smell of eggs", "smells of eggs", "eggy smell", "smells eggy", "flame stays on", "flame will not go out",
             "flame wont go out", "hob will not turn off", "hob wont turn off", "ring will not turn off", "ring wont turn off", "cant turn the gas off",
-            "cannot turn the gas off",
+            "cannot turn the gas off", "stinks of gas", "stink of gas", "stinking of gas", "stunk of gas", "reeks of gas",
+            "reek of gas", "reeking of gas", "whiff of gas", "pong of gas",
+            "says co", "reads co", "shows co", "showing co", "co warning", "co reading", "co levels", "co level",
         ]),
         (.electrics, [
             "sparking", "sparks", "spark", "exposed wires", "exposed wiring", "bare wires", "electric shock", "electrical shock",
@@ -293,11 +295,14 @@ public enum TriageLexicon {
             "lights tripped", "electrics tripped", "power tripped", "trip switch", "tripped the electrics", "rcd",
             "pull cord", "kitchen light", "bathroom light", "hall light", "landing light", "light flickers", "lights flicker",
             "light is flickering", "lights are flickering", "electrics cupboard", "electrical cupboard", "meter cupboard",
+            "electrics trip", "electrics keep tripping", "keeps tripping", "keep tripping", "trips the electrics",
+            "tripping the electrics", "trips out", "tripping out",
         ]),
         (.water, [
             "water coming through", "water pouring", "water dripping", "dripping", "leaking", "water leaking", "flooding", "flooded",
             "water is coming", "water coming", "wet", "soaking", "coming thru", "water coming thru", "pouring out", "water pouring out",
             "dripping on", "dripping into", "running down the wall", "water has been coming",
+            "water running", "water is running", "water was running", "water has been running", "water runs down",
         ]),
         (.structural, [
             "ceiling collapsed", "ceiling has collapsed", "ceiling fell", "ceiling came down", "ceiling caved", "caved in",
@@ -316,6 +321,8 @@ public enum TriageLexicon {
             "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
             "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
             "soft to touch", "soft to the touch", "split and hanging", "cracked and hanging",
+            "has a bulge", "a bulge in", "bulge in the wall", "wide enough to put", "put a finger in", "put my finger in",
+            "fit a finger in", "fit my finger in", "fit a coin in", "get a coin in", "get my finger in",
             "away from the frame", "coming out of the frame", "coming out of its frame", "falling out of the frame", "falling out of its frame",
         ] + TriageLexicon.awayFromTheWall),
         (.fallingPart, [
@@ -331,12 +338,18 @@ public enum TriageLexicon {
             "skirting", "tiles", "tile", "sink", "basin", "bath", "mirror", "coat hooks", "toilet roll holder", "cupboard door",
         ]),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
+        (.alarmNuisance, [
+            "make toast", "making toast", "burn toast", "burn the toast", "burnt toast", "burned toast", "when i cook", "when im cooking",
+            "every time i cook", "whenever i cook", "when cooking", "from the cooking", "steam from the shower", "steam from the bathroom",
+            "when i shower", "when i have a shower", "too sensitive", "oversensitive", "over sensitive",
+        ]),
         (.wontShut, ["wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut", "can not shut", "cant close it", "cannot close it", "stuck open", "jammed open"]),
         (.givingWay, [
             "come loose", "came loose", "coming loose", "loose", "wobbling", "wobbly", "wobbles", "fallen", "fell", "falling", "fall off",
             "fallen off", "coming away", "come away", "came away", "hanging off", "dropped off", "crumbling", "gave way", "given way",
             "fallen down", "fell down", "fell off", "blown off", "ripped off", "feels soft", "feel soft", "gone soft", "spongy",
             "hanging down", "falling out", "fallen out", "rocking",
+            "off its hinges", "off the hinges", "off its hinge", "off the hinge", "only held by", "held on by", "hanging by",
         ]),
         (.fire, [
             "fire door", "fire doors", "smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors",
@@ -354,6 +367,7 @@ public enum TriageLexicon {
             "anyone can climb in", "will not lock", "been forced", "forced open",
             "door forced", "not locked", "not been locking", "hasnt locked", "lock is broken", "lock broken", "broken lock",
             "smashed in", "kicked down", "broke in", "broke into", "forced entry", "forced their way in", "forced his way in",
+            "no longer locks", "no longer lock", "jemmied", "prised open", "pried open", "crowbarred",
         ] + TriageLexicon.wontLock),
         (.noHeat, [
             "no heating", "no heat", "heating not working", "heating isnt working", "heating has stopped", "heating broken",

@@ -314,6 +314,20 @@ struct TextFingerprintTests {
         }
     }
 
+    /// Dropping the "g": "smoke comin out" finds "smoke coming out", reported as listed; a short
+    /// "-ing" word keeps its "g" ("thing" is not "thin"), and a matcher without it finds neither.
+    @Test func phraseMatcherReadsADroppedG() {
+        let lists = [(1, ["smoke coming out", "water pouring through"]), (2, ["the thing"])]
+        let matcher = PhraseMatcher(lists, droppingG: true)
+        func found(_ matcher: PhraseMatcher<Int>, _ text: String) -> [String] {
+            matcher.matches(in: PhraseMatcher<Int>.wordHashes(text)).map { "\($0.tag) \($0.phrase)" }
+        }
+        #expect(found(matcher, "smoke comin out the door, water pourin through") == ["1 smoke coming out", "1 water pouring through"])
+        #expect(found(matcher, "smoke coming out") == ["1 smoke coming out"])
+        #expect(found(matcher, "the thin wall").isEmpty && found(matcher, "the thing") == ["2 the thing"])
+        #expect(found(PhraseMatcher(lists), "smoke comin out").isEmpty)
+    }
+
     @Test func trimmingRemovesUnicodeWhiteSpaceOnly() {
         #expect(" \t\r\n a b \u{A0}\u{2003}\n".trimmingWhitespace() == "a b")
         #expect("\u{85}x\u{3000}".trimmingWhitespace() == "x")

@@ -200,6 +200,33 @@ import Testing
         #expect(!grandson.contains(.possiblyOutOfTime))
     }
 
+    /// Probe b48: a danger in a stranger's words (a smell of gas that "reeks", a detector's CO
+    /// reading, water running by a trip switch, a gutter hanging by one bracket, a bulge or a crack
+    /// measured by what fits in it, a jemmied door, a lock that no longer locks, "comin" for
+    /// "coming") is urgent; an alarm set off by cooking, a pet's fear and a fault that "no longer"
+    /// works are not what their words are elsewhere.
+    @Test func dangerWordsInOtherSenses() {
+        let triage = Triage()
+        func flags(_ text: String) -> [Flag] { triage.read(subject: nil, body: text, received: received).flags.map(\.flag) }
+        func urgent(_ text: String) -> Bool { flags(text).contains(.urgentSafety) }
+        #expect(urgent("the meter cupboard on our landing reeks of gas this evening"))
+        #expect(urgent("My alarm on the kitchen wall is beeping and the display shows CO 45"))
+        #expect(urgent("Water running under the washing machine and now the electrics trip every time I switch it on"))
+        #expect(urgent("the gutter above my front door is hanging by one bracket"))
+        #expect(urgent("There's a bulge in the wall of my son's bedroom, please send someone to look"))
+        #expect(urgent("The crack in the living room wall is now wide enough to put a pen in"))
+        #expect(urgent("someone jemmied the door last night and the frame is split"))
+        #expect(urgent("smoke comin out of the bin chute door on the 3rd floor"))
+        let lock = flags("my front door no longer locks after the storm swelled it")
+        #expect(lock.contains(.urgentSafety) && !lock.contains(.expressedDissatisfaction))
+        #expect(!flags("The bathroom door no longer shuts properly since the new flooring").contains(.expressedDissatisfaction))
+        #expect(flags("The cleaners no longer come on Fridays and the stairs are filthy").contains(.expressedDissatisfaction))
+        #expect(!urgent("The smoke alarm in the hall is so sensitive it goes off when I cook bacon, can it be swapped for a heat alarm?"))
+        #expect(urgent("The smoke alarm doesn't go off even when I burn the toast black, please test it"))
+        #expect(!flags("My cat was terrified by the drilling upstairs all afternoon").contains(.vulnerability))
+        #expect(flags("My dog and I are terrified of the man upstairs").contains(.vulnerability))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
