@@ -27,10 +27,9 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
                 let start = words.count
                 Self.appendWordHashes(phrase, to: &words)
                 if words.count > start { listed.append((tag, phrase, start..<words.count)) }
-                if droppingG, let dropped = Self.droppingG(phrase) {
-                    let start = words.count
-                    Self.appendWordHashes(dropped, to: &words)
-                    if words.count > start { listed.append((tag, phrase, start..<words.count)) }
+                if droppingG, let dropped = Self.droppedGHashes(phrase) {
+                    listed.append((tag, phrase, words.count..<(words.count + dropped.count)))
+                    words.append(contentsOf: dropped)
                 }
             }
         }
@@ -58,16 +57,55 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         byFirst = WordTable(groups)
     }
 
-    /// The phrase with the "g" of each "-ing" word of six letters or more dropped ("coming" to
-    /// "comin"; not "thing", whose "thin" is a word of its own), or nil if it has none.
-    static func droppingG(_ phrase: String) -> String? {
-        var changed = false
-        let words = phrase.split(separator: " ").map { word -> Substring in
-            guard word.utf8.count >= 6, word.hasSuffix("ing") else { return word }
-            changed = true
-            return word.dropLast()
-        }
-        return changed ? words.joined(separator: " ") : nil
+    /// The word hashes of a listed phrase (lowercase ASCII, words split by spaces) with the "g"
+    /// of each "-ing" word of six letters or more dropped ("coming" hashed as "comin"; not
+    /// "thing", whose "thin" is a word of its own), or nil if it has none. FNV-1a hashes a word
+    /// byte by byte, so the hash without the "g" is the one before it: no string is made (each
+    /// process builds the lexicon as it starts).
+    public static func droppedGHashes(_ phrase: String) -> [UInt64]? {
+        phrase.utf8.withContiguousStorageIfAvailable { bytes -> [UInt64]? in
+            // Most phrases have no such word: find that out without hashing or allocating.
+            func isLetter(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte | 0x20) }
+            var length = 0, longIng = false
+            for (index, byte) in bytes.enumerated() where byte != 0x27 {
+                guard isLetter(byte) else {
+                    length = 0
+                    continue
+                }
+                length += 1
+                if length >= 6, byte | 0x20 == UInt8(ascii: "g"), index + 1 == bytes.count || !isLetter(bytes[index + 1]),
+                   bytes[index - 1] | 0x20 == UInt8(ascii: "n"), bytes[index - 2] | 0x20 == UInt8(ascii: "i") { longIng = true }
+            }
+            guard longIng else { return nil }
+            var hashes: [UInt64] = []
+            var changed = false
+            var hash = TextFingerprint.fnvOffset, beforeLast = hash
+            length = 0
+            var last: (UInt8, UInt8, UInt8) = (0, 0, 0)
+            func endWord() {
+                guard length > 0 else { return }
+                let dropped = length >= 6 && last == (UInt8(ascii: "i"), UInt8(ascii: "n"), UInt8(ascii: "g"))
+                changed = changed || dropped
+                hashes.append(dropped ? beforeLast : hash)
+                hash = TextFingerprint.fnvOffset
+                length = 0
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x30...0x39, 0x61...0x7A, 0x41...0x5A:
+                    let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+                    beforeLast = hash
+                    hash = TextFingerprint.fnv(hash, lower)
+                    length += 1
+                    last = (last.1, last.2, lower)
+                case 0x27 where length > 0: continue
+                case 0x80...: return nil  // as listed only: the splitter reads other scripts
+                default: endWord()
+                }
+            }
+            endWord()
+            return changed ? hashes : nil
+        } ?? nil
     }
 
     /// A match: the tag, the phrase as listed, the index of its first word and how many words

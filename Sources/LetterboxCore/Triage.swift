@@ -511,7 +511,7 @@ public struct Triage: Sendable {
     static let pets = hashes(["dog", "dogs", "puppy", "cat", "cats", "kitten", "pet", "pets", "animal", "animals", "bird", "birds", "budgie", "rabbit", "horse", "horses"])
     /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
     /// rather than a service stopped ("the cleaning no longer happens").
-    static let noLonger = "no longer"
+    static let noLonger = PhraseMatcher<Signal>.wordHashes("no longer")
     static let stopsWorking = hashes([
         "lock", "locks", "shut", "shuts", "close", "closes", "opens", "work", "works", "flushes", "drains", "heats", "fits",
         "latches", "catches", "turns", "lights", "holds", "seals",
@@ -582,7 +582,8 @@ public struct Triage: Sendable {
                 continue
             }
             // "the door no longer locks", "the flush no longer works": a fault, not a service withdrawn.
-            if match.phrase == Self.noLonger, end < words.count, Self.stopsWorking.contains(words[end]) { continue }
+            if match.count == 2, words[match.word] == Self.noLonger[0], words[match.word + 1] == Self.noLonger[1],
+               end < words.count, Self.stopsWorking.contains(words[end]) { continue }
             // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
             // "my sons 18 months and ...": the child's age again, without "old".

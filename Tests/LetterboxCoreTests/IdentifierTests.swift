@@ -326,6 +326,9 @@ struct TextFingerprintTests {
         #expect(found(matcher, "smoke coming out") == ["1 smoke coming out"])
         #expect(found(matcher, "the thin wall").isEmpty && found(matcher, "the thing") == ["2 the thing"])
         #expect(found(PhraseMatcher(lists), "smoke comin out").isEmpty)
+        // The hashes without the "g" are those of the words written without it.
+        #expect(PhraseMatcher<Int>.droppedGHashes("Smoke COMING out, pouring") == PhraseMatcher<Int>.wordHashes("smoke comin out pourin"))
+        #expect(PhraseMatcher<Int>.droppedGHashes("the thing") == nil && PhraseMatcher<Int>.droppedGHashes("café pouring") == nil)
     }
 
     @Test func trimmingRemovesUnicodeWhiteSpaceOnly() {
