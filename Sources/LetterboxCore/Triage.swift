@@ -77,9 +77,13 @@ public struct Triage: Sendable {
         /// secured when they are near ("the window won't shut properly, draft coming in" is a
         /// repair, "the gate will not close" a fault); context only.
         case entrance, wontShut
-        /// An alarm sounding at cooking or steam ("goes off every time I make toast"): a smoke or
-        /// fire alarm it names is a nuisance, not fire safety (``alarms``); context only.
+        /// An alarm sounding at cooking or steam ("goes off every time I make toast") or for its
+        /// battery: a smoke, fire or carbon monoxide alarm it names is a nuisance, not a danger
+        /// (``alarms``); context only.
         case alarmNuisance
+        /// A carbon monoxide alarm named, and words of an alarm sounding: carbon monoxide when
+        /// they are near, a hazard reported when the alarm is named alone; context only.
+        case coDevice, alarmSounding
         /// Words that call a thing dangerous ("unsafe", "taped over"): electrics when near a socket
         /// or a fitting; context only.
         case danger
@@ -482,7 +486,7 @@ public struct Triage: Sendable {
     static let old = PhraseMatcher<Signal>.wordHashes("old")[0]
     static let overNegators = negators.union(["nobody", "noone", "yet", "cant", "cannot", "wont", "if", "until", "before", "get", "be"])
     /// Hazards a word just before denies: "no smell of gas", "no mould or anything", "not damp".
-    static let deniable: SignalSet = [.gas, .electrics, .damp]
+    static let deniable: SignalSet = [.gas, .electrics, .damp, .coDevice]
     /// "my neighbour is elderly", "the neighbour who is disabled": a cue about someone outside the
     /// household, unless the writer comes back into the words between. Not for life events: "my
     /// neighbour is harassing me" is the writer's.
@@ -518,6 +522,9 @@ public struct Triage: Sendable {
     ])
     /// The alarm phrases of ``Signal/fire`` that ``Signal/alarmNuisance`` makes a nuisance.
     static let alarms: Set<String> = ["smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors"]
+    /// How far apart a carbon monoxide alarm and the words of it sounding still go together: "the
+    /// carbon monoxide detector in my kitchen went off at 3am".
+    static let alarmWindow = 8
     /// How many words before an alarm's nuisance a negation undoes it ("doesn't go off even when I burn toast").
     static let alarmNuisanceReach = 6
 
@@ -541,6 +548,7 @@ public struct Triage: Sendable {
         // "in case of a gas leak" (not "I don't know what to do if ..."), "I no longer need large print".
         let supposings = matches.filter { $0.tag == .supposed && !words[Swift.max(0, $0.word - 3)..<$0.word].contains(where: Self.negators.contains) }.map(\.words.upperBound)
         let needsOver = matches.filter { $0.tag == .needOver }.map(\.words)
+        let devices = matches.filter { $0.tag == .coDevice }.map(\.words)
         func supposed(_ match: PhraseMatcher<Signal>.Match) -> Bool {
             !supposings.isEmpty && supposings.contains { match.word >= $0 && match.word < $0 + Self.hypotheticalWindow }
         }
@@ -572,6 +580,8 @@ public struct Triage: Sendable {
                 if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
                    !after[..<well].contains(where: Self.negators.contains) { continue }
             }
+            // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
+            if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }
             if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
                matches.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)
@@ -618,12 +628,26 @@ public struct Triage: Sendable {
         if hits[.gas] == nil, let (appliance, sign) = Self.near(.gasAppliance, .symptom, within: 15, in: matches, where: stated).first {
             hits[.gas] = ["\(appliance.phrase) … \(sign.phrase)"]
         }
-        // "the smoke alarm goes off every time I make toast": the alarm works, too well; not "it
-        // doesn't go off even when I burn toast".
-        if let fire = hits[.fire], fire.contains(where: Self.alarms.contains),
-           matches.contains(where: { $0.tag == .alarmNuisance && !denied($0, reach: Self.alarmNuisanceReach) }) {
+        // "the smoke alarm goes off every time I make toast", "it chirps, I think it needs a new
+        // battery": the alarm works; not "it doesn't go off even when I burn toast".
+        let nuisance = matches.contains(where: { $0.tag == .alarmNuisance && !denied($0, reach: Self.alarmNuisanceReach) })
+        if nuisance, let fire = hits[.fire], fire.contains(where: Self.alarms.contains) {
             let kept = fire.filter { !Self.alarms.contains($0) }
             hits[.fire] = kept.isEmpty ? nil : kept
+            for alarm in fire where Self.alarms.contains(alarm) { hits.append(alarm, to: .fault) }
+        }
+        // "the carbon monoxide alarm keeps going off" is carbon monoxide; "the CO alarm has come
+        // off the wall" a hazard where it is reported; a question about fitting one, or one whose
+        // battery is low, neither.
+        if let devices = hits[.coDevice] {
+            for device in devices { hits.append(device, to: .fault) }
+            if !nuisance {
+                if let (device, sound) = Self.near(.coDevice, .alarmSounding, within: Self.alarmWindow, in: matches).first {
+                    if hits[.gas] == nil { hits[.gas] = ["\(device.phrase) … \(sound.phrase)"] }
+                } else {
+                    for device in devices { hits.append(device, to: .otherHazard) }
+                }
+            }
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
         if hits[.ongoing] != nil, hits[.hazardOver] != nil || hits[.dampOver] != nil {
@@ -659,7 +683,7 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .heater, .outOfOrder, .reviewAsk, .complaintAnswer]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer]
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.

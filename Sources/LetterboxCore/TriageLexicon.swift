@@ -67,7 +67,12 @@ public enum TriageLexicon {
 
     /// "in case of a gas leak", "what to do if you smell gas": a danger supposed, not reported
     /// (``Triage/hypotheticalWindow``). Not "what do I do if": the writer may be in it now.
-    static let supposing: [String] = ["what to do if", "what to do in", "in case of", "in the event of", "what happens if", "what would happen if"]
+    static let supposing: [String] = [
+        "what to do if", "what to do in", "in case of", "in the event of", "what happens if", "what would happen if",
+        // "what she should do if she ever smells gas"
+        "should do if", "if you ever", "if i ever", "if she ever", "if he ever", "if we ever", "if they ever",
+        "in an emergency",
+    ]
 
     /// A phone note's "Caller (son of tenant)", "daughter of the tenant rang": a relative
     /// speaking for the customer.
@@ -212,7 +217,7 @@ public enum TriageLexicon {
         ]),
         (.fault, [
             "broken", "broke", "not working", "isnt working", "doesnt work", "does not work", "stopped working", "wont work",
-            "leak", "leaking", "leaks", "leaky", "dripping", "drips", "blocked", "blockage", "please fix", "can you fix",
+            "leak", "leaking", "leaks", "leaky", "dripping", "drips", "flooded", "flooding", "blocked", "blockage", "please fix", "can you fix",
             "could you fix", "to be fixed", "needs fixing", "need fixing", "fix it", "repair it", "needs repair", "needs repairing",
             "book a repair", "report a repair", "book a repair", "can it be repaired", "be repaired", "be replaced", "be cleared",
             "please send", "send someone", "send an engineer", "send an electrician", "send a plumber", "come and look",
@@ -268,7 +273,7 @@ public enum TriageLexicon {
         ]),
         (.gas, [
             "smell gas", "smell of gas", "smells of gas", "gas smell", "smelling gas", "gas leak", "leaking gas", "gas leaking",
-            "smelt gas", "smell of oil", "oil tank", "heating oil", "carbon monoxide", "co alarm", "co detector", "co monitor", "monoxide", "gas escape",
+            "smelt gas", "smell of oil", "oil tank", "heating oil", "carbon monoxide", "monoxide", "gas escape",
             "rotten egg", "rotten eggs", "like eggs", "smell of eggs", "smells of eggs", "eggy smell", "smells eggy", "flame stays on", "flame will not go out",
             "flame wont go out", "hob will not turn off", "hob wont turn off", "ring will not turn off", "ring wont turn off", "cant turn the gas off",
             "cannot turn the gas off", "stinks of gas", "stink of gas", "stinking of gas", "stunk of gas", "reeks of gas",
@@ -310,7 +315,7 @@ public enum TriageLexicon {
             "falling masonry", "masonry falling", "bricks falling", "structural danger", "about to fall", "could fall",
             "going to fall", "balcony is loose", "railing is loose", "loose railing",
             "big crack", "huge crack", "large crack", "cracks in the walls", "wall is cracking",
-            "water pouring through", "pouring through the ceiling", "coming through the ceiling", "flooding", "flooded",
+            "water pouring through", "pouring through the ceiling", "coming through the ceiling",
             "trapped in the lift", "stuck in the lift", "opened between floors", "opens between floors", "open between floors", "doors between floors", "stuck between floors",
             "trapped between floors", "asbestos", "wall is moving", "got much wider", "bulging", "has fallen onto", "fallen onto", "concrete has fallen", "could be hurt", "loose and wobbling", "leaning on", "tree fell", "tree has fallen", "fallen tree",
             "tree came down", "tree has come down", "tree blew down", "tree has blown down", "tree blown down", "tree blew over",
@@ -342,6 +347,8 @@ public enum TriageLexicon {
             "make toast", "making toast", "burn toast", "burn the toast", "burnt toast", "burned toast", "when i cook", "when im cooking",
             "every time i cook", "whenever i cook", "when cooking", "from the cooking", "steam from the shower", "steam from the bathroom",
             "when i shower", "when i have a shower", "too sensitive", "oversensitive", "over sensitive",
+            // The beeping of a battery running down: a job, not a danger.
+            "battery", "batteries", "low battery", "battery is low", "new battery",
         ]),
         (.wontShut, ["wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut", "can not shut", "cant close it", "cannot close it", "stuck open", "jammed open"]),
         (.givingWay, [
@@ -359,6 +366,9 @@ public enum TriageLexicon {
             "smoke is coming into", "smoke coming into", "caught fire", "caught alight", "full of smoke", "filled with smoke",
             "setting fire", "sets fire", "setting fires", "set light to", "setting light to", "sets light to",
             "up in flames", "went up in flames", "gone up in flames", "going up in flames",
+            // An alarm that no longer works, whatever its battery: "chirping, then went completely dead".
+            "went dead", "gone dead", "completely dead", "alarm is dead", "alarms are dead", "no other alarm", "alarm not working",
+            "alarm is not working", "alarm isnt working", "alarm has stopped working", "alarm stopped working",
         ]),
         (.security, [
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
@@ -385,7 +395,21 @@ public enum TriageLexicon {
             "stuck in my flat", "trapped in my flat", "trapped in the flat", "cutting themselves", "cut themselves", "cut himself",
             "cut herself", "cant get out of", "cannot get out of", "can not get out of", "glass has fallen out", "piece has fallen out", "shards of glass", "exposed", "step crumbled", "has crumbled",
             "someone is badly hurt", "someone gets hurt", "someone could get hurt",
+            // A flood counts where it is reported, not in a question about insurance after a
+            // friend's flood or a comment on last week's.
+            "flooding", "flooded",
         ] + TriageLexicon.shutIn),
+        // A carbon monoxide alarm named: carbon monoxide when it sounds (``alarmSounding``), a
+        // hazard reported otherwise ("the CO alarm fell off the wall"), and nothing in a question
+        // ("can I fit a CO detector myself?") or with its battery low (``alarmNuisance``).
+        (.coDevice, [
+            "carbon monoxide alarm", "carbon monoxide alarms", "carbon monoxide detector", "carbon monoxide detectors",
+            "carbon monoxide monitor", "co alarm", "co alarms", "co detector", "co detectors", "co monitor",
+        ]),
+        (.alarmSounding, [
+            "going off", "gone off", "went off", "goes off", "go off", "sounding", "beeping", "beeps", "chirping", "chirps",
+            "flashing", "shrieking", "screaming", "ringing", "triggered", "display says", "err", "error",
+        ]),
         // A danger that is over or was never there: "sorted it fast, thanks", "all fine, no fire".
         // Not "turned out" ("it turned out to be gas") nor "not my flat" ("not my flat that leaks,
         // upstairs, but it comes through my light"): a missed emergency costs more than a false one.
@@ -486,6 +510,8 @@ public enum TriageLexicon {
             "sleeping in there again", "sleep in there again", "sleeping in it again", "using the room again", "use the room again",
         ]),
         (.notCue, [
+            // The instruction in a landlord's footer or leaflet, quoted back: "If you smell gas, call ...".
+            "if you smell gas", "if you can smell gas", "if you suspect a gas leak", "if you think you can smell gas",
             "blind corner", "blind spot", "blinds", "window blind", "baby things", "baby clothes", "baby changing", "mobility scooters",
             "mobility scooter", "older residents", "older tenants", "older people", "elderly residents", "elderly people",
             "elderly tenants",

@@ -227,6 +227,26 @@ import Testing
         #expect(flags("My dog and I are terrified of the man upstairs").contains(.vulnerability))
     }
 
+    /// Alarms and floods, read from the training split's mistakes: an alarm that beeps for its
+    /// battery is a job and one that has gone dead is a danger; a carbon monoxide alarm is carbon
+    /// monoxide when it sounds, a hazard reported when it is broken, and nothing in a question; a
+    /// flood counts where it is reported, not after a cousin's; a supposed smell of gas and a
+    /// footer's instruction quoted back are none.
+    @Test func alarmsAndFloodsInTheirSenses() {
+        let triage = Triage()
+        func urgent(_ text: String) -> Bool { triage.read(subject: nil, body: text, received: received).flags.contains { $0.flag == .urgentSafety } }
+        #expect(!urgent("My smoke detector keeps chirping, I think the battery is going. Could someone swap it, I can't get up a ladder"))
+        #expect(urgent("The smoke alarm on the landing has gone completely dead and it's hard-wired so I can't change a battery"))
+        #expect(!urgent("Am I meant to test the carbon monoxide detector myself or do you do it?"))
+        #expect(urgent("The CO detector by the boiler went off twice tonight"))
+        #expect(urgent("The carbon monoxide alarm has come off the wall and is hanging by its wire"))
+        #expect(!urgent("The CO alarm is flashing because its battery is low, please replace it"))
+        #expect(!urgent("My cousin's flat flooded last month, is my furniture covered if it happens here?"))
+        #expect(urgent("Our kitchen is flooded from the washing machine hose, please send a plumber"))
+        #expect(!urgent("Could you tell me who to ring if I ever smell gas at night?"))
+        #expect(!urgent("Thanks, Thursday is fine.\n> If you smell gas call 0800 111 999"))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
