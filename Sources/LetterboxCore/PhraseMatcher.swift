@@ -57,9 +57,9 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         byFirst = WordTable(groups)
     }
 
-    /// The word hashes of a listed phrase (lowercase ASCII, words split by spaces) with the "g"
-    /// of each "-ing" word of six letters or more dropped ("coming" hashed as "comin"; not
-    /// "thing", whose "thin" is a word of its own), or nil if it has none. FNV-1a hashes a word
+    /// The word hashes of a listed phrase (ASCII, split as ``wordHashes(_:)`` splits it) with
+    /// the "g" of each "-ing" word of six letters or more dropped ("coming" hashed as "comin";
+    /// not "thing", whose "thin" is a word of its own), or nil if it has none. FNV-1a hashes a word
     /// byte by byte, so the hash without the "g" is the one before it: no string is made (each
     /// process builds the lexicon as it starts).
     public static func droppedGHashes(_ phrase: String) -> [UInt64]? {

@@ -511,6 +511,7 @@ public struct Triage: Sendable {
     static let possessive = hashes(["my", "our"])
     static let local = PhraseMatcher<Signal>.wordHashes("local")[0]
     static let firstPerson = hashes(["i", "im", "ive", "me", "my", "we", "us", "our", "mine", "myself"])
+    /// Words of fear, and the animals whose fear they can be: "the dog was terrified".
     static let fears: Set<String> = ["frightened", "scared", "terrified", "distressed", "very distressed"]
     static let pets = hashes(["dog", "dogs", "puppy", "cat", "cats", "kitten", "pet", "pets", "animal", "animals", "bird", "birds", "budgie", "rabbit", "horse", "horses"])
     /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
@@ -571,12 +572,12 @@ public struct Triage: Sendable {
                    !near[other...].contains(where: { Self.firstPerson.contains($0) || Self.customerNamed.contains($0) }) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
-                // "my mental health is fine": a state of health the words after call well, with no
-                // negation between. Not a baby or an age: "my baby is fine" still has a baby.
                 // "the dog was terrified of the fireworks": an animal's fear, not the household's.
                 if match.tag == .lifeEvent, Self.fears.contains(match.phrase),
                    let pet = words[Swift.max(0, match.word - 3)..<match.word].lastIndex(where: Self.pets.contains),
                    !words[pet..<match.word].contains(where: Self.firstPerson.contains) { continue }
+                // "my mental health is fine": a state of health the words after call well, with no
+                // negation between. Not a baby or an age: "my baby is fine" still has a baby.
                 if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
                    !after[..<well].contains(where: Self.negators.contains) { continue }
             }
