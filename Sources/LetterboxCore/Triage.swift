@@ -512,7 +512,7 @@ public struct Triage: Sendable {
     static let local = PhraseMatcher<Signal>.wordHashes("local")[0]
     static let firstPerson = hashes(["i", "im", "ive", "me", "my", "we", "us", "our", "mine", "myself"])
     /// Words of fear, and the animals whose fear they can be: "the dog was terrified".
-    static let fears: Set<String> = ["frightened", "scared", "terrified", "distressed", "very distressed"]
+    static let fears = Set(TriageLexicon.fears)
     static let pets = hashes(["dog", "dogs", "puppy", "cat", "cats", "kitten", "pet", "pets", "animal", "animals", "bird", "birds", "budgie", "rabbit", "horse", "horses"])
     /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
     /// rather than a service stopped ("the cleaning no longer happens").
@@ -522,7 +522,7 @@ public struct Triage: Sendable {
         "latches", "catches", "turns", "lights", "holds", "seals",
     ])
     /// The alarm phrases of ``Signal/fire`` that ``Signal/alarmNuisance`` makes a nuisance.
-    static let alarms: Set<String> = ["smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors"]
+    static let alarms = Set(TriageLexicon.alarms)
     /// How far apart a carbon monoxide alarm and the words of it sounding still go together: "the
     /// carbon monoxide detector in my kitchen went off at 3am".
     static let alarmWindow = 8

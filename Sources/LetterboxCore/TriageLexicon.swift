@@ -65,6 +65,14 @@ public enum TriageLexicon {
         return every(tries, then: doors, last: "to lock")
     }()
 
+    /// The smoke and fire alarms of ``Triage/Signal/fire``, which an alarm's nuisance
+    /// (``Triage/Signal/alarmNuisance``: toast, steam, a low battery) takes out of it.
+    static let alarms = ["smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors"]
+
+    /// The words of fear of ``Triage/Signal/lifeEvent``, which are not the household's when an
+    /// animal has them ("the dog was terrified").
+    static let fears = ["frightened", "scared", "terrified", "distressed", "very distressed"]
+
     /// "in case of a gas leak", "what to do if you smell gas": a danger supposed, not reported
     /// (``Triage/hypotheticalWindow``). Not "what do I do if": the writer may be in it now.
     static let supposing: [String] = [
@@ -359,7 +367,7 @@ public enum TriageLexicon {
             "off its hinges", "off the hinges", "off its hinge", "off the hinge", "only held by", "held on by", "hanging by",
         ]),
         (.fire, [
-            "fire door", "fire doors", "smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors",
+            "fire door", "fire doors",
             "fire exit", "fire escape", "cladding", "fire risk", "fire hazard", "fire safety", "propped open", "blocked exit",
             "sprinkler", "sprinklers", "fire extinguisher", "extinguisher", "extinguishers", "no alarm", "fire blanket",
             "set fire", "set on fire", "on fire", "arson", "dry riser", "wet riser", "fire in the", "smoke is getting into", "smoke getting into",
@@ -369,7 +377,7 @@ public enum TriageLexicon {
             // An alarm that no longer works, whatever its battery: "chirping, then went completely dead".
             "went dead", "gone dead", "completely dead", "alarm is dead", "alarms are dead", "no other alarm", "alarm not working",
             "alarm is not working", "alarm isnt working", "alarm has stopped working", "alarm stopped working",
-        ]),
+        ] + TriageLexicon.alarms),
         (.security, [
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
             "burgled", "burglary", "front door wont close", "door wont close", "window wont close", "insecure", "cant secure", "cannot secure", "can not secure", "window smashed", "door has been kicked in", "kicked in",
@@ -573,9 +581,10 @@ public enum TriageLexicon {
             "sorry for my english", "sorry my english",
         ] + TriageLexicon.otherLanguages),
         (.lifeEvent, [
-            "frightened", "scared", "terrified", "distressed", "domestic abuse", "domestic violence", "bereavement", "bereaved", "passed away", "died", "lost my job", "homeless",
+            "domestic abuse", "domestic violence", "bereavement", "bereaved", "passed away", "died", "lost my job", "homeless",
             "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "late father", "late mother", "late dad", "late mum", "late son", "late daughter",
-            "late brother", "late sister", "late husbands", "late wifes", "late partners", "late fathers", "late mothers", "late dads", "late mums", "relationship breakdown", "marriage breakdown", "non molestation", "very distressed", "is old",
+            "late brother", "late sister", "late husbands", "late wifes", "late partners", "late fathers", "late mothers", "late dads", "late mums", "relationship breakdown", "marriage breakdown", "non molestation", "is old",
+        ] + TriageLexicon.fears + [
             "dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed", "partner passed",
             "son passed", "daughter passed", "afraid to leave", "afraid to go", "afraid to be", "afraid for my", "afraid of him",
             "afraid of her", "afraid of them", "found out where i live", "knows where i live", "found where i live", "dont feel safe", "do not feel safe", "not feel safe", "feel unsafe",
