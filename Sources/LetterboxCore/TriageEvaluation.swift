@@ -27,7 +27,7 @@ public struct TriageEvaluation: Sendable {
         items = labelled.map { item in
             Item(id: item.id, channel: item.channel ?? "", kind: FeedbackRecord.Kind(rawValue: item.kind),
                  flags: Set((item.flags ?? []).map(Flag.init(rawValue:)).filter(Self.scoredFlags.contains)),
-                 statedKind: nil, subject: item.subject, body: item.text, area: item.areaClass)
+                 statedKind: nil, subject: item.subject, body: item.textAsRead, area: item.areaClass)
         }
     }
 

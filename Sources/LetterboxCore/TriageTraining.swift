@@ -57,6 +57,14 @@ public struct LabelledItem: Codable, Hashable, Sendable {
         Int((baseHash / 10) % UInt64(max(count, 1)))
     }
 
+    /// The text as Letterbox reads it from the item's channel: of an email, what the sender
+    /// wrote now, without the earlier messages it quotes (``QuoteSplitter``), as the email
+    /// decoder keeps it as the record's body. Training and evaluation read this, so that the
+    /// figures are those of the text triage sees in use.
+    public var textAsRead: String {
+        channel == "email" ? QuoteSplitter.split(text).newText.normalisedForRecord : text
+    }
+
     /// The area as a class name: "other" when the label leaves it empty.
     public var areaClass: String { (serviceArea?.isEmpty ?? true) ? "other" : serviceArea! }
 }
@@ -135,7 +143,7 @@ public struct TriageTraining: Sendable {
     public func train(_ items: [LabelledItem], description: String) -> TriageModel {
         let rules = Triage(model: .none)
         let features = items.map {
-            TriageFeatures(subject: $0.subject, body: $0.text, spec: spec, evidence: spec.signals == true ? rules.evidence(subject: $0.subject, body: $0.text) : [], phrases: false)
+            TriageFeatures(subject: $0.subject, body: $0.textAsRead, spec: spec, evidence: spec.signals == true ? rules.evidence(subject: $0.subject, body: $0.textAsRead) : [], phrases: false)
         }
         let kind = trainHead(name: "kind", classes: Self.kindClasses, labels: items.map(\.kind), features: features)
         let area = trainHead(name: "area", classes: Self.areaClasses, labels: items.map(\.areaClass), features: features)

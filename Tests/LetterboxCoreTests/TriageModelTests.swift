@@ -32,6 +32,27 @@ import Testing
         // The split is a property of the id alone: the same on every run.
         #expect(LabelledItem(id: "b01-001", text: "", kind: "complaint").split == byId["b01-001"]?.split)
     }
+    /// An email item is read as the email decoder keeps its body: what the sender wrote now,
+    /// not the history it quotes. A thank-you above a quoted complaint is scored as thanks;
+    /// the same text sent as a text message is read whole (no channel but email quotes).
+    @Test func emailItemsAreReadWithoutTheirQuotedHistory() throws {
+        let text = """
+            Thank you so much, the new boiler is working brilliantly and the engineer was lovely.
+
+            On Mon, 2 Nov 2026 at 09:14, Anna Price <anna@example.org> wrote:
+            > I want to make a formal complaint. Nobody has come about my boiler for three weeks
+            > and I have had no heating or hot water. This is unacceptable.
+            """
+        let email = LabelledItem(id: "q-1", channel: "email", text: text, kind: "compliment")
+        let sms = LabelledItem(id: "q-2", channel: "sms", text: text, kind: "compliment")
+        #expect(email.textAsRead == "Thank you so much, the new boiler is working brilliantly and the engineer was lovely.")
+        #expect(sms.textAsRead == text)
+        let evaluation = TriageEvaluation(labelled: [email, sms])
+        #expect(evaluation.items.map(\.body) == [email.textAsRead, text])
+        let result = evaluation.score(Triage(), received: Date(timeIntervalSince1970: 1_795_000_000))
+        #expect(!result.mistakes.contains { $0.id == "q-1" })
+    }
+
 
     /// The shipped weights are reproducible from the data by one command: training on the
     /// train and dev splits with the defaults gives the bytes in Sources/CTriageModel/triage-model.bin.

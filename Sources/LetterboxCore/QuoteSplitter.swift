@@ -1,5 +1,3 @@
-import LetterboxCore
-
 /// Separates what the sender wrote now from the earlier messages quoted below it.
 ///
 /// Recognised: "On ... wrote:" attributions (also split over two lines, and in the languages
