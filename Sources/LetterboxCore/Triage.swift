@@ -242,6 +242,7 @@ public struct Triage: Sendable {
         // the word alone, beside praise, does not decide.
         let referenceOnly = has(.complaintReference) && (hits[.explicitComplaint] ?? []).allSatisfy { $0 == "complaint" || $0 == "complaints" }
         let explicit = has(.explicitComplaint) && !has(.notComplaint) && !(referenceOnly && (has(.praise) || has(.praiseWeak)))
+            && !Self.complaintNamedOnlyInThreadTitle(subject: subject, body: body, reading: self)
         let dissatisfied = explicit || has(.failure) || has(.emotion) || has(.sarcasm) || has(.escalation)
         var flags: [FlagEntry] = []
 
@@ -460,8 +461,8 @@ public struct Triage: Sendable {
         }
 
         // Time limit: for a person to decide, never an exclusion.
-        if has(.outOfTime) || Self.mentionsOldYear(textWords, received: received) {
-            let evidence = has(.outOfTime) ? quoted(.outOfTime) : "a year more than 12 months ago"
+        if has(.outOfTime) || Self.mentionsOldYear(textWords, received: received) || Self.mentionsMonthOverAYearAgo(textWords, received: received) {
+            let evidence = has(.outOfTime) ? quoted(.outOfTime) : "a date more than 12 months ago"
             flags.append(FlagEntry(.possiblyOutOfTime, reason: "The text suggests the problem is over 12 months old (\(evidence)). A person decides whether it is within time or discretion applies (Code 2.3); nothing is excluded automatically."))
         }
 
@@ -872,6 +873,57 @@ public struct Triage: Sendable {
     }
 
     /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
+    /// "In March last year", "in may of last year": a month of last year no later in the year
+    /// than the month it arrived in is 12 months ago or more (for a person to decide; "in
+    /// November last year" written in March is four months ago).
+    static func mentionsMonthOverAYearAgo(_ words: TriageFeatures.Words, received: Date?) -> Bool {
+        guard let received else { return false }
+        let hashes = words.hashes
+        guard hashes.count >= 3 else { return false }
+        let month = CivilDay(london: received).components.month
+        for index in 2..<hashes.count where hashes[index] == year && hashes[index - 1] == last {
+            var before = index - 2
+            if hashes[before] == of, before > 0 { before -= 1 }
+            if let named = months[hashes[before]], named <= month { return true }
+        }
+        return false
+    }
+
+    private static let year = PhraseMatcher<Signal>.wordHashes("year")[0]
+    private static let last = PhraseMatcher<Signal>.wordHashes("last")[0]
+    private static let of = PhraseMatcher<Signal>.wordHashes("of")[0]
+    private static let months: [UInt64: Int] = {
+        var table: [UInt64: Int] = [:]
+        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        for (number, name) in names.enumerated() {
+            table[PhraseMatcher<Signal>.wordHashes(name)[0]] = number + 1
+            if name.count > 4 { table[PhraseMatcher<Signal>.wordHashes(String(name.prefix(3)))[0]] = number + 1 }
+        }
+        table[PhraseMatcher<Signal>.wordHashes("sept")[0]] = 9
+        return table
+    }()
+
+    /// "Re: Noise complaint", "RE: Your complaint LB-2026-000123": the subject of a reply or a
+    /// forward is the thread's title, often the landlord's own words, so a complaint it names
+    /// does not make thanks or an acknowledgement under it one ("Ok thanks" is a comment). Any
+    /// other body under such a title is still read with it: a customer who titled their own
+    /// thread a complaint and writes again in it may still be complaining, and a missed complaint
+    /// costs more than a minute of an officer's time. The body is read again only when such a
+    /// subject names a complaint.
+    static func complaintNamedOnlyInThreadTitle(subject: String?, body: String, reading triage: Triage) -> Bool {
+        guard let subject, isThreadSubject(subject), triage.signals(in: subject)[.explicitComplaint] != nil else { return false }
+        let said = triage.signals(in: body)
+        let displeased = said[.explicitComplaint] != nil || said[.failure] != nil || said[.emotion] != nil || said[.sarcasm] != nil
+        return !displeased && (said[.praise] != nil || said[.praiseWeak] != nil || said[.update] != nil)
+    }
+
+    /// A reply's or forward's subject: "Re:", "RE:", "Aw:", "Fw:", "Fwd:", "Sv:" first.
+    static func isThreadSubject(_ subject: String) -> Bool {
+        let start = subject.utf8.drop { $0 == 0x20 || $0 == 0x09 }.prefix(4).map { $0 | 0x20 }
+        func starts(_ prefix: String) -> Bool { start.starts(with: prefix.utf8) }
+        return starts("re:") || starts("aw:") || starts("fw:") || starts("fwd:") || starts("sv:")
+    }
+
     static func mentionsOldYear(_ words: TriageFeatures.Words, received: Date?) -> Bool {
         guard let received else { return false }
         let year = CivilDay(london: received).year

@@ -449,7 +449,8 @@ public enum TriageLexicon {
             "mobility", "walking frame", "walking stick", "crutches", "registered disabled", "learning disability", "autism", "autistic",
             "adhd", "housebound", "bed bound", "bedbound", "learning difficulties", "learning difficulty", "large print", "my sight", "his sight", "her sight", "sight loss",
             "bad knee", "bad knees", "bad hip", "bad back", "bad legs", "cant do stairs", "cant do the stairs", "cannot do stairs",
-            "cant manage stairs", "cannot manage stairs", "cant manage the stairs", "cant climb", "cannot climb", "uses a wheelchair",
+            "cant manage stairs", "cannot manage stairs", "cant manage the stairs", "cannot manage the stairs",
+            "use a walker", "uses a walker", "with a walker", "on a walker", "my walker", "her walker", "his walker", "cant climb", "cannot climb", "uses a wheelchair",
             "my hip", "my hips", "my knee", "my knees", "her hip", "his hip", "her knee", "his knee", "her knees", "his knees",
             "stairs are hard", "struggles with the stairs", "struggle with the stairs", "struggling with the stairs", "dyslexia", "dyslexic", "cant read well", "cannot read well",
             "can not read well", "cant read or write", "cannot read or write", "can not read or write", "struggle to read",
@@ -617,6 +618,8 @@ public enum TriageLexicon {
             "social worker", "solicitor", "solicitors", "i am her daughter", "i am his daughter", "i am her son", "i am his son",
             "rang for him", "rang for her", "called for him", "called for her", "phoned for him", "phoned for her",
             "calling for him", "calling for her", "ringing for him", "ringing for her", "emailing for my", "texting for my",
+            "forwarding this from my", "forwarding this for my", "forwarding this on for my", "forwarding an email from my",
+            "forwarded from my",
         ] + TriageLexicon.relativeOfCustomer + TriageLexicon.relativesLanguage),
         (.consent, [
             "with her permission", "with his permission", "with their permission", "given permission", "given me permission",
@@ -627,7 +630,7 @@ public enum TriageLexicon {
         (.outOfTime, [
             "over a year", "more than a year", "over 12 months", "more than 12 months", "over twelve months", "for years",
             "two years", "2 years", "three years", "3 years", "four years", "several years", "18 months", "eighteen months",
-            "since last year", "over two years", "a year and a half", "years ago", "for a year",
+            "since last year", "over two years", "a year and a half", "years ago", "for a year", "the year before last",
         ]),
         // Complaint categories (older policies).
         (.delay, [

@@ -268,6 +268,28 @@ import Testing
         #expect(!urgent("Thanks, Thursday is fine.\n> If you smell gas call 0800 111 999"))
     }
 
+    /// Probe b49, replies and forwards: the word complaint in a reply's subject is the thread's
+    /// title, not the customer saying this is one; a relative forwarding for someone, a walker and
+    /// stairs that cannot be managed, and a month of last year at least 12 months back are read.
+    @Test func repliesForwardsAndOldMonths() {
+        let triage = Triage()
+        func read(_ subject: String?, _ body: String) -> TriageReading { triage.read(subject: subject, body: body, received: received) }
+        let receivedOnly = read("RE: Your complaint reference 5521", "Received, that's fine by me.")
+        #expect(receivedOnly.kind != .complaint && !receivedOnly.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(read("Re: boiler", "I want to make a complaint, this is the fourth visit and it still cuts out.").kind == .complaint)
+        #expect(read("Complaint about the caretaker", "Please ring me back today.").kind == .complaint)
+        #expect(read("Fwd: formal complaint", "Please see my complaint below, sent in October, which has had no answer.").kind == .complaint)
+        func flags(_ body: String) -> [Flag] { read(nil, body).flags.map(\.flag) }
+        #expect(flags("I'm forwarding this for my dad, he asked me to: the pull cord in his bathroom has snapped.").contains(.representative))
+        #expect(flags("My husband uses a walker and the ramp to the front door has cracked.").contains(.vulnerability))
+        #expect(flags("I cannot manage the stairs and the lift has been out for days.").contains(.vulnerability))
+        #expect(!flags("Ms Walker from lettings rang me about the viewing, thanks.").contains(.vulnerability))
+        // Received 18 November 2026: April 2025 is over a year back, December 2025 eleven months.
+        #expect(flags("The leak in April last year ruined my sofa and I was promised compensation that never came.").contains(.possiblyOutOfTime))
+        #expect(!flags("The leak in December last year ruined my sofa and I was promised compensation that never came.").contains(.possiblyOutOfTime))
+        #expect(flags("The damp started the year before last and it has never been sorted.").contains(.possiblyOutOfTime))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
