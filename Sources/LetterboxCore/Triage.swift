@@ -880,11 +880,14 @@ public struct Triage: Sendable {
         guard let received else { return false }
         let hashes = words.hashes
         guard hashes.count >= 3 else { return false }
-        let month = CivilDay(london: received).components.month
+        var month: Int?  // London's month of arrival, worked out only once a month of last year is named
         for index in 2..<hashes.count where hashes[index] == year && hashes[index - 1] == last {
             var before = index - 2
             if hashes[before] == of, before > 0 { before -= 1 }
-            if let named = months[hashes[before]], named <= month { return true }
+            guard let named = months[hashes[before]] else { continue }
+            let arrived = month ?? CivilDay(london: received).components.month
+            month = arrived
+            if named <= arrived { return true }
         }
         return false
     }
