@@ -872,7 +872,6 @@ public struct Triage: Sendable {
         return anyNumber(in: words, length: 1, test) || anyNumber(in: words, length: 2, test)
     }
 
-    /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
     /// "In March last year", "in may of last year": a month of last year no later in the year
     /// than the month it arrived in is 12 months ago or more (for a person to decide; "in
     /// November last year" written in March is four months ago).
@@ -922,11 +921,12 @@ public struct Triage: Sendable {
 
     /// A reply's or forward's subject: "Re:", "RE:", "Aw:", "Fw:", "Fwd:", "Sv:" first.
     static func isThreadSubject(_ subject: String) -> Bool {
-        let start = subject.utf8.drop { $0 == 0x20 || $0 == 0x09 }.prefix(4).map { $0 | 0x20 }
-        func starts(_ prefix: String) -> Bool { start.starts(with: prefix.utf8) }
+        let start = subject.utf8.drop { $0 == 0x20 || $0 == 0x09 }
+        func starts(_ prefix: String) -> Bool { start.prefix(prefix.utf8.count).lazy.map { $0 | 0x20 }.elementsEqual(prefix.utf8) }
         return starts("re:") || starts("aw:") || starts("fw:") || starts("fwd:") || starts("sv:")
     }
 
+    /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
     static func mentionsOldYear(_ words: TriageFeatures.Words, received: Date?) -> Bool {
         guard let received else { return false }
         let year = CivilDay(london: received).year
