@@ -894,16 +894,8 @@ public struct Triage: Sendable {
     private static let year = PhraseMatcher<Signal>.wordHashes("year")[0]
     private static let last = PhraseMatcher<Signal>.wordHashes("last")[0]
     private static let of = PhraseMatcher<Signal>.wordHashes("of")[0]
-    private static let months: [UInt64: Int] = {
-        var table: [UInt64: Int] = [:]
-        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-        for (number, name) in names.enumerated() {
-            table[PhraseMatcher<Signal>.wordHashes(name)[0]] = number + 1
-            if name.count > 4 { table[PhraseMatcher<Signal>.wordHashes(String(name.prefix(3)))[0]] = number + 1 }
-        }
-        table[PhraseMatcher<Signal>.wordHashes("sept")[0]] = 9
-        return table
-    }()
+    /// The month names and abbreviations the date reader knows (``UKDateReader/months``), by word hash.
+    private static let months = Dictionary(uniqueKeysWithValues: UKDateReader.months.map { (PhraseMatcher<Signal>.wordHashes($0.key)[0], $0.value) })
 
     /// "Re: Noise complaint", "RE: Your complaint LB-2026-000123": the subject of a reply or a
     /// forward is the thread's title, often the landlord's own words, so a complaint it names

@@ -142,8 +142,9 @@ public struct TriageTraining: Sendable {
     /// Trains the kind and service-area heads on the items.
     public func train(_ items: [LabelledItem], description: String) -> TriageModel {
         let rules = Triage(model: .none)
-        let features = items.map {
-            TriageFeatures(subject: $0.subject, body: $0.textAsRead, spec: spec, evidence: spec.signals == true ? rules.evidence(subject: $0.subject, body: $0.textAsRead) : [], phrases: false)
+        let features = items.map { item in
+            let body = item.textAsRead
+            return TriageFeatures(subject: item.subject, body: body, spec: spec, evidence: spec.signals == true ? rules.evidence(subject: item.subject, body: body) : [], phrases: false)
         }
         let kind = trainHead(name: "kind", classes: Self.kindClasses, labels: items.map(\.kind), features: features)
         let area = trainHead(name: "area", classes: Self.areaClasses, labels: items.map(\.areaClass), features: features)
