@@ -71,8 +71,10 @@ public struct Triage: Sendable {
         case fallingPart, givingWay
         /// A fitting that is screwed to a wall (a grab rail, a shelf, a bath panel): "the grab rail
         /// by the bath has come away from the wall" is a repair, not a structure giving way
-        /// (``awayFromTheWall``); context only.
-        case fitting
+        /// (``awayFromTheWall``); context only. `fittingLoose`: such a fitting found come away,
+        /// which the trained model does not overrule into an emergency (a window blind "hanging
+        /// down"); context only.
+        case fitting, fittingLoose
         /// A way into the home (a front door) and words that it will not shut: the home cannot be
         /// secured when they are near ("the window won't shut properly, draft coming in" is a
         /// repair, "the gate will not close" a fault); context only.
@@ -406,7 +408,10 @@ public struct Triage: Sendable {
         let onlyCold = has(.noHeat) && !vulnerable && ![Signal.gas, .electrics, .electricFitting, .structural, .fire, .security, .otherHazard].contains(where: has)
         let over = has(.hazardOver) && !has(.ongoing) && !noHeatVulnerable
             || has(.denied) && !ruleUrgent && ![Signal.water, .electricFitting, .noHeat, .fire, .security, .otherHazard].contains(where: has)
-        let (urgent, urgentByModel) = onlyCold || over ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
+        // A fitting come away from the wall is a repair (the grab rail, the blind): policy, which the
+        // model does not overrule when nothing else the lists know of is there.
+        let onlyFitting = has(.fittingLoose) && !ruleUrgent
+        let (urgent, urgentByModel) = onlyCold || over || onlyFitting ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
         if urgent, !ruleUrgent, let urgentByModel {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency, read by the trained model (\(Self.percent(urgentByModel)))"
                 + Self.weighed(features.flatMap { model?.explain(Flag.urgentSafety.rawValue, $0, label: "yes") } ?? [])
@@ -514,6 +519,8 @@ public struct Triage: Sendable {
     static let firstPerson = hashes(["i", "im", "ive", "me", "my", "we", "us", "our", "mine", "myself"])
     /// Words of fear, and the animals whose fear they can be: "the dog was terrified".
     static let fears = Set(TriageLexicon.fears)
+    static let wentDead = Set(TriageLexicon.wentDead)
+    static let alarmWords = hashes(["alarm", "alarms", "detector", "detectors"])
     static let pets = hashes(["dog", "dogs", "puppy", "cat", "cats", "kitten", "pet", "pets", "animal", "animals", "bird", "birds", "budgie", "rabbit", "horse", "horses"])
     /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
     /// rather than a service stopped ("the cleaning no longer happens").
@@ -584,9 +591,11 @@ public struct Triage: Sendable {
             }
             // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
             if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }
+            // The fittings are looked for among all findings: "roller blind" hides "blind" as a cue, not as a fitting.
             if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
-               matches.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
+               found.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)
+                hits.append(match.phrase, to: .fittingLoose)
                 continue
             }
             if Self.deniable.contains(match.tag), denied(match) {
@@ -637,6 +646,11 @@ public struct Triage: Sendable {
             let kept = fire.filter { !Self.alarms.contains($0) }
             hits[.fire] = kept.isEmpty ? nil : kept
             for alarm in fire where Self.alarms.contains(alarm) { hits.append(alarm, to: .fault) }
+        }
+        // "the line went dead": something stopped, and no alarm is named in the text.
+        if let fire = hits[.fire], fire.contains(where: Self.wentDead.contains), !words.contains(where: Self.alarmWords.contains) {
+            let kept = fire.filter { !Self.wentDead.contains($0) }
+            hits[.fire] = kept.isEmpty ? nil : kept
         }
         // "the carbon monoxide alarm keeps going off" is carbon monoxide; "the CO alarm has come
         // off the wall" a hazard where it is reported; a question about fitting one, or one whose
@@ -703,7 +717,7 @@ public struct Triage: Sendable {
     }
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
-    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver]
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
     static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }

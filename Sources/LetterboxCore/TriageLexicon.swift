@@ -69,6 +69,10 @@ public enum TriageLexicon {
     /// (``Triage/Signal/alarmNuisance``: toast, steam, a low battery) takes out of it.
     static let alarms = ["smoke alarm", "smoke alarms", "fire alarm", "fire alarms", "smoke detector", "smoke detectors"]
 
+    /// A thing that stopped working with nothing named: fire safety only in a text that names an
+    /// alarm or a detector ("it chirped, then went dead"), not "the line went dead" (``Triage/alarmWords``).
+    static let wentDead = ["went dead", "gone dead", "completely dead"]
+
     /// The words of fear of ``Triage/Signal/lifeEvent``, which are not the household's when an
     /// animal has them ("the dog was terrified").
     static let fears = ["frightened", "scared", "terrified", "distressed", "very distressed"]
@@ -349,6 +353,9 @@ public enum TriageLexicon {
         (.fitting, [
             "grab rail", "grab rails", "towel rail", "curtain rail", "curtain pole", "shelf", "shelves", "bath panel", "skirting board",
             "skirting", "tiles", "tile", "sink", "basin", "bath", "mirror", "coat hooks", "toilet roll holder", "cupboard door",
+            // A window blind or curtain pole is a fitting too ("the roller blind has come away from the
+            // wall"), though "blind" is hidden as a cue by the phrases that show it is the blind's sense.
+            "blind", "blinds", "curtain", "curtains", "picture rail", "dado rail", "worktop", "splashback",
         ]),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
         (.alarmNuisance, [
@@ -374,8 +381,10 @@ public enum TriageLexicon {
             "smoke is coming into", "smoke coming into", "caught fire", "caught alight", "full of smoke", "filled with smoke",
             "setting fire", "sets fire", "setting fires", "set light to", "setting light to", "sets light to",
             "up in flames", "went up in flames", "gone up in flames", "going up in flames",
-            // An alarm that no longer works, whatever its battery: "chirping, then went completely dead".
-            "went dead", "gone dead", "completely dead", "alarm is dead", "alarms are dead", "no other alarm", "alarm not working",
+            // An alarm that no longer works, whatever its battery: "chirping, then went completely dead"
+            // (``wentDead``: only where an alarm is named).
+        ] + TriageLexicon.wentDead + [
+            "alarm is dead", "alarms are dead", "no other alarm", "alarm not working",
             "alarm is not working", "alarm isnt working", "alarm has stopped working", "alarm stopped working",
         ] + TriageLexicon.alarms),
         (.security, [
@@ -422,6 +431,8 @@ public enum TriageLexicon {
         // Not "turned out" ("it turned out to be gas") nor "not my flat" ("not my flat that leaks,
         // upstairs, but it comes through my light"): a missed emergency costs more than a false one.
         (.hazardOver, [
+            "is fixed now", "are fixed now", "is sorted now", "are sorted now", "is now fixed", "is now sorted", "now been fixed",
+            "been fixed now", "been sorted now", "all sorted now", "is repaired now", "now been repaired",
             "sorted it", "fixed it", "fixed in the end", "sorted in the end", "made it safe", "made safe", "now safe", "is safe now",
             "safe again", "felt safe again", "now capped", "capped and safe", "all fine", "all fine now", "all ok now", "all good now",
             "no fire", "false alarm", "has been restored", "have restored it", "been restored", "power is back",
@@ -528,7 +539,10 @@ public enum TriageLexicon {
             "elderly man next door", "elderly couple next door",
             "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
-            "blind bend", "blind side", "blind alley", "roller blind", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
+            "blind bend", "blind side", "blind alley", "roller blind",
+            // The blind at a window: "the kitchen blind has come down", "the blind in the lounge".
+            "kitchen blind", "bedroom blind", "bathroom blind", "lounge blind", "vertical blind", "venetian blind", "blackout blind",
+            "the blind in", "the blind on", "the blind is", "the blind has", "blind cord", "blind cords", "blind bracket", "blind brackets", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
             "wheelchair accessible", "wheelchair access", "dementia friendly", "work as a carer", "working as a carer", "job as a carer",
             // The writer's own job, not someone they write for: "she works as a support worker for older people".

@@ -290,6 +290,23 @@ import Testing
         #expect(flags("The damp started the year before last and it has never been sorted.").contains(.possiblyOutOfTime))
     }
 
+    /// Probe b50, a stranger's words: a call that went dead is no dead alarm, a window blind come
+    /// off the wall is neither a structure giving way nor a disclosure of sight loss, and a danger
+    /// the text says "is fixed now" is over. An alarm gone dead, sight loss and a danger to be
+    /// fixed still count.
+    @Test func deadLinesBlindsAndDangersFixedNow() {
+        let triage = Triage()
+        func flags(_ body: String) -> [Flag] { triage.read(subject: nil, body: body, received: received).flags.map(\.flag) }
+        #expect(!flags("I rang the repairs line twice this morning and the call went dead both times before anyone answered.").contains(.urgentSafety))
+        #expect(flags("The smoke detector in the hallway chirped all weekend and then went dead.").contains(.urgentSafety))
+        let blind = flags("The vertical blind in the lounge has come away from the wall and is hanging down at one end.")
+        #expect(!blind.contains(.urgentSafety) && !blind.contains(.vulnerability))
+        #expect(!flags("The bedroom blind is broken, the cord snapped, and the blind on the landing window too.").contains(.vulnerability))
+        #expect(flags("I'm registered blind so please phone me about the appointment rather than writing.").contains(.vulnerability))
+        #expect(!flags("The sparking light switch in the hall is fixed now, the electrician came first thing.").contains(.urgentSafety))
+        #expect(flags("Please can the sparking switch in the hall be fixed now, it is dangerous.").contains(.urgentSafety))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
