@@ -591,7 +591,8 @@ public struct Triage: Sendable {
             }
             // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
             if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }
-            // The fittings are looked for among all findings: "roller blind" hides "blind" as a cue, not as a fitting.
+            // The fittings are looked for among all findings: "the roller blind" hides "blind" as a
+            // cue, not the blind as a fitting.
             if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
                found.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)

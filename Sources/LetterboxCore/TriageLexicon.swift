@@ -353,9 +353,12 @@ public enum TriageLexicon {
         (.fitting, [
             "grab rail", "grab rails", "towel rail", "curtain rail", "curtain pole", "shelf", "shelves", "bath panel", "skirting board",
             "skirting", "tiles", "tile", "sink", "basin", "bath", "mirror", "coat hooks", "toilet roll holder", "cupboard door",
-            // A window blind or curtain pole is a fitting too ("the roller blind has come away from the
-            // wall"), though "blind" is hidden as a cue by the phrases that show it is the blind's sense.
-            "blind", "blinds", "curtain", "curtains", "picture rail", "dado rail", "worktop", "splashback",
+            // A window blind or a curtain is a fitting too ("the roller blind has come away from the wall"):
+            // named by the phrases that hide "blind" as a cue, never by "blind" alone ("I'm blind and the
+            // handrail has come away" is still a danger).
+            "roller blind", "kitchen blind", "bedroom blind", "bathroom blind", "lounge blind", "vertical blind", "venetian blind",
+            "blackout blind", "window blind", "the blind", "blinds", "curtain", "curtains", "picture rail", "dado rail", "worktop",
+            "splashback",
         ]),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
         (.alarmNuisance, [
@@ -542,7 +545,8 @@ public enum TriageLexicon {
             "blind bend", "blind side", "blind alley", "roller blind",
             // The blind at a window: "the kitchen blind has come down", "the blind in the lounge".
             "kitchen blind", "bedroom blind", "bathroom blind", "lounge blind", "vertical blind", "venetian blind", "blackout blind",
-            "the blind in", "the blind on", "the blind is", "the blind has", "blind cord", "blind cords", "blind bracket", "blind brackets", "was a carer", "used to be a carer", "used to care for", "pregnancy test",
+            "the blind in", "the blind on", "the blind is", "the blind has", "blind cord", "blind cords", "blind bracket", "blind brackets",
+            "was a carer", "used to be a carer", "used to care for", "pregnancy test",
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
             "wheelchair accessible", "wheelchair access", "dementia friendly", "work as a carer", "working as a carer", "job as a carer",
             // The writer's own job, not someone they write for: "she works as a support worker for older people".

@@ -303,6 +303,7 @@ import Testing
         #expect(!blind.contains(.urgentSafety) && !blind.contains(.vulnerability))
         #expect(!flags("The bedroom blind is broken, the cord snapped, and the blind on the landing window too.").contains(.vulnerability))
         #expect(flags("I'm registered blind so please phone me about the appointment rather than writing.").contains(.vulnerability))
+        #expect(flags("I'm blind and the handrail has come away from the wall.").contains(.urgentSafety))
         #expect(!flags("The sparking light switch in the hall is fixed now, the electrician came first thing.").contains(.urgentSafety))
         #expect(flags("Please can the sparking switch in the hall be fixed now, it is dangerous.").contains(.urgentSafety))
     }
