@@ -277,6 +277,10 @@ public enum TriageLexicon {
             "wet to the touch", "wall is wet", "walls wet", "wet wall",
             "wet rot", "dry rot", "black again", "furry", "growing on the walls",
             "growth on the walls", "wall is black", "walls are black", "walls have gone black", "wall has gone black",
+            // Mould named by its colour as it spreads: "the ceiling is going black in the corner".
+            "ceiling is going black", "ceiling going black", "ceiling has gone black", "ceilings have gone black",
+            "ceiling is turning black", "walls are going black", "wall is going black", "walls going black", "walls are turning black",
+            "corner is going black", "corners are going black", "going black in the corner", "going black in the corners",
         ]),
         (.dampSevere, [
             "covered in", "everywhere", "spreading", "all over", "whole wall", "every room", "coughing", "breathing", "chest infection",
@@ -539,6 +543,10 @@ public enum TriageLexicon {
             "mobility scooter", "older residents", "older tenants", "older people", "elderly residents", "elderly people",
             "elderly tenants",
             "elderly neighbour", "elderly neighbours", "disabled neighbour", "disabled neighbours", "elderly lady next door",
+            // Someone from elsewhere on the estate: "the elderly gentleman from number 30".
+            "elderly lady from", "elderly man from", "elderly gentleman from", "elderly woman from", "elderly couple from",
+            "elderly resident from", "elderly lady across", "elderly man across", "elderly lady opposite", "elderly man opposite",
+            "elderly lady upstairs", "elderly man upstairs", "elderly lady downstairs", "elderly man downstairs",
             "elderly man next door", "elderly couple next door",
             "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
@@ -557,11 +565,12 @@ public enum TriageLexicon {
             // the hospital" or "the nurse at the hospital": a stay, a patient's nurse.)
             "work nights as a carer", "works nights as a carer", "working nights as a carer",
             "work at the hospital", "works at the hospital", "working at the hospital", "job at the hospital",
-            "shift at the hospital", "shifts at the hospital",
+            "shift at the hospital", "shifts at the hospital", "work nights at the hospital", "works nights at the hospital",
+            "working nights at the hospital", "work days at the hospital", "works days at the hospital",
             // Idioms and things, not people: "it fell on deaf ears", "an autism awareness poster",
             // "anxious to get an update" (eager), "a carer by profession", "the boiler died", "a
             // hospital appointment" (a visit, not an illness disclosed).
-            "deaf ears", "autism awareness", "dementia awareness", "disability awareness", "deaf awareness",
+            "deaf ears", "autism awareness", "dementia awareness", "disability awareness", "deaf awareness", "dementia cafe", "dementia cafes",
             "anxious to get", "anxious to know", "anxious to hear", "anxious to find out", "anxious to have", "anxious to see",
             "anxious for an update", "anxious for news", "anxious for a reply", "anxious for a response",
             "carer by profession", "carer by trade", "hospital appointment", "hospital appointments",

@@ -308,6 +308,21 @@ import Testing
         #expect(flags("Please can the sparking switch in the hall be fixed now, it is dangerous.").contains(.urgentSafety))
     }
 
+    /// Probe b51: a night shift at the hospital, a dementia cafe and an elderly man from another
+    /// house disclose nothing about the household; a ceiling going black is mould. A stay in
+    /// hospital, an elderly father at home and a socket gone black keep their readings.
+    @Test func shiftsCafesOtherPeopleAndCeilingsGoingBlack() {
+        let triage = Triage()
+        func flags(_ body: String) -> [Flag] { triage.read(subject: nil, body: body, received: received).flags.map(\.flag) }
+        #expect(!flags("My husband works nights at the hospital so please don't send anyone before midday.").contains(.vulnerability))
+        #expect(!flags("Is the dementia cafe in the community hall still running on Thursdays?").contains(.vulnerability))
+        #expect(!flags("The elderly gentleman from number 30 keeps parking across my drive.").contains(.vulnerability))
+        #expect(flags("My elderly father lives with me and the heating has failed.").contains(.vulnerability))
+        #expect(flags("My wife spent three nights at the hospital after her fall.").contains(.vulnerability))
+        #expect(flags("The bathroom ceiling is going black in the corner above the shower.").contains(.dampMouldHazard))
+        #expect(!flags("The plug socket by the kettle has gone black and smells of burning.").contains(.dampMouldHazard))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
