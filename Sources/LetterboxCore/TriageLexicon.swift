@@ -73,6 +73,13 @@ public enum TriageLexicon {
     /// alarm or a detector ("it chirped, then went dead"), not "the line went dead" (``Triage/alarmWords``).
     static let wentDead = ["went dead", "gone dead", "completely dead"]
 
+    /// A blind at a window, named so that "blind" is not sight loss (``Triage/Signal/notCue``) and
+    /// the blind is a fitting (``Triage/Signal/fitting``): "the roller blind has come away from the wall".
+    static let windowBlinds = [
+        "roller blind", "kitchen blind", "bedroom blind", "bathroom blind", "lounge blind", "vertical blind", "venetian blind",
+        "blackout blind", "window blind", "blinds",
+    ]
+
     /// The words of fear of ``Triage/Signal/lifeEvent``, which are not the household's when an
     /// animal has them ("the dog was terrified").
     static let fears = ["frightened", "scared", "terrified", "distressed", "very distressed"]
@@ -360,10 +367,8 @@ public enum TriageLexicon {
             // A window blind or a curtain is a fitting too ("the roller blind has come away from the wall"):
             // named by the phrases that hide "blind" as a cue, never by "blind" alone ("I'm blind and the
             // handrail has come away" is still a danger).
-            "roller blind", "kitchen blind", "bedroom blind", "bathroom blind", "lounge blind", "vertical blind", "venetian blind",
-            "blackout blind", "window blind", "the blind", "blinds", "curtain", "curtains", "picture rail", "dado rail", "worktop",
-            "splashback",
-        ]),
+            "the blind", "curtain", "curtains", "picture rail", "dado rail", "worktop", "splashback",
+        ] + TriageLexicon.windowBlinds),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
         (.alarmNuisance, [
             "make toast", "making toast", "burn toast", "burn the toast", "burnt toast", "burned toast", "when i cook", "when im cooking",
@@ -539,7 +544,7 @@ public enum TriageLexicon {
         (.notCue, [
             // The instruction in a landlord's footer or leaflet, quoted back: "If you smell gas, call ...".
             "if you smell gas", "if you can smell gas", "if you suspect a gas leak", "if you think you can smell gas",
-            "blind corner", "blind spot", "blinds", "window blind", "baby things", "baby clothes", "baby changing", "mobility scooters",
+            "blind corner", "blind spot", "baby things", "baby clothes", "baby changing", "mobility scooters",
             "mobility scooter", "older residents", "older tenants", "older people", "elderly residents", "elderly people",
             "elderly tenants",
             "elderly neighbour", "elderly neighbours", "disabled neighbour", "disabled neighbours", "elderly lady next door",
@@ -550,9 +555,8 @@ public enum TriageLexicon {
             "elderly man next door", "elderly couple next door",
             "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
-            "blind bend", "blind side", "blind alley", "roller blind",
-            // The blind at a window: "the kitchen blind has come down", "the blind in the lounge".
-            "kitchen blind", "bedroom blind", "bathroom blind", "lounge blind", "vertical blind", "venetian blind", "blackout blind",
+            "blind bend", "blind side", "blind alley",
+            // The blind at a window (and ``windowBlinds``): "the blind in the lounge", "the blind cord".
             "the blind in", "the blind on", "the blind is", "the blind has", "blind cord", "blind cords", "blind bracket", "blind brackets",
             "was a carer", "used to be a carer", "used to care for", "pregnancy test",
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
@@ -598,7 +602,7 @@ public enum TriageLexicon {
             // I have a disabled bay" still discloses).
             "the disabled bay", "the disabled bays", "the disabled parking", "the disabled parking bay", "the disabled parking bays",
             "toddler height", "child height", "childs height", "kids height",
-        ] + TriageLexicon.deafToIdioms + TriageLexicon.durationsOfSomethingElse),
+        ] + TriageLexicon.deafToIdioms + TriageLexicon.durationsOfSomethingElse + TriageLexicon.windowBlinds),
         (.supposed, TriageLexicon.supposing),
         (.needOver, TriageLexicon.needOver),
         (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),

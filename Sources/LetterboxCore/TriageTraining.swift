@@ -65,6 +65,13 @@ public struct LabelledItem: Codable, Hashable, Sendable {
         channel == "email" ? QuoteSplitter.split(text).newText.normalisedForRecord : text
     }
 
+    /// The item's features as training and the dev report read them: its text as read
+    /// (``textAsRead``, worked out once) and, when the spec reads them, the rules' findings in it.
+    public func features(spec: TriageModel.FeatureSpec, rules: Triage) -> TriageFeatures {
+        let body = textAsRead
+        return TriageFeatures(subject: subject, body: body, spec: spec, evidence: spec.signals == true ? rules.evidence(subject: subject, body: body) : [], phrases: false)
+    }
+
     /// The area as a class name: "other" when the label leaves it empty.
     public var areaClass: String { (serviceArea?.isEmpty ?? true) ? "other" : serviceArea! }
 }
@@ -142,10 +149,7 @@ public struct TriageTraining: Sendable {
     /// Trains the kind and service-area heads on the items.
     public func train(_ items: [LabelledItem], description: String) -> TriageModel {
         let rules = Triage(model: .none)
-        let features = items.map { item in
-            let body = item.textAsRead
-            return TriageFeatures(subject: item.subject, body: body, spec: spec, evidence: spec.signals == true ? rules.evidence(subject: item.subject, body: body) : [], phrases: false)
-        }
+        let features = items.map { $0.features(spec: spec, rules: rules) }
         let kind = trainHead(name: "kind", classes: Self.kindClasses, labels: items.map(\.kind), features: features)
         let area = trainHead(name: "area", classes: Self.areaClasses, labels: items.map(\.areaClass), features: features)
         // The flag heads learn from items whose flags were labelled (an officer's correction of the

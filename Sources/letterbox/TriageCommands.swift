@@ -314,9 +314,7 @@ struct TriageTrainCommand: AsyncParsableCommand {
                 var right = 0, areaRight = 0, complaints = 0, complaintsFound = 0
                 let rules = Triage(model: .none)
                 for item in dev {
-                    let body = item.textAsRead
-                    let features = model.features(subject: item.subject, body: body,
-                                                  evidence: spec.signals == true ? rules.evidence(subject: item.subject, body: body) : [], phrases: false)
+                    let features = item.features(spec: spec, rules: rules)
                     let kind = model.predict("kind", features, explain: false)?.label
                     if kind == item.kind { right += 1 }
                     if model.predict("area", features, explain: false)?.label == item.areaClass { areaRight += 1 }

@@ -7,6 +7,9 @@ import Testing
 @Suite struct TriageModelTests {
     let received = Date(timeIntervalSince1970: 1_795_000_000)
 
+    /// The flags triage raises for a body with no subject, received on `received`.
+    func flags(_ body: String) -> [Flag] { Triage().read(subject: nil, body: body, received: received).flags.map(\.flag) }
+
     static func shippedItems() throws -> [LabelledItem] {
         var items: [LabelledItem] = []
         for name in ["labelled.jsonl", "variants.jsonl"] {
@@ -200,8 +203,6 @@ import Testing
     /// building's age, a job) are not cues; a child's age in months, a relative lost and reading
     /// that is hard are.
     @Test func vulnerabilityWordsInOtherSenses() {
-        let triage = Triage()
-        func flags(_ text: String) -> [Flag] { triage.read(subject: nil, body: text, received: received).flags.map(\.flag) }
         func vulnerable(_ text: String) -> Bool { flags(text).contains(.vulnerability) }
         #expect(!vulnerable("My emails about the leak have fallen on deaf ears for a month."))
         #expect(!vulnerable("Is there a dementia awareness session at the community hub this month?"))
@@ -227,8 +228,6 @@ import Testing
     /// "coming") is urgent; an alarm set off by cooking, a pet's fear and a fault that "no longer"
     /// works are not what their words are elsewhere.
     @Test func dangerWordsInOtherSenses() {
-        let triage = Triage()
-        func flags(_ text: String) -> [Flag] { triage.read(subject: nil, body: text, received: received).flags.map(\.flag) }
         func urgent(_ text: String) -> Bool { flags(text).contains(.urgentSafety) }
         #expect(urgent("the meter cupboard on our landing reeks of gas this evening"))
         #expect(urgent("My alarm on the kitchen wall is beeping and the display shows CO 45"))
@@ -279,7 +278,6 @@ import Testing
         #expect(read("Re: boiler", "I want to make a complaint, this is the fourth visit and it still cuts out.").kind == .complaint)
         #expect(read("Complaint about the caretaker", "Please ring me back today.").kind == .complaint)
         #expect(read("Fwd: formal complaint", "Please see my complaint below, sent in October, which has had no answer.").kind == .complaint)
-        func flags(_ body: String) -> [Flag] { read(nil, body).flags.map(\.flag) }
         #expect(flags("I'm forwarding this for my dad, he asked me to: the pull cord in his bathroom has snapped.").contains(.representative))
         #expect(flags("My husband uses a walker and the ramp to the front door has cracked.").contains(.vulnerability))
         #expect(flags("I cannot manage the stairs and the lift has been out for days.").contains(.vulnerability))
@@ -295,8 +293,6 @@ import Testing
     /// the text says "is fixed now" is over. An alarm gone dead, sight loss and a danger to be
     /// fixed still count.
     @Test func deadLinesBlindsAndDangersFixedNow() {
-        let triage = Triage()
-        func flags(_ body: String) -> [Flag] { triage.read(subject: nil, body: body, received: received).flags.map(\.flag) }
         #expect(!flags("I rang the repairs line twice this morning and the call went dead both times before anyone answered.").contains(.urgentSafety))
         #expect(flags("The smoke detector in the hallway chirped all weekend and then went dead.").contains(.urgentSafety))
         let blind = flags("The vertical blind in the lounge has come away from the wall and is hanging down at one end.")
@@ -312,8 +308,6 @@ import Testing
     /// house disclose nothing about the household; a ceiling going black is mould. A stay in
     /// hospital, an elderly father at home and a socket gone black keep their readings.
     @Test func shiftsCafesOtherPeopleAndCeilingsGoingBlack() {
-        let triage = Triage()
-        func flags(_ body: String) -> [Flag] { triage.read(subject: nil, body: body, received: received).flags.map(\.flag) }
         #expect(!flags("My husband works nights at the hospital so please don't send anyone before midday.").contains(.vulnerability))
         #expect(!flags("Is the dementia cafe in the community hall still running on Thursdays?").contains(.vulnerability))
         #expect(!flags("The elderly gentleman from number 30 keeps parking across my drive.").contains(.vulnerability))
