@@ -272,6 +272,7 @@ public enum TriageLexicon {
             "someone else to look at", "someone else look at", "someone else to look into", "someone else look into",
             "someone else to review", "someone else review", "looked at by someone else", "reviewed by someone else",
             "someone independent to look", "someone independent to review", "someone different to look", "fresh pair of eyes",
+            "looked at again by someone", "looked into again by someone", "reviewed again by someone",
         ]),
         (.complaintAnswer, [
             "complaint", "complaints", "response", "reply", "replied", "answer", "answered", "decision", "outcome",
@@ -282,6 +283,8 @@ public enum TriageLexicon {
             "water running down the walls", "streaming windows", "windows streaming", "rising damp", "spores", "musty smell",
             "smells musty", "smells damp", "damp smell", "musty", "damp patch", "damp patches", "green fur",
             "wet to the touch", "wall is wet", "walls wet", "wet wall",
+            // Condensation that runs: "the bathroom runs with water when the fan is off".
+            "runs with water", "run with water", "running with water", "ran with water",
             "wet rot", "dry rot", "black again", "furry", "growing on the walls",
             "growth on the walls", "wall is black", "walls are black", "walls have gone black", "wall has gone black",
             // Mould named by its colour as it spreads: "the ceiling is going black in the corner".
@@ -602,10 +605,16 @@ public enum TriageLexicon {
             // I have a disabled bay" still discloses).
             "the disabled bay", "the disabled bays", "the disabled parking", "the disabled parking bay", "the disabled parking bays",
             "toddler height", "child height", "childs height", "kids height",
+            // A service named for disabled people, asked about ("disabled adaptations" as a subject).
+            "disabled adaptation", "disabled adaptations", "disabled facilities grant", "disabled facilities grants",
         ] + TriageLexicon.deafToIdioms + TriageLexicon.durationsOfSomethingElse + TriageLexicon.windowBlinds),
         (.supposed, TriageLexicon.supposing),
         (.needOver, TriageLexicon.needOver),
-        (.pregnancy, ["pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth"]),
+        (.pregnancy, [
+            "pregnant", "pregnancy", "expecting a baby", "weeks pregnant", "months pregnant", "due to give birth",
+            // A birth just past: "a C-section two weeks ago", "gave birth on Saturday".
+            "c section", "caesarean", "caesarian", "cesarean", "gave birth", "given birth", "giving birth",
+        ]),
         (.language, [
             "interpreter", "translator", "translation", "english is not my first language", "my english is", "my english not",
             "sign language", "bsl", "not understand english", "i not understand",

@@ -317,6 +317,22 @@ import Testing
         #expect(!flags("The plug socket by the kettle has gone black and smells of burning.").contains(.dampMouldHazard))
     }
 
+    /// Probe b52: a birth just past is a cue; "disabled adaptations" asked about names a service;
+    /// condensation that "runs with water" is damp; a complaint's reply "looked at again by
+    /// someone else" asks for a review. Someone disabled asking for a ramp, a tap that runs and
+    /// a boiler looked at again keep their readings.
+    @Test func birthsAdaptationsRunningWaterAndASecondLook() {
+        #expect(flags("had an emergency caesarean last week and the front steps have no rail, cant manage them with the pram").contains(.vulnerability))
+        #expect(flags("Caller gave birth on Saturday and the hot water is off.").contains(.vulnerability))
+        #expect(flags("Two weeks after my c-section and still no lift.").contains(.vulnerability))
+        #expect(!flags("Disabled adaptations: how long is the wait for a walk-in shower? Asking for my aunt's neighbour.").contains(.vulnerability))
+        #expect(flags("I'm disabled and need a ramp to the back door.").contains(.vulnerability))
+        #expect(flags("The kitchen window runs with water every morning and the sill is rotting.").contains(.dampMouldHazard))
+        #expect(!flags("the tap runs fine now thanks").contains(.dampMouldHazard))
+        #expect(flags("Your reply doesn't deal with the mould at all. I'd like it looked at again by someone else please.").contains(.escalationRequest))
+        #expect(!flags("Can the boiler be looked at again by someone else? It is still making the noise.").contains(.escalationRequest))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
