@@ -55,11 +55,21 @@ struct TriageSpeed: ParsableCommand {
             sink &+= TriageModel.loadShipped()?.heads.count ?? 0
             loads.append(Date().timeIntervalSince(began))
         }
+        // The phrase lists' matcher, which every process that triages builds once (the lists
+        // themselves are made before the first run, as a process makes them once too).
+        var builds: [Double] = []
+        sink &+= TriageLexicon.phrases.count
+        for _ in 0..<max(runs, 5) {
+            let began = Date()
+            sink &+= Triage.buildDefaultMatcher().tags(in: []).count
+            builds.append(Date().timeIntervalSince(began))
+        }
         print(String(format: "Triage + due dates, one thread, %d records per run, median of %d runs:", records, runs))
         print(String(format: "  triage:              %9.0f records/s (target 20000: %.1fx)", median(triageRates), median(triageRates) / 20_000))
         print(String(format: "  hazards by the lists alone: %9.0f records/s (the model's hazard heads cost %.1f%%)", median(listsRates), (median(listsRates) / median(triageRates) - 1) * 100))
         print(String(format: "  word split only:     %9.0f records/s (triage takes %.1fx as long)", median(baseRates), median(baseRates) / median(triageRates)))
         print(String(format: "  loading the shipped model (once per process): %.2f ms", median(loads) * 1000))
+        print(String(format: "  building the phrase lists' matcher (once per process): %.2f ms", median(builds) * 1000))
         if sink == 42 { print("") }
     }
 }

@@ -33,9 +33,9 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
                 }
             }
         }
-        // By first word, longest first, then as listed: sorted as plain numbers.
-        var order = listed.indices.map { (first: words[listed[$0].words.lowerBound], length: listed[$0].words.count, index: $0) }
-        order.sort { a, b in a.first != b.first ? a.first < b.first : a.length != b.length ? a.length > b.length : a.index < b.index }
+        // By first word, longest first, then as listed: two plain numbers a phrase.
+        var order = listed.indices.map { PhraseOrderKey(first: words[listed[$0].words.lowerBound], length: listed[$0].words.count, index: $0) }
+        order.sort()
         phraseTags.reserveCapacity(order.count)
         phrases.reserveCapacity(order.count)
         restStart.reserveCapacity(order.count + 1)
@@ -66,21 +66,27 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         phrase.utf8.withContiguousStorageIfAvailable { bytes -> [UInt64]? in
             // Most phrases have no such word: find that out without hashing or allocating.
             func isLetter(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte | 0x20) }
-            var length = 0, longIng = false
-            for (index, byte) in bytes.enumerated() where byte != 0x27 {
-                guard isLetter(byte) else {
-                    length = 0
-                    continue
+            // An "ing" that ends a word, then that word's length (apostrophes not counted).
+            var longIng = false
+            var index = 2
+            while index < bytes.count, !longIng {
+                if bytes[index] | 0x20 == UInt8(ascii: "g"), bytes[index - 1] | 0x20 == UInt8(ascii: "n"), bytes[index - 2] | 0x20 == UInt8(ascii: "i"),
+                   index + 1 == bytes.count || !isLetter(bytes[index + 1]) {
+                    var length = 0
+                    var back = index
+                    while back >= 0, bytes[back] == 0x27 || isLetter(bytes[back]) {
+                        if bytes[back] != 0x27 { length += 1 }
+                        back -= 1
+                    }
+                    longIng = length >= 6
                 }
-                length += 1
-                if length >= 6, byte | 0x20 == UInt8(ascii: "g"), index + 1 == bytes.count || !isLetter(bytes[index + 1]),
-                   bytes[index - 1] | 0x20 == UInt8(ascii: "n"), bytes[index - 2] | 0x20 == UInt8(ascii: "i") { longIng = true }
+                index += 1
             }
             guard longIng else { return nil }
+            var length = 0
             var hashes: [UInt64] = []
             var changed = false
             var hash = TextFingerprint.fnvOffset, beforeLast = hash
-            length = 0
             var last: (UInt8, UInt8, UInt8) = (0, 0, 0)
             func endWord() {
                 guard length > 0 else { return }
@@ -149,11 +155,12 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
     /// ``wordHashes(_:)`` appended to `hashes`.
     static func appendWordHashes(_ text: String, to hashes: inout [UInt64]) {
         // ASCII in contiguous storage (most texts, and every listed phrase, of which each process
-        // hashes a few thousand as it starts) is hashed as it is split, through a pointer, without
-        // a buffer per word: the same words and hashes as the splitter below gives (a test
-        // holds the two together).
+        // hashes a few thousand as it starts) is hashed as it is split, in one pass through a
+        // pointer, without a buffer per word; at the first byte that is not ASCII what it hashed
+        // is taken back and the splitter below reads the whole text. The same words and hashes
+        // either way (a test holds the two together).
+        let start = hashes.count
         let hashedInPlace = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
             var hash = TextFingerprint.fnvOffset
             var inWord = false
             for byte in bytes {
@@ -165,6 +172,7 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
                     hash = TextFingerprint.fnv(hash, byte | 0x20)
                     inWord = true
                 case 0x27 where inWord: continue
+                case 0x80...: return false
                 default:
                     if inWord {
                         hashes.append(hash)
@@ -177,6 +185,7 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
             return true
         }
         if hashedInPlace == true { return }
+        hashes.removeSubrange(start...)
         TextFingerprint.forEachWord(text) { word in
             var hash = TextFingerprint.fnvOffset
             for byte in word { hash = TextFingerprint.fnv(hash, byte) }
@@ -200,4 +209,19 @@ extension PhraseMatcher where Tag == String {
     public func terms(in words: [UInt64]) -> [String] {
         tags(in: words)
     }
+}
+
+/// Where a listed phrase goes in the tables: by its first word's hash, then longest first,
+/// then in the order listed (`rank` holds both: a longer phrase has a smaller one).
+private struct PhraseOrderKey: Comparable {
+    var first: UInt64
+    var rank: UInt64
+    var index: Int { Int(truncatingIfNeeded: rank & 0xFFFF_FFFF) }
+
+    init(first: UInt64, length: Int, index: Int) {
+        self.first = first
+        rank = UInt64(UInt32.max - UInt32(clamping: length)) << 32 | UInt64(UInt32(truncatingIfNeeded: index))
+    }
+
+    static func < (a: PhraseOrderKey, b: PhraseOrderKey) -> Bool { a.first != b.first ? a.first < b.first : a.rank < b.rank }
 }

@@ -132,7 +132,12 @@ public struct Triage: Sendable {
     private let customMatcher: PhraseMatcher<Signal>?
     /// Built on first use, once per process: opening a store for `letterbox list` should not pay
     /// for a lexicon it never reads.
-    private static let defaultMatcher = PhraseMatcher(TriageLexicon.phrases, droppingG: true)
+    private static let defaultMatcher = buildDefaultMatcher()
+
+    /// The matcher of ``TriageLexicon/phrases`` (what ``defaultMatcher`` holds), built afresh:
+    /// public for `letterbox-bench triage-speed`, which times it, since every process that
+    /// triages builds it once. (Built here, where it is specialised for ``Signal``.)
+    public static func buildDefaultMatcher() -> PhraseMatcher<Signal> { PhraseMatcher(TriageLexicon.phrases, droppingG: true) }
     private var matcher: PhraseMatcher<Signal> { customMatcher ?? Self.defaultMatcher }
     /// The reference pattern of the landlord's cases, for escalation requests (`LB-2026-000123`).
     public var referencePrefix: String
