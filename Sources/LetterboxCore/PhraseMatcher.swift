@@ -33,9 +33,9 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
                 }
             }
         }
-        // By first word, longest first, then as listed: two plain numbers a phrase.
-        var order = listed.indices.map { PhraseOrderKey(first: words[listed[$0].words.lowerBound], length: listed[$0].words.count, index: $0) }
-        order.sort()
+        // By first word, longest first, then as listed: sorted as plain numbers.
+        var order = listed.indices.map { (first: words[listed[$0].words.lowerBound], length: listed[$0].words.count, index: $0) }
+        order.sort { a, b in a.first != b.first ? a.first < b.first : a.length != b.length ? a.length > b.length : a.index < b.index }
         phraseTags.reserveCapacity(order.count)
         phrases.reserveCapacity(order.count)
         restStart.reserveCapacity(order.count + 1)
@@ -209,19 +209,4 @@ extension PhraseMatcher where Tag == String {
     public func terms(in words: [UInt64]) -> [String] {
         tags(in: words)
     }
-}
-
-/// Where a listed phrase goes in the tables: by its first word's hash, then longest first,
-/// then in the order listed (`rank` holds both: a longer phrase has a smaller one).
-private struct PhraseOrderKey: Comparable {
-    var first: UInt64
-    var rank: UInt64
-    var index: Int { Int(truncatingIfNeeded: rank & 0xFFFF_FFFF) }
-
-    init(first: UInt64, length: Int, index: Int) {
-        self.first = first
-        rank = UInt64(UInt32.max - UInt32(clamping: length)) << 32 | UInt64(UInt32(truncatingIfNeeded: index))
-    }
-
-    static func < (a: PhraseOrderKey, b: PhraseOrderKey) -> Bool { a.first != b.first ? a.first < b.first : a.rank < b.rank }
 }
