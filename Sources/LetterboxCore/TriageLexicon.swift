@@ -511,6 +511,9 @@ public enum TriageLexicon {
             "baby", "babies", "newborn", "new born", "toddler", "toddlers", "young children", "young kids", "little ones",
             "small children", "infant", "month old", "months old", "babys", "young family", "1 year old", "2 year old", "3 year old", "4 year old", "2 yr old", "children sick", "kids sick",
             "twins", "triplets", "new baby", "just had a baby", "had our baby", "had a baby", "1 yr old", "3 yr old", "4 yr old",
+            // The age in words, as the child is named by it: "where my two year old plays" (not
+            // "two years old", which a boiler can be).
+            "one year old", "two year old", "three year old", "four year old", "two yr old", "three yr old",
         ]),
         // A gas appliance and a smell near it: "a smell like rotten eggs by the boiler cupboard".
         (.gasAppliance, ["gas cooker", "gas hob", "gas fire", "gas meter", "gas pipe", "boiler", "cooker", "hob", "gas", "pilot light", "flue"]),

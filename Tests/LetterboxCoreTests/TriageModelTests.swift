@@ -333,6 +333,14 @@ import Testing
         #expect(!flags("Can the boiler be looked at again by someone else? It is still making the noise.").contains(.escalationRequest))
     }
 
+    /// Probe b53: a toddler named by the age in words is a cue, as "2 year old" was; a thing
+    /// "two years old" is not.
+    @Test func agesInWords() {
+        #expect(flags("My three year old keeps slipping on the wet path by the back door.").contains(.vulnerability))
+        #expect(flags("the water is dripping where my two year old plays").contains(.vulnerability))
+        #expect(!flags("The boiler is only two years old and it has broken down twice.").contains(.vulnerability))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
