@@ -155,12 +155,12 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
     /// ``wordHashes(_:)`` appended to `hashes`.
     static func appendWordHashes(_ text: String, to hashes: inout [UInt64]) {
         // ASCII in contiguous storage (most texts, and every listed phrase, of which each process
-        // hashes a few thousand as it starts) is hashed as it is split, in one pass through a
-        // pointer, without a buffer per word; at the first byte that is not ASCII what it hashed
-        // is taken back and the splitter below reads the whole text. The same words and hashes
-        // either way (a test holds the two together).
-        let start = hashes.count
+        // hashes a few thousand as it starts) is hashed as it is split, through a pointer, without
+        // a buffer per word: the same words and hashes as the splitter below gives (a test
+        // holds the two together). The ASCII check is a pass of its own, so that a long text
+        // with one byte that is not ASCII near its end is not hashed twice.
         let hashedInPlace = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
             var hash = TextFingerprint.fnvOffset
             var inWord = false
             for byte in bytes {
@@ -172,7 +172,6 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
                     hash = TextFingerprint.fnv(hash, byte | 0x20)
                     inWord = true
                 case 0x27 where inWord: continue
-                case 0x80...: return false
                 default:
                     if inWord {
                         hashes.append(hash)
@@ -185,7 +184,6 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
             return true
         }
         if hashedInPlace == true { return }
-        hashes.removeSubrange(start...)
         TextFingerprint.forEachWord(text) { word in
             var hash = TextFingerprint.fnvOffset
             for byte in word { hash = TextFingerprint.fnv(hash, byte) }
