@@ -319,7 +319,7 @@ import Testing
 
     /// Probe b52: a birth just past is a cue; "disabled adaptations" asked about names a service;
     /// condensation that "runs with water" is damp; a complaint's reply "looked at again by
-    /// someone else" asks for a review. Someone disabled asking for a ramp, a tap that runs and
+    /// someone else" asks for a review. Someone disabled asking for a ramp, no running water and
     /// a boiler looked at again keep their readings.
     @Test func birthsAdaptationsRunningWaterAndASecondLook() {
         #expect(flags("had an emergency caesarean last week and the front steps have no rail, cant manage them with the pram").contains(.vulnerability))
@@ -328,7 +328,7 @@ import Testing
         #expect(!flags("Disabled adaptations: how long is the wait for a walk-in shower? Asking for my aunt's neighbour.").contains(.vulnerability))
         #expect(flags("I'm disabled and need a ramp to the back door.").contains(.vulnerability))
         #expect(flags("The kitchen window runs with water every morning and the sill is rotting.").contains(.dampMouldHazard))
-        #expect(!flags("the tap runs fine now thanks").contains(.dampMouldHazard))
+        #expect(!flags("We have had no running water since this morning.").contains(.dampMouldHazard))
         #expect(flags("Your reply doesn't deal with the mould at all. I'd like it looked at again by someone else please.").contains(.escalationRequest))
         #expect(!flags("Can the boiler be looked at again by someone else? It is still making the noise.").contains(.escalationRequest))
     }
