@@ -283,6 +283,9 @@ public enum TriageLexicon {
             "water running down the walls", "streaming windows", "windows streaming", "rising damp", "spores", "musty smell",
             "smells musty", "smells damp", "damp smell", "musty", "damp patch", "damp patches", "green fur",
             "wet to the touch", "wall is wet", "walls wet", "wet wall",
+            // Plaster that damp has softened: "the plaster underneath is soft and crumbly".
+            "plaster is soft", "soft plaster", "plaster underneath is soft", "plaster is crumbly", "crumbly plaster",
+            "plaster is crumbling", "crumbling plaster", "plaster is powdery", "powdery plaster",
             // Condensation that runs: "the bathroom runs with water when the fan is off".
             "runs with water", "run with water", "running with water", "ran with water",
             "wet rot", "dry rot", "black again", "furry", "growing on the walls",
@@ -371,6 +374,8 @@ public enum TriageLexicon {
             // named by the phrases that hide "blind" as a cue, never by "blind" alone ("I'm blind and the
             // handrail has come away" is still a danger).
             "the blind", "curtain", "curtains", "picture rail", "dado rail", "worktop", "splashback",
+            // Paper on the wall: "the paper has come away from the wall" is damp's sign, not a fall.
+            "wallpaper", "the paper", "wall paper",
         ] + TriageLexicon.windowBlinds),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
         (.alarmNuisance, [
@@ -472,7 +477,8 @@ public enum TriageLexicon {
             "cant hear on the phone", "cannot hear on the phone", "can not hear on the phone", "cant hear the phone", "cannot hear the phone",
             "struggle to hear", "trouble hearing", "i have a blue badge", "ive got a blue badge", "i hold a blue badge", "my blue badge",
             "blue badge holder", "her blue badge", "his blue badge",
-            "mobility", "walking frame", "walking stick", "crutches", "registered disabled", "learning disability", "autism", "autistic",
+            "mobility", "walking frame", "walking stick", "crutches", "broken ankle", "broken leg", "broken hip", "broken foot",
+            "leg in plaster", "ankle in plaster", "leg in a cast", "ankle in a cast", "foot in a cast", "in a cast", "registered disabled", "learning disability", "autism", "autistic",
             "adhd", "housebound", "bed bound", "bedbound", "learning difficulties", "learning difficulty", "large print", "my sight", "his sight", "her sight", "sight loss",
             "bad knee", "bad knees", "bad hip", "bad back", "bad legs", "cant do stairs", "cant do the stairs", "cannot do stairs",
             "cant manage stairs", "cannot manage stairs", "cant manage the stairs", "cannot manage the stairs",
@@ -577,6 +583,10 @@ public enum TriageLexicon {
             "work at the hospital", "works at the hospital", "working at the hospital", "job at the hospital",
             "shift at the hospital", "shifts at the hospital", "work nights at the hospital", "works nights at the hospital",
             "working nights at the hospital", "work days at the hospital", "works days at the hospital",
+            // Giving time at a hospice, or its charity shop ("my husband is at the hospice" stays a cue).
+            "volunteer at the hospice", "volunteers at the hospice", "volunteering at the hospice", "volunteer at the local hospice",
+            "volunteers at the local hospice", "volunteering at the local hospice", "work at the hospice", "works at the hospice",
+            "work at the local hospice", "works at the local hospice", "hospice shop", "hospice charity shop",
             // Idioms and things, not people: "it fell on deaf ears", "an autism awareness poster",
             // "anxious to get an update" (eager), "a carer by profession", "the boiler died", "a
             // hospital appointment" (a visit, not an illness disclosed).

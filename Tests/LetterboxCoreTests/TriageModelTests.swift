@@ -341,6 +341,17 @@ import Testing
         #expect(!flags("The boiler is only two years old and it has broken down twice.").contains(.vulnerability))
     }
 
+    /// Probe b54: plaster gone soft is damp, and paper come away from the wall is no fall; a broken
+    /// ankle is a cue; giving time at a hospice is not, a husband at the hospice is.
+    @Test func softPlasterCastsAndHospices() {
+        let plaster = flags("Behind the sofa the plaster is crumbling and the paper has come away from the wall.")
+        #expect(plaster.contains(.dampMouldHazard) && !plaster.contains(.urgentSafety))
+        #expect(flags("The handrail on the stairs has come away from the wall.").contains(.urgentSafety))
+        #expect(flags("Still hobbling about with a broken ankle, and the path to the door is full of potholes.").contains(.vulnerability))
+        #expect(!flags("I volunteer at the local hospice on Tuesdays so please book the visit for another day.").contains(.vulnerability))
+        #expect(flags("My husband is at the hospice and I need the heating fixed before he comes home.").contains(.vulnerability))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
