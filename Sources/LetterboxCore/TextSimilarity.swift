@@ -276,7 +276,7 @@ public struct ContentWords: Sendable, Hashable {
             guard word.count >= 3, !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
             let stem = Self.stem(word)
             guard stem.count >= 3 else { return }
-            let hash = Self.hash(stem)
+            let hash = Self.standard(Self.hash(stem))
             guard !Self.ignored.contains(hash), !placeWords.contains(hash), hashes.insert(hash).inserted else { return }
             words.append(String(decoding: word, as: UTF8.self))
         }
@@ -293,9 +293,9 @@ public struct ContentWords: Sendable, Hashable {
     public func without(_ place: String?) -> ContentWords {
         guard let place else { return self }
         var drop = Set<UInt64>()
-        TextFingerprint.forEachWord(place) { drop.insert(Self.hash(Self.stem($0))) }
+        TextFingerprint.forEachWord(place) { drop.insert(Self.standard(Self.hash(Self.stem($0)))) }
         guard !drop.isDisjoint(with: hashes) else { return self }
-        return ContentWords(hashes: hashes.subtracting(drop), words: words.filter { !drop.contains(Self.hash(Self.stem(Array($0.utf8)))) })
+        return ContentWords(hashes: hashes.subtracting(drop), words: words.filter { !drop.contains(Self.standard(Self.hash(Self.stem(Array($0.utf8))))) })
     }
 
     static func hash(_ stem: [UInt8]) -> UInt64 {
@@ -306,8 +306,26 @@ public struct ContentWords: Sendable, Hashable {
 
     /// The words (as this text writes them) whose stems both texts have, in this text's order.
     public func shared(with other: ContentWords) -> [String] {
-        words.filter { other.hashes.contains(Self.hash(Self.stem(Array($0.utf8)))) }
+        words.filter { other.hashes.contains(Self.standard(Self.hash(Self.stem(Array($0.utf8))))) }
     }
+
+    /// A text message's spellings of a word, read as the word ("thru" is "through", "pls" is
+    /// "please"): the same tenant writes "water coming through" in an email and "water still
+    /// coming thru" by text, and the two must share their words.
+    static let spellings: [UInt64: UInt64] = {
+        let pairs = [
+            ("thru", "through"), ("pls", "please"), ("plz", "please"), ("plse", "please"), ("cos", "because"), ("coz", "because"),
+            ("bcos", "because"), ("becos", "because"), ("tmrw", "tomorrow"), ("tmr", "tomorrow"), ("nite", "night"), ("wat", "what"),
+            ("wen", "when"), ("dnt", "dont"), ("cnt", "cant"), ("ppl", "people"), ("msg", "message"), ("wiv", "with"),
+            ("ceilin", "ceiling"), ("leakin", "leaking"), ("comin", "coming"), ("kitchin", "kitchen"), ("bathrm", "bathroom"),
+        ]
+        var table: [UInt64: UInt64] = [:]
+        for (written, word) in pairs { table[hash(stem(Array(written.utf8)))] = hash(stem(Array(word.utf8))) }
+        return table
+    }()
+
+    /// A stem's hash as the standard spelling's (``spellings``).
+    static func standard(_ hash: UInt64) -> UInt64 { spellings[hash] ?? hash }
 
     /// Light stemming: plural and verb endings off ("leaking" "leak", "ceilings" "ceiling",
     /// "reported" "report", "flies" "fly"), a doubled final consonant undone ("dripping" "drip").

@@ -96,6 +96,9 @@ struct RulesTests {
         #expect(words.words == ["leaking", "dripping", "taps", "ceilings"])
         #expect(words.hashes.count == 4)
         #expect(ContentWords("my flat, please, again, nobody came").hashes.isEmpty)
+        // A text message's spellings are the words: "thru" is "through", "pls" is "please" (ignored).
+        #expect(ContentWords("water still comin thru the kitchen ceiling pls").hashes
+            == ContentWords("water still coming through the kitchen ceiling please").hashes)
     }
 
     @Test("A duplicate decides the case, and the wording of other candidates is not scored")
