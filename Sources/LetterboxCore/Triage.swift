@@ -104,6 +104,10 @@ public struct Triage: Sendable {
         /// A danger supposed ("in case of a gas leak") and a need that is over ("no longer need
         /// an interpreter"): they undo the hazards and cues just after them; context only.
         case supposed, needOver
+        /// A complaint's outcome accepted ("I'm satisfied with the outcome and happy for the
+        /// complaint to be closed"): with no word of displeasure, failure or sarcasm beside it, the
+        /// complaint and the stage one response it names ask for nothing more; context only.
+        case closedSatisfied
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -685,6 +689,13 @@ public struct Triage: Sendable {
             let kept = failures.filter { !$0.contains("report") }
             hits[.failure] = kept.isEmpty ? nil : kept
         }
+        if let accepted = hits[.closedSatisfied], hits[.emotion] == nil, hits[.failure] == nil, hits[.sarcasm] == nil {
+            // An outcome accepted: the complaint it names and the response it names are history.
+            // An ask to escalate ("stage 2", "ombudsman") still is one.
+            let asks = (hits[.escalation] ?? []).filter { !Self.responseNamed.contains($0) }
+            hits[.escalation] = asks.isEmpty ? nil : asks
+            if asks.isEmpty { for phrase in accepted { hits.append(phrase, to: .notComplaint) } }
+        }
         if Self.mentionsOldAge(textWords) { hits.append("age over 70", to: .age) }
         if Self.mentionsChildsAge(textWords) { hits.append("a child's age in months", to: .children) }
         return hits
@@ -723,7 +734,10 @@ public struct Triage: Sendable {
     }
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
-    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose]
+    /// Escalation phrases that only name a response ("your stage one response"): an ask for a
+    /// review only when the outcome is not accepted (``Signal/closedSatisfied``).
+    static let responseNamed: Set<String> = ["final response", "stage one response", "stage 1 response"]
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
     static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }

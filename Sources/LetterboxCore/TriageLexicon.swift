@@ -274,6 +274,15 @@ public enum TriageLexicon {
             "someone independent to look", "someone independent to review", "someone different to look", "fresh pair of eyes",
             "looked at again by someone", "looked into again by someone", "reviewed again by someone",
         ]),
+        // An outcome accepted (``Triage.Signal.closedSatisfied``): "satisfied with the outcome and
+        // happy for the complaint to be closed".
+        (.closedSatisfied, [
+            "satisfied with the outcome", "happy with the outcome", "pleased with the outcome", "content with the outcome",
+            "satisfied with the response", "happy with the response", "satisfied with your response", "happy with your response",
+            "happy for the complaint to be closed", "happy for my complaint to be closed", "happy for it to be closed",
+            "you can close my complaint", "you can close the complaint", "happy to close the complaint", "happy to close my complaint",
+            "i accept the outcome", "i accept your response",
+        ]),
         (.complaintAnswer, [
             "complaint", "complaints", "response", "reply", "replied", "answer", "answered", "decision", "outcome",
         ]),
@@ -565,6 +574,9 @@ public enum TriageLexicon {
             "elderly resident from", "elderly lady across", "elderly man across", "elderly lady opposite", "elderly man opposite",
             "elderly lady upstairs", "elderly man upstairs", "elderly lady downstairs", "elderly man downstairs",
             "elderly man next door", "elderly couple next door",
+            // A group the writer may not be in: "many of us are pensioners on fixed incomes".
+            "many of us are pensioners", "lots of us are pensioners", "most of us are pensioners", "a lot of us are pensioners",
+            "many of us are elderly", "lots of us are elderly", "many residents are pensioners",
             "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
             "blind bend", "blind side", "blind alley",

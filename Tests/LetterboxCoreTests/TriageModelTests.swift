@@ -352,6 +352,20 @@ import Testing
         #expect(flags("My husband is at the hospice and I need the heating fixed before he comes home.").contains(.vulnerability))
     }
 
+    /// Probe b55: a stage one response whose outcome is accepted asks for no escalation, and is
+    /// no new complaint; an outcome not accepted, or an ask to escalate beside an accepted one,
+    /// still is. "Many of us are pensioners" names a group, not the writer.
+    @Test func acceptedOutcomesAndGroups() {
+        func kind(_ body: String) -> FeedbackRecord.Kind? { Triage().read(subject: nil, body: body, received: received).kind }
+        let accepted = "Thanks for your final response. I'm pleased with the outcome and you can close my complaint."
+        #expect(!flags(accepted).contains(.escalationRequest))
+        #expect(kind(accepted) != .complaint)
+        #expect(flags("I am not happy with the outcome of the final response and want it looked at again.").contains(.escalationRequest))
+        #expect(flags("I'm satisfied with the response about the fence, but I want my complaint about the damp taken to stage 2.").contains(.escalationRequest))
+        #expect(!flags("Most of us are pensioners and the new parking charge is a lot.").contains(.vulnerability))
+        #expect(flags("I am a pensioner living alone and the heating is off.").contains(.vulnerability))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
