@@ -271,7 +271,7 @@ public struct ContentWords: Sendable, Hashable {
         var hashes = Set<UInt64>()
         var words: [String] = []
         var placeWords = Set<UInt64>()
-        if let place { TextFingerprint.forEachWord(place) { placeWords.insert(Self.hash(Self.stem($0))) } }
+        if let place { TextFingerprint.forEachWord(place) { placeWords.insert(Self.key($0)) } }
         TextFingerprint.forEachWord(text) { word in
             guard word.count >= 3, !word.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return }
             let stem = Self.stem(word)
@@ -293,9 +293,9 @@ public struct ContentWords: Sendable, Hashable {
     public func without(_ place: String?) -> ContentWords {
         guard let place else { return self }
         var drop = Set<UInt64>()
-        TextFingerprint.forEachWord(place) { drop.insert(Self.standard(Self.hash(Self.stem($0)))) }
+        TextFingerprint.forEachWord(place) { drop.insert(Self.key($0)) }
         guard !drop.isDisjoint(with: hashes) else { return self }
-        return ContentWords(hashes: hashes.subtracting(drop), words: words.filter { !drop.contains(Self.standard(Self.hash(Self.stem(Array($0.utf8))))) })
+        return ContentWords(hashes: hashes.subtracting(drop), words: words.filter { !drop.contains(Self.key(Array($0.utf8))) })
     }
 
     static func hash(_ stem: [UInt8]) -> UInt64 {
@@ -306,7 +306,7 @@ public struct ContentWords: Sendable, Hashable {
 
     /// The words (as this text writes them) whose stems both texts have, in this text's order.
     public func shared(with other: ContentWords) -> [String] {
-        words.filter { other.hashes.contains(Self.standard(Self.hash(Self.stem(Array($0.utf8))))) }
+        words.filter { other.hashes.contains(Self.key(Array($0.utf8))) }
     }
 
     /// A text message's spellings of a word, read as the word ("thru" is "through", "pls" is
@@ -326,6 +326,9 @@ public struct ContentWords: Sendable, Hashable {
 
     /// A stem's hash as the standard spelling's (``spellings``).
     static func standard(_ hash: UInt64) -> UInt64 { spellings[hash] ?? hash }
+
+    /// A word's key among the content words: its stem, hashed, in the standard spelling.
+    static func key(_ word: [UInt8]) -> UInt64 { standard(hash(stem(word))) }
 
     /// Light stemming: plural and verb endings off ("leaking" "leak", "ceilings" "ceiling",
     /// "reported" "report", "flies" "fly"), a doubled final consonant undone ("dripping" "drip").

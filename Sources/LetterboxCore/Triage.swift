@@ -734,9 +734,7 @@ public struct Triage: Sendable {
     }
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
-    /// Escalation phrases that only name a response ("your stage one response"): an ask for a
-    /// review only when the outcome is not accepted (``Signal/closedSatisfied``).
-    static let responseNamed: Set<String> = ["final response", "stage one response", "stage 1 response"]
+    static let responseNamed = Set(TriageLexicon.responseNamed)
     static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }

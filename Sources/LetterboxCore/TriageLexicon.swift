@@ -73,6 +73,10 @@ public enum TriageLexicon {
     /// alarm or a detector ("it chirped, then went dead"), not "the line went dead" (``Triage/alarmWords``).
     static let wentDead = ["went dead", "gone dead", "completely dead"]
 
+    /// Escalation phrases that only name a response ("your stage one response"): an ask for a
+    /// review unless the outcome is accepted (``Triage/Signal/closedSatisfied``).
+    static let responseNamed = ["final response", "stage one response", "stage 1 response"]
+
     /// A blind at a window, named so that "blind" is not sight loss (``Triage/Signal/notCue``) and
     /// the blind is a fitting (``Triage/Signal/fitting``): "the roller blind has come away from the wall".
     static let windowBlinds = [
@@ -263,9 +267,9 @@ public enum TriageLexicon {
         (.escalation, [
             "escalate", "escalated", "escalating", "escalation", "stage 2", "stage two", "next stage", "review of my complaint",
             "review my complaint", "take this further", "take it further", "take my complaint further", "ombudsman",
-            "housing ombudsman", "final response", "stage one response", "stage 1 response", "someone more senior",
+            "housing ombudsman", "someone more senior",
             "more senior manager",
-        ] + TriageLexicon.displeasedWithTheAnswer),
+        ] + TriageLexicon.responseNamed + TriageLexicon.displeasedWithTheAnswer),
         // Someone else to look again, near a reply or a complaint (``Triage.Signal.reviewAsk``):
         // "the reply to my complaint ignored my points; I want someone else to look at it".
         (.reviewAsk, [
@@ -277,8 +281,8 @@ public enum TriageLexicon {
         // An outcome accepted (``Triage.Signal.closedSatisfied``): "satisfied with the outcome and
         // happy for the complaint to be closed".
         (.closedSatisfied, [
-            "satisfied with the outcome", "happy with the outcome", "pleased with the outcome", "content with the outcome",
-            "satisfied with the response", "happy with the response", "satisfied with your response", "happy with your response",
+        ] + TriageLexicon.every(["satisfied with", "happy with", "pleased with", "content with"], then: ["the outcome"])
+          + TriageLexicon.every(["satisfied with", "happy with"], then: ["the response", "your response"]) + [
             "happy for the complaint to be closed", "happy for my complaint to be closed", "happy for it to be closed",
             "you can close my complaint", "you can close the complaint", "happy to close the complaint", "happy to close my complaint",
             "i accept the outcome", "i accept your response",
@@ -570,12 +574,11 @@ public enum TriageLexicon {
             "elderly tenants",
             "elderly neighbour", "elderly neighbours", "disabled neighbour", "disabled neighbours", "elderly lady next door",
             // Someone from elsewhere on the estate: "the elderly gentleman from number 30".
-            "elderly lady from", "elderly man from", "elderly gentleman from", "elderly woman from", "elderly couple from",
-            "elderly resident from", "elderly lady across", "elderly man across", "elderly lady opposite", "elderly man opposite",
-            "elderly lady upstairs", "elderly man upstairs", "elderly lady downstairs", "elderly man downstairs",
+        ] + TriageLexicon.every(["elderly lady", "elderly man", "elderly gentleman", "elderly woman", "elderly couple", "elderly resident"], then: ["from"])
+          + TriageLexicon.every(["elderly lady", "elderly man"], then: ["across", "opposite", "upstairs", "downstairs"]) + [
             "elderly man next door", "elderly couple next door",
             // A group the writer may not be in: "many of us are pensioners on fixed incomes".
-            "many of us are pensioners", "lots of us are pensioners", "most of us are pensioners", "a lot of us are pensioners",
+        ] + TriageLexicon.every(["many of us are", "lots of us are", "most of us are", "a lot of us are"], then: ["pensioners"]) + [
             "many of us are elderly", "lots of us are elderly", "many residents are pensioners",
             "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
@@ -596,9 +599,8 @@ public enum TriageLexicon {
             "shift at the hospital", "shifts at the hospital", "work nights at the hospital", "works nights at the hospital",
             "working nights at the hospital", "work days at the hospital", "works days at the hospital",
             // Giving time at a hospice, or its charity shop ("my husband is at the hospice" stays a cue).
-            "volunteer at the hospice", "volunteers at the hospice", "volunteering at the hospice", "volunteer at the local hospice",
-            "volunteers at the local hospice", "volunteering at the local hospice", "work at the hospice", "works at the hospice",
-            "work at the local hospice", "works at the local hospice", "hospice shop", "hospice charity shop",
+        ] + TriageLexicon.every(["volunteer", "volunteers", "volunteering", "work", "works"], then: ["at the hospice", "at the local hospice"]) + [
+            "hospice shop", "hospice charity shop",
             // Idioms and things, not people: "it fell on deaf ears", "an autism awareness poster",
             // "anxious to get an update" (eager), "a carer by profession", "the boiler died", "a
             // hospital appointment" (a visit, not an illness disclosed).
