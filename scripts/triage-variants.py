@@ -7,7 +7,8 @@ id: the same text as a text message (shorthand, no subject), as a phone note tak
 quoted earlier correspondence below it, or in a more formal or a more curt register. The
 label does not change: a register is not evidence of a kind. Every variant keeps its
 item's id in `base`, and the split (train / dev / test) is computed from `base`, so a
-variant never crosses from test into training.
+variant never crosses from test into training. An item marked `unsure` (which the split keeps
+out of test) passes the mark to its variants, so they follow it into development.
 
     python3 scripts/triage-variants.py > Samples/triage/variants.jsonl
 
@@ -117,7 +118,7 @@ def variants(item):
         variant["id"] = item["id"] + "-" + name
         variant["base"] = item["id"]
         variant["source"] = "variant:" + name
-        yield {key: variant[key] for key in ["id", "base", "source", "channel", "subject", "text", "kind", "serviceArea", "flags"] if key in variant}
+        yield {key: variant[key] for key in ["id", "base", "source", "channel", "subject", "text", "kind", "serviceArea", "flags", "unsure"] if key in variant}
 
 
 def main():

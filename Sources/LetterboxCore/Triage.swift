@@ -98,6 +98,11 @@ public struct Triage: Sendable {
         /// A wish for another person to look again ("someone else to look at it") and a reply or
         /// a complaint near it: asks for a review of the complaint, not for another engineer.
         case reviewAsk, complaintAnswer
+        /// The landlord's own work named as what a fault followed ("since the electrician was
+        /// here", "the door you fitted last month"): a failure of that work when a fault is near
+        /// it and no praise or all-clear is in the text ("perfect since your engineer's visit");
+        /// context only.
+        case sinceWork
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
         /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
         case notCue
@@ -675,6 +680,12 @@ public struct Triage: Sendable {
                 }
             }
         }
+        // "the sockets trip since the electrician was here": a fault the landlord's work left.
+        if hits[.praise] == nil, hits[.praiseWeak] == nil, hits[.update] == nil,
+            let work = Self.faultsAfterWork.lazy.compactMap({ Self.near(.sinceWork, $0, within: Self.workWindow, in: matches).first }).first
+        {
+            hits.append(work.0.phrase, to: .failure)
+        }
         for signal in Self.pairedSignals { hits[signal] = nil }
         if hits[.ongoing] != nil, hits[.hazardOver] != nil || hits[.dampOver] != nil {
             // "safe again", "still dry": the word that would say it goes on is part of the phrase that says it is over.
@@ -714,9 +725,13 @@ public struct Triage: Sendable {
     /// "the grab rail by her bath has come away": the fitting's name and the phrase, words apart.
     static let fittingWindow = 6
 
+    /// What a fault near the landlord's work (``Signal/sinceWork``) is found as, and how near.
+    static let faultsAfterWork: [Signal] = [.fault, .security, .electrics, .water, .noHeat, .damp, .gas, .structural]
+    static let workWindow = 14
+
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer, .sinceWork]
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.

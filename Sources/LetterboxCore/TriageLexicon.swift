@@ -19,6 +19,13 @@ public enum TriageLexicon {
         firsts.flatMap { first in seconds.map { [first, $0, last].compactMap { $0 }.joined(separator: " ") } }
     }
 
+    /// Those who work on a home for the landlord, as a text names them after "since the": "since
+    /// the electrician was here the sockets trip".
+    static let workers = [
+        "electrician", "electricians", "plumber", "plumbers", "engineer", "engineers", "gas engineer", "gas man", "contractor",
+        "contractors", "workmen", "fitters", "joiner", "joiners", "roofer", "roofers", "operative", "operatives",
+    ]
+
     /// "not happy with your reply", "dissatisfied with the response": displeasure with the
     /// answer to a complaint, which asks for a review.
     static let displeasedWithTheAnswer: [String] = every(
@@ -191,6 +198,18 @@ public enum TriageLexicon {
             // An earlier repair that did not hold: "do it properly this time", "you only painted over it".
             "properly this time", "right this time", "you painted over", "they painted over", "just painted over", "only painted over",
         ]),
+        // The landlord's own work, named as what a fault followed (``Triage/Signal/sinceWork``):
+        // "the sockets trip since the electrician was here", "the door you fitted last month won't
+        // lock" (Code 1.2: the action of those acting on its behalf).
+        (.sinceWork, TriageLexicon.every(["since the", "since your"], then: TriageLexicon.workers) + [
+            "since they fixed", "since you fixed", "since they fitted", "since you fitted", "since u fitted", "since they replaced",
+            "since you replaced", "since they came to fix", "since the work was done", "since the works", "since the repair",
+            "since your repair",
+        ] + TriageLexicon.every(["you", "u", "they"], then: ["fitted", "installed", "put in", "replaced"], last: "last")
+          + TriageLexicon.every(["you", "u", "they"], then: ["fitted", "installed", "put in", "replaced"], last: "recently") + [
+            "only fitted last", "only installed last", "only put in last", "only just fitted", "only just been fitted",
+            "only been fitted", "only just installed",
+        ]),
         (.sarcasm, [
             "thanks for nothing", "thanks a lot for nothing", "cheers for nothing", "great job leaving", "well done for leaving",
             "thanks for leaving", "thanks for ignoring", "thank you for ignoring", "brilliant service not", "yeah right",
@@ -263,6 +282,10 @@ public enum TriageLexicon {
             "stamping", "abusive", "aggressive", "all hours", "through the night", "at 3am", "at 2am", "at 4am", "every night", "late at night",
             "drums", "drumming", "fireworks", "smashing", "throwing stones", "abandoned car", "car been dumped", "dumped car",
             "no plates", "urinated", "racing", "motorbikes", "teenagers", "argue", "arguing", "dumping",
+            // Someone's vehicle blocking others' spaces: "a van parked across our bays for weeks".
+            "parked across", "parking across", "parks across", "across two bays", "across both bays", "across the bays",
+            "across our bays", "in my bay", "in our bays", "blocking my bay", "blocking our bays", "blocking the bays",
+            "parked a caravan", "parking a caravan", "parks a caravan", "caravan parked",
         ]),
         (.escalation, [
             "escalate", "escalated", "escalating", "escalation", "stage 2", "stage two", "next stage", "review of my complaint",
@@ -343,7 +366,8 @@ public enum TriageLexicon {
             "pull cord", "kitchen light", "bathroom light", "hall light", "landing light", "light flickers", "lights flicker",
             "light is flickering", "lights are flickering", "electrics cupboard", "electrical cupboard", "meter cupboard",
             "electrics trip", "electrics keep tripping", "keeps tripping", "keep tripping", "trips the electrics",
-            "tripping the electrics", "trips out", "tripping out",
+            "tripping the electrics", "trips out", "tripping out", "trip the whole house", "trips the whole house",
+            "trip the power", "trips the power", "trip the fuse box", "trips the fuse box", "trip the electrics",
         ]),
         (.water, [
             "water coming through", "water pouring", "water dripping", "dripping", "leaking", "water leaking", "flooding", "flooded",

@@ -366,6 +366,19 @@ import Testing
         #expect(flags("I am a pensioner living alone and the heating is off.").contains(.vulnerability))
     }
 
+    /// Probe b56: a fault the landlord's own work left ("since the joiner", "they installed last
+    /// week") is a failure of that work, and praise beside the same words is not; a vehicle
+    /// parked across others' bays is anti-social behaviour.
+    @Test func faultsLeftByWorkAndBlockedBays() {
+        func read(_ body: String) -> TriageReading { Triage().read(subject: nil, body: body, received: received) }
+        let dripping = read("Ever since your plumber replaced the tap it has been dripping onto the worktop.")
+        #expect(dripping.kind == .complaint && dripping.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(read("the extractor fan they installed last week has stopped working already").kind == .complaint)
+        #expect(read("Just to say the shower has been brilliant since your plumber came. Thanks.").kind != .complaint)
+        #expect(read("The electrician is booked for Tuesday, can you confirm the time?").kind != .complaint)
+        #expect(read("A white van has been parked across our bays since Friday.").kind == .asbReport)
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
