@@ -169,6 +169,8 @@ public enum TriageLexicon {
             "nobody rang back", "no one rang back", "never rang back",
             "chased", "chasing", "third time", "fourth time", "fifth time", "3rd time", "4th time", "5th time", "third call", "3rd call",
             "fourth call", "4th call", "fifth call", "5th call", "several times", "many times", "numerous times",
+            // "the fifth visit for the same cistern": a repair that took more than two goes.
+            "third visit", "fourth visit", "fifth visit", "sixth visit", "3rd visit", "4th visit", "5th visit", "6th visit",
             "how many times", "so many times", "countless times", "over and over",
             "was promised", "were promised", "been promised", "promised to", "promised me", "broken promise", "broken promises",
             "waste of time", "ignored", "ignoring", "ignore my", "nothing has been done", "nothing done", "nothing has happened",
@@ -612,6 +614,7 @@ public enum TriageLexicon {
             "was a carer", "used to be a carer", "used to care for", "pregnancy test",
             // A place or a job described, not a person: "is the centre wheelchair accessible", "I work as a carer".
             "wheelchair accessible", "wheelchair access", "dementia friendly", "work as a carer", "working as a carer", "job as a carer",
+            "works as a carer", "worked as a carer",
             // The writer's own job, not someone they write for: "she works as a support worker for older people".
             "work as a support worker", "works as a support worker", "working as a support worker", "job as a support worker",
             "work as a social worker", "works as a social worker", "working as a social worker", "job as a social worker",

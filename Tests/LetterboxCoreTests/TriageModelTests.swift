@@ -379,6 +379,17 @@ import Testing
         #expect(read("A white van has been parked across our bays since Friday.").kind == .asbReport)
     }
 
+    /// Probe b57: a repair on its fourth visit is a failure, whatever is said of the engineer;
+    /// someone who works as a carer discloses a job, not a need.
+    @Test func repeatedVisitsAndCarersByJob() {
+        let rules = Triage(model: .none)
+        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
+        let visits = read("Lovely engineer, but it's the fourth visit for this boiler and it keeps cutting out.")
+        #expect(visits.kind == .complaint && visits.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(!flags("The caller's son works as a carer and asked if the visit can be after 4pm.").contains(.vulnerability))
+        #expect(flags("Caller said her son has been her full-time carer since her stroke and the bath needs a grab rail.").contains(.vulnerability))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
