@@ -582,6 +582,10 @@ public struct Triage: Sendable {
             if match.tag == .representative, match.word > 0,
                Self.possessive.contains(words[match.word - 1])
                 || match.word > 1 && words[match.word - 1] == Self.local && Self.possessive.contains(words[match.word - 2]) { continue }
+            // "she is not unhappy with the banding": displeasure denied (not "not happy", whose
+            // first word is the negation).
+            if match.tag == .emotion, match.word > 0, Self.negators.contains(words[match.word - 1]),
+               !Self.negators.contains(words[match.word]) { continue }
             if Self.cueSignals.contains(match.tag) {
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }

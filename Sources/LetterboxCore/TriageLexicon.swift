@@ -19,6 +19,16 @@ public enum TriageLexicon {
         firsts.flatMap { first in seconds.map { [first, $0, last].compactMap { $0 }.joined(separator: " ") } }
     }
 
+    /// The relatives a writer may be caring for, as "my mum was confused" names them.
+    static let olderRelatives = ["mum", "mam", "dad", "mother", "father", "nan", "nana", "gran", "grandma", "grandad", "grandfather", "grandmother", "husband", "wife"]
+
+    /// Things a text calls old ("the boiler is old"): not an age disclosed.
+    static let oldThings = [
+        "wiring", "boiler", "building", "block", "house", "flat", "kitchen", "bathroom", "window", "windows", "door", "doors",
+        "fence", "carpet", "lift", "system", "heater", "fridge", "cooker", "property", "roof", "pipe", "pipes", "it", "this",
+        "that", "furniture", "bath", "shower", "radiator", "radiators", "tank", "meter", "electrics", "suite", "unit", "units",
+    ]
+
     /// Those who work on a home for the landlord, as a text names them after "since the": "since
     /// the electrician was here the sockets trip".
     static let workers = [
@@ -538,6 +548,10 @@ public enum TriageLexicon {
             "cancer", "chemo", "chemotherapy", "asthma", "asthmatic", "copd", "heart condition", "heart problems", "diabetes", "diabetic",
             "dementia", "alzheimers", "terminally ill", "terminal", "poorly", "illness", "ill health", "chest infection", "respiratory",
             "breathing problems", "inhaler", "hospital", "operation", "surgery", "recovering", "stroke", "dialysis", "oxygen",
+            // A fall had ("my mum had a fall last week"), and a relative found confused.
+            "had a fall", "has had a fall", "had a bad fall", "has had a bad fall", "after her fall", "after his fall",
+            "since her fall", "since his fall", "had several falls", "keeps having falls",
+        ] + TriageLexicon.every(TriageLexicon.olderRelatives, then: ["was confused", "is confused", "gets confused", "is getting confused", "has been confused", "was very confused"]) + [
             "bronchitis", "pneumonia", "immune", "arthritis", "epilepsy", "sickle cell", "medical condition", "my condition", "lung condition", "hip replacement", "knee replacement", "multiple sclerosis", "diagnosed", "nebuliser", "gets confused", "in hospital",
             "cystic fibrosis", "parkinsons", "motor neurone", "heart failure", "heart attack", "kidney failure", "kidney disease",
             "long covid", "fibromyalgia", "chronic pain", "chronic illness", "seizures", "allergic", "severe allergy",
@@ -593,6 +607,12 @@ public enum TriageLexicon {
             "sleeping in there again", "sleep in there again", "sleeping in it again", "using the room again", "use the room again",
         ]),
         (.notCue, [
+            // A thing that is old ("the wiring in our flat is old"), not a person ("and is old and
+            // she afraid to fall"); someone else's baby ("the baby upstairs cries at night"); a
+            // fall off a bike, not a fall had; a letter that confused (``olderRelatives`` confused by it).
+        ] + TriageLexicon.every(TriageLexicon.oldThings, then: ["is old"]) + [
+            "baby upstairs", "baby downstairs", "baby next door", "babies upstairs", "babies next door", "toddler upstairs",
+            "toddler next door", "a fall off", "was confused by", "is confused by", "am confused by", "were confused by", "got confused by",
             // The instruction in a landlord's footer or leaflet, quoted back: "If you smell gas, call ...".
             "if you smell gas", "if you can smell gas", "if you suspect a gas leak", "if you think you can smell gas",
             "blind corner", "blind spot", "baby things", "baby clothes", "baby changing", "mobility scooters",

@@ -390,6 +390,20 @@ import Testing
         #expect(flags("Caller said her son has been her full-time carer since her stroke and the bath needs a grab rail.").contains(.vulnerability))
     }
 
+    /// Probe b58: a thing that is old, a baby next door and a displeasure denied are no cue and
+    /// no dissatisfaction; a fall had and a relative confused are cues.
+    @Test func oldThingsFallsAndDeniedDispleasure() {
+        #expect(!flags("The boiler in our house is old and keeps losing pressure. Can it be replaced?").contains(.vulnerability))
+        #expect(flags("My dad is old and can't manage the step at the back door any more.").contains(.vulnerability))
+        #expect(flags("Caller said his wife had a fall on the icy path on Tuesday and he wants it gritted.").contains(.vulnerability))
+        #expect(!flags("had a fall off the ladder clearing the gutter but no harm done, can the gutter be fixed").contains(.vulnerability))
+        #expect(flags("My nan gets confused with all the letters about the works, could you phone my number instead?").contains(.vulnerability))
+        #expect(!flags("the toddler next door screams every morning at 5, thin walls. anything you can do").contains(.vulnerability))
+        #expect(!flags("Caller wanted to know when the works finish; she said she isn't unhappy about them, just planning her holiday.")
+            .contains(.expressedDissatisfaction))
+        #expect(flags("I am unhappy that nobody told us about the works.").contains(.expressedDissatisfaction))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
