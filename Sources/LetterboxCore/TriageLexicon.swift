@@ -551,7 +551,7 @@ public enum TriageLexicon {
             // A fall had ("my mum had a fall last week"), and a relative found confused.
             "had a fall", "has had a fall", "had a bad fall", "has had a bad fall", "after her fall", "after his fall",
             "since her fall", "since his fall", "had several falls", "keeps having falls",
-        ] + TriageLexicon.every(TriageLexicon.olderRelatives, then: ["was confused", "is confused", "gets confused", "is getting confused", "has been confused", "was very confused"]) + [
+        ] + TriageLexicon.every(TriageLexicon.olderRelatives, then: ["was confused", "is confused", "is getting confused", "has been confused", "was very confused"]) + [
             "bronchitis", "pneumonia", "immune", "arthritis", "epilepsy", "sickle cell", "medical condition", "my condition", "lung condition", "hip replacement", "knee replacement", "multiple sclerosis", "diagnosed", "nebuliser", "gets confused", "in hospital",
             "cystic fibrosis", "parkinsons", "motor neurone", "heart failure", "heart attack", "kidney failure", "kidney disease",
             "long covid", "fibromyalgia", "chronic pain", "chronic illness", "seizures", "allergic", "severe allergy",
