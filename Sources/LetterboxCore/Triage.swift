@@ -699,6 +699,11 @@ public struct Triage: Sendable {
             }
             hits[.ongoing] = going.isEmpty ? nil : Array(Set(going.map(\.phrase))).sorted()
         }
+        // "pls ignore my last msg": a message withdrawn, not a complaint of being ignored.
+        if let failures = hits[.failure], failures.contains("ignore my"), hits[.update]?.contains(where: Self.withdrawn.contains) == true {
+            let kept = failures.filter { $0 != "ignore my" }
+            hits[.failure] = kept.isEmpty ? nil : kept
+        }
         if hits[.firstReport] != nil, let failures = hits[.failure] {
             // "has not reported before": the reporting phrases do not show an earlier failure.
             let kept = failures.filter { !$0.contains("report") }
@@ -728,6 +733,9 @@ public struct Triage: Sendable {
     static let awayFromTheWall = Set(TriageLexicon.awayFromTheWall)
     /// "the grab rail by her bath has come away": the fitting's name and the phrase, words apart.
     static let fittingWindow = 6
+
+    /// The update phrases that withdraw an earlier message ("ignore my last").
+    static let withdrawn: Set<String> = ["ignore my last", "ignore my previous", "ignore my earlier", "ignore my message", "ignore my msg", "ignore my text", "ignore my email"]
 
     /// What a fault near the landlord's work (``Signal/sinceWork``) is found as, and how near.
     static let faultsAfterWork: [Signal] = [.fault, .security, .electrics, .water, .noHeat, .damp, .gas, .structural]

@@ -237,7 +237,10 @@ public enum TriageLexicon {
             "no action needed", "just letting you know", "just to let you know", "just so you know", "for your information", "please note",
             "just to say", "letting you know", "wanted to let us know",
             "no need", "no need to", "not needed", "nothing needed", "nothing further", "no further action", "nothing to add",
-            "please ignore", "ignore my", "for your records", "for information", "fyi", "just confirming", "to confirm",
+            "please ignore", "ignore my", "for your records",
+            // A message withdrawn (``Triage/withdrawn``): "pls ignore my last msg, the leak has stopped".
+            "ignore my last", "ignore my previous", "ignore my earlier", "ignore my message", "ignore my msg", "ignore my text",
+            "ignore my email", "for information", "fyi", "just confirming", "to confirm",
             "see you", "see u", "is fine", "thats fine", "that is fine", "works for me", "suits me", "will be in",
             "will be away", "be late", "ring after", "call after", "new number", "my new number",
         ]),
@@ -470,6 +473,7 @@ public enum TriageLexicon {
             "heating is broken", "boiler broken", "boiler is broken", "boiler not working", "boiler has broken", "boiler broke",
             "no hot water", "no water", "radiators are cold", "radiators cold", "freezing", "so cold", "no gas", "no electricity",
             "no power", "heating off", "heating is off", "electricity is off", "electricity off", "power is off", "no water at all",
+            "heating has been off", "heating been off", "heating off for", "heating has gone off", "heating went off",
             "heatings off", "heatings not working", "heatings broken", "heatings gone", "heating gone off", "heating packed up",
             "boiler packed up", "boilers packed up", "boilers broken", "boilers not working", "boilers gone", "no heat or hot water",
             "heating has not worked", "heating hasnt worked", "heating not worked", "heating has not been working",
@@ -573,6 +577,8 @@ public enum TriageLexicon {
             // The age in words, as the child is named by it: "where my two year old plays" (not
             // "two years old", which a boiler can be).
             "one year old", "two year old", "three year old", "four year old", "two yr old", "three yr old",
+            // "my 3 year old's room", its apostrophe dropped.
+            "1 year olds", "2 year olds", "3 year olds", "4 year olds", "one year olds", "two year olds", "three year olds", "four year olds",
         ]),
         // A gas appliance and a smell near it: "a smell like rotten eggs by the boiler cupboard".
         (.gasAppliance, ["gas cooker", "gas hob", "gas fire", "gas meter", "gas pipe", "boiler", "cooker", "hob", "gas", "pilot light", "flue"]),
@@ -612,7 +618,7 @@ public enum TriageLexicon {
             // fall off a bike, not a fall had; a letter that confused (``olderRelatives`` confused by it).
         ] + TriageLexicon.every(TriageLexicon.oldThings, then: ["is old"]) + [
             "baby upstairs", "baby downstairs", "baby next door", "babies upstairs", "babies next door", "toddler upstairs",
-            "toddler next door", "a fall off", "was confused by", "is confused by", "am confused by", "were confused by", "got confused by",
+            "toddler next door", "a fall off", "up to my knees", "up to our knees", "up to your knees", "up to the knees", "was confused by", "is confused by", "am confused by", "were confused by", "got confused by",
             // The instruction in a landlord's footer or leaflet, quoted back: "If you smell gas, call ...".
             "if you smell gas", "if you can smell gas", "if you suspect a gas leak", "if you think you can smell gas",
             "blind corner", "blind spot", "baby things", "baby clothes", "baby changing", "mobility scooters",
@@ -710,7 +716,11 @@ public enum TriageLexicon {
             "coercive", "controlling behaviour", "keeps turning up", "turning up at my", "scared to leave", "scared to go out",
             "frightened to leave", "frightened to go out", "scared in my own home", "unsafe in my own home",
             // A carer in the household: "he has moved in to look after her".
-            "to look after her", "to look after him", "to look after me", "moved in to look after", "look after my mum",
+            "to look after her", "to look after him", "to look after me", "cares for her", "cares for him", "cares for me",
+            // Someone followed home: "a man has been following her daughter home from the bus stop".
+            "following her home", "following him home", "following me home", "followed her home", "followed him home",
+            "followed me home", "follows her home", "follows me home", "following her daughter", "following my daughter",
+            "following her son", "following my son", "moved in to look after", "look after my mum",
             "look after my mother", "look after my dad", "look after my father", "look after my wife", "look after my husband",
             "look after my partner", "restraining order", "injunction against", "court order against", "my ex has been",
             "my ex keeps", "my ex partner has been", "my ex partner keeps",

@@ -404,6 +404,21 @@ import Testing
         #expect(flags("I am unhappy that nobody told us about the works.").contains(.expressedDissatisfaction))
     }
 
+    /// Probe b59: grass up to the knees is no disability, a toddler's room is named by the age
+    /// with its apostrophe dropped, someone followed home and a relative who cares for the
+    /// customer are cues, heating "off since Monday" for someone old is an emergency, and a
+    /// message withdrawn ("ignore my earlier text") is no complaint of being ignored.
+    @Test func kneesAgesFollowersAndWithdrawnMessages() {
+        #expect(!flags("The hedge by the path is so overgrown it's up to my knees and nobody can get past with a buggy.").contains(.vulnerability))
+        #expect(flags("My knees are bad and I can't manage the stairs now the handrail has gone.").contains(.vulnerability))
+        #expect(flags("the radiator in my 2 year olds bedroom is stone cold").contains(.vulnerability))
+        #expect(flags("Caller said a group of older boys keep following her son home from school and taking his phone.").contains(.vulnerability))
+        #expect(flags("Caller's niece moved in last month and cares for her since the stroke.").contains(.vulnerability))
+        #expect(flags("My neighbour's heating has been off since Monday and she is 91, can someone go round?").contains(.urgentSafety))
+        #expect(!flags("pls ignore my earlier text, found the fob").contains(.expressedDissatisfaction))
+        #expect(flags("You ignore my emails every time I ask about the repair.").contains(.expressedDissatisfaction))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
