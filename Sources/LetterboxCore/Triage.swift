@@ -734,8 +734,8 @@ public struct Triage: Sendable {
     /// "the grab rail by her bath has come away": the fitting's name and the phrase, words apart.
     static let fittingWindow = 6
 
-    /// The update phrases that withdraw an earlier message ("ignore my last").
-    static let withdrawn: Set<String> = ["ignore my last", "ignore my previous", "ignore my earlier", "ignore my message", "ignore my msg", "ignore my text", "ignore my email"]
+    /// The update phrases that withdraw an earlier message (``TriageLexicon/withdrawn``).
+    static let withdrawn = Set(TriageLexicon.withdrawn)
 
     /// What a fault near the landlord's work (``Signal/sinceWork``) is found as, and how near.
     static let faultsAfterWork: [Signal] = [.fault, .security, .electrics, .water, .noHeat, .damp, .gas, .structural]

@@ -19,6 +19,13 @@ public enum TriageLexicon {
         firsts.flatMap { first in seconds.map { [first, $0, last].compactMap { $0 }.joined(separator: " ") } }
     }
 
+    /// A message withdrawn ("pls ignore my last msg, the leak has stopped"): an update, and no
+    /// complaint of being ignored ("you ignore my emails" still is).
+    static let withdrawn = [
+        "ignore my last", "ignore my previous", "ignore my earlier", "please ignore my", "pls ignore my", "plz ignore my",
+        "just ignore my",
+    ]
+
     /// The relatives a writer may be caring for, as "my mum was confused" names them.
     static let olderRelatives = ["mum", "mam", "dad", "mother", "father", "nan", "nana", "gran", "grandma", "grandad", "grandfather", "grandmother", "husband", "wife"]
 
@@ -237,13 +244,10 @@ public enum TriageLexicon {
             "no action needed", "just letting you know", "just to let you know", "just so you know", "for your information", "please note",
             "just to say", "letting you know", "wanted to let us know",
             "no need", "no need to", "not needed", "nothing needed", "nothing further", "no further action", "nothing to add",
-            "please ignore", "ignore my", "for your records",
-            // A message withdrawn (``Triage/withdrawn``): "pls ignore my last msg, the leak has stopped".
-            "ignore my last", "ignore my previous", "ignore my earlier", "ignore my message", "ignore my msg", "ignore my text",
-            "ignore my email", "for information", "fyi", "just confirming", "to confirm",
+            "please ignore", "ignore my", "for your records", "for information", "fyi", "just confirming", "to confirm",
             "see you", "see u", "is fine", "thats fine", "that is fine", "works for me", "suits me", "will be in",
             "will be away", "be late", "ring after", "call after", "new number", "my new number",
-        ]),
+        ] + TriageLexicon.withdrawn),
         (.praise, [
             "thank you so much", "thanks so much", "thank u so much", "thank you to", "thanks to", "to thank", "wanted to thank", "praise",
             "grateful", "top job", "so quick", "so quickly", "really quick", "very quick",
