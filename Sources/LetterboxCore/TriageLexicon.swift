@@ -216,6 +216,12 @@ public enum TriageLexicon {
             "no visit", "had no visit", "not had a visit", "no one has been out", "nobody has been out", "not been out to",
             // An earlier repair that did not hold: "do it properly this time", "you only painted over it".
             "properly this time", "right this time", "you painted over", "they painted over", "just painted over", "only painted over",
+            // A fault back after its repair: "thank you for fixing the fence; the post is already
+            // leaning again".
+            "leaning again", "loose again", "leaking again", "dripping again", "blocked again", "cracked again", "stopped working again",
+            "not working again", "came off again", "come off again", "fallen down again", "already leaning", "already leaking",
+            // (Not "broken down again": the data's lifts and boilers that have, with nothing said
+            // of an earlier repair, are first reports.)
         ]),
         // The landlord's own work, named as what a fault followed (``Triage/Signal/sinceWork``):
         // "the sockets trip since the electrician was here", "the door you fitted last month won't
@@ -581,6 +587,9 @@ public enum TriageLexicon {
             // The age in words, as the child is named by it: "where my two year old plays" (not
             // "two years old", which a boiler can be).
             "one year old", "two year old", "three year old", "four year old", "two yr old", "three yr old",
+            // "got 2 kids under 5".
+        ] + TriageLexicon.every(["kids", "children", "child", "kid"], then: ["under 5", "under five", "under 4", "under four", "under 3", "under three", "under 2", "under two"]) + [
+            "under 5s", "under fives",
             // "my 3 year old's room", its apostrophe dropped.
             "1 year olds", "2 year olds", "3 year olds", "4 year olds", "one year olds", "two year olds", "three year olds", "four year olds",
         ]),
@@ -622,7 +631,12 @@ public enum TriageLexicon {
             // fall off a bike, not a fall had; a letter that confused (``olderRelatives`` confused by it).
         ] + TriageLexicon.every(TriageLexicon.oldThings, then: ["is old"]) + [
             "baby upstairs", "baby downstairs", "baby next door", "babies upstairs", "babies next door", "toddler upstairs",
-            "toddler next door", "a fall off", "up to my knees", "up to our knees", "up to your knees", "up to the knees", "was confused by", "is confused by", "am confused by", "were confused by", "got confused by",
+            "toddler next door", "a fall off",
+            // Children in general, not the household's: "is the play area suitable for children under 5?"
+            "for children under", "for kids under",
+            // Furniture or a cupboard that gave way, not the building: "the cupboard base has collapsed".
+            "base has collapsed", "base collapsed", "cupboard has collapsed", "cupboard collapsed", "shelf has collapsed",
+            "shelf collapsed", "shelves have collapsed", "bed has collapsed", "bed collapsed", "chair collapsed", "up to my knees", "up to our knees", "up to your knees", "up to the knees", "was confused by", "is confused by", "am confused by", "were confused by", "got confused by",
             // The instruction in a landlord's footer or leaflet, quoted back: "If you smell gas, call ...".
             "if you smell gas", "if you can smell gas", "if you suspect a gas leak", "if you think you can smell gas",
             "blind corner", "blind spot", "baby things", "baby clothes", "baby changing", "mobility scooters",

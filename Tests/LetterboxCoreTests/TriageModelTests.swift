@@ -419,6 +419,22 @@ import Testing
         #expect(flags("You ignore my emails every time I ask about the repair.").contains(.expressedDissatisfaction))
     }
 
+    /// Probe b60: children "under 5" in the household are a cue (and with no water, an
+    /// emergency), children under 5 in a question about a play area are not; a shelf that has
+    /// collapsed is no structural danger, as a ceiling is; a repair that is "loose again
+    /// already" is a failure.
+    @Test func youngChildrenShelvesAndRepairsThatFailAgain() {
+        let rules = Triage(model: .none)
+        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
+        let children = read("boiler gone, no heating or hot water, i have 3 children under 5").flags.map(\.flag)
+        #expect(children.contains(.vulnerability) && children.contains(.urgentSafety))
+        #expect(!read("Is the play area suitable for children under 5?").flags.contains { $0.flag == .vulnerability })
+        #expect(!read("The shelf in the airing cupboard has collapsed and the towels are on the floor.").flags.contains { $0.flag == .urgentSafety })
+        #expect(read("The ceiling in the hall has collapsed after the leak.").flags.contains { $0.flag == .urgentSafety })
+        let again = read("You replaced the toilet seat on Monday and it's loose again already.")
+        #expect(again.kind == .complaint && again.flags.contains { $0.flag == .expressedDissatisfaction })
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
