@@ -628,7 +628,7 @@ public enum TriageLexicon {
         (.notCue, [
             // A thing that is old ("the wiring in our flat is old"), not a person ("and is old and
             // she afraid to fall"); someone else's baby ("the baby upstairs cries at night"); a
-            // fall off a bike, not a fall had; a letter that confused (``olderRelatives`` confused by it).
+            // fall off a bike, not a fall had.
         ] + TriageLexicon.every(TriageLexicon.oldThings, then: ["is old"]) + [
             "baby upstairs", "baby downstairs", "baby next door", "babies upstairs", "babies next door", "toddler upstairs",
             "toddler next door", "a fall off",
@@ -636,7 +636,10 @@ public enum TriageLexicon {
             "for children under", "for kids under",
             // Furniture or a cupboard that gave way, not the building: "the cupboard base has collapsed".
             "base has collapsed", "base collapsed", "cupboard has collapsed", "cupboard collapsed", "shelf has collapsed",
-            "shelf collapsed", "shelves have collapsed", "bed has collapsed", "bed collapsed", "chair collapsed", "up to my knees", "up to our knees", "up to your knees", "up to the knees", "was confused by", "is confused by", "am confused by", "were confused by", "got confused by",
+            "shelf collapsed", "shelves have collapsed", "bed has collapsed", "bed collapsed", "chair collapsed",
+            // Grass "up to my knees", not a disability; a letter that confused (``olderRelatives``).
+            "up to my knees", "up to our knees", "up to your knees", "up to the knees", "was confused by", "is confused by",
+            "am confused by", "were confused by", "got confused by",
             // The instruction in a landlord's footer or leaflet, quoted back: "If you smell gas, call ...".
             "if you smell gas", "if you can smell gas", "if you suspect a gas leak", "if you think you can smell gas",
             "blind corner", "blind spot", "baby things", "baby clothes", "baby changing", "mobility scooters",
