@@ -662,15 +662,11 @@ public struct Triage: Sendable {
         // battery": the alarm works; not "it doesn't go off even when I burn toast".
         let nuisance = matches.contains(where: { $0.tag == .alarmNuisance && !denied($0, reach: Self.alarmNuisanceReach) })
         if nuisance, let fire = hits[.fire], fire.contains(where: Self.alarms.contains) {
-            let kept = fire.filter { !Self.alarms.contains($0) }
-            hits[.fire] = kept.isEmpty ? nil : kept
+            hits.remove(from: .fire, where: Self.alarms.contains)
             for alarm in fire where Self.alarms.contains(alarm) { hits.append(alarm, to: .fault) }
         }
         // "the line went dead": something stopped, and no alarm is named in the text.
-        if let fire = hits[.fire], fire.contains(where: Self.wentDead.contains), !words.contains(where: Self.alarmWords.contains) {
-            let kept = fire.filter { !Self.wentDead.contains($0) }
-            hits[.fire] = kept.isEmpty ? nil : kept
-        }
+        if !words.contains(where: Self.alarmWords.contains) { hits.remove(from: .fire, where: Self.wentDead.contains) }
         // "the carbon monoxide alarm keeps going off" is carbon monoxide; "the CO alarm has come
         // off the wall" a hazard where it is reported; a question about fitting one, or one whose
         // battery is low, neither.
@@ -700,21 +696,14 @@ public struct Triage: Sendable {
             hits[.ongoing] = going.isEmpty ? nil : Array(Set(going.map(\.phrase))).sorted()
         }
         // "pls ignore my last msg": a message withdrawn, not a complaint of being ignored.
-        if let failures = hits[.failure], failures.contains("ignore my"), hits[.update]?.contains(where: Self.withdrawn.contains) == true {
-            let kept = failures.filter { $0 != "ignore my" }
-            hits[.failure] = kept.isEmpty ? nil : kept
-        }
-        if hits[.firstReport] != nil, let failures = hits[.failure] {
-            // "has not reported before": the reporting phrases do not show an earlier failure.
-            let kept = failures.filter { !$0.contains("report") }
-            hits[.failure] = kept.isEmpty ? nil : kept
-        }
+        if hits[.update]?.contains(where: Self.withdrawn.contains) == true { hits.remove(from: .failure) { $0 == "ignore my" } }
+        // "has not reported before": the reporting phrases do not show an earlier failure.
+        if hits[.firstReport] != nil { hits.remove(from: .failure) { $0.contains("report") } }
         if let accepted = hits[.closedSatisfied], hits[.emotion] == nil, hits[.failure] == nil, hits[.sarcasm] == nil {
             // An outcome accepted: the complaint it names and the response it names are history.
             // An ask to escalate ("stage 2", "ombudsman") still is one.
-            let asks = (hits[.escalation] ?? []).filter { !Self.responseNamed.contains($0) }
-            hits[.escalation] = asks.isEmpty ? nil : asks
-            if asks.isEmpty { for phrase in accepted { hits.append(phrase, to: .notComplaint) } }
+            hits.remove(from: .escalation, where: Self.responseNamed.contains)
+            if hits[.escalation] == nil { for phrase in accepted { hits.append(phrase, to: .notComplaint) } }
         }
         if Self.mentionsOldAge(textWords) { hits.append("age over 70", to: .age) }
         if Self.mentionsChildsAge(textWords) { hits.append("a child's age in months", to: .children) }

@@ -230,8 +230,7 @@ public enum TriageLexicon {
             "since they fixed", "since you fixed", "since they fitted", "since you fitted", "since u fitted", "since they replaced",
             "since you replaced", "since they came to fix", "since the work was done", "since the works", "since the repair",
             "since your repair",
-        ] + TriageLexicon.every(["you", "u", "they"], then: ["fitted", "installed", "put in", "replaced"], last: "last")
-          + TriageLexicon.every(["you", "u", "they"], then: ["fitted", "installed", "put in", "replaced"], last: "recently") + [
+        ] + ["last", "recently"].flatMap { TriageLexicon.every(["you", "u", "they"], then: ["fitted", "installed", "put in", "replaced"], last: $0) } + [
             "only fitted last", "only installed last", "only put in last", "only just fitted", "only just been fitted",
             "only been fitted", "only just installed",
         ]),

@@ -46,6 +46,13 @@ struct SignalHits: Sendable {
         }
     }
 
+    /// Drops a signal's phrases that `drop` accepts, and the signal when none is left.
+    mutating func remove(from signal: Triage.Signal, where drop: (String) -> Bool) {
+        guard let phrases = self[signal] else { return }
+        let kept = phrases.filter { !drop($0) }
+        self[signal] = kept.isEmpty ? nil : kept
+    }
+
     /// Each signal found with its phrases, in the order of the cases.
     var found: [(signal: Triage.Signal, phrases: [String])] {
         var found: [(signal: Triage.Signal, phrases: [String])] = []
