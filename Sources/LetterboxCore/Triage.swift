@@ -103,6 +103,18 @@ public struct Triage: Sendable {
         /// it and no praise or all-clear is in the text ("perfect since your engineer's visit");
         /// context only.
         case sinceWork
+        /// Locks asked for ("change the locks") and a threat from a known person ("my ex still has
+        /// a key", "a court order"): the home cannot be secured against the person feared, an
+        /// emergency (labelling guide, stop 55); apart, neither is one. Context only.
+        case lockChange, threat
+        /// A lift, words that it is out of service, and someone who cannot leave without it ("in a
+        /// wheelchair", "can't do the stairs"): shut in, with no way out in a fire (labelling guide,
+        /// stop 55); a lift out for residents in general is a repair. Context only.
+        case liftOut, outOfService, stairsBarrier
+        /// Glass in a window or door and words that it is smashed ("the kitchen window was
+        /// smashed by a stone"): a home open to the street, and sharp glass; not a car's windows.
+        /// Context only.
+        case glazing, smashed
         case age, disability, illness, mentalHealth, children, pregnancy, language, lifeEvent
         /// A phrase that holds a cue word but discloses nothing ("a blind corner", "baby things").
         case notCue
@@ -586,6 +598,9 @@ public struct Triage: Sendable {
             // first word is the negation).
             if match.tag == .emotion, match.word > 0, Self.negators.contains(words[match.word - 1]),
                !Self.negators.contains(words[match.word]) { continue }
+            // "not happy with how my complaint was handled": no praise of how it was done.
+            if match.tag == .praise, match.word > 0, Self.negators.contains(words[match.word - 1]),
+               Self.praiseOfHow.contains(match.phrase) { continue }
             if Self.cueSignals.contains(match.tag) {
                 let before = words[Swift.max(0, match.word - 2)..<match.word]
                 if before.contains(where: Self.negators.contains) { continue }
@@ -648,6 +663,22 @@ public struct Triage: Sendable {
         addNear(.water, .electricFitting, within: Self.waterWindow, as: .waterByFitting)
         if hits[.noHeat] == nil { addNear(.heater, .outOfOrder, within: 6, as: .noHeat) }
         addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
+        addNear(.lockChange, .threat, within: 30, as: .security)
+        // "the lift at Elm Tower is out and her husband uses a wheelchair".
+        let liftsOut = Self.near(.liftOut, .outOfService, within: 6, in: matches).map(\.0)
+        if !liftsOut.isEmpty,
+           let (lift, barrier) = Self.near(.liftOut, .stairsBarrier, within: 20, in: liftsOut + matches.filter { $0.tag == .stairsBarrier }).first {
+            hits.append("\(lift.phrase) … \(barrier.phrase)", to: .otherHazard)
+            hits.append("\(lift.phrase) … \(barrier.phrase)", to: .fault)
+        }
+        // "the kitchen window was smashed", "smashed the glass in the main door"; not "a car
+        // parked on the grass with smashed windows".
+        if let (glass, smash) = Self.near(.glazing, .smashed, within: 6, in: matches).first(where: { pair in
+            let start = Swift.min(pair.0.word, pair.1.word)
+            return !words[Swift.max(0, start - 24)..<start].contains(where: Self.vehicles.contains)
+        }) {
+            hits.append(glass.word < smash.word ? "\(glass.phrase) … \(smash.phrase)" : "\(smash.phrase) … \(glass.phrase)", to: .security)
+        }
         // A smell or a sign counts unless denied (a smell by either of the two words before) or supposed.
         let stated = { (match: PhraseMatcher<Signal>.Match) in !denied(match, reach: match.tag == .smell ? 2 : 1) && !supposed(match) }
         if hits[.gas] == nil, let (appliance, _) = Self.near(.gasAppliance, .smell, within: 8, in: matches, where: stated).first {
@@ -732,7 +763,12 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer, .sinceWork]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer, .sinceWork, .lockChange, .threat, .liftOut, .outOfService, .stairsBarrier, .glazing, .smashed]
+    /// Praise of how something was done, which a negation before it turns round
+    /// (``TriageLexicon/praiseOfHow``).
+    static let praiseOfHow = Set(TriageLexicon.praiseOfHow)
+    /// A vehicle named before smashed glass: its windows, not a home's.
+    static let vehicles = WordSet(["car", "cars", "van", "vans", "vehicle", "vehicles", "bus", "lorry", "motorbike"])
 
     /// Each match of `first` with the first match of `second` (that `keep` accepts) within
     /// `distance` words of it, in the order the matches of `first` stand.
@@ -887,6 +923,9 @@ public struct Triage: Sendable {
     /// "Mrs Kaur, 79, rang": a title, a name and an age, as phone notes write them, when what
     /// follows goes on about the person ("Mr Hill, 79 Rose Street" is an address).
     private static let titles = WordSet(["mr", "mrs", "ms", "miss", "mx", "dr"])
+    /// "her dad, 91, has had no electricity": a relative, then an age, then what befalls them.
+    private static let relatives = WordSet(["dad", "mum", "mom", "father", "mother", "nan", "nana", "nanna", "gran", "granny", "grandad",
+                                            "grandma", "grandmother", "grandfather", "husband", "wife", "partner", "aunt", "auntie", "uncle"])
     private static let afterNamedAge = WordSet(["rang", "called", "phoned", "says", "said", "reports", "reported", "has", "is", "was",
                                                 "lives", "who", "his", "her", "and", "wants", "asked", "asks", "needs", "uses", "cant", "cannot"])
 
@@ -896,10 +935,11 @@ public struct Triage: Sendable {
 
     private static let isWord = PhraseMatcher<Signal>.wordHashes("is")[0]
 
-    /// "is 79", "aged 84", "84 years old", "Mrs Kaur, 79, rang": an age of 70 or over.
+    /// "is 79", "aged 84", "84 years old", "Mrs Kaur, 79, rang", "her dad, 91, has": an age of 70 or over.
     static func mentionsOldAge(_ words: TriageFeatures.Words) -> Bool {
         anyNumber(in: words, length: 2) { age, before, after, twoBefore in
-            age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after) || (titles.contains(twoBefore) && afterNamedAge.contains(after)))
+            age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after)
+                || (titles.contains(twoBefore) || relatives.contains(before)) && afterNamedAge.contains(after))
                 && !(age == 70 && notYet.contains(after) && before != turned)
                 && !(things.contains(twoBefore) && before == isWord)
         }

@@ -21,6 +21,10 @@ public enum TriageLexicon {
 
     /// A message withdrawn ("pls ignore my last msg, the leak has stopped"): an update, and no
     /// complaint of being ignored ("you ignore my emails" still is).
+    /// Praise of how something was done ("she is happy with how her complaint was handled"); with
+    /// a negation before it ("not happy with how"), no praise (``Triage/praiseOfHow``).
+    static let praiseOfHow = ["happy with how", "pleased with how", "satisfied with how", "impressed with how", "impressed by how"]
+
     static let withdrawn = [
         "ignore my last", "ignore my previous", "ignore my earlier", "please ignore my", "pls ignore my", "plz ignore my",
         "just ignore my",
@@ -220,6 +224,9 @@ public enum TriageLexicon {
             // leaning again".
             "leaning again", "loose again", "leaking again", "dripping again", "blocked again", "cracked again", "stopped working again",
             "not working again", "came off again", "come off again", "fallen down again", "already leaning", "already leaking",
+            // Weeks without, and nobody acting: "3rd week with no hot water ... is anyone actually doing anything".
+            "is anyone actually doing anything", "is anyone doing anything", "is anybody doing anything", "is anyone even doing anything",
+            "is anybody actually doing anything", "anyone actually doing anything",
             // (Not "broken down again": the data's lifts and boilers that have, with nothing said
             // of an earlier repair, are first reports.)
         ]),
@@ -253,7 +260,7 @@ public enum TriageLexicon {
             "see you", "see u", "is fine", "thats fine", "that is fine", "works for me", "suits me", "will be in",
             "will be away", "be late", "ring after", "call after", "new number", "my new number",
         ] + TriageLexicon.withdrawn),
-        (.praise, [
+        (.praise, TriageLexicon.praiseOfHow + [
             "thank you so much", "thanks so much", "thank u so much", "thank you to", "thanks to", "to thank", "wanted to thank", "praise",
             "grateful", "top job", "so quick", "so quickly", "really quick", "very quick",
             "brilliant", "excellent", "fantastic", "wonderful", "amazing", "great job", "great work", "well done", "credit to",
@@ -342,7 +349,7 @@ public enum TriageLexicon {
             "black marks on the walls", "black mould", "fungus", "fungi", "wet walls", "walls are wet", "walls are soaking",
             "water running down the walls", "streaming windows", "windows streaming", "rising damp", "spores", "musty smell",
             "smells musty", "smells damp", "damp smell", "musty", "damp patch", "damp patches", "green fur",
-            "wet to the touch", "wall is wet", "walls wet", "wet wall",
+            "wet to the touch", "wet to touch", "wall is wet", "walls wet", "wet wall",
             // Plaster that damp has softened: "the plaster underneath is soft and crumbly".
             "plaster is soft", "soft plaster", "plaster underneath is soft", "plaster is crumbly", "crumbly plaster",
             "plaster is crumbling", "crumbling plaster", "plaster is powdery", "powdery plaster",
@@ -374,7 +381,7 @@ public enum TriageLexicon {
             "got a shock", "shock from", "burning smell from the socket", "smell of burning", "burning smell", "scorch marks",
             "scorched", "socket smoking", "smoke coming from", "fuse box smoking", "melted socket", "melting", "live wire",
             "wires hanging", "electrics are dangerous", "dangerous electrics",
-            "went bang", "gone bang", "power line", "power lines", "power cable", "overhead cable", "burn marks", "burnt socket", "burnt out socket", "smoke coming out", "smoking socket",
+            "went bang", "gone bang", "power line", "power lines", "power cable", "overhead cable", "burnt socket", "burnt out socket", "smoke coming out", "smoking socket",
             "gives me a shock", "gave me a shock", "little shock", "small shock", "shock when", "tingle", "buzzing socket",
             "wires sticking out", "wires are sticking out", "wires poking out", "wires are poking out", "wires coming out of the wall",
             "uncapped", "not capped", "nobody capped", "never capped", "havent capped", "have not capped",
@@ -612,7 +619,38 @@ public enum TriageLexicon {
         (.danger, [
             "unsafe", "dangerous", "taped over", "condemned", "a danger", "buzzing", "crackling", "cover has come off", "cover is off",
             "cover has fallen off", "cover missing", "cover is missing",
+            // Near a socket or switch only: "a stairwell full of burn marks" after fireworks is no fault in the wiring.
+            "burn marks", "burn mark", "scorch marks", "scorched",
         ]),
+        // Locks asked for someone threatened at home (``Triage/Signal/lockChange``).
+        (.lockChange, [
+            "locks changed", "lock changed", "change the locks", "change the lock", "change my locks", "change my lock", "change her locks",
+            "changing the locks", "changing my locks", "lock change", "locks to be changed", "lock to be changed", "new locks",
+            "locks replaced", "replace the locks", "replace my locks", "locks changing",
+        ]),
+        (.threat, [
+            "my ex", "her ex", "his ex", "an ex", "ex partner", "ex husband", "ex wife", "ex boyfriend", "ex girlfriend", "court order",
+            "non molestation", "injunction", "restraining order", "threatened", "threatening", "threats", "released from prison",
+            "out of prison", "stalking", "stalker",
+        ]),
+        // A lift out and someone who cannot leave without it (``Triage/Signal/liftOut``).
+        (.liftOut, ["lift", "lifts"]),
+        (.outOfService, [
+            "is out", "are out", "been out", "is down", "are down", "been down", "out of action", "out of service", "not working",
+            "isnt working", "arent working", "broken", "broke", "broken down", "broke down", "out of order", "stopped working", "no working",
+            "without a", "keeps breaking", "off",
+        ]),
+        (.stairsBarrier, [
+            "wheelchair", "cant do stairs", "cant do the stairs", "cannot do stairs", "cannot do the stairs", "can not do the stairs",
+            "cant manage stairs", "cant manage the stairs", "cannot manage the stairs", "cannot manage stairs", "cant use the stairs",
+            "cannot use the stairs", "cant use stairs", "cant climb the stairs", "cannot climb the stairs", "cant climb stairs",
+            "cant get down the stairs", "cannot get down the stairs", "cant get up the stairs", "cannot get up the stairs",
+            "stuck indoors", "stuck inside", "housebound", "stuck at home", "bedbound", "cant get out", "cannot get out", "can not get out",
+            "cant get down", "cannot get down", "cant walk the stairs", "cannot walk the stairs",
+        ]),
+        // Smashed glass in a window or door (``Triage/Signal/glazing``).
+        (.glazing, ["window", "windows", "glass", "pane", "panes", "glass panel", "door glass"]),
+        (.smashed, ["smashed", "shattered", "put through", "been put through"]),
         // Damp that is over or was never there: "finally dry", "nothing wrong at the moment".
         (.dampOver, [
             "still dry", "stayed dry", "finally dry", "much better now", "already much better", "cured",
@@ -625,6 +663,8 @@ public enum TriageLexicon {
             "sleeping in there again", "sleep in there again", "sleeping in it again", "using the room again", "use the room again",
         ]),
         (.notCue, [
+            // Stairs still managed, for now: "can't manage the stairs much longer" (a lift out is no emergency yet).
+            "manage the stairs much longer", "manage stairs much longer", "do the stairs much longer", "do stairs much longer",
             // A thing that is old ("the wiring in our flat is old"), not a person ("and is old and
             // she afraid to fall"); someone else's baby ("the baby upstairs cries at night"); a
             // fall off a bike, not a fall had.

@@ -435,6 +435,33 @@ import Testing
         #expect(again.kind == .complaint && again.flags.contains { $0.flag == .expressedDissatisfaction })
     }
 
+    /// Probes b61 and b62, and the guide's three readings of stop 55: locks asked for someone a
+    /// known person threatens, a lift out for someone who cannot use the stairs, and smashed glass
+    /// in a home are emergencies; locks after lost keys, a lift out in general, a van's smashed
+    /// windows and a stairwell's burn marks after fireworks are not. An age after a relative,
+    /// wet to the touch, praise of how a complaint was handled, and nobody acting after weeks.
+    @Test func locksLiftsGlassAndAgesAfterARelative() {
+        let rules = Triage(model: .none)
+        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
+        func urgent(_ body: String) -> Bool { read(body).flags.contains { $0.flag == .urgentSafety } }
+        #expect(urgent("my ex partner has been sending threats and he still has a key, i need the locks changed asap"))
+        #expect(!urgent("I lost my keys on the bus yesterday. Can you change the locks on my flat please?"))
+        #expect(urgent("Caller said the lift at Elm Tower is out and her husband, who uses a wheelchair, has not been able to go out since Friday."))
+        #expect(!urgent("lift broken again at Elm Tower, can someone sort it"))
+        #expect(!urgent("the lift keeps breaking and I am 30 weeks pregnant, I can't manage the stairs much longer, can I move?"))
+        #expect(urgent("Kids threw a brick and the bedroom window was smashed last night, there is glass on the bed."))
+        #expect(!urgent("theres a van dumped by the garages for a month now, no tax and smashed windows"))
+        #expect(!urgent("Caller said someone set off fireworks in the bin store and the walls are covered in burn marks."))
+        #expect(urgent("the light switch in the kitchen has burn marks round it and smells hot"))
+        let mum = read("Caller's son rang: his mum, 87, has no heating and the flat is freezing.").flags.map(\.flag)
+        #expect(mum.contains(.vulnerability) && mum.contains(.urgentSafety))
+        #expect(!read("Mr Hill rang about his mum, 87 Rose Street has a broken gate.").flags.contains { $0.flag == .vulnerability })
+        #expect(read("bedroom wall is cold and wet to touch all the time").flags.contains { $0.flag == .dampMouldHazard })
+        #expect(read("Caller said he is pleased with how his complaint about the fence was dealt with.").kind != .complaint)
+        #expect(read("I am not happy with how my complaint about the fence was dealt with.").kind == .complaint)
+        #expect(read("2 weeks now with the toilet not flushing, is anybody doing anything about it").flags.contains { $0.flag == .expressedDissatisfaction })
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
