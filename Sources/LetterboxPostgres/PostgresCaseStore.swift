@@ -458,6 +458,10 @@ struct SyncPostgresConnection: StoreConnection, Sendable {
         }
         out = out.replacing(/\s+INDEXED BY\s+\w+/, with: "")
         out = out.replacing(/json_extract\(([\w.]+), '\$\.(\w+)'\)/) { match in "(\(match.1)::jsonb ->> '\(match.2)')" }
+        // A nested key, '$.contact.email': a path.
+        out = out.replacing(/json_extract\(([\w.]+), '\$\.(\w+(?:\.\w+)+)'\)/) { match in
+            "(\(match.1)::jsonb #>> '{\(match.2.split(separator: ".").joined(separator: ","))}')"
+        }
         return out
     }
 

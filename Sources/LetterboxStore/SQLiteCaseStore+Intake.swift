@@ -422,8 +422,13 @@ extension CaseStoreRules {
         var refused: [String] = []
         var checked = Set<Int64>()
         for (recordId, how) in candidates {
+            // The case's two addresses from its document, not the document decoded whole (a
+            // JSONDecoder pass over every field, 46,000 instructions a message on an mbox import).
             guard let row = try db.row("""
-                    SELECT root.id, root.reference, root.contact_id, root.document FROM records r
+                    SELECT root.id, root.reference, root.contact_id,
+                           json_extract(root.document, '$.contact.email') AS contact_email,
+                           json_extract(root.document, '$.representative.email') AS representative_email
+                    FROM records r
                     JOIN records root ON root.id = COALESCE(r.case_id, r.follow_up_of, r.id) WHERE r.id = ?
                     """, [recordId]) else { continue }
             let rootId: Int64 = row["id"]
@@ -431,10 +436,8 @@ extension CaseStoreRules {
             guard checked.insert(rootId).inserted else { continue }
             let rootContact: Int64? = row["contact_id"]
             var allowed = contactId != nil && contactId == rootContact
-            if !allowed, let document = (row["document"] as String?)?.data(using: .utf8),
-                let rootRecord = try? Timestamp.jsonDecoder().decode(FeedbackRecord.self, from: document)
-            {
-                let caseEmails = Set([rootRecord.contact.email, rootRecord.representative?.email].compactMap { $0?.lowercased() })
+            if !allowed {
+                let caseEmails = Set([row["contact_email"] as String?, row["representative_email"] as String?].compactMap { $0?.lowercased() })
                 allowed = !senderEmails.isDisjoint(with: caseEmails)
             }
             if allowed { return CaseLink(id: rootId, reference: rootReference, how: how) }

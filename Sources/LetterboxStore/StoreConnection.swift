@@ -295,12 +295,27 @@ extension StoreConnection {
 
 // MARK: SQLite
 
+/// Steps a statement that ``Database/bound(_:_:)`` reset and bound, through GRDB (which keeps
+/// its transaction and observation bookkeeping), yielding nothing: the columns are read from the
+/// handle. GRDB's `Row.fetchCursor` built a `Row` for every query, and with it a dictionary of
+/// its lowercased column names that nothing here reads (about 90,000 instructions a message on
+/// an mbox import's writer, `Benchmarks/instructions.sh`).
+private final class StepCursor: DatabaseCursor {
+    typealias Element = Void
+    let _statement: Statement
+    var _isDone = false
+
+    init(_ statement: Statement) { _statement = statement }
+
+    func _element(sqliteStatement: SQLiteStatement) {}
+}
+
 extension Database: StoreConnection {
     package func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
         let statement = try bound(sql, arguments)
         let names = statement.columnNames
         let handle = statement.sqliteStatement
-        let cursor = try Row.fetchCursor(statement)
+        let cursor = StepCursor(statement)
         var result: [SQLRow] = []
         while try cursor.next() != nil {
             var values: [SQLValue] = []

@@ -100,6 +100,30 @@ struct EmailSampleTests {
         #expect(redelivery.reference == "LB-2026-000001")
     }
 
+    @Test("A reply from a case's representative, not its contact, joins the case: the sender's address is found in the case's document, on either store", arguments: Backend.allCases)
+    func representativesReplyJoinsTheCase(_ backend: Backend) async throws {
+        let store = try await Fixtures.offPool { try TestStores.make(backend, "representative-reply") }
+        let intake = Intake(backend: store, decoders: [EmailDecoder()])
+        let letter = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent("09-councillor.eml"))
+        let (reference, followUpOf) = try await Fixtures.offPool { () throws -> (String?, String?) in
+            let first = try intake.ingest([EmailSubmission.make(letter, source: "09", receivedAt: Date())])[0]
+            let reference = first.reference ?? "none"
+            let reply = """
+                From: Sian Jones <Sian.Jones@example-council.gov.uk>
+                To: complaints@example-housing.org.uk
+                Subject: Re: \(reference)
+                Message-ID: <reply-1@example-council.gov.uk>
+
+                Is there any news on \(reference)? My constituent tells me nothing has changed.
+
+                """
+            let outcome = try intake.ingest([EmailSubmission.make(Data(reply.utf8), source: "reply", receivedAt: Date())])[0]
+            return (first.reference, outcome.followUpOf)
+        }
+        #expect(reference != nil)
+        #expect(followUpOf == reference)
+    }
+
     @Test func aReusedMessageIDWithDifferentContentIsKeptAndFlagged() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
