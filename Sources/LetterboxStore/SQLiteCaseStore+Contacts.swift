@@ -187,7 +187,10 @@ extension CaseStoreRules {
                 try findWeakMatches(db, contactId: contactId, nameKey: nameKey, postcode: postcode, into: &resolution)
             }
         }
-        for (kind, value) in identifiers {
+        // An identifier that matched has its row already (naming its own contact, which the
+        // merge above followed): the insert would change nothing, and costs a statement on
+        // almost every submission from a known contact.
+        for (kind, value) in identifiers where !matched.contains(where: { $0.kind == kind && $0.value == value }) {
             try db.run("INSERT INTO contact_identifiers (kind, value, contact_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [kind, value, contactId])
         }
         resolution.contactId = contactId
