@@ -70,7 +70,10 @@ struct CaseStoreTests {
     /// with the store's reason, and the next batch commits as usual.
     @Test func aRecordTheStoreRefusesIsUndoneAlone() throws {
         let path = folder.appendingPathComponent("letterbox.sqlite").path
-        let store = try SQLiteCaseStore(path: path)
+        let savepoints = Mutex(0)
+        var options = SQLiteCaseStore.Options()
+        options.statementObserver = { sql in if sql.hasPrefix("SAVEPOINT letterbox_record") { savepoints.withLock { $0 += 1 } } }
+        let store = try SQLiteCaseStore(path: path, options: options)
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
             try db.execute(sql: """
@@ -84,12 +87,15 @@ struct CaseStoreTests {
         let outcomes = try intake.commit(intake.prepare([note(Self.good), note(refused, source: "b.txt"), note(other, source: "c.txt")]))
         #expect(outcomes.map(\.disposition) == [.accepted, .quarantined, .accepted])
         #expect(outcomes[1].reason?.contains("refused for the test") == true, "\(outcomes[1])")
+        // Run first with no savepoint per record, then again with one for each of the three.
+        #expect(savepoints.withLock { $0 } == 3)
         #expect(try count(store, "SELECT count(*) FROM records") == 2)
         #expect(try count(store, "SELECT count(*) FROM contacts") == 2)
         #expect(try count(store, "SELECT count(*) FROM contacts WHERE name LIKE '%Rhys%'") == 0)
         #expect(try count(store, "SELECT count(*) FROM audit_log WHERE raw_submission_id = ? AND action <> 'quarantined'", [outcomes[1].rawSubmissionId]) == 0)
         let later = try intake.commit(intake.prepare([note("Caller: Mo Khan\nPhone: 07700 900321\n\nThe lift is out.\n", source: "d.txt")]))
         #expect(later.map(\.disposition) == [.accepted])
+        #expect(savepoints.withLock { $0 } == 3, "a batch nothing refuses needs no savepoint per record")
         #expect(try count(store, "SELECT count(*) FROM records") == 3)
     }
 
