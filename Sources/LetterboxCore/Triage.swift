@@ -125,6 +125,10 @@ public struct Triage: Sendable {
         /// complaint to be closed"): with no word of displeasure, failure or sarcasm beside it, the
         /// complaint and the stage one response it names ask for nothing more; context only.
         case closedSatisfied
+        /// A smoke or fire alarm that sounds at cooking or for its battery (``alarmNuisance``):
+        /// it works, so the trained model does not raise an emergency on its words alone.
+        /// Context only.
+        case alarmWorks
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -437,7 +441,10 @@ public struct Triage: Sendable {
         // A fitting come away from the wall is a repair (the grab rail, the blind): policy, which the
         // model does not overrule when nothing else the lists know of is there.
         let onlyFitting = has(.fittingLoose) && !ruleUrgent
-        let (urgent, urgentByModel) = onlyCold || over || onlyFitting ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
+        // Nor is an alarm that goes off at the toast or chirps for its battery (b63-037: "smoke
+        // alarm keeps beeping, think it's the battery" read as an emergency by the model at 30%).
+        let onlyNuisance = has(.alarmWorks) && !ruleUrgent
+        let (urgent, urgentByModel) = onlyCold || over || onlyFitting || onlyNuisance ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
         if urgent, !ruleUrgent, let urgentByModel {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency, read by the trained model (\(Self.percent(urgentByModel)))"
                 + Self.weighed(features.flatMap { model?.explain(Flag.urgentSafety.rawValue, $0, label: "yes") } ?? [])
@@ -694,7 +701,10 @@ public struct Triage: Sendable {
         let nuisance = matches.contains(where: { $0.tag == .alarmNuisance && !denied($0, reach: Self.alarmNuisanceReach) })
         if nuisance, let fire = hits[.fire], fire.contains(where: Self.alarms.contains) {
             hits.remove(from: .fire, where: Self.alarms.contains)
-            for alarm in fire where Self.alarms.contains(alarm) { hits.append(alarm, to: .fault) }
+            for alarm in fire where Self.alarms.contains(alarm) {
+                hits.append(alarm, to: .fault)
+                hits.append(alarm, to: .alarmWorks)
+            }
         }
         // "the line went dead": something stopped, and no alarm is named in the text.
         if !words.contains(where: Self.alarmWords.contains) { hits.remove(from: .fire, where: Self.wentDead.contains) }
@@ -787,7 +797,7 @@ public struct Triage: Sendable {
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
     static let responseNamed = Set(TriageLexicon.responseNamed)
-    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied]
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
     static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }

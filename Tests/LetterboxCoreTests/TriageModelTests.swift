@@ -462,6 +462,15 @@ import Testing
         #expect(read("2 weeks now with the toilet not flushing, is anybody doing anything about it").flags.contains { $0.flag == .expressedDissatisfaction })
     }
 
+    /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
+    /// not make it an emergency; one sounding with the room full of smoke is one.
+    @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
+        let triage = Triage()
+        func urgent(_ text: String) -> Bool { triage.read(subject: nil, body: text, received: received).flags.contains { $0.flag == .urgentSafety } }
+        #expect(!urgent("Our smoke detector keeps going off whenever I cook, can someone move it?"))
+        #expect(urgent("smoke alarm going off and the kitchen is full of smoke, cant find where from"))
+    }
+
     /// A fire door or a lock named in a question raises no emergency; gas or water in a light
     /// fitting always does.
     @Test func hazardsNeedAReportedProblem() {
