@@ -187,10 +187,10 @@ enum Kannel {
         guard document.rootName == "message" else {
             throw IntakeError(.malformed, "This is not a Kannel post-xml message: its root element is <\(document.rootName ?? "?")>, not <message>.")
         }
-        guard let ud = try document.string("/message/submit/ud") else {
+        guard let ud = document.text(at: ["message", "submit", "ud"]) else {
             throw IntakeError(.malformed, "The Kannel message has no <ud> (the text).")
         }
-        let coding = try document.string("/message/submit/dcs/coding").flatMap(nonEmpty) ?? "0"
+        let coding = document.text(at: ["message", "submit", "dcs", "coding"]).flatMap(nonEmpty) ?? "0"
         let bytes = TextDecoding.formURLDecode(ud.trimmingWhitespace().utf8)
         var guessed = false
         let text: String
@@ -206,7 +206,7 @@ enum Kannel {
             }
         }
         var part: InboundText.Part?
-        if let udh = try document.string("/message/submit/udh").flatMap(nonEmpty) {
+        if let udh = document.text(at: ["message", "submit", "udh"]).flatMap(nonEmpty) {
             part = concatenation(TextDecoding.formURLDecode(udh.utf8))
         }
         let sentAt = try time(document)
@@ -214,8 +214,8 @@ enum Kannel {
             messageID: query["kid"].flatMap(nonEmpty),
             content: .inbound(
                 InboundText(
-                    from: try document.string("/message/submit/oa/number").flatMap(nonEmpty),
-                    to: try document.string("/message/submit/da/number").flatMap(nonEmpty),
+                    from: document.text(at: ["message", "submit", "oa", "number"]).flatMap(nonEmpty),
+                    to: document.text(at: ["message", "submit", "da", "number"]).flatMap(nonEmpty),
                     text: text,
                     sentAt: sentAt,
                     sentAtText: sentAt.map { Timestamp.string($0) },
@@ -237,7 +237,7 @@ enum Kannel {
     static func time(_ document: XMLDocument) throws -> Date? {
         var parts = DateComponents()
         func field(_ name: String) throws -> Int? {
-            try document.string("/message/submit/at/\(name)").flatMap(nonEmpty).flatMap { Int($0) }
+            document.text(at: ["message", "submit", "at", name]).flatMap(nonEmpty).flatMap { Int($0) }
         }
         guard let year = try field("year"), let month = try field("month"), let day = try field("day") else { return nil }
         parts.year = year

@@ -131,6 +131,36 @@ public final class XMLDocument: @unchecked Sendable {
         try strings(expression).first
     }
 
+    /// The text of the first element, in document order, at a path of element names from the
+    /// root: `text(at: ["message", "submit", "ud"])` is `string("/message/submit/ud")`, read by
+    /// walking the tree instead of compiling and evaluating an XPath expression (a Kannel
+    /// callback reads twelve fields; the XPath for each was a tenth of its decoding). Like an
+    /// unprefixed XPath name step, it matches elements in no namespace only. Needs no lock:
+    /// nothing is written.
+    public func text(at path: [String]) -> String? {
+        guard let first = path.first, let root = xmlDocGetRootElement(document), Self.isElement(root, named: first) else { return nil }
+        return Self.firstText(under: root, path: path.dropFirst())
+    }
+
+    private static func firstText(under node: xmlNodePtr, path: ArraySlice<String>) -> String? {
+        guard let name = path.first else {
+            guard let content = xmlNodeGetContent(node) else { return nil }
+            defer { clibxml2_free(content) }
+            return String(cString: content)
+        }
+        var child = node.pointee.children
+        while let current = child {
+            if isElement(current, named: name), let found = firstText(under: current, path: path.dropFirst()) { return found }
+            child = current.pointee.next
+        }
+        return nil
+    }
+
+    private static func isElement(_ node: xmlNodePtr, named name: String) -> Bool {
+        guard node.pointee.type == XML_ELEMENT_NODE, node.pointee.ns == nil, let own = node.pointee.name else { return false }
+        return name.withCString { xmlStrEqual(UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self), own) != 0 }
+    }
+
     private static func lastError(_ context: xmlParserCtxtPtr) -> String {
         guard let error = xmlCtxtGetLastError(context), let message = error.pointee.message else { return "unknown error" }
         let text = String(cString: message).trimmingSuffix("\n")

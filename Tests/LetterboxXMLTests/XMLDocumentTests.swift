@@ -20,6 +20,36 @@ struct XMLDocumentTests {
         #expect(try doc.string("/message/missing") == nil)
     }
 
+    @Test("A path of element names reads what the same XPath selects first: real Kannel callbacks, repeats, a namespace, empty and absent elements")
+    func pathsReadAsTheirXPath() throws {
+        // The captured Kannel callbacks in ../shared/corpora/sms, where that folder is on the machine.
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpora/sms").standardized
+        var documents: [XMLDocument] = []
+        if FileManager.default.fileExists(atPath: corpus.path) {
+            documents = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasPrefix("kannel-mo") && $0.hasSuffix(".xml") }.sorted()
+                .map { try XMLDocument(Array(Data(contentsOf: corpus.appendingPathComponent($0))), limits: .init()) }
+            #expect(documents.count >= 6)
+        }
+        documents.append(try parse("""
+            <message xmlns:e="urn:example"><submit><oa>first submit, no number</oa></submit>
+            <submit><oa><number>111</number><number>222</number></oa><ud/><e:ud>namespaced</e:ud></submit><ud>outside</ud></message>
+            """))
+        documents.append(try parse("<message xmlns=\"urn:default\"><submit><ud>in a default namespace</ud></submit></message>"))
+        let paths = [
+            ["message", "submit", "ud"], ["message", "submit", "udh"], ["message", "submit", "dcs", "coding"],
+            ["message", "submit", "oa", "number"], ["message", "submit", "da", "number"], ["message", "submit", "at", "year"],
+            ["message", "submit", "at", "timezone"], ["message", "ud"], ["message"], ["other", "submit"], ["message", "missing"],
+        ]
+        for document in documents {
+            for path in paths {
+                #expect(document.text(at: path) == (try document.string("/" + path.joined(separator: "/"))), "\(path)")
+            }
+        }
+        #expect(documents[documents.count - 2].text(at: ["message", "submit", "oa", "number"]) == "111")
+        #expect(documents[documents.count - 2].text(at: ["message", "submit", "ud"]) == "")
+        #expect(documents[documents.count - 1].text(at: ["message", "submit", "ud"]) == nil)
+    }
+
     @Test("One document asked many questions, a bad one among them, answers each as a document asked only that one would")
     func questionsInTurnAnswerAsIfAlone() throws {
         let text = """
