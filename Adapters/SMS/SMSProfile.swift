@@ -209,7 +209,7 @@ enum Kannel {
         if let udh = document.text(at: ["message", "submit", "udh"]).flatMap(nonEmpty) {
             part = concatenation(TextDecoding.formURLDecode(udh.utf8))
         }
-        let sentAt = try time(document)
+        let sentAt = time(document)
         return SMSReading(
             messageID: query["kid"].flatMap(nonEmpty),
             content: .inbound(
@@ -234,19 +234,19 @@ enum Kannel {
         return calendar
     }()
 
-    static func time(_ document: XMLDocument) throws -> Date? {
+    static func time(_ document: XMLDocument) -> Date? {
         var parts = DateComponents()
-        func field(_ name: String) throws -> Int? {
+        func field(_ name: String) -> Int? {
             document.text(at: ["message", "submit", "at", name]).flatMap(nonEmpty).flatMap { Int($0) }
         }
-        guard let year = try field("year"), let month = try field("month"), let day = try field("day") else { return nil }
+        guard let year = field("year"), let month = field("month"), let day = field("day") else { return nil }
         parts.year = year
         parts.month = month
         parts.day = day
-        parts.hour = try field("hour") ?? 0
-        parts.minute = try field("minute") ?? 0
-        parts.second = try field("second") ?? 0
-        let offsetMinutes = try field("timezone") ?? 0
+        parts.hour = field("hour") ?? 0
+        parts.minute = field("minute") ?? 0
+        parts.second = field("second") ?? 0
+        let offsetMinutes = field("timezone") ?? 0
         guard let date = utc.date(from: parts), utc.component(.month, from: date) == month else { return nil }
         return date.addingTimeInterval(TimeInterval(-offsetMinutes * 60))
     }

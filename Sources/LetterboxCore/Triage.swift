@@ -660,7 +660,7 @@ public struct Triage: Sendable {
         // "the cooker flame keeps going out and there's a smell" is gas ("no smell" is none).
         func addNear(_ first: Signal, _ second: Signal, within distance: Int, as target: Signal) {
             for (a, b) in Self.near(first, second, within: distance, in: matches) {
-                let phrase = a.word < b.word ? "\(a.phrase) … \(b.phrase)" : "\(b.phrase) … \(a.phrase)"
+                let phrase = Self.inOrder(a, b)
                 if !(hits[target]?.contains(phrase) ?? false) { hits.append(phrase, to: target) }
             }
         }
@@ -684,7 +684,7 @@ public struct Triage: Sendable {
             let start = Swift.min(pair.0.word, pair.1.word)
             return !words[Swift.max(0, start - 24)..<start].contains(where: Self.vehicles.contains)
         }) {
-            hits.append(glass.word < smash.word ? "\(glass.phrase) … \(smash.phrase)" : "\(smash.phrase) … \(glass.phrase)", to: .security)
+            hits.append(Self.inOrder(glass, smash), to: .security)
         }
         // A smell or a sign counts unless denied (a smell by either of the two words before) or supposed.
         let stated = { (match: PhraseMatcher<Signal>.Match) in !denied(match, reach: match.tag == .smell ? 2 : 1) && !supposed(match) }
@@ -777,6 +777,10 @@ public struct Triage: Sendable {
     /// Praise of how something was done, which a negation before it turns round
     /// (``TriageLexicon/praiseOfHow``).
     static let praiseOfHow = Set(TriageLexicon.praiseOfHow)
+    /// Two findings quoted as one, in the order the text has them: "balcony … come loose".
+    static func inOrder(_ a: PhraseMatcher<Signal>.Match, _ b: PhraseMatcher<Signal>.Match) -> String {
+        a.word < b.word ? "\(a.phrase) … \(b.phrase)" : "\(b.phrase) … \(a.phrase)"
+    }
     /// A vehicle named before smashed glass: its windows, not a home's.
     static let vehicles = WordSet(["car", "cars", "van", "vans", "vehicle", "vehicles", "bus", "lorry", "motorbike"])
 

@@ -262,18 +262,17 @@ extension CaseStoreRules {
                     try audit(db, action: "ignored", rawId: rawId, recordId: nil, reason: "\(part.verdict): \(part.reason)", at: now, actor: actor)
                     return IntakeOutcome(rawSubmissionId: rawId, disposition: .ignored, reason: part.reason, errorCode: part.verdict, heldIn: part.group)
                 case .success(.feedback(let draft)):
+                    let commit = { try commitRecord(db, draft: draft, fingerprint: fingerprint, raw: row, now: now, actor: actor) }
                     guard alone else {
                         do {
-                            return try commitRecord(db, draft: draft, fingerprint: fingerprint, raw: row, now: now, actor: actor)
+                            return try commit()
                         } catch let error where db.refusedRow(error) != nil {
                             throw RecordRefused()
                         }
                     }
                     do {
                         var outcome: IntakeOutcome?
-                        try db.savepoint {
-                            outcome = try commitRecord(db, draft: draft, fingerprint: fingerprint, raw: row, now: now, actor: actor)
-                        }
+                        try db.savepoint { outcome = try commit() }
                         return outcome!
                     } catch {
                         guard let refusal = db.refusedRow(error) else { throw error }
