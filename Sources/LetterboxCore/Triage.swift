@@ -107,6 +107,11 @@ public struct Triage: Sendable {
         /// a key", "a court order"): the home cannot be secured against the person feared, an
         /// emergency (labelling guide, stop 55); apart, neither is one. Context only.
         case lockChange, threat
+        /// Someone shut out of the home ("locked herself out", "can't get back in"): an emergency
+        /// when the text also discloses that they may be vulnerable (a woman of 79 with dementia
+        /// sitting in the communal hall; labelling guide, stop 56), a locksmith's job otherwise.
+        /// Context only.
+        case lockedOut
         /// A lift, words that it is out of service, and someone who cannot leave without it ("in a
         /// wheelchair", "can't do the stairs"): shut in, with no way out in a fire (labelling guide,
         /// stop 55); a lift out for residents in general is a repair. Context only.
@@ -423,6 +428,7 @@ public struct Triage: Sendable {
         var hazard: HazardClock.Kind?
         let waterNearElectrics = has(.waterByFitting)
         let noHeatVulnerable = has(.noHeat) && vulnerable
+        let lockedOutVulnerable = has(.lockedOut) && vulnerable
         // A question, idea, remark or thanks that names a fire door or a lock ("when was the fire
         // risk assessment done?") reports no danger; gas, electrics and structure still count.
         let reportsProblem = ![.informationRequest, .suggestion, .comment, .compliment].contains(kind)
@@ -430,7 +436,7 @@ public struct Triage: Sendable {
         // An idea or thanks that names gas or sparks ("give every flat a CO alarm", "he fixed the
         // sparking socket in half an hour") reports no danger now; the model may still read one.
         let praiseOrIdea = kind == .suggestion || kind == .compliment
-        let ruleUrgent = !praiseOrIdea && (has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || has(.structural) || weak)
+        let ruleUrgent = !praiseOrIdea && (has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || lockedOutVulnerable || has(.structural) || weak)
         // No heating or water is an emergency only for a possibly vulnerable person: policy, which
         // the model does not overrule when the lack of heat is all the lists found. Nor is a danger
         // the text says is over, unless it also says it goes on ("still", "again") or the household
@@ -456,6 +462,7 @@ public struct Triage: Sendable {
             if has(.electrics) { what.append("electrics (\(quoted(.electrics)))") }
             if waterNearElectrics { what.append("water near electrics (\(quoted(.water, .electricFitting)))") }
             if noHeatVulnerable { what.append("no heating or water for a possibly vulnerable person (\(quoted(.noHeat)))") }
+            if lockedOutVulnerable { what.append("a possibly vulnerable person shut out of the home (\(quoted(.lockedOut)))") }
             if has(.structural) { what.append("structural danger (\(quoted(.structural)))") }
             if weak, has(.fire) { what.append("fire safety (\(quoted(.fire)))") }
             if weak, has(.security) { what.append("security of the home (\(quoted(.security)))") }
@@ -801,7 +808,7 @@ public struct Triage: Sendable {
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
     static let responseNamed = Set(TriageLexicon.responseNamed)
-    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks]
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
     static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }

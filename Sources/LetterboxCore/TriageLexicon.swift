@@ -44,7 +44,8 @@ public enum TriageLexicon {
     /// the electrician was here the sockets trip".
     static let workers = [
         "electrician", "electricians", "plumber", "plumbers", "engineer", "engineers", "gas engineer", "gas man", "contractor",
-        "contractors", "workmen", "fitters", "joiner", "joiners", "roofer", "roofers", "operative", "operatives",
+        "contractors", "workmen", "fitters", "joiner", "joiners", "roofer", "roofers", "operative", "operatives", "locksmith",
+        "locksmiths",
     ]
 
     /// "not happy with your reply", "dissatisfied with the response": displeasure with the
@@ -130,6 +131,10 @@ public enum TriageLexicon {
     static let relativeOfCustomer: [String] = every(
         ["son", "daughter", "husband", "wife", "partner", "brother", "sister", "carer", "grandson", "granddaughter"],
         then: ["of tenant", "of the tenant", "of caller", "of the caller"])
+        // "Caller's daughter rang: her mother is 79" (b64-007): a relative rang for the customer.
+        + every(every(["callers", "tenants", "residents"], then: ["mum", "mother", "dad", "father", "husband", "wife", "partner", "son",
+                                                                  "daughter", "granddaughter", "grandson", "brother", "sister", "niece", "nephew"]),
+                then: ["rang", "called", "phoned", "rang in", "called in", "phoned in", "rang us", "called us"])
         // "Caller's mum (the tenant, 91) had a fall": the caller is a relative of the customer.
         + every(every(["callers"], then: ["mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband",
                                           "wife", "partner", "son", "daughter", "brother", "sister", "aunt", "uncle"]),
@@ -494,7 +499,9 @@ public enum TriageLexicon {
             "boiler packed up", "boilers packed up", "boilers broken", "boilers not working", "boilers gone", "no heat or hot water",
             "heating has not worked", "heating hasnt worked", "heating not worked", "heating has not been working",
             "heating hasnt been working", "heating not been working", "heating has stopped working", "heating stopped working",
-        ]),
+            // "has not had any hot water for three days" (b64-018).
+        ] + TriageLexicon.every(["not had", "hasnt had", "havent had", "not had any", "hasnt had any", "havent had any", "without",
+                                 "without any"], then: ["hot water", "heating", "heat"])),
         (.otherHazard, [
             "trip hazard", "broken stairs", "nearly fell", "window opens all the way", "restrictor",
             "cant get out of my flat", "cant get out of the flat", "cannot get out of my flat", "cannot leave the", "cant leave the",
@@ -633,6 +640,13 @@ public enum TriageLexicon {
             "non molestation", "injunction", "restraining order", "threatened", "threatening", "threats", "released from prison",
             "out of prison", "stalking", "stalker",
         ]),
+        // Someone shut out of the home (``Triage/Signal/lockedOut``): "locked herself out".
+        (.lockedOut, [
+            // Not "worried about being locked out": a fear, not a person outside.
+            "locked myself out", "locked herself out", "locked himself out", "locked themselves out", "got locked out",
+            "been locked out", "is locked out", "are locked out", "am locked out", "cant get back in", "cannot get back in",
+            "can not get back in", "cant get back into", "cannot get back into",
+        ]),
         // A lift out and someone who cannot leave without it (``Triage/Signal/liftOut``).
         (.liftOut, ["lift", "lifts"]),
         (.outOfService, [
@@ -720,6 +734,8 @@ public enum TriageLexicon {
             "deaf ears", "autism awareness", "dementia awareness", "disability awareness", "deaf awareness", "dementia cafe", "dementia cafes",
             "anxious to get", "anxious to know", "anxious to hear", "anxious to find out", "anxious to have", "anxious to see",
             "anxious for an update", "anxious for news", "anxious for a reply", "anxious for a response",
+            // A worry eased, not disclosed: "I feel much less anxious" (b64-034).
+            "less anxious", "less depressed", "less stressed", "no longer anxious", "not as anxious", "not so anxious",
             "carer by profession", "carer by trade", "hospital appointment", "hospital appointments",
         ] + TriageLexicon.thingsThatDied + [
             "mental health first aid", "mental health awareness",
@@ -733,6 +749,10 @@ public enum TriageLexicon {
             "someone will fall", "someone could fall", "someone might fall", "someone is going to fall", "somebody will fall",
             "somebody could fall", "people will fall", "people could fall", "will fall over", "could fall over", "might fall over",
             "going to fall over",
+            // A garden's fence or gate kicked down leaves the home itself secure (b64-022).
+        ] + TriageLexicon.every(["fence", "fences", "fence panel", "fence panels", "garden gate", "back gate", "shed door"],
+                                then: ["kicked down", "has been kicked down", "was kicked down", "been kicked down", "have been kicked down",
+                                       "were kicked down"]) + [
             // A door that shuts with a shove is stiff, not open to anyone.
             "wont close properly", "will not close properly", "wont shut properly", "will not shut properly", "doesnt shut properly",
             "does not shut properly", "cant shut it without", "cannot shut it without", "cant close it without", "cannot close it without",

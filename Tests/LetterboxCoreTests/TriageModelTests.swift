@@ -462,6 +462,28 @@ import Testing
         #expect(read("2 weeks now with the toilet not flushing, is anybody doing anything about it").flags.contains { $0.flag == .expressedDissatisfaction })
     }
 
+    /// Probes b64 and b65: a fault left by a locksmith's visit is a failure of the landlord's
+    /// work; someone possibly vulnerable locked out, or without hot water in other words, is an
+    /// emergency; a worry eased discloses nothing; a garden fence kicked down leaves the home
+    /// secure; a relative who rang for the customer represents them.
+    @Test func locksmithsLockoutsAndWorriesEased() {
+        let rules = Triage(model: .none)
+        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
+        func has(_ flag: Flag, _ body: String) -> Bool { read(body).flags.contains { $0.flag == flag } }
+        #expect(read("Since the locksmith changed the barrel my front door will not lock properly.").kind == .complaint)
+        #expect(read("Thanks, the lock works perfectly since the locksmith came.").kind != .complaint)
+        #expect(!has(.vulnerability, "The new neighbour liaison officer made me feel a lot less anxious about going out."))
+        #expect(has(.vulnerability, "I get anxious when the lift is out because I live alone on the 12th floor."))
+        #expect(has(.urgentSafety, "My nan is 88 and has not had any hot water since Tuesday."))
+        #expect(!has(.urgentSafety, "I have not had any hot water since Tuesday, can someone look at the boiler."))
+        #expect(!has(.urgentSafety, "The back fence has been kicked down again by teenagers."))
+        #expect(has(.urgentSafety, "my front door was kicked down last night by the police and it will not shut now"))
+        #expect(has(.urgentSafety, "My dad is 83 and has locked himself out, he is waiting on the doorstep in the rain."))
+        #expect(!has(.urgentSafety, "I locked myself out this morning, can someone bring a spare key?"))
+        #expect(has(.representative, "Tenant's granddaughter called: her nan's boiler has stopped and she has no heating."))
+        #expect(!has(.representative, "My daughter rang you last week about the boiler and nobody came back."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
