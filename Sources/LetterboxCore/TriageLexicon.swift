@@ -292,7 +292,9 @@ public enum TriageLexicon {
             "are there", "query", "question", "enquiry", "enquiring", "could you advise", "please advise", "advice", "explain",
             "what happens", "do you have", "asked how", "asked when", "asked whether", "asked if", "asking whether", "asking if",
             "asking about", "wants to know", "wanted to know", "enquired", "whats the", "what is the number", "number for",
-        ]),
+            // "Caller wanted to check the date of her gas safety check" (b66-016): a question in a phone note.
+        ] + TriageLexicon.every(["wanted to check", "wants to check", "wanting to check", "would like to check", "rang to check",
+                                 "called to check"], then: ["when", "whether", "if", "the date", "what"])),
         (.fault, [
             "broken", "broke", "not working", "isnt working", "doesnt work", "does not work", "stopped working", "wont work",
             "leak", "leaking", "leaks", "leaky", "dripping", "drips", "flooded", "flooding", "blocked", "blockage", "please fix", "can you fix",

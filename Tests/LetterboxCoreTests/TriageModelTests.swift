@@ -484,6 +484,16 @@ import Testing
         #expect(!has(.representative, "My daughter rang you last week about the boiler and nobody came back."))
     }
 
+    /// Probe b66: a phone note's "wanted to check when" is a question; wanting to check a thing
+    /// that is wrong is not.
+    @Test func callersCheckingAreAsking() {
+        let rules = Triage(model: .none)
+        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
+        #expect(read("Caller wanted to check when the window cleaners are next due.").kind == .informationRequest)
+        #expect(read("Caller wanted to check whether her rent payment had gone through.").kind == .informationRequest)
+        #expect(read("Caller wanted to check the boiler pressure because the radiators are cold and the boiler is broken.").kind != .informationRequest)
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
