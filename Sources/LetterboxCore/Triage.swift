@@ -557,6 +557,14 @@ public struct Triage: Sendable {
     static let possessive = hashes(["my", "our"])
     static let local = PhraseMatcher<Signal>.wordHashes("local")[0]
     static let firstPerson = hashes(["i", "im", "ive", "me", "my", "we", "us", "our", "mine", "myself"])
+    /// "Lots of older tenants in our block struggle to read them" (b66-028): a cue about people
+    /// in general, named as a group with a word of how many or which, is nobody's disclosure;
+    /// the writer coming back in the singular ("many residents, me included, ...") ends it.
+    static let groups = hashes(["tenants", "residents", "people", "families", "neighbours", "pensioners", "households"])
+    static let groupQuantifiers = hashes(["many", "some", "most", "other", "older", "elderly", "all", "several", "lots", "few"])
+    static let firstSingular = hashes(["i", "im", "ive", "me", "my", "mine", "myself"])
+    /// How far after the group a cue is still the group's.
+    static let groupWindow = 6
     /// Words of fear, and the animals whose fear they can be: "the dog was terrified".
     static let fears = Set(TriageLexicon.fears)
     static let wentDead = Set(TriageLexicon.wentDead)
@@ -625,6 +633,7 @@ public struct Triage: Sendable {
                 let near = words[Swift.max(0, match.word - Self.neighbourWindow)..<match.word]
                 if match.tag != .lifeEvent, let other = near.lastIndex(where: Self.neighbours.contains),
                    !near[other...].contains(where: { Self.firstPerson.contains($0) || Self.customerNamed.contains($0) }) { continue }
+                if match.tag != .lifeEvent, Self.aboutAGroup(words, before: match.word) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
                 // "the dog was terrified of the fireworks": an animal's fear, not the household's.
@@ -1028,6 +1037,18 @@ public struct Triage: Sendable {
     }
 
     /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
+    /// Whether the words just before `index` name a group of other people ("many residents",
+    /// "lots of older tenants", "a lot of people") with no singular first person after it.
+    static func aboutAGroup(_ words: [UInt64], before index: Int) -> Bool {
+        let near = words[Swift.max(0, index - groupWindow)..<index]
+        guard let group = near.lastIndex(where: groups.contains), group > words.startIndex else { return false }
+        let before = words[group - 1]
+        let quantified = groupQuantifiers.contains(before)
+            || before == of && group - 2 >= words.startIndex && (groupQuantifiers.contains(words[group - 2]) || lot.contains(words[group - 2]))
+        return quantified && !words[group..<index].contains(where: firstSingular.contains)
+    }
+    static let lot = hashes(["lot"])
+
     static func mentionsOldYear(_ words: TriageFeatures.Words, received: Date?) -> Bool {
         guard let received else { return false }
         let year = CivilDay(london: received).year

@@ -494,6 +494,17 @@ import Testing
         #expect(read("Caller wanted to check the boiler pressure because the radiators are cold and the boiler is broken.").kind != .informationRequest)
     }
 
+    /// Probe b66: a cue about people in general, named as a group ("many residents", "a lot of
+    /// people"), is nobody's disclosure; the writer's own still is, beside such a group.
+    @Test func cuesAboutPeopleInGeneral() {
+        let rules = Triage(model: .none)
+        func vulnerable(_ body: String) -> Bool { rules.read(subject: nil, body: body, received: received).flags.contains { $0.flag == .vulnerability } }
+        #expect(!vulnerable("Many residents in our block struggle to read the small print on your notices, could you use a larger font?"))
+        #expect(!vulnerable("A lot of people on this estate are disabled and the ramp to the shop is too steep."))
+        #expect(vulnerable("I struggle to read the small print on your letters because of my eyesight."))
+        #expect(vulnerable("Many residents here are elderly, and I am disabled myself, so the broken lift is a real problem."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
