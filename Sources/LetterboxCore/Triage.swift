@@ -1036,7 +1036,6 @@ public struct Triage: Sendable {
         return starts("re:") || starts("aw:") || starts("fw:") || starts("fwd:") || starts("sv:")
     }
 
-    /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
     /// Whether the words just before `index` name a group of other people ("many residents",
     /// "lots of older tenants", "a lot of people") with no singular first person after it.
     static func aboutAGroup(_ words: [UInt64], before index: Int) -> Bool {
@@ -1049,6 +1048,7 @@ public struct Triage: Sendable {
     }
     static let lot = hashes(["lot"])
 
+    /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
     static func mentionsOldYear(_ words: TriageFeatures.Words, received: Date?) -> Bool {
         guard let received else { return false }
         let year = CivilDay(london: received).year

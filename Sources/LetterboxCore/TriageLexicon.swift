@@ -644,10 +644,11 @@ public enum TriageLexicon {
         ]),
         // Someone shut out of the home (``Triage/Signal/lockedOut``): "locked herself out".
         (.lockedOut, [
-            // Not "worried about being locked out": a fear, not a person outside.
+            // Not "worried about being locked out": a fear, not a person outside. Not "can't get back
+            // in" (in touch, in the queue).
             "locked myself out", "locked herself out", "locked himself out", "locked themselves out", "got locked out",
-            "been locked out", "is locked out", "are locked out", "am locked out", "cant get back in", "cannot get back in",
-            "can not get back in", "cant get back into", "cannot get back into",
+            "been locked out", "is locked out", "are locked out", "am locked out", "cant get back into", "cannot get back into",
+            "can not get back into",
         ]),
         // A lift out and someone who cannot leave without it (``Triage/Signal/liftOut``).
         (.liftOut, ["lift", "lifts"]),
