@@ -480,6 +480,7 @@ import Testing
         #expect(has(.urgentSafety, "my front door was kicked down last night by the police and it will not shut now"))
         #expect(has(.urgentSafety, "My dad is 83 and has locked himself out, he is waiting on the doorstep in the rain."))
         #expect(!has(.urgentSafety, "I locked myself out this morning, can someone bring a spare key?"))
+        #expect(!has(.urgentSafety, "My mum is 90 and I cant get back in touch with the officer about her rent."))
         #expect(has(.representative, "Tenant's granddaughter called: her nan's boiler has stopped and she has no heating."))
         #expect(!has(.representative, "My daughter rang you last week about the boiler and nobody came back."))
     }
