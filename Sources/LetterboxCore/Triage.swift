@@ -561,7 +561,7 @@ public struct Triage: Sendable {
     /// in general, named as a group with a word of how many or which, is nobody's disclosure;
     /// the writer coming back in the singular ("many residents, me included, ...") ends it.
     static let groups = hashes(["tenants", "residents", "people", "families", "neighbours", "pensioners", "households"])
-    static let groupQuantifiers = hashes(["many", "some", "most", "other", "older", "elderly", "all", "several", "lots", "few"])
+    static let groupQuantifiers = hashes(["many", "some", "most", "other", "older", "elderly", "all", "several", "lots", "lot", "few"])
     static let firstSingular = hashes(["i", "im", "ive", "me", "my", "mine", "myself"])
     /// How far after the group a cue is still the group's.
     static let groupWindow = 6
@@ -630,10 +630,7 @@ public struct Triage: Sendable {
                 if match.word >= 2, Self.alternatives.contains(words[match.word - 1]),
                    words[Swift.max(0, match.word - 4)..<(match.word - 1)].contains(where: Self.negators.contains) { continue }
                 if needsOver.contains(where: { match.word >= $0.upperBound && match.word < $0.upperBound + Self.needOverWindow }) { continue }
-                let near = words[Swift.max(0, match.word - Self.neighbourWindow)..<match.word]
-                if match.tag != .lifeEvent, let other = near.lastIndex(where: Self.neighbours.contains),
-                   !near[other...].contains(where: { Self.firstPerson.contains($0) || Self.customerNamed.contains($0) }) { continue }
-                if match.tag != .lifeEvent, Self.aboutAGroup(words, before: match.word) { continue }
+                if match.tag != .lifeEvent, Self.aboutSomeoneElse(words, before: match.word) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
                 // "the dog was terrified of the fireworks": an animal's fear, not the household's.
@@ -1036,17 +1033,19 @@ public struct Triage: Sendable {
         return starts("re:") || starts("aw:") || starts("fw:") || starts("fwd:") || starts("sv:")
     }
 
-    /// Whether the words just before `index` name a group of other people ("many residents",
-    /// "lots of older tenants", "a lot of people") with no singular first person after it.
-    static func aboutAGroup(_ words: [UInt64], before index: Int) -> Bool {
-        let near = words[Swift.max(0, index - groupWindow)..<index]
-        guard let group = near.lastIndex(where: groups.contains), group > words.startIndex else { return false }
+    /// Whether a cue at `index` is about someone outside the household: a neighbour named just
+    /// before it (``neighbourWindow``) with neither the writer nor the customer named between, or
+    /// a group of other people ("many residents", "lots of older tenants", "a lot of people";
+    /// ``groupWindow``) with no singular first person between.
+    static func aboutSomeoneElse(_ words: [UInt64], before index: Int) -> Bool {
+        let near = words[Swift.max(0, index - neighbourWindow)..<index]
+        if let other = near.lastIndex(where: neighbours.contains),
+           !near[other...].contains(where: { firstPerson.contains($0) || customerNamed.contains($0) }) { return true }
+        guard let group = words[Swift.max(0, index - groupWindow)..<index].lastIndex(where: groups.contains), group > 0 else { return false }
         let before = words[group - 1]
-        let quantified = groupQuantifiers.contains(before)
-            || before == of && group - 2 >= words.startIndex && (groupQuantifiers.contains(words[group - 2]) || lot.contains(words[group - 2]))
+        let quantified = groupQuantifiers.contains(before) || before == of && group >= 2 && groupQuantifiers.contains(words[group - 2])
         return quantified && !words[group..<index].contains(where: firstSingular.contains)
     }
-    static let lot = hashes(["lot"])
 
     /// "since 2023", "in 2022": a year at least two calendar years before arrival is over 12 months ago.
     static func mentionsOldYear(_ words: TriageFeatures.Words, received: Date?) -> Bool {

@@ -132,13 +132,15 @@ public enum TriageLexicon {
         ["son", "daughter", "husband", "wife", "partner", "brother", "sister", "carer", "grandson", "granddaughter"],
         then: ["of tenant", "of the tenant", "of caller", "of the caller"])
         // "Caller's daughter rang: her mother is 79" (b64-007): a relative rang for the customer.
-        + every(every(["callers", "tenants", "residents"], then: ["mum", "mother", "dad", "father", "husband", "wife", "partner", "son",
-                                                                  "daughter", "granddaughter", "grandson", "brother", "sister", "niece", "nephew"]),
+        + every(every(["callers", "tenants", "residents"], then: relatives),
                 then: ["rang", "called", "phoned", "rang in", "called in", "phoned in", "rang us", "called us"])
         // "Caller's mum (the tenant, 91) had a fall": the caller is a relative of the customer.
-        + every(every(["callers"], then: ["mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband",
-                                          "wife", "partner", "son", "daughter", "brother", "sister", "aunt", "uncle"]),
-                then: ["the tenant", "is the tenant", "who is the tenant"])
+        + every(every(["callers"], then: relatives), then: ["the tenant", "is the tenant", "who is the tenant"])
+    /// The relatives a phone note names after "Caller's" or "Tenant's".
+    static let relatives = [
+        "mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband", "wife", "partner", "son", "daughter",
+        "granddaughter", "grandson", "brother", "sister", "aunt", "uncle", "niece", "nephew",
+    ]
 
     /// Structural danger unless a fitting is named just before ("the grab rail by the bath has
     /// come away from the wall" is a repair: ``Triage/fittingWindow``).

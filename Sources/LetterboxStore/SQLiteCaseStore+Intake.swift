@@ -219,8 +219,8 @@ extension CaseStoreRules {
     }
 
     /// What the decoders made of each stored submission, committed: the body of the store's
-    /// settling transaction. Each submission in its own savepoint, so one that the store
-    /// rejects is quarantined alone.
+    /// settling transaction.
+    ///
     /// `alone`: each record in its own savepoint, so that one the store refuses (a constraint, a
     /// trigger) is undone and quarantined while the others commit. Without (the first attempt
     /// at a batch, ``SQLiteCaseStore/writeRecords(_:)``), a refusal throws ``RecordRefused`` and
