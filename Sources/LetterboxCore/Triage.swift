@@ -561,7 +561,7 @@ public struct Triage: Sendable {
     /// in general, named as a group with a word of how many or which, is nobody's disclosure;
     /// the writer coming back in the singular ("many residents, me included, ...") ends it.
     static let groups = hashes(["tenants", "residents", "people", "families", "neighbours", "pensioners", "households"])
-    static let groupQuantifiers = hashes(["many", "some", "most", "other", "older", "elderly", "all", "several", "lots", "lot", "few"])
+    static let groupQuantifiers = hashes(["many", "some", "most", "other", "old", "older", "elderly", "all", "several", "lots", "lot", "few"])
     static let firstSingular = hashes(["i", "im", "ive", "me", "my", "mine", "myself"])
     /// How far after the group a cue is still the group's.
     static let groupWindow = 6
@@ -630,7 +630,7 @@ public struct Triage: Sendable {
                 if match.word >= 2, Self.alternatives.contains(words[match.word - 1]),
                    words[Swift.max(0, match.word - 4)..<(match.word - 1)].contains(where: Self.negators.contains) { continue }
                 if needsOver.contains(where: { match.word >= $0.upperBound && match.word < $0.upperBound + Self.needOverWindow }) { continue }
-                if match.tag != .lifeEvent, Self.aboutSomeoneElse(words, before: match.word) { continue }
+                if Self.aboutSomeoneElse(words, before: match.word, neighbours: match.tag != .lifeEvent) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
                 // "the dog was terrified of the fireworks": an animal's fear, not the household's.
@@ -760,7 +760,7 @@ public struct Triage: Sendable {
             if hits[.escalation] == nil { for phrase in accepted { hits.append(phrase, to: .notComplaint) } }
         }
         if Self.mentionsOldAge(textWords) { hits.append("age over 70", to: .age) }
-        if Self.mentionsChildsAge(textWords) { hits.append("a child's age in months", to: .children) }
+        if Self.mentionsChildsAge(textWords) { hits.append("a young child's age", to: .children) }
         return hits
     }
 
@@ -978,11 +978,27 @@ public struct Triage: Sendable {
                                      "granddaughter", "granddaughters", "youngest"])
     private static let monthsOrWeeks = WordSet(["months", "month", "mths", "weeks", "week", "wks"])
 
-    /// A baby's or toddler's age in months or weeks, three years at most, after a word naming
-    /// the child ("my daughter is" has a word between: "is" is left to the phrase lists).
+    /// The children "is" or "are" gives an age to: "my daughter is 2", "the kids are 3 and 5".
+    private static let childrenNamed = WordSet(["son", "daughter", "baby", "twins", "grandson", "granddaughter", "youngest", "kids",
+                                                "children", "child", "boys", "girls", "boy", "girl"])
+    private static let isOrAre = WordSet(["is", "are"])
+    /// A count after "is" that is not a child's age: "my son is 2 doors down", "the kids are 2
+    /// minutes from school", "my daughter is 1 of 3".
+    private static let notAnAge = WordSet(["days", "day", "hours", "hour", "minutes", "mins", "min", "times", "doors", "floors", "miles",
+                                           "metres", "feet", "foot", "inches", "pounds", "quid", "pence", "percent", "oclock", "am",
+                                           "pm", "of", "out", "stone", "kilos", "kg", "hrs", "streets", "stops", "flats", "houses"])
+
+    /// A baby's or toddler's age: in months or weeks, three years at most, right after a word
+    /// naming the child ("my sons 18 months") or after "is" ("my daughter is 6 weeks old"); in
+    /// years, four at most, after "is" or "are" ("my daughter is 2", "my kids are 3 and 5";
+    /// not "my son is 30").
     static func mentionsChildsAge(_ words: TriageFeatures.Words) -> Bool {
-        let test = { (value: Int, before: UInt64, after: UInt64, _: UInt64) -> Bool in
-            value >= 1 && value <= 36 && monthsOrWeeks.contains(after) && childWords.contains(before)
+        let test = { (value: Int, before: UInt64, after: UInt64, twoBefore: UInt64) -> Bool in
+            guard value >= 1 && value <= 36 else { return false }
+            if monthsOrWeeks.contains(after) {
+                return childWords.contains(before) || isOrAre.contains(before) && childrenNamed.contains(twoBefore)
+            }
+            return value <= 4 && isOrAre.contains(before) && childrenNamed.contains(twoBefore) && !notAnAge.contains(after)
         }
         return anyNumber(in: words, length: 1, test) || anyNumber(in: words, length: 2, test)
     }
@@ -1036,10 +1052,12 @@ public struct Triage: Sendable {
     /// Whether a cue at `index` is about someone outside the household: a neighbour named just
     /// before it (``neighbourWindow``) with neither the writer nor the customer named between, or
     /// a group of other people ("many residents", "lots of older tenants", "a lot of people";
-    /// ``groupWindow``) with no singular first person between.
-    static func aboutSomeoneElse(_ words: [UInt64], before index: Int) -> Bool {
+    /// ``groupWindow``) with no singular first person between. A life event (a fear, a threat)
+    /// is often a neighbour's doing ("my neighbour threatened me, I'm scared"), so for it only
+    /// the group counts (`neighbours: false`): "the old people here are scared to go out".
+    static func aboutSomeoneElse(_ words: [UInt64], before index: Int, neighbours checkNeighbours: Bool = true) -> Bool {
         let near = words[Swift.max(0, index - neighbourWindow)..<index]
-        if let other = near.lastIndex(where: neighbours.contains),
+        if checkNeighbours, let other = near.lastIndex(where: neighbours.contains),
            !near[other...].contains(where: { firstPerson.contains($0) || customerNamed.contains($0) }) { return true }
         guard let group = words[Swift.max(0, index - groupWindow)..<index].lastIndex(where: groups.contains), group > 0 else { return false }
         let before = words[group - 1]

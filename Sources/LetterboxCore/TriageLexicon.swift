@@ -134,8 +134,19 @@ public enum TriageLexicon {
         // "Caller's daughter rang: her mother is 79" (b64-007): a relative rang for the customer.
         + every(every(["callers", "tenants", "residents"], then: relatives),
                 then: ["rang", "called", "phoned", "rang in", "called in", "phoned in", "rang us", "called us"])
+        // "Caller, daughter of Mrs Evans, says her mother fell" (b69-016): the caller named as the
+        // customer's relative.
+        + every(["caller"], then: every(relatives, then: ["of"]))
         // "Caller's mum (the tenant, 91) had a fall": the caller is a relative of the customer.
         + every(every(["callers"], then: relatives), then: ["the tenant", "is the tenant", "who is the tenant"])
+    /// An ex-partner's violence or pursuit at the home (b68-023: "my ex just tried to kick my door
+    /// in"): domestic abuse disclosed. Not "my ex is moving out of the area".
+    static let exPartnerViolence: [String] = every(
+        every(["my", "her", "his"], then: ["ex", "ex partner", "ex husband", "ex wife", "ex boyfriend", "ex girlfriend"]),
+        then: ["tried", "just tried", "came round", "turned up", "just turned up", "broke", "kicked", "just kicked", "smashed",
+               "attacked", "hit", "assaulted", "punched", "pushed", "threatened", "has threatened", "is outside", "was outside",
+               "wont leave", "followed", "forced", "is harassing", "has been harassing", "broke in", "got in"])
+
     /// The relatives a phone note names after "Caller's" or "Tenant's".
     static let relatives = [
         "mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband", "wife", "partner", "son", "daughter",
@@ -427,6 +438,8 @@ public enum TriageLexicon {
             "tree came down", "tree has come down", "tree blew down", "tree has blown down", "tree blown down", "tree blew over",
             "tree has blown over", "tree is down", "tree now down", "tree was down", "branch came down", "branch has come down", "branch fell", "branch has fallen",
             "gonna come down", "going to come down", "will come down", "could come down", "about to come down", "ceiling is coming down",
+            // "the ceiling has now partly come down" (b69-010).
+            "partly come down", "partly came down", "partly collapsed", "ceiling has come down", "ceiling has partly", "ceiling partly",
             "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
             "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
@@ -488,6 +501,7 @@ public enum TriageLexicon {
             "wont lock", "cant lock", "can not lock", "cannot lock", "doesnt lock", "does not lock", "broken into", "break in",
             "burgled", "burglary", "front door wont close", "door wont close", "window wont close", "insecure", "cant secure", "cannot secure", "can not secure", "window smashed", "door has been kicked in", "kicked in",
             "anyone can get in", "anyone could get in", "anyone can walk in", "anyone could walk in", "anyone could climb in",
+            "anyone can walk into", "anyone could walk into", "anyone can get into", "anyone could get into",
             "anyone can climb in", "will not lock", "been forced", "forced open",
             "door forced", "not locked", "not been locking", "hasnt locked", "lock is broken", "lock broken", "broken lock",
             "smashed in", "kicked down", "broke in", "broke into", "forced entry", "forced their way in", "forced his way in",
@@ -811,7 +825,7 @@ public enum TriageLexicon {
             "my ex keeps", "my ex partner has been", "my ex partner keeps",
             "widowed", "widow", "widower", "lost my husband", "lost my wife", "lost my partner", "shouting threats", "making threats",
             "threatened us", "threatening us",
-        ] + TriageLexicon.relativesLost),
+        ] + TriageLexicon.relativesLost + TriageLexicon.exPartnerViolence),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",
             "first time reporting", "first report", "never reported", "not reported it before", "first time", "not previously reported",

@@ -200,7 +200,7 @@ import Testing
     }
 
     /// Probe b47: the words of a disclosure in other senses (an idiom, an event, a machine, a
-    /// building's age, a job) are not cues; a child's age in months, a relative lost and reading
+    /// building's age, a job) are not cues; a young child's age, a relative lost and reading
     /// that is hard are.
     @Test func vulnerabilityWordsInOtherSenses() {
         func vulnerable(_ text: String) -> Bool { flags(text).contains(.vulnerability) }
@@ -504,6 +504,28 @@ import Testing
         #expect(!vulnerable("A lot of people on this estate are disabled and the ramp to the shop is too steep."))
         #expect(vulnerable("I struggle to read the small print on your letters because of my eyesight."))
         #expect(vulnerable("Many residents here are elderly, and I am disabled myself, so the broken lift is a real problem."))
+    }
+
+    /// Probes b68 and b69: a young child's age after "is" or "are", an ex-partner's violence at
+    /// the home, the old people of a block in general, a caller named as the customer's relative,
+    /// a ceiling partly down and a block anyone can walk into.
+    @Test func childrensAgesExPartnersAndOpenBlocks() {
+        let rules = Triage(model: .none)
+        func has(_ flag: Flag, _ body: String) -> Bool { rules.read(subject: nil, body: body, received: received).flags.contains { $0.flag == flag } }
+        #expect(has(.vulnerability, "My son is 3 and the mould is on his bedroom wall next to his cot."))
+        #expect(has(.vulnerability, "my daughter is 2 weeks old and the heating has packed up"))
+        #expect(has(.vulnerability, "The windows stream every morning; my children are 1 and 4."))
+        #expect(!has(.vulnerability, "My son is 30 and lives with me, the bathroom extractor fan has stopped."))
+        #expect(!has(.vulnerability, "The kids are 2 minutes from school so we like the flat, but the sink is blocked."))
+        #expect(has(.vulnerability, "My ex turned up at 3am and smashed my kitchen window, the police came."))
+        #expect(has(.vulnerability, "Her ex partner tried to force the door last night, she has a crime number."))
+        #expect(!has(.vulnerability, "My ex is moving out of the area so I no longer need the post redirected."))
+        #expect(!has(.vulnerability, "Older people on this estate are frightened to go out after dark because the lamps are broken."))
+        #expect(has(.vulnerability, "The old residents here are scared of the dogs, and I am scared too since one bit my hand."))
+        #expect(has(.vulnerability, "My neighbour has threatened me twice and I am scared to go out."))
+        #expect(has(.representative, "Caller, son of Mr Doyle, said his father's front door lock has broken."))
+        #expect(has(.urgentSafety, "Part of the kitchen ceiling has come down after the leak from upstairs."))
+        #expect(has(.urgentSafety, "the main door catch is broken so anyone can walk into the building at night"))
     }
 
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
