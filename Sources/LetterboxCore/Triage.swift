@@ -981,17 +981,19 @@ public struct Triage: Sendable {
     /// The children "is" or "are" gives an age to: "my daughter is 2", "the kids are 3 and 5".
     private static let childrenNamed = WordSet(["son", "daughter", "baby", "twins", "grandson", "granddaughter", "youngest", "kids",
                                                 "children", "child", "boys", "girls", "boy", "girl"])
-    private static let isOrAre = WordSet(["is", "are"])
+    /// "my daughter is 2", "the kids are 3 and 5", "she has children of 1 and 3".
+    private static let isOrAre = WordSet(["is", "are", "of"])
     /// A count after "is" that is not a child's age: "my son is 2 doors down", "the kids are 2
     /// minutes from school", "my daughter is 1 of 3".
     private static let notAnAge = WordSet(["days", "day", "hours", "hour", "minutes", "mins", "min", "times", "doors", "floors", "miles",
                                            "metres", "feet", "foot", "inches", "pounds", "quid", "pence", "percent", "oclock", "am",
-                                           "pm", "of", "out", "stone", "kilos", "kg", "hrs", "streets", "stops", "flats", "houses"])
+                                           "pm", "of", "out", "stone", "kilos", "kg", "hrs", "streets", "stops", "flats", "houses",
+                                           "families", "households", "tenants", "residents", "people", "blocks"])
 
     /// A baby's or toddler's age: in months or weeks, three years at most, right after a word
     /// naming the child ("my sons 18 months") or after "is" ("my daughter is 6 weeks old"); in
-    /// years, four at most, after "is" or "are" ("my daughter is 2", "my kids are 3 and 5";
-    /// not "my son is 30").
+    /// years, four at most, after "is", "are" or "of" ("my daughter is 2", "my kids are 3 and
+    /// 5", "children of 1 and 3"; not "my son is 30", "the children of 3 families").
     static func mentionsChildsAge(_ words: TriageFeatures.Words) -> Bool {
         let test = { (value: Int, before: UInt64, after: UInt64, twoBefore: UInt64) -> Bool in
             guard value >= 1 && value <= 36 else { return false }

@@ -147,7 +147,9 @@ public enum TriageLexicon {
         ["ex", "ex partner", "ex husband", "ex wife", "ex boyfriend", "ex girlfriend"],
         then: ["tried", "just tried", "came round", "turned up", "just turned up", "broke", "kicked", "just kicked", "smashed",
                "attacked", "hit", "assaulted", "punched", "pushed", "threatened", "has threatened", "is outside", "was outside",
-               "wont leave", "followed", "forced", "is harassing", "has been harassing", "broke in", "got in"])
+               "wont leave", "followed", "forced", "is harassing", "has been harassing", "broke in", "got in",
+               // "her ex-partner came to the flat last night, banged on the door" (b70-015).
+               "came to", "banged on", "was banging", "kept banging", "shouted", "was shouting", "screamed"])
 
     /// The relatives a phone note names after "Caller's" or "Tenant's".
     static let relatives = [
@@ -230,7 +232,12 @@ public enum TriageLexicon {
             "discriminated", "discrimination", "discriminating", "because of my race", "because of my disability",
             "not been emptied", "hasnt been emptied", "has not been emptied", "not been cut", "hasnt been cut", "not been cleaned",
             "hasnt been cleaned", "not cleaned for",
-            "taking so long", "took so long", "take so long", "how long does it take", "weeks ago and", "months ago and",
+            "taking so long", "took so long", "take so long", "weeks ago and",
+            // Impatience with a repair, not a plain question ("how long does it take for a transfer
+            // application to be assessed?", b70-012).
+            "how long does it take to fix", "how long does it take to repair", "how long does it take to mend",
+            "how long does it take to sort", "how long does it take to change a", "how long does it take you",
+            "how long does it take to get someone", "how long does it take to send someone", "how long does it take for someone to come", "months ago and",
             "already reported", "been reporting", "keep reporting", "reported it before", "reported before", "reported twice",
             "reported three times", "reported it several times", "reported this several times", "more times than i can count",
             "3 times", "4 times", "5 times", "6 times", "three times", "four times", "five times", "six times", "asked twice",
@@ -399,7 +406,7 @@ public enum TriageLexicon {
             "says co", "reads co", "shows co", "showing co", "co warning", "co reading", "co levels", "co level",
         ]),
         (.electrics, [
-            "sparking", "sparks", "spark", "exposed wires", "exposed wiring", "bare wires", "electric shock", "electrical shock",
+            "sparking", "sparks", "spark", "sparked", "exposed wires", "exposed wiring", "bare wires", "electric shock", "electrical shock",
             "got a shock", "shock from", "burning smell from the socket", "smell of burning", "burning smell", "scorch marks",
             "scorched", "socket smoking", "smoke coming from", "fuse box smoking", "melted socket", "melting", "live wire",
             "wires hanging", "electrics are dangerous", "dangerous electrics",
@@ -826,7 +833,7 @@ public enum TriageLexicon {
             "look after my partner", "restraining order", "injunction against", "court order against", "my ex has been",
             "my ex keeps", "my ex partner has been", "my ex partner keeps",
             "widowed", "widow", "widower", "lost my husband", "lost my wife", "lost my partner", "shouting threats", "making threats",
-            "threatened us", "threatening us",
+            "threatened us", "threatening us", "shouted threats",
         ] + TriageLexicon.relativesLost + TriageLexicon.exPartnerViolence),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",

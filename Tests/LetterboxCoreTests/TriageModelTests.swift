@@ -528,6 +528,22 @@ import Testing
         #expect(has(.urgentSafety, "the main door catch is broken so anyone can walk into the building at night"))
     }
 
+    /// Probe b70: a socket that "sparked", children "of" an age, an ex who came to the home and
+    /// banged on it; "how long does it take" is impatience only with a repair.
+    @Test func sparksChildrenOfAnAgeAndPlainQuestionsOfHowLong() {
+        let rules = Triage(model: .none)
+        func reading(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
+        func has(_ flag: Flag, _ body: String) -> Bool { reading(body).flags.contains { $0.flag == flag } }
+        #expect(has(.urgentSafety, "Caller said the socket in the kitchen sparked when she switched the kettle on."))
+        #expect(has(.vulnerability, "He has two boys of 2 and 4 and the back door will not lock."))
+        #expect(!has(.vulnerability, "The play area is used by the children of 3 families in our block and the swing is broken."))
+        #expect(has(.vulnerability, "Her ex came to the house on Sunday and banged on the windows until the neighbours rang the police."))
+        let plain = reading("How long does it take for a transfer application to be assessed?")
+        #expect(plain.kind == .informationRequest)
+        #expect(!plain.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(reading("how long does it take to fix a gutter, its been 6 weeks and water still pours down my wall").kind == .complaint)
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
