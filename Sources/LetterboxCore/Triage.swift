@@ -661,8 +661,10 @@ public struct Triage: Sendable {
                end < words.count, Self.stopsWorking.contains(words[end]) { continue }
             // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
-            // "my sons 18 months and ...": the child's age again, without "old".
-            if match.tag == .outOfTime, match.word > 0, Self.childWords.contains(words[match.word - 1]) { continue }
+            // "my sons 18 months and ...", "my son is 18 months and has asthma" (b71-009): the
+            // child's age again, without "old".
+            if match.tag == .outOfTime, match.word > 0, Self.childWords.contains(words[match.word - 1])
+                || match.word > 1 && Self.isOrAre.contains(words[match.word - 1]) && Self.childrenNamed.contains(words[match.word - 2]) { continue }
             // "nobody has fixed it", "never made safe": a negated end of the danger is none.
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
             hits.append(match.phrase, to: match.tag)
@@ -979,10 +981,10 @@ public struct Triage: Sendable {
     private static let monthsOrWeeks = WordSet(["months", "month", "mths", "weeks", "week", "wks"])
 
     /// The children "is" or "are" gives an age to: "my daughter is 2", "the kids are 3 and 5".
-    private static let childrenNamed = WordSet(["son", "daughter", "baby", "twins", "grandson", "granddaughter", "youngest", "kids",
+    static let childrenNamed = WordSet(["son", "daughter", "baby", "twins", "grandson", "granddaughter", "youngest", "kids",
                                                 "children", "child", "boys", "girls", "boy", "girl"])
     /// "my daughter is 2", "the kids are 3 and 5", "she has children of 1 and 3".
-    private static let isOrAre = WordSet(["is", "are", "of"])
+    static let isOrAre = WordSet(["is", "are", "of"])
     /// A count after "is" that is not a child's age: "my son is 2 doors down", "the kids are 2
     /// minutes from school", "my daughter is 1 of 3".
     private static let notAnAge = WordSet(["days", "day", "hours", "hour", "minutes", "mins", "min", "times", "doors", "floors", "miles",

@@ -379,6 +379,10 @@ public enum TriageLexicon {
             "water running down the walls", "streaming windows", "windows streaming", "rising damp", "spores", "musty smell",
             "smells musty", "smells damp", "damp smell", "musty", "damp patch", "damp patches", "green fur",
             "wet to the touch", "wet to touch", "wall is wet", "walls wet", "wet wall",
+            // Rain let in: "There is a wet patch inside on that wall now" (b71-038). Not water
+            // "running down the wall" from a leak above, nor a wet patch on a ceiling under one:
+            // water, not damp (the data labels them so).
+            "wet patch inside", "wet patch on the wall", "wet patch on my wall", "wet patches on the wall",
             // Plaster that damp has softened: "the plaster underneath is soft and crumbly".
             "plaster is soft", "soft plaster", "plaster underneath is soft", "plaster is crumbly", "crumbly plaster",
             "plaster is crumbling", "crumbling plaster", "plaster is powdery", "powdery plaster",
@@ -451,7 +455,7 @@ public enum TriageLexicon {
             "partly come down", "partly came down", "partly collapsed", "ceiling has come down", "ceiling has partly", "ceiling partly",
             "will fall", "might fall", "looks like it will fall", "branch hanging", "branch hanging off", "hanging off the ceiling", "leaning against", "is leaning", "roots are lifting",
             "worried about the structure", "getting wider", "got wider", "crack running", "broken tread", "moves when you step",
-            "open hole", "drain cover", "break an ankle", "break their neck", "someone will get hurt", "someone will be hurt",
+            "open hole", "drain cover", "break an ankle", "break their neck",
             "looks dangerous", "looking dangerous", "dangerous tree", "ceiling is wet and sagging", "sagging",
             "soft to touch", "soft to the touch", "split and hanging", "cracked and hanging",
             "has a bulge", "a bulge in", "bulge in the wall", "wide enough to put", "put a finger in", "put my finger in",

@@ -544,6 +544,20 @@ import Testing
         #expect(reading("how long does it take to fix a gutter, its been 6 weeks and water still pours down my wall").kind == .complaint)
     }
 
+    /// Probe b71: a child "is 18 months" is an age, not a problem over a year old; a wet patch
+    /// on a wall is damp, one on a ceiling under a leak is not; "someone will get hurt" alone is
+    /// no structural danger.
+    @Test func agesInMonthsWetPatchesAndWarnings() {
+        let rules = Triage(model: .none)
+        func has(_ flag: Flag, _ body: String) -> Bool { rules.read(subject: nil, body: body, received: received).flags.contains { $0.flag == flag } }
+        #expect(!has(.possiblyOutOfTime, "My daughter is 18 months and the mould in her room keeps coming back."))
+        #expect(has(.possiblyOutOfTime, "The damp in the back bedroom has been there 18 months and nobody has treated it."))
+        #expect(has(.dampMouldHazard, "After the storm there is a wet patch on the wall of the lounge and the plaster feels cold."))
+        #expect(!has(.dampMouldHazard, "The leak from upstairs has left a wet patch on the kitchen ceiling."))
+        #expect(!has(.urgentSafety, "Kids keep climbing the scaffolding on the empty shop at night, someone will get hurt."))
+        #expect(has(.urgentSafety, "A slab of concrete has fallen onto the path from the balcony, someone could be hurt."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
