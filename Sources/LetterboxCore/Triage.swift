@@ -665,6 +665,12 @@ public struct Triage: Sendable {
             // child's age again, without "old".
             if match.tag == .outOfTime, match.word > 0, Self.childWords.contains(words[match.word - 1])
                 || match.word > 1 && Self.isOrAre.contains(words[match.word - 1]) && Self.childrenNamed.contains(words[match.word - 2]) { continue }
+            // "kicked in the door to the bike store", "the bin store lock is broken" (b72-025): a
+            // communal store's security, not the home's; a fault all the same.
+            if match.tag == .security, Self.namesAStore(words, around: match.words) {
+                hits.append(match.phrase, to: .fault)
+                continue
+            }
             // "nobody has fixed it", "never made safe": a negated end of the danger is none.
             if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
             hits.append(match.phrase, to: match.tag)
@@ -796,6 +802,22 @@ public struct Triage: Sendable {
     static func inOrder(_ a: PhraseMatcher<Signal>.Match, _ b: PhraseMatcher<Signal>.Match) -> String {
         a.word < b.word ? "\(a.phrase) … \(b.phrase)" : "\(b.phrase) … \(a.phrase)"
     }
+    /// Stores and sheds that hold bins, bikes or prams, and garages: a lock or door of theirs is
+    /// not the home's (``namesAStore(_:around:)``).
+    static let stores = hashes(["store", "stores", "shed", "sheds", "garage", "garages", "storeroom"])
+    /// The home named near a store keeps a security finding the home's: "my flat and the bike store".
+    static let dwelling = hashes(["flat", "flats", "house", "home", "maisonette", "bungalow", "bedroom", "kitchen", "lounge", "window", "windows",
+                                  "front", "my"])
+    /// How far before a finding ("the padlock on the cycle store has been cut off and the door
+    /// won't lock") and after it ("kicked in the door to the bike store") a store is looked for.
+    static let storeBefore = 12
+    static let storeAfter = 6
+    /// Whether a store is named near a finding, and the home is not.
+    static func namesAStore(_ words: [UInt64], around found: Range<Int>) -> Bool {
+        let near = words[Swift.max(0, found.lowerBound - storeBefore)..<Swift.min(words.count, found.upperBound + storeAfter)]
+        return near.contains(where: stores.contains) && !near.contains(where: dwelling.contains)
+    }
+
     /// A vehicle named before smashed glass: its windows, not a home's.
     static let vehicles = WordSet(["car", "cars", "van", "vans", "vehicle", "vehicles", "bus", "lorry", "motorbike"])
 
@@ -983,8 +1005,9 @@ public struct Triage: Sendable {
     /// The children "is" or "are" gives an age to: "my daughter is 2", "the kids are 3 and 5".
     static let childrenNamed = WordSet(["son", "daughter", "baby", "twins", "grandson", "granddaughter", "youngest", "kids",
                                                 "children", "child", "boys", "girls", "boy", "girl"])
-    /// "my daughter is 2", "the kids are 3 and 5", "she has children of 1 and 3".
-    static let isOrAre = WordSet(["is", "are", "of"])
+    /// "my daughter is 2", "the kids are 3 and 5", "she has children of 1 and 3", "her daughter,
+    /// aged 4, has".
+    static let isOrAre = WordSet(["is", "are", "of", "aged"])
     /// A count after "is" that is not a child's age: "my son is 2 doors down", "the kids are 2
     /// minutes from school", "my daughter is 1 of 3".
     private static let notAnAge = WordSet(["days", "day", "hours", "hour", "minutes", "mins", "min", "times", "doors", "floors", "miles",

@@ -151,6 +151,14 @@ public enum TriageLexicon {
                // "her ex-partner came to the flat last night, banged on the door" (b70-015).
                "came to", "banged on", "was banging", "kept banging", "shouted", "was shouting", "screamed"])
 
+    /// Sewage come into the home: a fault and a hazard (``Triage/Signal/otherHazard``). Not "the
+    /// sewage works smell on windy days".
+    static let sewage: [String] = [
+        "sewage came up", "sewage coming up", "sewage has come up", "sewage is coming up", "sewage up through", "sewage backing up",
+        "sewage is backing up", "raw sewage", "sewage everywhere", "sewage all over", "sewage in the bath", "sewage in my",
+        "sewage flooding", "sewage coming through", "sewage came through", "sewage is coming through",
+    ]
+
     /// The relatives a phone note names after "Caller's" or "Tenant's".
     static let relatives = [
         "mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband", "wife", "partner", "son", "daughter",
@@ -332,7 +340,7 @@ public enum TriageLexicon {
             "please arrange", "keeps tripping", "tripping", "flickering", "rotten", "rotting", "smashed", "crack", "peeling",
             "grinding", "rattling", "making a noise", "draughts", "draught", "pest control", "can you do something about",
             "no water comes out", "buzzes", "cannot hear", "out of order", "is there anything you can do",
-        ]),
+        ] + TriageLexicon.sewage),
         (.asb, [
             "noisy neighbour", "noisy neighbours", "noise from", "noise nuisance", "loud music", "music blaring", "shouting", "screaming",
             "partying", "parties", "loud parties", "drug", "drugs", "drug dealing", "dealing drugs", "cannabis", "smell of weed",
@@ -539,6 +547,9 @@ public enum TriageLexicon {
             "stuck in my flat", "trapped in my flat", "trapped in the flat", "cutting themselves", "cut themselves", "cut himself",
             "cut herself", "cant get out of", "cannot get out of", "can not get out of", "glass has fallen out", "piece has fallen out", "shards of glass", "exposed", "step crumbled", "has crumbled",
             "someone is badly hurt", "someone gets hurt", "someone could get hurt",
+            // Sewage inside the home (the guide's fifth reading, stop 57): "sewage came up through the
+            // bath". Also a fault (``TriageLexicon/sewage``), so that it is reported, not remarked on.
+        ] + TriageLexicon.sewage + [
             // A flood counts where it is reported, not in a question about insurance after a
             // friend's flood or a comment on last week's.
             "flooding", "flooded",

@@ -558,6 +558,21 @@ import Testing
         #expect(has(.urgentSafety, "A slab of concrete has fallen onto the path from the balcony, someone could be hurt."))
     }
 
+    /// Probe b72: a communal store's lock is not the home's; sewage come into the home is an
+    /// emergency and a fault reported; a child "aged 4".
+    @Test func storesSewageAndAChildAged() {
+        let rules = Triage(model: .none)
+        func reading(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
+        func has(_ flag: Flag, _ body: String) -> Bool { reading(body).flags.contains { $0.flag == flag } }
+        #expect(!has(.urgentSafety, "The padlock on the cycle store has been cut off and the door won't lock now."))
+        #expect(has(.urgentSafety, "My front door won't lock since the storm and the garage next to it is open too."))
+        let sewage = reading("Raw sewage is coming through the toilet and across the bathroom floor.")
+        #expect(sewage.kind == .serviceRequest)
+        #expect(sewage.flags.contains { $0.flag == .urgentSafety })
+        #expect(!has(.urgentSafety, "Who do I call about the sewage works smell on windy days?"))
+        #expect(has(.vulnerability, "Her daughter, aged 4, has eczema and the carpet in her room is worn through."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
