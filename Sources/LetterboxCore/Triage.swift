@@ -664,7 +664,7 @@ public struct Triage: Sendable {
             // "my sons 18 months and ...", "my son is 18 months and has asthma" (b71-009): the
             // child's age again, without "old".
             if match.tag == .outOfTime, match.word > 0, Self.childWords.contains(words[match.word - 1])
-                || match.word > 1 && Self.isOrAre.contains(words[match.word - 1]) && Self.childrenNamed.contains(words[match.word - 2]) { continue }
+                || match.word > 1 && Self.childAgeLinks.contains(words[match.word - 1]) && Self.childrenNamed.contains(words[match.word - 2]) { continue }
             // "kicked in the door to the bike store", "the bin store lock is broken" (b72-025): a
             // communal store's security, not the home's; a fault all the same.
             if match.tag == .security, Self.namesAStore(words, around: match.words) {
@@ -1002,13 +1002,14 @@ public struct Triage: Sendable {
                                      "granddaughter", "granddaughters", "youngest"])
     private static let monthsOrWeeks = WordSet(["months", "month", "mths", "weeks", "week", "wks"])
 
-    /// The children "is" or "are" gives an age to: "my daughter is 2", "the kids are 3 and 5".
+    /// The children an age is given to after a word of ``childAgeLinks``: "my daughter is 2",
+    /// "the kids are 3 and 5".
     static let childrenNamed = WordSet(["son", "daughter", "baby", "twins", "grandson", "granddaughter", "youngest", "kids",
-                                                "children", "child", "boys", "girls", "boy", "girl"])
-    /// "my daughter is 2", "the kids are 3 and 5", "she has children of 1 and 3", "her daughter,
-    /// aged 4, has".
-    static let isOrAre = WordSet(["is", "are", "of", "aged"])
-    /// A count after "is" that is not a child's age: "my son is 2 doors down", "the kids are 2
+                                        "children", "child", "boys", "girls", "boy", "girl"])
+    /// The word between a child and its age: "my daughter is 2", "the kids are 3 and 5", "she
+    /// has children of 1 and 3", "her daughter, aged 4, has".
+    static let childAgeLinks = WordSet(["is", "are", "of", "aged"])
+    /// A count after such a word that is not a child's age: "my son is 2 doors down", "the kids are 2
     /// minutes from school", "my daughter is 1 of 3".
     private static let notAnAge = WordSet(["days", "day", "hours", "hour", "minutes", "mins", "min", "times", "doors", "floors", "miles",
                                            "metres", "feet", "foot", "inches", "pounds", "quid", "pence", "percent", "oclock", "am",
@@ -1016,16 +1017,16 @@ public struct Triage: Sendable {
                                            "families", "households", "tenants", "residents", "people", "blocks"])
 
     /// A baby's or toddler's age: in months or weeks, three years at most, right after a word
-    /// naming the child ("my sons 18 months") or after "is" ("my daughter is 6 weeks old"); in
-    /// years, four at most, after "is", "are" or "of" ("my daughter is 2", "my kids are 3 and
-    /// 5", "children of 1 and 3"; not "my son is 30", "the children of 3 families").
+    /// naming the child ("my sons 18 months") or after ``childAgeLinks`` ("my daughter is 6 weeks
+    /// old"); in years, four at most, after those ("my daughter is 2", "my kids are 3 and 5",
+    /// "children of 1 and 3"; not "my son is 30", "the children of 3 families").
     static func mentionsChildsAge(_ words: TriageFeatures.Words) -> Bool {
         let test = { (value: Int, before: UInt64, after: UInt64, twoBefore: UInt64) -> Bool in
             guard value >= 1 && value <= 36 else { return false }
             if monthsOrWeeks.contains(after) {
-                return childWords.contains(before) || isOrAre.contains(before) && childrenNamed.contains(twoBefore)
+                return childWords.contains(before) || childAgeLinks.contains(before) && childrenNamed.contains(twoBefore)
             }
-            return value <= 4 && isOrAre.contains(before) && childrenNamed.contains(twoBefore) && !notAnAge.contains(after)
+            return value <= 4 && childAgeLinks.contains(before) && childrenNamed.contains(twoBefore) && !notAnAge.contains(after)
         }
         return anyNumber(in: words, length: 1, test) || anyNumber(in: words, length: 2, test)
     }

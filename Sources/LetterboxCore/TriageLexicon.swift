@@ -240,12 +240,12 @@ public enum TriageLexicon {
             "discriminated", "discrimination", "discriminating", "because of my race", "because of my disability",
             "not been emptied", "hasnt been emptied", "has not been emptied", "not been cut", "hasnt been cut", "not been cleaned",
             "hasnt been cleaned", "not cleaned for",
-            "taking so long", "took so long", "take so long", "weeks ago and",
+            "taking so long", "took so long", "take so long", "weeks ago and", "months ago and",
             // Impatience with a repair, not a plain question ("how long does it take for a transfer
             // application to be assessed?", b70-012).
             "how long does it take to fix", "how long does it take to repair", "how long does it take to mend",
             "how long does it take to sort", "how long does it take to change a", "how long does it take you",
-            "how long does it take to get someone", "how long does it take to send someone", "how long does it take for someone to come", "months ago and",
+            "how long does it take to get someone", "how long does it take to send someone", "how long does it take for someone to come",
             "already reported", "been reporting", "keep reporting", "reported it before", "reported before", "reported twice",
             "reported three times", "reported it several times", "reported this several times", "more times than i can count",
             "3 times", "4 times", "5 times", "6 times", "three times", "four times", "five times", "six times", "asked twice",
