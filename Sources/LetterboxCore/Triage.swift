@@ -556,13 +556,14 @@ public struct Triage: Sendable {
     /// writing for them ("my constituent" and "my client" are phrases of their own).
     static let possessive = hashes(["my", "our"])
     static let local = PhraseMatcher<Signal>.wordHashes("local")[0]
-    static let firstPerson = hashes(["i", "im", "ive", "me", "my", "we", "us", "our", "mine", "myself"])
+    static let firstPerson = hashes(firstSingularWords + ["we", "us", "our"])
     /// "Lots of older tenants in our block struggle to read them" (b66-028): a cue about people
     /// in general, named as a group with a word of how many or which, is nobody's disclosure;
     /// the writer coming back in the singular ("many residents, me included, ...") ends it.
     static let groups = hashes(["tenants", "residents", "people", "families", "neighbours", "pensioners", "households"])
     static let groupQuantifiers = hashes(["many", "some", "most", "other", "old", "older", "elderly", "all", "several", "lots", "lot", "few"])
-    static let firstSingular = hashes(["i", "im", "ive", "me", "my", "mine", "myself"])
+    private static let firstSingularWords = ["i", "im", "ive", "me", "my", "mine", "myself"]
+    static let firstSingular = hashes(firstSingularWords)
     /// How far after the group a cue is still the group's.
     static let groupWindow = 6
     /// Words of fear, and the animals whose fear they can be: "the dog was terrified".
@@ -663,8 +664,8 @@ public struct Triage: Sendable {
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
             // "my sons 18 months and ...", "my son is 18 months and has asthma" (b71-009): the
             // child's age again, without "old".
-            if match.tag == .outOfTime, match.word > 0, Self.childWords.contains(words[match.word - 1])
-                || match.word > 1 && Self.childAgeLinks.contains(words[match.word - 1]) && Self.childrenNamed.contains(words[match.word - 2]) { continue }
+            if match.tag == .outOfTime, match.word > 0,
+               Self.childNamed(before: words[match.word - 1], twoBefore: match.word > 1 ? words[match.word - 2] : 0) { continue }
             // "kicked in the door to the bike store", "the bin store lock is broken" (b72-025): a
             // communal store's security, not the home's; a fault all the same.
             if match.tag == .security, Self.namesAStore(words, around: match.words) {
@@ -998,14 +999,13 @@ public struct Triage: Sendable {
 
     /// "my sons 18 months", "my youngest 10 months": a child named, then an age in months or
     /// weeks. Not "hes" or "the girls": "he's 2 weeks late with the job", "the girls 2 weeks ago".
-    static let childWords = WordSet(["son", "sons", "daughter", "daughters", "baby", "babys", "twins", "grandson", "grandsons",
-                                     "granddaughter", "granddaughters", "youngest"])
+    private static let childBase = ["son", "daughter", "baby", "twins", "grandson", "granddaughter", "youngest"]
+    static let childWords = WordSet(childBase + ["sons", "daughters", "babys", "grandsons", "granddaughters"])
     private static let monthsOrWeeks = WordSet(["months", "month", "mths", "weeks", "week", "wks"])
 
     /// The children an age is given to after a word of ``childAgeLinks``: "my daughter is 2",
     /// "the kids are 3 and 5".
-    static let childrenNamed = WordSet(["son", "daughter", "baby", "twins", "grandson", "granddaughter", "youngest", "kids",
-                                        "children", "child", "boys", "girls", "boy", "girl"])
+    static let childrenNamed = WordSet(childBase + ["kids", "children", "child", "boys", "girls", "boy", "girl"])
     /// The word between a child and its age: "my daughter is 2", "the kids are 3 and 5", "she
     /// has children of 1 and 3", "her daughter, aged 4, has".
     static let childAgeLinks = WordSet(["is", "are", "of", "aged"])
@@ -1016,6 +1016,12 @@ public struct Triage: Sendable {
                                            "pm", "of", "out", "stone", "kilos", "kg", "hrs", "streets", "stops", "flats", "houses",
                                            "families", "households", "tenants", "residents", "people", "blocks"])
 
+    /// Whether the two words before a count name a child whose age it is: "my sons 18 months",
+    /// "my son is 18 months", "her daughter, aged 4". (0 for a word before the text's start.)
+    static func childNamed(before: UInt64, twoBefore: UInt64) -> Bool {
+        childWords.contains(before) || childAgeLinks.contains(before) && childrenNamed.contains(twoBefore)
+    }
+
     /// A baby's or toddler's age: in months or weeks, three years at most, right after a word
     /// naming the child ("my sons 18 months") or after ``childAgeLinks`` ("my daughter is 6 weeks
     /// old"); in years, four at most, after those ("my daughter is 2", "my kids are 3 and 5",
@@ -1023,9 +1029,7 @@ public struct Triage: Sendable {
     static func mentionsChildsAge(_ words: TriageFeatures.Words) -> Bool {
         let test = { (value: Int, before: UInt64, after: UInt64, twoBefore: UInt64) -> Bool in
             guard value >= 1 && value <= 36 else { return false }
-            if monthsOrWeeks.contains(after) {
-                return childWords.contains(before) || childAgeLinks.contains(before) && childrenNamed.contains(twoBefore)
-            }
+            if monthsOrWeeks.contains(after) { return childNamed(before: before, twoBefore: twoBefore) }
             return value <= 4 && childAgeLinks.contains(before) && childrenNamed.contains(twoBefore) && !notAnAge.contains(after)
         }
         return anyNumber(in: words, length: 1, test) || anyNumber(in: words, length: 2, test)

@@ -9,6 +9,12 @@ import Testing
 
     /// The flags triage raises for a body with no subject, received on `received`.
     func flags(_ body: String) -> [Flag] { Triage().read(subject: nil, body: body, received: received).flags.map(\.flag) }
+    /// The phrase lists alone, without the model: what a test of a rule reads.
+    static let rules = Triage(model: .none)
+    /// The rules' reading of a body with no subject, received on `received`.
+    func ruleReading(_ body: String) -> TriageReading { Self.rules.read(subject: nil, body: body, received: received) }
+    /// Whether the rules alone raise `flag` for a body.
+    func ruleFlag(_ flag: Flag, _ body: String) -> Bool { ruleReading(body).flags.contains { $0.flag == flag } }
 
     static func shippedItems() throws -> [LabelledItem] {
         var items: [LabelledItem] = []
@@ -382,9 +388,7 @@ import Testing
     /// Probe b57: a repair on its fourth visit is a failure, whatever is said of the engineer;
     /// someone who works as a carer discloses a job, not a need.
     @Test func repeatedVisitsAndCarersByJob() {
-        let rules = Triage(model: .none)
-        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
-        let visits = read("Lovely engineer, but it's the fourth visit for this boiler and it keeps cutting out.")
+        let visits = ruleReading("Lovely engineer, but it's the fourth visit for this boiler and it keeps cutting out.")
         #expect(visits.kind == .complaint && visits.flags.contains { $0.flag == .expressedDissatisfaction })
         #expect(!flags("The caller's son works as a carer and asked if the visit can be after 4pm.").contains(.vulnerability))
         #expect(flags("Caller said her son has been her full-time carer since her stroke and the bath needs a grab rail.").contains(.vulnerability))
@@ -424,14 +428,12 @@ import Testing
     /// collapsed is no structural danger, as a ceiling is; a repair that is "loose again
     /// already" is a failure.
     @Test func youngChildrenShelvesAndRepairsThatFailAgain() {
-        let rules = Triage(model: .none)
-        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
-        let children = read("boiler gone, no heating or hot water, i have 3 children under 5").flags.map(\.flag)
+        let children = ruleReading("boiler gone, no heating or hot water, i have 3 children under 5").flags.map(\.flag)
         #expect(children.contains(.vulnerability) && children.contains(.urgentSafety))
-        #expect(!read("Is the play area suitable for children under 5?").flags.contains { $0.flag == .vulnerability })
-        #expect(!read("The shelf in the airing cupboard has collapsed and the towels are on the floor.").flags.contains { $0.flag == .urgentSafety })
-        #expect(read("The ceiling in the hall has collapsed after the leak.").flags.contains { $0.flag == .urgentSafety })
-        let again = read("You replaced the toilet seat on Monday and it's loose again already.")
+        #expect(!ruleReading("Is the play area suitable for children under 5?").flags.contains { $0.flag == .vulnerability })
+        #expect(!ruleReading("The shelf in the airing cupboard has collapsed and the towels are on the floor.").flags.contains { $0.flag == .urgentSafety })
+        #expect(ruleReading("The ceiling in the hall has collapsed after the leak.").flags.contains { $0.flag == .urgentSafety })
+        let again = ruleReading("You replaced the toilet seat on Monday and it's loose again already.")
         #expect(again.kind == .complaint && again.flags.contains { $0.flag == .expressedDissatisfaction })
     }
 
@@ -441,9 +443,7 @@ import Testing
     /// windows and a stairwell's burn marks after fireworks are not. An age after a relative,
     /// wet to the touch, praise of how a complaint was handled, and nobody acting after weeks.
     @Test func locksLiftsGlassAndAgesAfterARelative() {
-        let rules = Triage(model: .none)
-        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
-        func urgent(_ body: String) -> Bool { read(body).flags.contains { $0.flag == .urgentSafety } }
+        func urgent(_ body: String) -> Bool { ruleReading(body).flags.contains { $0.flag == .urgentSafety } }
         #expect(urgent("my ex partner has been sending threats and he still has a key, i need the locks changed asap"))
         #expect(!urgent("I lost my keys on the bus yesterday. Can you change the locks on my flat please?"))
         #expect(urgent("Caller said the lift at Elm Tower is out and her husband, who uses a wheelchair, has not been able to go out since Friday."))
@@ -453,13 +453,13 @@ import Testing
         #expect(!urgent("theres a van dumped by the garages for a month now, no tax and smashed windows"))
         #expect(!urgent("Caller said someone set off fireworks in the bin store and the walls are covered in burn marks."))
         #expect(urgent("the light switch in the kitchen has burn marks round it and smells hot"))
-        let mum = read("Caller's son rang: his mum, 87, has no heating and the flat is freezing.").flags.map(\.flag)
+        let mum = ruleReading("Caller's son rang: his mum, 87, has no heating and the flat is freezing.").flags.map(\.flag)
         #expect(mum.contains(.vulnerability) && mum.contains(.urgentSafety))
-        #expect(!read("Mr Hill rang about his mum, 87 Rose Street has a broken gate.").flags.contains { $0.flag == .vulnerability })
-        #expect(read("bedroom wall is cold and wet to touch all the time").flags.contains { $0.flag == .dampMouldHazard })
-        #expect(read("Caller said he is pleased with how his complaint about the fence was dealt with.").kind != .complaint)
-        #expect(read("I am not happy with how my complaint about the fence was dealt with.").kind == .complaint)
-        #expect(read("2 weeks now with the toilet not flushing, is anybody doing anything about it").flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(!ruleReading("Mr Hill rang about his mum, 87 Rose Street has a broken gate.").flags.contains { $0.flag == .vulnerability })
+        #expect(ruleReading("bedroom wall is cold and wet to touch all the time").flags.contains { $0.flag == .dampMouldHazard })
+        #expect(ruleReading("Caller said he is pleased with how his complaint about the fence was dealt with.").kind != .complaint)
+        #expect(ruleReading("I am not happy with how my complaint about the fence was dealt with.").kind == .complaint)
+        #expect(ruleReading("2 weeks now with the toilet not flushing, is anybody doing anything about it").flags.contains { $0.flag == .expressedDissatisfaction })
     }
 
     /// Probes b64 and b65: a fault left by a locksmith's visit is a failure of the landlord's
@@ -467,39 +467,33 @@ import Testing
     /// emergency; a worry eased discloses nothing; a garden fence kicked down leaves the home
     /// secure; a relative who rang for the customer represents them.
     @Test func locksmithsLockoutsAndWorriesEased() {
-        let rules = Triage(model: .none)
-        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
-        func has(_ flag: Flag, _ body: String) -> Bool { read(body).flags.contains { $0.flag == flag } }
-        #expect(read("Since the locksmith changed the barrel my front door will not lock properly.").kind == .complaint)
-        #expect(read("Thanks, the lock works perfectly since the locksmith came.").kind != .complaint)
-        #expect(!has(.vulnerability, "The new neighbour liaison officer made me feel a lot less anxious about going out."))
-        #expect(has(.vulnerability, "I get anxious when the lift is out because I live alone on the 12th floor."))
-        #expect(has(.urgentSafety, "My nan is 88 and has not had any hot water since Tuesday."))
-        #expect(!has(.urgentSafety, "I have not had any hot water since Tuesday, can someone look at the boiler."))
-        #expect(!has(.urgentSafety, "The back fence has been kicked down again by teenagers."))
-        #expect(has(.urgentSafety, "my front door was kicked down last night by the police and it will not shut now"))
-        #expect(has(.urgentSafety, "My dad is 83 and has locked himself out, he is waiting on the doorstep in the rain."))
-        #expect(!has(.urgentSafety, "I locked myself out this morning, can someone bring a spare key?"))
-        #expect(!has(.urgentSafety, "My mum is 90 and I cant get back in touch with the officer about her rent."))
-        #expect(has(.representative, "Tenant's granddaughter called: her nan's boiler has stopped and she has no heating."))
-        #expect(!has(.representative, "My daughter rang you last week about the boiler and nobody came back."))
+        #expect(ruleReading("Since the locksmith changed the barrel my front door will not lock properly.").kind == .complaint)
+        #expect(ruleReading("Thanks, the lock works perfectly since the locksmith came.").kind != .complaint)
+        #expect(!ruleFlag(.vulnerability, "The new neighbour liaison officer made me feel a lot less anxious about going out."))
+        #expect(ruleFlag(.vulnerability, "I get anxious when the lift is out because I live alone on the 12th floor."))
+        #expect(ruleFlag(.urgentSafety, "My nan is 88 and has not had any hot water since Tuesday."))
+        #expect(!ruleFlag(.urgentSafety, "I have not had any hot water since Tuesday, can someone look at the boiler."))
+        #expect(!ruleFlag(.urgentSafety, "The back fence has been kicked down again by teenagers."))
+        #expect(ruleFlag(.urgentSafety, "my front door was kicked down last night by the police and it will not shut now"))
+        #expect(ruleFlag(.urgentSafety, "My dad is 83 and has locked himself out, he is waiting on the doorstep in the rain."))
+        #expect(!ruleFlag(.urgentSafety, "I locked myself out this morning, can someone bring a spare key?"))
+        #expect(!ruleFlag(.urgentSafety, "My mum is 90 and I cant get back in touch with the officer about her rent."))
+        #expect(ruleFlag(.representative, "Tenant's granddaughter called: her nan's boiler has stopped and she has no heating."))
+        #expect(!ruleFlag(.representative, "My daughter rang you last week about the boiler and nobody came back."))
     }
 
     /// Probe b66: a phone note's "wanted to check when" is a question; wanting to check a thing
     /// that is wrong is not.
     @Test func callersCheckingAreAsking() {
-        let rules = Triage(model: .none)
-        func read(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
-        #expect(read("Caller wanted to check when the window cleaners are next due.").kind == .informationRequest)
-        #expect(read("Caller wanted to check whether her rent payment had gone through.").kind == .informationRequest)
-        #expect(read("Caller wanted to check the boiler pressure because the radiators are cold and the boiler is broken.").kind != .informationRequest)
+        #expect(ruleReading("Caller wanted to check when the window cleaners are next due.").kind == .informationRequest)
+        #expect(ruleReading("Caller wanted to check whether her rent payment had gone through.").kind == .informationRequest)
+        #expect(ruleReading("Caller wanted to check the boiler pressure because the radiators are cold and the boiler is broken.").kind != .informationRequest)
     }
 
     /// Probe b66: a cue about people in general, named as a group ("many residents", "a lot of
     /// people"), is nobody's disclosure; the writer's own still is, beside such a group.
     @Test func cuesAboutPeopleInGeneral() {
-        let rules = Triage(model: .none)
-        func vulnerable(_ body: String) -> Bool { rules.read(subject: nil, body: body, received: received).flags.contains { $0.flag == .vulnerability } }
+        func vulnerable(_ body: String) -> Bool { ruleReading(body).flags.contains { $0.flag == .vulnerability } }
         #expect(!vulnerable("Many residents in our block struggle to read the small print on your notices, could you use a larger font?"))
         #expect(!vulnerable("A lot of people on this estate are disabled and the ramp to the shop is too steep."))
         #expect(vulnerable("I struggle to read the small print on your letters because of my eyesight."))
@@ -510,67 +504,57 @@ import Testing
     /// the home, the old people of a block in general, a caller named as the customer's relative,
     /// a ceiling partly down and a block anyone can walk into.
     @Test func childrensAgesExPartnersAndOpenBlocks() {
-        let rules = Triage(model: .none)
-        func has(_ flag: Flag, _ body: String) -> Bool { rules.read(subject: nil, body: body, received: received).flags.contains { $0.flag == flag } }
-        #expect(has(.vulnerability, "My son is 3 and the mould is on his bedroom wall next to his cot."))
-        #expect(has(.vulnerability, "my daughter is 2 weeks old and the heating has packed up"))
-        #expect(has(.vulnerability, "The windows stream every morning; my children are 1 and 4."))
-        #expect(!has(.vulnerability, "My son is 30 and lives with me, the bathroom extractor fan has stopped."))
-        #expect(!has(.vulnerability, "The kids are 2 minutes from school so we like the flat, but the sink is blocked."))
-        #expect(has(.vulnerability, "My ex turned up at 3am and smashed my kitchen window, the police came."))
-        #expect(has(.vulnerability, "Her ex partner tried to force the door last night, she has a crime number."))
-        #expect(!has(.vulnerability, "My ex is moving out of the area so I no longer need the post redirected."))
-        #expect(!has(.vulnerability, "Older people on this estate are frightened to go out after dark because the lamps are broken."))
-        #expect(has(.vulnerability, "The old residents here are scared of the dogs, and I am scared too since one bit my hand."))
-        #expect(has(.vulnerability, "My neighbour has threatened me twice and I am scared to go out."))
-        #expect(has(.representative, "Caller, son of Mr Doyle, said his father's front door lock has broken."))
-        #expect(has(.urgentSafety, "Part of the kitchen ceiling has come down after the leak from upstairs."))
-        #expect(has(.urgentSafety, "the main door catch is broken so anyone can walk into the building at night"))
+        #expect(ruleFlag(.vulnerability, "My son is 3 and the mould is on his bedroom wall next to his cot."))
+        #expect(ruleFlag(.vulnerability, "my daughter is 2 weeks old and the heating has packed up"))
+        #expect(ruleFlag(.vulnerability, "The windows stream every morning; my children are 1 and 4."))
+        #expect(!ruleFlag(.vulnerability, "My son is 30 and lives with me, the bathroom extractor fan has stopped."))
+        #expect(!ruleFlag(.vulnerability, "The kids are 2 minutes from school so we like the flat, but the sink is blocked."))
+        #expect(ruleFlag(.vulnerability, "My ex turned up at 3am and smashed my kitchen window, the police came."))
+        #expect(ruleFlag(.vulnerability, "Her ex partner tried to force the door last night, she has a crime number."))
+        #expect(!ruleFlag(.vulnerability, "My ex is moving out of the area so I no longer need the post redirected."))
+        #expect(!ruleFlag(.vulnerability, "Older people on this estate are frightened to go out after dark because the lamps are broken."))
+        #expect(ruleFlag(.vulnerability, "The old residents here are scared of the dogs, and I am scared too since one bit my hand."))
+        #expect(ruleFlag(.vulnerability, "My neighbour has threatened me twice and I am scared to go out."))
+        #expect(ruleFlag(.representative, "Caller, son of Mr Doyle, said his father's front door lock has broken."))
+        #expect(ruleFlag(.urgentSafety, "Part of the kitchen ceiling has come down after the leak from upstairs."))
+        #expect(ruleFlag(.urgentSafety, "the main door catch is broken so anyone can walk into the building at night"))
     }
 
     /// Probe b70: a socket that "sparked", children "of" an age, an ex who came to the home and
     /// banged on it; "how long does it take" is impatience only with a repair.
     @Test func sparksChildrenOfAnAgeAndPlainQuestionsOfHowLong() {
-        let rules = Triage(model: .none)
-        func reading(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
-        func has(_ flag: Flag, _ body: String) -> Bool { reading(body).flags.contains { $0.flag == flag } }
-        #expect(has(.urgentSafety, "Caller said the socket in the kitchen sparked when she switched the kettle on."))
-        #expect(has(.vulnerability, "He has two boys of 2 and 4 and the back door will not lock."))
-        #expect(!has(.vulnerability, "The play area is used by the children of 3 families in our block and the swing is broken."))
-        #expect(has(.vulnerability, "Her ex came to the house on Sunday and banged on the windows until the neighbours rang the police."))
-        let plain = reading("How long does it take for a transfer application to be assessed?")
+        #expect(ruleFlag(.urgentSafety, "Caller said the socket in the kitchen sparked when she switched the kettle on."))
+        #expect(ruleFlag(.vulnerability, "He has two boys of 2 and 4 and the back door will not lock."))
+        #expect(!ruleFlag(.vulnerability, "The play area is used by the children of 3 families in our block and the swing is broken."))
+        #expect(ruleFlag(.vulnerability, "Her ex came to the house on Sunday and banged on the windows until the neighbours rang the police."))
+        let plain = ruleReading("How long does it take for a transfer application to be assessed?")
         #expect(plain.kind == .informationRequest)
         #expect(!plain.flags.contains { $0.flag == .expressedDissatisfaction })
-        #expect(reading("how long does it take to fix a gutter, its been 6 weeks and water still pours down my wall").kind == .complaint)
+        #expect(ruleReading("how long does it take to fix a gutter, its been 6 weeks and water still pours down my wall").kind == .complaint)
     }
 
     /// Probe b71: a child "is 18 months" is an age, not a problem over a year old; a wet patch
     /// on a wall is damp, one on a ceiling under a leak is not; "someone will get hurt" alone is
     /// no structural danger.
     @Test func agesInMonthsWetPatchesAndWarnings() {
-        let rules = Triage(model: .none)
-        func has(_ flag: Flag, _ body: String) -> Bool { rules.read(subject: nil, body: body, received: received).flags.contains { $0.flag == flag } }
-        #expect(!has(.possiblyOutOfTime, "My daughter is 18 months and the mould in her room keeps coming back."))
-        #expect(has(.possiblyOutOfTime, "The damp in the back bedroom has been there 18 months and nobody has treated it."))
-        #expect(has(.dampMouldHazard, "After the storm there is a wet patch on the wall of the lounge and the plaster feels cold."))
-        #expect(!has(.dampMouldHazard, "The leak from upstairs has left a wet patch on the kitchen ceiling."))
-        #expect(!has(.urgentSafety, "Kids keep climbing the scaffolding on the empty shop at night, someone will get hurt."))
-        #expect(has(.urgentSafety, "A slab of concrete has fallen onto the path from the balcony, someone could be hurt."))
+        #expect(!ruleFlag(.possiblyOutOfTime, "My daughter is 18 months and the mould in her room keeps coming back."))
+        #expect(ruleFlag(.possiblyOutOfTime, "The damp in the back bedroom has been there 18 months and nobody has treated it."))
+        #expect(ruleFlag(.dampMouldHazard, "After the storm there is a wet patch on the wall of the lounge and the plaster feels cold."))
+        #expect(!ruleFlag(.dampMouldHazard, "The leak from upstairs has left a wet patch on the kitchen ceiling."))
+        #expect(!ruleFlag(.urgentSafety, "Kids keep climbing the scaffolding on the empty shop at night, someone will get hurt."))
+        #expect(ruleFlag(.urgentSafety, "A slab of concrete has fallen onto the path from the balcony, someone could be hurt."))
     }
 
     /// Probe b72: a communal store's lock is not the home's; sewage come into the home is an
     /// emergency and a fault reported; a child "aged 4".
     @Test func storesSewageAndAChildAged() {
-        let rules = Triage(model: .none)
-        func reading(_ body: String) -> TriageReading { rules.read(subject: nil, body: body, received: received) }
-        func has(_ flag: Flag, _ body: String) -> Bool { reading(body).flags.contains { $0.flag == flag } }
-        #expect(!has(.urgentSafety, "The padlock on the cycle store has been cut off and the door won't lock now."))
-        #expect(has(.urgentSafety, "My front door won't lock since the storm and the garage next to it is open too."))
-        let sewage = reading("Raw sewage is coming through the toilet and across the bathroom floor.")
+        #expect(!ruleFlag(.urgentSafety, "The padlock on the cycle store has been cut off and the door won't lock now."))
+        #expect(ruleFlag(.urgentSafety, "My front door won't lock since the storm and the garage next to it is open too."))
+        let sewage = ruleReading("Raw sewage is coming through the toilet and across the bathroom floor.")
         #expect(sewage.kind == .serviceRequest)
         #expect(sewage.flags.contains { $0.flag == .urgentSafety })
-        #expect(!has(.urgentSafety, "Who do I call about the sewage works smell on windy days?"))
-        #expect(has(.vulnerability, "Her daughter, aged 4, has eczema and the carpet in her room is worn through."))
+        #expect(!ruleFlag(.urgentSafety, "Who do I call about the sewage works smell on windy days?"))
+        #expect(ruleFlag(.vulnerability, "Her daughter, aged 4, has eczema and the carpet in her room is worn through."))
     }
 
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
