@@ -461,7 +461,7 @@ public struct Triage: Sendable {
             if has(.gas) { what.append("gas (\(quoted(.gas)))") }
             if has(.electrics) { what.append("electrics (\(quoted(.electrics)))") }
             if waterNearElectrics { what.append("water near electrics (\(quoted(.water, .electricFitting)))") }
-            if noHeatVulnerable { what.append("no heating or water for a possibly vulnerable person (\(quoted(.noHeat)))") }
+            if noHeatVulnerable { what.append("no heating, water or toilet for a possibly vulnerable person (\(quoted(.noHeat)))") }
             if lockedOutVulnerable { what.append("a possibly vulnerable person shut out of the home (\(quoted(.lockedOut)))") }
             if has(.structural) { what.append("structural danger (\(quoted(.structural)))") }
             if weak, has(.fire) { what.append("fire safety (\(quoted(.fire)))") }
@@ -574,6 +574,8 @@ public struct Triage: Sendable {
     /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
     /// rather than a service stopped ("the cleaning no longer happens").
     static let noLonger = PhraseMatcher<Signal>.wordHashes("no longer")
+    static let meterCupboard = "meter cupboard"
+    static let gasWord = PhraseMatcher<Signal>.wordHashes("gas")
     static let stopsWorking = hashes([
         "lock", "locks", "shut", "shuts", "close", "closes", "opens", "work", "works", "flushes", "drains", "heats", "fits",
         "latches", "catches", "turns", "lights", "holds", "seals",
@@ -653,6 +655,9 @@ public struct Triage: Sendable {
                 hits.append(match.phrase, to: .fittingLoose)
                 continue
             }
+            // "the gas meter cupboard" is the gas's cupboard, not an electric fitting that water or
+            // a danger denied elsewhere in the text could be near.
+            if match.tag == .electricFitting, match.phrase == Self.meterCupboard, match.word > 0, words[match.word - 1] == Self.gasWord[0] { continue }
             if Self.deniable.contains(match.tag), denied(match) {
                 hits.append(match.phrase, to: .denied)
                 continue
@@ -946,6 +951,16 @@ public struct Triage: Sendable {
     /// words before it and the word after it (0 past either end), is one `test` accepts. From the words triage has
     /// already split (splitting the text again for this was a twentieth of triage).
     static func anyNumber(in words: TriageFeatures.Words, length: Int, _ test: (_ value: Int, _ before: UInt64, _ after: UInt64, _ twoBefore: UInt64) -> Bool) -> Bool {
+        anyNumber(in: words, length: length) { value, index in
+            let before = index > 0 ? words.hashes[index - 1] : 0
+            let after = index + 1 < words.hashes.count ? words.hashes[index + 1] : 0
+            let twoBefore = index > 1 ? words.hashes[index - 2] : 0
+            return test(value, before, after, twoBefore)
+        }
+    }
+
+    /// Whether `test` holds for a number of `length` digits, given its value and its word's index.
+    static func anyNumber(in words: TriageFeatures.Words, length: Int, _ test: (_ value: Int, _ index: Int) -> Bool) -> Bool {
         words.bytes.withUnsafeBufferPointer { bytes in
             for index in words.starts.indices {
                 let start = Int(words.starts[index])
@@ -957,10 +972,7 @@ public struct Triage: Sendable {
                     value = value * 10 + Int(byte - 0x30)
                 }
                 guard digits else { continue }
-                let before = index > 0 ? words.hashes[index - 1] : 0
-                let after = index + 1 < words.hashes.count ? words.hashes[index + 1] : 0
-                let twoBefore = index > 1 ? words.hashes[index - 2] : 0
-                if test(value, before, after, twoBefore) { return true }
+                if test(value, index) { return true }
             }
             return false
         }
@@ -1032,7 +1044,36 @@ public struct Triage: Sendable {
             if monthsOrWeeks.contains(after) { return childNamed(before: before, twoBefore: twoBefore) }
             return value <= 4 && childAgeLinks.contains(before) && childrenNamed.contains(twoBefore) && !notAnAge.contains(after)
         }
-        return anyNumber(in: words, length: 1, test) || anyNumber(in: words, length: 2, test)
+        return anyNumber(in: words, length: 1, test) || anyNumber(in: words, length: 2, test) || mentionsChildsAgeByPronoun(words)
+    }
+
+    /// "he is", "she is", "hes", "shes": the words before a pronoun's age.
+    private static let pronounIs = WordSet(["is"])
+    private static let pronouns = WordSet(["he", "she"])
+    private static let pronounsIs = WordSet(["hes", "shes"])
+    /// How many words before the pronoun a child must be named.
+    private static let pronounReach = 12
+
+    /// "the restrictor on my son's window has snapped ... he is 3": a child named, then "he is" or
+    /// "she is" and an age of four years at most within a few words (b74-039). Not "my son ... he
+    /// is 3 doors down", "she is 2 weeks late" (weeks and months after a pronoun are not ages
+    /// here), nor "he is 3" with no child named before it.
+    static func mentionsChildsAgeByPronoun(_ words: TriageFeatures.Words) -> Bool {
+        let hashes = words.hashes
+        return anyNumber(in: words, length: 1) { value, index in
+            guard value >= 1 && value <= 4 && index >= 2 else { return false }
+            let after = index + 1 < hashes.count ? hashes[index + 1] : 0
+            guard !notAnAge.contains(after) && !monthsOrWeeks.contains(after) else { return false }
+            let pronounAt: Int
+            if pronounsIs.contains(hashes[index - 1]) {
+                pronounAt = index - 1
+            } else if pronounIs.contains(hashes[index - 1]) && pronouns.contains(hashes[index - 2]) {
+                pronounAt = index - 2
+            } else {
+                return false
+            }
+            return hashes[max(0, pronounAt - pronounReach)..<pronounAt].contains { childrenNamed.contains($0) || childWords.contains($0) }
+        }
     }
 
     /// "In March last year", "in may of last year": a month of last year no later in the year
@@ -1112,7 +1153,7 @@ extension Flag {
     public static let expressedDissatisfaction = Flag(rawValue: "expressed_dissatisfaction")
     /// Damp or mould: an Awaab's Law hazard clock runs.
     public static let dampMouldHazard = Flag(rawValue: "damp_mould_hazard")
-    /// Gas, electrics, water near electrics, no heating or water for a vulnerable person,
+    /// Gas, electrics, water near electrics, no heating, water or toilet for a vulnerable person,
     /// structural danger, fire safety: a possible emergency, 24 hours.
     public static let urgentSafety = Flag(rawValue: "urgent_safety")
     /// Cues that the resident may be vulnerable; the reason lists the cue words only.

@@ -538,6 +538,13 @@ public enum TriageLexicon {
             "boiler packed up", "boilers packed up", "boilers broken", "boilers not working", "boilers gone", "no heat or hot water",
             "heating has not worked", "heating hasnt worked", "heating not worked", "heating has not been working",
             "heating hasnt been working", "heating not been working", "heating has stopped working", "heating stopped working",
+            // No working toilet, which the guide's seventh reading makes an emergency for someone
+            // possibly vulnerable, as no heating or water is (b74-032: "no working toilet for nine
+            // days. She is 7 months pregnant"); a toilet that will not flush is a fault only.
+            "no toilet", "no working toilet", "no usable toilet", "without a toilet", "without a working toilet",
+            "toilet not working", "toilet isnt working", "toilet is not working", "toilet has not worked", "toilet hasnt worked",
+            "toilet has not been working", "toilet hasnt been working", "toilet out of use", "toilet is out of use",
+            "cant use the toilet", "cannot use the toilet", "unable to use the toilet",
             // "has not had any hot water for three days" (b64-018).
         ] + TriageLexicon.every(["not had", "hasnt had", "havent had", "not had any", "hasnt had any", "havent had any", "without",
                                  "without any"], then: ["hot water", "heating", "heat"])),
@@ -832,6 +839,8 @@ public enum TriageLexicon {
             "dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed", "partner passed",
             "son passed", "daughter passed", "afraid to leave", "afraid to go", "afraid to be", "afraid for my", "afraid of him",
             "afraid of her", "afraid of them", "found out where i live", "knows where i live", "found where i live", "dont feel safe", "do not feel safe", "not feel safe", "feel unsafe",
+            // "she no longer feels safe walking to her door" (b74-020).
+            "no longer feel safe", "no longer feels safe", "no longer felt safe",
             "feels unsafe", "felt unsafe", "feeling unsafe", "doesnt feel safe", "does not feel safe",
             "harassed", "harassing me", "harassing us", "threatened me", "threatened to", "threatening me", "threats to me",
             "abusive partner", "abusive relationship",

@@ -557,6 +557,22 @@ import Testing
         #expect(ruleFlag(.vulnerability, "Her daughter, aged 4, has eczema and the carpet in her room is worn through."))
     }
 
+    /// Probe b74: a child's age after "he is" or "she is" once a child is named; a tenant who "no
+    /// longer feels safe"; no working toilet for someone possibly vulnerable (the guide's seventh
+    /// urgent reading), while a toilet not working for someone not named vulnerable is a repair.
+    @Test func pronounsAgesSafetyAndToilets() {
+        #expect(ruleFlag(.vulnerability, "Mould is growing on the wall next to my grandson's cot. He is 1 and lives with me."))
+        #expect(ruleFlag(.vulnerability, "green mould on the ceiling of my little girls room, she is 3"))
+        #expect(!ruleFlag(.vulnerability, "My neighbour says he is 3 places above me on the transfer list. Can you tell me where I am?"))
+        #expect(!ruleFlag(.vulnerability, "My son rang the office yesterday; he is 2 streets away and will let the surveyor in."))
+        #expect(ruleFlag(.vulnerability, "Caller said since the man upstairs shouted at her she no longer feels safe being in the flat alone at night."))
+        #expect(ruleFlag(.urgentSafety, "Caller said his mother, who is 88, has had no working toilet since Friday and has to use a bucket."))
+        #expect(ruleFlag(.urgentSafety, "im registered disabled and cant use the toilet, the pan is cracked and leaking everywhere"))
+        let toilet = ruleReading("The toilet is not working. Can someone come out this week?")
+        #expect(toilet.kind == .serviceRequest)
+        #expect(!toilet.flags.contains { $0.flag == .urgentSafety })
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
