@@ -450,7 +450,11 @@ public struct Triage: Sendable {
         // Nor is an alarm that goes off at the toast or chirps for its battery (b63-037: "smoke
         // alarm keeps beeping, think it's the battery" read as an emergency by the model at 30%).
         let onlyNuisance = has(.alarmWorks) && !ruleUrgent
-        let (urgent, urgentByModel) = onlyCold || over || onlyFitting || onlyNuisance ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
+        // Nor is a question, unless the lists find the danger in it ("who do I call? I can smell
+        // gas"): "is it safe to use my hob after the fire was capped?" asks (b75-006), and none of
+        // the data's 469 hand-written questions is labelled an emergency.
+        let onlyQuestion = kind == .informationRequest && !ruleUrgent
+        let (urgent, urgentByModel) = onlyCold || over || onlyFitting || onlyNuisance || onlyQuestion ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
         if urgent, !ruleUrgent, let urgentByModel {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency, read by the trained model (\(Self.percent(urgentByModel)))"
                 + Self.weighed(features.flatMap { model?.explain(Flag.urgentSafety.rawValue, $0, label: "yes") } ?? [])

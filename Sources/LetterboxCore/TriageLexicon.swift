@@ -545,6 +545,9 @@ public enum TriageLexicon {
             "toilet not working", "toilet isnt working", "toilet is not working", "toilet has not worked", "toilet hasnt worked",
             "toilet has not been working", "toilet hasnt been working", "toilet out of use", "toilet is out of use",
             "cant use the toilet", "cannot use the toilet", "unable to use the toilet",
+            // "no electric since 6am" (b75-034): the supply, not "no electric shower".
+        ] + TriageLexicon.every(["no electric"], then: ["since", "at all", "in the", "in my", "for", "or gas", "or heating", "and no",
+                                                        "all day", "today", "tonight", "again", "still"]) + [
             // "has not had any hot water for three days" (b64-018).
         ] + TriageLexicon.every(["not had", "hasnt had", "havent had", "not had any", "hasnt had any", "havent had any", "without",
                                  "without any"], then: ["hot water", "heating", "heat"])),
@@ -554,6 +557,10 @@ public enum TriageLexicon {
             "stuck in my flat", "trapped in my flat", "trapped in the flat", "cutting themselves", "cut themselves", "cut himself",
             "cut herself", "cant get out of", "cannot get out of", "can not get out of", "glass has fallen out", "piece has fallen out", "shards of glass", "exposed", "step crumbled", "has crumbled",
             "someone is badly hurt", "someone gets hurt", "someone could get hurt",
+            // Something come down that nearly struck someone: "the loft hatch fell down and just
+            // missed her head" (b75-032). Not "nearly hit her grandson", a moped on the estate.
+            "missed my head", "missed her head", "missed his head", "missed their head", "missed our heads",
+            "fell on my head", "fell on her head", "fell on his head", "landed on my head", "landed on her head", "landed on his head",
             // Sewage inside the home (the guide's fifth reading, stop 57): "sewage came up through the
             // bath". Also a fault (``TriageLexicon/sewage``), so that it is reported, not remarked on.
         ] + TriageLexicon.sewage + [

@@ -573,6 +573,17 @@ import Testing
         #expect(!toilet.flags.contains { $0.flag == .urgentSafety })
     }
 
+    /// Probe b75: a question is no emergency unless the lists find the danger in it; no electricity
+    /// is a loss of supply (urgent only for someone possibly vulnerable); something that came down
+    /// and just missed a head is a danger.
+    @Test func questionsSuppliesAndNearMisses() {
+        #expect(!flags("Does the smoke alarm need testing after the electrician moved it?").contains(.urgentSafety))
+        #expect(flags("Do you know who to call? I can smell gas in the kitchen.").contains(.urgentSafety))
+        #expect(!flags("been no electric since last night, key meter blank even after topping up").contains(.urgentSafety))
+        #expect(ruleFlag(.urgentSafety, "no electric since this morning and my dad is 86 and on his own"))
+        #expect(flags("Caller said a tile from the porch roof came down yesterday and only just missed his head.").contains(.urgentSafety))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
