@@ -579,6 +579,11 @@ public struct Triage: Sendable {
     /// rather than a service stopped ("the cleaning no longer happens").
     static let noLonger = PhraseMatcher<Signal>.wordHashes("no longer")
     static let meterCupboard = "meter cupboard"
+    static let dampWord = "damp"
+    static let noReply: Set<String> = ["no reply", "no response"]
+    static let notWanted = WordSet(["needed", "necessary", "required", "expected"])
+    /// The landlord's visits and reports named after "damp": "the damp survey is booked".
+    static let dampVisit = WordSet(["survey", "surveys", "surveyor", "surveyors", "inspection", "inspector", "assessment", "appointment", "visit"])
     static let gasWord = PhraseMatcher<Signal>.wordHashes("gas")
     static let stopsWorking = hashes([
         "lock", "locks", "shut", "shuts", "close", "closes", "opens", "work", "works", "flushes", "drains", "heats", "fits",
@@ -616,6 +621,7 @@ public struct Triage: Sendable {
         func supposed(_ match: PhraseMatcher<Signal>.Match) -> Bool {
             !supposings.isEmpty && supposings.contains { match.word >= $0 && match.word < $0 + Self.hypotheticalWindow }
         }
+        var dampVisits: [String] = []
         for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
             let end = match.words.upperBound
             if Self.supposable.contains(match.tag), supposed(match) { continue }
@@ -661,6 +667,14 @@ public struct Triage: Sendable {
             }
             // "the gas meter cupboard" is the gas's cupboard, not an electric fitting that water or
             // a danger denied elsewhere in the text could be near.
+            // "No reply needed": the writer asks for none, no failure to answer (b76-028).
+            if Self.noReply.contains(match.phrase), end < words.count, Self.notWanted.contains(words[end]) { continue }
+            // "the damp survey", "a damp surveyor": the landlord's visit named, not damp found; the
+            // text's own findings ("mould now in both bedrooms") still count (b76-004).
+            if match.tag == .damp, match.phrase == Self.dampWord, end < words.count, Self.dampVisit.contains(words[end]) {
+                dampVisits.append(match.phrase)
+                continue
+            }
             if match.tag == .electricFitting, match.phrase == Self.meterCupboard, match.word > 0, words[match.word - 1] == Self.gasWord[0] { continue }
             if Self.deniable.contains(match.tag), denied(match) {
                 hits.append(match.phrase, to: .denied)
@@ -739,6 +753,9 @@ public struct Triage: Sendable {
         }
         // "the line went dead": something stopped, and no alarm is named in the text.
         if !words.contains(where: Self.alarmWords.contains) { hits.remove(from: .fire, where: Self.wentDead.contains) }
+        // A damp survey that failed ("3rd time no one showed for the damp inspection") leaves the
+        // damp it was for: damp, as the data labels it (b14-024, b40-036).
+        if hits[.damp] == nil, let visit = dampVisits.first, hits[.failure] != nil { hits.append(visit, to: .damp) }
         // "the carbon monoxide alarm keeps going off" is carbon monoxide; "the CO alarm has come
         // off the wall" a hazard where it is reported; a question about fitting one, or one whose
         // battery is low, neither.
@@ -746,7 +763,8 @@ public struct Triage: Sendable {
             for device in devices { hits.append(device, to: .fault) }
             if !nuisance {
                 if let (device, sound) = Self.near(.coDevice, .alarmSounding, within: Self.alarmWindow, in: matches).first {
-                    if hits[.gas] == nil { hits[.gas] = ["\(device.phrase) … \(sound.phrase)"] }
+                    // Not a sounding supposed: "what should I do if the CO alarm goes off?" (b76-016).
+                    if hits[.gas] == nil, !supposed(device) { hits[.gas] = ["\(device.phrase) … \(sound.phrase)"] }
                 } else {
                     for device in devices { hits.append(device, to: .otherHazard) }
                 }

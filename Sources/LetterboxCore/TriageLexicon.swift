@@ -121,7 +121,9 @@ public enum TriageLexicon {
     /// (``Triage/hypotheticalWindow``). Not "what do I do if": the writer may be in it now.
     static let supposing: [String] = [
         "what to do if", "what to do in", "in case of", "in the event of", "what happens if", "what would happen if",
-        // "what she should do if she ever smells gas"
+        // "what she should do if she ever smells gas"; "what should I do if the CO alarm goes off
+        // at night?" (b76-016). Not "what do I do if": the writer may be in it now.
+        "what should i do if", "what should we do if", "what shall i do if", "what shall we do if",
         "should do if", "if you ever", "if i ever", "if she ever", "if he ever", "if we ever", "if they ever",
         "in an emergency",
     ]
@@ -288,7 +290,7 @@ public enum TriageLexicon {
         (.update, [
             "noted", "thanks for the letter", "thank you for the letter", "got your letter", "received your letter", "thanks for letting me know",
             "thanks for the update", "thank you for the update", "working again", "now fixed", "been sorted", "all sorted", "no action requested",
-            "no action needed", "just letting you know", "just to let you know", "just so you know", "for your information", "please note",
+            "no action needed", "no reply needed", "no reply necessary", "no response needed", "just letting you know", "just to let you know", "just so you know", "for your information", "please note",
             "just to say", "letting you know", "wanted to let us know",
             "no need", "no need to", "not needed", "nothing needed", "nothing further", "no further action", "nothing to add",
             "please ignore", "ignore my", "for your records", "for information", "fyi", "just confirming", "to confirm",

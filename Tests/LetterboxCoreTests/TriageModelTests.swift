@@ -584,6 +584,19 @@ import Testing
         #expect(flags("Caller said a tile from the porch roof came down yesterday and only just missed his head.").contains(.urgentSafety))
     }
 
+    /// Probe b76: a damp survey named in a question is the landlord's visit, not damp found, while
+    /// one that failed leaves the damp it was for; "no response needed" is no failure to answer;
+    /// a CO alarm's sounding supposed ("what should we do if") is no emergency.
+    @Test func surveysRepliesAndSupposedAlarms() {
+        #expect(!ruleFlag(.dampMouldHazard, "Could you confirm whether I need to be home for the damp inspection on the 14th, or can the inspector collect a key?"))
+        #expect(ruleFlag(.dampMouldHazard, "the damp surveyor didnt turn up again today, second time, nobody rang"))
+        let noted = ruleReading("I've changed my direct debit date to the 28th as we agreed on the phone. No response needed, just for your records.")
+        #expect(noted.kind == .comment)
+        #expect(!noted.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(!ruleFlag(.urgentSafety, "What should we do if the carbon monoxide detector starts sounding while the children are asleep?"))
+        #expect(ruleFlag(.urgentSafety, "The carbon monoxide detector started sounding while the children were asleep."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
