@@ -580,6 +580,11 @@ public struct Triage: Sendable {
     static let noLonger = PhraseMatcher<Signal>.wordHashes("no longer")
     static let meterCupboard = "meter cupboard"
     static let dampWord = "damp"
+    /// Small children named as a kind, which are the household's only with ``householdsChildren``
+    /// just before: "my toddlers", "I have two babies", "with young children".
+    static let childrenInGeneral: Set<String> = ["toddlers", "babies", "young children", "young kids", "little ones", "small children"]
+    static let householdsChildren = hashes(["my", "our", "her", "his", "their", "i", "we", "have", "has", "got", "with", "both", "2", "3", "4",
+                                            "two", "three", "four", "twin", "the"])
     static let noReply: Set<String> = ["no reply", "no response"]
     static let notWanted = WordSet(["needed", "necessary", "required", "expected"])
     /// The landlord's visits and reports named after "damp": "the damp survey is booked".
@@ -654,6 +659,10 @@ public struct Triage: Sendable {
                 // negation between. Not a baby or an age: "my baby is fine" still has a baby.
                 if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
                    !after[..<well].contains(where: Self.negators.contains) { continue }
+                // "toddlers can get out onto the road", "worried about toddlers": small children in
+                // general, not the household's ("my two toddlers", "we have babies", b77-016).
+                if match.tag == .children, Self.childrenInGeneral.contains(match.phrase),
+                   !words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.householdsChildren.contains) { continue }
             }
             // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
             if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }

@@ -161,6 +161,15 @@ public enum TriageLexicon {
         "sewage flooding", "sewage coming through", "sewage came through", "sewage is coming through",
     ]
 
+    /// The landlord's workers who left their debris behind: "ur contractor has left a pile of
+    /// broken tiles and nails on the path" (b77-006), as "ur workmen left rubble and nails" is
+    /// labelled. Not "someone has left a pile of rubbish bags".
+    static let debrisLeft: [String] = every(
+        ["contractor", "contractors", "workmen", "operative", "operatives", "builders", "fitter", "fitters", "your men", "your workers"],
+        then: every(["left", "has left", "have left"],
+                    then: ["a mess", "a pile", "rubble", "debris", "nails", "broken", "tiles", "glass", "rubbish", "waste", "their rubbish",
+                           "his rubbish", "materials", "their tools", "his tools"]))
+
     /// The relatives a phone note names after "Caller's" or "Tenant's".
     static let relatives = [
         "mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband", "wife", "partner", "son", "daughter",
@@ -220,6 +229,10 @@ public enum TriageLexicon {
             "no response", "no reply", "not heard back", "not heard anything", "heard nothing", "never heard back", "no one got back",
             "nobody got back", "never got back", "no one called back", "nobody called back", "never called back", "not been called back",
             "nobody rang back", "no one rang back", "never rang back",
+            // "she has been waiting since July for the gap under her door to be fixed" (b77-015):
+            // the data's five are all complaints.
+            "waiting since",
+        ] + TriageLexicon.debrisLeft + [
             "chased", "chasing", "third time", "fourth time", "fifth time", "3rd time", "4th time", "5th time", "third call", "3rd call",
             "fourth call", "4th call", "fifth call", "5th call", "several times", "many times", "numerous times",
             // "the fifth visit for the same cistern": a repair that took more than two goes.
@@ -420,6 +433,10 @@ public enum TriageLexicon {
             "says co", "reads co", "shows co", "showing co", "co warning", "co reading", "co levels", "co level",
         ]),
         (.electrics, [
+            // "the plug gets very hot" (b77-007): an overheating plug.
+            "plug gets hot", "plug gets very hot", "plug gets really hot", "plug is hot", "plug is very hot", "plug is really hot",
+            "plug was hot", "plug was very hot", "plug getting hot", "plug is getting hot", "plug goes hot", "plug is red hot",
+            "smells of burning", "smelling of burning",
             "sparking", "sparks", "spark", "sparked", "exposed wires", "exposed wiring", "bare wires", "electric shock", "electrical shock",
             "got a shock", "shock from", "burning smell from the socket", "smell of burning", "burning smell", "scorch marks",
             "scorched", "socket smoking", "smoke coming from", "fuse box smoking", "melted socket", "melting", "live wire",

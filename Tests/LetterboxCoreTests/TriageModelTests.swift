@@ -597,6 +597,18 @@ import Testing
         #expect(ruleFlag(.urgentSafety, "The carbon monoxide detector started sounding while the children were asleep."))
     }
 
+    /// Probe b77: debris the landlord's workers left is their failure, someone else's is a job;
+    /// "waiting since" a month is a delay; a plug that gets hot and a socket that "smells of
+    /// burning" are electrics; toddlers in general are nobody's cue, the household's are.
+    @Test func debrisWaitingPlugsAndToddlers() {
+        #expect(ruleReading("the builders have left broken glass all over the shared garden, not safe for anyone").kind == .complaint)
+        #expect(ruleReading("Someone has left a pile of old carpet by the garages. Could it be collected?").kind != .complaint)
+        #expect(ruleReading("Caller said she has been waiting since September for her broken kitchen drawer to be repaired.").kind == .complaint)
+        #expect(ruleFlag(.urgentSafety, "The fridge freezer plug gets really hot and the socket smells of burning."))
+        #expect(!ruleFlag(.vulnerability, "The slide in the play park has a sharp edge, please check it before toddlers get cut."))
+        #expect(ruleFlag(.vulnerability, "we have two toddlers and the stair gate fixing has come out of the wall"))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
