@@ -580,6 +580,12 @@ public struct Triage: Sendable {
     static let noLonger = PhraseMatcher<Signal>.wordHashes("no longer")
     static let meterCupboard = "meter cupboard"
     static let dampWord = "damp"
+    static let callerWord = PhraseMatcher<Signal>.wordHashes("caller")
+    /// The relatives a phone note's caller may be named as, by their words' hashes.
+    static let callerRelatives: [UInt64: String] = Dictionary(
+        TriageLexicon.relatives.map { (PhraseMatcher<Signal>.wordHashes($0)[0], $0) }, uniquingKeysWith: { first, _ in first })
+    static let relativeSaid = hashes(["said", "says", "reports", "reported", "rang", "called", "asked", "asks"])
+    static let ownRelative = hashes(["her", "his", "my", "whose", "their", "our", "caller", "callers"])
     /// Small children named as a kind, which are the household's only with ``householdsChildren``
     /// just before: "my toddlers", "I have two babies", "with young children".
     static let childrenInGeneral: Set<String> = ["toddlers", "babies", "young children", "young kids", "little ones", "small children"]
@@ -762,6 +768,15 @@ public struct Triage: Sendable {
         }
         // "the line went dead": something stopped, and no alarm is named in the text.
         if !words.contains(where: Self.alarmWords.contains) { hits.remove(from: .fire, where: Self.wentDead.contains) }
+        // "Caller, Mrs Lewis's daughter, said her mother has just come out of hospital" (b75-011,
+        // b78-011): a phone note's caller named as someone's relative speaks for them. Not
+        // "Caller, whose daughter said" or "Caller said her son": the caller's own relative.
+        if hits[.representative] == nil, words.count > 3, words[0] == Self.callerWord[0],
+           let at = (1..<Swift.min(5, words.count - 1)).first(where: {
+               Self.callerRelatives[words[$0]] != nil && Self.relativeSaid.contains(words[$0 + 1]) && !Self.ownRelative.contains(words[$0 - 1])
+           }), let relative = Self.callerRelatives[words[at]] {
+            hits.append("caller, \(relative)", to: .representative)
+        }
         // A damp survey that failed ("3rd time no one showed for the damp inspection") leaves the
         // damp it was for: damp, as the data labels it (b14-024, b40-036).
         if hits[.damp] == nil, let visit = dampVisits.first, hits[.failure] != nil { hits.append(visit, to: .damp) }
@@ -1021,6 +1036,9 @@ public struct Triage: Sendable {
     /// "her dad, 91, has had no electricity": a relative, then an age, then what befalls them.
     private static let relatives = WordSet(["dad", "mum", "mom", "father", "mother", "nan", "nana", "nanna", "gran", "granny", "grandad",
                                             "grandma", "grandmother", "grandfather", "husband", "wife", "partner", "aunt", "auntie", "uncle"])
+    /// "my mum's 91", its apostrophe dropped (b78-009).
+    private static let relativeIs = WordSet(["mums", "moms", "dads", "nans", "nanas", "grans", "grannys", "grandads", "grandmas", "mothers",
+                                             "fathers", "husbands", "wifes", "partners", "aunts", "aunties", "uncles"])
     private static let afterNamedAge = WordSet(["rang", "called", "phoned", "says", "said", "reports", "reported", "has", "is", "was",
                                                 "lives", "who", "his", "her", "and", "wants", "asked", "asks", "needs", "uses", "cant", "cannot"])
 
@@ -1034,7 +1052,8 @@ public struct Triage: Sendable {
     static func mentionsOldAge(_ words: TriageFeatures.Words) -> Bool {
         anyNumber(in: words, length: 2) { age, before, after, twoBefore in
             age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after)
-                || (titles.contains(twoBefore) || relatives.contains(before)) && afterNamedAge.contains(after))
+                || (titles.contains(twoBefore) || relatives.contains(before)) && afterNamedAge.contains(after)
+                || relativeIs.contains(before) && !notAnAge.contains(after) && !monthsOrWeeks.contains(after))
                 && !(age == 70 && notYet.contains(after) && before != turned)
                 && !(things.contains(twoBefore) && before == isWord)
         }

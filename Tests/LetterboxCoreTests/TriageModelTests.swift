@@ -609,6 +609,16 @@ import Testing
         #expect(ruleFlag(.vulnerability, "we have two toddlers and the stair gate fixing has come out of the wall"))
     }
 
+    /// Probe b78: "my dad's 84" is an age (not "my mum's 30 quid short"); a phone note's caller
+    /// named as someone's relative ("Caller, Mr Shah's son, said") is a representative, the
+    /// caller's own relative ("Caller, whose daughter rang") is not.
+    @Test func relativesAgesAndCallersNamedAsRelatives() {
+        #expect(ruleFlag(.vulnerability, "my dads 84 and the bannister on his stairs has come loose"))
+        #expect(!ruleFlag(.vulnerability, "my mums 30 quid short on her rent this week, can she pay monday"))
+        #expect(ruleFlag(.representative, "Caller, Mr Shah's son, said his father has had no hot water since Monday."))
+        #expect(!ruleFlag(.representative, "Caller, whose daughter rang last week, said the tap is still dripping."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
