@@ -191,7 +191,7 @@ public enum TriageLexicon {
     /// "My father only reads Polish": the writer speaks for a parent who cannot read the letters.
     static let relativesLanguage: [String] = every(
         ["my mum", "my mother", "my dad", "my father", "my nan", "my gran", "my grandmother", "my grandfather"],
-        then: ["only reads", "only speaks", "doesnt speak english", "does not speak english", "cant read english",
+        then: ["only reads", "only speaks", "reads only", "speaks only", "doesnt speak english", "does not speak english", "cant read english",
                "cannot read english", "doesnt read english", "does not read english"])
 
     /// "I no longer need an interpreter", "she no longer uses a wheelchair": a need that is over.
@@ -287,7 +287,9 @@ public enum TriageLexicon {
             "since they fixed", "since you fixed", "since they fitted", "since you fitted", "since u fitted", "since they replaced",
             "since you replaced", "since they came to fix", "since the work was done", "since the works", "since the repair",
             "since your repair",
-        ] + ["last", "recently"].flatMap { TriageLexicon.every(["you", "u", "they"], then: ["fitted", "installed", "put in", "replaced"], last: $0) } + [
+        ] + ["last", "recently"].flatMap { TriageLexicon.every(["you", "u", "they"], then: ["fitted", "installed", "put in", "replaced",
+            // "the new fence you put up last week has already blown down" (b79-033).
+            "put up", "built", "laid"], last: $0) } + [
             "only fitted last", "only installed last", "only put in last", "only just fitted", "only just been fitted",
             "only been fitted", "only just installed",
         ]),
@@ -667,6 +669,8 @@ public enum TriageLexicon {
             "after my breakdown", "since my breakdown", "having a breakdown", "verge of a breakdown", "bipolar", "schizophrenia", "struggling to cope", "cant cope", "cannot cope",
             "ocd", "eating disorder", "mental illness", "psychosis", "personality disorder", "my mental", "signed off with",
             "not coping", "isnt coping", "wasnt coping", "not been coping",
+            // "she has been feeling very low" (b79-032).
+            "feeling low", "feeling very low", "feeling really low", "felt very low", "been very low",
         ]),
         (.children, [
             "baby", "babies", "newborn", "new born", "toddler", "toddlers", "young children", "young kids", "little ones",
@@ -676,7 +680,7 @@ public enum TriageLexicon {
             // "two years old", which a boiler can be).
             "one year old", "two year old", "three year old", "four year old", "two yr old", "three yr old",
             // "got 2 kids under 5".
-        ] + TriageLexicon.every(["kids", "children", "child", "kid"], then: ["under 5", "under five", "under 4", "under four", "under 3", "under three", "under 2", "under two"]) + [
+        ] + TriageLexicon.every(["kids", "children", "child", "kid"], then: ["under 6", "under six", "under 5", "under five", "under 4", "under four", "under 3", "under three", "under 2", "under two"]) + [
             "under 5s", "under fives",
             // "my 3 year old's room", its apostrophe dropped.
             "1 year olds", "2 year olds", "3 year olds", "4 year olds", "one year olds", "two year olds", "three year olds", "four year olds",
@@ -859,6 +863,8 @@ public enum TriageLexicon {
         ] + TriageLexicon.otherLanguages),
         (.lifeEvent, [
             "domestic abuse", "domestic violence", "bereavement", "bereaved", "passed away", "died", "lost my job", "homeless",
+            // A job lost, as b49-033 decided, in other persons (b79-032: "since losing her job").
+            "losing my job", "lost her job", "losing her job", "lost his job", "losing his job", "lost our jobs", "made redundant",
             "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "late father", "late mother", "late dad", "late mum", "late son", "late daughter",
             "late brother", "late sister", "late husbands", "late wifes", "late partners", "late fathers", "late mothers", "late dads", "late mums", "relationship breakdown", "marriage breakdown", "non molestation", "is old",
         ] + TriageLexicon.fears + [

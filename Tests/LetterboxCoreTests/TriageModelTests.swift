@@ -619,6 +619,18 @@ import Testing
         #expect(!ruleFlag(.representative, "Caller, whose daughter rang last week, said the tap is still dripping."))
     }
 
+    /// Probe b79: a fault in what the landlord "put up last week" is its work's failure; three
+    /// children "under 6" are young children; a job lost in the third person and "feeling very
+    /// low" are cues; "my father reads only Arabic" is written for him.
+    @Test func workPutUpChildrenUnderSixAndJobsLost() {
+        #expect(ruleReading("The garden gate you put up last month has snapped at the hinge.").kind == .complaint)
+        let water = ruleReading("no water since 7am and i have two children under 6")
+        #expect(water.flags.contains { $0.flag == .vulnerability })
+        #expect(water.flags.contains { $0.flag == .urgentSafety })
+        #expect(ruleFlag(.vulnerability, "Caller said he has been feeling very low since he lost his job and asked about a rent holiday."))
+        #expect(ruleFlag(.representative, "My grandmother speaks only Gujarati. Could her next letter be translated?"))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
