@@ -578,24 +578,30 @@ public struct Triage: Sendable {
     /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
     /// rather than a service stopped ("the cleaning no longer happens").
     static let noLonger = PhraseMatcher<Signal>.wordHashes("no longer")
+    /// "the gas meter cupboard": an electric fitting's phrase after "gas".
     static let meterCupboard = "meter cupboard"
+    static let gasWord = PhraseMatcher<Signal>.wordHashes("gas")
+    /// "the damp survey": the damp phrase before a word of ``dampVisit``.
     static let dampWord = "damp"
+    /// The landlord's visits and reports named after "damp": "the damp survey is booked".
+    static let dampVisit = WordSet(["survey", "surveys", "surveyor", "surveyors", "inspection", "inspector", "assessment", "appointment", "visit"])
+    /// "No reply needed": the failure phrases that a word of ``notWanted`` after them undoes.
+    static let noReply: Set<String> = ["no reply", "no response"]
+    static let notWanted = WordSet(["needed", "necessary", "required", "expected"])
+    /// A phone note's first word, before a caller named as someone's relative.
     static let callerWord = PhraseMatcher<Signal>.wordHashes("caller")
     /// The relatives a phone note's caller may be named as, by their words' hashes.
     static let callerRelatives: [UInt64: String] = Dictionary(
         TriageLexicon.relatives.map { (PhraseMatcher<Signal>.wordHashes($0)[0], $0) }, uniquingKeysWith: { first, _ in first })
+    /// What the relative did: "Caller, Mrs Lewis's daughter, said".
     static let relativeSaid = hashes(["said", "says", "reports", "reported", "rang", "called", "asked", "asks"])
+    /// The words that make the relative the caller's own: "Caller, whose daughter rang".
     static let ownRelative = hashes(["her", "his", "my", "whose", "their", "our", "caller", "callers"])
     /// Small children named as a kind, which are the household's only with ``householdsChildren``
     /// just before: "my toddlers", "I have two babies", "with young children".
     static let childrenInGeneral: Set<String> = ["toddlers", "babies", "young children", "young kids", "little ones", "small children"]
     static let householdsChildren = hashes(["my", "our", "her", "his", "their", "i", "we", "have", "has", "got", "with", "both", "2", "3", "4",
-                                            "two", "three", "four", "twin", "the"])
-    static let noReply: Set<String> = ["no reply", "no response"]
-    static let notWanted = WordSet(["needed", "necessary", "required", "expected"])
-    /// The landlord's visits and reports named after "damp": "the damp survey is booked".
-    static let dampVisit = WordSet(["survey", "surveys", "surveyor", "surveyors", "inspection", "inspector", "assessment", "appointment", "visit"])
-    static let gasWord = PhraseMatcher<Signal>.wordHashes("gas")
+                                            "two", "three", "four", "twin"])
     static let stopsWorking = hashes([
         "lock", "locks", "shut", "shuts", "close", "closes", "opens", "work", "works", "flushes", "drains", "heats", "fits",
         "latches", "catches", "turns", "lights", "holds", "seals",
@@ -632,7 +638,7 @@ public struct Triage: Sendable {
         func supposed(_ match: PhraseMatcher<Signal>.Match) -> Bool {
             !supposings.isEmpty && supposings.contains { match.word >= $0 && match.word < $0 + Self.hypotheticalWindow }
         }
-        var dampVisits: [String] = []
+        var dampVisit: String?
         for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
             let end = match.words.upperBound
             if Self.supposable.contains(match.tag), supposed(match) { continue }
@@ -680,16 +686,16 @@ public struct Triage: Sendable {
                 hits.append(match.phrase, to: .fittingLoose)
                 continue
             }
-            // "the gas meter cupboard" is the gas's cupboard, not an electric fitting that water or
-            // a danger denied elsewhere in the text could be near.
             // "No reply needed": the writer asks for none, no failure to answer (b76-028).
             if Self.noReply.contains(match.phrase), end < words.count, Self.notWanted.contains(words[end]) { continue }
             // "the damp survey", "a damp surveyor": the landlord's visit named, not damp found; the
             // text's own findings ("mould now in both bedrooms") still count (b76-004).
             if match.tag == .damp, match.phrase == Self.dampWord, end < words.count, Self.dampVisit.contains(words[end]) {
-                dampVisits.append(match.phrase)
+                dampVisit = match.phrase
                 continue
             }
+            // "the gas meter cupboard" is the gas's cupboard, not an electric fitting that water or
+            // a danger denied elsewhere in the text could be near.
             if match.tag == .electricFitting, match.phrase == Self.meterCupboard, match.word > 0, words[match.word - 1] == Self.gasWord[0] { continue }
             if Self.deniable.contains(match.tag), denied(match) {
                 hits.append(match.phrase, to: .denied)
@@ -779,7 +785,7 @@ public struct Triage: Sendable {
         }
         // A damp survey that failed ("3rd time no one showed for the damp inspection") leaves the
         // damp it was for: damp, as the data labels it (b14-024, b40-036).
-        if hits[.damp] == nil, let visit = dampVisits.first, hits[.failure] != nil { hits.append(visit, to: .damp) }
+        if hits[.damp] == nil, let dampVisit, hits[.failure] != nil { hits.append(dampVisit, to: .damp) }
         // "the carbon monoxide alarm keeps going off" is carbon monoxide; "the CO alarm has come
         // off the wall" a hazard where it is reported; a question about fitting one, or one whose
         // battery is low, neither.
@@ -1098,7 +1104,6 @@ public struct Triage: Sendable {
     }
 
     /// "he is", "she is", "hes", "shes": the words before a pronoun's age.
-    private static let pronounIs = WordSet(["is"])
     private static let pronouns = WordSet(["he", "she"])
     private static let pronounsIs = WordSet(["hes", "shes"])
     /// How many words before the pronoun a child must be named.
@@ -1117,12 +1122,12 @@ public struct Triage: Sendable {
             let pronounAt: Int
             if pronounsIs.contains(hashes[index - 1]) {
                 pronounAt = index - 1
-            } else if pronounIs.contains(hashes[index - 1]) && pronouns.contains(hashes[index - 2]) {
+            } else if hashes[index - 1] == isWord && pronouns.contains(hashes[index - 2]) {
                 pronounAt = index - 2
             } else {
                 return false
             }
-            return hashes[max(0, pronounAt - pronounReach)..<pronounAt].contains { childrenNamed.contains($0) || childWords.contains($0) }
+            return hashes[Swift.max(0, pronounAt - pronounReach)..<pronounAt].contains { childrenNamed.contains($0) || childWords.contains($0) }
         }
     }
 
