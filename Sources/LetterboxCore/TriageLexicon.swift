@@ -871,6 +871,9 @@ public enum TriageLexicon {
             "dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed", "partner passed",
             "son passed", "daughter passed", "afraid to leave", "afraid to go", "afraid to be", "afraid for my", "afraid of him",
             "afraid of her", "afraid of them", "found out where i live", "knows where i live", "found where i live", "dont feel safe", "do not feel safe", "not feel safe", "feel unsafe",
+            // Hate at the home: "shouting abuse through the door and called her a racist name"
+            // (b80-019). Not "racist graffiti" on a wall.
+            "racist abuse", "racially abused", "racist name", "racist names", "homophobic abuse", "hate crime",
             // "she no longer feels safe walking to her door" (b74-020).
             "no longer feel safe", "no longer feels safe", "no longer felt safe",
             "feels unsafe", "felt unsafe", "feeling unsafe", "doesnt feel safe", "does not feel safe",

@@ -631,6 +631,13 @@ import Testing
         #expect(ruleFlag(.representative, "My grandmother speaks only Gujarati. Could her next letter be translated?"))
     }
 
+    /// Probe b80: racist abuse at the home is harassment, a cue; racist graffiti on a wall is a
+    /// job to clean.
+    @Test func hateAtHomeIsACue() {
+        #expect(ruleFlag(.vulnerability, "Caller said the woman upstairs has been leaving notes under her door and shouting racist names at her children in the hall."))
+        #expect(!ruleFlag(.vulnerability, "There is racist graffiti on the bin store at Larch Court. Please remove it."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
