@@ -591,8 +591,7 @@ public struct Triage: Sendable {
     /// A phone note's first word, before a caller named as someone's relative.
     static let callerWord = PhraseMatcher<Signal>.wordHashes("caller")
     /// The relatives a phone note's caller may be named as, by their words' hashes.
-    static let callerRelatives: [UInt64: String] = Dictionary(
-        TriageLexicon.relatives.map { (PhraseMatcher<Signal>.wordHashes($0)[0], $0) }, uniquingKeysWith: { first, _ in first })
+    static let callerRelatives = WordTable(TriageLexicon.relatives.map { (PhraseMatcher<Signal>.wordHashes($0)[0], $0) })
     /// What the relative did: "Caller, Mrs Lewis's daughter, said".
     static let relativeSaid = hashes(["said", "says", "reports", "reported", "rang", "called", "asked", "asks"])
     /// The words that make the relative the caller's own: "Caller, whose daughter rang".
@@ -778,9 +777,9 @@ public struct Triage: Sendable {
         // b78-011): a phone note's caller named as someone's relative speaks for them. Not
         // "Caller, whose daughter said" or "Caller said her son": the caller's own relative.
         if hits[.representative] == nil, words.count > 3, words[0] == Self.callerWord[0],
-           let at = (1..<Swift.min(5, words.count - 1)).first(where: {
-               Self.callerRelatives[words[$0]] != nil && Self.relativeSaid.contains(words[$0 + 1]) && !Self.ownRelative.contains(words[$0 - 1])
-           }), let relative = Self.callerRelatives[words[at]] {
+           let relative = (1..<Swift.min(5, words.count - 1)).lazy.compactMap({ at in
+               Self.relativeSaid.contains(words[at + 1]) && !Self.ownRelative.contains(words[at - 1]) ? Self.callerRelatives[words[at]] : nil
+           }).first {
             hits.append("caller, \(relative)", to: .representative)
         }
         // A damp survey that failed ("3rd time no one showed for the damp inspection") leaves the
