@@ -346,7 +346,13 @@ public struct Triage: Sendable {
                 runnerUp = FeedbackRecord.Kind(rawValue: reading.runnerUp)
                 runnerUpConfidence = reading.runnerUpProbability
                 let complaintChance = reading.probability(of: FeedbackRecord.Kind.complaint.rawValue)
-                if !policy, read != .complaint, complaintChance >= complaintThreshold {
+                // Not where the text praises the landlord's work and the lists find no
+                // dissatisfaction at all: "your contractor fixed the gate last year and did a good
+                // job; the fence panel has blown down" is a new request, whatever the model's
+                // weight for "contractor" (the safety net is for complaints the lists miss, and a
+                // praised job that failed, "the post is already leaning again", they find).
+                let praisedAndContent = has(.praise) && !dissatisfied
+                if !policy, !praisedAndContent, read != .complaint, complaintChance >= complaintThreshold {
                     kind = .complaint
                     reason = "Read as a complaint: the trained model gives it \(Self.percent(complaintChance)) (\(Self.describe(read)) \(Self.percent(reading.probability))), and a possible complaint is treated as one"
                         + Self.weighed(model.explain("kind", features, label: FeedbackRecord.Kind.complaint.rawValue))
@@ -587,6 +593,22 @@ public struct Triage: Sendable {
     static let dampVisit = WordSet(["survey", "surveys", "surveyor", "surveyors", "inspection", "inspector", "assessment", "appointment", "visit"])
     /// "No reply needed": the failure phrases that a word of ``notWanted`` after them undoes.
     static let noReply: Set<String> = ["no reply", "no response"]
+    /// Counts that say a fault was reported again ("reported it 3 times"), which after a word of
+    /// cleaning say only what the household did: "wiped it 3 times this week" (b82-009).
+    static let repeatCounts: Set<String> = ["3 times", "4 times", "5 times", "6 times", "three times", "four times", "five times",
+                                            "six times", "several times", "many times", "so many times", "countless times"]
+    static let cleaning = hashes([
+        "wipe", "wiped", "wiping", "clean", "cleaned", "cleaning", "bleach", "bleached", "bleaching", "scrub", "scrubbed",
+        "scrubbing", "wash", "washed", "spray", "sprayed", "mop", "mopped",
+    ])
+    /// Conduct that anyone can show: in a report of a neighbour ("he swore at me when I asked him to
+    /// turn it down", b14-030, b77-019, b82-025) it is the neighbour's, not the landlord's staff's.
+    static let conductByAnyone: Set<String> = ["swore at", "shouted at"]
+    /// A partner's violence is a cue when the partner is the household's: "my partner has been
+    /// violent", "her husband got violent", "a violent relationship"; not "the boyfriend gets
+    /// violent with the door" upstairs.
+    static let partnerViolence = Set(TriageLexicon.partnerViolence)
+    static let householdsPartner = hashes(["my", "her", "his", "our", "a"])
     static let notWanted = WordSet(["needed", "necessary", "required", "expected"])
     /// A phone note's first word, before a caller named as someone's relative.
     static let callerWord = PhraseMatcher<Signal>.wordHashes("caller")
@@ -685,6 +707,10 @@ public struct Triage: Sendable {
                 hits.append(match.phrase, to: .fittingLoose)
                 continue
             }
+            // "wiped it 3 times this week": the household's cleaning counted, not its reports (b82-009).
+            if Self.repeatCounts.contains(match.phrase),
+               words[Swift.max(0, match.word - 2)..<match.word].contains(where: Self.cleaning.contains) { continue }
+            if Self.partnerViolence.contains(match.phrase), match.word == 0 || !Self.householdsPartner.contains(words[match.word - 1]) { continue }
             // "No reply needed": the writer asks for none, no failure to answer (b76-028).
             if Self.noReply.contains(match.phrase), end < words.count, Self.notWanted.contains(words[end]) { continue }
             // "the damp survey", "a damp surveyor": the landlord's visit named, not damp found; the
@@ -781,6 +807,14 @@ public struct Triage: Sendable {
                Self.relativeSaid.contains(words[at + 1]) && !Self.ownRelative.contains(words[at - 1]) ? Self.callerRelatives[words[at]] : nil
            }).first {
             hits.append("caller, \(relative)", to: .representative)
+        }
+        // "The man upstairs ... swore at me when I knocked": with anti-social behaviour found, no worker
+        // of the landlord's named and no other failure, the conduct is the neighbour's: an ASB report.
+        if hits[.asb] != nil, hits[.landlordTarget] == nil, let failures = hits[.failure],
+           failures.allSatisfy(Self.conductByAnyone.contains) {
+            hits[.failure] = nil
+            hits.remove(from: .staffBehaviour, where: Self.conductByAnyone.contains)
+            hits.remove(from: .areaConduct, where: Self.conductByAnyone.contains)
         }
         // A damp survey that failed ("3rd time no one showed for the damp inspection") leaves the
         // damp it was for: damp, as the data labels it (b14-024, b40-036).

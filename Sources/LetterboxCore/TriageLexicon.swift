@@ -151,7 +151,16 @@ public enum TriageLexicon {
                "attacked", "hit", "assaulted", "punched", "pushed", "threatened", "has threatened", "is outside", "was outside",
                "wont leave", "followed", "forced", "is harassing", "has been harassing", "broke in", "got in",
                // "her ex-partner came to the flat last night, banged on the door" (b70-015).
-               "came to", "banged on", "was banging", "kept banging", "shouted", "was shouting", "screamed"])
+               "came to", "banged on", "was banging", "kept banging", "shouted", "was shouting", "screamed",
+               // "her ex-partner has been turning up at her door and threatening her" (b82-038).
+               "has been turning up", "been turning up", "keeps turning up", "is threatening", "has been threatening",
+               "keeps threatening", "was threatening"])
+    /// A partner's violence disclosed: "my partner has been violent and I've left" (b81-030). Not
+    /// the neighbour's partner, whose violence is an ASB report's matter (``Triage/aboutSomeoneElse``).
+    static let partnerViolence: [String] = every(
+        ["partner", "husband", "wife", "boyfriend", "girlfriend"],
+        then: ["has been violent", "was violent", "is violent", "became violent", "got violent", "gets violent", "turned violent"])
+        + ["violent partner", "violent husband", "violent relationship", "violent boyfriend", "violent ex"]
 
     /// Sewage come into the home: a fault and a hazard (``Triage/Signal/otherHazard``). Not "the
     /// sewage works smell on windy days".
@@ -315,7 +324,7 @@ public enum TriageLexicon {
         (.praise, TriageLexicon.praiseOfHow + [
             "thank you so much", "thanks so much", "thank u so much", "thank you to", "thanks to", "to thank", "wanted to thank", "praise",
             "grateful", "top job", "so quick", "so quickly", "really quick", "very quick",
-            "brilliant", "excellent", "fantastic", "wonderful", "amazing", "great job", "great work", "well done", "credit to",
+            "brilliant", "excellent", "fantastic", "wonderful", "amazing", "great job", "great work", "good job", "well done", "credit to",
             "pass on my thanks", "pass on my thanks to", "compliment", "compliments", "lovely job", "really pleased", "very pleased",
             "so pleased", "delighted", "impressed", "very helpful", "so helpful", "really helpful", "extremely helpful", "polite",
             "friendly", "went above and beyond", "above and beyond", "couldnt have asked for", "cant thank", "cannot thank",
@@ -757,6 +766,9 @@ public enum TriageLexicon {
             "sleeping in there again", "sleep in there again", "sleeping in it again", "using the room again", "use the room again",
         ]),
         (.notCue, [
+            // A letter's courtesy, not praise: "I would be grateful for your response" (the close of
+            // 339 councillors' and MPs' variants); "told I should be grateful to have a roof".
+            "would be grateful", "id be grateful", "should be grateful",
             // Stairs still managed, for now: "can't manage the stairs much longer" (a lift out is no emergency yet).
             "manage the stairs much longer", "manage stairs much longer", "do the stairs much longer", "do stairs much longer",
             // A thing that is old ("the wiring in our flat is old"), not a person ("and is old and
@@ -893,7 +905,7 @@ public enum TriageLexicon {
             "my ex keeps", "my ex partner has been", "my ex partner keeps",
             "widowed", "widow", "widower", "lost my husband", "lost my wife", "lost my partner", "shouting threats", "making threats",
             "threatened us", "threatening us", "shouted threats",
-        ] + TriageLexicon.relativesLost + TriageLexicon.exPartnerViolence),
+        ] + TriageLexicon.relativesLost + TriageLexicon.exPartnerViolence + TriageLexicon.partnerViolence),
         (.firstReport, [
             "not reported before", "has not reported", "hasnt reported", "havent reported", "have not reported", "not reported this before",
             "first time reporting", "first report", "never reported", "not reported it before", "first time", "not previously reported",

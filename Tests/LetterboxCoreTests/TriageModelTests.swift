@@ -638,6 +638,24 @@ import Testing
         #expect(!ruleFlag(.vulnerability, "There is racist graffiti on the bin store at Larch Court. Please remove it."))
     }
 
+    /// Probes b81 and b82: cleaning counted is not reporting counted; a neighbour's swearing in a
+    /// report of a neighbour is no failure of the landlord's staff (the data's b14-030 was read as a
+    /// complaint); a partner's violence and an ex-partner's threats are cues.
+    @Test func cleaningCountedNeighboursConductAndPartnersViolence() {
+        let cleaned = ruleReading("black spots of mould on the wall by my daughters bed, i have bleached it four times since october")
+        #expect(!cleaned.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(cleaned.kind == .serviceRequest)
+        #expect(ruleReading("I have reported the mould 4 times and still nobody has come.").kind == .complaint)
+        let neighbour = ruleReading("The lads in the flat below play loud music until 4am. When I went down to ask them to stop, one of them shouted at me.")
+        #expect(neighbour.kind == .asbReport)
+        #expect(!neighbour.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(ruleReading("The caretaker shouted at me in front of my neighbours when I asked about the noise from number 9.").kind == .complaint)
+        #expect(ruleReading("The noise from next door is bad, and your housing officer swore at me when I rang about it.").kind == .complaint)
+        #expect(ruleFlag(.vulnerability, "My husband got violent last month and he has moved out. Can the tenancy be put in my name only?"))
+        #expect(ruleFlag(.vulnerability, "Caller said her ex boyfriend keeps turning up outside the block at night and she wants a door chain fitted."))
+        #expect(!ruleFlag(.vulnerability, "The couple upstairs argue a lot; the boyfriend gets violent with the door and slams it all night."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
