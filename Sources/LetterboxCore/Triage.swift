@@ -584,6 +584,8 @@ public struct Triage: Sendable {
     /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
     /// rather than a service stopped ("the cleaning no longer happens").
     static let noLonger = PhraseMatcher<Signal>.wordHashes("no longer")
+    static let bodyVerbs = hashes(["step", "walk", "climb", "bend", "kneel", "stand", "cope", "manage"])
+    static let able = PhraseMatcher<Signal>.wordHashes("able")[0]
     /// "the gas meter cupboard": an electric fitting's phrase after "gas".
     static let meterCupboard = "meter cupboard"
     static let gasWord = PhraseMatcher<Signal>.wordHashes("gas")
@@ -729,6 +731,10 @@ public struct Triage: Sendable {
             // "the door no longer locks", "the flush no longer works": a fault, not a service withdrawn.
             if match.count == 2, words[match.word] == Self.noLonger[0], words[match.word + 1] == Self.noLonger[1],
                end < words.count, Self.stopsWorking.contains(words[end]) { continue }
+            // "he can no longer step into the bath", "she is no longer able to climb": a body's
+            // ability lost, not a service withdrawn (b83-036).
+            if match.count == 2, words[match.word] == Self.noLonger[0], words[match.word + 1] == Self.noLonger[1], end < words.count,
+               Self.bodyVerbs.contains(words[end]) || words[end] == Self.able && end + 2 < words.count && Self.bodyVerbs.contains(words[end + 2]) { continue }
             // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
             // "my sons 18 months and ...", "my son is 18 months and has asthma" (b71-009): the

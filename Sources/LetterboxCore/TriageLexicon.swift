@@ -162,6 +162,24 @@ public enum TriageLexicon {
         then: ["has been violent", "was violent", "is violent", "became violent", "got violent", "gets violent", "turned violent"])
         + ["violent partner", "violent husband", "violent relationship", "violent boyfriend", "violent ex"]
 
+    /// A fault the repair brought: "thank you for fixing my shower ... it now runs cold, which it
+    /// never did before the repair" (b83-040). A failure, and poor quality.
+    /// Not "it never did that before" alone: a new fault's first report says that too ("the boiler
+    /// is banging, it never did that before").
+    static let faultsTheRepairBrought = [
+        "before the repair", "before your repair", "before the engineer came", "before the plumber came", "before the work was done",
+        "before your visit", "before you came out", "before you fixed it", "before they fixed it", "before it was fixed",
+        "before it was repaired", "until the repair", "until your repair", "until the engineer came",
+    ]
+
+    /// What a body does that a stroke, age or illness can take away (``Triage/Signal/disability``
+    /// after "can no longer").
+    static let bodyAbilities = [
+        "step into", "step in", "step over", "walk", "climb", "bend", "kneel", "stand", "manage the stairs", "manage stairs",
+        "manage the steps", "get in the bath", "get into the bath", "get out of the bath", "get in and out of the bath",
+        "use the bath", "cope",
+    ]
+
     /// Sewage come into the home: a fault and a hazard (``Triage/Signal/otherHazard``). Not "the
     /// sewage works smell on windy days".
     static let sewage: [String] = [
@@ -281,6 +299,14 @@ public enum TriageLexicon {
             "properly this time", "right this time", "you painted over", "they painted over", "just painted over", "only painted over",
             // A fault back after its repair: "thank you for fixing the fence; the post is already
             // leaning again".
+            // A decision objected to: "it is refused because of cost. This is wrong and I want the
+            // decision reviewed" (b71-031), "wants the banding reconsidered" (b29-007).
+            "decision reviewed", "review the decision", "review this decision", "review your decision", "reconsider the decision",
+            "reconsider this decision", "reconsider your decision", "please reconsider", "disagree with the decision",
+            "disagree with your decision", "disagrees with the decision", "appeal the decision", "appeal this decision",
+            "banding reconsidered", "decision is wrong", "decision was wrong",
+            // A fault the repair brought (``TriageLexicon/faultsTheRepairBrought``).
+        ] + TriageLexicon.faultsTheRepairBrought + [
             "leaning again", "loose again", "leaking again", "dripping again", "blocked again", "cracked again", "stopped working again",
             "not working again", "came off again", "come off again", "fallen down again", "already leaning", "already leaking",
             // Weeks without, and nobody acting: "3rd week with no hot water ... is anyone actually doing anything".
@@ -656,7 +682,9 @@ public enum TriageLexicon {
             // Hearing in the body's sense ("my hearing is on the 12th" is a court's).
             "because of my hearing", "hearing loss", "lost my hearing", "losing my hearing", "my hearing is poor", "my hearing is bad",
             "poor hearing", "bad hearing", "going deaf",
-        ]),
+            // A body that can no longer do what it did: "he can no longer step into the bath" (b83-036,
+            // as the data's "I had a stroke and can no longer use the bath").
+        ] + TriageLexicon.every(["can no longer", "could no longer", "no longer able to"], then: TriageLexicon.bodyAbilities)),
         (.illness, [
             "cancer", "chemo", "chemotherapy", "asthma", "asthmatic", "copd", "heart condition", "heart problems", "diabetes", "diabetic",
             "dementia", "alzheimers", "terminally ill", "terminal", "poorly", "illness", "ill health", "chest infection", "respiratory",
@@ -951,7 +979,7 @@ public enum TriageLexicon {
             "made it worse", "worse than before", "left a mess", "botched", "shoddy", "poor workmanship", "bodged", "badly done",
             "not done properly", "not fixed properly", "didnt fix", "did not fix", "still leaking", "still broken", "poor job",
             "poor quality", "cheap", "fell apart", "broke again", "broken again", "left rubbish",
-        ]),
+        ] + TriageLexicon.faultsTheRepairBrought),
         (.inappropriateService, [
             "wrong", "not suitable", "unsuitable", "inappropriate", "not appropriate", "wrong part", "wrong size",
         ]),

@@ -656,6 +656,23 @@ import Testing
         #expect(!ruleFlag(.vulnerability, "The couple upstairs argue a lot; the boyfriend gets violent with the door and slams it all night."))
     }
 
+    /// Probe b83 and the fence test: a fault the repair brought is a failure even after thanks; a
+    /// body that can no longer do what it did is a cue, not a service withdrawn; a letter's "I
+    /// would be grateful" is courtesy, not praise.
+    @Test func repairsThatBroughtFaultsAbilitiesLostAndCourtesy() {
+        let worse = ruleReading("Thanks for coming out to the toilet on Monday. It now takes three flushes to empty, it never did that before your visit.")
+        #expect(worse.kind == .complaint)
+        #expect(ruleReading("The boiler has started banging when the heating comes on, it never did that before.").kind != .complaint)
+        #expect(ruleReading("Thanks for fixing the toilet on Monday, it flushes perfectly now.").kind == .compliment)
+        let bath = ruleReading("My husband has had two falls this year and can no longer climb into the bath. Could we have a shower fitted instead?")
+        #expect(bath.flags.contains { $0.flag == .vulnerability })
+        #expect(!bath.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(ruleFlag(.expressedDissatisfaction, "The caretaker no longer comes to clean the stairs and we still pay for it."))
+        let letter = ruleReading("Dear Sir or Madam, I am writing on behalf of my constituent about the date of the next residents' meeting. I would be grateful for your response.")
+        #expect(letter.kind != .compliment)
+        #expect(ruleReading("I am so grateful to the team who cleared my late father's flat.").kind == .compliment)
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
