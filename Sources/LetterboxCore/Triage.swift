@@ -134,6 +134,9 @@ public struct Triage: Sendable {
         /// it works, so the trained model does not raise an emergency on its words alone.
         /// Context only.
         case alarmWorks
+        /// The writer says it is no emergency ("not urgent", "no rush"): the trained model does not
+        /// raise one on its words alone (b84-003). Context only.
+        case notUrgent
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -448,7 +451,10 @@ public struct Triage: Sendable {
         // the text says is over, unless it also says it goes on ("still", "again") or the household
         // is without heat and possibly vulnerable.
         let onlyCold = has(.noHeat) && !vulnerable && ![Signal.gas, .electrics, .electricFitting, .structural, .fire, .security, .otherHazard].contains(where: has)
-        let over = has(.hazardOver) && !has(.ongoing) && !noHeatVulnerable
+        // Water in a light that "still works" is there still: the fitting working ends no danger
+        // (b84-040), as a boiler that "still works tho" ends a fault's (b24-017).
+        let onlyStillWorks = hits[.hazardOver]?.allSatisfy(Self.stillWorks.contains) ?? false
+        let over = has(.hazardOver) && !has(.ongoing) && !noHeatVulnerable && !(waterNearElectrics && onlyStillWorks)
             || has(.denied) && !ruleUrgent && ![Signal.water, .electricFitting, .noHeat, .fire, .security, .otherHazard].contains(where: has)
         // A fitting come away from the wall is a repair (the grab rail, the blind): policy, which the
         // model does not overrule when nothing else the lists know of is there.
@@ -460,7 +466,10 @@ public struct Triage: Sendable {
         // gas"): "is it safe to use my hob after the fire was capped?" asks (b75-006), and none of
         // the data's 469 hand-written questions is labelled an emergency.
         let onlyQuestion = kind == .informationRequest && !ruleUrgent
-        let (urgent, urgentByModel) = onlyCold || over || onlyFitting || onlyNuisance || onlyQuestion ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
+        // Nor where the writer says it is none and the lists find no danger ("the light in my
+        // airing cupboard doesn't come on. Not urgent.", b84-003; the data's 14 such texts: none).
+        let saidNotUrgent = has(.notUrgent) && !ruleUrgent
+        let (urgent, urgentByModel) = onlyCold || over || onlyFitting || onlyNuisance || onlyQuestion || saidNotUrgent ? (false, nil) : decide(.urgentSafety, rules: ruleUrgent, features: features)
         if urgent, !ruleUrgent, let urgentByModel {
             flags.append(FlagEntry(.urgentSafety, reason: "Possible emergency, read by the trained model (\(Self.percent(urgentByModel)))"
                 + Self.weighed(features.flatMap { model?.explain(Flag.urgentSafety.rawValue, $0, label: "yes") } ?? [])
@@ -606,6 +615,8 @@ public struct Triage: Sendable {
     /// Conduct that anyone can show: in a report of a neighbour ("he swore at me when I asked him to
     /// turn it down", b14-030, b77-019, b82-025) it is the neighbour's, not the landlord's staff's.
     static let conductByAnyone: Set<String> = ["swore at", "shouted at"]
+    static let stillWorks: Set<String> = ["still works", "still working"]
+    static let reportedSpeech = hashes(["said", "saying", "says", "say", "told", "tells", "tell", "claimed", "claims", "insisted"])
     /// A partner's violence is a cue when the partner is the household's: "my partner has been
     /// violent", "her husband got violent", "a violent relationship"; not "the boyfriend gets
     /// violent with the door" upstairs.
@@ -713,6 +724,9 @@ public struct Triage: Sendable {
             if Self.repeatCounts.contains(match.phrase),
                words[Swift.max(0, match.word - 2)..<match.word].contains(where: Self.cleaning.contains) { continue }
             if Self.partnerViolence.contains(match.phrase), match.word == 0 || !Self.householdsPartner.contains(words[match.word - 1]) { continue }
+            // "your call centre keeps saying it's not an emergency" (b41-002): someone else's word, not
+            // the writer's.
+            if match.tag == .notUrgent, words[Swift.max(0, match.word - 4)..<match.word].contains(where: Self.reportedSpeech.contains) { continue }
             // "No reply needed": the writer asks for none, no failure to answer (b76-028).
             if Self.noReply.contains(match.phrase), end < words.count, Self.notWanted.contains(words[end]) { continue }
             // "the damp survey", "a damp surveyor": the landlord's visit named, not damp found; the
@@ -766,6 +780,9 @@ public struct Triage: Sendable {
         addNear(.danger, .electricFitting, within: 6, as: .electrics)
         addNear(.water, .electricFitting, within: Self.waterWindow, as: .waterByFitting)
         if hits[.noHeat] == nil { addNear(.heater, .outOfOrder, within: 6, as: .noHeat) }
+        // "the heating only reaches 14 degrees", "it's 12 degrees in the flat" (b84-037, b60-026):
+        // a home too cold is heat lost. Not "3 degrees outside", "minus 2 degrees".
+        if hits[.noHeat] == nil, let cold = Self.coldIndoors(textWords) { hits.append(cold, to: .noHeat) }
         addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
         addNear(.lockChange, .threat, within: 30, as: .security)
         // "the lift at Elm Tower is out and her husband uses a wheelchair".
@@ -935,7 +952,7 @@ public struct Triage: Sendable {
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
     static let responseNamed = Set(TriageLexicon.responseNamed)
-    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut]
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut, .notUrgent]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
     static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }
@@ -1068,6 +1085,26 @@ public struct Triage: Sendable {
             return false
         }
     }
+
+    /// A temperature of 15 degrees or less, not outdoors and not below zero: "14 degrees", as the
+    /// text has it.
+    static func coldIndoors(_ words: TriageFeatures.Words) -> String? {
+        var found: Int?
+        for length in 1...2 where found == nil {
+            _ = anyNumber(in: words, length: length) { value, index in
+                let hashes = words.hashes
+                guard value <= 15, index + 1 < hashes.count, degreeWords.contains(hashes[index + 1]),
+                      index == 0 || !belowZero.contains(hashes[index - 1]),
+                      !hashes[(index + 2)..<Swift.min(index + 5, hashes.count)].contains(where: outdoors.contains) else { return false }
+                found = value
+                return true
+            }
+        }
+        return found.map { "\($0) degrees" }
+    }
+    private static let degreeWords = WordSet(["degrees", "degree", "deg", "c", "celsius"])
+    private static let belowZero = WordSet(["minus", "negative"])
+    private static let outdoors = WordSet(["outside", "out", "outdoors", "overnight", "tonight", "forecast"])
 
     private static let ageBefore = WordSet(["is", "am", "im", "aged", "age", "now", "shes", "hes", "whos", "turned"])
     private static let ageAfter = WordSet(["years", "year", "yrs"])

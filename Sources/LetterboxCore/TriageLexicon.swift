@@ -492,6 +492,9 @@ public enum TriageLexicon {
             "next to the light", "spotlights", "spotlight", "spot lights", "downlights", "downlight", "lights have tripped",
             "lights tripped", "electrics tripped", "power tripped", "trip switch", "tripped the electrics", "rcd",
             "pull cord", "kitchen light", "bathroom light", "hall light", "landing light", "light flickers", "lights flicker",
+            // The light of the flat below: "its coming thru their light" (b84-038).
+            "through the light", "thru the light", "through my light", "thru my light", "through their light", "thru their light",
+            "their light", "their lights",
             "light is flickering", "lights are flickering", "electrics cupboard", "electrical cupboard", "meter cupboard",
             "electrics trip", "electrics keep tripping", "keeps tripping", "keep tripping", "trips the electrics",
             "tripping the electrics", "trips out", "tripping out", "trip the whole house", "trips the whole house",
@@ -502,6 +505,9 @@ public enum TriageLexicon {
             "water is coming", "water coming", "wet", "soaking", "coming thru", "water coming thru", "pouring out", "water pouring out",
             "dripping on", "dripping into", "running down the wall", "water has been coming",
             "water running", "water is running", "water was running", "water has been running", "water runs down",
+            // Water standing in a fitting: "the ceiling light has water in the cover" (b84-040).
+            "water in the cover", "water in the light", "water inside the light", "water in the fitting", "water inside",
+            "full of water", "has water in",
         ]),
         (.structural, [
             "ceiling collapsed", "ceiling has collapsed", "ceiling fell", "ceiling came down", "ceiling caved", "caved in",
@@ -545,6 +551,10 @@ public enum TriageLexicon {
             "wallpaper", "the paper", "wall paper",
         ] + TriageLexicon.windowBlinds),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
+        (.notUrgent, [
+            "not urgent", "nothing urgent", "no rush", "no hurry", "not in a hurry", "not an emergency", "no urgency", "whenever convenient",
+            "when convenient", "when its convenient", "whenever you can", "whenever someone is around", "whenever youre next",
+        ]),
         (.alarmNuisance, [
             "make toast", "making toast", "burn toast", "burn the toast", "burnt toast", "burned toast", "when i cook", "when im cooking",
             "every time i cook", "whenever i cook", "when cooking", "from the cooking", "steam from the shower", "steam from the bathroom",
@@ -797,6 +807,8 @@ public enum TriageLexicon {
             // A letter's courtesy, not praise: "I would be grateful for your response" (the close of
             // 339 councillors' and MPs' variants); "told I should be grateful to have a roof".
             "would be grateful", "id be grateful", "should be grateful",
+            // Damp found, mould not yet: "a damp patch ... No mould yet" (b84-014, as b62-032).
+            "no mould yet", "no mould as yet", "not mouldy yet",
             // Stairs still managed, for now: "can't manage the stairs much longer" (a lift out is no emergency yet).
             "manage the stairs much longer", "manage stairs much longer", "do the stairs much longer", "do stairs much longer",
             // A thing that is old ("the wiring in our flat is old"), not a person ("and is old and

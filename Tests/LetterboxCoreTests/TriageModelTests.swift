@@ -673,6 +673,23 @@ import Testing
         #expect(ruleReading("I am so grateful to the team who cleared my late father's flat.").kind == .compliment)
     }
 
+    /// Probe b84: a home too cold for someone vulnerable; water through the light of the flat
+    /// below, or standing in a fitting that "still works"; damp with no mould yet; and a writer's
+    /// "not urgent", which keeps the model from raising an emergency the lists do not find.
+    @Test func coldHomesWaterInFittingsDampBeforeMouldAndNotUrgent() {
+        #expect(ruleFlag(.urgentSafety, "My dad is 90 and lives alone. His front room is 11 degrees even with the heating turned right up."))
+        #expect(!ruleFlag(.urgentSafety, "It was 3 degrees outside last night and the bin store door froze shut. My dad is 90."))
+        #expect(!ruleFlag(.urgentSafety, "Can you tell me what temperature the heating should be? Mine is set to 21 degrees and I am 75."))
+        #expect(ruleFlag(.urgentSafety, "The washing machine upstairs overflowed and it is dripping through their light into the hall below, the neighbour says."))
+        #expect(ruleFlag(.urgentSafety, "After the storm the bathroom spotlight is full of water. It still works though."))
+        #expect(!ruleFlag(.urgentSafety, "The boiler makes a clunking noise when it starts up but it still works."))
+        #expect(ruleFlag(.dampMouldHazard, "The bedroom wall under the window is damp to touch and smells musty. No mould as yet."))
+        #expect(!ruleFlag(.dampMouldHazard, "The team treated the mould last spring and there is no mould now, thank you."))
+        let notUrgent = Triage().read(subject: nil, body: "The bulb holder in my under-stairs cupboard has stopped working. Not urgent, whenever you can.")
+        #expect(!notUrgent.flags.contains { $0.flag == .urgentSafety })
+        #expect(ruleFlag(.urgentSafety, "No rush on the kitchen tap, but there is water dripping onto the plug socket under the sink."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
