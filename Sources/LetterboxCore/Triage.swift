@@ -721,9 +721,10 @@ public struct Triage: Sendable {
                 continue
             }
             // "wiped it 3 times this week": the household's cleaning counted, not its reports (b82-009).
-            if Self.repeatCounts.contains(match.phrase),
+            if match.tag == .failure, Self.repeatCounts.contains(match.phrase),
                words[Swift.max(0, match.word - 2)..<match.word].contains(where: Self.cleaning.contains) { continue }
-            if Self.partnerViolence.contains(match.phrase), match.word == 0 || !Self.householdsPartner.contains(words[match.word - 1]) { continue }
+            if match.tag == .lifeEvent, match.word == 0 || !Self.householdsPartner.contains(words[match.word - 1]),
+               Self.partnerViolence.contains(match.phrase) { continue }
             // "your call centre keeps saying it's not an emergency" (b41-002): someone else's word, not
             // the writer's.
             if match.tag == .notUrgent, words[Swift.max(0, match.word - 4)..<match.word].contains(where: Self.reportedSpeech.contains) { continue }
@@ -742,13 +743,12 @@ public struct Triage: Sendable {
                 hits.append(match.phrase, to: .denied)
                 continue
             }
-            // "the door no longer locks", "the flush no longer works": a fault, not a service withdrawn.
-            if match.count == 2, words[match.word] == Self.noLonger[0], words[match.word + 1] == Self.noLonger[1],
-               end < words.count, Self.stopsWorking.contains(words[end]) { continue }
-            // "he can no longer step into the bath", "she is no longer able to climb": a body's
-            // ability lost, not a service withdrawn (b83-036).
+            // "the door no longer locks", "the flush no longer works": a fault; "he can no longer step
+            // into the bath", "she is no longer able to climb": a body's ability lost (b83-036).
+            // Neither is a service withdrawn.
             if match.count == 2, words[match.word] == Self.noLonger[0], words[match.word + 1] == Self.noLonger[1], end < words.count,
-               Self.bodyVerbs.contains(words[end]) || words[end] == Self.able && end + 2 < words.count && Self.bodyVerbs.contains(words[end + 2]) { continue }
+               Self.stopsWorking.contains(words[end]) || Self.bodyVerbs.contains(words[end])
+                || words[end] == Self.able && end + 2 < words.count && Self.bodyVerbs.contains(words[end + 2]) { continue }
             // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
             // "my sons 18 months and ...", "my son is 18 months and has asthma" (b71-009): the
@@ -1089,18 +1089,25 @@ public struct Triage: Sendable {
     /// A temperature of 15 degrees or less, not outdoors and not below zero: "14 degrees", as the
     /// text has it.
     static func coldIndoors(_ words: TriageFeatures.Words) -> String? {
-        var found: Int?
-        for length in 1...2 where found == nil {
-            _ = anyNumber(in: words, length: length) { value, index in
-                let hashes = words.hashes
-                guard value <= 15, index + 1 < hashes.count, degreeWords.contains(hashes[index + 1]),
-                      index == 0 || !belowZero.contains(hashes[index - 1]),
-                      !hashes[(index + 2)..<Swift.min(index + 5, hashes.count)].contains(where: outdoors.contains) else { return false }
-                found = value
-                return true
-            }
+        let hashes = words.hashes
+        for index in hashes.indices.dropFirst() where degreeWords.contains(hashes[index]) {
+            guard let value = smallNumber(words, at: index - 1), value <= 15,
+                  index == 1 || !belowZero.contains(hashes[index - 2]),
+                  !hashes[(index + 1)..<Swift.min(index + 4, hashes.count)].contains(where: outdoors.contains) else { continue }
+            return "\(value) degrees"
         }
-        return found.map { "\($0) degrees" }
+        return nil
+    }
+    /// A word of one or two digits, as a number.
+    private static func smallNumber(_ words: TriageFeatures.Words, at index: Int) -> Int? {
+        let start = Int(words.starts[index]), end = Int(words.end(index))
+        guard end > start, end - start <= 2 else { return nil }
+        var value = 0
+        for byte in words.bytes[start..<end] {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        return value
     }
     private static let degreeWords = WordSet(["degrees", "degree", "deg", "c", "celsius"])
     private static let belowZero = WordSet(["minus", "negative"])
