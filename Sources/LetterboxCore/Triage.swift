@@ -604,10 +604,9 @@ public struct Triage: Sendable {
     static let dampVisit = WordSet(["survey", "surveys", "surveyor", "surveyors", "inspection", "inspector", "assessment", "appointment", "visit"])
     /// "No reply needed": the failure phrases that a word of ``notWanted`` after them undoes.
     static let noReply: Set<String> = ["no reply", "no response"]
-    /// Counts that say a fault was reported again ("reported it 3 times"), which after a word of
-    /// cleaning say only what the household did: "wiped it 3 times this week" (b82-009).
-    static let repeatCounts: Set<String> = ["3 times", "4 times", "5 times", "6 times", "three times", "four times", "five times",
-                                            "six times", "several times", "many times", "so many times", "countless times"]
+    /// ``TriageLexicon/repeatCounts``, which after a word of ``cleaning`` say only what the
+    /// household did: "wiped it 3 times this week" (b82-009).
+    static let repeatCounts = Set(TriageLexicon.repeatCounts)
     static let cleaning = hashes([
         "wipe", "wiped", "wiping", "clean", "cleaned", "cleaning", "bleach", "bleached", "bleaching", "scrub", "scrubbed",
         "scrubbing", "wash", "washed", "spray", "sprayed", "mop", "mopped",
@@ -1069,20 +1068,23 @@ public struct Triage: Sendable {
 
     /// Whether `test` holds for a number of `length` digits, given its value and its word's index.
     static func anyNumber(in words: TriageFeatures.Words, length: Int, _ test: (_ value: Int, _ index: Int) -> Bool) -> Bool {
-        words.bytes.withUnsafeBufferPointer { bytes in
-            for index in words.starts.indices {
-                let start = Int(words.starts[index])
-                guard Int(words.end(index)) - start == length else { continue }
-                var value = 0
-                var digits = true
-                for byte in bytes[start..<(start + length)] {
-                    guard byte >= 0x30 && byte <= 0x39 else { digits = false; break }
-                    value = value * 10 + Int(byte - 0x30)
-                }
-                guard digits else { continue }
-                if test(value, index) { return true }
+        for index in words.starts.indices where Int(words.end(index)) - Int(words.starts[index]) == length {
+            if let value = number(words, at: index, maxLength: length), test(value, index) { return true }
+        }
+        return false
+    }
+
+    /// The value of word `index` when it is all digits, at most `maxLength` of them.
+    static func number(_ words: TriageFeatures.Words, at index: Int, maxLength: Int) -> Int? {
+        let start = Int(words.starts[index]), end = Int(words.end(index))
+        guard end > start, end - start <= maxLength else { return nil }
+        return words.bytes.withUnsafeBufferPointer { bytes in
+            var value = 0
+            for byte in bytes[start..<end] {
+                guard byte >= 0x30 && byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
             }
-            return false
+            return value
         }
     }
 
@@ -1091,23 +1093,12 @@ public struct Triage: Sendable {
     static func coldIndoors(_ words: TriageFeatures.Words) -> String? {
         let hashes = words.hashes
         for index in hashes.indices.dropFirst() where degreeWords.contains(hashes[index]) {
-            guard let value = smallNumber(words, at: index - 1), value <= 15,
+            guard let value = number(words, at: index - 1, maxLength: 2), value <= 15,
                   index == 1 || !belowZero.contains(hashes[index - 2]),
                   !hashes[(index + 1)..<Swift.min(index + 4, hashes.count)].contains(where: outdoors.contains) else { continue }
             return "\(value) degrees"
         }
         return nil
-    }
-    /// A word of one or two digits, as a number.
-    private static func smallNumber(_ words: TriageFeatures.Words, at index: Int) -> Int? {
-        let start = Int(words.starts[index]), end = Int(words.end(index))
-        guard end > start, end - start <= 2 else { return nil }
-        var value = 0
-        for byte in words.bytes[start..<end] {
-            guard byte >= 0x30 && byte <= 0x39 else { return nil }
-            value = value * 10 + Int(byte - 0x30)
-        }
-        return value
     }
     private static let degreeWords = WordSet(["degrees", "degree", "deg", "c", "celsius"])
     private static let belowZero = WordSet(["minus", "negative"])

@@ -162,6 +162,13 @@ public enum TriageLexicon {
         then: ["has been violent", "was violent", "is violent", "became violent", "got violent", "gets violent", "turned violent"])
         + ["violent partner", "violent husband", "violent relationship", "violent boyfriend", "violent ex"]
 
+    /// Counts that say a fault was reported again ("reported it 3 times"): failures, unless a word of
+    /// cleaning comes just before (``Triage/cleaning``: "wiped it 3 times this week", b82-009).
+    static let repeatCounts = [
+        "3 times", "4 times", "5 times", "6 times", "three times", "four times", "five times", "six times", "several times",
+        "many times", "so many times", "countless times",
+    ]
+
     /// A fault the repair brought: "thank you for fixing my shower ... it now runs cold, which it
     /// never did before the repair" (b83-040). A failure, and poor quality.
     /// Not "it never did that before" alone: a new fault's first report says that too ("the boiler
@@ -261,10 +268,11 @@ public enum TriageLexicon {
             "waiting since",
         ] + TriageLexicon.debrisLeft + [
             "chased", "chasing", "third time", "fourth time", "fifth time", "3rd time", "4th time", "5th time", "third call", "3rd call",
-            "fourth call", "4th call", "fifth call", "5th call", "several times", "many times", "numerous times",
+            "fourth call", "4th call", "fifth call", "5th call", "numerous times",
             // "the fifth visit for the same cistern": a repair that took more than two goes.
             "third visit", "fourth visit", "fifth visit", "sixth visit", "3rd visit", "4th visit", "5th visit", "6th visit",
-            "how many times", "so many times", "countless times", "over and over",
+            "how many times", "over and over",
+        ] + TriageLexicon.repeatCounts + [
             "was promised", "were promised", "been promised", "promised to", "promised me", "broken promise", "broken promises",
             "waste of time", "ignored", "ignoring", "ignore my", "nothing has been done", "nothing done", "nothing has happened",
             "done nothing", "no action taken", "no action has been taken", "not done anything", "havent done anything", "have not done anything",
@@ -290,15 +298,13 @@ public enum TriageLexicon {
             "how long does it take to get someone", "how long does it take to send someone", "how long does it take for someone to come",
             "already reported", "been reporting", "keep reporting", "reported it before", "reported before", "reported twice",
             "reported three times", "reported it several times", "reported this several times", "more times than i can count",
-            "3 times", "4 times", "5 times", "6 times", "three times", "four times", "five times", "six times", "asked twice",
+            "asked twice",
             "weeks for a reply", "days for a reply", "months for a reply", "for a reply", "to get a reply", "no call", "no phone call",
             "no text", "cancelled appointments", "cancellation", "cancellations", "been on hold", "making her ill", "making him ill",
             "wrong size", "wrong part", "i dispute", "dispute this", "disputing", "did not damage", "didnt damage",
             "no visit", "had no visit", "not had a visit", "no one has been out", "nobody has been out", "not been out to",
             // An earlier repair that did not hold: "do it properly this time", "you only painted over it".
             "properly this time", "right this time", "you painted over", "they painted over", "just painted over", "only painted over",
-            // A fault back after its repair: "thank you for fixing the fence; the post is already
-            // leaning again".
             // A decision objected to: "it is refused because of cost. This is wrong and I want the
             // decision reviewed" (b71-031), "wants the banding reconsidered" (b29-007).
             "decision reviewed", "review the decision", "review this decision", "review your decision", "reconsider the decision",
@@ -307,6 +313,8 @@ public enum TriageLexicon {
             "banding reconsidered", "decision is wrong", "decision was wrong",
             // A fault the repair brought (``TriageLexicon/faultsTheRepairBrought``).
         ] + TriageLexicon.faultsTheRepairBrought + [
+            // A fault back after its repair: "thank you for fixing the fence; the post is already
+            // leaning again".
             "leaning again", "loose again", "leaking again", "dripping again", "blocked again", "cracked again", "stopped working again",
             "not working again", "came off again", "come off again", "fallen down again", "already leaning", "already leaking",
             // Weeks without, and nobody acting: "3rd week with no hot water ... is anyone actually doing anything".
