@@ -630,9 +630,28 @@ public struct Triage: Sendable {
     static let relativeSaid = hashes(["said", "says", "reports", "reported", "rang", "called", "asked", "asks"])
     /// The words that make the relative the caller's own: "Caller, whose daughter rang".
     static let ownRelative = hashes(["her", "his", "my", "whose", "their", "our", "caller", "callers"])
+    /// "lives alone", "lives on her own", "lives by himself": the words after "lives".
+    static let livesWord = PhraseMatcher<Signal>.wordHashes("lives")[0]
+    static let livingAlone = PhraseMatcher<Signal>.wordHashes("alone on by")
+    static let ownWords = hashes(["own", "herself", "himself"])
+    /// How many words before "lives" the relative may be named: "her mum, who is 91 and lives".
+    static let livingAloneReach = 8
+    /// The relative, named after "my", "her", "his" or "our", who "lives alone" a few words on.
+    static func relativeLivingAlone(_ words: [UInt64]) -> String? {
+        for index in words.indices where index >= 2 && index + 1 < words.count && words[index] == livesWord {
+            let next = words[index + 1]
+            let alone = next == livingAlone[0]
+                || (next == livingAlone[1] || next == livingAlone[2]) && words[(index + 2)..<Swift.min(index + 4, words.count)].contains(where: ownWords.contains)
+            guard alone else { continue }
+            for at in Swift.max(1, index - livingAloneReach)..<index {
+                if let relative = callerRelatives[words[at]], ownRelative.contains(words[at - 1]) { return relative }
+            }
+        }
+        return nil
+    }
     /// Small children named as a kind, which are the household's only with ``householdsChildren``
     /// just before: "my toddlers", "I have two babies", "with young children".
-    static let childrenInGeneral: Set<String> = ["toddlers", "babies", "young children", "young kids", "little ones", "small children"]
+    static let childrenInGeneral: Set<String> = ["toddlers", "babies", "young children", "young kids", "little ones", "small children", "small kids"]
     static let householdsChildren = hashes(["my", "our", "her", "his", "their", "i", "we", "have", "has", "got", "with", "both", "2", "3", "4",
                                             "two", "three", "four", "twin"])
     static let stopsWorking = hashes([
@@ -713,6 +732,13 @@ public struct Triage: Sendable {
             if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }
             // The fittings are looked for among all findings: "the roller blind" hides "blind" as a
             // cue, not the blind as a fitting.
+            // "the handrail on the stairs is loose and moves when you hold it" (b86-031): a rail to be
+            // fixed, as the data's four loose handrails are, which the model does not make an
+            // emergency when the lists find none. Come away from the wall, it is structural (below).
+            if match.tag == .givingWay, Self.looseness.contains(match.phrase),
+               words[Swift.max(0, match.word - Self.railWindow)..<match.word].contains(where: Self.rails.contains) {
+                hits.append(match.phrase, to: .fittingLoose)
+            }
             if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
                found.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)
@@ -830,6 +856,12 @@ public struct Triage: Sendable {
            }).first {
             hits.append("caller, \(relative)", to: .representative)
         }
+        // "My father is 91 and lives alone at 4 Sycamore Close" (b12-068), "Caller said her mum, who
+        // is 91 and lives alone at 4 Ash Walk" (b86-003): a relative who lives alone is not of the
+        // writer's household, and the writer speaks for them. Not "my neighbour lives alone".
+        if hits[.representative] == nil, let relative = Self.relativeLivingAlone(words) {
+            hits.append("\(relative) lives alone", to: .representative)
+        }
         // "The man upstairs ... swore at me when I knocked": with anti-social behaviour found, no worker
         // of the landlord's named and no other failure, the conduct is the neighbour's: an ASB report.
         if hits[.asb] != nil, hits[.landlordTarget] == nil, let failures = hits[.failure],
@@ -895,6 +927,11 @@ public struct Triage: Sendable {
 
     /// The structural phrases a fitting a few words before (``fittingWindow``) makes a repair.
     static let awayFromTheWall = Set(TriageLexicon.awayFromTheWall)
+    /// A rail's words ("handrail", "the banister", "towel rail") and the words of one that is loose.
+    static let rails = hashes(["handrail", "handrails", "banister", "banisters", "bannister", "bannisters", "rail", "rails"])
+    /// "the handrail on the stairs up to the second floor is loose": the rail named, then the word.
+    static let railWindow = 10
+    static let looseness: Set<String> = ["loose", "come loose", "came loose", "coming loose", "wobbly", "wobbling", "wobbles"]
     /// "the grab rail by her bath has come away": the fitting's name and the phrase, words apart.
     static let fittingWindow = 6
 
@@ -1151,6 +1188,7 @@ public struct Triage: Sendable {
     /// The word between a child and its age: "my daughter is 2", "the kids are 3 and 5", "she
     /// has children of 1 and 3", "her daughter, aged 4, has".
     static let childAgeLinks = WordSet(["is", "are", "of", "aged"])
+    private static let whoWord = PhraseMatcher<Signal>.wordHashes("who")[0]
     /// A count after such a word that is not a child's age: "my son is 2 doors down", "the kids are 2
     /// minutes from school", "my daughter is 1 of 3".
     private static let notAnAge = WordSet(["days", "day", "hours", "hour", "minutes", "mins", "min", "times", "doors", "floors", "miles",
@@ -1169,8 +1207,12 @@ public struct Triage: Sendable {
     /// old"); in years, four at most, after those ("my daughter is 2", "my kids are 3 and 5",
     /// "children of 1 and 3"; not "my son is 30", "the children of 3 families").
     static func mentionsChildsAge(_ words: TriageFeatures.Words) -> Bool {
-        let test = { (value: Int, before: UInt64, after: UInt64, twoBefore: UInt64) -> Bool in
+        let hashes = words.hashes
+        let test = { (value: Int, index: Int) -> Bool in
             guard value >= 1 && value <= 36 else { return false }
+            let before = index > 0 ? hashes[index - 1] : 0, after = index + 1 < hashes.count ? hashes[index + 1] : 0
+            // "her daughter, who is 2, pulled": the child is named before "who".
+            let twoBefore = index > 1 ? (hashes[index - 2] == whoWord && index > 2 ? hashes[index - 3] : hashes[index - 2]) : 0
             if monthsOrWeeks.contains(after) { return childNamed(before: before, twoBefore: twoBefore) }
             return value <= 4 && childAgeLinks.contains(before) && childrenNamed.contains(twoBefore) && !notAnAge.contains(after)
         }

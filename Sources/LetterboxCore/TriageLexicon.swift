@@ -347,7 +347,12 @@ public enum TriageLexicon {
         (.praiseWeak, ["thank you", "thanks", "thanks for", "many thanks", "thank u", "cheers", "cheers for", "thanks very much"]),
         (.update, [
             "noted", "thanks for the letter", "thank you for the letter", "got your letter", "received your letter", "thanks for letting me know",
-            "thanks for the update", "thank you for the update", "working again", "now fixed", "been sorted", "all sorted", "no action requested",
+            "thanks for the update", "thank you for the update",
+            // An answer acknowledged: "thanks for the info" (b85-012), "Thanks for the reply. That all
+            // makes sense now" (b10-024); not "thanks for the quick reply", which praises its speed.
+            "thanks for the info", "thank you for the info", "cheers for the info", "thanks for the information", "thank you for the information",
+            "thanks for the reply", "thank you for the reply", "thanks for the details", "thank you for the details",
+            "working again", "now fixed", "been sorted", "all sorted", "no action requested",
             "no action needed", "no reply needed", "no reply necessary", "no response needed", "just letting you know", "just to let you know", "just so you know", "for your information", "please note",
             "just to say", "letting you know", "wanted to let us know",
             "no need", "no need to", "not needed", "nothing needed", "nothing further", "no further action", "nothing to add",
@@ -373,6 +378,10 @@ public enum TriageLexicon {
             "should think about", "you should consider", "please consider", "i propose", "proposal", "recommend", "would help if",
             "could we have", "could we get", "what about having", "would love to see", "it would make sense", "improvement",
             "could be improved", "wouldnt it be better",
+            // An idea put as a question: "Would you consider cutting them back in the winter?" (b85-025,
+            // as the data's seven), "Please could you plant some bulbs" (b85-004).
+            "would you consider", "would you think about", "could you plant", "could u plant", "please plant",
+            "could you look at putting", "could you look at adding",
         ]),
         (.question, [
             "can you tell me", "could you tell me", "please tell me", "please let me know", "let me know", "how do i", "how can i",
@@ -562,6 +571,11 @@ public enum TriageLexicon {
         (.notUrgent, [
             "not urgent", "nothing urgent", "no rush", "no hurry", "not in a hurry", "not an emergency", "no urgency", "whenever convenient",
             "when convenient", "when its convenient", "whenever you can", "whenever someone is around", "whenever youre next",
+            // A smell of sewage, which the guide does not count: sewage come into the home does, and
+            // the lists find it ("sewage came up through the bath"). "a strong smell of sewage in the
+            // communal bin area" (b85-035) was an emergency by the model alone.
+            "smell of sewage", "sewage smell", "smells of sewage", "smelling of sewage", "stink of sewage", "stinks of sewage",
+            "stench of sewage", "smell of drains", "drains smell",
         ]),
         (.alarmNuisance, [
             "make toast", "making toast", "burn toast", "burn the toast", "burnt toast", "burned toast", "when i cook", "when im cooking",
@@ -694,6 +708,8 @@ public enum TriageLexicon {
             "can not read well", "cant read or write", "cannot read or write", "can not read or write", "struggle to read",
             "struggle with reading", "not read very well", "cant read very well", "cannot read very well", "can not read very well",
             "dont read very well", "doesnt read very well", "does not read very well",
+            // "my dad, who has trouble reading" (b86-008).
+            "trouble reading", "difficulty reading", "difficulty with reading", "struggles to read", "struggles with reading",
             "hearing aid", "hearing aids", "partially deaf", "visually impaired", "sight impaired", "guide dog", "zimmer",
             "rollator", "amputee", "prosthetic", "in a wheelchair", "mobility aid", "cant walk far", "cannot walk far",
             "cant read small print", "cannot read small print", "can not read small print", "struggle to read small print",
@@ -729,7 +745,7 @@ public enum TriageLexicon {
         ]),
         (.children, [
             "baby", "babies", "newborn", "new born", "toddler", "toddlers", "young children", "young kids", "little ones",
-            "small children", "infant", "month old", "months old", "babys", "young family", "1 year old", "2 year old", "3 year old", "4 year old", "2 yr old", "children sick", "kids sick",
+            "small children", "small kids", "infant", "month old", "months old", "babys", "young family", "1 year old", "2 year old", "3 year old", "4 year old", "2 yr old", "children sick", "kids sick",
             "twins", "triplets", "new baby", "just had a baby", "had our baby", "had a baby", "1 yr old", "3 yr old", "4 yr old",
             // The age in words, as the child is named by it: "where my two year old plays" (not
             // "two years old", which a boiler can be).
@@ -817,6 +833,9 @@ public enum TriageLexicon {
             "would be grateful", "id be grateful", "should be grateful",
             // Damp found, mould not yet: "a damp patch ... No mould yet" (b84-014, as b62-032).
             "no mould yet", "no mould as yet", "not mouldy yet",
+            // A check asked for, damp not found: "asked if the flat can be checked for damp before
+            // then" (b85-026). Damp the text finds elsewhere still counts.
+        ] + TriageLexicon.every(["check", "checked", "checking", "inspected", "inspect"], then: ["for damp", "for mould", "for damp and mould"]) + [
             // Stairs still managed, for now: "can't manage the stairs much longer" (a lift out is no emergency yet).
             "manage the stairs much longer", "manage stairs much longer", "do the stairs much longer", "do stairs much longer",
             // A thing that is old ("the wiring in our flat is old"), not a person ("and is old and

@@ -690,6 +690,32 @@ import Testing
         #expect(ruleFlag(.urgentSafety, "No rush on the kitchen tap, but there is water dripping onto the plug socket under the sink."))
     }
 
+    /// Probes b85 and b86: an answer acknowledged is no praise; an idea put as a question; a
+    /// relative who lives alone is spoken for; a child "who is 2", "small kids" and trouble
+    /// reading are cues; a smell of sewage, a check asked for damp and a loose handrail are no
+    /// emergency or damp found.
+    @Test func acknowledgementsIdeasRelativesAloneSmellsChecksAndLooseRails() {
+        #expect(ruleReading("cheers for the info, all makes sense").kind == .comment)
+        #expect(ruleReading("Thank you for the information about the parking permits.").kind == .comment)
+        #expect(ruleReading("Thanks for the quick reply, really helpful").kind == .compliment)
+        #expect(ruleReading("Would you consider putting a bench by the bus stop at Elm Row?").kind == .suggestion)
+        #expect(ruleReading("Could you plant a hedge along the fence by the play park?").kind == .suggestion)
+        #expect(ruleFlag(.representative, "my nan is 88 and lives on her own at 6 Poplar Road, her boiler has packed in and she has no heat"))
+        #expect(ruleFlag(.representative, "Caller said his father lives alone at 2 Fir Close and his front door will not lock since the break-in."))
+        #expect(!ruleFlag(.representative, "My neighbour lives alone and I have not seen her for days, her post is piling up."))
+        #expect(ruleFlag(.vulnerability, "my daughter, who is 2, can open her bedroom window all the way now, the restrictor has gone"))
+        #expect(!ruleFlag(.vulnerability, "My son, who is 30, will be at the flat to let the plumber in on Tuesday."))
+        #expect(ruleFlag(.vulnerability, "im on my own with 3 small kids and the heating has gone off completely"))
+        #expect(!ruleFlag(.vulnerability, "Small kids play football against the garage doors every evening."))
+        #expect(ruleFlag(.vulnerability, "My mum has difficulty reading, so could the rent letters be explained to her on the phone?"))
+        #expect(!flags("theres a strong smell of sewage in the bin room at fir court").contains(.urgentSafety))
+        #expect(flags("sewage is coming up through the shower and the whole flat stinks of sewage").contains(.urgentSafety))
+        #expect(!ruleFlag(.dampMouldHazard, "Could you have the loft checked for mould before we move our things up there?"))
+        #expect(ruleFlag(.dampMouldHazard, "The bedroom wall is damp with black mould on it. Can you check for damp in the other rooms too?"))
+        #expect(!flags("Caller said the handrail on the stairs up to the third floor is wobbly when you lean on it; he is 81 and needs it.").contains(.urgentSafety))
+        #expect(ruleFlag(.urgentSafety, "The banister came away from the wall at the top of the stairs and my dad nearly fell."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
