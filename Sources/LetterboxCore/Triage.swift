@@ -630,13 +630,15 @@ public struct Triage: Sendable {
     static let relativeSaid = hashes(["said", "says", "reports", "reported", "rang", "called", "asked", "asks"])
     /// The words that make the relative the caller's own: "Caller, whose daughter rang".
     static let ownRelative = hashes(["her", "his", "my", "whose", "their", "our", "caller", "callers"])
-    /// "lives alone", "lives on her own", "lives by himself": the words after "lives".
+    /// "lives alone", "lives on her own", "lives by himself": "lives", then "alone", or "on" or
+    /// "by" with one of ``ownWords`` in the two words after.
     static let livesWord = PhraseMatcher<Signal>.wordHashes("lives")[0]
     static let livingAlone = PhraseMatcher<Signal>.wordHashes("alone on by")
     static let ownWords = hashes(["own", "herself", "himself"])
     /// How many words before "lives" the relative may be named: "her mum, who is 91 and lives".
     static let livingAloneReach = 8
-    /// The relative, named after "my", "her", "his" or "our", who "lives alone" a few words on.
+    /// The relative, named after one of ``ownRelative`` ("my father", "her mum"), who "lives alone"
+    /// a few words on.
     static func relativeLivingAlone(_ words: [UInt64]) -> String? {
         for index in words.indices where index >= 2 && index + 1 < words.count && words[index] == livesWord {
             let next = words[index + 1]
@@ -730,8 +732,6 @@ public struct Triage: Sendable {
             }
             // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
             if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }
-            // The fittings are looked for among all findings: "the roller blind" hides "blind" as a
-            // cue, not the blind as a fitting.
             // "the handrail on the stairs is loose and moves when you hold it" (b86-031): a rail to be
             // fixed, as the data's four loose handrails are, which the model does not make an
             // emergency when the lists find none. Come away from the wall, it is structural (below).
@@ -739,6 +739,8 @@ public struct Triage: Sendable {
                words[Swift.max(0, match.word - Self.railWindow)..<match.word].contains(where: Self.rails.contains) {
                 hits.append(match.phrase, to: .fittingLoose)
             }
+            // The fittings are looked for among all findings: "the roller blind" hides "blind" as a
+            // cue, not the blind as a fitting.
             if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
                found.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)
