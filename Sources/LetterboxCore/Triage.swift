@@ -654,6 +654,7 @@ public struct Triage: Sendable {
     /// Small children named as a kind, which are the household's only with ``householdsChildren``
     /// just before: "my toddlers", "I have two babies", "with young children".
     static let childrenInGeneral: Set<String> = ["toddlers", "babies", "young children", "young kids", "little ones", "small children", "small kids"]
+    static let pensioners = "pensioners"
     static let householdsChildren = hashes(["my", "our", "her", "his", "their", "i", "we", "have", "has", "got", "with", "both", "2", "3", "4",
                                             "two", "three", "four", "twin"])
     static let stopsWorking = hashes([
@@ -685,6 +686,9 @@ public struct Triage: Sendable {
         // included), for every signal and every pair below.
         let notCues = found.filter { $0.tag == .notCue }.map(\.words)
         let matches = notCues.isEmpty ? found : found.filter { match in !notCues.contains { $0.overlaps(match.words) } }
+        if !notCues.isEmpty, let away = found.first(where: { $0.tag == .notCue && Self.awayFromElectrics.contains($0.phrase) }) {
+            hits.append(away.phrase, to: .notUrgent)
+        }
         // "in case of a gas leak" (not "I don't know what to do if ..."), "I no longer need large print".
         let supposings = matches.filter { $0.tag == .supposed && !words[Swift.max(0, $0.word - 3)..<$0.word].contains(where: Self.negators.contains) }.map(\.words.upperBound)
         let needsOver = matches.filter { $0.tag == .needOver }.map(\.words)
@@ -728,6 +732,10 @@ public struct Triage: Sendable {
                 // "toddlers can get out onto the road", "worried about toddlers": small children in
                 // general, not the household's ("my two toddlers", "we have babies", b77-016).
                 if match.tag == .children, Self.childrenInGeneral.contains(match.phrase),
+                   !words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.householdsChildren.contains) { continue }
+                // "the pensioners' lunch club", "Many of us are pensioners" (b55-009): pensioners in
+                // general, not the household ("we are both pensioners"; b88-007).
+                if match.tag == .age, match.phrase == Self.pensioners,
                    !words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.householdsChildren.contains) { continue }
             }
             // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
@@ -929,6 +937,8 @@ public struct Triage: Sendable {
 
     /// The structural phrases a fitting a few words before (``fittingWindow``) makes a repair.
     static let awayFromTheWall = Set(TriageLexicon.awayFromTheWall)
+    /// "well away from any lights or sockets": water the text keeps from the electrics.
+    static let awayFromElectrics = Set(TriageLexicon.awayFromElectrics)
     /// A rail's words ("handrail", "the banister", "towel rail") and the words of one that is loose.
     static let rails = hashes(["handrail", "handrails", "banister", "banisters", "bannister", "bannisters", "rail", "rails"])
     /// "the handrail on the stairs up to the second floor is loose": the rail named, then the word.
@@ -1167,11 +1177,12 @@ public struct Triage: Sendable {
 
     private static let isWord = PhraseMatcher<Signal>.wordHashes("is")[0]
 
-    /// "is 79", "aged 84", "84 years old", "Mrs Kaur, 79, rang", "her dad, 91, has": an age of 70 or over.
+    /// "is 79", "aged 84", "84 years old", "Mrs Kaur, 79, rang", "her dad, 91, has", "Caller, 79,
+    /// reported" (b87-002; the caller, tenant or resident named: ``customerNamed``): an age of 70 or over.
     static func mentionsOldAge(_ words: TriageFeatures.Words) -> Bool {
         anyNumber(in: words, length: 2) { age, before, after, twoBefore in
             age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after)
-                || (titles.contains(twoBefore) || relatives.contains(before)) && afterNamedAge.contains(after)
+                || (titles.contains(twoBefore) || relatives.contains(before) || customerNamed.contains(before)) && afterNamedAge.contains(after)
                 || relativeIs.contains(before) && !notAnAge.contains(after) && !monthsOrWeeks.contains(after))
                 && !(age == 70 && notYet.contains(after) && before != turned)
                 && !(things.contains(twoBefore) && before == isWord)

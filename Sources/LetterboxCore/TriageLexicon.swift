@@ -210,6 +210,14 @@ public enum TriageLexicon {
         "granddaughter", "grandson", "brother", "sister", "aunt", "uncle", "niece", "nephew",
     ]
 
+    /// Water said to be away from the electrics: "well away from any lights or sockets" (b87-037),
+    /// "not near any lights or sockets" (b05-030). The fittings are hidden (`notCue`), and the
+    /// model does not raise an emergency the lists do not find (``Triage/Signal/notUrgent``).
+    static let awayFromElectrics: [String] = every(
+        ["not near any", "not near the", "nowhere near any", "nowhere near the", "away from any", "away from the", "far from any", "far from the"],
+        then: ["light", "lights", "socket", "sockets", "lights or sockets", "sockets or lights", "light or socket", "light fitting",
+               "light fittings", "electrics", "switch", "switches", "fuse box"])
+
     /// Structural danger unless a fitting is named just before ("the grab rail by the bath has
     /// come away from the wall" is a repair: ``Triage/fittingWindow``).
     static let awayFromTheWall: [String] = ["coming away from the wall", "come away from the wall", "came away from the wall"]
@@ -576,6 +584,10 @@ public enum TriageLexicon {
             // communal bin area" (b85-035) was an emergency by the model alone.
             "smell of sewage", "sewage smell", "smells of sewage", "smelling of sewage", "stink of sewage", "stinks of sewage",
             "stench of sewage", "smell of drains", "drains smell",
+            // Glass cracked and whole: "It hasn't broken through" (b87-036, an emergency by the model
+            // alone at 89%), "still in one piece and not dangerous" (b63-022).
+            "hasnt broken through", "has not broken through", "not broken through", "still in one piece", "not dangerous",
+            "isnt dangerous", "is not dangerous",
         ]),
         (.alarmNuisance, [
             "make toast", "making toast", "burn toast", "burn the toast", "burnt toast", "burned toast", "when i cook", "when im cooking",
@@ -833,6 +845,15 @@ public enum TriageLexicon {
             "would be grateful", "id be grateful", "should be grateful",
             // Damp found, mould not yet: "a damp patch ... No mould yet" (b84-014, as b62-032).
             "no mould yet", "no mould as yet", "not mouldy yet",
+            // Water away from the electrics: "well away from any lights or sockets" (b87-037), "not
+            // near any lights or sockets" (b05-030).
+        ] + TriageLexicon.awayFromElectrics + [
+            // A test or an exam passed, not a death: "my husband passed his driving test" (b88-003).
+            // Not "my mum passed the keys back ... after the funeral" (b51-035), which the data reads
+            // as a death.
+        ] + TriageLexicon.every(["dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed",
+                                 "partner passed", "son passed", "daughter passed"],
+                                then: ["his", "her", "their", "a", "an", "my", "our", "all"]) + [
             // A check asked for, damp not found: "asked if the flat can be checked for damp before
             // then" (b85-026). Damp the text finds elsewhere still counts.
         ] + TriageLexicon.every(["check", "checked", "checking", "inspected", "inspect"], then: ["for damp", "for mould", "for damp and mould"]) + [

@@ -716,6 +716,21 @@ import Testing
         #expect(ruleFlag(.urgentSafety, "The banister came away from the wall at the top of the stairs and my dad nearly fell."))
     }
 
+    /// Probes b87 and b88: a caller's age after their name; glass cracked but whole; water kept
+    /// from the electrics; a test passed, not a death; pensioners in general.
+    @Test func callersAgesWholeGlassWaterAwayFromElectricsPassedTestsAndPensioners() {
+        #expect(ruleFlag(.vulnerability, "Caller, 82, said the kitchen light has stopped working."))
+        #expect(!ruleFlag(.vulnerability, "Caller, 40, said the kitchen light has stopped working."))
+        #expect(!flags("The glass in the back door has a long crack from a stone but it has not broken through.").contains(.urgentSafety))
+        #expect(!flags("There is a small drip from the bathroom ceiling, nowhere near the light fitting. Could someone look at it?").contains(.urgentSafety))
+        #expect(ruleFlag(.urgentSafety, "Water is dripping from the bathroom ceiling right next to the light fitting."))
+        #expect(!ruleFlag(.vulnerability, "my wife passed her exams today so we wont be in on friday for the plumber"))
+        #expect(ruleFlag(.vulnerability, "my wife passed away last week and i dont know what to do about the rent"))
+        #expect(!ruleFlag(.vulnerability, "The pensioners in our block would love a bench by the door."))
+        let both = ruleReading("We are both pensioners and the heating has been off since Friday, the house is freezing.")
+        #expect(both.flags.contains { $0.flag == .vulnerability } && both.flags.contains { $0.flag == .urgentSafety })
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
