@@ -633,7 +633,8 @@ public struct Triage: Sendable {
     /// "lives alone", "lives on her own", "lives by himself": "lives", then "alone", or "on" or
     /// "by" with one of ``ownWords`` in the two words after.
     static let livesWord = PhraseMatcher<Signal>.wordHashes("lives")[0]
-    static let livingAlone = PhraseMatcher<Signal>.wordHashes("alone on by")
+    static let aloneWord = PhraseMatcher<Signal>.wordHashes("alone")[0]
+    static let onOrBy = hashes(["on", "by"])
     static let ownWords = hashes(["own", "herself", "himself"])
     /// How many words before "lives" the relative may be named: "her mum, who is 91 and lives".
     static let livingAloneReach = 8
@@ -641,21 +642,21 @@ public struct Triage: Sendable {
     /// a few words on.
     static func relativeLivingAlone(_ words: [UInt64]) -> String? {
         for index in words.indices where index >= 2 && index + 1 < words.count && words[index] == livesWord {
-            let next = words[index + 1]
-            let alone = next == livingAlone[0]
-                || (next == livingAlone[1] || next == livingAlone[2]) && words[(index + 2)..<Swift.min(index + 4, words.count)].contains(where: ownWords.contains)
-            guard alone else { continue }
+            guard words[index + 1] == aloneWord
+                || onOrBy.contains(words[index + 1]) && words[(index + 2)..<Swift.min(index + 4, words.count)].contains(where: ownWords.contains)
+            else { continue }
             for at in Swift.max(1, index - livingAloneReach)..<index {
                 if let relative = callerRelatives[words[at]], ownRelative.contains(words[at - 1]) { return relative }
             }
         }
         return nil
     }
-    /// Small children named as a kind, which are the household's only with ``householdsChildren``
-    /// just before: "my toddlers", "I have two babies", "with young children".
-    static let childrenInGeneral: Set<String> = ["toddlers", "babies", "young children", "young kids", "little ones", "small children", "small kids"]
-    static let pensioners = "pensioners"
-    static let householdsChildren = hashes(["my", "our", "her", "his", "their", "i", "we", "have", "has", "got", "with", "both", "2", "3", "4",
+    /// Small children or pensioners named as a kind, which are the household's only with
+    /// ``households`` just before: "my toddlers", "I have two babies", "with young children", "we
+    /// are both pensioners" (not "Many of us are pensioners", b55-009).
+    static let inGeneral: Set<String> = ["toddlers", "babies", "young children", "young kids", "little ones", "small children", "small kids",
+                                         "pensioners"]
+    static let households = hashes(["my", "our", "her", "his", "their", "i", "we", "have", "has", "got", "with", "both", "2", "3", "4",
                                             "two", "three", "four", "twin"])
     static let stopsWorking = hashes([
         "lock", "locks", "shut", "shuts", "close", "closes", "opens", "work", "works", "flushes", "drains", "heats", "fits",
@@ -729,22 +730,19 @@ public struct Triage: Sendable {
                 // negation between. Not a baby or an age: "my baby is fine" still has a baby.
                 if match.tag == .illness || match.tag == .mentalHealth, let well = after.prefix(3).firstIndex(where: Self.well.contains),
                    !after[..<well].contains(where: Self.negators.contains) { continue }
-                // "toddlers can get out onto the road", "worried about toddlers": small children in
-                // general, not the household's ("my two toddlers", "we have babies", b77-016).
-                if match.tag == .children, Self.childrenInGeneral.contains(match.phrase),
-                   !words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.householdsChildren.contains) { continue }
-                // "the pensioners' lunch club", "Many of us are pensioners" (b55-009): pensioners in
-                // general, not the household ("we are both pensioners"; b88-007).
-                if match.tag == .age, match.phrase == Self.pensioners,
-                   !words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.householdsChildren.contains) { continue }
+                // "toddlers can get out onto the road", "worried about toddlers" (b77-016), "the
+                // pensioners' lunch club" (b88-007): people of a kind in general, not the household's
+                // ("my two toddlers", "we have babies", "we are both pensioners").
+                if match.tag == .children || match.tag == .age, Self.inGeneral.contains(match.phrase),
+                   !words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.households.contains) { continue }
             }
             // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
             if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }
             // "the handrail on the stairs is loose and moves when you hold it" (b86-031): a rail to be
             // fixed, as the data's four loose handrails are, which the model does not make an
             // emergency when the lists find none. Come away from the wall, it is structural (below).
-            if match.tag == .givingWay, Self.looseness.contains(match.phrase),
-               words[Swift.max(0, match.word - Self.railWindow)..<match.word].contains(where: Self.rails.contains) {
+            if match.tag == .givingWay, words[Swift.max(0, match.word - Self.railWindow)..<match.word].contains(where: Self.rails.contains),
+               Self.looseness.contains(match.phrase) {
                 hits.append(match.phrase, to: .fittingLoose)
             }
             // The fittings are looked for among all findings: "the roller blind" hides "blind" as a

@@ -210,6 +210,13 @@ public enum TriageLexicon {
         "granddaughter", "grandson", "brother", "sister", "aunt", "uncle", "niece", "nephew",
     ]
 
+    /// A relative's death in the words most write it ("my husband passed in March"); a cue, unless
+    /// a test or an exam follows ("passed his driving test", a `notCue`).
+    static let relativePassed = [
+        "dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed", "partner passed",
+        "son passed", "daughter passed",
+    ]
+
     /// Water said to be away from the electrics: "well away from any lights or sockets" (b87-037),
     /// "not near any lights or sockets" (b05-030). The fittings are hidden (`notCue`), and the
     /// model does not raise an emergency the lists do not find (``Triage/Signal/notUrgent``).
@@ -851,9 +858,7 @@ public enum TriageLexicon {
             // A test or an exam passed, not a death: "my husband passed his driving test" (b88-003).
             // Not "my mum passed the keys back ... after the funeral" (b51-035), which the data reads
             // as a death.
-        ] + TriageLexicon.every(["dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed",
-                                 "partner passed", "son passed", "daughter passed"],
-                                then: ["his", "her", "their", "a", "an", "my", "our", "all"]) + [
+        ] + TriageLexicon.every(TriageLexicon.relativePassed, then: ["his", "her", "their", "a", "an", "my", "our", "all"]) + [
             // A check asked for, damp not found: "asked if the flat can be checked for damp before
             // then" (b85-026). Damp the text finds elsewhere still counts.
         ] + TriageLexicon.every(["check", "checked", "checking", "inspected", "inspect"], then: ["for damp", "for mould", "for damp and mould"]) + [
@@ -967,9 +972,8 @@ public enum TriageLexicon {
             "losing my job", "lost her job", "losing her job", "lost his job", "losing his job", "lost our jobs", "made redundant",
             "carer", "i am a carer", "full time carer", "who i care for", "refugee", "leaving care", "recently released", "late husband", "late wife", "late partner", "late father", "late mother", "late dad", "late mum", "late son", "late daughter",
             "late brother", "late sister", "late husbands", "late wifes", "late partners", "late fathers", "late mothers", "late dads", "late mums", "relationship breakdown", "marriage breakdown", "non molestation", "is old",
-        ] + TriageLexicon.fears + [
-            "dad passed", "mum passed", "husband passed", "wife passed", "mother passed", "father passed", "partner passed",
-            "son passed", "daughter passed", "afraid to leave", "afraid to go", "afraid to be", "afraid for my", "afraid of him",
+        ] + TriageLexicon.fears + TriageLexicon.relativePassed + [
+            "afraid to leave", "afraid to go", "afraid to be", "afraid for my", "afraid of him",
             "afraid of her", "afraid of them", "found out where i live", "knows where i live", "found where i live", "dont feel safe", "do not feel safe", "not feel safe", "feel unsafe",
             // Hate at the home: "shouting abuse through the door and called her a racist name"
             // (b80-019). Not "racist graffiti" on a wall.
