@@ -137,6 +137,11 @@ public struct Triage: Sendable {
         /// The writer says it is no emergency ("not urgent", "no rush"): the trained model does not
         /// raise one on its words alone (b84-003). Context only.
         case notUrgent
+        /// A light that is out ("the light in the stairs of block 4 is not working", "stairwell
+        /// light out blk c"): a fitting to be fixed, which the trained model does not make an
+        /// emergency on its words alone (b90-006 at 53%; none of the data's thirty lights out with
+        /// no water, wires or fall named is labelled one). Context only.
+        case lightOut
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -458,7 +463,7 @@ public struct Triage: Sendable {
             || has(.denied) && !ruleUrgent && ![Signal.water, .electricFitting, .noHeat, .fire, .security, .otherHazard].contains(where: has)
         // A fitting come away from the wall is a repair (the grab rail, the blind): policy, which the
         // model does not overrule when nothing else the lists know of is there.
-        let onlyFitting = has(.fittingLoose) && !ruleUrgent
+        let onlyFitting = (has(.fittingLoose) || has(.lightOut)) && !ruleUrgent
         // Nor is an alarm that goes off at the toast or chirps for its battery (b63-037: "smoke
         // alarm keeps beeping, think it's the battery" read as an emergency by the model at 30%).
         let onlyNuisance = has(.alarmWorks) && !ruleUrgent
@@ -562,7 +567,8 @@ public struct Triage: Sendable {
     /// hospital"). Wider windows lost true cues in the data: 10 words that one, 7 "her neighbour
     /// interpreted. She asked for an interpreter" (words are read without their full stops).
     static let neighbourWindow = 5
-    static let customerNamed = hashes(["tenant", "tenants", "resident", "customer", "caller"])
+    /// The customer named, in words and in a phone note's shorthand ("tnt (90) no heating").
+    static let customerNamed = hashes(["tenant", "tenants", "resident", "customer", "caller", "tnt", "tnts"])
     /// How far after a supposing phrase ("in case of", "what to do if") a hazard is only supposed:
     /// "in case of a gas leak", "what to do if you ever smell gas".
     static let hypotheticalWindow = 6
@@ -701,6 +707,9 @@ public struct Triage: Sendable {
         for match in matches where !(hits[match.tag]?.contains(match.phrase) ?? false) {
             let end = match.words.upperBound
             if Self.supposable.contains(match.tag), supposed(match) { continue }
+            // Words of failing ("not working", "out", "flickering") count as a light out only with
+            // a light named just before them.
+            if match.tag == .lightOut, !words[Swift.max(0, match.word - Self.lampWindow)..<match.word].contains(where: Self.lamps.contains) { continue }
             if !needsOver.isEmpty, match.tag != .needOver, needsOver.contains(where: { $0.overlaps(match.words) }) { continue }
             if match.tag == .representative, match.word > 0,
                Self.possessive.contains(words[match.word - 1])
@@ -902,6 +911,15 @@ public struct Triage: Sendable {
             hits.append(work.0.phrase, to: .failure)
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
+        // "a burning plastic smell coming from the fuse box and the lights keep flickering" (the
+        // data's b26-001, b36-010), "coming through the light fitting ... The light has stopped
+        // working and there is water in the shade" (b25-003): a light failing beside a smell, a
+        // fitting called dangerous or water may be the wiring's danger, which the model still
+        // reads; not a bulb gone.
+        if hits[.lightOut] != nil,
+           matches.contains(where: { $0.tag == .smell || $0.tag == .danger || $0.tag == .water }) || words.contains(where: Self.wet.contains) {
+            hits[.lightOut] = nil
+        }
         if hits[.ongoing] != nil, hits[.hazardOver] != nil || hits[.dampOver] != nil {
             // "safe again", "still dry": the word that would say it goes on is part of the phrase that says it is over.
             let over = matches.filter { $0.tag == .hazardOver || $0.tag == .dampOver }.map(\.words)
@@ -938,6 +956,12 @@ public struct Triage: Sendable {
     /// "well away from any lights or sockets": water the text keeps from the electrics.
     static let awayFromElectrics = Set(TriageLexicon.awayFromElectrics)
     /// A rail's words ("handrail", "the banister", "towel rail") and the words of one that is loose.
+    /// A light's words, and how far before its words of failing they are looked for ("the light
+    /// in the stairs of block 4 is not working").
+    static let lamps = hashes(["light", "lights", "bulb", "bulbs", "lighting", "lightbulb", "lightbulbs", "lamp", "lamps"])
+    static let lampWindow = 8
+    /// Water's words, which keep a light that has failed from being read as a bulb gone.
+    static let wet = hashes(["water", "leak", "leaks", "leaking", "leaked", "wet", "drip", "drips", "dripping", "flood", "flooding", "flooded"])
     static let rails = hashes(["handrail", "handrails", "banister", "banisters", "bannister", "bannisters", "rail", "rails"])
     /// "the handrail on the stairs up to the second floor is loose": the rail named, then the word.
     static let railWindow = 10
@@ -998,7 +1022,7 @@ public struct Triage: Sendable {
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
     static let responseNamed = Set(TriageLexicon.responseNamed)
-    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut, .notUrgent]
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut, .notUrgent, .lightOut]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
     static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }
@@ -1167,7 +1191,9 @@ public struct Triage: Sendable {
     private static let relativeIs = WordSet(["mums", "moms", "dads", "nans", "nanas", "grans", "grannys", "grandads", "grandmas", "mothers",
                                              "fathers", "husbands", "wifes", "partners", "aunts", "aunties", "uncles"])
     private static let afterNamedAge = WordSet(["rang", "called", "phoned", "says", "said", "reports", "reported", "has", "is", "was",
-                                                "lives", "who", "his", "her", "and", "wants", "asked", "asks", "needs", "uses", "cant", "cannot"])
+                                                "lives", "who", "his", "her", "and", "wants", "asked", "asks", "needs", "uses", "cant", "cannot",
+                                                // A phone note's "tnt (90) no heating since Sun".
+                                                "no"])
 
     /// "the building is 84 years old", "it is 90 years old": a thing's age, not a person's.
     private static let things = WordSet(["building", "block", "house", "flat", "property", "estate", "tower", "boiler", "kitchen",

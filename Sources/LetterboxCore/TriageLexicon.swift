@@ -134,8 +134,11 @@ public enum TriageLexicon {
         ["son", "daughter", "husband", "wife", "partner", "brother", "sister", "carer", "grandson", "granddaughter"],
         then: ["of tenant", "of the tenant", "of caller", "of the caller"])
         // "Caller's daughter rang: her mother is 79" (b64-007): a relative rang for the customer.
-        + every(every(["callers", "tenants", "residents"], then: relatives),
+        + every(every(["callers", "tenants", "residents", "tnts"], then: relatives),
                 then: ["rang", "called", "phoned", "rang in", "called in", "phoned in", "rang us", "called us"])
+        // "Call from tenant's daughter", and in a phone note's shorthand "T/C from tnt's daughter
+        // (tnt has dementia, 86)" (b90-004): the call came from the customer's relative.
+        + every(every(["from", "from the"], then: ["tenants", "tnts", "callers", "residents"]), then: relatives)
         // "Caller, daughter of Mrs Evans, says her mother fell" (b69-016): the caller named as the
         // customer's relative.
         + every(["caller"], then: every(relatives, then: ["of"]))
@@ -231,11 +234,20 @@ public enum TriageLexicon {
 
     /// Letters asked for in another language ("in Polish"), or someone who reads or speaks only
     /// that ("my father only reads Polish").
-    static let otherLanguages: [String] = every(
-        ["in", "only reads", "only speaks", "reads only", "speaks only"],
-        then: ["polish", "arabic", "bengali", "urdu", "somali", "farsi", "tigrinya", "romanian", "portuguese", "spanish", "turkish",
-               "punjabi", "gujarati", "chinese", "cantonese", "mandarin", "russian", "ukrainian", "lithuanian", "kurdish", "amharic",
-               "tamil", "albanian", "pashto", "dari"])
+    static let otherLanguages: [String] = every(["in", "only reads", "only speaks", "reads only", "speaks only"], then: languages)
+    static let languages = [
+        "polish", "arabic", "bengali", "urdu", "somali", "farsi", "tigrinya", "romanian", "portuguese", "spanish", "turkish", "punjabi",
+        "gujarati", "chinese", "cantonese", "mandarin", "russian", "ukrainian", "lithuanian", "kurdish", "amharic", "tamil", "albanian",
+        "pashto", "dari",
+    ]
+    /// A publication for everyone in another language ("a page in Polish in the newsletter", "the
+    /// website also in Arabic"): an idea for residents in general, no household's need (the data's
+    /// b14-007, b27-072, b61-012 and b74-004, all without a cue).
+    static let publicationInLanguage: [String] = every(
+        every(["page", "pages", "newsletter", "newsletters", "website", "leaflet", "leaflets", "notices", "posters", "signs",
+               "noticeboard", "magazine"], then: ["in", "also in", "be available in", "available in", "printed in", "were printed in", "be printed in", "translated into",
+                      "be translated into"]),
+        then: languages)
 
     /// "My father only reads Polish": the writer speaks for a parent who cannot read the letters.
     static let relativesLanguage: [String] = every(
@@ -583,6 +595,11 @@ public enum TriageLexicon {
             "wallpaper", "the paper", "wall paper",
         ] + TriageLexicon.windowBlinds),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
+        // A light's failing, read as a light out only just after a light's words (``Triage/lamps``).
+        (.lightOut, [
+            "out", "not working", "isnt working", "arent working", "is not working", "are not working", "not come on", "doesnt come on",
+            "dont come on", "wont come on", "not coming on", "stopped working", "flickering", "flickers", "blown", "gone", "dead",
+        ]),
         (.notUrgent, [
             "not urgent", "nothing urgent", "no rush", "no hurry", "not in a hurry", "not an emergency", "no urgency", "whenever convenient",
             "when convenient", "when its convenient", "whenever you can", "whenever someone is around", "whenever youre next",
@@ -595,6 +612,10 @@ public enum TriageLexicon {
             // alone at 89%), "still in one piece and not dangerous" (b63-022).
             "hasnt broken through", "has not broken through", "not broken through", "still in one piece", "not dangerous",
             "isnt dangerous", "is not dangerous",
+            // A floor or carpet that may trip someone: a repair to fix it down (the data's b09-050,
+            // "the kitchen floor vinyl has split and is a trip hazard"). A fall had or nearly had
+            // is found by the lists ("nearly fell").
+            "trip hazard", "tripping hazard", "trip risk",
         ]),
         (.alarmNuisance, [
             "make toast", "making toast", "burn toast", "burn the toast", "burnt toast", "burned toast", "when i cook", "when im cooking",
@@ -603,7 +624,13 @@ public enum TriageLexicon {
             // The beeping of a battery running down: a job, not a danger.
             "battery", "batteries", "low battery", "battery is low", "new battery",
         ]),
-        (.wontShut, ["wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut", "can not shut", "cant close it", "cannot close it", "stuck open", "jammed open"]),
+        (.wontShut, [
+            "wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut",
+            "can not shut", "cant close it", "cannot close it", "stuck open", "jammed open",
+            // "the communal front door isnt shutting" (the data's b30-027), and in Scots, "the close
+            // door's no shutting" (b90-038).
+            "not shutting", "isnt shutting", "is not shutting", "no shutting", "not closing", "isnt closing", "is not closing",
+        ]),
         (.givingWay, [
             "come loose", "came loose", "coming loose", "loose", "wobbling", "wobbly", "wobbles", "fallen", "fell", "falling", "fall off",
             "fallen off", "coming away", "come away", "came away", "hanging off", "dropped off", "crumbling", "gave way", "given way",
@@ -659,7 +686,9 @@ public enum TriageLexicon {
         ] + TriageLexicon.every(["not had", "hasnt had", "havent had", "not had any", "hasnt had any", "havent had any", "without",
                                  "without any"], then: ["hot water", "heating", "heat"])),
         (.otherHazard, [
-            "trip hazard", "broken stairs", "nearly fell", "window opens all the way", "restrictor",
+            // Not "trip hazard": a floor or carpet to be fixed down, as the data's b09-050 ("the kitchen
+            // floor vinyl has split and is a trip hazard") reads it; a fall had or nearly had still counts.
+            "broken stairs", "nearly fell", "window opens all the way", "restrictor",
             "cant get out of my flat", "cant get out of the flat", "cannot get out of my flat", "cannot leave the", "cant leave the",
             "stuck in my flat", "trapped in my flat", "trapped in the flat", "cutting themselves", "cut themselves", "cut himself",
             "cut herself", "cant get out of", "cannot get out of", "can not get out of", "glass has fallen out", "piece has fallen out", "shards of glass", "exposed", "step crumbled", "has crumbled",
@@ -672,8 +701,12 @@ public enum TriageLexicon {
             // bath". Also a fault (``TriageLexicon/sewage``), so that it is reported, not remarked on.
         ] + TriageLexicon.sewage + [
             // A flood counts where it is reported, not in a question about insurance after a
-            // friend's flood or a comment on last week's.
-            "flooding", "flooded",
+            // friend's flood or a comment on last week's. Going on ("is flooding", "the kitchen is
+            // flooded"), not done: "left the tap running and her kitchen floor flooded; she wants
+            // compensation" (b89-023), "flooded the flat below" (b01-068), "my flat was flooded ...
+            // my belongings were ruined" (b49-038): the data's twelve floods with no other danger
+            // named carry no emergency.
+            "flooding", "is flooded", "are flooded", "its flooded", "is completely flooded", "is all flooded", "is being flooded",
         ] + TriageLexicon.shutIn),
         // A carbon monoxide alarm named: carbon monoxide when it sounds (``alarmSounding``), a
         // hazard reported otherwise ("the CO alarm fell off the wall"), and nothing in a question
@@ -846,7 +879,7 @@ public enum TriageLexicon {
             "mould has been cleared", "mould was removed", "mould has been removed", "mould was treated", "mould has been treated",
             "sleeping in there again", "sleep in there again", "sleeping in it again", "using the room again", "use the room again",
         ]),
-        (.notCue, [
+        (.notCue, TriageLexicon.publicationInLanguage + [
             // A letter's courtesy, not praise: "I would be grateful for your response" (the close of
             // 339 councillors' and MPs' variants); "told I should be grateful to have a roof".
             "would be grateful", "id be grateful", "should be grateful",
@@ -940,7 +973,8 @@ public enum TriageLexicon {
                                        "were kicked down"]) + [
             // A door that shuts with a shove is stiff, not open to anyone.
             "wont close properly", "will not close properly", "wont shut properly", "will not shut properly", "doesnt shut properly",
-            "does not shut properly", "cant shut it without", "cannot shut it without", "cant close it without", "cannot close it without",
+            "does not shut properly", "not shutting properly", "isnt shutting properly", "not closing properly", "isnt closing properly",
+            "cant shut it without", "cannot shut it without", "cant close it without", "cannot close it without",
             // Hazard words in another sense.
             "flooded with post", "flooded with letters", "flooded with mail", "flooded with calls", "flooded with emails",
             "flooded with complaints", "flooded with messages", "flooded with junk", "flooded with enquiries", "flooded with requests",

@@ -731,6 +731,25 @@ import Testing
         #expect(both.flags.contains { $0.flag == .vulnerability } && both.flags.contains { $0.flag == .urgentSafety })
     }
 
+    /// Probes b89 and b90: a language named for the newsletter is no household's need; a trip
+    /// hazard and a flood that is over are no emergency; a light out is a bulb, unless water,
+    /// a smell or a danger is beside it; a door "isnt shutting"; and a phone note's shorthand for
+    /// the tenant ("tnt").
+    @Test func publicationsInLanguagesTripsPastFloodsLightsOutDoorsAndShorthand() {
+        #expect(!ruleFlag(.vulnerability, "Maybe the residents' magazine could have a couple of pages in Urdu and Bengali, plenty of families round here struggle with English."))
+        #expect(ruleFlag(.vulnerability, "pls send my letters in polish, i cant read english well"))
+        #expect(!flags("Caller reports the lino in her hallway has lifted at the edge and it is a trip hazard.").contains(.urgentSafety))
+        #expect(!ruleFlag(.urgentSafety, "Caller said the plumber knocked a pipe and the bathroom flooded overnight; she wants the damaged carpet paid for."))
+        #expect(ruleFlag(.urgentSafety, "kitchen is flooded, water everywhere and its near the sockets"))
+        #expect(!flags("The light in the lobby of Cedar House is not working since Monday.").contains(.urgentSafety))
+        // The lists miss this danger and the model reads it: a smell beside the lights leaves it to the model.
+        #expect(!ruleFlag(.urgentSafety, "there's a burning plastic smell near the meter cupboard and the hall lights keep flickering"))
+        #expect(flags("there's a burning plastic smell near the meter cupboard and the hall lights keep flickering").contains(.urgentSafety))
+        #expect(ruleFlag(.urgentSafety, "the communal door at the back of the flats isnt shutting"))
+        let shorthand = flags("T/C from tnts son, tnt (90) no heating since Sun, he is worried.")
+        #expect(shorthand.contains(.representative) && shorthand.contains(.vulnerability) && shorthand.contains(.urgentSafety))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {

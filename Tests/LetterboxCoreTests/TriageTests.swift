@@ -119,7 +119,10 @@ import Testing
         // A hazard's word in another sense (probe b32): the lists read nothing, the model neither.
         #expect(!has("We are flooded with post for a previous tenant. Where should it go?", .urgentSafety, rulesOnly))
         #expect(!has("We are flooded with post for a previous tenant. Where should it go?", .urgentSafety))
-        #expect(has("The kitchen flooded last night and the floor is still wet.", .urgentSafety, rulesOnly))
+        #expect(has("The kitchen is flooded and the water is still coming in.", .urgentSafety, rulesOnly))
+        // A flood done, with no other danger named, is no emergency to the lists (stop 61: the
+        // data's twelve such floods carry none).
+        #expect(!has("The kitchen flooded last night and the floor is still wet.", .urgentSafety, rulesOnly))
         #expect(!has("The bathroom switch gives me a shock when my hands are damp.", .dampMouldHazard))
         #expect(has("The bathroom switch gives me a shock when my hands are damp.", .urgentSafety))
         #expect(has("The bathroom wall is damp behind the bath.", .dampMouldHazard))
