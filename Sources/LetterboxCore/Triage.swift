@@ -729,6 +729,10 @@ public struct Triage: Sendable {
                    words[Swift.max(0, match.word - 4)..<(match.word - 1)].contains(where: Self.negators.contains) { continue }
                 if needsOver.contains(where: { match.word >= $0.upperBound && match.word < $0.upperBound + Self.needOverWindow }) { continue }
                 if Self.aboutSomeoneElse(words, before: match.word, neighbours: match.tag != .lifeEvent) { continue }
+                // "a page in Polish" in the newsletter, "the website also in Arabic", "posters were
+                // printed in Arabic": a publication for everyone, no household's need (the data's
+                // b14-007, b27-072, b61-012 and b74-004, all without a cue). Not "my letters in Polish".
+                if match.tag == .language, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.publications.contains) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
                 // "the dog was terrified of the fireworks": an animal's fear, not the household's.
@@ -955,13 +959,16 @@ public struct Triage: Sendable {
     static let awayFromTheWall = Set(TriageLexicon.awayFromTheWall)
     /// "well away from any lights or sockets": water the text keeps from the electrics.
     static let awayFromElectrics = Set(TriageLexicon.awayFromElectrics)
-    /// A rail's words ("handrail", "the banister", "towel rail") and the words of one that is loose.
+    /// What is published for everyone, which a language can be asked for in without any household's need.
+    static let publications = hashes(["page", "pages", "newsletter", "newsletters", "website", "leaflet", "leaflets", "notices", "posters",
+                                      "signs", "noticeboard", "magazine"])
     /// A light's words, and how far before its words of failing they are looked for ("the light
     /// in the stairs of block 4 is not working").
     static let lamps = hashes(["light", "lights", "bulb", "bulbs", "lighting", "lightbulb", "lightbulbs", "lamp", "lamps"])
     static let lampWindow = 8
     /// Water's words, which keep a light that has failed from being read as a bulb gone.
     static let wet = hashes(["water", "leak", "leaks", "leaking", "leaked", "wet", "drip", "drips", "dripping", "flood", "flooding", "flooded"])
+    /// A rail's words ("handrail", "the banister", "towel rail") and the words of one that is loose.
     static let rails = hashes(["handrail", "handrails", "banister", "banisters", "bannister", "bannisters", "rail", "rails"])
     /// "the handrail on the stairs up to the second floor is loose": the rail named, then the word.
     static let railWindow = 10

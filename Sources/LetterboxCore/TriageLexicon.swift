@@ -235,19 +235,12 @@ public enum TriageLexicon {
     /// Letters asked for in another language ("in Polish"), or someone who reads or speaks only
     /// that ("my father only reads Polish").
     static let otherLanguages: [String] = every(["in", "only reads", "only speaks", "reads only", "speaks only"], then: languages)
+    /// The languages letters are asked for in.
     static let languages = [
         "polish", "arabic", "bengali", "urdu", "somali", "farsi", "tigrinya", "romanian", "portuguese", "spanish", "turkish", "punjabi",
         "gujarati", "chinese", "cantonese", "mandarin", "russian", "ukrainian", "lithuanian", "kurdish", "amharic", "tamil", "albanian",
         "pashto", "dari",
     ]
-    /// A publication for everyone in another language ("a page in Polish in the newsletter", "the
-    /// website also in Arabic"): an idea for residents in general, no household's need (the data's
-    /// b14-007, b27-072, b61-012 and b74-004, all without a cue).
-    static let publicationInLanguage: [String] = every(
-        every(["page", "pages", "newsletter", "newsletters", "website", "leaflet", "leaflets", "notices", "posters", "signs",
-               "noticeboard", "magazine"], then: ["in", "also in", "be available in", "available in", "printed in", "were printed in", "be printed in", "translated into",
-                      "be translated into"]),
-        then: languages)
 
     /// "My father only reads Polish": the writer speaks for a parent who cannot read the letters.
     static let relativesLanguage: [String] = every(
@@ -879,7 +872,7 @@ public enum TriageLexicon {
             "mould has been cleared", "mould was removed", "mould has been removed", "mould was treated", "mould has been treated",
             "sleeping in there again", "sleep in there again", "sleeping in it again", "using the room again", "use the room again",
         ]),
-        (.notCue, TriageLexicon.publicationInLanguage + [
+        (.notCue, [
             // A letter's courtesy, not praise: "I would be grateful for your response" (the close of
             // 339 councillors' and MPs' variants); "told I should be grateful to have a roof".
             "would be grateful", "id be grateful", "should be grateful",
