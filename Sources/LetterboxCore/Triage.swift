@@ -690,12 +690,10 @@ public struct Triage: Sendable {
         }
         // "the disabled bay", "flooded with post", "my hands were damp", "won't close properly": a
         // phrase that holds a word in another sense hides every finding it overlaps (itself
-        // included), for every signal and every pair below.
+        // included), for every signal and every pair below; not a writer's word that there is no
+        // danger, which may be such a phrase itself ("well away from any lights or sockets").
         let notCues = found.filter { $0.tag == .notCue }.map(\.words)
-        let matches = notCues.isEmpty ? found : found.filter { match in !notCues.contains { $0.overlaps(match.words) } }
-        if !notCues.isEmpty, let away = found.first(where: { $0.tag == .notCue && Self.awayFromElectrics.contains($0.phrase) }) {
-            hits.append(away.phrase, to: .notUrgent)
-        }
+        let matches = notCues.isEmpty ? found : found.filter { match in match.tag == .notUrgent || !notCues.contains { $0.overlaps(match.words) } }
         // "in case of a gas leak" (not "I don't know what to do if ..."), "I no longer need large print".
         let supposings = matches.filter { $0.tag == .supposed && !words[Swift.max(0, $0.word - 3)..<$0.word].contains(where: Self.negators.contains) }.map(\.words.upperBound)
         let needsOver = matches.filter { $0.tag == .needOver }.map(\.words)
@@ -957,8 +955,6 @@ public struct Triage: Sendable {
 
     /// The structural phrases a fitting a few words before (``fittingWindow``) makes a repair.
     static let awayFromTheWall = Set(TriageLexicon.awayFromTheWall)
-    /// "well away from any lights or sockets": water the text keeps from the electrics.
-    static let awayFromElectrics = Set(TriageLexicon.awayFromElectrics)
     /// What is published for everyone, which a language can be asked for in without any household's need.
     static let publications = hashes(["page", "pages", "newsletter", "newsletters", "website", "leaflet", "leaflets", "notices", "posters",
                                       "signs", "noticeboard", "magazine"])

@@ -609,7 +609,10 @@ public enum TriageLexicon {
             // "the kitchen floor vinyl has split and is a trip hazard"). A fall had or nearly had
             // is found by the lists ("nearly fell").
             "trip hazard", "tripping hazard", "trip risk",
-        ]),
+            // Water the writer keeps from the electrics: "well away from any lights or sockets"
+            // (b87-037), "not near any lights or sockets" (b05-030). The same phrases hide the
+            // fittings they name (`notCue`).
+        ] + TriageLexicon.awayFromElectrics),
         (.alarmNuisance, [
             "make toast", "making toast", "burn toast", "burn the toast", "burnt toast", "burned toast", "when i cook", "when im cooking",
             "every time i cook", "whenever i cook", "when cooking", "from the cooking", "steam from the shower", "steam from the bathroom",
