@@ -685,8 +685,10 @@ public struct Triage: Sendable {
         let found = matcher.matches(in: words)
         // "no smell of gas", "no mould": the word just before denies it.
         // "no gas smell", "no funny smell now": for the pairs below, a smell the two words before deny.
-        func denied(_ match: PhraseMatcher<Signal>.Match, reach: Int = 1) -> Bool {
-            words[Swift.max(0, match.word - reach)..<match.word].contains(where: Self.negators.contains)
+        func denied(_ match: PhraseMatcher<Signal>.Match, reach: Int = 1) -> Bool { named(Self.negators, within: reach, before: match) }
+        // Whether one of `set` is among the `reach` words just before the match.
+        func named(_ set: WordSet, within reach: Int, before match: PhraseMatcher<Signal>.Match) -> Bool {
+            words[Swift.max(0, match.word - reach)..<match.word].contains(where: set.contains)
         }
         // "the disabled bay", "flooded with post", "my hands were damp", "won't close properly": a
         // phrase that holds a word in another sense hides every finding it overlaps (itself
@@ -695,7 +697,7 @@ public struct Triage: Sendable {
         let notCues = found.filter { $0.tag == .notCue }.map(\.words)
         let matches = notCues.isEmpty ? found : found.filter { match in match.tag == .notUrgent || !notCues.contains { $0.overlaps(match.words) } }
         // "in case of a gas leak" (not "I don't know what to do if ..."), "I no longer need large print".
-        let supposings = matches.filter { $0.tag == .supposed && !words[Swift.max(0, $0.word - 3)..<$0.word].contains(where: Self.negators.contains) }.map(\.words.upperBound)
+        let supposings = matches.filter { $0.tag == .supposed && !named(Self.negators, within: 3, before: $0) }.map(\.words.upperBound)
         let needsOver = matches.filter { $0.tag == .needOver }.map(\.words)
         let devices = matches.filter { $0.tag == .coDevice }.map(\.words)
         func supposed(_ match: PhraseMatcher<Signal>.Match) -> Bool {
@@ -707,7 +709,7 @@ public struct Triage: Sendable {
             if Self.supposable.contains(match.tag), supposed(match) { continue }
             // Words of failing ("not working", "out", "flickering") count as a light out only with
             // a light named just before them.
-            if match.tag == .lightOut, !words[Swift.max(0, match.word - Self.lampWindow)..<match.word].contains(where: Self.lamps.contains) { continue }
+            if match.tag == .lightOut, !named(Self.lamps, within: Self.lampWindow, before: match) { continue }
             if !needsOver.isEmpty, match.tag != .needOver, needsOver.contains(where: { $0.overlaps(match.words) }) { continue }
             if match.tag == .representative, match.word > 0,
                Self.possessive.contains(words[match.word - 1])
@@ -730,7 +732,7 @@ public struct Triage: Sendable {
                 // "a page in Polish" in the newsletter, "the website also in Arabic", "posters were
                 // printed in Arabic": a publication for everyone, no household's need (the data's
                 // b14-007, b27-072, b61-012 and b74-004, all without a cue). Not "my letters in Polish".
-                if match.tag == .language, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.publications.contains) { continue }
+                if match.tag == .language, named(Self.publications, within: 3, before: match) { continue }
                 let after = words[Swift.min(end, words.count)..<Swift.min(end + 5, words.count)]
                 if let negation = after.firstIndex(where: Self.negators.contains), after[negation...].contains(where: Self.affected.contains) { continue }
                 // "the dog was terrified of the fireworks": an animal's fear, not the household's.
@@ -745,14 +747,14 @@ public struct Triage: Sendable {
                 // pensioners' lunch club" (b88-007): people of a kind in general, not the household's
                 // ("my two toddlers", "we have babies", "we are both pensioners").
                 if match.tag == .children || match.tag == .age, Self.inGeneral.contains(match.phrase),
-                   !words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.households.contains) { continue }
+                   !named(Self.households, within: 3, before: match) { continue }
             }
             // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
             if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }
             // "the handrail on the stairs is loose and moves when you hold it" (b86-031): a rail to be
             // fixed, as the data's four loose handrails are, which the model does not make an
             // emergency when the lists find none. Come away from the wall, it is structural (below).
-            if match.tag == .givingWay, words[Swift.max(0, match.word - Self.railWindow)..<match.word].contains(where: Self.rails.contains),
+            if match.tag == .givingWay, named(Self.rails, within: Self.railWindow, before: match),
                Self.looseness.contains(match.phrase) {
                 hits.append(match.phrase, to: .fittingLoose)
             }
@@ -766,12 +768,12 @@ public struct Triage: Sendable {
             }
             // "wiped it 3 times this week": the household's cleaning counted, not its reports (b82-009).
             if match.tag == .failure, Self.repeatCounts.contains(match.phrase),
-               words[Swift.max(0, match.word - 2)..<match.word].contains(where: Self.cleaning.contains) { continue }
+               named(Self.cleaning, within: 2, before: match) { continue }
             if match.tag == .lifeEvent, match.word == 0 || !Self.householdsPartner.contains(words[match.word - 1]),
                Self.partnerViolence.contains(match.phrase) { continue }
             // "your call centre keeps saying it's not an emergency" (b41-002): someone else's word, not
             // the writer's.
-            if match.tag == .notUrgent, words[Swift.max(0, match.word - 4)..<match.word].contains(where: Self.reportedSpeech.contains) { continue }
+            if match.tag == .notUrgent, named(Self.reportedSpeech, within: 4, before: match) { continue }
             // "No reply needed": the writer asks for none, no failure to answer (b76-028).
             if Self.noReply.contains(match.phrase), end < words.count, Self.notWanted.contains(words[end]) { continue }
             // "the damp survey", "a damp surveyor": the landlord's visit named, not damp found; the
@@ -806,7 +808,7 @@ public struct Triage: Sendable {
                 continue
             }
             // "nobody has fixed it", "never made safe": a negated end of the danger is none.
-            if match.tag == .hazardOver, words[Swift.max(0, match.word - 3)..<match.word].contains(where: Self.overNegators.contains) { continue }
+            if match.tag == .hazardOver, named(Self.overNegators, within: 3, before: match) { continue }
             hits.append(match.phrase, to: match.tag)
         }
         // Two findings near each other that mean a hazard together and nothing apart:
@@ -1131,11 +1133,15 @@ public struct Triage: Sendable {
     /// Whether some number of `length` digits in the text's words, with the hashes of the two
     /// words before it and the word after it (0 past either end), is one `test` accepts. From the words triage has
     /// already split (splitting the text again for this was a twentieth of triage).
-    static func anyNumber(in words: TriageFeatures.Words, length: Int, _ test: (_ value: Int, _ before: UInt64, _ after: UInt64, _ twoBefore: UInt64) -> Bool) -> Bool {
+    /// `skipping`: a word that, two before the number, is passed over for the one before it ("her
+    /// daughter, who is 2": "daughter" is two before).
+    static func anyNumber(in words: TriageFeatures.Words, length: Int, skipping: UInt64? = nil,
+                          _ test: (_ value: Int, _ before: UInt64, _ after: UInt64, _ twoBefore: UInt64) -> Bool) -> Bool {
         anyNumber(in: words, length: length) { value, index in
             let before = index > 0 ? words.hashes[index - 1] : 0
             let after = index + 1 < words.hashes.count ? words.hashes[index + 1] : 0
-            let twoBefore = index > 1 ? words.hashes[index - 2] : 0
+            var twoBefore = index > 1 ? words.hashes[index - 2] : 0
+            if let skipping, index > 2, twoBefore == skipping { twoBefore = words.hashes[index - 3] }
             return test(value, before, after, twoBefore)
         }
     }
@@ -1247,16 +1253,14 @@ public struct Triage: Sendable {
     /// old"); in years, four at most, after those ("my daughter is 2", "my kids are 3 and 5",
     /// "children of 1 and 3"; not "my son is 30", "the children of 3 families").
     static func mentionsChildsAge(_ words: TriageFeatures.Words) -> Bool {
-        let hashes = words.hashes
-        let test = { (value: Int, index: Int) -> Bool in
+        let test = { (value: Int, before: UInt64, after: UInt64, twoBefore: UInt64) -> Bool in
             guard value >= 1 && value <= 36 else { return false }
-            let before = index > 0 ? hashes[index - 1] : 0, after = index + 1 < hashes.count ? hashes[index + 1] : 0
-            // "her daughter, who is 2, pulled": the child is named before "who".
-            let twoBefore = index > 1 ? (hashes[index - 2] == whoWord && index > 2 ? hashes[index - 3] : hashes[index - 2]) : 0
             if monthsOrWeeks.contains(after) { return childNamed(before: before, twoBefore: twoBefore) }
             return value <= 4 && childAgeLinks.contains(before) && childrenNamed.contains(twoBefore) && !notAnAge.contains(after)
         }
-        return anyNumber(in: words, length: 1, test) || anyNumber(in: words, length: 2, test) || mentionsChildsAgeByPronoun(words)
+        // "her daughter, who is 2, pulled": the child is named before "who".
+        return anyNumber(in: words, length: 1, skipping: whoWord, test) || anyNumber(in: words, length: 2, skipping: whoWord, test)
+            || mentionsChildsAgeByPronoun(words)
     }
 
     /// "he is", "she is", "hes", "shes": the words before a pronoun's age.

@@ -228,6 +228,10 @@ public enum TriageLexicon {
         then: ["light", "lights", "socket", "sockets", "lights or sockets", "sockets or lights", "light or socket", "light fitting",
                "light fittings", "electrics", "switch", "switches", "fuse box"])
 
+    /// Words that a thing has stopped working: a heater's (``Triage/Signal/outOfOrder``) and a
+    /// light's (``Triage/Signal/lightOut``), each with words of its own.
+    static let stoppedWorking = ["not working", "isnt working", "stopped working", "wont come on", "doesnt come on", "not come on"]
+
     /// Structural danger unless a fitting is named just before ("the grab rail by the bath has
     /// come away from the wall" is a repair: ``Triage/fittingWindow``).
     static let awayFromTheWall: [String] = ["coming away from the wall", "come away from the wall", "came away from the wall"]
@@ -589,9 +593,9 @@ public enum TriageLexicon {
         ] + TriageLexicon.windowBlinds),
         (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
         // A light's failing, read as a light out only just after a light's words (``Triage/lamps``).
-        (.lightOut, [
-            "out", "not working", "isnt working", "arent working", "is not working", "are not working", "not come on", "doesnt come on",
-            "dont come on", "wont come on", "not coming on", "stopped working", "flickering", "flickers", "blown", "gone", "dead",
+        (.lightOut, TriageLexicon.stoppedWorking + [
+            "out", "arent working", "is not working", "are not working", "dont come on", "not coming on", "flickering", "flickers", "blown",
+            "gone", "dead",
         ]),
         (.notUrgent, [
             "not urgent", "nothing urgent", "no rush", "no hurry", "not in a hurry", "not an emergency", "no urgency", "whenever convenient",
@@ -816,10 +820,9 @@ public enum TriageLexicon {
         (.smell, ["smell", "smells", "smelling", "smelt", "whiff", "rotten eggs", "odour"]),
         // A heating appliance and its failure a few words apart: "the boiler at 12 Elm Close is broken".
         (.heater, ["boiler", "boilers", "heating", "central heating", "radiators", "storage heaters", "heaters", "hot water"]),
-        (.outOfOrder, [
-            "broken", "broke", "broken down", "broke down", "not working", "isnt working", "stopped working", "packed up", "gone off",
-            "wont come on", "will not come on", "doesnt come on", "not come on", "keeps cutting out", "out of order", "failed",
-            "stone cold", "ice cold", "shows error", "shows an error", "showing error", "showing an error", "error code", "fault code",
+        (.outOfOrder, TriageLexicon.stoppedWorking + [
+            "broken", "broke", "broken down", "broke down", "packed up", "gone off", "will not come on", "keeps cutting out", "out of order",
+            "failed", "stone cold", "ice cold", "shows error", "shows an error", "showing error", "showing an error", "error code", "fault code",
         ]),
         (.danger, [
             "unsafe", "dangerous", "taped over", "condemned", "a danger", "buzzing", "crackling", "cover has come off", "cover is off",
