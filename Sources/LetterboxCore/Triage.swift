@@ -142,6 +142,11 @@ public struct Triage: Sendable {
         /// emergency on its words alone (b90-006 at 53%; none of the data's thirty lights out with
         /// no water, wires or fall named is labelled one). Context only.
         case lightOut
+        /// A crew of the estate's routine services (cleaners, window cleaners, grounds, bins) not
+        /// seen or not been since a time ("I haven't seen them since before Christmas", b92-002):
+        /// a routine service not delivered for weeks, a failure (labelling guide, stop 57) when a
+        /// crew is named just before; nothing otherwise ("not seen her since Tuesday").
+        case crewAbsent
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -599,8 +604,33 @@ public struct Triage: Sendable {
     /// The phrase "no longer", and the words after it that make it a fault ("no longer locks")
     /// rather than a service stopped ("the cleaning no longer happens").
     static let noLonger = PhraseMatcher<Signal>.wordHashes("no longer")
+    /// The structural phrases that say what leans on what.
+    static let leaningOn: Set<String> = ["leaning on", "leaning against"]
+    static let determiners = hashes(["the", "a", "my", "our", "her", "his"])
+    static let wallWords = hashes(["wall", "walls"])
+    static let ofWord = PhraseMatcher<Signal>.wordHashes("of")[0]
+    /// Whether the words from `start` are "the wall" (or "a wall", "my wall"), and not "the wall of".
+    static func restsOnAWall(_ words: [UInt64], from start: Int) -> Bool {
+        var at = start
+        if at < words.count, determiners.contains(words[at]) { at += 1 }
+        return at < words.count && wallWords.contains(words[at]) && (at + 1 == words.count || words[at + 1] != ofWord)
+    }
     static let bodyVerbs = hashes(["step", "walk", "climb", "bend", "kneel", "stand", "cope", "manage"])
     static let able = PhraseMatcher<Signal>.wordHashes("able")[0]
+    /// "she can no longer open it", "I could no longer": a person's ability lost, whatever the verb.
+    static let canWords = hashes(["can", "could"])
+    /// The verbs after "can no longer" or "no longer able to" that still say a service stopped
+    /// reaching the writer: "I can no longer get through to the repairs line", "no longer able to
+    /// contact my housing officer".
+    static let contactVerbs = hashes(["contact", "speak", "talk", "call", "phone", "ring", "email", "trust", "rely", "afford", "pay",
+                                      "report", "book", "log"])
+    /// "get through", "get hold of", "get an answer": reaching the landlord, not a body's reach.
+    static let getWord = PhraseMatcher<Signal>.wordHashes("get")[0]
+    static let gotThrough = hashes(["through", "hold", "an", "a", "anyone", "anybody", "someone", "any"])
+    /// Whether the verb at `at` is reaching the landlord: ``contactVerbs``, or "get through".
+    static func reachesTheLandlord(_ words: [UInt64], at: Int) -> Bool {
+        contactVerbs.contains(words[at]) || words[at] == getWord && at + 1 < words.count && gotThrough.contains(words[at + 1])
+    }
     /// "the gas meter cupboard": an electric fitting's phrase after "gas".
     static let meterCupboard = "meter cupboard"
     static let gasWord = PhraseMatcher<Signal>.wordHashes("gas")
@@ -644,15 +674,25 @@ public struct Triage: Sendable {
     static let ownWords = hashes(["own", "herself", "himself"])
     /// How many words before "lives" the relative may be named: "her mum, who is 91 and lives".
     static let livingAloneReach = 8
+    /// "lives at 2 Hazel Walk", "lives in flat 4", "lives at number 12": an address of their own.
+    static let atOrIn = hashes(["at", "in"])
+    static let addressWords = hashes(["number", "no", "flat", "flats"])
     /// The relative, named after one of ``ownRelative`` ("my father", "her mum"), who "lives alone"
-    /// a few words on.
-    static func relativeLivingAlone(_ words: [UInt64]) -> String? {
+    /// a few words on, or lives at an address the text gives ("My mother, Mrs Ida Carter, is 94
+    /// and lives at 2 Hazel Walk", b92-025): not of the writer's household.
+    /// The evidence it gives: "mother lives alone", "mother lives at an address of their own".
+    static func relativeLivingAlone(_ textWords: TriageFeatures.Words) -> String? {
+        let words = textWords.hashes
         for index in words.indices where index >= 2 && index + 1 < words.count && words[index] == livesWord {
-            guard words[index + 1] == aloneWord
+            let alone = words[index + 1] == aloneWord
                 || onOrBy.contains(words[index + 1]) && words[(index + 2)..<Swift.min(index + 4, words.count)].contains(where: ownWords.contains)
-            else { continue }
+            let atAddress = !alone && atOrIn.contains(words[index + 1]) && index + 2 < words.count
+                && (addressWords.contains(words[index + 2]) || number(textWords, at: index + 2, maxLength: 4) != nil)
+            guard alone || atAddress else { continue }
             for at in Swift.max(1, index - livingAloneReach)..<index {
-                if let relative = callerRelatives[words[at]], ownRelative.contains(words[at - 1]) { return relative }
+                if let relative = callerRelatives[words[at]], ownRelative.contains(words[at - 1]) {
+                    return alone ? "\(relative) lives alone" : "\(relative) lives at an address of their own"
+                }
             }
         }
         return nil
@@ -710,6 +750,10 @@ public struct Triage: Sendable {
             // Words of failing ("not working", "out", "flickering") count as a light out only with
             // a light named just before them.
             if match.tag == .lightOut, !named(Self.lamps, within: Self.lampWindow, before: match) { continue }
+            if match.tag == .crewAbsent {
+                if named(Self.crews, within: Self.crewWindow, before: match) { hits.append(match.phrase, to: .failure) }
+                continue
+            }
             if !needsOver.isEmpty, match.tag != .needOver, needsOver.contains(where: { $0.overlaps(match.words) }) { continue }
             if match.tag == .representative, match.word > 0,
                Self.possessive.contains(words[match.word - 1])
@@ -790,11 +834,18 @@ public struct Triage: Sendable {
                 continue
             }
             // "the door no longer locks", "the flush no longer works": a fault; "he can no longer step
-            // into the bath", "she is no longer able to climb": a body's ability lost (b83-036).
-            // Neither is a service withdrawn.
+            // into the bath", "she is no longer able to climb": a body's ability lost (b83-036), and
+            // so "she can no longer open it from the inside", "I am no longer able to cut the grass"
+            // (b91-011, b92-025) whatever the verb, unless it is reaching the landlord ("I can no
+            // longer get through"). Neither is a service withdrawn.
             if match.count == 2, words[match.word] == Self.noLonger[0], words[match.word + 1] == Self.noLonger[1], end < words.count,
                Self.stopsWorking.contains(words[end]) || Self.bodyVerbs.contains(words[end])
-                || words[end] == Self.able && end + 2 < words.count && Self.bodyVerbs.contains(words[end + 2]) { continue }
+                || words[end] == Self.able && end + 2 < words.count && !Self.reachesTheLandlord(words, at: end + 2)
+                || match.word > 0 && Self.canWords.contains(words[match.word - 1]) && !Self.reachesTheLandlord(words, at: end) { continue }
+            // "it came away in her hand, its now leaning on the wall" (b92-004): a thing set against a
+            // wall rests there; a tree or a chimney "leaning on the garage roof" or "against the
+            // house" is the danger, and so is one "leaning against the wall of the flats".
+            if match.tag == .structural, Self.leaningOn.contains(match.phrase), Self.restsOnAWall(words, from: end) { continue }
             // "my twins are 18 months old", "he is 2 years old": an age, not how long the problem has lasted.
             if match.tag == .outOfTime, end < words.count, words[end] == Self.old { continue }
             // "my sons 18 months and ...", "my son is 18 months and has asthma" (b71-009): the
@@ -878,10 +929,11 @@ public struct Triage: Sendable {
             hits.append("caller, \(relative)", to: .representative)
         }
         // "My father is 91 and lives alone at 4 Sycamore Close" (b12-068), "Caller said her mum, who
-        // is 91 and lives alone at 4 Ash Walk" (b86-003): a relative who lives alone is not of the
-        // writer's household, and the writer speaks for them. Not "my neighbour lives alone".
-        if hits[.representative] == nil, let relative = Self.relativeLivingAlone(words) {
-            hits.append("\(relative) lives alone", to: .representative)
+        // is 91 and lives alone at 4 Ash Walk" (b86-003): a relative who lives alone, or at an
+        // address of their own, is not of the writer's household, and the writer speaks for them.
+        // Not "my neighbour lives alone".
+        if hits[.representative] == nil, let relative = Self.relativeLivingAlone(textWords) {
+            hits.append(relative, to: .representative)
         }
         // "The man upstairs ... swore at me when I knocked": with anti-social behaviour found, no worker
         // of the landlord's named and no other failure, the conduct is the neighbour's: an ASB report.
@@ -964,6 +1016,10 @@ public struct Triage: Sendable {
     /// in the stairs of block 4 is not working").
     static let lamps = hashes(["light", "lights", "bulb", "bulbs", "lighting", "lightbulb", "lightbulbs", "lamp", "lamps"])
     static let lampWindow = 8
+    /// The crews' words (``TriageLexicon/crews``, the last word of each), and how far before
+    /// ``Signal/crewAbsent`` they may be named.
+    static let crews = WordSet(TriageLexicon.crews.map { String($0.split(separator: " ").last!) })
+    static let crewWindow = 12
     /// Water's words, which keep a light that has failed from being read as a bulb gone.
     static let wet = hashes(["water", "leak", "leaks", "leaking", "leaked", "wet", "drip", "drips", "dripping", "flood", "flooding", "flooded"])
     /// A rail's words ("handrail", "the banister", "towel rail") and the words of one that is loose.
@@ -1135,13 +1191,15 @@ public struct Triage: Sendable {
     /// already split (splitting the text again for this was a twentieth of triage).
     /// `skipping`: a word that, two before the number, is passed over for the one before it ("her
     /// daughter, who is 2": "daughter" is two before).
-    static func anyNumber(in words: TriageFeatures.Words, length: Int, skipping: UInt64? = nil,
+    static func anyNumber(in words: TriageFeatures.Words, length: Int, skipping: UInt64? = nil, passing: WordSet? = nil,
                           _ test: (_ value: Int, _ before: UInt64, _ after: UInt64, _ twoBefore: UInt64) -> Bool) -> Bool {
         anyNumber(in: words, length: length) { value, index in
-            let before = index > 0 ? words.hashes[index - 1] : 0
+            // A word of `passing` just before the number is read past: "my youngest is only 3".
+            let at = index > 1 && passing?.contains(words.hashes[index - 1]) == true ? index - 1 : index
+            let before = at > 0 ? words.hashes[at - 1] : 0
             let after = index + 1 < words.hashes.count ? words.hashes[index + 1] : 0
-            var twoBefore = index > 1 ? words.hashes[index - 2] : 0
-            if let skipping, index > 2, twoBefore == skipping { twoBefore = words.hashes[index - 3] }
+            var twoBefore = at > 1 ? words.hashes[at - 2] : 0
+            if let skipping, at > 2, twoBefore == skipping { twoBefore = words.hashes[at - 3] }
             return test(value, before, after, twoBefore)
         }
     }
@@ -1235,6 +1293,7 @@ public struct Triage: Sendable {
     /// has children of 1 and 3", "her daughter, aged 4, has".
     static let childAgeLinks = WordSet(["is", "are", "of", "aged"])
     private static let whoWord = PhraseMatcher<Signal>.wordHashes("who")[0]
+    private static let onlyWords = WordSet(["only", "just"])
     /// A count after such a word that is not a child's age: "my son is 2 doors down", "the kids are 2
     /// minutes from school", "my daughter is 1 of 3".
     private static let notAnAge = WordSet(["days", "day", "hours", "hour", "minutes", "mins", "min", "times", "doors", "floors", "miles",
@@ -1258,8 +1317,10 @@ public struct Triage: Sendable {
             if monthsOrWeeks.contains(after) { return childNamed(before: before, twoBefore: twoBefore) }
             return value <= 4 && childAgeLinks.contains(before) && childrenNamed.contains(twoBefore) && !notAnAge.contains(after)
         }
-        // "her daughter, who is 2, pulled": the child is named before "who".
-        return anyNumber(in: words, length: 1, skipping: whoWord, test) || anyNumber(in: words, length: 2, skipping: whoWord, test)
+        // "her daughter, who is 2, pulled": the child is named before "who"; "my youngest is only 3"
+        // (b91-037): the age after "only" or "just".
+        return anyNumber(in: words, length: 1, skipping: whoWord, passing: onlyWords, test)
+            || anyNumber(in: words, length: 2, skipping: whoWord, passing: onlyWords, test)
             || mentionsChildsAgeByPronoun(words)
     }
 

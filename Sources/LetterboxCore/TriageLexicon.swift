@@ -207,6 +207,23 @@ public enum TriageLexicon {
                     then: ["a mess", "a pile", "rubble", "debris", "nails", "broken", "tiles", "glass", "rubbish", "waste", "their rubbish",
                            "his rubbish", "materials", "their tools", "his tools"]))
 
+    /// Damage done by the landlord's workers or crews: "Youre bin men smashed our recycling box"
+    /// (b91-006), "Your gas engineer cracked two of my floor tiles" (the data's b73-013, as its
+    /// other damage by workers is labelled: a complaint). A crew that may be the council's or a
+    /// neighbour's ("the bin men", "builders") counts only as the landlord's ("your bin men").
+    static let damageByWorkers: [String] = every(
+        ["contractor", "contractors", "operative", "operatives", "engineer", "engineers", "gas engineer", "plumber", "electrician",
+         "workmen", "fitters", "your men", "your workers"]
+            + every(["your", "youre", "ur"], then: ["bin men", "binmen", "cleaners", "caretaker", "gardeners", "grounds team", "builders"]),
+        then: ["smashed", "broke", "cracked", "damaged", "scratched", "ruined", "dented", "chipped", "ripped", "snapped", "knocked over"])
+
+    /// Those who come on a schedule to the estate (``Triage/Signal/crewAbsent``): cleaning,
+    /// grounds, windows, bins.
+    static let crews = [
+        "cleaner", "cleaners", "window cleaner", "window cleaners", "caretaker", "caretakers", "gardener", "gardeners", "grounds",
+        "groundsmen", "grounds team", "grass cutters", "bin men", "binmen", "litter pickers",
+    ]
+
     /// The relatives a phone note names after "Caller's" or "Tenant's".
     static let relatives = [
         "mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband", "wife", "partner", "son", "daughter",
@@ -341,6 +358,10 @@ public enum TriageLexicon {
             // leaning again".
             "leaning again", "loose again", "leaking again", "dripping again", "blocked again", "cracked again", "stopped working again",
             "not working again", "came off again", "come off again", "fallen down again", "already leaning", "already leaking",
+            // New work worse than what it replaced: "The old one at least worked" (b91-001).
+            "old one at least worked", "old ones at least worked", "old one worked better", "old ones worked better",
+            "old one was better", "old ones were better", "worse than the old one", "worse than the old ones",
+        ] + TriageLexicon.damageByWorkers + [
             // Weeks without, and nobody acting: "3rd week with no hot water ... is anyone actually doing anything".
             "is anyone actually doing anything", "is anyone doing anything", "is anybody doing anything", "is anyone even doing anything",
             "is anybody actually doing anything", "anyone actually doing anything",
@@ -359,7 +380,11 @@ public enum TriageLexicon {
             "put up", "built", "laid"], last: $0) } + [
             "only fitted last", "only installed last", "only put in last", "only just fitted", "only just been fitted",
             "only been fitted", "only just installed",
-        ]),
+            // "The extractor fan was replaced on the 12th. Since then it makes a loud rattling noise"
+            // (b91-001): recent work, dated.
+        ] + ["on the", "last week", "last month", "yesterday", "recently", "this week", "a week ago", "a fortnight ago"].flatMap {
+            TriageLexicon.every(["was", "were", "has been", "have been"], then: ["replaced", "fitted", "installed", "put in", "renewed"], last: $0)
+        }),
         (.sarcasm, [
             "thanks for nothing", "thanks a lot for nothing", "cheers for nothing", "great job leaving", "well done for leaving",
             "thanks for leaving", "thanks for ignoring", "thank you for ignoring", "brilliant service not", "yeah right",
@@ -597,6 +622,13 @@ public enum TriageLexicon {
             "out", "arent working", "is not working", "are not working", "dont come on", "not coming on", "flickering", "flickers", "blown",
             "gone", "dead",
         ]),
+        // A crew not seen for a time, read as a failure only just after a crew's words
+        // (``TriageLexicon/crews``): "whether the window cleaners are still coming ... as I haven't
+        // seen them since before Christmas" (b92-002). Not "I haven't seen her since Tuesday".
+        (.crewAbsent, TriageLexicon.every(["havent", "have not", "not", "never"], then: ["seen them", "seen anyone", "seen him", "seen her"],
+                                          last: "since")
+            + TriageLexicon.every(["havent", "have not", "hasnt", "has not", "not"], then: ["been since", "been round since", "been back since",
+                                                                                              "been near since", "been here since"])),
         (.notUrgent, [
             "not urgent", "nothing urgent", "no rush", "no hurry", "not in a hurry", "not an emergency", "no urgency", "whenever convenient",
             "when convenient", "when its convenient", "whenever you can", "whenever someone is around", "whenever youre next",

@@ -750,6 +750,27 @@ import Testing
         #expect(shorthand.contains(.representative) && shorthand.contains(.vulnerability) && shorthand.contains(.urgentSafety))
     }
 
+    /// Probes b91 and b92: an ability lost is no service withdrawn; a child's age after "only";
+    /// a thing leaning on a wall rests there; a relative at an address of their own; new work
+    /// worse than the old; damage by the landlord's crews; a routine crew not seen for months.
+    @Test func abilitiesLostYoungestAgesWallsAddressesNewWorkDamageAndAbsentCrews() {
+        let reach = "I am 80 and can no longer reach the top cupboards in the kitchen, could someone lower the shelf for me please"
+        #expect(!ruleFlag(.expressedDissatisfaction, reach) && ruleReading(reach).kind == .serviceRequest)
+        #expect(!ruleFlag(.expressedDissatisfaction, "Since my hip operation I'm no longer able to get up the loft ladder, can someone check the water tank for me"))
+        #expect(ruleReading("I can no longer get through to anyone on the repairs line, I have tried every morning this week").kind == .complaint)
+        #expect(ruleFlag(.vulnerability, "my little girl is just 2 and the stair gate screws have pulled out of the wall again can someone come"))
+        #expect(!ruleFlag(.vulnerability, "my son is just 2 doors down and can let the plumber in"))
+        #expect(!ruleFlag(.urgentSafety, "The bath panel came off when I sat on the edge, its now leaning against the wall in the hall. Can it be refitted please"))
+        #expect(ruleFlag(.urgentSafety, "the old tree by the car park is leaning against the wall of the flats after the storm, roots are up"))
+        #expect(ruleFlag(.representative, "My dad, Mr Peter Osei, is 88 and lives at 14 Rowan Close. His bath tap won't turn off properly and drips all night."))
+        #expect(!ruleFlag(.representative, "My son lives at home with me and his bedroom window won't close properly, the hinge is stiff"))
+        #expect(ruleReading("the replacement shower is useless, the old one worked better. water is barely warm").kind == .complaint)
+        #expect(ruleReading("ur contractor cracked the glass in my back door when he was taking measurements yesterday").kind == .complaint)
+        #expect(ruleReading("The toilet cistern was replaced last week and since then it has been leaking onto the floor.").kind == .complaint)
+        #expect(ruleReading("Are the cleaners still booked for Holly Court? I have not seen them since half term and the stairs are getting dusty.").kind == .complaint)
+        #expect(!ruleFlag(.expressedDissatisfaction, "My neighbour at 12 is 90, I have not seen her since Friday and her milk is still on the step."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
