@@ -9,16 +9,46 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
     // then in the order listed. Phrase `i`'s other words are `rest[restStart[i]..<restStart[i + 1]]`.
     // (Flat because every process builds the triage lexicon's two thousand phrases as it
     // starts: an array per phrase and a dictionary entry per phrase were half of that.)
+    //
+    // A word looks up its group; when many phrases of two words or more start with it ("in",
+    // "from", "not": a hundred or more), they are found by their first two words (``byPair``), so
+    // the word costs one more lookup, not a hundred comparisons. Phrases of one word are the
+    // group's last (the shortest), so a position's matches come out in the same order as the whole
+    // group's.
     private var phraseTags: [Tag] = []
     private var phrases: [String] = []
     private var restStart: [Int] = [0]
     private var rest: [UInt64] = []
-    private var byFirst = WordTable<Range<Int>>([])
+    private var byFirst = WordTable<Group>([])
+    /// The phrases of two words or more, by ``pairKey(_:_:)`` of their first two: ranges of
+    /// ``pairPhrases``, in group order.
+    private var byPair = WordTable<Range<Int>>([])
+    private var pairPhrases: [Int] = []
+    /// Each phrase's first word (two pairs can share a key).
+    private var firsts: [UInt64] = []
+
+    /// What a first word leads to: its longer phrases (compared one by one, unless `paired`:
+    /// then found by their first two words) and its one-word phrases.
+    private struct Group: Sendable {
+        var longer: Range<Int>
+        var singles: Range<Int>
+        var paired: Bool
+    }
+    /// How many longer phrases a first word may have before they are found by pairs: below it,
+    /// comparing each costs less than the lookup (and building the pairs costs every process).
+    public static var pairedFrom: Int { 8 }
+
+    @inline(__always) private static func pairKey(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        (first &* 0x9E37_79B9_7F4A_7C15) ^ (second &+ 0x632B_E59B_D9B4_E019)
+    }
 
     /// `droppingG`: each phrase also matches with the final "g" of its longer "-ing" words
     /// dropped, as texts write them ("smoke comin out", "water pourin thru"), and is reported as
     /// listed.
-    public init(_ lists: [(Tag, [String])], droppingG: Bool = false) {
+    ///
+    /// `pairedFrom`: how many longer phrases a first word needs for them to be found by pairs
+    /// (tests set it to read both ways).
+    public init(_ lists: [(Tag, [String])], droppingG: Bool = false, pairedFrom: Int = Self.pairedFrom) {
         // Every phrase's words, hashed into one array.
         var listed: [(tag: Tag, phrase: String, words: Range<Int>)] = []
         var words: [UInt64] = []
@@ -40,6 +70,7 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         phrases.reserveCapacity(order.count)
         restStart.reserveCapacity(order.count + 1)
         rest.reserveCapacity(words.count - order.count)
+        firsts.reserveCapacity(order.count)
         var groupStart = 0
         var groups: [(UInt64, Range<Int>)] = []
         for (position, key) in order.enumerated() {
@@ -50,11 +81,47 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
             let (tag, phrase, range) = listed[key.index]
             phraseTags.append(tag)
             phrases.append(phrase)
+            firsts.append(key.first)
             rest.append(contentsOf: words[range.dropFirst()])
             restStart.append(rest.count)
         }
         if let last = order.last { groups.append((last.first, groupStart..<order.count)) }
-        byFirst = WordTable(groups)
+        // Within each group, the longer phrases ordered by their second word (stably, so each
+        // pair's keep the group's order), and a range of them per pair. Sorted per group, not
+        // hashed into a dictionary: every process builds this as it starts.
+        var pairs: [(UInt64, Range<Int>)] = []
+        var tables: [(UInt64, Group)] = []
+        tables.reserveCapacity(groups.count)
+        pairPhrases.reserveCapacity(order.count)
+        var longer: [Int] = []
+        for (first, range) in groups {
+            let singles = (range.first { restStart[$0 + 1] == restStart[$0] } ?? range.upperBound)..<range.upperBound
+            let paired = singles.lowerBound - range.lowerBound >= pairedFrom
+            tables.append((first, Group(longer: range.lowerBound..<singles.lowerBound, singles: singles, paired: paired)))
+            guard paired else { continue }
+            longer.removeAll(keepingCapacity: true)
+            longer.append(contentsOf: range.lowerBound..<singles.lowerBound)
+            if longer.count > 1 {
+                longer.sort { a, b in
+                    let secondA = rest[restStart[a]], secondB = rest[restStart[b]]
+                    return secondA != secondB ? secondA < secondB : a < b
+                }
+            }
+            var start = 0
+            while start < longer.count {
+                let second = rest[restStart[longer[start]]]
+                var end = start + 1
+                while end < longer.count, rest[restStart[longer[end]]] == second { end += 1 }
+                pairs.append((Self.pairKey(first, second), pairPhrases.count..<(pairPhrases.count + end - start)))
+                pairPhrases.append(contentsOf: longer[start..<end])
+                start = end
+            }
+        }
+        // Two pairs whose keys collide (a chance of about one in 10^13 for the lexicon's few
+        // thousand) would lose the earlier pair's phrases, never match a wrong one: the first
+        // word and the rest are compared.
+        byPair = WordTable(pairs)
+        byFirst = WordTable(tables)
     }
 
     /// The word hashes of a listed phrase (ASCII, split as ``wordHashes(_:)`` splits it) with
@@ -130,15 +197,20 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
         var found: [Match] = []
         for index in words.indices {
             guard let group = byFirst[words[index]] else { continue }
-            for phrase in group {
+            // A longer phrase matches when its other words follow.
+            func follows(_ phrase: Int) {
                 let others = restStart[phrase]..<restStart[phrase + 1]
-                guard index + others.count < words.count else { continue }
-                var same = true
-                for (offset, hash) in zip(1..., rest[others]) where words[index + offset] != hash {
-                    same = false
-                    break
-                }
-                if same { found.append(Match(tag: phraseTags[phrase], phrase: phrases[phrase], word: index, count: others.count + 1)) }
+                guard index + others.count < words.count else { return }
+                for (offset, hash) in zip(1..., rest[others]) where words[index + offset] != hash { return }
+                found.append(Match(tag: phraseTags[phrase], phrase: phrases[phrase], word: index, count: others.count + 1))
+            }
+            if !group.paired {
+                for phrase in group.longer { follows(phrase) }
+            } else if index + 1 < words.count, let candidates = byPair[Self.pairKey(words[index], words[index + 1])] {
+                for phrase in pairPhrases[candidates] where firsts[phrase] == words[index] { follows(phrase) }
+            }
+            for phrase in group.singles {
+                found.append(Match(tag: phraseTags[phrase], phrase: phrases[phrase], word: index, count: 1))
             }
         }
         return found

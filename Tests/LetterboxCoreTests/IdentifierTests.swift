@@ -290,10 +290,13 @@ struct TextFingerprintTests {
     @Test func phraseMatcherFindsWhatAPlainSearchFinds() {
         let vocabulary = ["the", "lift", "is", "broken", "not", "a", "complaint", "Don't", "damp", "mould", "mold", "in", "my", "flat", "again"]
         var generator = SystemRandomNumberGenerator()
-        func phrase() -> String { (0..<Int.random(in: 1...3, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }.joined(separator: " ") }
-        for _ in 0..<200 {
+        func phrase() -> String { (0..<Int.random(in: 1...4, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }.joined(separator: " ") }
+        for _ in 0..<600 {
             let lists = (0..<Int.random(in: 1...4, using: &generator)).map { tag in (tag, (0..<Int.random(in: 0...6, using: &generator)).map { _ in phrase() } + ["", "—"]) }
-            let matcher = PhraseMatcher(lists)
+            // Each first word's longer phrases compared one by one, found by their first two
+            // words, and as the matcher chooses.
+            let pairedFrom = [1, 1_000, PhraseMatcher<Int>.pairedFrom].randomElement(using: &generator)!
+            let matcher = PhraseMatcher(lists, pairedFrom: pairedFrom)
             let text = (0..<Int.random(in: 0...14, using: &generator)).map { _ in vocabulary.randomElement(using: &generator)! }.joined(separator: " ")
             let words = PhraseMatcher<Int>.wordHashes(text)
             // Plain: at each word, each phrase (longest first, then as listed) whose words follow.
@@ -310,7 +313,19 @@ struct TextFingerprintTests {
                     expected.append("\(index) \(item.tag) \(item.phrase)")
                 }
             }
-            #expect(matcher.matches(in: words).map { "\($0.word) \($0.tag) \($0.phrase)" } == expected, "\(lists) in \(text)")
+            #expect(matcher.matches(in: words).map { "\($0.word) \($0.tag) \($0.phrase)" } == expected, "\(lists) in \(text), paired from \(pairedFrom)")
+        }
+    }
+
+    /// At one word, the longest phrase first, then as listed, whether a first word's longer
+    /// phrases are compared one by one or found by their first two words.
+    @Test func phraseMatcherOrdersMatchesAtAWordTheSameWayPairedOrNot() {
+        let lists = [(1, ["the lift", "the lift is broken", "lift", "the lift is", "the stairs are"]), (2, ["the lift", "the"])]
+        let words = PhraseMatcher<Int>.wordHashes("The lift is broken, the stairs are not")
+        let expected = ["0 1 the lift is broken", "0 1 the lift is", "0 1 the lift", "0 2 the lift", "0 2 the", "1 1 lift",
+                        "4 1 the stairs are", "4 2 the"]
+        for pairedFrom in [1, 2, 1_000] {
+            #expect(PhraseMatcher(lists, pairedFrom: pairedFrom).matches(in: words).map { "\($0.word) \($0.tag) \($0.phrase)" } == expected)
         }
     }
 
