@@ -4,26 +4,24 @@
 /// words. Deterministic and allocation-light, so triage runs at tens of thousands of texts a
 /// second on one core.
 public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
-    // The phrases in flat tables, grouped by their first word's hash and, within a group,
-    // longest first (so that a caller taking the first match per position takes the longest),
-    // then in the order listed. Phrase `i`'s other words are `rest[restStart[i]..<restStart[i + 1]]`.
+    // The phrases in flat tables, grouped by their first word's hash and, within a group, by
+    // their second word (one-word phrases last), then longest first (so that a caller taking the
+    // first match per position takes the longest), then in the order listed. Phrase `i`'s other
+    // words are `rest[restStart[i]..<restStart[i + 1]]`.
     // (Flat because every process builds the triage lexicon's two thousand phrases as it
     // starts: an array per phrase and a dictionary entry per phrase were half of that.)
     //
     // A word looks up its group; when many phrases of two words or more start with it ("in",
     // "from", "not": a hundred or more), they are found by their first two words (``byPair``), so
-    // the word costs one more lookup, not a hundred comparisons. Phrases of one word are the
-    // group's last (the shortest), so a position's matches come out in the same order as the whole
-    // group's.
+    // the word costs one more lookup, not a hundred comparisons.
     private var phraseTags: [Tag] = []
     private var phrases: [String] = []
     private var restStart: [Int] = [0]
     private var rest: [UInt64] = []
     private var byFirst = WordTable<Group>([])
     /// The phrases of two words or more, by ``pairKey(_:_:)`` of their first two: ranges of
-    /// ``pairPhrases``, in group order.
+    /// phrases, in order.
     private var byPair = WordTable<Range<Int>>([])
-    private var pairPhrases: [Int] = []
     /// Each phrase's first word (two pairs can share a key).
     private var firsts: [UInt64] = []
 
@@ -63,9 +61,21 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
                 }
             }
         }
-        // By first word, longest first, then as listed: sorted as plain numbers.
-        var order = listed.indices.map { (first: words[listed[$0].words.lowerBound], length: listed[$0].words.count, index: $0) }
-        order.sort { a, b in a.first != b.first ? a.first < b.first : a.length != b.length ? a.length > b.length : a.index < b.index }
+        // By first word; then the longer phrases by their second word, and the one-word phrases
+        // last; then longest first, then as listed: sorted as plain numbers. At any one word only
+        // phrases of one second word can match, and they keep the longest-first order among
+        // themselves, so this order finds what "longest first, then as listed" over the whole
+        // group finds, in that order; and each pair's phrases are a range.
+        var order = listed.indices.map { index in
+            let range = listed[index].words
+            return (first: words[range.lowerBound], second: range.count > 1 ? words[range.lowerBound + 1] : 0, length: range.count, index: index)
+        }
+        order.sort { a, b in
+            if a.first != b.first { return a.first < b.first }
+            if (a.length > 1) != (b.length > 1) { return a.length > 1 }
+            if a.second != b.second { return a.second < b.second }
+            return a.length != b.length ? a.length > b.length : a.index < b.index
+        }
         phraseTags.reserveCapacity(order.count)
         phrases.reserveCapacity(order.count)
         restStart.reserveCapacity(order.count + 1)
@@ -86,34 +96,20 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
             restStart.append(rest.count)
         }
         if let last = order.last { groups.append((last.first, groupStart..<order.count)) }
-        // Within each group, the longer phrases ordered by their second word (stably, so each
-        // pair's keep the group's order), and a range of them per pair. Sorted per group, not
-        // hashed into a dictionary: every process builds this as it starts.
+        // A group with many longer phrases: a range of them per second word.
         var pairs: [(UInt64, Range<Int>)] = []
         var tables: [(UInt64, Group)] = []
         tables.reserveCapacity(groups.count)
-        pairPhrases.reserveCapacity(order.count)
-        var longer: [Int] = []
         for (first, range) in groups {
-            let singles = (range.first { restStart[$0 + 1] == restStart[$0] } ?? range.upperBound)..<range.upperBound
+            let singles = (range.first { order[$0].length == 1 } ?? range.upperBound)..<range.upperBound
             let paired = singles.lowerBound - range.lowerBound >= pairedFrom
             tables.append((first, Group(longer: range.lowerBound..<singles.lowerBound, singles: singles, paired: paired)))
             guard paired else { continue }
-            longer.removeAll(keepingCapacity: true)
-            longer.append(contentsOf: range.lowerBound..<singles.lowerBound)
-            if longer.count > 1 {
-                longer.sort { a, b in
-                    let secondA = rest[restStart[a]], secondB = rest[restStart[b]]
-                    return secondA != secondB ? secondA < secondB : a < b
-                }
-            }
-            var start = 0
-            while start < longer.count {
-                let second = rest[restStart[longer[start]]]
+            var start = range.lowerBound
+            while start < singles.lowerBound {
                 var end = start + 1
-                while end < longer.count, rest[restStart[longer[end]]] == second { end += 1 }
-                pairs.append((Self.pairKey(first, second), pairPhrases.count..<(pairPhrases.count + end - start)))
-                pairPhrases.append(contentsOf: longer[start..<end])
+                while end < singles.lowerBound, order[end].second == order[start].second { end += 1 }
+                pairs.append((Self.pairKey(first, order[start].second), start..<end))
                 start = end
             }
         }
@@ -207,7 +203,7 @@ public struct PhraseMatcher<Tag: Hashable & Sendable>: Sendable {
             if !group.paired {
                 for phrase in group.longer { follows(phrase) }
             } else if index + 1 < words.count, let candidates = byPair[Self.pairKey(words[index], words[index + 1])] {
-                for phrase in pairPhrases[candidates] where firsts[phrase] == words[index] { follows(phrase) }
+                for phrase in candidates where firsts[phrase] == words[index] { follows(phrase) }
             }
             for phrase in group.singles {
                 found.append(Match(tag: phraseTags[phrase], phrase: phrases[phrase], word: index, count: 1))
