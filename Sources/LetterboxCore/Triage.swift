@@ -147,6 +147,12 @@ public struct Triage: Sendable {
         /// a routine service not delivered for weeks, a failure (labelling guide, stop 57) when a
         /// crew is named just before; nothing otherwise ("not seen her since Tuesday").
         case crewAbsent
+        /// Damage done ("smashed", "cracked"), right after the landlord's worker or crew: "Youre bin
+        /// men smashed our recycling box" (b91-006), "Your gas engineer cracked two of my floor
+        /// tiles" (the data's b73-013, as its other damage by workers is labelled: a complaint). A
+        /// crew that may be the council's or a neighbour's ("the bin men", "builders") counts only as
+        /// the landlord's ("your bin men"). A failure then; nothing otherwise.
+        case workerDamage
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -750,6 +756,10 @@ public struct Triage: Sendable {
             // Words of failing ("not working", "out", "flickering") count as a light out only with
             // a light named just before them.
             if match.tag == .lightOut, !named(Self.lamps, within: Self.lampWindow, before: match) { continue }
+            if match.tag == .workerDamage {
+                if Self.damagedByWorkers(words, at: match.word) { hits.append(match.phrase, to: .failure) }
+                continue
+            }
             if match.tag == .crewAbsent {
                 if named(Self.crews, within: Self.crewWindow, before: match) { hits.append(match.phrase, to: .failure) }
                 continue
@@ -1020,6 +1030,19 @@ public struct Triage: Sendable {
     /// ``Signal/crewAbsent`` they may be named.
     static let crews = WordSet(TriageLexicon.crews.map { String($0.split(separator: " ").last!) })
     static let crewWindow = 12
+    /// The landlord's workers, whoever's they are not in doubt: "the contractor cracked".
+    static let workerWords = hashes(["contractor", "contractors", "operative", "operatives", "engineer", "engineers", "plumber", "electrician",
+                                     "workmen", "fitters"])
+    /// Crews that are the landlord's only as "your" ones: "your bin men", "ur grounds team".
+    static let ownedCrews = hashes(["men", "binmen", "cleaners", "caretaker", "gardeners", "team", "builders", "workers"])
+    static let owners = hashes(["your", "youre", "ur"])
+    /// Whether the word before `index` is the landlord's worker, or a crew with "your" in the two
+    /// words before it.
+    static func damagedByWorkers(_ words: [UInt64], at index: Int) -> Bool {
+        guard index > 0 else { return false }
+        if workerWords.contains(words[index - 1]) { return true }
+        return ownedCrews.contains(words[index - 1]) && words[Swift.max(0, index - 3)..<(index - 1)].contains(where: owners.contains)
+    }
     /// Water's words, which keep a light that has failed from being read as a bulb gone.
     static let wet = hashes(["water", "leak", "leaks", "leaking", "leaked", "wet", "drip", "drips", "dripping", "flood", "flooding", "flooded"])
     /// A rail's words ("handrail", "the banister", "towel rail") and the words of one that is loose.

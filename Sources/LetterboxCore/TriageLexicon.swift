@@ -207,15 +207,10 @@ public enum TriageLexicon {
                     then: ["a mess", "a pile", "rubble", "debris", "nails", "broken", "tiles", "glass", "rubbish", "waste", "their rubbish",
                            "his rubbish", "materials", "their tools", "his tools"]))
 
-    /// Damage done by the landlord's workers or crews: "Youre bin men smashed our recycling box"
-    /// (b91-006), "Your gas engineer cracked two of my floor tiles" (the data's b73-013, as its
-    /// other damage by workers is labelled: a complaint). A crew that may be the council's or a
-    /// neighbour's ("the bin men", "builders") counts only as the landlord's ("your bin men").
-    static let damageByWorkers: [String] = every(
-        ["contractor", "contractors", "operative", "operatives", "engineer", "engineers", "gas engineer", "plumber", "electrician",
-         "workmen", "fitters", "your men", "your workers"]
-            + every(["your", "youre", "ur"], then: ["bin men", "binmen", "cleaners", "caretaker", "gardeners", "grounds team", "builders"]),
-        then: ["smashed", "broke", "cracked", "damaged", "scratched", "ruined", "dented", "chipped", "ripped", "snapped", "knocked over"])
+    /// Words of damage done (``Triage/Signal/workerDamage``), a failure when the landlord's
+    /// worker or crew is named just before them (``Triage/damagedByWorkers(_:at:)``).
+    static let damageVerbs = ["smashed", "broke", "cracked", "damaged", "scratched", "ruined", "dented", "chipped", "ripped", "snapped",
+                              "knocked over"]
 
     /// Those who come on a schedule to the estate (``Triage/Signal/crewAbsent``): cleaning,
     /// grounds, windows, bins.
@@ -361,7 +356,7 @@ public enum TriageLexicon {
             // New work worse than what it replaced: "The old one at least worked" (b91-001).
             "old one at least worked", "old ones at least worked", "old one worked better", "old ones worked better",
             "old one was better", "old ones were better", "worse than the old one", "worse than the old ones",
-        ] + TriageLexicon.damageByWorkers + [
+        ] + [
             // Weeks without, and nobody acting: "3rd week with no hot water ... is anyone actually doing anything".
             "is anyone actually doing anything", "is anyone doing anything", "is anybody doing anything", "is anyone even doing anything",
             "is anybody actually doing anything", "anyone actually doing anything",
@@ -629,6 +624,7 @@ public enum TriageLexicon {
                                           last: "since")
             + TriageLexicon.every(["havent", "have not", "hasnt", "has not", "not"], then: ["been since", "been round since", "been back since",
                                                                                               "been near since", "been here since"])),
+        (.workerDamage, TriageLexicon.damageVerbs),
         (.notUrgent, [
             "not urgent", "nothing urgent", "no rush", "no hurry", "not in a hurry", "not an emergency", "no urgency", "whenever convenient",
             "when convenient", "when its convenient", "whenever you can", "whenever someone is around", "whenever youre next",
