@@ -356,7 +356,6 @@ public enum TriageLexicon {
             // New work worse than what it replaced: "The old one at least worked" (b91-001).
             "old one at least worked", "old ones at least worked", "old one worked better", "old ones worked better",
             "old one was better", "old ones were better", "worse than the old one", "worse than the old ones",
-        ] + [
             // Weeks without, and nobody acting: "3rd week with no hot water ... is anyone actually doing anything".
             "is anyone actually doing anything", "is anyone doing anything", "is anybody doing anything", "is anyone even doing anything",
             "is anybody actually doing anything", "anyone actually doing anything",
