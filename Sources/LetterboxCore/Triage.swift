@@ -687,7 +687,7 @@ public struct Triage: Sendable {
     /// a few words on, or lives at an address the text gives ("My mother, Mrs Ida Carter, is 94
     /// and lives at 2 Hazel Walk", b92-025): not of the writer's household.
     /// The evidence it gives: "mother lives alone", "mother lives at an address of their own".
-    static func relativeLivingAlone(_ textWords: TriageFeatures.Words) -> String? {
+    static func relativeLivingApart(_ textWords: TriageFeatures.Words) -> String? {
         let words = textWords.hashes
         for index in words.indices where index >= 2 && index + 1 < words.count && words[index] == livesWord {
             let alone = words[index + 1] == aloneWord
@@ -942,7 +942,7 @@ public struct Triage: Sendable {
         // is 91 and lives alone at 4 Ash Walk" (b86-003): a relative who lives alone, or at an
         // address of their own, is not of the writer's household, and the writer speaks for them.
         // Not "my neighbour lives alone".
-        if hits[.representative] == nil, let relative = Self.relativeLivingAlone(textWords) {
+        if hits[.representative] == nil, let relative = Self.relativeLivingApart(textWords) {
             hits.append(relative, to: .representative)
         }
         // "The man upstairs ... swore at me when I knocked": with anti-social behaviour found, no worker
@@ -1030,9 +1030,9 @@ public struct Triage: Sendable {
     /// ``Signal/crewAbsent`` they may be named.
     static let crews = WordSet(TriageLexicon.crews.map { String($0.split(separator: " ").last!) })
     static let crewWindow = 12
-    /// The landlord's workers, whoever's they are not in doubt: "the contractor cracked".
-    static let workerWords = hashes(["contractor", "contractors", "operative", "operatives", "engineer", "engineers", "plumber", "electrician",
-                                     "workmen", "fitters"])
+    /// The landlord's workers, whoever's they are not in doubt: "the contractor cracked" (the
+    /// one-word names of ``TriageLexicon/workers``; "gas engineer" ends in one of them).
+    static let workerWords = WordSet(TriageLexicon.workers.filter { !$0.contains(" ") })
     /// Crews that are the landlord's only as "your" ones: "your bin men", "ur grounds team".
     static let ownedCrews = hashes(["men", "binmen", "cleaners", "caretaker", "gardeners", "team", "builders", "workers"])
     static let owners = hashes(["your", "youre", "ur"])
