@@ -703,6 +703,65 @@ public struct Triage: Sendable {
         }
         return nil
     }
+    /// The representative's phrases that a group can follow: "on behalf of the residents' association".
+    static let behalf: Set<String> = ["on behalf of", "writing on behalf"]
+    static let groupBodies = hashes(["association", "associations", "committee", "group", "forum", "panel", "board", "society",
+                                     "club", "federation"])
+    /// Whether a group is named within a few words from `start`: "(of) the Oak Estate Residents' Association".
+    static func forAGroup(_ words: [UInt64], from start: Int) -> Bool {
+        words[Swift.min(start, words.count)..<Swift.min(start + 6, words.count)].contains(where: groupBodies.contains)
+    }
+    static let livingAlone: Set<String> = ["lives alone", "live alone", "living alone"]
+    /// Whether an age under 60 stands right beside `found` ("Lives alone, 45", "45, lives alone",
+    /// "is 38 and lives alone") or a few words on after "aged" or "is" ("lives alone and is 52").
+    /// Not a house number after "at" ("lives alone at 12 Ash Walk"), which is not beside it.
+    static func youngerAgeBeside(_ textWords: TriageFeatures.Words, _ found: Range<Int>) -> Bool {
+        let words = textWords.hashes
+        func young(_ at: Int) -> Bool {
+            guard at >= 0, at < words.count, let age = number(textWords, at: at, maxLength: 2) else { return false }
+            return age >= 16 && age < 60
+        }
+        if young(found.upperBound) || young(found.lowerBound - 1) { return true }
+        if found.lowerBound >= 2, words[found.lowerBound - 1] == andWord, young(found.lowerBound - 2) { return true }
+        for at in found.upperBound..<Swift.min(found.upperBound + 3, words.count) where ageBefore.contains(words[at]) {
+            if young(at + 1) { return true }
+        }
+        return false
+    }
+    static let andWord = PhraseMatcher<Signal>.wordHashes("and")[0]
+    /// The failure phrases of a routine service's lapse, which a single round makes a request.
+    static let roundLapses: Set<String> = ["not been emptied", "hasnt been emptied", "has not been emptied", "not been cut",
+                                           "hasnt been cut", "not been cleaned", "hasnt been cleaned"]
+    static let singleDays = hashes(["today", "yesterday", "tonight"])
+    static let thisOrLast = hashes(["this", "last"])
+    static let oneRoundTimes = hashes(["week", "weekend", "morning", "time", "monday", "tuesday", "wednesday", "thursday", "friday",
+                                       "saturday", "sunday"])
+    static let onWord = PhraseMatcher<Signal>.wordHashes("on")[0]
+    static let weekdays = hashes(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tues", "tue", "wed",
+                                  "thurs", "thu", "fri", "sat", "sun"])
+    /// Whether the words from `start` name one round: "today", "this week", "last Tuesday", "on Monday".
+    static func oneRound(_ words: [UInt64], from start: Int) -> Bool {
+        guard start < words.count else { return false }
+        if singleDays.contains(words[start]) { return true }
+        guard start + 1 < words.count else { return false }
+        return thisOrLast.contains(words[start]) && oneRoundTimes.contains(words[start + 1])
+            || words[start] == onWord && weekdays.contains(words[start + 1])
+    }
+    /// Mobility aids named in general, as a place's access is asked about.
+    static let aidsInGeneral = hashes(["wheelchairs", "rollators"])
+    static let usesVerbs = hashes(["uses", "use", "needs", "need", "has", "in", "relies", "using"])
+    static let oneWord = PhraseMatcher<Signal>.wordHashes("one")[0]
+    /// "accessible for wheelchairs? My husband uses one": an aid in general, then someone who uses
+    /// (or needs, or is in) one within twelve words.
+    static func aidInUse(_ words: [UInt64]) -> String? {
+        for index in words.indices where aidsInGeneral.contains(words[index]) {
+            let reach = Swift.min(index + 12, words.count)
+            if (index + 1..<reach).contains(where: { at in usesVerbs.contains(words[at]) && at + 1 < words.count && words[at + 1] == oneWord }) {
+                return "mobility aid … uses one"
+            }
+        }
+        return nil
+    }
     /// Small children or pensioners named as a kind, which are the household's only with
     /// ``households`` just before: "my toddlers", "I have two babies", "with young children", "we
     /// are both pensioners" (not "Many of us are pensioners", b55-009).
@@ -768,6 +827,10 @@ public struct Triage: Sendable {
             if match.tag == .representative, match.word > 0,
                Self.possessive.contains(words[match.word - 1])
                 || match.word > 1 && words[match.word - 1] == Self.local && Self.possessive.contains(words[match.word - 2]) { continue }
+            // "On behalf of the Oak Estate Residents' Association, we would like to propose" (b93-003):
+            // a group writing as itself speaks for no one resident, as the data's associations,
+            // forums and groups never do (b03-090, b08-008, b33-020).
+            if match.tag == .representative, Self.behalf.contains(match.phrase), Self.forAGroup(words, from: end) { continue }
             // "she is not unhappy with the banding": displeasure denied (not "not happy", whose
             // first word is the negation).
             if match.tag == .emotion, match.word > 0, Self.negators.contains(words[match.word - 1]),
@@ -802,6 +865,9 @@ public struct Triage: Sendable {
                 // ("my two toddlers", "we have babies", "we are both pensioners").
                 if match.tag == .children || match.tag == .age, Self.inGeneral.contains(match.phrase),
                    !named(Self.households, within: 3, before: match) { continue }
+                // "Lives alone, 45." (b93-030), "she is 38 and lives alone": living alone is an age's
+                // cue only when no younger age stands beside it.
+                if match.tag == .age, Self.livingAlone.contains(match.phrase), Self.youngerAgeBeside(textWords, match.words) { continue }
             }
             // "carbon monoxide" in "a carbon monoxide detector": the device (``Signal/coDevice``).
             if match.tag == .gas, !devices.isEmpty, devices.contains(where: { $0.overlaps(match.words) }) { continue }
@@ -818,6 +884,14 @@ public struct Triage: Sendable {
                found.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)
                 hits.append(match.phrase, to: .fittingLoose)
+                continue
+            }
+            // "Bins not been emptied this week" (b93-012), "not emptied on Tuesday": one round missed is
+            // a service to put right (the labelling guide; the data's b02-085, b70-008, b72-030), not
+            // the failure of weeks ("not been emptied for three weeks").
+            if match.tag == .failure || match.tag == .failureToProvide, Self.roundLapses.contains(match.phrase),
+               Self.oneRound(words, from: end) {
+                if match.tag == .failure { hits.append(match.phrase, to: .fault) }
                 continue
             }
             // "wiped it 3 times this week": the household's cleaning counted, not its reports (b82-009).
@@ -1004,6 +1078,9 @@ public struct Triage: Sendable {
             hits.remove(from: .escalation, where: Self.responseNamed.contains)
             if hits[.escalation] == nil { for phrase in accepted { hits.append(phrase, to: .notComplaint) } }
         }
+        // "Is the hall accessible for wheelchairs? My husband uses one." (b93-027): an aid named in
+        // general, then someone who uses one.
+        if hits[.disability] == nil, let aid = Self.aidInUse(words) { hits.append(aid, to: .disability) }
         if Self.mentionsOldAge(textWords) { hits.append("age over 70", to: .age) }
         if Self.mentionsChildsAge(textWords) { hits.append("a young child's age", to: .children) }
         return hits
@@ -1265,7 +1342,7 @@ public struct Triage: Sendable {
     private static let belowZero = WordSet(["minus", "negative"])
     private static let outdoors = WordSet(["outside", "out", "outdoors", "overnight", "tonight", "forecast"])
 
-    private static let ageBefore = WordSet(["is", "am", "im", "aged", "age", "now", "shes", "hes", "whos", "turned"])
+    static let ageBefore = WordSet(["is", "am", "im", "aged", "age", "now", "shes", "hes", "whos", "turned"])
     private static let ageAfter = WordSet(["years", "year", "yrs"])
     /// "I'm 70 next year", "she is 70 in March": not 70 yet.
     private static let notYet = WordSet(["next", "in", "on", "soon", "this"])

@@ -452,6 +452,9 @@ public enum TriageLexicon {
             "please arrange", "keeps tripping", "tripping", "flickering", "rotten", "rotting", "smashed", "crack", "peeling",
             "grinding", "rattling", "making a noise", "draughts", "draught", "pest control", "can you do something about",
             "no water comes out", "buzzes", "cannot hear", "out of order", "is there anything you can do",
+            // An ask to stop a mailing: "Caller asked to be taken off the mailing list" (b93-023).
+            "off the mailing list", "off your mailing list", "from the mailing list", "from your mailing list", "unsubscribe",
+            "unsubscribe me", "opt me out",
         ] + TriageLexicon.sewage),
         (.asb, [
             "noisy neighbour", "noisy neighbours", "noise from", "noise nuisance", "loud music", "music blaring", "shouting", "screaming",
@@ -795,6 +798,12 @@ public enum TriageLexicon {
             // Hearing in the body's sense ("my hearing is on the 12th" is a court's).
             "because of my hearing", "hearing loss", "lost my hearing", "losing my hearing", "my hearing is poor", "my hearing is bad",
             "poor hearing", "bad hearing", "going deaf",
+            // An occupational therapist of the household's: "My occupational therapist recommended a
+            // stair rail" (b93-034), as the data's b39-026, b71-031 and b91-015; not "I am an
+            // occupational therapist working with Mr Price" (b06-019), who speaks for a resident.
+            "my occupational therapist", "his occupational therapist", "her occupational therapist", "their occupational therapist",
+            "our occupational therapist", "occupational therapy recommended", "occupational therapist recommended",
+            "occupational therapist has recommended", "occupational therapist says", "occupational therapist said",
             // A body that can no longer do what it did: "he can no longer step into the bath" (b83-036,
             // as the data's "I had a stroke and can no longer use the bath").
         ] + TriageLexicon.every(["can no longer", "could no longer", "no longer able to"], then: TriageLexicon.bodyAbilities)),

@@ -771,6 +771,24 @@ import Testing
         #expect(!ruleFlag(.expressedDissatisfaction, "My neighbour at 12 is 90, I have not seen her since Friday and her milk is still on the step."))
     }
 
+    /// Probe b93: a group writing for itself; an occupational therapist's advice; an aid in
+    /// general then someone using one; living alone at a younger age; an ask to stop a mailing;
+    /// one round of a routine service missed.
+    @Test func groupsTherapistsAidsYoungerAgesMailingsAndOneRoundMissed() {
+        #expect(!ruleFlag(.representative, "Writing on behalf of the Linden Court tenants' committee: could the notice board by the lifts be moved somewhere with better light?"))
+        #expect(ruleFlag(.representative, "I am writing on behalf of my neighbour Mrs Osei. Her kitchen tap has leaked for six weeks and nobody has come."))
+        #expect(ruleFlag(.vulnerability, "Her occupational therapist visited last week and says she needs grab rails by the toilet. Can these be fitted?"))
+        #expect(!ruleFlag(.vulnerability, "I am an occupational therapist at the community team and would like to arrange a home visit with your tenant at no 4."))
+        #expect(ruleFlag(.vulnerability, "Does the new community centre have a ramp for wheelchairs? My daughter is in one since her accident."))
+        #expect(!ruleFlag(.vulnerability, "Can residents leave wheelchairs or prams in the ground floor lobby overnight? Someone keeps moving them."))
+        #expect(!ruleFlag(.vulnerability, "Caller, lives alone, 34, reports the kitchen extractor fan has stopped working."))
+        #expect(ruleFlag(.vulnerability, "My dad lives alone at 14 Birch Row and his front door lock has jammed, can someone come today"))
+        #expect(ruleReading("Please unsubscribe me from the quarterly tenants' magazine, I read it online.").kind == .serviceRequest)
+        let once = ruleReading("grass on the front green hasnt been cut this week, its getting long")
+        #expect(once.kind == .serviceRequest && !once.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(ruleReading("The bins at Hawthorn Rise have not been emptied since the start of the month. I have phoned twice.").kind == .complaint)
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
