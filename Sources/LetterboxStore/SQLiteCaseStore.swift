@@ -37,6 +37,12 @@ public final class SQLiteCaseStore: CaseStoreRules {
         /// check of the WAL file on every open; other processes still read and write beside it
         /// (the store stays in WAL mode).
         public var singleConnection: Bool
+        /// Checkpoint the WAL on a connection and thread of its own instead of inside the commit
+        /// that fills it (``WALCheckpointer``). Not with ``singleConnection``: a process that
+        /// takes one message and exits checkpoints in its commit, as SQLite does.
+        public var checkpointInBackground: Bool = true
+        /// The WAL's size that asks for a checkpoint, in bytes (tests set it small).
+        package var walCheckpointBytes: Int = SQLiteCaseStore.walCheckpointBytes
 
         public init(
             busyTimeout: TimeInterval = 5, referencePrefix: String = "LB", linking: LinkingPolicy = LinkingPolicy(),
@@ -141,6 +147,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
 
     /// A pool (a writer and readers), or one connection (``Options/singleConnection``).
     let pool: any DatabaseWriter
+    /// Checkpoints the WAL beside the writer (``Options/checkpointInBackground``); nil when the
+    /// writer's commits checkpoint it.
+    package let checkpointer: WALCheckpointer?
 
     /// A pragma's value as the connection that commits sees it (for tests: `synchronous`).
     package func writerPragma(_ name: String) throws -> Int? {
@@ -203,6 +212,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
                 }
             }
         }
+        let checkpointer = options.checkpointInBackground && !options.singleConnection
+            ? WALCheckpointer(path: path) : nil
+        self.checkpointer = checkpointer
         do {
             if options.singleConnection {
                 let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -226,7 +238,11 @@ public final class SQLiteCaseStore: CaseStoreRules {
                 // A checkpoint once the WAL holds 16 MB (walCheckpointBytes), in this store's
                 // pages: set on the writer alone, the connection whose commits checkpoint.
                 let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? SQLiteCaseStore.pageSize
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1000, SQLiteCaseStore.walCheckpointBytes / max(512, pageSize)))")
+                let pages = max(1, options.walCheckpointBytes / max(512, pageSize))
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+                // Or, in a process that keeps the store open, beside it (this hook replaces the
+                // automatic checkpoint the pragma set).
+                checkpointer?.install(on: db, thresholdPages: Int32(clamping: pages))
                 return try Self.migrationsAreCurrent(db, migrator.migrations) || migrator.hasCompletedMigrations(db)
             }
             if !upToDate {
