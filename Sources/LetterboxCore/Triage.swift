@@ -734,11 +734,12 @@ public struct Triage: Sendable {
                                            "hasnt been cut", "not been cleaned", "hasnt been cleaned"]
     static let singleDays = hashes(["today", "yesterday", "tonight"])
     static let thisOrLast = hashes(["this", "last"])
-    static let oneRoundTimes = hashes(["week", "weekend", "morning", "time", "monday", "tuesday", "wednesday", "thursday", "friday",
-                                       "saturday", "sunday"])
+    static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    /// After "this" or "last": "this week", "last Tuesday".
+    static let oneRoundTimes = hashes(["week", "weekend", "morning", "time"] + weekdayNames)
     static let onWord = PhraseMatcher<Signal>.wordHashes("on")[0]
-    static let weekdays = hashes(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tues", "tue", "wed",
-                                  "thurs", "thu", "fri", "sat", "sun"])
+    /// After "on": "on Monday", "on tues".
+    static let weekdays = hashes(weekdayNames + ["mon", "tues", "tue", "wed", "thurs", "thu", "fri", "sat", "sun"])
     /// Whether the words from `start` name one round: "today", "this week", "last Tuesday", "on Monday".
     static func oneRound(_ words: [UInt64], from start: Int) -> Bool {
         guard start < words.count else { return false }
@@ -934,7 +935,7 @@ public struct Triage: Sendable {
                 hits.append(match.phrase, to: .fittingLoose)
                 continue
             }
-            // "Bins not been emptied this week" (b93-012), "not emptied on Tuesday": one round missed is
+            // "Bins not been emptied this week" (b93-012), "not been cut on Tuesday": one round missed is
             // a service to put right (the labelling guide; the data's b02-085, b70-008, b72-030), not
             // the failure of weeks ("not been emptied for three weeks").
             if match.tag == .failure || match.tag == .failureToProvide, Self.roundLapses.contains(match.phrase),

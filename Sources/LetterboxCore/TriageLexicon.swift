@@ -374,7 +374,7 @@ public enum TriageLexicon {
             "put up", "built", "laid"], last: $0) } + [
             "only fitted last", "only installed last", "only put in last", "only just fitted", "only just been fitted",
             "only been fitted", "only just installed",
-            // Recent work, dated ("was replaced on the 12th"), is read in code: ``Triage/datedWork(_:)``.
+            // Recent work, dated ("was replaced on the 12th"), is read in code: ``Triage/withDatedWork(_:_:)``.
         ]),
         (.sarcasm, [
             "thanks for nothing", "thanks a lot for nothing", "cheers for nothing", "great job leaving", "well done for leaving",

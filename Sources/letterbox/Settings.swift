@@ -13,6 +13,9 @@ import SystemPackage
 struct Settings {
     var storePath: String
     var busyTimeout: Double
+    /// walCheckpoint: `background` (a checkpoint beside the writer, the default) or `commit`
+    /// (inside the commit that fills the WAL, as SQLite does; for a machine with one core).
+    var checkpointInBackground: Bool
     var referencePrefix: String
     var logLevel: Logger.Level
     var linking: LinkingPolicy
@@ -58,6 +61,7 @@ struct Settings {
         return Settings(
             storePath: config.string(forKey: "store", default: defaultStorePath),
             busyTimeout: config.double(forKey: "busyTimeout", default: 5),
+            checkpointInBackground: try walCheckpoint(config),
             referencePrefix: config.string(forKey: "reference.prefix", default: "LB"),
             logLevel: Logger.Level(rawValue: level.lowercased()) ?? .info,
             linking: try linkingPolicy(config),
@@ -65,6 +69,15 @@ struct Settings {
             makeTriage: try triage(config, referencePrefix: config.string(forKey: "reference.prefix", default: "LB")),
             config: config
         )
+    }
+
+    /// walCheckpoint (README, "Configuration").
+    static func walCheckpoint(_ config: ConfigReader) throws -> Bool {
+        switch config.string(forKey: "walCheckpoint", default: "background") {
+        case "background": return true
+        case "commit": return false
+        case let other: throw CLIError(.config, "walCheckpoint must be background or commit, not \(other).")
+        }
     }
 
     /// The store when none is named.
@@ -218,13 +231,12 @@ struct Settings {
     /// submissions in (ingest, watch, serve) and for forward.
     func openStore(keepReserve: Bool = true, singleConnection: Bool = false) throws -> SQLiteCaseStore {
         try refusePostgres()
-        let store = try SQLiteCaseStore(
-            path: storePath,
-            options: .init(
-                busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, triage: triage, timescales: timescales,
-                singleConnection: singleConnection
-            )
+        var options = SQLiteCaseStore.Options(
+            busyTimeout: busyTimeout, referencePrefix: referencePrefix, linking: linking, triage: triage, timescales: timescales,
+            singleConnection: singleConnection
         )
+        options.checkpointInBackground = checkpointInBackground
+        let store = try SQLiteCaseStore(path: storePath, options: options)
         if keepReserve { StoreReserve.ensure(beside: storePath) }
         return store
     }

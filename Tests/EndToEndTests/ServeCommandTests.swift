@@ -153,4 +153,20 @@ struct ServeCommandTests {
         #expect(served.status == 78)
         #expect(served.stderr.contains("sms.twilio.authToken"))
     }
+
+    @Test("walCheckpoint takes background or commit, and refuses anything else with the key named")
+    func walCheckpointSetting() async throws {
+        let root = try Fixtures.temporaryFolder("wal-checkpoint")
+        let storePath = root.appendingPathComponent("letterbox.sqlite").path
+        let mail = try Data(contentsOf: Fixtures.samples("email").appendingPathComponent("01-complaint-plain.eml"))
+        let piped = try await Fixtures.run(["ingest", "email", "--store", storePath], environment: ["LETTERBOX_WAL_CHECKPOINT": "commit"], stdin: mail)
+        #expect(piped.status == 0)
+        let wrong = try await Fixtures.run(["stats", "--store", storePath], environment: ["LETTERBOX_WAL_CHECKPOINT": "sideways"])
+        #expect(wrong.status == 78)
+        #expect(wrong.stderr.contains("walCheckpoint must be background or commit"))
+        for mode in ["commit", "background"] {
+            let done = try await Fixtures.run(["stats", "--store", storePath], environment: ["LETTERBOX_WAL_CHECKPOINT": mode])
+            #expect(done.status == 0, "\(mode): \(done.stderr)")
+        }
+    }
 }
