@@ -43,6 +43,9 @@ public final class SQLiteCaseStore: CaseStoreRules {
         public var checkpointInBackground: Bool = true
         /// The WAL's size that asks for a checkpoint, in bytes (tests set it small).
         package var walCheckpointBytes: Int = SQLiteCaseStore.walCheckpointBytes
+        /// How much of the writer's page cache a batch may leave behind, in bytes
+        /// (``SQLiteCaseStore/releaseCacheAboveBytes``; the benchmark tries others).
+        package var writerCacheBytes: Int = SQLiteCaseStore.releaseCacheAboveBytes
 
         public init(
             busyTimeout: TimeInterval = 5, referencePrefix: String = "LB", linking: LinkingPolicy = LinkingPolicy(),
@@ -104,7 +107,7 @@ public final class SQLiteCaseStore: CaseStoreRules {
             }
             return
         }
-        trimWriterCache(above: Self.releaseCacheAboveBytes, to: Self.releaseCacheAboveBytes / 2)
+        trimWriterCache(above: options.writerCacheBytes, to: options.writerCacheBytes / 2)
     }
     /// Measured on the 914 MB mbox (v14, a busy machine): 16 MB gave peak RSS 90 MB and
     /// 18.2-21.6 s against 23-25 s before v14; 32 MB 108 MB; releasing after every batch with
