@@ -739,7 +739,7 @@ public struct Triage: Sendable {
     static let oneRoundTimes = hashes(["week", "weekend", "morning", "time"] + weekdayNames)
     static let onWord = PhraseMatcher<Signal>.wordHashes("on")[0]
     /// After "on": "on Monday", "on tues".
-    static let weekdays = hashes(weekdayNames + ["mon", "tues", "tue", "wed", "thurs", "thu", "fri", "sat", "sun"])
+    static let weekdays = hashes(weekdayNames + UKDateReader.weekdays + ["tues", "thurs"])
     /// Whether the words from `start` name one round: "today", "this week", "last Tuesday", "on Monday".
     static func oneRound(_ words: [UInt64], from start: Int) -> Bool {
         guard start < words.count else { return false }
@@ -793,20 +793,10 @@ public struct Triage: Sendable {
             guard chosen.count == workParts.count else { continue }
             dated.append(.init(tag: .sinceWork, phrase: chosen.joined(separator: " "), word: index, count: at - index))
         }
-        guard !dated.isEmpty else { return found }
-        var merged: [PhraseMatcher<Signal>.Match] = []
-        merged.reserveCapacity(found.count + dated.count)
-        var next = dated.makeIterator(), pending = next.next()
-        for match in found {
-            while let work = pending, work.word < match.word {
-                merged.append(work)
-                pending = next.next()
-            }
-            merged.append(match)
-        }
-        while let work = pending {
-            merged.append(work)
-            pending = next.next()
+        // Each where the matcher would have put it: after the matches of the words up to its own.
+        var merged = found
+        for work in dated {
+            merged.insert(work, at: merged.firstIndex { $0.word > work.word } ?? merged.endIndex)
         }
         return merged
     }

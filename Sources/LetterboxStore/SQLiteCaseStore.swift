@@ -242,10 +242,13 @@ public final class SQLiteCaseStore: CaseStoreRules {
                 // pages: set on the writer alone, the connection whose commits checkpoint.
                 let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? SQLiteCaseStore.pageSize
                 let pages = max(1, options.walCheckpointBytes / max(512, pageSize))
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
-                // Or, in a process that keeps the store open, beside it (this hook replaces the
-                // automatic checkpoint the pragma set).
-                checkpointer?.install(on: db, thresholdPages: Int32(clamping: pages))
+                if let checkpointer {
+                    // Beside the writer, in a process that keeps the store open (its hook
+                    // replaces SQLite's automatic checkpoint).
+                    checkpointer.install(on: db, thresholdPages: Int32(clamping: pages))
+                } else {
+                    try db.execute(sql: "PRAGMA wal_autocheckpoint = \(pages)")
+                }
                 return try Self.migrationsAreCurrent(db, migrator.migrations) || migrator.hasCompletedMigrations(db)
             }
             if !upToDate {

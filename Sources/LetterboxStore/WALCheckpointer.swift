@@ -26,6 +26,8 @@ package final class WALCheckpointer: Sendable {
     static let catchUpFactor: Int32 = 4
     private let queue = DispatchQueue(label: "letterbox.wal-checkpoint", qos: .utility)
     private let requested = Atomic<Bool>(false)
+    /// The WAL's size when a checkpoint was last asked for (0: not since it started again).
+    private let askedAt = Atomic<Int32>(0)
     /// The checkpointer's own connection, opened on first use (a process that never fills the
     /// WAL never opens it).
     private let connection = Mutex<DatabaseQueue?>(nil)
@@ -74,8 +76,6 @@ package final class WALCheckpointer: Sendable {
         askedAt.store(frames, ordering: .relaxed)
         request()
     }
-    /// The WAL's size when a checkpoint was last asked for (0: not since it started again).
-    private let askedAt = Atomic<Int32>(0)
 
     /// Asks for a checkpoint; one already asked for and not started covers this one.
     private func request() {
@@ -94,10 +94,8 @@ package final class WALCheckpointer: Sendable {
         try connection.withLock { connection in
             if let connection { return connection }
             var configuration = Configuration()
-            // A checkpoint syncs the WAL, copies it and syncs the database, whatever this says;
-            // FULL as the writer has it.
-            // A checkpoint copies frames from the WAL, not through the page cache: a small cache
-            // keeps this connection's memory out of an import's peak.
+            // FULL as the writer has it. A checkpoint copies frames from the WAL, not through the
+            // page cache: a small cache keeps this connection's memory out of an import's peak.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -256") }
             let opened = try DatabaseQueue(path: path, configuration: configuration)
             connection = opened
