@@ -23,7 +23,7 @@ package final class WALCheckpointer: Sendable {
     private let threshold = Atomic<Int32>(Int32.max)
     package var thresholdPages: Int32 { threshold.load(ordering: .relaxed) }
     /// The writer checkpoints itself from this many times ``thresholdPages``.
-    static let catchUpFactor: Int32 = 4
+    package static let catchUpFactor: Int32 = 4
     private let queue = DispatchQueue(label: "letterbox.wal-checkpoint", qos: .utility)
     private let requested = Atomic<Bool>(false)
     /// The WAL's size when a checkpoint was last asked for (0: not since it started again).

@@ -181,32 +181,44 @@ struct CaseStoreTests {
     }
 
     /// The checkpoints run beside the writer: the commit that fills the WAL only asks, another
-    /// connection copies it back, and the WAL starts again from its beginning at the next
-    /// commit, so it stays about the size of its limit and a batch. Without the hook the WAL would
-    /// grow (nothing would checkpoint it) or the writer would (SQLite's own hook).
+    /// connection copies it back, and the WAL starts again from its beginning at the next commit
+    /// after a checkpoint that copied all of it. A checkpoint that a later commit overtook copies
+    /// less than all, and the WAL goes on growing until the next one (on a slow machine several in
+    /// a row: CI saw 438 pages with a limit of 128); the writer catches up itself at four times the
+    /// limit. So the bound the design promises is that, and a batch: compared here with the same
+    /// batches in a store whose WAL nothing checkpoints.
     @Test func theWALIsCheckpointedBesideTheWriter() throws {
-        var options = SQLiteCaseStore.Options()
-        options.walCheckpointBytes = 512 << 10
-        let store = try SQLiteCaseStore(path: folder.appendingPathComponent("letterbox.sqlite").path, options: options)
-        let checkpointer = try #require(store.checkpointer)
-        #expect(checkpointer.thresholdPages == 128)
-        let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
-        var largestWAL = 0
-        for batch in 0..<60 {
-            let notes = (0..<10).map { n in
-                note("Phone: 07700 9\(String(format: "%05d", batch * 10 + n))\nName: Caller \(batch) \(n)\n\nCaller said the light on floor \(n) of block \(batch) is out.\n", source: "b\(batch)-\(n).txt")
+        func run(_ name: String, checkpointBytes: Int) throws -> (largestWAL: Int, checkpointer: WALCheckpointer) {
+            var options = SQLiteCaseStore.Options()
+            options.walCheckpointBytes = checkpointBytes
+            let store = try SQLiteCaseStore(path: folder.appendingPathComponent(name).path, options: options)
+            let checkpointer = try #require(store.checkpointer)
+            let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
+            var largestWAL = 0
+            for batch in 0..<100 {
+                let notes = (0..<10).map { n in
+                    note("Phone: 07700 9\(String(format: "%05d", batch * 10 + n))\nName: Caller \(batch) \(n)\n\nCaller said the light on floor \(n) of block \(batch) is out.\n", source: "b\(batch)-\(n).txt")
+                }
+                #expect(try intake.ingest(notes).allSatisfy { $0.disposition == .accepted })
+                checkpointer.waitUntilIdle()
+                let wal = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
+                largestWAL = max(largestWAL, wal)
             }
-            #expect(try intake.ingest(notes).allSatisfy { $0.disposition == .accepted })
-            checkpointer.waitUntilIdle()
-            let wal = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal")[.size] as? Int) ?? 0
-            largestWAL = max(largestWAL, wal)
+            let queue = try DatabaseQueue(path: store.path)
+            #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 1000)
+            return (largestWAL, checkpointer)
         }
+        let frame = 4096 + 24
+        let (checkpointed, checkpointer) = try run("letterbox.sqlite", checkpointBytes: 512 << 10)
+        #expect(checkpointer.thresholdPages == 128)
         #expect(checkpointer.backgroundRuns >= 3, "\(checkpointer.backgroundRuns)")
-        #expect(checkpointer.writerRuns == 0)
-        // 60 batches of ten records dirty several times this; the WAL was reused.
-        #expect(largestWAL < 3 * 128 * 4096, "\(largestWAL)")
-        let queue = try DatabaseQueue(path: store.path)
-        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 600)
+        let (unchecked, none) = try run("unchecked.sqlite", checkpointBytes: 1 << 30)
+        #expect(none.backgroundRuns == 0 && none.writerRuns == 0)
+        // Nothing checkpointed: the WAL holds every page the batches dirtied, far past the bound.
+        let bound = (Int(WALCheckpointer.catchUpFactor) + 1) * 128 * frame
+        #expect(unchecked > 2 * bound, "\(unchecked)")
+        // Checkpointed beside the writer: within the bound, the WAL reused.
+        #expect(checkpointed <= bound, "\(checkpointed)")
     }
 
     @Test(arguments: Backend.allCases)
