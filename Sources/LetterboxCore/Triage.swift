@@ -658,6 +658,21 @@ public struct Triage: Sendable {
     static let conductByAnyone: Set<String> = ["swore at", "shouted at"]
     static let stillWorks: Set<String> = ["still works", "still working"]
     static let reportedSpeech = hashes(["said", "saying", "says", "say", "told", "tells", "tell", "claimed", "claims", "insisted"])
+    /// The wait counted before it ("7 weeks waiting for someone to fix the gutter"), unless asked about.
+    static let waitedFor: Set<String> = ["weeks waiting for", "months waiting for", "weeks of waiting", "months of waiting"]
+    static let waitAsked = hashes(["many", "how", "the", "average", "usual", "typical", "normal", "few"])
+    /// The customer speaking in a phone note: "She says", "Caller said" (the note must name a caller).
+    static let callersWords = hashes(["she", "he", "caller", "they"])
+    static let saysOrSaid = hashes(["says", "said"])
+    /// Whether the reported speech before `index` is the caller's in a phone note, not the
+    /// landlord's staff ("your call centre keeps saying it's not an emergency", b41-002).
+    static func callerSays(_ words: [UInt64], before index: Int) -> Bool {
+        guard words.contains(callerWord[0]) else { return false }
+        for at in Swift.max(1, index - 4)..<index where saysOrSaid.contains(words[at]) {
+            if callersWords.contains(words[at - 1]) { return true }
+        }
+        return false
+    }
     /// A partner's violence is a cue when the partner is the household's: "my partner has been
     /// violent", "her husband got violent", "a violent relationship"; not "the boyfriend gets
     /// violent with the door" upstairs.
@@ -811,6 +826,8 @@ public struct Triage: Sendable {
     static let stopsWorking = hashes([
         "lock", "locks", "shut", "shuts", "close", "closes", "opens", "work", "works", "flushes", "drains", "heats", "fits",
         "latches", "catches", "turns", "lights", "holds", "seals",
+        // "the loft hatch has warped and no longer sits in its frame" (b94-002).
+        "sits", "sit", "stays", "meets", "lines",
     ])
     /// The alarm phrases of ``Signal/fire`` that ``Signal/alarmNuisance`` makes a nuisance.
     static let alarms = Set(TriageLexicon.alarms)
@@ -940,7 +957,12 @@ public struct Triage: Sendable {
                Self.partnerViolence.contains(match.phrase) { continue }
             // "your call centre keeps saying it's not an emergency" (b41-002): someone else's word, not
             // the writer's.
-            if match.tag == .notUrgent, named(Self.reportedSpeech, within: 4, before: match) { continue }
+            // "How many weeks waiting for a transfer is normal?": a question about the wait, not a wait.
+            if match.tag == .failure, Self.waitedFor.contains(match.phrase), match.word > 0,
+               Self.waitAsked.contains(words[match.word - 1]) { continue }
+            // The caller's own word in a phone note is the customer's: "She says it is not urgent" (b94-040).
+            if match.tag == .notUrgent, named(Self.reportedSpeech, within: 4, before: match),
+               !Self.callerSays(words, before: match.word) { continue }
             // "No reply needed": the writer asks for none, no failure to answer (b76-028).
             if Self.noReply.contains(match.phrase), end < words.count, Self.notWanted.contains(words[end]) { continue }
             // "the damp survey", "a damp surveyor": the landlord's visit named, not damp found; the

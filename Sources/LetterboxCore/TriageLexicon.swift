@@ -220,6 +220,8 @@ public enum TriageLexicon {
     ]
 
     /// The relatives a phone note names after "Caller's" or "Tenant's".
+    /// The customer's leave for the writer to act: "he is happy for me to deal with this".
+    static let happyForMe = every(["happy for me to"], then: ["deal", "speak", "talk", "act", "handle", "sort", "contact", "discuss", "manage"])
     static let relatives = [
         "mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband", "wife", "partner", "son", "daughter",
         "granddaughter", "grandson", "brother", "sister", "aunt", "uncle", "niece", "nephew",
@@ -302,6 +304,9 @@ public enum TriageLexicon {
             // "she has been waiting since July for the gap under her door to be fixed" (b77-015):
             // the data's five are all complaints.
             "waiting since",
+            // "3 weeks waiting for someone to fix my extractor fan" (b63-017, b94-026): the time
+            // before the wait, both complaints.
+            "weeks waiting for", "months waiting for", "weeks of waiting", "months of waiting",
         ] + TriageLexicon.debrisLeft + [
             "chased", "chasing", "third time", "fourth time", "fifth time", "3rd time", "4th time", "5th time", "third call", "3rd call",
             "fourth call", "4th call", "fifth call", "5th call", "numerous times",
@@ -610,7 +615,9 @@ public enum TriageLexicon {
             // Paper on the wall: "the paper has come away from the wall" is damp's sign, not a fall.
             "wallpaper", "the paper", "wall paper",
         ] + TriageLexicon.windowBlinds),
-        (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door"]),
+        // "The automatic doors at the front of Oakfield House have been stuck open" (b94-037).
+        (.entrance, ["front door", "back door", "door to my flat", "door to the flat", "flat door", "my door", "our door", "the door", "door",
+                     "doors"]),
         // A light's failing, read as a light out only just after a light's words (``Triage/lamps``).
         (.lightOut, TriageLexicon.stoppedWorking + [
             "out", "arent working", "is not working", "are not working", "dont come on", "not coming on", "flickering", "flickers", "blown",
@@ -688,6 +695,9 @@ public enum TriageLexicon {
             "door forced", "not locked", "not been locking", "hasnt locked", "lock is broken", "lock broken", "broken lock",
             "smashed in", "kicked down", "broke in", "broke into", "forced entry", "forced their way in", "forced his way in",
             "no longer locks", "no longer lock", "jemmied", "prised open", "pried open", "crowbarred",
+            // A way in for anyone (b94-037: "Anyone can walk straight in").
+            "anyone can walk straight in", "anyone could walk straight in",
+            "anyone can just walk in", "anyone could just walk in", "anyone can come in", "anyone could come in",
         ] + TriageLexicon.wontLock),
         (.noHeat, [
             "no heating", "no heat", "heating not working", "heating isnt working", "heating has stopped", "heating broken",
@@ -956,6 +966,12 @@ public enum TriageLexicon {
             // A group the writer may not be in: "many of us are pensioners on fixed incomes".
         ] + TriageLexicon.every(["many of us are", "lots of us are", "most of us are", "a lot of us are"], then: ["pensioners"]) + [
             "many of us are elderly", "lots of us are elderly", "many residents are pensioners",
+            // The fire escape as where a group sits, not a way out blocked: "a group sits on the fire
+            // escape outside my kitchen window with weed" (b94-028); "blocked", "chained" still count.
+        ] + TriageLexicon.every(["sit on", "sits on", "sitting on", "sat on", "hang around on", "hangs around on",
+                                 "hanging around on", "hang out on", "hangs out on", "hanging out on", "gather on",
+                                 "gathers on", "gathering on", "smoke on", "smokes on", "smoking on", "drink on",
+                                 "drinks on", "drinking on"], then: ["the fire escape", "our fire escape", "my fire escape"]) + [
             "deaf ear", "blind eye", "turn a blind", "turned a blind", "baby swing", "baby swings", "baby group",
             "baby shower", "baby wipes", "baby food", "baby steps", "baby monitor",
             "blind bend", "blind side", "blind alley",
@@ -1081,13 +1097,15 @@ public enum TriageLexicon {
             "calling for him", "calling for her", "ringing for him", "ringing for her", "emailing for my", "texting for my",
             "forwarding this from my", "forwarding this for my", "forwarding this on for my", "forwarding an email from my",
             "forwarded from my",
-        ] + TriageLexicon.relativeOfCustomer + TriageLexicon.relativesLanguage),
+            // "He is happy for me to deal with this" (b94-016): the customer's leave for the writer
+            // to act, which is also consent.
+        ] + TriageLexicon.happyForMe + TriageLexicon.relativeOfCustomer + TriageLexicon.relativesLanguage),
         (.consent, [
             "with her permission", "with his permission", "with their permission", "given permission", "given me permission",
             "has given consent", "given consent", "consent attached", "consent form", "signed consent", "authority attached",
             "has agreed", "asked me to write", "asked me to contact", "asked me to get in touch", "with her consent",
             "with his consent", "with their consent", "authorised me", "authorized me",
-        ]),
+        ] + TriageLexicon.happyForMe),
         (.outOfTime, [
             "over a year", "more than a year", "over 12 months", "more than 12 months", "over twelve months", "for years",
             "two years", "2 years", "three years", "3 years", "four years", "several years", "18 months", "eighteen months",

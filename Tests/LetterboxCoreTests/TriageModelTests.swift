@@ -789,6 +789,29 @@ import Testing
         #expect(ruleReading("The bins at Hawthorn Rise have not been emptied since the start of the month. I have phoned twice.").kind == .complaint)
     }
 
+    /// Probe b94: a caller's own "not urgent" in a phone note; a wait counted before it; a
+    /// relative the customer is happy to have act; doors stuck open and a way in for anyone; the
+    /// fire escape as where a group sits; a thing that no longer sits where it should.
+    @Test func callersNotUrgentCountedWaitsLeaveToActDoorsFireEscapesAndThingsThatNoLongerSit() {
+        // The model alone read this an emergency at 73% (stop 63's).
+        #expect(!flags("Caller says the pull switch for the kitchen light has broken inside the ceiling rose and the light will not go off. He said it's not urgent.").contains(.urgentSafety))
+        #expect(flags("3rd call today, the socket in the kids room is still black and buzzing and ur call centre keeps saying its not an emergency").contains(.urgentSafety))
+        let waited = ruleReading("5 weeks waiting for the joiner to come back and hang the bedroom door properly, it still scrapes the carpet")
+        #expect(waited.kind == .complaint)
+        let asked = ruleReading("How many months waiting for a two bedroom transfer is normal at the moment? We are in band B.")
+        #expect(asked.kind == .informationRequest && !asked.flags.contains { $0.flag == .expressedDissatisfaction })
+        let aunt = ruleReading("I look after my aunt's paperwork. She got a letter saying her service charge is changing and she is happy for me to speak to you about it. What is the new amount for?")
+        #expect(aunt.flags.contains { $0.flag == .representative } && !aunt.flags.contains { $0.flag == .consentRequired })
+        #expect(ruleFlag(.urgentSafety, "The sliding doors into Maple House are stuck open again, the motor has gone."))
+        #expect(!ruleFlag(.urgentSafety, "the barrier to the residents' car park has been stuck open since friday"))
+        #expect(ruleFlag(.urgentSafety, "Caller reported the communal back door is broken, anyone could just walk in from the car park."))
+        #expect(!ruleFlag(.urgentSafety, "Young lads keep hanging around on the fire escape by my bedroom, shouting till 2am most nights."))
+        #expect(ruleFlag(.urgentSafety, "Someone has padlocked the fire escape door on the 5th floor, there is no way out that side."))
+        let gate = ruleReading("Our back gate has dropped on its hinges and no longer meets the post, so it just swings about in the wind. Can someone adjust it?")
+        #expect(gate.kind == .serviceRequest && !gate.flags.contains { $0.flag == .expressedDissatisfaction })
+        #expect(ruleReading("The caretaking service no longer happens on Fridays and nobody told us why. The bins room is a mess by Monday.").kind == .complaint)
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
