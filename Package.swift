@@ -42,7 +42,7 @@ let package = Package(
         ),
         // The shipped triage model's bytes, compiled in from the file `letterbox triage train`
         // writes (C23 #embed), so a process reads it in place instead of decoding a copy.
-        .target(name: "CTriageModel", exclude: ["triage-model.bin"]),
+        .target(name: "CTriageModel", exclude: ["triage-model.bin", "triage-lexicon.bin"]),
 
         // The SQLite case store and the intake pipeline that writes to it.
         .target(

@@ -1,8 +1,8 @@
 // libFuzzer target for triage (every customer's text goes through it on the commit thread, so
 // it must never trap), due dates, and the readers of the bank-holiday changes file, the
 // labelled evaluation set, the trained model's file and the labelled JSONL that trains it,
-// the content words that link reworded repeats, and the mail pipe's reading of the local
-// delivery socket's answer.
+// the content words that link reworded repeats, the triage lexicon's shipped matcher table, and
+// the mail pipe's reading of the local delivery socket's answer.
 // Built and run by Fuzz/run.sh; not part of the package build.
 import Foundation
 
@@ -26,6 +26,15 @@ public func triageFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = model.encoded()
     }
     _ = try? LabelledSet.read(bytes)
+    // The shipped lexicon's matcher table: as given, and (first byte 0xA5) behind a valid header,
+    // so that the fuzzer reaches the tables; what it reads must match a text without trapping.
+    var table = Array(bytes)
+    if table.first == 0xA5 {
+        table = PhraseMatcher<Triage.Signal>.tableMagic + withUnsafeBytes(of: Triage.signalsFingerprint.littleEndian, Array.init) + table.dropFirst()
+    }
+    if let matcher = table.withUnsafeBytes({ Triage.readMatcherTable($0) }) {
+        _ = matcher.matches(in: PhraseMatcher<Triage.Signal>.wordHashes(text)).count
+    }
     let words = ContentWords(text, place: String(text.prefix(12)))
     _ = words.shared(with: ContentWords(String(text.reversed()))).count + words.without(String(text.suffix(8))).words.count
     _ = CivilDay(iso: text.prefix(10))

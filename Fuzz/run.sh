@@ -6,7 +6,7 @@
 # sms (the gateway profiles and joined long texts), twilio (Twilio's urlencoded webhook),
 # form (urlencoded, multipart and JSON form bodies),
 # triage (the triage rules and model, due dates, and the readers of the bank-holiday changes, the
-# evaluation set, the model file and labelled JSONL, and the mail pipe's reading of the local
+# evaluation set, the model file, labelled JSONL and the lexicon's matcher table, and the mail pipe's reading of the local
 # delivery socket's answer).
 # The decoders depend on Foundation (and libxml2, zlib) only, so the target is compiled from their sources in one
 # module with swiftc -sanitize=fuzzer,address (SwiftPM's executables cannot link libFuzzer's main).

@@ -20,8 +20,9 @@ struct LetterboxBench: ParsableCommand {
               swift run -c release letterbox-bench dedup-scale --records 1000000 --store /var/tmp/big.sqlite
               swift run -c release letterbox-bench dedup-scale --postgres 'postgres://postgres@/postgres?host=/run/postgresql'
               swift run -c release letterbox-bench triage-speed
+              swift run -c release letterbox-bench lexicon-table
             """,
-        subcommands: [DedupEval.self, DedupScale.self, TriageSpeed.self]
+        subcommands: [DedupEval.self, DedupScale.self, TriageSpeed.self, LexiconTable.self]
     )
 }
 

@@ -11,3 +11,12 @@ static const unsigned char model[] = {
 
 const unsigned char *letterbox_triage_model_bytes(void) { return model; }
 size_t letterbox_triage_model_size(void) { return sizeof(model); }
+
+// The triage lexicon's phrase matcher, built (`letterbox-bench lexicon-table --output
+// Sources/CTriageModel/triage-lexicon.bin`; a test holds it to the lists).
+static const unsigned char lexicon[] = {
+#embed "triage-lexicon.bin"
+};
+
+const unsigned char *letterbox_triage_lexicon_bytes(void) { return lexicon; }
+size_t letterbox_triage_lexicon_size(void) { return sizeof(lexicon); }

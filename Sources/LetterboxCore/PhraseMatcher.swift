@@ -276,3 +276,115 @@ extension PhraseMatcher where Tag == String {
         tags(in: words)
     }
 }
+
+// The matcher as bytes, and back: the triage lexicon's matcher ships built
+// (Sources/CTriageModel/triage-lexicon.bin), so that a process that triages one message does not
+// build the lists (10 million instructions of string arrays) and hash and sort them (16 million),
+// which were two fifths of a mail-pipe process (`Benchmarks/startup.sh`).
+extension PhraseMatcher {
+    /// What the bytes start with, and their layout's version.
+    package static var tableMagic: [UInt8] { Array("LBPM".utf8) + [1, 0, 0, 0] }
+
+    /// The matcher as little-endian bytes: a header (`fingerprint` names what the tags' codes
+    /// mean), then the phrases' tags (`code` of each), their words and texts, and the two
+    /// lookup tables' entries by key. The same phrases give the same bytes.
+    public func serialized(fingerprint: UInt64, code: (Tag) -> UInt16) -> [UInt8] {
+        var out = Self.tableMagic
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        let texts = phrases.map { Array($0.utf8) }
+        let groups = byFirst.entries
+        let pairs = byPair.entries
+        put(fingerprint)
+        for count in [phrases.count, rest.count, groups.count, pairs.count, texts.reduce(0) { $0 + $1.count }] { put(UInt32(count)) }
+        for tag in phraseTags { put(code(tag)) }
+        var offset: UInt32 = 0
+        put(offset)
+        for text in texts { offset += UInt32(text.count); put(offset) }
+        for start in restStart { put(UInt32(start)) }
+        for hash in rest { put(hash) }
+        for hash in firsts { put(hash) }
+        for (key, group) in groups {
+            put(key)
+            for bound in [group.longer.lowerBound, group.longer.upperBound, group.singles.lowerBound, group.singles.upperBound] { put(UInt32(bound)) }
+            put(UInt32(group.paired ? 1 : 0))
+        }
+        for (key, range) in pairs {
+            put(key)
+            put(UInt32(range.lowerBound))
+            put(UInt32(range.upperBound))
+        }
+        for text in texts { out.append(contentsOf: text) }
+        return out
+    }
+
+    /// Reads ``serialized(fingerprint:code:)``'s bytes; nil unless they are whole, consistent
+    /// and made with `fingerprint` (every range inside its table, every code a tag).
+    public init?(serialized bytes: UnsafeRawBufferPointer, fingerprint: UInt64, tag: (UInt16) -> Tag?) {
+        var at = 0
+        func take<T: FixedWidthInteger>(_: T.Type) -> T? {
+            guard bytes.count - at >= MemoryLayout<T>.size else { return nil }
+            var value = T.zero
+            withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + MemoryLayout<T>.size)])) }
+            at += MemoryLayout<T>.size
+            return T(littleEndian: value)
+        }
+        func count() -> Int? { take(UInt32.self).map(Int.init) }
+        let magic = Self.tableMagic
+        guard bytes.count >= magic.count, zip(bytes, magic).allSatisfy({ $0 == $1 }) else { return nil }
+        at = magic.count
+        guard take(UInt64.self) == fingerprint, let phraseCount = count(), let restCount = count(), let groupCount = count(),
+              let pairCount = count(), let textBytes = count() else { return nil }
+        // Each table's size checked against what is left before anything is reserved for it.
+        let fixed = phraseCount * 2 + (phraseCount + 1) * 4 * 2 + restCount * 8 + phraseCount * 8 + groupCount * 28 + pairCount * 16
+        guard fixed + textBytes == bytes.count - at else { return nil }
+        var tags: [Tag] = []
+        tags.reserveCapacity(phraseCount)
+        for _ in 0..<phraseCount {
+            guard let code = take(UInt16.self), let value = tag(code) else { return nil }
+            tags.append(value)
+        }
+        var textEnds: [Int] = []
+        textEnds.reserveCapacity(phraseCount + 1)
+        for _ in 0...phraseCount {
+            guard let end = count(), end >= (textEnds.last ?? 0), end <= textBytes else { return nil }
+            textEnds.append(end)
+        }
+        var starts: [Int] = []
+        starts.reserveCapacity(phraseCount + 1)
+        for _ in 0...phraseCount {
+            guard let start = count(), start >= (starts.last ?? 0), start <= restCount else { return nil }
+            starts.append(start)
+        }
+        guard textEnds.first == 0, starts.first == 0, starts.last == restCount else { return nil }
+        var restHashes: [UInt64] = []
+        restHashes.reserveCapacity(restCount)
+        for _ in 0..<restCount { guard let hash = take(UInt64.self) else { return nil }; restHashes.append(hash) }
+        var firstHashes: [UInt64] = []
+        firstHashes.reserveCapacity(phraseCount)
+        for _ in 0..<phraseCount { guard let hash = take(UInt64.self) else { return nil }; firstHashes.append(hash) }
+        func range() -> Range<Int>? {
+            guard let lower = count(), let upper = count(), lower <= upper, upper <= phraseCount else { return nil }
+            return lower..<upper
+        }
+        var groups: [(UInt64, Group)] = []
+        groups.reserveCapacity(groupCount)
+        for _ in 0..<groupCount {
+            guard let key = take(UInt64.self), let longer = range(), let singles = range(), let paired = take(UInt32.self), paired <= 1 else { return nil }
+            groups.append((key, Group(longer: longer, singles: singles, paired: paired == 1)))
+        }
+        var pairs: [(UInt64, Range<Int>)] = []
+        pairs.reserveCapacity(pairCount)
+        for _ in 0..<pairCount {
+            guard let key = take(UInt64.self), let phrases = range() else { return nil }
+            pairs.append((key, phrases))
+        }
+        let texts = UnsafeRawBufferPointer(rebasing: bytes[at...])
+        phraseTags = tags
+        phrases = (0..<phraseCount).map { String(decoding: texts[textEnds[$0]..<textEnds[$0 + 1]], as: UTF8.self) }
+        restStart = starts
+        rest = restHashes
+        firsts = firstHashes
+        byFirst = WordTable(groups)
+        byPair = WordTable(pairs)
+    }
+}

@@ -1,4 +1,6 @@
 public import Foundation
+internal import CTriageModel
+import Synchronization
 
 /// What triage read in one piece of feedback: its kind, category and service area, each with
 /// the evidence, and the flags it raised. Deterministic: the same text gives the same reading.
@@ -179,14 +181,47 @@ public struct Triage: Sendable {
     public static let kinds: [FeedbackRecord.Kind] = [.complaint, .compliment, .suggestion, .comment, .serviceRequest, .informationRequest, .asbReport]
 
     private let customMatcher: PhraseMatcher<Signal>?
-    /// Built on first use, once per process: opening a store for `letterbox list` should not pay
-    /// for a lexicon it never reads.
-    private static let defaultMatcher = buildDefaultMatcher()
+    /// Read on first use, once per process: opening a store for `letterbox list` should not pay
+    /// for a lexicon it never reads. The built table shipped in the binary
+    /// (Sources/CTriageModel/triage-lexicon.bin), unless ``readListsNotTable()`` was called or the
+    /// table does not fit this build's signals: then built from the lists.
+    private static let defaultMatcher = (listsOnly.load(ordering: .acquiring) ? nil : loadShippedMatcher()) ?? buildDefaultMatcher()
+    private static let listsOnly = Atomic<Bool>(false)
+
+    /// Makes every ``Triage`` of this process read with a matcher built from ``TriageLexicon``'s
+    /// lists, not the shipped table: `triage eval` and `triage train` call it first, so that they
+    /// always measure the lists as they are in the source (a test holds the table to the lists).
+    public static func readListsNotTable() { listsOnly.store(true, ordering: .releasing) }
 
     /// The matcher of ``TriageLexicon/phrases`` (what ``defaultMatcher`` holds), built afresh:
-    /// public for `letterbox-bench triage-speed`, which times it, since every process that
-    /// triages builds it once. (Built here, where it is specialised for ``Signal``.)
+    /// public for `letterbox-bench triage-speed`, which times it. (Built here, where it is
+    /// specialised for ``Signal``.)
     public static func buildDefaultMatcher() -> PhraseMatcher<Signal> { PhraseMatcher(TriageLexicon.phrases, droppingG: true) }
+
+    /// The table shipped in the binary, read (nil if it was made for other signals).
+    public static func loadShippedMatcher() -> PhraseMatcher<Signal>? {
+        guard let bytes = letterbox_triage_lexicon_bytes() else { return nil }
+        return readMatcherTable(UnsafeRawBufferPointer(start: bytes, count: letterbox_triage_lexicon_size()))
+    }
+
+    /// A matcher table's bytes read for this build's signals (nil if they are not one).
+    public static func readMatcherTable(_ bytes: UnsafeRawBufferPointer) -> PhraseMatcher<Signal>? {
+        let signals = Signal.allCases
+        return PhraseMatcher(serialized: bytes, fingerprint: signalsFingerprint) { Int($0) < signals.count ? signals[Int($0)] : nil }
+    }
+
+    /// The table `letterbox-bench lexicon-table` writes: ``buildDefaultMatcher()`` as bytes.
+    public static func lexiconTable() -> [UInt8] {
+        let codes = Dictionary(uniqueKeysWithValues: Signal.allCases.enumerated().map { ($1, UInt16($0)) })
+        return buildDefaultMatcher().serialized(fingerprint: signalsFingerprint) { codes[$0]! }
+    }
+
+    /// The signals' names in order, hashed: a table made when they were other ones is not read.
+    package static var signalsFingerprint: UInt64 {
+        Signal.allCases.reduce(TextFingerprint.fnvOffset) { hash, signal in
+            (signal.rawValue + "\n").utf8.reduce(hash, TextFingerprint.fnv)
+        }
+    }
     private var matcher: PhraseMatcher<Signal> { customMatcher ?? Self.defaultMatcher }
     /// The reference pattern of the landlord's cases, for escalation requests (`LB-2026-000123`).
     public var referencePrefix: String

@@ -44,6 +44,16 @@ struct WordTable<Value: Sendable>: Sendable {
         }
     }
 
+    /// Every key and its value, by key (for writing the table out: the same pairs give the same
+    /// lookups whatever order they are inserted in).
+    var entries: [(UInt64, Value)] {
+        var all: [(UInt64, Value)] = zero.map { [(UInt64(0), $0)] } ?? []
+        for (key, value) in zip(keys, values) where key != 0 {
+            if let value { all.append((key, value)) }
+        }
+        return all.sorted { $0.0 < $1.0 }
+    }
+
     private mutating func insert(_ key: UInt64, _ value: Value) {
         if key == 0 {
             zero = value

@@ -126,6 +126,8 @@ struct TriageEvalCommand: AsyncParsableCommand {
     @Option(name: .customLong("flag-model"), help: ArgumentHelp("How the model's reading of a flag weighs with the phrase lists' (repeatable): the lists' finding stands from KEEP, the model raises the flag alone from RAISE (above 1: never).", valueName: "FLAG=KEEP/RAISE")) var flagModel: [String] = []
 
     func run() async throws {
+        // The lists as they are in the source, not the shipped table (which a test holds to them).
+        Triage.readListsNotTable()
         try await reportingErrors {
             let choice: Triage.ModelChoice
             if rulesOnly {
@@ -283,6 +285,7 @@ struct TriageTrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("flag-model"), help: ArgumentHelp("With --folds: how the model's reading of a flag weighs with the phrase lists' (repeatable, as for eval).", valueName: "FLAG=KEEP/RAISE")) var flagModel: [String] = []
 
     func run() async throws {
+        Triage.readListsNotTable()
         try await reportingErrors {
             guard let method = TriageTraining.Method(rawValue: method) else { throw CLIError(.usage, "--method: logistic or naive-bayes.") }
             guard (10...22).contains(bits) else { throw CLIError(.usage, "--bits must be 10 to 22.") }

@@ -314,7 +314,43 @@ struct TextFingerprintTests {
                 }
             }
             #expect(matcher.matches(in: words).map { "\($0.word) \($0.tag) \($0.phrase)" } == expected, "\(lists) in \(text), paired from \(pairedFrom)")
+            // Written out as a table and read back (as the triage lexicon ships), the same.
+            let table = matcher.serialized(fingerprint: 42) { UInt16($0) }
+            let read = table.withUnsafeBytes { PhraseMatcher<Int>(serialized: $0, fingerprint: 42) { Int($0) } }
+            #expect(read?.matches(in: words).map { "\($0.word) \($0.tag) \($0.phrase)" } == expected, "\(lists) read back")
+            #expect(read?.serialized(fingerprint: 42) { UInt16($0) } == table)
         }
+    }
+
+    /// A matcher table is read only whole, made for the same tags and consistent: cut short, with
+    /// another fingerprint, a tag code unknown or any byte changed, it is refused or reads as a
+    /// matcher whose ranges all lie inside its tables (matching with it never traps).
+    @Test func aMatcherTableThatIsNotOneIsRefused() {
+        let matcher = PhraseMatcher([(0, ["the lift", "the lift is broken", "lift", "not working", "is not working"]), (1, ["the", "leaking", "a leak"])],
+                                    droppingG: true, pairedFrom: 1)
+        let table = matcher.serialized(fingerprint: 7) { UInt16($0) }
+        func read(_ bytes: [UInt8], fingerprint: UInt64 = 7, tags: Int = 2) -> PhraseMatcher<Int>? {
+            bytes.withUnsafeBytes { PhraseMatcher<Int>(serialized: $0, fingerprint: fingerprint) { Int($0) < tags ? Int($0) : nil } }
+        }
+        #expect(read(table) != nil)
+        #expect(read(table, fingerprint: 8) == nil)
+        #expect(read(table, tags: 1) == nil)
+        for length in 0..<table.count { #expect(read(Array(table.prefix(length))) == nil, "cut to \(length)") }
+        #expect(read(table + [0]) == nil)
+        let words = PhraseMatcher<Int>.wordHashes("the lift is not working and the lift is leakin, a leak")
+        var readAnyway = 0
+        for index in table.indices {
+            for change: UInt8 in [0x01, 0x80, 0xFF] {
+                var changed = table
+                changed[index] ^= change
+                if let matcher = read(changed) {
+                    readAnyway += 1
+                    _ = matcher.matches(in: words)
+                }
+            }
+        }
+        // A changed hash or text still reads; a changed count, range or tag does not.
+        #expect(readAnyway > 0 && readAnyway < table.count * 3)
     }
 
     /// At one word, the longest phrase first, then as listed, whether a first word's longer

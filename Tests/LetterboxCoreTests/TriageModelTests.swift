@@ -789,6 +789,22 @@ import Testing
         #expect(ruleReading("The bins at Hawthorn Rise have not been emptied since the start of the month. I have phoned twice.").kind == .complaint)
     }
 
+    /// The binary ships the lexicon's matcher built (Sources/CTriageModel/triage-lexicon.bin), so
+    /// that a process does not build it from the lists: the table must be the lists' matcher byte
+    /// for byte, and read back it finds the same phrases in every evaluation text.
+    @Test func shippedLexiconTableIsTheListsMatcher() throws {
+        let url = Fixtures.packageRoot.appendingPathComponent("Sources/CTriageModel/triage-lexicon.bin")
+        #expect(try Array(Data(contentsOf: url)) == Triage.lexiconTable(),
+                "The lexicon or the signals changed: run `swift run -c release letterbox-bench lexicon-table` and commit Sources/CTriageModel/triage-lexicon.bin")
+        let shipped = try #require(Triage.loadShippedMatcher())
+        let built = Triage.buildDefaultMatcher()
+        let evaluation = try TriageEvaluation(text: String(contentsOf: Fixtures.packageRoot.appendingPathComponent("Samples/triage/eval.txt"), encoding: .utf8))
+        for item in evaluation.items {
+            let words = PhraseMatcher<Triage.Signal>.wordHashes(item.body)
+            #expect(shipped.matches(in: words).map { "\($0.word) \($0.tag) \($0.phrase)" } == built.matches(in: words).map { "\($0.word) \($0.tag) \($0.phrase)" })
+        }
+    }
+
     /// Probe b94: a caller's own "not urgent" in a phone note; a wait counted before it; a
     /// relative the customer is happy to have act; doors stuck open and a way in for anyone; the
     /// fire escape as where a group sits; a thing that no longer sits where it should.

@@ -9,4 +9,9 @@
 const unsigned char *letterbox_triage_model_bytes(void);
 size_t letterbox_triage_model_size(void);
 
+/// The triage lexicon's phrase matcher as `PhraseMatcher.serialized` writes it
+/// (Sources/CTriageModel/triage-lexicon.bin), so that a process need not build it from the lists.
+const unsigned char *letterbox_triage_lexicon_bytes(void);
+size_t letterbox_triage_lexicon_size(void);
+
 #endif
