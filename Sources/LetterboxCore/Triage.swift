@@ -702,7 +702,7 @@ public struct Triage: Sendable {
     /// Whether the reported speech before `index` is the caller's in a phone note, not the
     /// landlord's staff ("your call centre keeps saying it's not an emergency", b41-002).
     static func callerSays(_ words: [UInt64], before index: Int) -> Bool {
-        guard words.contains(callerWord[0]) else { return false }
+        guard index >= 2, words.contains(callerWord[0]) else { return false }
         for at in Swift.max(1, index - 4)..<index where saysOrSaid.contains(words[at]) {
             if callersWords.contains(words[at - 1]) { return true }
         }
@@ -990,12 +990,12 @@ public struct Triage: Sendable {
                named(Self.cleaning, within: 2, before: match) { continue }
             if match.tag == .lifeEvent, match.word == 0 || !Self.householdsPartner.contains(words[match.word - 1]),
                Self.partnerViolence.contains(match.phrase) { continue }
-            // "your call centre keeps saying it's not an emergency" (b41-002): someone else's word, not
-            // the writer's.
             // "How many weeks waiting for a transfer is normal?": a question about the wait, not a wait.
             if match.tag == .failure, Self.waitedFor.contains(match.phrase), match.word > 0,
                Self.waitAsked.contains(words[match.word - 1]) { continue }
-            // The caller's own word in a phone note is the customer's: "She says it is not urgent" (b94-040).
+            // "your call centre keeps saying it's not an emergency" (b41-002): someone else's word, not
+            // the writer's; but in a phone note the caller's own word is the customer's: "She says
+            // it is not urgent" (b94-040).
             if match.tag == .notUrgent, named(Self.reportedSpeech, within: 4, before: match),
                !Self.callerSays(words, before: match.word) { continue }
             // "No reply needed": the writer asks for none, no failure to answer (b76-028).
