@@ -185,7 +185,7 @@ public struct Triage: Sendable {
     /// for a lexicon it never reads. The built table shipped in the binary
     /// (Sources/CTriageModel/triage-lexicon.bin), unless ``readListsNotTable()`` was called or the
     /// table does not fit this build's signals: then built from the lists.
-    private static let defaultMatcher = (listsOnly.load(ordering: .acquiring) ? nil : loadShippedMatcher()) ?? buildDefaultMatcher()
+    private static let defaultMatcher = (listsOnly.load(ordering: .acquiring) ? nil : loadShippedMatcher(release: true)) ?? buildDefaultMatcher()
     private static let listsOnly = Atomic<Bool>(false)
 
     /// Makes every ``Triage`` of this process read with a matcher built from ``TriageLexicon``'s
@@ -198,10 +198,14 @@ public struct Triage: Sendable {
     /// specialised for ``Signal``.)
     public static func buildDefaultMatcher() -> PhraseMatcher<Signal> { PhraseMatcher(TriageLexicon.phrases, droppingG: true) }
 
-    /// The table shipped in the binary, read (nil if it was made for other signals).
-    public static func loadShippedMatcher() -> PhraseMatcher<Signal>? {
+    /// The table shipped in the binary, read (nil if it was made for other signals). With
+    /// `release`, its pages are given back once read (about 440 KB of each process's resident
+    /// memory, which an mbox import's 100 MB has little to spare for).
+    public static func loadShippedMatcher(release: Bool = false) -> PhraseMatcher<Signal>? {
         guard let bytes = letterbox_triage_lexicon_bytes() else { return nil }
-        return readMatcherTable(UnsafeRawBufferPointer(start: bytes, count: letterbox_triage_lexicon_size()))
+        let matcher = readMatcherTable(UnsafeRawBufferPointer(start: bytes, count: letterbox_triage_lexicon_size()))
+        if release { letterbox_triage_lexicon_release() }
+        return matcher
     }
 
     /// A matcher table's bytes read for this build's signals (nil if they are not one).

@@ -13,5 +13,8 @@ size_t letterbox_triage_model_size(void);
 /// (Sources/CTriageModel/triage-lexicon.bin), so that a process need not build it from the lists.
 const unsigned char *letterbox_triage_lexicon_bytes(void);
 size_t letterbox_triage_lexicon_size(void);
+/// Gives the lexicon table's pages back once it has been read (they are the binary's, read
+/// again from it if ever touched).
+void letterbox_triage_lexicon_release(void);
 
 #endif
