@@ -323,10 +323,8 @@ extension PhraseMatcher {
         var at = 0
         func take<T: FixedWidthInteger>(_: T.Type) -> T? {
             guard bytes.count - at >= MemoryLayout<T>.size else { return nil }
-            var value = T.zero
-            withUnsafeMutableBytes(of: &value) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + MemoryLayout<T>.size)])) }
-            at += MemoryLayout<T>.size
-            return T(littleEndian: value)
+            defer { at += MemoryLayout<T>.size }
+            return T(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: T.self))
         }
         func count() -> Int? { take(UInt32.self).map(Int.init) }
         let magic = Self.tableMagic
