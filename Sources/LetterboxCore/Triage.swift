@@ -817,43 +817,6 @@ public struct Triage: Sendable {
         }
         return nil
     }
-    /// "The extractor fan was replaced on the 12th. Since then it makes a loud rattling noise"
-    /// (b91-001), "have been fitted last week": the landlord's recent work, dated
-    /// (``Signal/sinceWork``): an auxiliary, a verb of work and a time, one of each part in turn.
-    /// Read here rather than listed: as phrases they made 160, which every process hashed and
-    /// sorted before its first reading.
-    static let workParts: [[String]] = [
-        ["was", "were", "has been", "have been"],
-        ["replaced", "fitted", "installed", "put in", "renewed"],
-        ["on the", "last week", "last month", "yesterday", "recently", "this week", "a week ago", "a fortnight ago"],
-    ]
-    static let workPartHashes: [[[UInt64]]] = workParts.map { $0.map(PhraseMatcher<Signal>.wordHashes) }
-    /// The part of `choices` that the words at `at` begin with, if any.
-    static func part(_ choices: [[UInt64]], in words: [UInt64], at: Int) -> Int? {
-        choices.firstIndex { choice in at + choice.count <= words.count && zip(choice, words[at...]).allSatisfy { $0 == $1 } }
-    }
-    /// `found`, with the dated work of ``workParts`` added as the phrase matcher would have found
-    /// it (in the order of the words).
-    static func withDatedWork(_ found: [PhraseMatcher<Signal>.Match], _ words: [UInt64]) -> [PhraseMatcher<Signal>.Match] {
-        var dated: [PhraseMatcher<Signal>.Match] = []
-        for index in words.indices where workPartHashes[0].contains(where: { $0[0] == words[index] }) {
-            var at = index
-            var chosen: [String] = []
-            for (part, hashes) in zip(workParts, workPartHashes) {
-                guard let choice = Self.part(hashes, in: words, at: at) else { break }
-                chosen.append(part[choice])
-                at += hashes[choice].count
-            }
-            guard chosen.count == workParts.count else { continue }
-            dated.append(.init(tag: .sinceWork, phrase: chosen.joined(separator: " "), word: index, count: at - index))
-        }
-        // Each where the matcher would have put it: after the matches of the words up to its own.
-        var merged = found
-        for work in dated {
-            merged.insert(work, at: merged.firstIndex { $0.word > work.word } ?? merged.endIndex)
-        }
-        return merged
-    }
 
     /// Small children or pensioners named as a kind, which are the household's only with
     /// ``households`` just before: "my toddlers", "I have two babies", "with young children", "we
@@ -882,7 +845,7 @@ public struct Triage: Sendable {
         let textWords = textWords ?? TriageFeatures.Words(text)
         let words = textWords.hashes
         var hits = SignalHits()
-        let found = Self.withDatedWork(matcher.matches(in: words), words)
+        let found = matcher.matches(in: words)
         // "no smell of gas", "no mould": the word just before denies it.
         // "no gas smell", "no funny smell now": for the pairs below, a smell the two words before deny.
         func denied(_ match: PhraseMatcher<Signal>.Match, reach: Int = 1) -> Bool { named(Self.negators, within: reach, before: match) }

@@ -379,8 +379,11 @@ public enum TriageLexicon {
             "put up", "built", "laid"], last: $0) } + [
             "only fitted last", "only installed last", "only put in last", "only just fitted", "only just been fitted",
             "only been fitted", "only just installed",
-            // Recent work, dated ("was replaced on the 12th"), is read in code: ``Triage/withDatedWork(_:_:)``.
-        ]),
+            // "The extractor fan was replaced on the 12th. Since then it makes a loud rattling noise"
+            // (b91-001): recent work, dated. (160 phrases: cheap now the lexicon ships built.)
+        ] + ["on the", "last week", "last month", "yesterday", "recently", "this week", "a week ago", "a fortnight ago"].flatMap {
+            TriageLexicon.every(["was", "were", "has been", "have been"], then: ["replaced", "fitted", "installed", "put in", "renewed"], last: $0)
+        }),
         (.sarcasm, [
             "thanks for nothing", "thanks a lot for nothing", "cheers for nothing", "great job leaving", "well done for leaving",
             "thanks for leaving", "thanks for ignoring", "thank you for ignoring", "brilliant service not", "yeah right",
