@@ -410,7 +410,11 @@ public struct Triage: Sendable {
                 // weight for "contractor" (the safety net is for complaints the lists miss, and a
                 // praised job that failed, "the post is already leaning again", they find).
                 let praisedAndContent = has(.praise) && !dissatisfied
-                if !policy, !praisedAndContent, read != .complaint, complaintChance >= complaintThreshold {
+                // Nor where the model reads a remark and the text says a fault is over, with no
+                // dissatisfaction and nothing that goes on: "Caller confirmed the plumber came
+                // yesterday and the leak under the sink is fixed" (b95-040) reports a job done.
+                let doneAndContent = read == .comment && has(.hazardOver) && !has(.ongoing) && !dissatisfied
+                if !policy, !praisedAndContent, !doneAndContent, read != .complaint, complaintChance >= complaintThreshold {
                     kind = .complaint
                     reason = "Read as a complaint: the trained model gives it \(Self.percent(complaintChance)) (\(Self.describe(read)) \(Self.percent(reading.probability))), and a possible complaint is treated as one"
                         + Self.weighed(model.explain("kind", features, label: FeedbackRecord.Kind.complaint.rawValue))

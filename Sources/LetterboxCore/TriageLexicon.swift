@@ -470,6 +470,9 @@ public enum TriageLexicon {
             "stamping", "abusive", "aggressive", "all hours", "through the night", "at 3am", "at 2am", "at 4am", "every night", "late at night",
             "drums", "drumming", "fireworks", "smashing", "throwing stones", "abandoned car", "car been dumped", "dumped car",
             "no plates", "urinated", "racing", "motorbikes", "teenagers", "argue", "arguing", "dumping",
+            // Nuisance riding: "quad bikes tearing across the playing field" (b95-029).
+            "quad bike", "quad bikes", "quads", "scrambler", "scramblers", "dirt bike", "dirt bikes", "off road bikes", "mopeds",
+            "tearing around", "tearing round", "tearing across", "tearing up and down", "wheelies",
             // Someone's vehicle blocking others' spaces: "a van parked across our bays for weeks".
             "parked across", "parking across", "parks across", "across two bays", "across both bays", "across the bays",
             "across our bays", "in my bay", "in our bays", "blocking my bay", "blocking our bays", "blocking the bays",
@@ -667,6 +670,9 @@ public enum TriageLexicon {
             // "the communal front door isnt shutting" (the data's b30-027), and in Scots, "the close
             // door's no shutting" (b90-038).
             "not shutting", "isnt shutting", "is not shutting", "no shutting", "not closing", "isnt closing", "is not closing",
+            // A door that no longer catches: "frame is cracked and it wont latch" (b95-017).
+            "wont latch", "will not latch", "doesnt latch", "does not latch", "not latching", "isnt latching", "cant latch",
+            "no longer latches",
         ]),
         (.givingWay, [
             "come loose", "came loose", "coming loose", "loose", "wobbling", "wobbly", "wobbles", "fallen", "fell", "falling", "fall off",
@@ -701,6 +707,9 @@ public enum TriageLexicon {
             // A way in for anyone (b94-037: "Anyone can walk straight in").
             "anyone can walk straight in", "anyone could walk straight in",
             "anyone can just walk in", "anyone could just walk in", "anyone can come in", "anyone could come in",
+            // A break-in tried: "someone tried to jemmy my back door overnight" (b95-017).
+            "tried to jemmy", "tried to prise", "tried to pry", "attempted break in", "attempted burglary", "attempted to break in",
+            "tried to force the door", "tried to force my door", "tried to force the lock", "tried to force the window",
         ] + TriageLexicon.wontLock),
         (.noHeat, [
             "no heating", "no heat", "heating not working", "heating isnt working", "heating has stopped", "heating broken",
@@ -770,6 +779,8 @@ public enum TriageLexicon {
             "no fire", "false alarm", "has been restored", "have restored it", "been restored", "power is back",
             "leak has stopped", "leak stopped", "stopped leaking", "stopped sparking", "dripping has stopped", "water has stopped",
             "closed it when they left", "nothing needed", "no repair needed", "no job needed", "nothing is needed",
+            // A repair confirmed done: "the leak under the sink is fixed. Nothing more needed" (b95-040).
+            "is fixed", "are fixed", "nothing more needed", "nothing else needed", "no further action needed",
             "nothing is exposed", "nothing exposed", "no smell now", "can no longer smell", "fine now", "back to normal",
             "working again", "is dry", "ceiling is dry", "been cut up", "still works", "still working",
             "repaired it", "repaired the same", "fixed the same", "sorted the same", "made safe the same",
@@ -875,6 +886,10 @@ public enum TriageLexicon {
             "cover has fallen off", "cover missing", "cover is missing",
             // Near a socket or switch only: "a stairwell full of burn marks" after fireworks is no fault in the wiring.
             "burn marks", "burn mark", "scorch marks", "scorched",
+            // A fitting that fizzes or has browned with heat: "the plastic round the bedroom light
+            // switch has gone brown and it fizzes" (b95-014).
+            "fizz", "fizzes", "fizzing", "fizzed", "crackles", "crackled", "gone brown", "turned brown", "going brown",
+            "gone black", "turned black", "going black",
         ]),
         // Locks asked for someone threatened at home (``Triage/Signal/lockChange``).
         (.lockChange, [
@@ -1006,6 +1021,8 @@ public enum TriageLexicon {
             // A worry eased, not disclosed: "I feel much less anxious" (b64-034).
             "less anxious", "less depressed", "less stressed", "no longer anxious", "not as anxious", "not so anxious",
             "carer by profession", "carer by trade", "hospital appointment", "hospital appointments",
+            // Shortened, as texts write it: "cant do thurs, got a hospital appt" (b95-020).
+            "hospital appt", "hospital appts", "hospital app", "hospital apps",
         ] + TriageLexicon.thingsThatDied + [
             "mental health first aid", "mental health awareness",
             "fire alarm test", "fire alarm tests", "fire alarm testing",

@@ -828,6 +828,25 @@ import Testing
         #expect(ruleReading("The caretaking service no longer happens on Fridays and nobody told us why. The bins room is a mess by Monday.").kind == .complaint)
     }
 
+    /// Probe b95: a fitting that fizzes or has browned; a break-in tried and a door that will not
+    /// latch; nuisance riding; a hospital appointment that moves a repair; a job confirmed done.
+    @Test func fizzingFittingsTriedBreakInsNuisanceRidingAppointmentsAndJobsDone() {
+        #expect(ruleFlag(.urgentSafety, "the socket behind the telly fizzed last night and the plastic round it has gone black"))
+        #expect(ruleFlag(.urgentSafety, "The switch for the kitchen light crackles whenever I press it and feels warm."))
+        #expect(!ruleFlag(.urgentSafety, "The new kitchen tiles have gone brown round the sink where the grout is."))
+        #expect(ruleFlag(.urgentSafety, "Caller says someone tried to force the lock on her flat door last night and now it won't latch at all."))
+        #expect(ruleFlag(.urgentSafety, "my front door doesnt latch since somebody tried to prise it open on sat night"))
+        #expect(!ruleFlag(.urgentSafety, "The garden gate won't latch any more and blows open in the wind."))
+        #expect(ruleReading("kids on dirt bikes tearing round the estate every evening, nearly hit my dog").kind == .asbReport)
+        #expect(!ruleFlag(.vulnerability, "need to move my repair to fri, got a hospital appt that morning"))
+        #expect(ruleFlag(.vulnerability, "my husband is in hospital and the boiler has stopped, I cant manage the stairs to get to the meter"))
+        // The model alone gave it a complaint's 28% (stop 64's), which the safety net took.
+        let done = Triage().read(subject: nil, body: "Caller confirmed the joiner came on Friday and the leak round the back door frame is fixed. Nothing more needed.")
+        #expect(done.kind == .comment && !done.flags.contains { $0.flag == .expressedDissatisfaction })
+        let stillStained = Triage().read(subject: nil, body: "The leak is fixed at last but the ceiling is still stained and nobody has come back to paint it as promised.")
+        #expect(stillStained.kind == .complaint)
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
