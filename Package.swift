@@ -52,9 +52,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The system SQLite's C interface, for writing large blobs in place (storeBlob).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "CSQLiteTuning",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // The system SQLite's settings that take variable arguments (sqlite3_db_config), which
+        // Swift cannot call.
+        .target(name: "CSQLiteTuning", linkerSettings: [.linkedLibrary("sqlite3")]),
 
         // The PostgreSQL store (issue 16): its schema, health and `store copy` from SQLite.
         .target(

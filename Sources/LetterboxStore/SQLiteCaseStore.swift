@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 import GRDBSQLite
+import CSQLiteTuning
 import Synchronization
 public import LetterboxCore
 
@@ -82,6 +83,12 @@ public final class SQLiteCaseStore: CaseStoreRules {
     /// 2,186 and 1,504 realistic form posts against 1,326 (one round). So 16 MB, whatever the
     /// page size.
     static let walCheckpointBytes = 16 << 20
+    /// The same for a process that commits one message and exits (``Options/singleConnection``),
+    /// which leaves the WAL behind and empties it as it closes once it holds this much (``deinit``):
+    /// each such process opens the store by reading the whole WAL (SQLite's rebuilding of its
+    /// index), so it is kept small. A message of the README's samples dirties about 35 pages
+    /// (140 KB), so about one process in seven copies the WAL in.
+    package static let oneMessageWALBytes = 1 << 20
     package let caches = StoreCaches()
 
     /// Megabytes of blobs just written sit in the page caches (64 MB a connection) as clean
@@ -224,7 +231,19 @@ public final class SQLiteCaseStore: CaseStoreRules {
                 // WAL mode, as a pool sets it: for a store just made, one made before WAL was
                 // set here, or one converted by the README's page-size steps; for a store already
                 // in it, this changes nothing.
-                try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    // The WAL is left as it is when this process closes the store, instead of
+                    // copied into it and deleted (SQLite does that when the last connection
+                    // closes): that cost each piped message three more syncs (the WAL twice and
+                    // the store). The commit itself is synced in the WAL as before. The WAL is
+                    // copied into the store and emptied as the store closes once it holds
+                    // ``oneMessageWALBytes`` (``deinit``), since the next process to open the
+                    // store reads all of it to find its pages.
+                    guard let connection = db.sqliteConnection, letterbox_sqlite_keep_wal_on_close(UnsafeMutableRawPointer(connection)) == 0 else {
+                        throw StoreError(.io, "SQLite refused to keep the WAL on close.")
+                    }
+                }
                 pool = queue
             } else {
                 pool = try DatabasePool(path: path, configuration: configuration)
@@ -292,6 +311,22 @@ public final class SQLiteCaseStore: CaseStoreRules {
         let code = errno
         if code == EEXIST { return false }
         throw StoreError(.io, "Cannot create the store \(path): \(String(cString: strerror(code))).")
+    }
+
+    /// A store opened for one message (``Options/singleConnection``) keeps its WAL when it closes
+    /// (see ``init(path:options:)``) unless the WAL holds ``oneMessageWALBytes`` or more: then it
+    /// is copied into the store and cut to nothing first. (SQLite's own automatic checkpoint
+    /// cannot do it for such a process: the next one to open the store rebuilds the WAL's index
+    /// without knowing what was copied, so the WAL would never start again from its beginning.)
+    deinit {
+        guard options.singleConnection else { return }
+        var status = stat()
+        guard stat(path + "-wal", &status) == 0, Int(status.st_size) >= Self.oneMessageWALBytes else { return }
+        // Without waiting: while another process has the store open (a `serve`, a watcher) its
+        // connections keep the WAL's index and its own checkpoints empty the WAL; a pipe beside it
+        // should not wait for its readers. Nothing is lost if it fails (that, or a full disk): the
+        // WAL keeps every commit, and the next store to close tries again.
+        try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA busy_timeout = 0; PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Runs a write transaction, translating SQLite errors.

@@ -221,6 +221,54 @@ struct CaseStoreTests {
         #expect(checkpointed <= bound, "\(checkpointed)")
     }
 
+    /// A process that commits one message (the mail pipe) leaves the WAL behind when it closes
+    /// the store, instead of copying it into the store with three more syncs; whoever opens the
+    /// store next reads the records there. Once the WAL holds ``SQLiteCaseStore/oneMessageWALBytes``
+    /// the store that closes copies it in and empties it, so it stays within that and a message.
+    @Test func aOneMessageStoreKeepsItsWALUntilItIsFull() throws {
+        let path = folder.appendingPathComponent("pipe.sqlite").path
+        var oneMessage = SQLiteCaseStore.Options()
+        oneMessage.singleConnection = true
+        func walBytes() -> Int { (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? -1 }
+        var sizes: [Int] = []
+        for n in 0..<40 {
+            // A store per message, as the pipe opens one per process, released before the next.
+            try {
+                let store = try SQLiteCaseStore(path: path, options: oneMessage)
+                let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
+                let text = "Phone: 07700 9\(String(format: "%05d", n))\nName: Caller \(n)\n\nCaller said the bath panel in flat \(n) has come off.\n"
+                #expect(try intake.ingest([note(text, source: "n\(n).txt")])[0].disposition == .accepted)
+            }()
+            sizes.append(walBytes())
+        }
+        // Kept after the first close, never past the limit and a message, emptied at least once.
+        #expect(sizes[0] > 0, "\(sizes)")
+        #expect(sizes.allSatisfy { $0 >= 0 && $0 < SQLiteCaseStore.oneMessageWALBytes + (256 << 10) }, "\(sizes)")
+        #expect(sizes.contains(0), "\(sizes)")
+        // Every record is there for a reader that opens the store afterwards, WAL and all.
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 40)
+
+        // While another process reads (as a `serve` beside the pipe would), a full WAL is left to
+        // it: the closing store does not wait out its busy timeout (20 s here) for the reader.
+        oneMessage.busyTimeout = 20
+        var holding = Configuration()
+        holding.allowsUnsafeTransactions = true
+        let reader = try DatabaseQueue(path: path, configuration: holding)
+        try reader.inDatabase { db in try db.execute(sql: "BEGIN; SELECT COUNT(*) FROM records;") }
+        let started = Date()
+        for n in 40..<60 {
+            try {
+                let store = try SQLiteCaseStore(path: path, options: oneMessage)
+                let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
+                #expect(try intake.ingest([note("Phone: 07700 9\(String(format: "%05d", n))\n\nThe gate is broken at \(n).\n", source: "n\(n).txt")])[0].disposition == .accepted)
+            }()
+        }
+        #expect(walBytes() >= SQLiteCaseStore.oneMessageWALBytes)
+        #expect(Date().timeIntervalSince(started) < 10)
+        try reader.inDatabase { db in try db.execute(sql: "ROLLBACK") }
+    }
+
     @Test(arguments: Backend.allCases)
     func acceptedThenRedeliveredKeepsOneRecord(_ backend: Backend) throws {
         let store = try store(backend)
