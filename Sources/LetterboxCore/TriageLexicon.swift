@@ -887,9 +887,9 @@ public enum TriageLexicon {
             // Near a socket or switch only: "a stairwell full of burn marks" after fireworks is no fault in the wiring.
             "burn marks", "burn mark", "scorch marks", "scorched",
             // A fitting that fizzes or has browned with heat: "the plastic round the bedroom light
-            // switch has gone brown and it fizzes" (b95-014).
+            // switch has gone brown and it fizzes" (b95-014). Not "gone black", which near a light
+            // is as often mould ("the ceiling round the light has gone black").
             "fizz", "fizzes", "fizzing", "fizzed", "crackles", "crackled", "gone brown", "turned brown", "going brown",
-            "gone black", "turned black", "going black",
         ]),
         // Locks asked for someone threatened at home (``Triage/Signal/lockChange``).
         (.lockChange, [

@@ -834,6 +834,7 @@ import Testing
         #expect(ruleFlag(.urgentSafety, "the socket behind the telly fizzed last night and the plastic round it has gone black"))
         #expect(ruleFlag(.urgentSafety, "The switch for the kitchen light crackles whenever I press it and feels warm."))
         #expect(!ruleFlag(.urgentSafety, "The new kitchen tiles have gone brown round the sink where the grout is."))
+        #expect(!ruleFlag(.urgentSafety, "The bathroom ceiling round the light fitting has gone black with mould again."))
         #expect(ruleFlag(.urgentSafety, "Caller says someone tried to force the lock on her flat door last night and now it won't latch at all."))
         #expect(ruleFlag(.urgentSafety, "my front door doesnt latch since somebody tried to prise it open on sat night"))
         #expect(!ruleFlag(.urgentSafety, "The garden gate won't latch any more and blows open in the wind."))
