@@ -702,7 +702,7 @@ public struct Triage: Sendable {
     static let stillWorks: Set<String> = ["still works", "still working"]
     static let reportedSpeech = hashes(["said", "saying", "says", "say", "told", "tells", "tell", "claimed", "claims", "insisted"])
     /// The wait counted before it ("7 weeks waiting for someone to fix the gutter"), unless asked about.
-    static let waitedFor: Set<String> = ["weeks waiting for", "months waiting for", "weeks of waiting", "months of waiting"]
+    static let waitedFor = Set(TriageLexicon.waitedFor)
     static let waitAsked = hashes(["many", "how", "the", "average", "usual", "typical", "normal", "few"])
     /// The customer speaking in a phone note: "She says", "Caller said" (the note must name a caller).
     static let callersWords = hashes(["she", "he", "caller", "they"])

@@ -219,9 +219,14 @@ public enum TriageLexicon {
         "groundsmen", "grounds team", "grass cutters", "bin men", "binmen", "litter pickers",
     ]
 
-    /// The relatives a phone note names after "Caller's" or "Tenant's".
     /// The customer's leave for the writer to act: "he is happy for me to deal with this".
     static let happyForMe = every(["happy for me to"], then: ["deal", "speak", "talk", "act", "handle", "sort", "contact", "discuss", "manage"])
+
+    /// The wait counted before it, a failure ("3 weeks waiting for someone to fix my extractor
+    /// fan", b63-017, b94-026) unless asked about (``Triage/waitAsked``).
+    static let waitedFor = ["weeks waiting for", "months waiting for", "weeks of waiting", "months of waiting"]
+
+    /// The relatives a phone note names after "Caller's" or "Tenant's".
     static let relatives = [
         "mum", "mother", "dad", "father", "nan", "gran", "grandmother", "grandfather", "husband", "wife", "partner", "son", "daughter",
         "granddaughter", "grandson", "brother", "sister", "aunt", "uncle", "niece", "nephew",
@@ -304,10 +309,8 @@ public enum TriageLexicon {
             // "she has been waiting since July for the gap under her door to be fixed" (b77-015):
             // the data's five are all complaints.
             "waiting since",
-            // "3 weeks waiting for someone to fix my extractor fan" (b63-017, b94-026): the time
-            // before the wait, both complaints.
-            "weeks waiting for", "months waiting for", "weeks of waiting", "months of waiting",
-        ] + TriageLexicon.debrisLeft + [
+            // "3 weeks waiting for someone to fix my extractor fan": the time before the wait.
+        ] + TriageLexicon.waitedFor + TriageLexicon.debrisLeft + [
             "chased", "chasing", "third time", "fourth time", "fifth time", "3rd time", "4th time", "5th time", "third call", "3rd call",
             "fourth call", "4th call", "fifth call", "5th call", "numerous times",
             // "the fifth visit for the same cistern": a repair that took more than two goes.

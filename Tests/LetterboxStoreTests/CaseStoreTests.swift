@@ -230,15 +230,15 @@ struct CaseStoreTests {
         var oneMessage = SQLiteCaseStore.Options()
         oneMessage.singleConnection = true
         func walBytes() -> Int { (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? -1 }
+        // A store per message, as the pipe opens one per process, closed before the next.
+        func commitOne(_ n: Int, _ text: String) throws {
+            let store = try SQLiteCaseStore(path: path, options: oneMessage)
+            let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
+            #expect(try intake.ingest([note("Phone: 07700 9\(String(format: "%05d", n))\n" + text, source: "n\(n).txt")])[0].disposition == .accepted)
+        }
         var sizes: [Int] = []
         for n in 0..<40 {
-            // A store per message, as the pipe opens one per process, released before the next.
-            try {
-                let store = try SQLiteCaseStore(path: path, options: oneMessage)
-                let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
-                let text = "Phone: 07700 9\(String(format: "%05d", n))\nName: Caller \(n)\n\nCaller said the bath panel in flat \(n) has come off.\n"
-                #expect(try intake.ingest([note(text, source: "n\(n).txt")])[0].disposition == .accepted)
-            }()
+            try commitOne(n, "Name: Caller \(n)\n\nCaller said the bath panel in flat \(n) has come off.\n")
             sizes.append(walBytes())
         }
         // Kept after the first close, never past the limit and a message, emptied at least once.
@@ -257,13 +257,7 @@ struct CaseStoreTests {
         let reader = try DatabaseQueue(path: path, configuration: holding)
         try reader.inDatabase { db in try db.execute(sql: "BEGIN; SELECT COUNT(*) FROM records;") }
         let started = Date()
-        for n in 40..<60 {
-            try {
-                let store = try SQLiteCaseStore(path: path, options: oneMessage)
-                let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
-                #expect(try intake.ingest([note("Phone: 07700 9\(String(format: "%05d", n))\n\nThe gate is broken at \(n).\n", source: "n\(n).txt")])[0].disposition == .accepted)
-            }()
-        }
+        for n in 40..<60 { try commitOne(n, "\nThe gate is broken at \(n).\n") }
         #expect(walBytes() >= SQLiteCaseStore.oneMessageWALBytes)
         #expect(Date().timeIntervalSince(started) < 10)
         try reader.inDatabase { db in try db.execute(sql: "ROLLBACK") }
