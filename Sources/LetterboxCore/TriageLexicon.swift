@@ -303,6 +303,14 @@ public enum TriageLexicon {
             "nobody came", "no one came", "nobody turned up", "no one turned up", "nobody has", "no one has", "never turned up",
             "didnt turn up", "did not turn up", "didnt show", "did not show", "no show", "not turned up", "failed to turn up", "never came",
             "didnt come", "did not come", "never arrived", "didnt arrive", "did not arrive",
+            // Done to the writer without a word first: "The new bin store you built takes all the
+            // light from my kitchen window. Nobody asked us where it should go" (b96-004), as the
+            // data's b01-064, b01-093 and the Section 20 bills. (Not "without asking me": a
+            // neighbour does things without asking too, and a failure beside nuisance reads as a
+            // complaint about how the nuisance was handled.)
+            "nobody asked me", "nobody asked us", "no one asked me", "no one asked us",
+            "not consulted", "never consulted", "werent consulted", "without consulting", "without any consultation",
+            "with no consultation",
             "no response", "no reply", "not heard back", "not heard anything", "heard nothing", "never heard back", "no one got back",
             "nobody got back", "never got back", "no one called back", "nobody called back", "never called back", "not been called back",
             "nobody rang back", "no one rang back", "never rang back",
@@ -442,6 +450,15 @@ public enum TriageLexicon {
             "are there", "query", "question", "enquiry", "enquiring", "could you advise", "please advise", "advice", "explain",
             "what happens", "do you have", "asked how", "asked when", "asked whether", "asked if", "asking whether", "asking if",
             "asking about", "wants to know", "wanted to know", "enquired", "whats the", "what is the number", "number for",
+            // Leave asked for: "would that be a problem with the tenancy?" (b96-023), as "am I
+            // allowed" and "is it ok to" in the data (b03-044, b18-035, b72-013).
+            "would that be a problem", "would it be a problem", "would this be a problem", "would that be allowed",
+            "would it be allowed", "would that be ok", "would that be okay", "am i allowed", "are we allowed", "is it ok to",
+            "is it ok if", "is it okay to", "is it okay if",
+            // Whether something sent arrived: "did u get the photos i sent ... just checking they
+            // came thru" (b96-027).
+            "did you get the", "did u get the", "did you get my", "did u get my", "did you receive", "did u receive",
+            "have you received", "have u received", "came through ok", "came thru ok", "just checking",
             // "Caller wanted to check the date of her gas safety check" (b66-016): a question in a phone note.
         ] + TriageLexicon.every(["wanted to check", "wants to check", "wanting to check", "would like to check", "rang to check",
                                  "called to check"], then: ["when", "whether", "if", "the date", "what"])),
@@ -473,6 +490,10 @@ public enum TriageLexicon {
             "stamping", "abusive", "aggressive", "all hours", "through the night", "at 3am", "at 2am", "at 4am", "every night", "late at night",
             "drums", "drumming", "fireworks", "smashing", "throwing stones", "abandoned car", "car been dumped", "dumped car",
             "no plates", "urinated", "racing", "motorbikes", "teenagers", "argue", "arguing", "dumping",
+            // Drinking in the open or the common parts: "A group of adults drink in the children's
+            // play area" (b96-031), as the data's b12-015, b19-020, b22-063, b30-050, b51-024.
+            "drinking in the", "drinking on the", "drink in the", "drinks in the", "drinking outside", "drinking and",
+            "place to drink", "street drinking", "drunk bloke", "drunk man", "drunk men", "drunken", "coming home drunk",
             // Nuisance riding: "quad bikes tearing across the playing field" (b95-029).
             "quad bike", "quad bikes", "quads", "scrambler", "scramblers", "dirt bike", "dirt bikes", "off road bikes", "mopeds",
             "tearing around", "tearing round", "tearing across", "tearing up and down", "wheelies",
@@ -494,6 +515,15 @@ public enum TriageLexicon {
             "someone else to review", "someone else review", "looked at by someone else", "reviewed by someone else",
             "someone independent to look", "someone independent to review", "someone different to look", "fresh pair of eyes",
             "looked at again by someone", "looked into again by someone", "reviewed again by someone",
+            // Someone senior, near the reply (b96-010: "I have your stage 1 reply ... I want someone
+            // senior to look at this again"); alone, "can someone senior look at this" about a
+            // repair (b29-002) is a complaint, not a second stage.
+            "someone senior to look", "someone senior look", "someone senior to review", "someone senior review",
+            "senior manager to look", "senior manager to review", "senior officer to look", "senior officer to review",
+            // The reply refused, near the reply: "Thank you for your stage 1 response. I do not
+            // accept it" (b33-011, b59-008, b69-002, b96-010; "your findings", b90-015).
+            "do not accept it", "dont accept it", "cannot accept it", "cant accept it", "do not accept your findings",
+            "dont accept your findings", "cannot accept your findings",
         ]),
         // An outcome accepted (``Triage.Signal.closedSatisfied``): "satisfied with the outcome and
         // happy for the complaint to be closed".
@@ -506,6 +536,9 @@ public enum TriageLexicon {
         ]),
         (.complaintAnswer, [
             "complaint", "complaints", "response", "reply", "replied", "answer", "answered", "decision", "outcome",
+            // The first stage's letter named by its stage: "Thanks for the first stage letter ... I
+            // don't accept it".
+            "stage one", "stage 1", "first stage",
         ]),
         (.damp, [
             "damp", "dampness", "mould", "mouldy", "moulds", "mold", "moldy", "mildew", "condensation", "black spots", "black patches",
@@ -977,6 +1010,11 @@ public enum TriageLexicon {
             // The instruction in a landlord's footer or leaflet, quoted back: "If you smell gas, call ...".
             "if you smell gas", "if you can smell gas", "if you suspect a gas leak", "if you think you can smell gas",
             "blind corner", "blind spot", "baby things", "baby clothes", "baby changing", "mobility scooters",
+            // A format asked for a publication, for many: "Could the tenants' newsletter have a page
+            // in large print? Lots of us ... find the small type hard going" (b96-035). The
+            // writer's own letters in large print still count.
+            "page in large print", "pages in large print", "large print page", "large print pages", "large print section",
+            "large print edition", "newsletter in large print",
             "mobility scooter", "older residents", "older tenants", "older people", "elderly residents", "elderly people",
             "elderly tenants",
             "elderly neighbour", "elderly neighbours", "disabled neighbour", "disabled neighbours", "elderly lady next door",

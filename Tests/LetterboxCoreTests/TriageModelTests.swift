@@ -848,6 +848,22 @@ import Testing
         #expect(stillStained.kind == .complaint)
     }
 
+    /// Probe b96: a stage 1 reply refused and someone senior asked for; work done without a word
+    /// to the household; leave asked for and a check that something sent arrived; drinking in
+    /// the common parts; large print suggested for a publication, not asked for oneself.
+    @Test func refusedRepliesUnconsultedWorkPermissionDrinkingAndLargePrintForMany() {
+        let refused = ruleReading("Thanks for the first stage letter about my missed repairs. I dont accept it, the dates you give are wrong. I would like someone senior to review the whole thing.")
+        #expect(refused.kind == .complaint && refused.flags.contains { $0.flag == .escalationRequest })
+        #expect(ruleFlag(.escalationRequest, "Your reply to my complaint says the fence was mended. It was not. I want a senior manager to look at it again please."))
+        #expect(!ruleFlag(.escalationRequest, "Can someone senior look at my repair please, the window has been broken since March and three visits were missed."))
+        #expect(ruleReading("The council planted six trees right along my side fence last week and they will block the sun from my garden. No one asked us about any of it.").kind == .complaint)
+        #expect(ruleReading("hi is it ok if we put a small pond in the back garden for the grandkids, would that be a problem with the tenancy").kind == .informationRequest)
+        #expect(ruleReading("did u get my form for the parking permit last wk just checking").kind == .informationRequest)
+        #expect(ruleReading("Caller says a few men sit drinking on the steps by the launderette and leave cans and broken glass behind.").kind == .asbReport)
+        #expect(!ruleFlag(.vulnerability, "Could the annual report come with a couple of pages in large print? The print is tiny for a lot of people here."))
+        #expect(ruleFlag(.vulnerability, "Please send all my rent letters in large print from now on, I cannot read the normal ones."))
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
