@@ -262,6 +262,7 @@ struct DedupScale: ParsableCommand {
     @ArgumentParser.Flag(help: "Add up SQLite's time per statement on both stores, and print the statements whose time a record grew most on the large store (the cost that grows with the store, statement by statement). Profiling itself costs time: read the ratios without it.") var profile = false
     @ArgumentParser.Flag(help: "Print each batch's wall and CPU time (is it waiting on the disk or computing?) and the bytes it read and wrote through system calls (the store's page reads that missed its cache, its WAL and checkpoint writes).") var trace = false
     @Option(help: "Megabytes of the writer's page cache a batch may leave behind (trimmed to half once over; the store's default is 16, which keeps an mbox import under 100 MB).") var writerCacheMb: Int?
+    @Option(help: "Megabytes of WAL from which a checkpoint is asked for (the store's default is 16).") var walCheckpointMb: Int?
     @ArgumentParser.Flag(help: "Checkpoint the WAL inside the commit that fills it, as SQLite does by default, instead of beside the writer (to compare the two).") var checkpointInCommit = false
     @Option(help: "Measure on this PostgreSQL server instead (postgres://user@host/db, a superuser's): the large store is the SQLite one copied there once with `letterbox store copy`, and each run measures on a fresh copy of it (CREATE DATABASE ... TEMPLATE).") var postgres: String?
 
@@ -313,6 +314,7 @@ struct DedupScale: ParsableCommand {
         var options = SQLiteCaseStore.Options()
         options.checkpointInBackground = !checkpointInCommit
         if let writerCacheMb { options.writerCacheBytes = writerCacheMb << 20 }
+        if let walCheckpointMb { options.walCheckpointBytes = walCheckpointMb << 20 }
         if profile { options.statementProfiler = { into.add($0, $1) } }
         return options
     }
