@@ -221,6 +221,33 @@ struct CaseStoreTests {
         #expect(checkpointed <= bound, "\(checkpointed)")
     }
 
+    /// A one-message store closes its connection as it goes (its queue is kept, closed, so that
+    /// GRDB's deinit does not start Foundation's NotificationCenter in a process about to exit):
+    /// no file of the store stays open, and the next store opens it as usual.
+    @Test func aOneMessageStoreClosesItsFilesAsItGoes() throws {
+        let path = folder.appendingPathComponent("closing.sqlite").path
+        var oneMessage = SQLiteCaseStore.Options()
+        oneMessage.singleConnection = true
+        func openFiles() -> Int {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return fds.filter { fd in
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + fd)) ?? ""
+                return target == path || target == path + "-wal" || target == path + "-shm"
+            }.count
+        }
+        for n in 0..<3 {
+            do {
+                let store = try SQLiteCaseStore(path: path, options: oneMessage)
+                let intake = Intake(backend: store, decoders: [PhoneNoteDecoder()])
+                #expect(try intake.ingest([note("Phone: 07700 90000\(n)\nName: Caller\n\nCaller said the hall light is out.\n", source: "c\(n).txt")])[0].disposition == .accepted)
+                #expect(openFiles() >= 2)
+            }
+            #expect(openFiles() == 0)
+        }
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM records") } == 3)
+    }
+
     /// A process that commits one message (the mail pipe) leaves the WAL behind when it closes
     /// the store, instead of copying it into the store with three more syncs; whoever opens the
     /// store next reads the records there. Once the WAL holds ``SQLiteCaseStore/oneMessageWALBytes``
