@@ -155,6 +155,11 @@ public struct Triage: Sendable {
         /// crew that may be the council's or a neighbour's ("the bin men", "builders") counts only as
         /// the landlord's ("your bin men"). A failure then; nothing otherwise.
         case workerDamage
+        /// A fault found right after the landlord's own work (``sinceWork``): "our front door
+        /// won't lock since the locksmith came". A failure, and one the model may not overrule: the
+        /// data labels every such text a complaint about the work, which the trained model read
+        /// as a new repair in cross-validation (b62-039, b64-033, b55-038, b61-036).
+        case workFault
         case representative, consent, outOfTime
         // complaint categories
         case delay, failureToProvide, poorQuality, inappropriateService, serviceWithdrawn, cost, staffBehaviour, policy, discrimination
@@ -390,8 +395,8 @@ public struct Triage: Sendable {
         }
         // The model reads the kind unless a policy rule decided it: a request to escalate, the
         // word "complaint", the customer's choice of complaint, a complaint about how
-        // anti-social behaviour was handled.
-        let policy = has(.escalation) || explicit || stated == .complaint || (has(.asb) && has(.failure))
+        // anti-social behaviour was handled, a fault the landlord's own work left.
+        let policy = has(.escalation) || explicit || stated == .complaint || (has(.asb) && has(.failure)) || has(.workFault)
         var confidence: Double?
         var runnerUp: FeedbackRecord.Kind?
         var runnerUpConfidence: Double?
@@ -1116,6 +1121,7 @@ public struct Triage: Sendable {
             let work = Self.faultsAfterWork.lazy.compactMap({ Self.near(.sinceWork, $0, within: Self.workWindow, in: matches).first }).first
         {
             hits.append(work.0.phrase, to: .failure)
+            hits.append(work.0.phrase, to: .workFault)
         }
         for signal in Self.pairedSignals { hits[signal] = nil }
         // "a burning plastic smell coming from the fuse box and the lights keep flickering" (the

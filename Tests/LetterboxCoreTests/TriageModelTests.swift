@@ -864,6 +864,17 @@ import Testing
         #expect(ruleFlag(.vulnerability, "Please send all my rent letters in large print from now on, I cannot read the normal ones."))
     }
 
+    /// A fault right after the landlord's own work is a complaint about the work, whatever the
+    /// model reads (it read this one a repair at 98%); a later, unrelated fault is a request.
+    @Test func aFaultTheLandlordsWorkLeftIsAComplaintWhateverTheModelReads() {
+        let triage = Triage()
+        let rewired = triage.read(subject: nil, body: "Since the electrician rewired the flat the landing light keeps flickering and the switch is loose.", received: received)
+        #expect(rewired.kind == .complaint)
+        #expect(rewired.flags.contains { $0.flag == .expressedDissatisfaction })
+        let later = triage.read(subject: nil, body: "The plumber fixed the boiler last month and it has been fine. Now the bathroom extractor has stopped working, can someone look at it?", received: received)
+        #expect(later.kind == .serviceRequest)
+    }
+
     /// Probe b63: an alarm that sounds at cooking or for its battery works, and the model does
     /// not make it an emergency; one sounding with the room full of smoke is one.
     @Test func anAlarmThatSoundsAtCookingIsNoEmergency() {
