@@ -947,6 +947,14 @@ public struct Triage: Sendable {
             }
             // The fittings are looked for among all findings: "the roller blind" hides "blind" as a
             // cue, not the blind as a fitting.
+            // "The fence panel between me and number 9 is leaning" (b97-036): a garden's fence, gate or
+            // shed leaning is a repair, as the data's b38-027, b52-016 and b60-036 are; a wall, a
+            // tree, a chimney, a lamp post or a fire door leaning is still structural danger.
+            if match.tag == .structural, Self.leaning.contains(match.phrase),
+               named(Self.gardenFixtures, within: Self.gardenFixtureWindow, before: match) {
+                hits.append(match.phrase, to: .fault)
+                continue
+            }
             if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
                found.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)
@@ -1202,6 +1210,11 @@ public struct Triage: Sendable {
     static let looseness: Set<String> = ["loose", "come loose", "came loose", "coming loose", "wobbly", "wobbling", "wobbles"]
     /// "the grab rail by her bath has come away": the fitting's name and the phrase, words apart.
     static let fittingWindow = 6
+    /// The structural phrases of a thing leaning, which a garden's fixture named before them
+    /// (``gardenFixtures``, within ``gardenFixtureWindow`` words) makes a repair.
+    static let leaning: Set<String> = ["is leaning", "leaning against", "leaning on"]
+    static let gardenFixtures = hashes(["fence", "fences", "fencing", "gate", "gates", "trellis", "shed", "sheds", "pergola"])
+    static let gardenFixtureWindow = 8
 
     /// The update phrases that withdraw an earlier message (``TriageLexicon/withdrawn``).
     static let withdrawn = Set(TriageLexicon.withdrawn)
@@ -1450,8 +1463,18 @@ public struct Triage: Sendable {
                 || relativeIs.contains(before) && !notAnAge.contains(after) && !monthsOrWeeks.contains(after))
                 && !(age == 70 && notYet.contains(after) && before != turned)
                 && !(things.contains(twoBefore) && before == isWord)
+        } || anyNumber(in: words, length: 2) { age, index in
+            // "Tenant, 79, on his own." (b97-023): the customer named, an age, then "on his own" or
+            // "on her own", where an address would go on with a street ("Tenant at 79 on Mill Lane"
+            // names no customer before the number).
+            let hashes = words.hashes
+            return age >= 70 && index >= 1 && index + 3 < hashes.count && customerNamed.contains(hashes[index - 1])
+                && hashes[index + 1] == onWord && ownersOf.contains(hashes[index + 2]) && hashes[index + 3] == ownWord
         }
     }
+
+    private static let ownWord = PhraseMatcher<Signal>.wordHashes("own")[0]
+    private static let ownersOf = WordSet(["his", "her", "their"])
 
     /// "my sons 18 months", "my youngest 10 months": a child named, then an age in months or
     /// weeks. Not "hes" or "the girls": "he's 2 weeks late with the job", "the girls 2 weeks ago".
@@ -1591,10 +1614,31 @@ public struct Triage: Sendable {
     static func mentionsOldYear(_ words: TriageFeatures.Words, received: Date?) -> Bool {
         guard let received else { return false }
         let year = CivilDay(london: received).year
-        return anyNumber(in: words, length: 4) { value, before, _, _ in
-            yearBefore.contains(before) && value >= 1990 && value <= year - 2
+        let hashes = words.hashes
+        return anyNumber(in: words, length: 4) { value, index in
+            guard index >= 1, yearBefore.contains(hashes[index - 1]), value >= 1990, value <= year - 2 else { return false }
+            return !sinceMovedIn(hashes, yearAt: index)
         }
     }
+
+    /// "He has lived here since 2022" (b97-028), "she has lived with me since 2019", "a tenant since
+    /// 2015": how long someone has lived somewhere, not how old a problem is. Not "I have lived with
+    /// the damp since 2022" nor "the damp has been there since 2023" (or "with us"), whose year is
+    /// the problem's.
+    static func sinceMovedIn(_ hashes: [UInt64], yearAt index: Int) -> Bool {
+        guard index >= 2, hashes[index - 1] == sinceWord else { return false }
+        let one = hashes[index - 2], two = index >= 3 ? hashes[index - 3] : 0, three = index >= 4 ? hashes[index - 4] : 0
+        if residents.contains(one) { return true }
+        if places.contains(one) && residing.contains(two) { return true }
+        return people.contains(one) && two == withWord && residing.contains(three)
+    }
+
+    private static let sinceWord = PhraseMatcher<Signal>.wordHashes("since")[0]
+    private static let withWord = PhraseMatcher<Signal>.wordHashes("with")[0]
+    private static let residing = WordSet(["lived", "living", "lives", "live", "stayed", "staying", "resided", "resident"])
+    private static let places = WordSet(["here", "there"])
+    private static let people = WordSet(["me", "us", "him", "her", "them"])
+    private static let residents = WordSet(["tenant", "tenants", "resident", "residents", "leaseholder", "leaseholders"])
 }
 
 extension Flag {

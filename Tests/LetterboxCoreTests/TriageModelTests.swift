@@ -848,6 +848,20 @@ import Testing
         #expect(stillStained.kind == .complaint)
     }
 
+    /// Probe b97: an age after "Tenant," with "on his own"; how long someone has lived somewhere is
+    /// not how old a problem is; a garden fence leaning is a repair; whose job a repair is, asked.
+    @Test func anAgeOnTheirOwnALivedHereSinceAFenceLeaningAndWhoseJobItIs() {
+        #expect(ruleFlag(.vulnerability, "Caller, 83, on her own since the summer. Boiler stopped overnight and there is no heating."))
+        #expect(!ruleFlag(.vulnerability, "Resident 82 on the fourth floor reports the bin chute is blocked again."))
+        #expect(!ruleFlag(.possiblyOutOfTime, "My daughter has lived with me since 2019 and I would like her added to the tenancy as a joint tenant."))
+        #expect(!ruleFlag(.possiblyOutOfTime, "We have been tenants since 2015 and the bathroom extractor has just stopped working."))
+        #expect(ruleFlag(.possiblyOutOfTime, "I have lived with this damp since 2022 and nobody has fixed it."))
+        #expect(ruleFlag(.possiblyOutOfTime, "The leak has been there since 2022 and has been with us ever since 2023."))
+        #expect(!ruleFlag(.urgentSafety, "The fence between our garden and the alley is leaning badly after the wind, can it go on the list."))
+        #expect(ruleFlag(.urgentSafety, "The front garden wall is leaning out over the pavement and is leaning more every day."))
+        #expect(ruleReading("the hedge along the back path, is that mine to maintain or yours").kind == .informationRequest)
+    }
+
     /// Probe b96: a stage 1 reply refused and someone senior asked for; work done without a word
     /// to the household; leave asked for and a check that something sent arrived; drinking in
     /// the common parts; large print suggested for a publication, not asked for oneself.
