@@ -945,8 +945,6 @@ public struct Triage: Sendable {
                Self.looseness.contains(match.phrase) {
                 hits.append(match.phrase, to: .fittingLoose)
             }
-            // The fittings are looked for among all findings: "the roller blind" hides "blind" as a
-            // cue, not the blind as a fitting.
             // "The fence panel between me and number 9 is leaning" (b97-036): a garden's fence, gate or
             // shed leaning is a repair, as the data's b38-027, b52-016 and b60-036 are; a wall, a
             // tree, a chimney, a lamp post or a fire door leaning is still structural danger.
@@ -955,6 +953,8 @@ public struct Triage: Sendable {
                 hits.append(match.phrase, to: .fault)
                 continue
             }
+            // The fittings are looked for among all findings: "the roller blind" hides "blind" as a
+            // cue, not the blind as a fitting.
             if match.tag == .structural, Self.awayFromTheWall.contains(match.phrase),
                found.contains(where: { $0.tag == .fitting && $0.word < match.word && match.word - $0.word <= Self.fittingWindow }) {
                 hits.append(match.phrase, to: .fault)
@@ -1465,8 +1465,7 @@ public struct Triage: Sendable {
                 && !(things.contains(twoBefore) && before == isWord)
         } || anyNumber(in: words, length: 2) { age, index in
             // "Tenant, 79, on his own." (b97-023): the customer named, an age, then "on his own" or
-            // "on her own", where an address would go on with a street ("Tenant at 79 on Mill Lane"
-            // names no customer before the number).
+            // "on her own". Not "Resident 82 on the fourth floor", where "on" goes on to a place.
             let hashes = words.hashes
             return age >= 70 && index >= 1 && index + 3 < hashes.count && customerNamed.contains(hashes[index - 1])
                 && hashes[index + 1] == onWord && ownersOf.contains(hashes[index + 2]) && hashes[index + 3] == ownWord
@@ -1617,7 +1616,7 @@ public struct Triage: Sendable {
         let hashes = words.hashes
         return anyNumber(in: words, length: 4) { value, index in
             guard index >= 1, yearBefore.contains(hashes[index - 1]), value >= 1990, value <= year - 2 else { return false }
-            return !sinceMovedIn(hashes, yearAt: index)
+            return !residenceSince(hashes, yearAt: index)
         }
     }
 
@@ -1625,7 +1624,7 @@ public struct Triage: Sendable {
     /// 2015": how long someone has lived somewhere, not how old a problem is. Not "I have lived with
     /// the damp since 2022" nor "the damp has been there since 2023" (or "with us"), whose year is
     /// the problem's.
-    static func sinceMovedIn(_ hashes: [UInt64], yearAt index: Int) -> Bool {
+    static func residenceSince(_ hashes: [UInt64], yearAt index: Int) -> Bool {
         guard index >= 2, hashes[index - 1] == sinceWord else { return false }
         let one = hashes[index - 2], two = index >= 3 ? hashes[index - 3] : 0, three = index >= 4 ? hashes[index - 4] : 0
         if residents.contains(one) { return true }

@@ -460,11 +460,12 @@ public enum TriageLexicon {
             "did you get the", "did u get the", "did you get my", "did u get my", "did you receive", "did u receive",
             "have you received", "have u received", "came through ok", "came thru ok", "just checking",
             // Whose job a repair is: "is that fence mine to maintain or yours?" (b97-036), as the
-            // data's "is that mine or yours to fix?" (b45-014) and "me or you?" (b89-012). Not "who
-            // is responsible", which a complaint asks too ("I want to know who is responsible").
+            // data's "is that mine or yours to fix?" (b45-014). Not "who is responsible", which a
+            // complaint asks too ("I want to know who is responsible"), nor "me or you", which is
+            // as often "ring me or you can email".
             "mine or yours", "yours or mine", "mine to fix or yours", "mine to maintain or yours", "mine to repair or yours",
             "mine to sort or yours", "mine to do or yours", "my job or yours", "my responsibility or yours",
-            "your responsibility or mine", "me or you",
+            "your responsibility or mine",
             // "Caller wanted to check the date of her gas safety check" (b66-016): a question in a phone note.
         ] + TriageLexicon.every(["wanted to check", "wants to check", "wanting to check", "would like to check", "rang to check",
                                  "called to check"], then: ["when", "whether", "if", "the date", "what"])),
