@@ -1457,18 +1457,21 @@ public struct Triage: Sendable {
     /// "is 79", "aged 84", "84 years old", "Mrs Kaur, 79, rang", "her dad, 91, has", "Caller, 79,
     /// reported" (b87-002; the caller, tenant or resident named: ``customerNamed``): an age of 70 or over.
     static func mentionsOldAge(_ words: TriageFeatures.Words) -> Bool {
-        anyNumber(in: words, length: 2) { age, before, after, twoBefore in
-            age >= 70 && (ageBefore.contains(before) || ageAfter.contains(after)
+        let hashes = words.hashes
+        return anyNumber(in: words, length: 2) { age, index in
+            guard age >= 70 else { return false }
+            let before = index > 0 ? hashes[index - 1] : 0
+            let after = index + 1 < hashes.count ? hashes[index + 1] : 0
+            let twoBefore = index > 1 ? hashes[index - 2] : 0
+            return (ageBefore.contains(before) || ageAfter.contains(after)
                 || (titles.contains(twoBefore) || relatives.contains(before) || customerNamed.contains(before)) && afterNamedAge.contains(after)
                 || relativeIs.contains(before) && !notAnAge.contains(after) && !monthsOrWeeks.contains(after))
                 && !(age == 70 && notYet.contains(after) && before != turned)
                 && !(things.contains(twoBefore) && before == isWord)
-        } || anyNumber(in: words, length: 2) { age, index in
-            // "Tenant, 79, on his own." (b97-023): the customer named, an age, then "on his own" or
-            // "on her own". Not "Resident 82 on the fourth floor", where "on" goes on to a place.
-            let hashes = words.hashes
-            return age >= 70 && index >= 1 && index + 3 < hashes.count && customerNamed.contains(hashes[index - 1])
-                && hashes[index + 1] == onWord && ownersOf.contains(hashes[index + 2]) && hashes[index + 3] == ownWord
+                // "Tenant, 79, on his own." (b97-023): the customer named, an age, then "on his own"
+                // or "on her own". Not "Resident 82 on the fourth floor", where "on" goes on to a place.
+                || customerNamed.contains(before) && index + 3 < hashes.count && after == onWord
+                    && ownersOf.contains(hashes[index + 2]) && hashes[index + 3] == ownWord
         }
     }
 
