@@ -1624,7 +1624,7 @@ public struct Triage: Sendable {
     }
 
     /// "He has lived here since 2022" (b97-028), "she has lived with me since 2019", "a tenant since
-    /// 2015": how long someone has lived somewhere, not how old a problem is. Not "I have lived with
+    /// 2015", "who has been at her address since 2024": how long someone has lived somewhere, not how old a problem is. Not "I have lived with
     /// the damp since 2022" nor "the damp has been there since 2023" (or "with us"), whose year is
     /// the problem's.
     static func residenceSince(_ hashes: [UInt64], yearAt index: Int) -> Bool {
@@ -1632,11 +1632,18 @@ public struct Triage: Sendable {
         let one = hashes[index - 2], two = index >= 3 ? hashes[index - 3] : 0, three = index >= 4 ? hashes[index - 4] : 0
         if residents.contains(one) { return true }
         if places.contains(one) && residing.contains(two) { return true }
+        // "her grandson, who has been at her address since 2024" (b98-033).
+        if one == addressWord, index >= 5, hashes[index - 4] == atWord, residing.contains(hashes[index - 5]) || hashes[index - 5] == beenWord {
+            return true
+        }
         return people.contains(one) && two == withWord && residing.contains(three)
     }
 
     private static let sinceWord = PhraseMatcher<Signal>.wordHashes("since")[0]
     private static let withWord = PhraseMatcher<Signal>.wordHashes("with")[0]
+    private static let addressWord = PhraseMatcher<Signal>.wordHashes("address")[0]
+    private static let atWord = PhraseMatcher<Signal>.wordHashes("at")[0]
+    private static let beenWord = PhraseMatcher<Signal>.wordHashes("been")[0]
     private static let residing = WordSet(["lived", "living", "lives", "live", "stayed", "staying", "resided", "resident"])
     private static let places = WordSet(["here", "there"])
     private static let people = WordSet(["me", "us", "him", "her", "them"])

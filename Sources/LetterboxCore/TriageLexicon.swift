@@ -411,8 +411,11 @@ public enum TriageLexicon {
             // makes sense now" (b10-024); not "thanks for the quick reply", which praises its speed.
             "thanks for the info", "thank you for the info", "cheers for the info", "thanks for the information", "thank you for the information",
             "thanks for the reply", "thank you for the reply", "thanks for the details", "thank you for the details",
+            // Something received, acknowledged in a word: "cheers, got it" (b98-039), "ok got it" (b77-022);
+            // not "got it" alone ("the form got it wrong").
+            "cheers got it", "thanks got it", "ok got it", "okay got it", "got it thanks", "got it cheers", "got it ta",
             "working again", "now fixed", "been sorted", "all sorted", "no action requested",
-            "no action needed", "no reply needed", "no reply necessary", "no response needed", "just letting you know", "just to let you know", "just so you know", "for your information", "please note",
+            "no action needed", "nothing for us to do", "nothing for us", "no reply needed", "no reply necessary", "no response needed", "just letting you know", "just to let you know", "just so you know", "for your information", "please note",
             "just to say", "letting you know", "wanted to let us know",
             "no need", "no need to", "not needed", "nothing needed", "nothing further", "no further action", "nothing to add",
             "please ignore", "ignore my", "for your records", "for information", "fyi", "just confirming", "to confirm",
@@ -527,6 +530,9 @@ public enum TriageLexicon {
             // repair (b29-002) is a complaint, not a second stage.
             "someone senior to look", "someone senior look", "someone senior to review", "someone senior review",
             "senior manager to look", "senior manager to review", "senior officer to look", "senior officer to review",
+            // Someone above the writer of the reply (b98-016: "the reply to her complaint ... asking for
+            // someone above the officer who wrote it to review it").
+            "someone above", "someone higher up", "somebody above", "somebody higher up", "a manager above",
             // The reply refused, near the reply: "Thank you for your stage 1 response. I do not
             // accept it" (b33-011, b59-008, b69-002, b96-010; "your findings", b90-015).
             "do not accept it", "dont accept it", "cannot accept it", "cant accept it", "do not accept your findings",

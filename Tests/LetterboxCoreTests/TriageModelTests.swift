@@ -848,6 +848,18 @@ import Testing
         #expect(stillStained.kind == .complaint)
     }
 
+    /// Probe b98: someone above the reply's writer asked to review it; how long someone has been at
+    /// an address is not how old a problem is; something received acknowledged in a word.
+    @Test func someoneAboveTheReplysWriterAnAddressSinceAndGotIt() {
+        #expect(ruleFlag(.escalationRequest, "I got your answer to my complaint about the missed bin collections and it skips half of what I said. I want somebody higher up to look at it."))
+        #expect(!ruleFlag(.escalationRequest, "The bathroom fan has been broken since June, can someone higher up please chase the contractor."))
+        #expect(!ruleFlag(.possiblyOutOfTime, "My nephew has been living at this address since 2021 and I want to know if he could take over the tenancy."))
+        #expect(ruleFlag(.possiblyOutOfTime, "There has been a crack in the wall at the address since 2021 and it is getting wider."))
+        #expect(ruleReading("ok got it, thanks").kind == .comment)
+        #expect(ruleReading("Caller phoned to say her son is back from university for the summer. Nothing for us to do.").kind == .comment)
+        #expect(ruleReading("The form got it wrong, my date of birth is 1961 not 1916. How do I change it?").kind == .informationRequest)
+    }
+
     /// Probe b97: an age after "Tenant," with "on his own"; how long someone has lived somewhere is
     /// not how old a problem is; a garden fence leaning is a repair; whose job a repair is, asked.
     @Test func anAgeOnTheirOwnALivedHereSinceAFenceLeaningAndWhoseJobItIs() {
