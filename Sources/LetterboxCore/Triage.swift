@@ -114,6 +114,10 @@ public struct Triage: Sendable {
         /// sitting in the communal hall; labelling guide, stop 56), a locksmith's job otherwise.
         /// Context only.
         case lockedOut
+        /// Water flowing freely ("pouring", "spraying everywhere") and no way to stop it ("can't find
+        /// the stopcock"): a leak the household cannot stop, an emergency when both are there
+        /// (labelling guide, stop 68); a tap that will not turn off and drips is a repair. Context only.
+        case waterFlowing, waterUnstopped
         /// A lift, words that it is out of service, and someone who cannot leave without it ("in a
         /// wheelchair", "can't do the stairs"): shut in, with no way out in a fire (labelling guide,
         /// stop 55); a lift out for residents in general is a repair. Context only.
@@ -502,6 +506,7 @@ public struct Triage: Sendable {
         let waterNearElectrics = has(.waterByFitting)
         let noHeatVulnerable = has(.noHeat) && vulnerable
         let lockedOutVulnerable = has(.lockedOut) && vulnerable
+        let waterUnstopped = has(.waterFlowing) && has(.waterUnstopped)
         // A question, idea, remark or thanks that names a fire door or a lock ("when was the fire
         // risk assessment done?") reports no danger; gas, electrics and structure still count.
         let reportsProblem = ![.informationRequest, .suggestion, .comment, .compliment].contains(kind)
@@ -509,7 +514,7 @@ public struct Triage: Sendable {
         // An idea or thanks that names gas or sparks ("give every flat a CO alarm", "he fixed the
         // sparking socket in half an hour") reports no danger now; the model may still read one.
         let praiseOrIdea = kind == .suggestion || kind == .compliment
-        let ruleUrgent = !praiseOrIdea && (has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || lockedOutVulnerable || has(.structural) || weak)
+        let ruleUrgent = !praiseOrIdea && (has(.gas) || has(.electrics) || waterNearElectrics || noHeatVulnerable || lockedOutVulnerable || waterUnstopped || has(.structural) || weak)
         // No heating or water is an emergency only for a possibly vulnerable person: policy, which
         // the model does not overrule when the lack of heat is all the lists found. Nor is a danger
         // the text says is over, unless it also says it goes on ("still", "again") or the household
@@ -546,6 +551,7 @@ public struct Triage: Sendable {
             if waterNearElectrics { what.append("water near electrics (\(quoted(.water, .electricFitting)))") }
             if noHeatVulnerable { what.append("no heating, water or toilet for a possibly vulnerable person (\(quoted(.noHeat)))") }
             if lockedOutVulnerable { what.append("a possibly vulnerable person shut out of the home (\(quoted(.lockedOut)))") }
+            if waterUnstopped { what.append("a leak that cannot be stopped (\(quoted(.waterFlowing, .waterUnstopped)))") }
             if has(.structural) { what.append("structural danger (\(quoted(.structural)))") }
             if weak, has(.fire) { what.append("fire safety (\(quoted(.fire)))") }
             if weak, has(.security) { what.append("security of the home (\(quoted(.security)))") }
@@ -1269,7 +1275,7 @@ public struct Triage: Sendable {
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
     static let responseNamed = Set(TriageLexicon.responseNamed)
-    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut, .notUrgent, .lightOut]
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut, .waterFlowing, .waterUnstopped, .notUrgent, .lightOut]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
     static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }

@@ -959,6 +959,24 @@ public enum TriageLexicon {
             "been locked out", "is locked out", "are locked out", "am locked out", "cant get back into", "cannot get back into",
             "can not get back into",
         ]),
+        // A leak the household cannot stop (``Triage/Signal/waterUnstopped``): water flowing freely
+        // and no way to turn it off. "cant turn it off properly and its dripping" (b96-013) is a tap.
+        (.waterFlowing, [
+            "pouring", "pouring out", "pouring in", "pouring through", "pouring down", "pouring all over", "spraying out",
+            "spraying everywhere", "water spraying", "spraying all over", "gushing", "gushing out", "flooding", "flooded",
+            "pissing out", "pumping out", "shooting out",
+        ]),
+        (.waterUnstopped, [
+            "cant find the stopcock", "cant find the stop cock", "cant find the stop tap", "cant find the stop valve",
+            "cannot find the stopcock", "cannot find the stop cock", "cannot find the stop tap", "can not find the stopcock",
+            "dont know where the stopcock is", "do not know where the stopcock is", "no idea where the stopcock is",
+            "stopcock wont turn", "stopcock will not turn", "stopcock wont budge", "stopcock is seized", "stopcock seized",
+            "stopcock is stuck", "stopcock stuck", "stopcock doesnt work", "stopcock does not work", "stopcock isnt working",
+            "stopcock not working", "stopcock is broken", "stopcock broken",
+            "cant turn the water off", "cannot turn the water off", "cant get the water off", "cannot get the water off",
+            "cant turn it off", "cannot turn it off", "cant find how to turn it off", "cant work out how to turn it off",
+            "cant stop the water", "cannot stop the water", "cant stop it", "cannot stop it", "wont stop", "will not stop",
+        ]),
         // A lift out and someone who cannot leave without it (``Triage/Signal/liftOut``).
         (.liftOut, ["lift", "lifts"]),
         (.outOfService, [

@@ -848,6 +848,15 @@ import Testing
         #expect(stillStained.kind == .complaint)
     }
 
+    /// A leak the household cannot stop is an emergency (labelling guide, stop 68); a tap that will
+    /// not turn off and drips, or a stopcock that is only stiff, is not.
+    @Test func aLeakNobodyCanStopIsAnEmergencyADrippingTapIsNot() {
+        #expect(ruleFlag(.urgentSafety, "pipe under the sink split, water gushing out across the kitchen and the stopcock is seized solid"))
+        #expect(ruleFlag(.urgentSafety, "Caller's washing machine hose burst and the utility room is flooding. She does not know where the stopcock is."))
+        #expect(!ruleFlag(.urgentSafety, "bath tap wont turn off properly, it drips all night and keeps me awake"))
+        #expect(!ruleFlag(.urgentSafety, "The stopcock in my airing cupboard is very stiff, could someone free it off at the next visit?"))
+    }
+
     /// Probe b98: someone above the reply's writer asked to review it; how long someone has been at
     /// an address is not how old a problem is; something received acknowledged in a word.
     @Test func someoneAboveTheReplysWriterAnAddressSinceAndGotIt() {
