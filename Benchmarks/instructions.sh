@@ -2,7 +2,7 @@
 # Instructions per message for each stage of `letterbox ingest mbox` (decode, triage, link,
 # commit), counted by valgrind's callgrind: the counts do not move with a busy machine, so a
 # change can be compared with the last one without noise.
-#   swift build -c release --product letterbox --static-swift-stdlib
+#   swift build -c release --product letterbox --static-swift-stdlib   # and the -Xswiftc options of README "Install" to measure that build
 #   bash Benchmarks/instructions.sh [COUNT] [BINARY]      # default 500 generated messages, seed 7
 # Needs valgrind (apt-get install valgrind) and swift-demangle (in the toolchain).
 #

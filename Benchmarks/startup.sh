@@ -2,7 +2,7 @@
 # Instructions of one mail-pipe process (`letterbox ingest email` committing on its own), by
 # phase, counted by valgrind's callgrind: a process that handles one message spends most of its
 # work starting up, and the counts do not move with a busy machine.
-#   swift build -c release --product letterbox --static-swift-stdlib
+#   swift build -c release --product letterbox --static-swift-stdlib   # and the -Xswiftc options of README "Install" to measure that build
 #   bash Benchmarks/startup.sh [BINARY] [RUNS]     # default .build/release/letterbox, 3 runs
 #   HANDED=1 bash Benchmarks/startup.sh [BINARY] [RUNS]
 # The store is made once (first run not counted); each counted run pipes the same sample with a
