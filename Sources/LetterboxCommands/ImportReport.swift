@@ -4,8 +4,8 @@ public import LetterboxCore
 /// One line per submission, as `ingest` and `watch` print them.
 public enum OutcomeLine {
     public static func format(_ outcome: IntakeOutcome, path: String) -> String {
-        let label = outcome.disposition.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-        let id = (outcome.reference ?? "#\(outcome.rawSubmissionId)").padding(toLength: 15, withPad: " ", startingAt: 0)
+        let label = outcome.disposition.rawValue.padded(to: 12)
+        let id = (outcome.reference ?? "#\(outcome.rawSubmissionId)").padded(to: 15)
         switch outcome.disposition {
         case .quarantined, .ignored:
             return "\(label)\(id)\(path): \(outcome.reason ?? "")"

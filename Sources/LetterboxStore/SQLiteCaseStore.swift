@@ -285,8 +285,10 @@ public final class SQLiteCaseStore: CaseStoreRules {
     static func migrationsAreCurrent(_ db: Database, _ identifiers: [String]) -> Bool {
         // The identifiers as arguments, not quoted into the SQL: Foundation's string replacing
         // cost the pipe's one process about half a million instructions (the check 1.50M to 0.97M).
+        // The placeholders are repeated, not GRDB's `databaseQuestionMarks(count:)`, whose generic
+        // `joined(separator:)` met its collection's types for the first time here (0.55M more).
         guard !identifiers.isEmpty,
-              let count = try? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations WHERE identifier IN (\(databaseQuestionMarks(count: identifiers.count)))",
+              let count = try? Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations WHERE identifier IN (\(String(repeating: "?, ", count: identifiers.count - 1))?)",
                                             arguments: StatementArguments(identifiers))
         else {
             return false

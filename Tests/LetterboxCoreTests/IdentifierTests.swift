@@ -382,6 +382,15 @@ struct TextFingerprintTests {
         #expect(PhraseMatcher<Int>.droppedGHashes("the thing") == nil && PhraseMatcher<Int>.droppedGHashes("café pouring") == nil)
     }
 
+    @Test func paddingFillsWithSpacesOrCuts() {
+        #expect("accepted".padded(to: 12) == "accepted    ")
+        #expect("LB-2026-000123".padded(to: 15) == "LB-2026-000123 ")
+        #expect("quarantined-for-ever".padded(to: 12) == "quarantined-")
+        #expect("".padded(to: 3) == "   " && "abc".padded(to: 3) == "abc" && "abc".padded(to: 0) == "")
+        #expect(FileNames.sanitised(" \u{2003}report. . ", mediaType: "x", index: 1) == "report")
+        #expect(FileNames.sanitised("\tnotes.txt\u{3000}", mediaType: "x", index: 1) == "notes.txt")
+    }
+
     @Test func trimmingRemovesUnicodeWhiteSpaceOnly() {
         #expect(" \t\r\n a b \u{A0}\u{2003}\n".trimmingWhitespace() == "a b")
         #expect("\u{85}x\u{3000}".trimmingWhitespace() == "x")
