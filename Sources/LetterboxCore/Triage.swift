@@ -1630,9 +1630,9 @@ public struct Triage: Sendable {
     }
 
     /// "He has lived here since 2022" (b97-028), "she has lived with me since 2019", "a tenant since
-    /// 2015", "who has been at her address since 2024": how long someone has lived somewhere, not how old a problem is. Not "I have lived with
-    /// the damp since 2022" nor "the damp has been there since 2023" (or "with us"), whose year is
-    /// the problem's.
+    /// 2015", "who has been at her address since 2024" (b98-033): how long someone has lived
+    /// somewhere, not how old a problem is. Not "I have lived with the damp since 2022" nor "the
+    /// damp has been there since 2023" (or "with us"), whose year is the problem's.
     static func residenceSince(_ hashes: [UInt64], yearAt index: Int) -> Bool {
         guard index >= 2, hashes[index - 1] == sinceWord else { return false }
         let one = hashes[index - 2], two = index >= 3 ? hashes[index - 3] : 0, three = index >= 4 ? hashes[index - 4] : 0

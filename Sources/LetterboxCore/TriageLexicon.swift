@@ -975,7 +975,9 @@ public enum TriageLexicon {
             "stopcock not working", "stopcock is broken", "stopcock broken",
             "cant turn the water off", "cannot turn the water off", "cant get the water off", "cannot get the water off",
             "cant turn it off", "cannot turn it off", "cant find how to turn it off", "cant work out how to turn it off",
-            "cant stop the water", "cannot stop the water", "cant stop it", "cannot stop it", "wont stop", "will not stop",
+            // Not "wont stop" or "cant stop it" alone: "the dog wont stop barking" beside a flooded garden.
+            "cant stop the water", "cannot stop the water", "cant stop the leak", "cannot stop the leak", "water wont stop",
+            "water will not stop", "leak wont stop", "leak will not stop",
         ]),
         // A lift out and someone who cannot leave without it (``Triage/Signal/liftOut``).
         (.liftOut, ["lift", "lifts"]),

@@ -854,6 +854,7 @@ import Testing
         #expect(ruleFlag(.urgentSafety, "pipe under the sink split, water gushing out across the kitchen and the stopcock is seized solid"))
         #expect(ruleFlag(.urgentSafety, "Caller's washing machine hose burst and the utility room is flooding. She does not know where the stopcock is."))
         #expect(!ruleFlag(.urgentSafety, "bath tap wont turn off properly, it drips all night and keeps me awake"))
+        #expect(!ruleFlag(.urgentSafety, "The back garden flooded again in the storm and next door's dog wont stop barking at the water."))
         #expect(!ruleFlag(.urgentSafety, "The stopcock in my airing cupboard is very stiff, could someone free it off at the next visit?"))
     }
 
