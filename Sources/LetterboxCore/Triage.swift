@@ -1639,7 +1639,7 @@ public struct Triage: Sendable {
         if residents.contains(one) { return true }
         if places.contains(one) && residing.contains(two) { return true }
         // "her grandson, who has been at her address since 2024" (b98-033).
-        if one == addressWord, index >= 5, hashes[index - 4] == atWord, residing.contains(hashes[index - 5]) || hashes[index - 5] == beenWord {
+        if one == addressWord, three == atWord, index >= 5, residing.contains(hashes[index - 5]) || hashes[index - 5] == beenWord {
             return true
         }
         return people.contains(one) && two == withWord && residing.contains(three)
