@@ -122,6 +122,17 @@ public struct Triage: Sendable {
         /// wheelchair", "can't do the stairs"): shut in, with no way out in a fire (labelling guide,
         /// stop 55); a lift out for residents in general is a repair. Context only.
         case liftOut, outOfService, stairsBarrier
+        /// A stairlift, words that it is out of service, and someone stuck upstairs by it ("stuck
+        /// upstairs", "can't get downstairs"): shut in as by a lift (labelling guide, stop 69); a
+        /// stairlift out with the person downstairs is a repair. Context only.
+        case stairlift, upstairsStuck
+        /// A fault back again ("broke down again") and a count of how often ("thats twice since
+        /// june", "3rd breakdown this month"): a repeated failure when they are near (labelling
+        /// guide, hard cases); apart, a first report. Context only.
+        case downAgain, countedAgain
+        /// "Not a complaint" with "but" a few words on ("I'm not complaining about the fitter, but
+        /// ..."): no disclaimer of what follows. Context only.
+        case notComplaintBut
         /// Glass in a window or door and words that it is smashed ("the kitchen window was
         /// smashed by a stone"): a home open to the street, and sharp glass; not a car's windows.
         /// Context only.
@@ -355,6 +366,12 @@ public struct Triage: Sendable {
         var reason: String
         let faultScore = count(.fault) + count(.damp) + count(.gas) + count(.electrics) + count(.structural) + count(.fire) + count(.noHeat) + count(.security)
         let stated = statedKind.flatMap(Self.statedKind)
+        // The text says it is not a complaint and the lists find no dissatisfaction: "Not a
+        // complaint at all, your form made me choose a box! The double glazing ... has made such a
+        // difference" (b99-019). The customer's words outweigh the box they ticked, and the model's
+        // weight for the word "complaint".
+        let disclaimed = has(.notComplaint) && !has(.notComplaintBut) && !dissatisfied
+        let statedComplaint = stated == .complaint && !disclaimed
         let displeased = has(.emotion) && (count(.emotion) >= 2 || has(.landlordTarget) || has(.praise) || has(.praiseWeak))
         if has(.escalation) {
             kind = .complaint
@@ -369,7 +386,7 @@ public struct Triage: Sendable {
                 : "Dissatisfaction (\(quoted(.emotion))) with the landlord's work or staff (\(quoted(.landlordTarget)))."
             if has(.praise) { reason += " It also praises (\(quoted(.praise))): pass that on too." }
             if has(.asb) { reason += " It is about how anti-social behaviour was handled." }
-        } else if stated == .complaint {
+        } else if statedComplaint {
             kind = .complaint
             reason = "The customer chose “complaint”."
         } else if has(.asb) && count(.asb) >= faultScore && !has(.praise) {
@@ -400,7 +417,7 @@ public struct Triage: Sendable {
         // The model reads the kind unless a policy rule decided it: a request to escalate, the
         // word "complaint", the customer's choice of complaint, a complaint about how
         // anti-social behaviour was handled, a fault the landlord's own work left.
-        let policy = has(.escalation) || explicit || stated == .complaint || (has(.asb) && has(.failure)) || has(.workFault)
+        let policy = has(.escalation) || explicit || statedComplaint || (has(.asb) && has(.failure)) || has(.workFault)
         var confidence: Double?
         var runnerUp: FeedbackRecord.Kind?
         var runnerUpConfidence: Double?
@@ -418,12 +435,20 @@ public struct Triage: Sendable {
                 // job; the fence panel has blown down" is a new request, whatever the model's
                 // weight for "contractor" (the safety net is for complaints the lists miss, and a
                 // praised job that failed, "the post is already leaning again", they find).
-                let praisedAndContent = has(.praise) && !dissatisfied
+                // So too where the model reads praise and the lists find thanks ("Thank you for
+                // dealing with my complaint ... his decision was fair", b99-031).
+                let praisedAndContent = (has(.praise) || has(.praiseWeak) && read == .compliment) && !dissatisfied
                 // Nor where the model reads a remark and the text says a fault is over, with no
                 // dissatisfaction and nothing that goes on: "Caller confirmed the plumber came
                 // yesterday and the leak under the sink is fixed" (b95-040) reports a job done.
                 let doneAndContent = read == .comment && has(.hazardOver) && !has(.ongoing) && !dissatisfied
-                if !policy, !praisedAndContent, !doneAndContent, read != .complaint, complaintChance >= complaintThreshold {
+                if !policy, disclaimed, read == .complaint, let second = runnerUp {
+                    kind = second
+                    reason = "Read as \(Self.describe(second)): the text says it is not a complaint (\(quoted(.notComplaint))) and no dissatisfaction was found; the trained model alone would read a complaint (\(Self.percent(reading.probability))), \(Self.describe(second)) next (\(Self.percent(reading.runnerUpProbability)))."
+                    if reading.runnerUpProbability < reviewThreshold {
+                        review = FlagEntry(.needsReview, reason: "The model is unsure: a complaint \(Self.percent(reading.probability)), \(Self.describe(second)) \(Self.percent(reading.runnerUpProbability)), and the text says it is not a complaint. An officer should check the kind.")
+                    }
+                } else if !policy, !praisedAndContent, !doneAndContent, !disclaimed, read != .complaint, complaintChance >= complaintThreshold {
                     kind = .complaint
                     reason = "Read as a complaint: the trained model gives it \(Self.percent(complaintChance)) (\(Self.describe(read)) \(Self.percent(reading.probability))), and a possible complaint is treated as one"
                         + Self.weighed(model.explain("kind", features, label: FeedbackRecord.Kind.complaint.rawValue))
@@ -626,6 +651,26 @@ public struct Triage: Sendable {
     /// household, unless the writer comes back into the words between. Not for life events: "my
     /// neighbour is harassing me" is the writer's.
     static let neighbours = hashes(["neighbour", "neighbours", "neighbor", "neighbors"])
+    static let butWord = PhraseMatcher<Signal>.wordHashes("but")[0]
+    static let stairWord = PhraseMatcher<Signal>.wordHashes("stair")[0]
+    /// How far after "not a complaint" a "but" takes the disclaimer back.
+    static let butWindow = 8
+    private static let fearWords = hashes(["frightened", "scared", "terrified", "afraid", "distressed", "anxious", "petrified"])
+    private static let feels = hashes(["is", "was", "feels", "felt", "gets", "got", "are", "were", "seems", "been"])
+    private static let degree = hashes(["now", "so", "too", "really", "very", "quite", "getting", "becoming", "always"])
+
+    /// Whether the words before `index` make a neighbour the one who feels it: "my neighbour is
+    /// scared", "the neighbours are now frightened", "my neighbour has been too scared".
+    static func neighbourFeels(_ words: [UInt64], before index: Int) -> Bool {
+        var at = index - 1
+        while at >= 0, degree.contains(words[at]) { at -= 1 }
+        guard at >= 1, feels.contains(words[at]) else { return false }
+        at -= 1
+        if words[at] == hasWord || words[at] == haveWord, at >= 1 { at -= 1 }
+        return neighbours.contains(words[at])
+    }
+    private static let hasWord = PhraseMatcher<Signal>.wordHashes("has")[0]
+    private static let haveWord = PhraseMatcher<Signal>.wordHashes("have")[0]
     /// How far after "neighbour" a cue is still the neighbour's: "my neighbour across the landing
     /// is in her nineties" (3 words missed it). The writer coming back ("and I am") ends it, and
     /// so does the customer named ("neighbour calling for the tenant at no 12, who is in
@@ -919,6 +964,11 @@ public struct Triage: Sendable {
                    words[Swift.max(0, match.word - 4)..<(match.word - 1)].contains(where: Self.negators.contains) { continue }
                 if needsOver.contains(where: { match.word >= $0.upperBound && match.word < $0.upperBound + Self.needOverWindow }) { continue }
                 if Self.aboutSomeoneElse(words, before: match.word, neighbours: match.tag != .lifeEvent) { continue }
+                // "My elderly neighbour is scared to go out after dark" (b99-034): the neighbour's fear,
+                // the neighbour its subject. Not "my neighbour threatened me and I am scared", nor
+                // "scared of my neighbour".
+                // ("My neighbour is harassing me" is the customer's harm: only fear is the neighbour's.)
+                if match.tag == .lifeEvent, Self.fearWords.contains(words[match.word]), Self.neighbourFeels(words, before: match.word) { continue }
                 // "a page in Polish" in the newsletter, "the website also in Arabic", "posters were
                 // printed in Arabic": a publication for everyone, no household's need (the data's
                 // b14-007, b27-072, b61-012 and b74-004, all without a cue). Not "my letters in Polish".
@@ -1030,6 +1080,10 @@ public struct Triage: Sendable {
             }
             // "nobody has fixed it", "never made safe": a negated end of the danger is none.
             if match.tag == .hazardOver, named(Self.overNegators, within: 3, before: match) { continue }
+            // "I'm not complaining about the fitter, but ...": what comes after "but" is the complaint.
+            if match.tag == .notComplaint, words[end..<Swift.min(end + Self.butWindow, words.count)].contains(Self.butWord) {
+                hits.append(match.phrase, to: .notComplaintBut)
+            }
             hits.append(match.phrase, to: match.tag)
         }
         // Two findings near each other that mean a hazard together and nothing apart:
@@ -1051,11 +1105,24 @@ public struct Triage: Sendable {
         // a home too cold is heat lost. Not "3 degrees outside", "minus 2 degrees".
         if hits[.noHeat] == nil, let cold = Self.coldIndoors(textWords) { hits.append(cold, to: .noHeat) }
         addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
+        addNear(.downAgain, .countedAgain, within: 8, as: .failure)
         addNear(.lockChange, .threat, within: 30, as: .security)
         // "the lift at Elm Tower is out and her husband uses a wheelchair".
+        // ("lift" in "stair lift" is the stairlift's, below.)
         let liftsOut = Self.near(.liftOut, .outOfService, within: 6, in: matches).map(\.0)
+            .filter { $0.word == 0 || words[$0.word - 1] != Self.stairWord }
         if !liftsOut.isEmpty,
            let (lift, barrier) = Self.near(.liftOut, .stairsBarrier, within: 20, in: liftsOut + matches.filter { $0.tag == .stairsBarrier }).first {
+            hits.append("\(lift.phrase) … \(barrier.phrase)", to: .otherHazard)
+            hits.append("\(lift.phrase) … \(barrier.phrase)", to: .fault)
+        }
+        // "the stairlift has stopped halfway ... he is now stuck upstairs" (b99-025): shut upstairs in
+        // his own home, with no way out in a fire. Not a stairlift out with the person downstairs
+        // (b05-016) or "housebound" (e035): they can leave (labelling guide, stop 69). "Stuck
+        // upstairs" is said of nothing else, so it may come two sentences on (30 words in b99-025).
+        let stairliftsOut = Self.near(.stairlift, .outOfService, within: 6, in: matches).map(\.0)
+        if !stairliftsOut.isEmpty,
+           let (lift, barrier) = Self.near(.stairlift, .upstairsStuck, within: 40, in: stairliftsOut + matches.filter { $0.tag == .upstairsStuck }).first {
             hits.append("\(lift.phrase) … \(barrier.phrase)", to: .otherHazard)
             hits.append("\(lift.phrase) … \(barrier.phrase)", to: .fault)
         }
@@ -1231,7 +1298,7 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer, .sinceWork, .lockChange, .threat, .liftOut, .outOfService, .stairsBarrier, .glazing, .smashed]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer, .sinceWork, .lockChange, .threat, .liftOut, .outOfService, .stairsBarrier, .stairlift, .upstairsStuck, .glazing, .smashed, .downAgain, .countedAgain]
     /// Praise of how something was done, which a negation before it turns round
     /// (``TriageLexicon/praiseOfHow``).
     static let praiseOfHow = Set(TriageLexicon.praiseOfHow)
@@ -1275,7 +1342,7 @@ public struct Triage: Sendable {
 
     /// Signals that only qualify others for the hazard flags; the model does not read them.
     static let responseNamed = Set(TriageLexicon.responseNamed)
-    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut, .waterFlowing, .waterUnstopped, .notUrgent, .lightOut]
+    static let contextSignals: SignalSet = [.hazardOver, .ongoing, .dampOver, .denied, .waterByFitting, .supposed, .needOver, .fittingLoose, .closedSatisfied, .alarmWorks, .lockedOut, .waterFlowing, .waterUnstopped, .notUrgent, .lightOut, .notComplaintBut]
     /// Each signal's feature hash, by ``Signal/index``.
     static let signalHashes = Signal.allCases.map { TriageFeatures.hash(named: "s:" + $0.rawValue) }
     static let kindHashes = kinds.map { ($0, TriageFeatures.hash(named: "r:" + $0.rawValue)) }
@@ -1478,6 +1545,11 @@ public struct Triage: Sendable {
                 // or "on her own". Not "Resident 82 on the fourth floor", where "on" goes on to a place.
                 || customerNamed.contains(before) && index + 3 < hashes.count && after == onWord
                     && ownersOf.contains(hashes[index + 2]) && hashes[index + 3] == ownWord
+                // "Mrs Hale, 84, 6 Hazel Mews" (b99-010): a named person, a number, then the house
+                // number: the first is her age ("Mrs Hale, 84 Hazel Mews" is her address). The words
+                // are read without their commas, so the second number tells.
+                || (titles.contains(twoBefore) || customerNamed.contains(before)) && index + 1 < hashes.count
+                    && number(words, at: index + 1, maxLength: 4) != nil
         }
     }
 

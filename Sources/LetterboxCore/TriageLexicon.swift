@@ -314,6 +314,10 @@ public enum TriageLexicon {
             "no response", "no reply", "not heard back", "not heard anything", "heard nothing", "never heard back", "no one got back",
             "nobody got back", "never got back", "no one called back", "nobody called back", "never called back", "not been called back",
             "nobody rang back", "no one rang back", "never rang back",
+            // "The contractor will not return my calls" (b29-013).
+        ] + TriageLexicon.every(["nobody", "no one", "never", "will not", "wont", "doesnt", "does not", "dont", "do not", "didnt"],
+                                then: ["return my calls", "returns my calls", "return my call", "returns my call", "returned my calls",
+                                       "returned my call", "return my emails", "returns my emails", "returned my emails"]) + [
             // "she has been waiting since July for the gap under her door to be fixed" (b77-015):
             // the data's five are all complaints.
             "waiting since",
@@ -431,6 +435,10 @@ public enum TriageLexicon {
             "friendly", "went above and beyond", "above and beyond", "couldnt have asked for", "cant thank", "cannot thank",
             "appreciate", "appreciated", "a big thank you", "big thanks", "kudos", "spotless", "superb", "first class",
             "happy with the", "really happy", "very happy", "so happy", "made a real difference", "a real asset", "a pleasure",
+            // "The double glazing your fitters put in has made such a difference" (b99-019); not "made
+            // no difference".
+            "made such a difference", "made a big difference", "made a huge difference", "made a massive difference",
+            "made all the difference", "makes such a difference", "makes a big difference", "makes a huge difference",
         ]),
         (.suggestion, [
             "suggest", "suggests", "suggested", "suggesting", "suggestion", "suggestions", "it would be good if", "it would be nice if", "it would be great if",
@@ -979,9 +987,16 @@ public enum TriageLexicon {
             "cant stop the water", "cannot stop the water", "cant stop the leak", "cannot stop the leak", "water wont stop",
             "water will not stop", "leak wont stop", "leak will not stop",
         ]),
-        // A lift out and someone who cannot leave without it (``Triage/Signal/liftOut``).
+        // A lift out and someone who cannot leave without it (``Triage/Signal/liftOut``); a stairlift
+        // stopped with someone stuck upstairs (``Triage/Signal/stairlift``).
         (.liftOut, ["lift", "lifts"]),
+        (.stairlift, ["stairlift", "stair lift", "stairlifts"]),
+        (.upstairsStuck, [
+            "stuck upstairs", "trapped upstairs", "stranded upstairs", "cant get downstairs", "cannot get downstairs",
+            "cant get back down", "cannot get back down", "stuck at the top of the stairs", "stuck on the landing",
+        ]),
         (.outOfService, [
+            "stopped halfway", "stuck halfway", "stopped half way", "stuck half way",
             "is out", "are out", "been out", "is down", "are down", "been down", "out of action", "out of service", "not working",
             "isnt working", "arent working", "broken", "broke", "broken down", "broke down", "out of order", "stopped working", "no working",
             "without a", "keeps breaking", "off",
@@ -993,6 +1008,21 @@ public enum TriageLexicon {
             "cant get down the stairs", "cannot get down the stairs", "cant get up the stairs", "cannot get up the stairs",
             "stuck indoors", "stuck inside", "housebound", "stuck at home", "bedbound", "cant get out", "cannot get out", "can not get out",
             "cant get down", "cannot get down", "cant walk the stairs", "cannot walk the stairs",
+            "cannot use stairs", "can not use stairs",
+        ]),
+        // A fault back again and a count of how often (``Triage/Signal/downAgain``): "boilers broke
+        // down AGAIN, thats twice since june" (b99-018), "lift broke down again, 3rd breakdown this
+        // month" (b88-001): a repeated failure, a complaint (labelling guide, hard cases). Apart,
+        // "the lift has broken down again" (b39-028) and "broke down twice this week" (b20-070) are
+        // first reports.
+        (.downAgain, [
+            "broke down again", "broken down again", "breaking down again", "down again", "breakdown again", "packed up again",
+            "packed in again", "conked out again", "failed again", "gone again", "stopped again", "out again",
+        ]),
+        (.countedAgain, [
+            "twice since", "twice this", "twice in", "twice now", "thats twice", "2nd time", "second time", "2nd breakdown",
+            "second breakdown", "3rd breakdown", "third breakdown", "4th breakdown", "fourth breakdown", "5th breakdown",
+            "fifth breakdown",
         ]),
         // Smashed glass in a window or door (``Triage/Signal/glazing``).
         (.glazing, ["window", "windows", "glass", "pane", "panes", "glass panel", "door glass"]),
@@ -1193,7 +1223,12 @@ public enum TriageLexicon {
             "forwarded from my",
             // "He is happy for me to deal with this" (b94-016): the customer's leave for the writer
             // to act, which is also consent.
-        ] + TriageLexicon.happyForMe + TriageLexicon.relativeOfCustomer + TriageLexicon.relativesLanguage),
+        ] + TriageLexicon.happyForMe + TriageLexicon.relativeOfCustomer + TriageLexicon.relativesLanguage
+          // "My mother, Mrs Grace Obi, is partially sighted" (b99-040): a relative named by title,
+          // as the writer names the customer they write for.
+          + TriageLexicon.every(["my"], then: TriageLexicon.every(
+              ["mother", "father", "mum", "dad", "nan", "gran", "grandmother", "grandfather", "aunt", "uncle", "brother", "sister",
+               "son", "daughter"], then: ["mr", "mrs", "ms", "miss", "dr"]))),
         (.consent, [
             "with her permission", "with his permission", "with their permission", "given permission", "given me permission",
             "has given consent", "given consent", "consent attached", "consent form", "signed consent", "authority attached",

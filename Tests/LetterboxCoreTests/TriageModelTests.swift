@@ -858,6 +858,36 @@ import Testing
         #expect(!ruleFlag(.urgentSafety, "The stopcock in my airing cupboard is very stiff, could someone free it off at the next visit?"))
     }
 
+    /// Probe b99: a fault back again with a count; a stairlift stuck with someone who cannot use
+    /// stairs; an age between a name and a house number; a neighbour's fear; a relative named by
+    /// title; praise that something made a difference.
+    @Test func repeatedBreakdownsStairliftsAgesNeighboursFearAndRelativesByTitle() {
+        #expect(ruleReading("the landing lights on our floor are out again, second time this month").kind == .complaint)
+        #expect(ruleReading("The entry door buzzer broke down twice this fortnight, can an engineer look at it?").kind == .serviceRequest)
+        #expect(ruleReading("the lift has broken down again, can you send someone").kind == .serviceRequest)
+        #expect(ruleFlag(.urgentSafety, "My wife cannot use stairs since her operation and the stair lift has stuck half way, so she is stuck upstairs in the bedroom."))
+        #expect(!ruleFlag(.urgentSafety, "The stairlift makes a grinding noise on the way up, could someone service it?"))
+        #expect(!ruleFlag(.urgentSafety, "Mum's stair lift is not working so she is sleeping on the sofa downstairs until it is fixed, she cant do stairs."))
+        #expect(ruleFlag(.vulnerability, "Mr Doyle, 87, 14 Finch Road, says his back door lock has jammed."))
+        #expect(!ruleFlag(.vulnerability, "Please send the new rent card to Mr Doyle, 87 Finch Road."))
+        #expect(!ruleFlag(.vulnerability, "The lads on the corner shout at people every night and my neighbour is now too scared to go to the shop."))
+        #expect(ruleFlag(.vulnerability, "My neighbour keeps shouting threats at me and I am scared to go out."))
+        #expect(ruleFlag(.vulnerability, "The neighbour is harassing me and my children every day."))
+        #expect(ruleFlag(.representative, "My father, Mr Tom Reilly, has had no hot water since Sunday. Can someone come?"))
+        #expect(ruleReading("The new front door you fitted has made a huge difference, the hall is warm at last.").kind == .compliment)
+    }
+
+    /// Probe b99: a text that says it is not a complaint, with nothing that shows dissatisfaction,
+    /// is not read as one, whatever box was ticked; with dissatisfaction it still is.
+    @Test func aComplaintDisclaimedIsNotOneUnlessTheTextIsDissatisfied() {
+        let triage = Triage()
+        let disclaimed = triage.read(subject: nil, body: "Not a complaint, honestly, the form would not let me send it otherwise. The new kitchen has made a big difference to us.", statedKind: "complaint", received: received)
+        #expect(disclaimed.kind != .complaint)
+        #expect(triage.read(subject: nil, body: "Not a complaint, just letting you know the new kitchen is in and we love it.", received: received).kind != .complaint)
+        let meant = triage.read(subject: nil, body: "I'm not complaining about the fitter, but this is the fourth week with no kitchen and nobody returns my calls.", statedKind: "complaint", received: received)
+        #expect(meant.kind == .complaint)
+    }
+
     /// Probe b98: someone above the reply's writer asked to review it; how long someone has been at
     /// an address is not how old a problem is; something received acknowledged in a word.
     @Test func someoneAboveTheReplysWriterAnAddressSinceAndGotIt() {
