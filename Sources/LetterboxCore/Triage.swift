@@ -1200,6 +1200,7 @@ public struct Triage: Sendable {
         // "the sockets trip since the electrician was here": a fault the landlord's work left.
         if hits[.praise] == nil, hits[.praiseWeak] == nil, hits[.update] == nil,
             let work = Self.faultsAfterWork.lazy.compactMap({ Self.near(.sinceWork, $0, within: Self.workWindow, in: matches).first }).first
+                ?? Self.near(.sinceWork, .electricFitting, within: Self.workWindow, in: matches, where: { Self.tripping.contains($0.phrase) }).first
         {
             hits.append(work.0.phrase, to: .failure)
             hits.append(work.0.phrase, to: .workFault)
@@ -1293,6 +1294,7 @@ public struct Triage: Sendable {
     static let withdrawn = Set(TriageLexicon.withdrawn)
 
     /// What a fault near the landlord's work (``Signal/sinceWork``) is found as, and how near.
+    static let tripping = Set(TriageLexicon.tripping)
     static let faultsAfterWork: [Signal] = [.fault, .security, .electrics, .water, .noHeat, .damp, .gas, .structural]
     static let workWindow = 14
 

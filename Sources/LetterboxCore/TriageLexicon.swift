@@ -165,6 +165,16 @@ public enum TriageLexicon {
         then: ["has been violent", "was violent", "is violent", "became violent", "got violent", "gets violent", "turned violent"])
         + ["violent partner", "violent husband", "violent relationship", "violent boyfriend", "violent ex"]
 
+    /// The electrics tripping (``Triage/Signal/electricFitting``, and a fault when the landlord's
+    /// work is named before it: "Since the electrician was here on Monday the sockets in the kitchen
+    /// trip the whole house", b56-039). Not "trip switch", the fitting itself.
+    static let tripping = [
+        "lights have tripped", "lights tripped", "electrics tripped", "power tripped", "tripped the electrics",
+        "electrics trip", "electrics keep tripping", "keeps tripping", "keep tripping", "trips the electrics",
+        "tripping the electrics", "trips out", "tripping out", "trip the whole house", "trips the whole house",
+        "trip the power", "trips the power", "trip the fuse box", "trips the fuse box", "trip the electrics",
+    ]
+
     /// Counts that say a fault was reported again ("reported it 3 times"): failures, unless a word of
     /// cleaning comes just before (``Triage/cleaning``: "wiped it 3 times this week", b82-009).
     static let repeatCounts = [
@@ -398,6 +408,12 @@ public enum TriageLexicon {
             // (b91-001): recent work, dated. (160 phrases: cheap now the lexicon ships built.)
         ] + ["on the", "last week", "last month", "yesterday", "recently", "this week", "a week ago", "a fortnight ago"].flatMap {
             TriageLexicon.every(["was", "were", "has been", "have been"], then: ["replaced", "fitted", "installed", "put in", "renewed"], last: $0)
+        }
+          // "the new windows fitted last month are letting in rain" (b77-035), "the new kitchen fitted
+          // last month is already falling apart" (b01-080): the work dated without "was"; praise of it
+          // ("the new boiler fitted last week is working perfectly", b15-001) keeps it a compliment.
+          + ["last week", "last month", "this week", "this month", "a week ago", "a fortnight ago"].flatMap {
+            TriageLexicon.every(["replaced", "fitted", "installed", "put in", "renewed"], then: [$0])
         }),
         (.sarcasm, [
             "thanks for nothing", "thanks a lot for nothing", "cheers for nothing", "great job leaving", "well done for leaving",
@@ -481,6 +497,9 @@ public enum TriageLexicon {
         ] + TriageLexicon.every(["wanted to check", "wants to check", "wanting to check", "would like to check", "rang to check",
                                  "called to check"], then: ["when", "whether", "if", "the date", "what"])),
         (.fault, [
+            // "the new windows fitted last month are letting in rain at the bottom" (b77-035).
+            "letting in rain", "letting the rain in", "lets the rain in", "lets rain in", "letting rain in", "letting in water",
+            "letting water in", "lets water in", "lets in water", "lets in rain",
             "broken", "broke", "not working", "isnt working", "doesnt work", "does not work", "stopped working", "wont work",
             "leak", "leaking", "leaks", "leaky", "dripping", "drips", "flooded", "flooding", "blocked", "blockage", "please fix", "can you fix",
             "could you fix", "to be fixed", "needs fixing", "need fixing", "fix it", "repair it", "needs repair", "needs repairing",
@@ -617,17 +636,14 @@ public enum TriageLexicon {
             "the switch", "ceiling rose", "the light in", "out of the light", "out the light", "by the light", "into the light", "from the light",
             "near the light", "round the light", "switched off the power", "switched off the electrics", "turned off the power",
             "turned off the electrics", "switched off at the fuse box", "turned the power off", "turned the electrics off",
-            "next to the light", "spotlights", "spotlight", "spot lights", "downlights", "downlight", "lights have tripped",
-            "lights tripped", "electrics tripped", "power tripped", "trip switch", "tripped the electrics", "rcd",
+            "next to the light", "spotlights", "spotlight", "spot lights", "downlights", "downlight",
+            "trip switch", "rcd",
             "pull cord", "kitchen light", "bathroom light", "hall light", "landing light", "light flickers", "lights flicker",
             // The light of the flat below: "its coming thru their light" (b84-038).
             "through the light", "thru the light", "through my light", "thru my light", "through their light", "thru their light",
             "their light", "their lights",
             "light is flickering", "lights are flickering", "electrics cupboard", "electrical cupboard", "meter cupboard",
-            "electrics trip", "electrics keep tripping", "keeps tripping", "keep tripping", "trips the electrics",
-            "tripping the electrics", "trips out", "tripping out", "trip the whole house", "trips the whole house",
-            "trip the power", "trips the power", "trip the fuse box", "trips the fuse box", "trip the electrics",
-        ]),
+        ] + TriageLexicon.tripping),
         (.water, [
             "water coming through", "water pouring", "water dripping", "dripping", "leaking", "water leaking", "flooding", "flooded",
             "water is coming", "water coming", "wet", "soaking", "coming thru", "water coming thru", "pouring out", "water pouring out",

@@ -877,6 +877,16 @@ import Testing
         #expect(ruleReading("The new front door you fitted has made a huge difference, the hall is warm at last.").kind == .compliment)
     }
 
+    /// Probes b56 and b77, read again: the electrics tripping since the landlord's worker was in,
+    /// and new work dated without "was" that lets the rain in, are faults the work left; praise of
+    /// new work dated the same way is not.
+    @Test func trippingSinceTheElectricianAndNewWorkThatLetsTheRainIn() {
+        #expect(ruleReading("Since the electrician rewired the landing the lights trip the power every evening.").kind == .complaint)
+        #expect(ruleReading("the back door put in last week is letting the rain in under the frame").kind == .complaint)
+        #expect(ruleReading("The boiler installed last month is running beautifully, thank you to the engineer.").kind == .compliment)
+        #expect(ruleReading("How do I reset the trip switch after the power trips out?").kind == .informationRequest)
+    }
+
     /// Probe b99: a text that says it is not a complaint, with nothing that shows dissatisfaction,
     /// is not read as one, whatever box was ticked; with dissatisfaction it still is.
     @Test func aComplaintDisclaimedIsNotOneUnlessTheTextIsDissatisfied() {
