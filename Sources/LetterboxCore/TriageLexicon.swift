@@ -365,6 +365,16 @@ public enum TriageLexicon {
             "already reported", "been reporting", "keep reporting", "reported it before", "reported before", "reported twice",
             "reported three times", "reported it several times", "reported this several times", "more times than i can count",
             "asked twice",
+            // "I reported it twice" (b24-039), "rang twice", "chased it twice": the data's eleven are all
+            // complaints.
+        ] + TriageLexicon.every(["reported", "rang", "rung", "called", "phoned", "emailed", "chased", "written", "wrote", "contacted you"],
+                                then: ["it twice", "this twice", "them twice", "you twice", "about it twice", "about this twice"])
+          + TriageLexicon.every(["emailed", "chased", "written", "wrote"], then: ["twice"])
+          // "The repair was reported three weeks ago" (b60-011), "I reported this two months ago and
+          // was told it was being assessed" (b07-075): weeks reported and still there. (Not days.)
+          + TriageLexicon.every(["reported", "reported it", "reported this", "reported them"],
+                                then: TriageLexicon.every(["two", "three", "four", "five", "six", "eight", "ten", "2", "3", "4", "5", "6",
+                                                           "8", "10", "several", "a few", "many"], then: ["weeks ago", "months ago"])) + [
             "weeks for a reply", "days for a reply", "months for a reply", "for a reply", "to get a reply", "no call", "no phone call",
             "no text", "cancelled appointments", "cancellation", "cancellations", "been on hold", "making her ill", "making him ill",
             "wrong size", "wrong part", "i dispute", "dispute this", "disputing", "did not damage", "didnt damage",

@@ -887,6 +887,14 @@ import Testing
         #expect(ruleReading("How do I reset the trip switch after the power trips out?").kind == .informationRequest)
     }
 
+    /// Probes b24 and b60, read again: a fault reported twice, or reported weeks ago, is a failure;
+    /// a worker who rang twice is not.
+    @Test func reportedTwiceOrWeeksAgo() {
+        #expect(ruleReading("The gate to the bin yard has been hanging off for a fortnight. I have emailed about it twice.").kind == .complaint)
+        #expect(ruleReading("Caller said the bath panel came away and the repair was reported four weeks ago.").kind == .complaint)
+        #expect(ruleReading("The engineer rang twice this morning to say he is running late, which is fine, but can he also look at the tap?").kind != .complaint)
+    }
+
     /// Probe b99: a text that says it is not a complaint, with nothing that shows dissatisfaction,
     /// is not read as one, whatever box was ticked; with dissatisfaction it still is.
     @Test func aComplaintDisclaimedIsNotOneUnlessTheTextIsDissatisfied() {
