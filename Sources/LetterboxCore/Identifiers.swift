@@ -270,9 +270,7 @@ extension StringProtocol {
         // Scalar-aligned bounds slice exactly those scalars, copied once.
         return String(self[first..<scalars.index(after: last)])
     }
-}
 
-extension StringProtocol {
     /// Padded with spaces, or cut, to `width` characters: Foundation's `padding(toLength: width,
     /// withPad: " ", startingAt: 0)` for the ASCII of references and dispositions, without its
     /// round trip through NSString (the two in a mail pipe's one line of output were 1M of its 35M

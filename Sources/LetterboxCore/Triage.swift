@@ -666,11 +666,10 @@ public struct Triage: Sendable {
         while at >= 0, degree.contains(words[at]) { at -= 1 }
         guard at >= 1, feels.contains(words[at]) else { return false }
         at -= 1
-        if words[at] == hasWord || words[at] == haveWord, at >= 1 { at -= 1 }
+        if at >= 1, hasOrHave.contains(words[at]) { at -= 1 }
         return neighbours.contains(words[at])
     }
-    private static let hasWord = PhraseMatcher<Signal>.wordHashes("has")[0]
-    private static let haveWord = PhraseMatcher<Signal>.wordHashes("have")[0]
+    private static let hasOrHave = hashes(["has", "have"])
     /// How far after "neighbour" a cue is still the neighbour's: "my neighbour across the landing
     /// is in her nineties" (3 words missed it). The writer coming back ("and I am") ends it, and
     /// so does the customer named ("neighbour calling for the tenant at no 12, who is in
@@ -1107,25 +1106,24 @@ public struct Triage: Sendable {
         addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
         addNear(.downAgain, .countedAgain, within: 8, as: .failure)
         addNear(.lockChange, .threat, within: 30, as: .security)
-        // "the lift at Elm Tower is out and her husband uses a wheelchair".
-        // ("lift" in "stair lift" is the stairlift's, below.)
-        let liftsOut = Self.near(.liftOut, .outOfService, within: 6, in: matches).map(\.0)
-            .filter { $0.word == 0 || words[$0.word - 1] != Self.stairWord }
-        if !liftsOut.isEmpty,
-           let (lift, barrier) = Self.near(.liftOut, .stairsBarrier, within: 20, in: liftsOut + matches.filter { $0.tag == .stairsBarrier }).first {
-            hits.append("\(lift.phrase) … \(barrier.phrase)", to: .otherHazard)
-            hits.append("\(lift.phrase) … \(barrier.phrase)", to: .fault)
+        // A lift out of service and someone it shuts in, near it: a hazard, and a fault. "The lift at
+        // Elm Tower is out and her husband uses a wheelchair" ("lift" in "stair lift" is the
+        // stairlift's). "The stairlift has stopped halfway ... he is now stuck upstairs" (b99-025):
+        // shut upstairs in his own home, with no way out in a fire; not a stairlift out with the
+        // person downstairs (b05-016) or "housebound" (e035): they can leave (labelling guide, stop
+        // 69). "Stuck upstairs" is said of nothing else, so it may come two sentences on (30 words
+        // in b99-025).
+        func addShutIn(_ lift: Signal, by barrier: Signal, within distance: Int,
+                       unless skip: (PhraseMatcher<Signal>.Match) -> Bool = { _ in false }) {
+            let out = Self.near(lift, .outOfService, within: 6, in: matches).map(\.0).filter { !skip($0) }
+            guard !out.isEmpty,
+                  let (shut, by) = Self.near(lift, barrier, within: distance, in: out + matches.filter { $0.tag == barrier }).first
+            else { return }
+            hits.append("\(shut.phrase) … \(by.phrase)", to: .otherHazard)
+            hits.append("\(shut.phrase) … \(by.phrase)", to: .fault)
         }
-        // "the stairlift has stopped halfway ... he is now stuck upstairs" (b99-025): shut upstairs in
-        // his own home, with no way out in a fire. Not a stairlift out with the person downstairs
-        // (b05-016) or "housebound" (e035): they can leave (labelling guide, stop 69). "Stuck
-        // upstairs" is said of nothing else, so it may come two sentences on (30 words in b99-025).
-        let stairliftsOut = Self.near(.stairlift, .outOfService, within: 6, in: matches).map(\.0)
-        if !stairliftsOut.isEmpty,
-           let (lift, barrier) = Self.near(.stairlift, .upstairsStuck, within: 40, in: stairliftsOut + matches.filter { $0.tag == .upstairsStuck }).first {
-            hits.append("\(lift.phrase) … \(barrier.phrase)", to: .otherHazard)
-            hits.append("\(lift.phrase) … \(barrier.phrase)", to: .fault)
-        }
+        addShutIn(.liftOut, by: .stairsBarrier, within: 20, unless: { $0.word > 0 && words[$0.word - 1] == Self.stairWord })
+        addShutIn(.stairlift, by: .upstairsStuck, within: 40)
         // "the kitchen window was smashed", "smashed the glass in the main door"; not "a car
         // parked on the grass with smashed windows".
         if let (glass, smash) = Self.near(.glazing, .smashed, within: 6, in: matches).first(where: { pair in
