@@ -442,13 +442,18 @@ public struct Triage: Sendable {
                 // dissatisfaction and nothing that goes on: "Caller confirmed the plumber came
                 // yesterday and the leak under the sink is fixed" (b95-040) reports a job done.
                 let doneAndContent = read == .comment && has(.hazardOver) && !has(.ongoing) && !dissatisfied
+                // Nor where the lists and the model both read an idea and the lists find no
+                // dissatisfaction: "Would you think about sending a text the day before a repair
+                // appointment? I missed one last month because I had written the wrong date down"
+                // (b100-023) offers an idea, whatever the model's weight for a missed appointment.
+                let ideaAndContent = kind == .suggestion && read == .suggestion && !dissatisfied
                 if !policy, disclaimed, read == .complaint, let second = runnerUp {
                     kind = second
                     reason = "Read as \(Self.describe(second)): the text says it is not a complaint (\(quoted(.notComplaint))) and no dissatisfaction was found; the trained model alone would read a complaint (\(Self.percent(reading.probability))), \(Self.describe(second)) next (\(Self.percent(reading.runnerUpProbability)))."
                     if reading.runnerUpProbability < reviewThreshold {
                         review = FlagEntry(.needsReview, reason: "The model is unsure: a complaint \(Self.percent(reading.probability)), \(Self.describe(second)) \(Self.percent(reading.runnerUpProbability)), and the text says it is not a complaint. An officer should check the kind.")
                     }
-                } else if !policy, !praisedAndContent, !doneAndContent, !disclaimed, read != .complaint, complaintChance >= complaintThreshold {
+                } else if !policy, !praisedAndContent, !doneAndContent, !ideaAndContent, !disclaimed, read != .complaint, complaintChance >= complaintThreshold {
                     kind = .complaint
                     reason = "Read as a complaint: the trained model gives it \(Self.percent(complaintChance)) (\(Self.describe(read)) \(Self.percent(reading.probability))), and a possible complaint is treated as one"
                         + Self.weighed(model.explain("kind", features, label: FeedbackRecord.Kind.complaint.rawValue))

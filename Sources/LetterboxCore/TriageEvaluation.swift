@@ -91,6 +91,8 @@ public struct TriageEvaluation: Sendable {
         /// Items with a labelled service area, and those read right.
         public var areaTotal = 0
         public var areaCorrect = 0
+        /// Items whose service area was read differently from its label ("other" for none).
+        public var areaMisses: [(id: String, expected: String, got: String)] = []
         /// Readings flagged needs_review, and how many of them had the kind wrong.
         public var reviewed = 0
         public var reviewedWrong = 0
@@ -112,6 +114,7 @@ public struct TriageEvaluation: Sendable {
             flagMisses += other.flagMisses
             areaTotal += other.areaTotal
             areaCorrect += other.areaCorrect
+            areaMisses += other.areaMisses
             reviewed += other.reviewed
             reviewedWrong += other.reviewedWrong
         }
@@ -148,7 +151,9 @@ public struct TriageEvaluation: Sendable {
             }
             if let area = item.area {
                 result.areaTotal += 1
-                if reading.serviceArea == area { result.areaCorrect += 1 }
+                if reading.serviceArea == area { result.areaCorrect += 1 } else {
+                    result.areaMisses.append((item.id, area, reading.serviceArea))
+                }
             }
             if reading.flags.contains(where: { $0.flag == .needsReview }) {
                 result.reviewed += 1

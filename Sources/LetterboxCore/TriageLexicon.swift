@@ -574,6 +574,10 @@ public enum TriageLexicon {
             // accept it" (b33-011, b59-008, b69-002, b96-010; "your findings", b90-015).
             "do not accept it", "dont accept it", "cannot accept it", "cant accept it", "do not accept your findings",
             "dont accept your findings", "cannot accept your findings",
+            // The next rung of the process, near the reply: "I have read your manager's answer to
+            // my complaint ... I would like this looked at by the next level up in your complaints
+            // process" (b100-011).
+            "next level up", "next level of", "the next level", "a higher level", "higher level of",
         ]),
         // An outcome accepted (``Triage.Signal.closedSatisfied``): "satisfied with the outcome and
         // happy for the complaint to be closed".

@@ -198,6 +198,7 @@ func percent(_ part: Int, _ whole: Int) -> String { String(format: "%.1f%%", 100
 func printMistakes(_ result: TriageEvaluation.Result) {
     for m in result.mistakes { print("  \(m.id): labelled \(m.expected.rawValue), read \(m.got.rawValue): \(m.reason)") }
     for f in result.flagMisses { print("  \(f.id): \(f.missed ? "missed" : "extra") \(f.flag.rawValue)" + (f.reason.map { ": " + $0 } ?? "")) }
+    for a in result.areaMisses { print("  \(a.id): service area labelled \(a.expected), read \(a.got)") }
 }
 
 /// The labelled data shipped with Letterbox: hand-written items and their register variants.

@@ -906,6 +906,17 @@ import Testing
         #expect(meant.kind == .complaint)
     }
 
+    /// Probe b100: the next rung of the complaints process asked for near the reply is an
+    /// escalation, management's next level about a repair is not; an idea that both the lists and
+    /// the model read, with no dissatisfaction, is not made a complaint by the safety net.
+    @Test func theNextLevelUpAndAnIdeaBesideAMissedAppointment() {
+        #expect(ruleFlag(.escalationRequest, "I have had your officer's answer to my complaint about the parking bays. It ignores the photos I sent. Please pass this to the next level up in your complaints procedure."))
+        #expect(!ruleFlag(.escalationRequest, "The lift has been broken for a week. Can the next level of management sort it?"))
+        let idea = Triage().read(subject: nil, body: "Would you consider ringing the morning of a repair visit? I missed the joiner in March because I had the wrong day in my diary.", received: received)
+        #expect(idea.kind == .suggestion)
+        #expect(!idea.flags.contains { $0.flag == .expressedDissatisfaction })
+    }
+
     /// Probe b98: someone above the reply's writer asked to review it; how long someone has been at
     /// an address is not how old a problem is; something received acknowledged in a word.
     @Test func someoneAboveTheReplysWriterAnAddressSinceAndGotIt() {
