@@ -126,6 +126,10 @@ public struct Triage: Sendable {
         /// upstairs", "can't get downstairs"): shut in as by a lift (labelling guide, stop 69); a
         /// stairlift out with the person downstairs is a repair. Context only.
         case stairlift, upstairsStuck
+        /// A window restrictor and words that it has failed ("the restrictor on my son's bedroom
+        /// window has snapped"): a fall from a window, a hazard, when they are near; a restrictor
+        /// that lets a window open "only an inch" is none (b103-012). Context only.
+        case restrictor, restrictorFailed
         /// A fault back again ("broke down again") and a count of how often ("thats twice since
         /// june", "3rd breakdown this month"): a repeated failure when they are near (labelling
         /// guide, hard cases); apart, a first report. Context only.
@@ -675,6 +679,15 @@ public struct Triage: Sendable {
         return neighbours.contains(words[at])
     }
     private static let hasOrHave = hashes(["has", "have"])
+    /// Whether the words from `index` are "to use", "to touch", "to switch on", ...: the fear is of
+    /// using something.
+    static func fearOfUsing(_ words: [UInt64], after index: Int) -> Bool {
+        index + 1 < words.count && words[index] == to && usingVerbs.contains(words[index + 1])
+    }
+    private static let to = PhraseMatcher<Signal>.wordHashes("to")[0]
+    private static let usingVerbs = hashes(["use", "touch", "switch", "turn", "plug", "cook"])
+    /// Dangers in the home a fear of using something can follow.
+    static let dangers: SignalSet = [.gas, .electrics, .electricFitting, .fire, .structural, .water, .otherHazard]
     /// How far after "neighbour" a cue is still the neighbour's: "my neighbour across the landing
     /// is in her nineties" (3 words missed it). The writer coming back ("and I am") ends it, and
     /// so does the customer named ("neighbour calling for the tenant at no 12, who is in
@@ -902,6 +915,11 @@ public struct Triage: Sendable {
     static let alarmWindow = 8
     /// How many words before an alarm's nuisance a negation undoes it ("doesn't go off even when I burn toast").
     static let alarmNuisanceReach = 6
+    /// How an alarm tells of a battery running down: beeps, chirps, a flashing light, an error.
+    static let batterySounds: Set<String> = ["beeping", "beeps", "chirping", "chirps", "flashing", "err", "error", "display says"]
+    /// A battery said to be running down (``TriageLexicon``'s nuisance phrases).
+    static let batteryLow: Set<String> = ["low battery", "battery is low", "battery low", "battery running low", "battery running out",
+                                          "battery needs changing", "battery needs replacing", "needs a new battery"]
 
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
     /// that are negated ("I'm not disabled", "my mental health has not been affected") dropped.
@@ -973,6 +991,13 @@ public struct Triage: Sendable {
                 // "scared of my neighbour".
                 // ("My neighbour is harassing me" is the customer's harm: only fear is the neighbour's.)
                 if match.tag == .lifeEvent, Self.fearWords.contains(words[match.word]), Self.neighbourFeels(words, before: match.word) { continue }
+                // "The socket went bang ... I've turned the power off at the consumer unit but I'm scared
+                // to use the kitchen" (b103-031): fear of using a thing the text finds a danger in, not
+                // of a person, where nothing in it is anti-social behaviour or a threat. "He shouts abuse
+                // at me ... I am frightened to use the stairs now" (b95-030), with no danger, is a cue.
+                if match.tag == .lifeEvent, Self.fearWords.contains(words[match.word]), Self.fearOfUsing(words, after: end),
+                   matches.contains(where: { Self.dangers.contains($0.tag) }),
+                   !matches.contains(where: { $0.tag == .asb || $0.tag == .threat }) { continue }
                 // "a page in Polish" in the newsletter, "the website also in Arabic", "posters were
                 // printed in Arabic": a publication for everyone, no household's need (the data's
                 // b14-007, b27-072, b61-012 and b74-004, all without a cue). Not "my letters in Polish".
@@ -1111,6 +1136,7 @@ public struct Triage: Sendable {
         addNear(.reviewAsk, .complaintAnswer, within: 25, as: .escalation)
         addNear(.downAgain, .countedAgain, within: 8, as: .failure)
         addNear(.lockChange, .threat, within: 30, as: .security)
+        addNear(.restrictor, .restrictorFailed, within: 8, as: .otherHazard)
         // A lift out of service and someone it shuts in, near it: a hazard, and a fault. "The lift at
         // Elm Tower is out and her husband uses a wheelchair" ("lift" in "stair lift" is the
         // stairlift's). "The stairlift has stopped halfway ... he is now stuck upstairs" (b99-025):
@@ -1198,6 +1224,14 @@ public struct Triage: Sendable {
                 } else {
                     for device in devices { hits.append(device, to: .otherHazard) }
                 }
+            } else if matches.contains(where: { $0.tag == .alarmNuisance && Self.batteryLow.contains($0.phrase) }),
+                      Self.near(.coDevice, .alarmSounding, within: Self.alarmWindow, in: matches).allSatisfy({ Self.batterySounds.contains($0.1.phrase) }) {
+                // "The CO alarm is flashing because its battery is low": it works, and the model's
+                // weight for "co alarm" (raised by b103-030, a CO alarm screeching) does not make it
+                // an emergency alone, as a smoke alarm's battery does not. The battery said to be
+                // low, not asked about ("keeps beeping, is that the battery?", b74-031, an emergency
+                // until someone knows); one "going off" or "screaming" stays the model's to read.
+                for device in devices { hits.append(device, to: .alarmWorks) }
             }
         }
         // "the sockets trip since the electrician was here": a fault the landlord's work left.
@@ -1303,7 +1337,7 @@ public struct Triage: Sendable {
 
     /// Signals that mean a hazard only near another (``near(_:_:within:in:where:)``); never
     /// findings of their own.
-    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer, .sinceWork, .lockChange, .threat, .liftOut, .outOfService, .stairsBarrier, .stairlift, .upstairsStuck, .glazing, .smashed, .downAgain, .countedAgain]
+    static let pairedSignals: [Signal] = [.fallingPart, .givingWay, .fitting, .danger, .gasAppliance, .smell, .symptom, .entrance, .wontShut, .alarmNuisance, .coDevice, .alarmSounding, .heater, .outOfOrder, .reviewAsk, .complaintAnswer, .sinceWork, .lockChange, .threat, .liftOut, .outOfService, .stairsBarrier, .stairlift, .upstairsStuck, .restrictor, .restrictorFailed, .glazing, .smashed, .downAgain, .countedAgain]
     /// Praise of how something was done, which a negation before it turns round
     /// (``TriageLexicon/praiseOfHow``).
     static let praiseOfHow = Set(TriageLexicon.praiseOfHow)

@@ -206,6 +206,9 @@ public enum TriageLexicon {
         "sewage came up", "sewage coming up", "sewage has come up", "sewage is coming up", "sewage up through", "sewage backing up",
         "sewage is backing up", "raw sewage", "sewage everywhere", "sewage all over", "sewage in the bath", "sewage in my",
         "sewage flooding", "sewage coming through", "sewage came through", "sewage is coming through",
+        // "sewage bubbling up from the shower plughole and across the bathroom lino" (b103-035).
+        "sewage bubbling", "sewage is bubbling", "sewage bubbled", "sewage up from", "sewage up out", "sewage coming out",
+        "sewage is coming out", "sewage came out", "sewage pouring", "sewage overflowing", "sewage on the floor",
     ]
 
     /// The landlord's workers who left their debris behind: "ur contractor has left a pile of
@@ -749,7 +752,8 @@ public enum TriageLexicon {
             "every time i cook", "whenever i cook", "when cooking", "from the cooking", "steam from the shower", "steam from the bathroom",
             "when i shower", "when i have a shower", "too sensitive", "oversensitive", "over sensitive",
             // The beeping of a battery running down: a job, not a danger.
-            "battery", "batteries", "low battery", "battery is low", "new battery",
+            "battery", "batteries", "low battery", "battery is low", "new battery", "battery low", "battery running low",
+            "battery running out", "battery needs changing", "battery needs replacing", "needs a new battery",
         ]),
         (.wontShut, [
             "wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut",
@@ -824,7 +828,7 @@ public enum TriageLexicon {
         (.otherHazard, [
             // Not "trip hazard": a floor or carpet to be fixed down, as the data's b09-050 ("the kitchen
             // floor vinyl has split and is a trip hazard") reads it; a fall had or nearly had still counts.
-            "broken stairs", "nearly fell", "window opens all the way", "restrictor",
+            "broken stairs", "nearly fell", "window opens all the way",
             "cant get out of my flat", "cant get out of the flat", "cannot get out of my flat", "cannot leave the", "cant leave the",
             "stuck in my flat", "trapped in my flat", "trapped in the flat", "cutting themselves", "cut themselves", "cut himself",
             "cut herself", "cant get out of", "cannot get out of", "can not get out of", "glass has fallen out", "piece has fallen out", "shards of glass", "exposed", "step crumbled", "has crumbled",
@@ -1003,11 +1007,16 @@ public enum TriageLexicon {
             "pouring", "pouring out", "pouring in", "pouring through", "pouring down", "pouring all over", "spraying out",
             "spraying everywhere", "water spraying", "spraying all over", "gushing", "gushing out", "flooding", "flooded",
             "pissing out", "pumping out", "shooting out",
+            // "burst pipe below my sink, water everywhere, no idea where the stop tap is" (b103-037).
+            "burst pipe", "pipe burst", "pipe has burst", "pipes burst", "water everywhere", "water all over",
         ]),
         (.waterUnstopped, [
             "cant find the stopcock", "cant find the stop cock", "cant find the stop tap", "cant find the stop valve",
             "cannot find the stopcock", "cannot find the stop cock", "cannot find the stop tap", "can not find the stopcock",
-            "dont know where the stopcock is", "do not know where the stopcock is", "no idea where the stopcock is",
+        ] + TriageLexicon.every(["dont know where", "do not know where", "no idea where", "cant find", "cannot find", "can not find",
+                                 "cant locate", "cannot locate"],
+                                then: ["the stopcock", "the stop cock", "the stop tap", "the stoptap", "the stop valve", "my stopcock",
+                                       "my stop tap", "the water shut off", "the shut off valve", "the stopcock is", "the stop tap is"]) + [
             "stopcock wont turn", "stopcock will not turn", "stopcock wont budge", "stopcock is seized", "stopcock seized",
             "stopcock is stuck", "stopcock stuck", "stopcock doesnt work", "stopcock does not work", "stopcock isnt working",
             "stopcock not working", "stopcock is broken", "stopcock broken",
@@ -1021,6 +1030,13 @@ public enum TriageLexicon {
         // stopped with someone stuck upstairs (``Triage/Signal/stairlift``).
         (.liftOut, ["lift", "lifts"]),
         (.stairlift, ["stairlift", "stair lift", "stairlifts"]),
+        // A window restrictor and words that it has failed (``Triage/Signal/restrictor``).
+        (.restrictor, ["restrictor", "restrictors", "window restrictor", "window restrictors", "window lock", "safety catch"]),
+        (.restrictorFailed, [
+            "broken", "snapped", "come off", "came off", "fallen off", "fell off", "missing", "gone", "come loose", "came loose",
+            "doesnt work", "does not work", "not working", "isnt working", "wont hold", "will not hold", "opens all the way",
+            "opens fully", "swings wide open", "swings open",
+        ]),
         (.upstairsStuck, [
             "stuck upstairs", "trapped upstairs", "stranded upstairs", "cant get downstairs", "cannot get downstairs",
             "cant get back down", "cannot get back down", "stuck at the top of the stairs", "stuck on the landing",

@@ -917,6 +917,18 @@ import Testing
         #expect(!idea.flags.contains { $0.flag == .expressedDissatisfaction })
     }
 
+    /// Probe b103 (urgent_safety's precision): sewage bubbling up and a burst pipe with the stop tap
+    /// not found are emergencies; a restrictor fitted that narrows a window is none, one come off
+    /// is; fear of touching a switch that sparked is no cue, fear of meeting a neighbour is.
+    @Test func sewageBubblingAStopTapNotFoundRestrictorsAndFearOfAThing() {
+        #expect(ruleFlag(.urgentSafety, "sewage is bubbling out of the bath plughole onto the floor"))
+        #expect(ruleFlag(.urgentSafety, "A pipe has burst in the airing cupboard and there is water all over the landing. We do not know where the stop tap is."))
+        #expect(!ruleFlag(.urgentSafety, "Ever since a restrictor was put on my daughter's bedroom window it opens only a crack. Could it be adjusted a bit?"))
+        #expect(ruleFlag(.urgentSafety, "Caller says the restrictor on her daughter's bedroom window came off this morning and the window now swings open. Third floor, daughter is 2."))
+        #expect(!ruleFlag(.vulnerability, "The light switch in the hall sparked and smells of burning. I am frightened to touch any of the switches now."))
+        #expect(ruleFlag(.vulnerability, "The woman downstairs screams at me whenever she sees me and bangs on my ceiling. I am scared to use the lift in case I meet her."))
+    }
+
     /// Probe b98: someone above the reply's writer asked to review it; how long someone has been at
     /// an address is not how old a problem is; something received acknowledged in a word.
     @Test func someoneAboveTheReplysWriterAnAddressSinceAndGotIt() {
