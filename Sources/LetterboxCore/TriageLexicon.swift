@@ -1011,12 +1011,11 @@ public enum TriageLexicon {
             "burst pipe", "pipe burst", "pipe has burst", "pipes burst", "water everywhere", "water all over",
         ]),
         (.waterUnstopped, [
-            "cant find the stopcock", "cant find the stop cock", "cant find the stop tap", "cant find the stop valve",
-            "cannot find the stopcock", "cannot find the stop cock", "cannot find the stop tap", "can not find the stopcock",
+            // "no idea where the stop tap is" (b103-037), "cant find the stopcock".
         ] + TriageLexicon.every(["dont know where", "do not know where", "no idea where", "cant find", "cannot find", "can not find",
                                  "cant locate", "cannot locate"],
                                 then: ["the stopcock", "the stop cock", "the stop tap", "the stoptap", "the stop valve", "my stopcock",
-                                       "my stop tap", "the water shut off", "the shut off valve", "the stopcock is", "the stop tap is"]) + [
+                                       "my stop tap", "the water shut off", "the shut off valve"]) + [
             "stopcock wont turn", "stopcock will not turn", "stopcock wont budge", "stopcock is seized", "stopcock seized",
             "stopcock is stuck", "stopcock stuck", "stopcock doesnt work", "stopcock does not work", "stopcock isnt working",
             "stopcock not working", "stopcock is broken", "stopcock broken",
@@ -1033,7 +1032,8 @@ public enum TriageLexicon {
         // A window restrictor and words that it has failed (``Triage/Signal/restrictor``).
         (.restrictor, ["restrictor", "restrictors", "window restrictor", "window restrictors", "window lock", "safety catch"]),
         (.restrictorFailed, [
-            "broken", "snapped", "come off", "came off", "fallen off", "fell off", "missing", "gone", "come loose", "came loose",
+            "broken", "snapped", "come off", "came off", "fallen off", "fell off", "missing", "has gone", "is gone", "gone missing",
+            "come loose", "came loose",
             "doesnt work", "does not work", "not working", "isnt working", "wont hold", "will not hold", "opens all the way",
             "opens fully", "swings wide open", "swings open",
         ]),
