@@ -917,9 +917,8 @@ public struct Triage: Sendable {
     static let alarmNuisanceReach = 6
     /// How an alarm tells of a battery running down: beeps, chirps, a flashing light, an error.
     static let batterySounds: Set<String> = ["beeping", "beeps", "chirping", "chirps", "flashing", "err", "error", "display says"]
-    /// A battery said to be running down (``TriageLexicon``'s nuisance phrases).
-    static let batteryLow: Set<String> = ["low battery", "battery is low", "battery low", "battery running low", "battery running out",
-                                          "battery needs changing", "battery needs replacing", "needs a new battery"]
+    /// A battery said to be running down (``TriageLexicon/batteryLow``).
+    static let batteryLow = Set(TriageLexicon.batteryLow)
 
     /// The phrase lists' findings in a text, by signal, each phrase once; vulnerability cues
     /// that are negated ("I'm not disabled", "my mental health has not been affected") dropped.
@@ -986,18 +985,20 @@ public struct Triage: Sendable {
                    words[Swift.max(0, match.word - 4)..<(match.word - 1)].contains(where: Self.negators.contains) { continue }
                 if needsOver.contains(where: { match.word >= $0.upperBound && match.word < $0.upperBound + Self.needOverWindow }) { continue }
                 if Self.aboutSomeoneElse(words, before: match.word, neighbours: match.tag != .lifeEvent) { continue }
-                // "My elderly neighbour is scared to go out after dark" (b99-034): the neighbour's fear,
-                // the neighbour its subject. Not "my neighbour threatened me and I am scared", nor
-                // "scared of my neighbour".
-                // ("My neighbour is harassing me" is the customer's harm: only fear is the neighbour's.)
-                if match.tag == .lifeEvent, Self.fearWords.contains(words[match.word]), Self.neighbourFeels(words, before: match.word) { continue }
-                // "The socket went bang ... I've turned the power off at the consumer unit but I'm scared
-                // to use the kitchen" (b103-031): fear of using a thing the text finds a danger in, not
-                // of a person, where nothing in it is anti-social behaviour or a threat. "He shouts abuse
-                // at me ... I am frightened to use the stairs now" (b95-030), with no danger, is a cue.
-                if match.tag == .lifeEvent, Self.fearWords.contains(words[match.word]), Self.fearOfUsing(words, after: end),
-                   matches.contains(where: { Self.dangers.contains($0.tag) }),
-                   !matches.contains(where: { $0.tag == .asb || $0.tag == .threat }) { continue }
+                if match.tag == .lifeEvent, Self.fearWords.contains(words[match.word]) {
+                    // "My elderly neighbour is scared to go out after dark" (b99-034): the neighbour's
+                    // fear, the neighbour its subject. Not "my neighbour threatened me and I am
+                    // scared", nor "scared of my neighbour". ("My neighbour is harassing me" is the
+                    // customer's harm: only fear is the neighbour's.)
+                    if Self.neighbourFeels(words, before: match.word) { continue }
+                    // "The socket went bang ... I've turned the power off at the consumer unit but I'm
+                    // scared to use the kitchen" (b103-031): fear of using a thing the text finds a
+                    // danger in, not of a person, where nothing in it is anti-social behaviour or a
+                    // threat. "He shouts abuse at me ... I am frightened to use the stairs now"
+                    // (b95-030), with no danger, is a cue.
+                    if Self.fearOfUsing(words, after: end), matches.contains(where: { Self.dangers.contains($0.tag) }),
+                       !matches.contains(where: { $0.tag == .asb || $0.tag == .threat }) { continue }
+                }
                 // "a page in Polish" in the newsletter, "the website also in Arabic", "posters were
                 // printed in Arabic": a publication for everyone, no household's need (the data's
                 // b14-007, b27-072, b61-012 and b74-004, all without a cue). Not "my letters in Polish".

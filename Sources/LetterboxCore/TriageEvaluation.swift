@@ -90,7 +90,7 @@ public struct TriageEvaluation: Sendable {
         public var flagMisses: [(id: String, flag: Flag, missed: Bool, reason: String?)]
         /// Items with a labelled service area, and those read right.
         public var areaTotal = 0
-        public var areaCorrect = 0
+        public var areaCorrect: Int { areaTotal - areaMisses.count }
         /// Items whose service area was read differently from its label ("other" for none).
         public var areaMisses: [(id: String, expected: String, got: String)] = []
         /// Readings flagged needs_review, and how many of them had the kind wrong.
@@ -113,7 +113,6 @@ public struct TriageEvaluation: Sendable {
             mistakes += other.mistakes
             flagMisses += other.flagMisses
             areaTotal += other.areaTotal
-            areaCorrect += other.areaCorrect
             areaMisses += other.areaMisses
             reviewed += other.reviewed
             reviewedWrong += other.reviewedWrong
@@ -151,9 +150,7 @@ public struct TriageEvaluation: Sendable {
             }
             if let area = item.area {
                 result.areaTotal += 1
-                if reading.serviceArea == area { result.areaCorrect += 1 } else {
-                    result.areaMisses.append((item.id, area, reading.serviceArea))
-                }
+                if reading.serviceArea != area { result.areaMisses.append((item.id, area, reading.serviceArea)) }
             }
             if reading.flags.contains(where: { $0.flag == .needsReview }) {
                 result.reviewed += 1

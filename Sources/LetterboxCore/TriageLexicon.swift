@@ -175,6 +175,16 @@ public enum TriageLexicon {
         "trip the power", "trips the power", "trip the fuse box", "trips the fuse box", "trip the electrics",
     ]
 
+    /// A battery said to be running down (``Signal/alarmNuisance``): with these, not a question
+    /// ("is that the battery?"), a carbon monoxide alarm's beeping is its battery (``Triage/batteryLow``).
+    static let batteryLow = [
+        "low battery", "battery is low", "battery low", "battery running low", "battery running out", "battery needs changing",
+        "battery needs replacing", "needs a new battery",
+    ]
+
+    /// Work done on the home, as dated ("was fitted last week", "fitted last month").
+    static let workDone = ["replaced", "fitted", "installed", "put in", "renewed"]
+
     /// Counts that say a fault was reported again ("reported it 3 times"): failures, unless a word of
     /// cleaning comes just before (``Triage/cleaning``: "wiped it 3 times this week", b82-009).
     static let repeatCounts = [
@@ -420,14 +430,13 @@ public enum TriageLexicon {
             // "The extractor fan was replaced on the 12th. Since then it makes a loud rattling noise"
             // (b91-001): recent work, dated. (160 phrases: cheap now the lexicon ships built.)
         ] + ["on the", "last week", "last month", "yesterday", "recently", "this week", "a week ago", "a fortnight ago"].flatMap {
-            TriageLexicon.every(["was", "were", "has been", "have been"], then: ["replaced", "fitted", "installed", "put in", "renewed"], last: $0)
+            TriageLexicon.every(["was", "were", "has been", "have been"], then: TriageLexicon.workDone, last: $0)
         }
           // "the new windows fitted last month are letting in rain" (b77-035), "the new kitchen fitted
           // last month is already falling apart" (b01-080): the work dated without "was"; praise of it
           // ("the new boiler fitted last week is working perfectly", b15-001) keeps it a compliment.
-          + ["last week", "last month", "this week", "this month", "a week ago", "a fortnight ago"].flatMap {
-            TriageLexicon.every(["replaced", "fitted", "installed", "put in", "renewed"], then: [$0])
-        }),
+          + TriageLexicon.every(TriageLexicon.workDone, then: ["last week", "last month", "this week", "this month", "a week ago",
+                                                               "a fortnight ago"])),
         (.sarcasm, [
             "thanks for nothing", "thanks a lot for nothing", "cheers for nothing", "great job leaving", "well done for leaving",
             "thanks for leaving", "thanks for ignoring", "thank you for ignoring", "brilliant service not", "yeah right",
@@ -752,9 +761,8 @@ public enum TriageLexicon {
             "every time i cook", "whenever i cook", "when cooking", "from the cooking", "steam from the shower", "steam from the bathroom",
             "when i shower", "when i have a shower", "too sensitive", "oversensitive", "over sensitive",
             // The beeping of a battery running down: a job, not a danger.
-            "battery", "batteries", "low battery", "battery is low", "new battery", "battery low", "battery running low",
-            "battery running out", "battery needs changing", "battery needs replacing", "needs a new battery",
-        ]),
+            "battery", "batteries", "new battery",
+        ] + TriageLexicon.batteryLow),
         (.wontShut, [
             "wont shut", "will not shut", "will not close", "wont close", "doesnt shut", "does not shut", "cant shut", "cannot shut",
             "can not shut", "cant close it", "cannot close it", "stuck open", "jammed open",
